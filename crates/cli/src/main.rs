@@ -1,0 +1,44 @@
+//! `silkroute`: the command line over the silkroute pipeline
+//! (feed → compile → query → present).
+
+mod args;
+mod context;
+mod export;
+mod failure;
+mod places;
+mod route;
+mod table;
+mod validate;
+mod write;
+
+use clap::Parser;
+use failure::Failure;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let result = match cli.command {
+        args::Command::Route(a) => route::run(&cli.feed, a),
+        args::Command::Validate(a) => validate::run(a),
+        args::Command::Places(a) => places::run(&cli.feed, a),
+        args::Command::Export(a) => export::run(&cli.feed, a),
+        args::Command::Scenarios => context::list_scenarios(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure { code, error }) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {error:#}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

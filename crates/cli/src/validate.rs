@@ -1,0 +1,60 @@
+//! `silkroute validate DIR`.
+
+use crate::args::ValidateArgs;
+use crate::failure::{CmdResult, Failure};
+use silkroute_feed::{load_dir, FeedError, Report};
+use std::process::ExitCode;
+
+pub fn run(args: ValidateArgs) -> CmdResult {
+    let (report, valid, summary) = match load_dir(&args.dir) {
+        Ok((net, report)) => {
+            let summary = format!(
+                "{} places, {} links, {} border crossings, {} transfers, {} services",
+                net.places.len(),
+                net.links.len(),
+                net.borders.len(),
+                net.transfers.len(),
+                net.services.len()
+            );
+            (report, true, Some(summary))
+        }
+        Err(FeedError::Invalid(report)) => (report, false, None),
+        Err(e) => return Err(Failure::failed(e)),
+    };
+    if args.json {
+        let out = serde_json::json!({
+            "feed": args.dir.display().to_string(),
+            "valid": valid,
+            "errors": report.error_count(),
+            "warnings": report.warning_count(),
+            "problems": report.problems,
+        });
+        println!("{}", serde_json::to_string_pretty(&out).map_err(Failure::failed)?);
+    } else {
+        print_report(&args.dir.display().to_string(), &report, valid, summary);
+    }
+    Ok(if valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn print_report(dir: &str, report: &Report, valid: bool, summary: Option<String>) {
+    for p in &report.problems {
+        let sev = match p.severity {
+            silkroute_feed::Severity::Error => "error",
+            silkroute_feed::Severity::Warning => "warning",
+        };
+        let line = p.line.map(|l| format!(":{l}")).unwrap_or_default();
+        let field = p.field.as_ref().map(|f| format!(" field `{f}`:")).unwrap_or_default();
+        println!("{sev}: {dir}/{}{line}:{field} {}", p.file, p.message);
+    }
+    let verdict = if valid { "valid" } else { "NOT valid" };
+    println!(
+        "{dir}: {verdict}: {} error(s), {} warning(s){}",
+        report.error_count(),
+        report.warning_count(),
+        summary.map(|s| format!("; {s}")).unwrap_or_default()
+    );
+}

@@ -1,0 +1,47 @@
+//! The built-in China–Central Asia network and scenarios, compiled into the binary from
+//! `data/builtin/` and `data/scenarios/`.
+
+use crate::load::load_files;
+use crate::scenario::{Scenario, ScenarioError};
+use silkroute_model::Network;
+use std::collections::HashMap;
+
+/// The built-in feed files, by name.
+pub const BUILTIN_FILES: [(&str, &str); 8] = [
+    ("places.csv", include_str!("../../../data/builtin/places.csv")),
+    ("links.csv", include_str!("../../../data/builtin/links.csv")),
+    ("borders.csv", include_str!("../../../data/builtin/borders.csv")),
+    ("transfers.csv", include_str!("../../../data/builtin/transfers.csv")),
+    ("services.csv", include_str!("../../../data/builtin/services.csv")),
+    ("modes.csv", include_str!("../../../data/builtin/modes.csv")),
+    ("cost_factors.csv", include_str!("../../../data/builtin/cost_factors.csv")),
+    ("emission_factors.csv", include_str!("../../../data/builtin/emission_factors.csv")),
+];
+
+const BUILTIN_SCENARIOS: [(&str, &str); 1] = [("cku-open", include_str!("../../../data/scenarios/cku-open.toml"))];
+
+/// The built-in network. It is validated by the test suite, so loading cannot fail at run time;
+/// a broken built-in feed is a build defect and panics with the report.
+pub fn builtin() -> Network {
+    let files: HashMap<&str, Vec<u8>> = BUILTIN_FILES
+        .iter()
+        .map(|(name, text)| (*name, text.as_bytes().to_vec()))
+        .collect();
+    match load_files(&files) {
+        Ok((net, _warnings)) => net,
+        Err(e) => panic!("the built-in network is invalid (a build defect): {e}"),
+    }
+}
+
+/// Names of the scenarios shipped with silkroute.
+pub fn builtin_scenario_names() -> Vec<&'static str> {
+    BUILTIN_SCENARIOS.iter().map(|(n, _)| *n).collect()
+}
+
+/// A shipped scenario by name, or `None`.
+pub fn builtin_scenario(name: &str) -> Option<Result<Scenario, ScenarioError>> {
+    BUILTIN_SCENARIOS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(n, text)| Scenario::parse(text, &format!("builtin:{n}")))
+}

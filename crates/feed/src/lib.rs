@@ -1,0 +1,23 @@
+//! Load and validate a silkroute network feed, and apply scenarios to it.
+//!
+//! Principal items:
+//! - [`load_dir`]: read a feed folder of CSV files (see `docs/feed.md`) into a [`Network`],
+//!   or a [`Report`] naming every problem (file, line, field, what is wrong).
+//! - [`builtin`]: the China–Central Asia network compiled into the binary.
+//! - [`Scenario`]: a TOML file of edits (open the CKU railway, close a border) applied in order.
+//!
+//! [`Network`]: silkroute_model::Network
+
+mod builtin;
+mod csv_table;
+mod error;
+mod load;
+mod report;
+mod scenario;
+mod validate;
+
+pub use builtin::{builtin, builtin_scenario, builtin_scenario_names, BUILTIN_FILES};
+pub use error::FeedError;
+pub use load::{load_dir, load_files, FEED_FILES};
+pub use report::{Problem, Report, Severity};
+pub use scenario::{Scenario, ScenarioError};

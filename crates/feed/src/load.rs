@@ -1,0 +1,663 @@
+//! Reading a feed's CSV files into a [`Network`], row by row, collecting every problem.
+
+use crate::csv_table::{Row, Table};
+use crate::error::FeedError;
+use crate::report::Report;
+use crate::validate::{self, Lines};
+use silkroute_model::{
+    BorderCrossing, Capacity, CapacityUnit, Clearance, CostFactor, EmissionFactor, Gauge, Layer,
+    Link, Mode, ModeDefaults, Network, Place, PlaceId, PlaceKind, Service, Status, Track,
+    Transfer,
+};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// The files of a feed and whether each is required.
+pub const FEED_FILES: [(&str, bool); 8] = [
+    ("places.csv", true),
+    ("links.csv", true),
+    ("borders.csv", false),
+    ("transfers.csv", false),
+    ("services.csv", false),
+    ("modes.csv", true),
+    ("cost_factors.csv", true),
+    ("emission_factors.csv", true),
+];
+
+/// Loads the feed in folder `dir`. On success returns the network and a report holding only
+/// warnings; when any error is found returns [`FeedError::Invalid`] with every problem.
+pub fn load_dir(dir: &Path) -> Result<(Network, Report), FeedError> {
+    let meta = std::fs::metadata(dir).map_err(|source| FeedError::Folder {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(FeedError::Folder {
+            path: dir.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a folder"),
+        });
+    }
+    let mut files = HashMap::new();
+    for (name, _) in FEED_FILES {
+        let path = dir.join(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                files.insert(name, bytes);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(FeedError::File { path, source }),
+        }
+    }
+    load_files(&files)
+}
+
+/// Loads a feed from file contents keyed by file name (`places.csv` …).
+pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), FeedError> {
+    let mut report = Report::default();
+    let mut tables: HashMap<&'static str, Table> = HashMap::new();
+    for (name, required) in FEED_FILES {
+        match files.get(name) {
+            Some(bytes) => {
+                let (req, known) = columns(name);
+                if let Some(t) = Table::parse(name, bytes, req, known, &mut report) {
+                    tables.insert(name, t);
+                }
+            }
+            None if required => report.error(name, None, None, "required file is missing"),
+            None => {}
+        }
+    }
+    let mut lines = Lines::default();
+    let places = tables
+        .get("places.csv")
+        .map(|t| read_places(t, &mut lines, &mut report))
+        .unwrap_or_default();
+    let index: HashMap<String, PlaceId> = places
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), PlaceId(i as u32)))
+        .collect();
+    let ctx = Ctx {
+        index: &index,
+        places: &places,
+    };
+    let links = tables
+        .get("links.csv")
+        .map(|t| read_links(t, &ctx, &mut lines, &mut report))
+        .unwrap_or_default();
+    let borders = tables
+        .get("borders.csv")
+        .map(|t| read_borders(t, &ctx, &mut lines, &mut report))
+        .unwrap_or_default();
+    let transfers = tables
+        .get("transfers.csv")
+        .map(|t| read_transfers(t, &ctx, &mut lines, &mut report))
+        .unwrap_or_default();
+    let services = tables
+        .get("services.csv")
+        .map(|t| read_services(t, &ctx, &mut lines, &mut report))
+        .unwrap_or_default();
+    let modes = tables
+        .get("modes.csv")
+        .map(|t| read_modes(t, &mut report))
+        .unwrap_or_default();
+    let cost_factors = tables
+        .get("cost_factors.csv")
+        .map(|t| read_cost_factors(t, &mut report))
+        .unwrap_or_default();
+    let emission_factors = tables
+        .get("emission_factors.csv")
+        .map(|t| read_emission_factors(t, &mut report))
+        .unwrap_or_default();
+    let network = Network::new(
+        places,
+        links,
+        borders,
+        transfers,
+        services,
+        modes,
+        cost_factors,
+        emission_factors,
+    );
+    validate::check(&network, &lines, &mut report);
+    if report.has_errors() {
+        Err(FeedError::Invalid(report))
+    } else {
+        Ok((network, report))
+    }
+}
+
+fn columns(file: &str) -> (&'static [&'static str], &'static [&'static str]) {
+    match file {
+        "places.csv" => (
+            &["id", "name_en", "country", "lat", "lon", "kind", "source"],
+            &["id", "name_en", "name_zh", "name_ru", "aliases", "country", "lat", "lon", "kind", "source"],
+        ),
+        "links.csv" => (
+            &["id", "from", "to", "mode", "length_km", "status", "source"],
+            &[
+                "id", "from", "to", "mode", "gauge_mm", "length_km", "speed_kmh", "duration_h", "track",
+                "electrified", "energy", "capacity", "capacity_unit", "status", "opening_year", "source",
+            ],
+        ),
+        "borders.csv" => (
+            &[
+                "id", "from_post", "to_post", "mode", "gauge_change", "forward_p50_h", "forward_p90_h",
+                "reverse_p50_h", "reverse_p90_h", "status", "source",
+            ],
+            &[
+                "id", "from_post", "to_post", "mode", "gauge_mm", "gauge_change", "length_km",
+                "forward_p50_h", "forward_p90_h", "reverse_p50_h", "reverse_p90_h", "forward_fee_usd",
+                "reverse_fee_usd", "capacity", "capacity_unit", "status", "opening_year", "source",
+            ],
+        ),
+        "transfers.csv" => (
+            &[
+                "id", "place", "from_mode", "to_mode", "both_ways", "handling_p50_h", "handling_p90_h",
+                "cost_usd", "hub_co2e_kg_per_t", "status", "source",
+            ],
+            &[
+                "id", "place", "from_mode", "from_gauge_mm", "to_mode", "to_gauge_mm", "both_ways",
+                "handling_p50_h", "handling_p90_h", "cost_usd", "hub_co2e_kg_per_t", "capacity",
+                "capacity_unit", "status", "opening_year", "source",
+            ],
+        ),
+        "services.csv" => (
+            &["id", "name", "mode", "stops", "frequency_per_week", "status", "source"],
+            &[
+                "id", "name", "mode", "stops", "frequency_per_week", "tariff_usd_per_feu", "status",
+                "opening_year", "source",
+            ],
+        ),
+        "modes.csv" => (
+            &[
+                "mode", "default_speed_kmh", "run_p90_factor", "default_wait_p50_h", "default_wait_p90_h",
+                "default_energy", "source",
+            ],
+            &[
+                "mode", "default_speed_kmh", "run_p90_factor", "default_wait_p50_h", "default_wait_p90_h",
+                "default_energy", "source",
+            ],
+        ),
+        "cost_factors.csv" => (
+            &["mode", "country", "usd_per_feu_km", "source"],
+            &["mode", "country", "usd_per_feu_km", "source"],
+        ),
+        "emission_factors.csv" => (
+            &["mode", "energy", "ttw_g_per_tkm", "wtw_g_per_tkm", "source"],
+            &["mode", "energy", "ttw_g_per_tkm", "wtw_g_per_tkm", "source"],
+        ),
+        _ => (&[], &[]),
+    }
+}
+
+struct Ctx<'a> {
+    index: &'a HashMap<String, PlaceId>,
+    places: &'a [Place],
+}
+
+impl Ctx<'_> {
+    fn place(&self, row: &Row, col: &str, report: &mut Report) -> Option<PlaceId> {
+        let id = row.required(col, report)?;
+        match self.index.get(&id) {
+            Some(&p) => Some(p),
+            None => {
+                report.error(
+                    row.file(),
+                    Some(row.line),
+                    Some(col),
+                    format!("unknown place id `{id}` (not in places.csv)"),
+                );
+                None
+            }
+        }
+    }
+
+    fn country(&self, p: PlaceId) -> &str {
+        &self.places[p.index()].country
+    }
+}
+
+/// Checks the id column for validity and uniqueness within the file.
+fn unique_id(row: &Row, seen: &mut HashSet<String>, report: &mut Report) -> Option<String> {
+    let id = row.slug("id", report)?;
+    if !seen.insert(id.clone()) {
+        report.error(row.file(), Some(row.line), Some("id"), format!("duplicate id `{id}`"));
+        return None;
+    }
+    Some(id)
+}
+
+fn source(row: &Row, report: &mut Report) -> Option<String> {
+    row.required("source", report)
+}
+
+fn status_and_year(row: &Row, report: &mut Report) -> Option<(Status, Option<u16>)> {
+    let status: Status = row.parsed("status", report)?;
+    let year = row.number_opt("opening_year", 1850.0, 2100.0, report).ok()?;
+    if status == Status::Planned && year.is_none() {
+        report.error(
+            row.file(),
+            Some(row.line),
+            Some("opening_year"),
+            "a planned element needs its expected opening year",
+        );
+        return None;
+    }
+    Some((status, year.map(|y| y as u16)))
+}
+
+fn capacity(row: &Row, report: &mut Report) -> Option<Option<Capacity>> {
+    let value = row.number_opt("capacity", 0.0, 1e12, report).ok()?;
+    let unit: Option<CapacityUnit> = row.parsed_opt("capacity_unit", report).ok()?;
+    match (value, unit) {
+        (None, _) => Some(None),
+        (Some(value), Some(unit)) => Some(Some(Capacity { value, unit })),
+        (Some(_), None) => {
+            report.error(row.file(), Some(row.line), Some("capacity_unit"), "a capacity needs its unit");
+            None
+        }
+    }
+}
+
+/// Reads a gauge column: required for rail, forbidden otherwise.
+fn gauge(row: &Row, col: &str, mode: Mode, report: &mut Report) -> Option<Option<Gauge>> {
+    let g = row.number_opt(col, 600.0, 1700.0, report).ok()?;
+    match (mode, g) {
+        (Mode::Rail, Some(g)) if g.fract() == 0.0 => Some(Some(Gauge(g as u16))),
+        (Mode::Rail, Some(g)) => {
+            report.error(row.file(), Some(row.line), Some(col), format!("gauge {g} is not a whole number of mm"));
+            None
+        }
+        (Mode::Rail, None) => {
+            report.error(row.file(), Some(row.line), Some(col), "a rail element needs a gauge in mm (1435 or 1520)");
+            None
+        }
+        (m, Some(_)) => {
+            report.error(row.file(), Some(row.line), Some(col), format!("a {m} element cannot have a gauge; leave it empty"));
+            None
+        }
+        (_, None) => Some(None),
+    }
+}
+
+fn read_places(t: &Table, lines: &mut Lines, report: &mut Report) -> Vec<Place> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let id = unique_id(&row, &mut seen, report);
+        let name_en = row.required("name_en", report);
+        let country = row.required("country", report).and_then(|c| {
+            if c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) {
+                Some(c)
+            } else {
+                report.error(t.file, Some(row.line), Some("country"), format!("`{c}` is not an ISO 3166-1 alpha-2 code like KZ"));
+                None
+            }
+        });
+        let lat = row.number("lat", -90.0, 90.0, report);
+        let lon = row.number("lon", -180.0, 180.0, report);
+        let kind: Option<PlaceKind> = row.parsed("kind", report);
+        let src = source(&row, report);
+        let aliases = row
+            .text("aliases")
+            .split(';')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .collect();
+        if let (Some(id), Some(name_en), Some(country), Some(lat), Some(lon), Some(kind), Some(source)) =
+            (id, name_en, country, lat, lon, kind, src)
+        {
+            lines.places.push(row.line);
+            out.push(Place {
+                id,
+                name_en,
+                name_zh: row.optional("name_zh"),
+                name_ru: row.optional("name_ru"),
+                aliases,
+                country,
+                lat,
+                lon,
+                kind,
+                source,
+            });
+        }
+    }
+    out
+}
+
+fn read_links(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> Vec<Link> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let id = unique_id(&row, &mut seen, report);
+        let from = ctx.place(&row, "from", report);
+        let to = ctx.place(&row, "to", report);
+        let mode: Option<Mode> = row.parsed("mode", report);
+        let gauge = mode.and_then(|m| gauge(&row, "gauge_mm", m, report));
+        let length_km = row.number("length_km", 0.001, 20_000.0, report);
+        let speed = row.number_opt("speed_kmh", 1.0, 1000.0, report);
+        let duration = row.number_opt("duration_h", 0.001, 2000.0, report);
+        let track: Result<Option<Track>, ()> = row.parsed_opt("track", report);
+        let electrified = row.yes_no_opt("electrified", report);
+        let cap = capacity(&row, report);
+        let st = status_and_year(&row, report);
+        let src = source(&row, report);
+        if let (Some(from), Some(to), Some(mode)) = (from, to, mode) {
+            if from == to {
+                report.error(t.file, Some(row.line), Some("to"), "a link must join two different places");
+                continue;
+            }
+            if matches!(mode, Mode::Rail | Mode::Road) && ctx.country(from) != ctx.country(to) {
+                report.error(
+                    t.file,
+                    Some(row.line),
+                    Some("to"),
+                    format!(
+                        "a {mode} link cannot cross from {} to {}; model the crossing in borders.csv",
+                        ctx.country(from),
+                        ctx.country(to)
+                    ),
+                );
+                continue;
+            }
+            if mode != Mode::Rail && (!row.text("track").is_empty() || !row.text("electrified").is_empty()) {
+                report.warning(t.file, Some(row.line), Some("track"), format!("track and electrified apply to rail only; ignored on a {mode} link"));
+            }
+        }
+        if let (Some(id), Some(from), Some(to), Some(mode), Some(gauge), Some(length_km), Ok(speed_kmh), Ok(duration_h), Ok(track), Ok(electrified), Some(capacity), Some((status, opening_year)), Some(source)) =
+            (id, from, to, mode, gauge, length_km, speed, duration, track, electrified, cap, st, src)
+        {
+            lines.links.push(row.line);
+            out.push(Link {
+                id,
+                from,
+                to,
+                mode,
+                gauge,
+                length_km,
+                speed_kmh,
+                duration_h,
+                track,
+                electrified,
+                energy: row.optional("energy"),
+                capacity,
+                status,
+                opening_year,
+                source,
+            });
+        }
+    }
+    out
+}
+
+fn clearance(row: &Row, dir: &str, report: &mut Report) -> Option<Clearance> {
+    let p50_col = format!("{dir}_p50_h");
+    let p90_col = format!("{dir}_p90_h");
+    let p50 = row.number(&p50_col, 0.0, 2000.0, report);
+    let p90 = row.number(&p90_col, 0.0, 2000.0, report);
+    let fee = row.number_opt(&format!("{dir}_fee_usd"), 0.0, 1e6, report);
+    let (p50, p90, fee) = (p50?, p90?, fee.ok()?);
+    if p90 < p50 {
+        report.error(row.file(), Some(row.line), Some(&p90_col), format!("p90 ({p90} h) is below p50 ({p50} h)"));
+        return None;
+    }
+    Some(Clearance {
+        p50_h: p50,
+        p90_h: p90,
+        fee_usd: fee.unwrap_or(0.0),
+    })
+}
+
+fn read_borders(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> Vec<BorderCrossing> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let id = unique_id(&row, &mut seen, report);
+        let from = ctx.place(&row, "from_post", report);
+        let to = ctx.place(&row, "to_post", report);
+        let mode: Option<Mode> = row.parsed("mode", report);
+        if let Some(m @ (Mode::Sea | Mode::Air)) = mode {
+            report.error(t.file, Some(row.line), Some("mode"), format!("a border crossing is rail or road, not {m}"));
+            continue;
+        }
+        let gauge = mode.and_then(|m| gauge(&row, "gauge_mm", m, report));
+        let gauge_change = row.yes_no("gauge_change", report);
+        if gauge_change == Some(true) && mode == Some(Mode::Road) {
+            report.error(t.file, Some(row.line), Some("gauge_change"), "a road crossing cannot change gauge");
+            continue;
+        }
+        let length_km = row.number_opt("length_km", 0.0, 500.0, report);
+        let forward = clearance(&row, "forward", report);
+        let reverse = clearance(&row, "reverse", report);
+        let cap = capacity(&row, report);
+        let st = status_and_year(&row, report);
+        let src = source(&row, report);
+        if let (Some(from), Some(to)) = (from, to) {
+            if ctx.country(from) == ctx.country(to) {
+                report.error(
+                    t.file,
+                    Some(row.line),
+                    Some("to_post"),
+                    format!("both posts are in {}; a border crossing joins two countries", ctx.country(from)),
+                );
+                continue;
+            }
+        }
+        if let (Some(id), Some(from_post), Some(to_post), Some(mode), Some(gauge), Some(gauge_change), Ok(length_km), Some(forward), Some(reverse), Some(capacity), Some((status, opening_year)), Some(source)) =
+            (id, from, to, mode, gauge, gauge_change, length_km, forward, reverse, cap, st, src)
+        {
+            lines.borders.push(row.line);
+            out.push(BorderCrossing {
+                id,
+                from_post,
+                to_post,
+                mode,
+                gauge,
+                gauge_change,
+                length_km: length_km.unwrap_or(0.0),
+                forward,
+                reverse,
+                capacity,
+                status,
+                opening_year,
+                source,
+            });
+        }
+    }
+    out
+}
+
+fn read_transfers(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> Vec<Transfer> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let id = unique_id(&row, &mut seen, report);
+        let place = ctx.place(&row, "place", report);
+        let from_mode: Option<Mode> = row.parsed("from_mode", report);
+        let to_mode: Option<Mode> = row.parsed("to_mode", report);
+        let from_gauge = from_mode.and_then(|m| gauge(&row, "from_gauge_mm", m, report));
+        let to_gauge = to_mode.and_then(|m| gauge(&row, "to_gauge_mm", m, report));
+        let both_ways = row.yes_no("both_ways", report);
+        let p50 = row.number("handling_p50_h", 0.0, 2000.0, report);
+        let p90 = row.number("handling_p90_h", 0.0, 2000.0, report);
+        let cost = row.number("cost_usd", 0.0, 1e6, report);
+        let hub = row.number("hub_co2e_kg_per_t", 0.0, 1000.0, report);
+        let cap = capacity(&row, report);
+        let st = status_and_year(&row, report);
+        let src = source(&row, report);
+        if let (Some(p50), Some(p90)) = (p50, p90) {
+            if p90 < p50 {
+                report.error(t.file, Some(row.line), Some("handling_p90_h"), format!("p90 ({p90} h) is below p50 ({p50} h)"));
+                continue;
+            }
+        }
+        if let (Some(id), Some(place), Some(fm), Some(fg), Some(tm), Some(tg), Some(both_ways), Some(p50), Some(p90), Some(cost_usd), Some(hub), Some(capacity), Some((status, opening_year)), Some(source)) =
+            (id, place, from_mode, from_gauge, to_mode, to_gauge, both_ways, p50, p90, cost, hub, cap, st, src)
+        {
+            let from = Layer { mode: fm, gauge: fg };
+            let to = Layer { mode: tm, gauge: tg };
+            if from == to {
+                report.error(t.file, Some(row.line), Some("to_mode"), format!("a transfer must change mode or gauge (both sides are {from})"));
+                continue;
+            }
+            lines.transfers.push(row.line);
+            out.push(Transfer {
+                id,
+                place,
+                from,
+                to,
+                both_ways,
+                handling_p50_h: p50,
+                handling_p90_h: p90,
+                cost_usd,
+                hub_co2e_kg_per_t: hub,
+                capacity,
+                status,
+                opening_year,
+                source,
+            });
+        }
+    }
+    out
+}
+
+fn read_services(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> Vec<Service> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let id = unique_id(&row, &mut seen, report);
+        let name = row.required("name", report);
+        let mode: Option<Mode> = row.parsed("mode", report);
+        let mut stops = Some(Vec::new());
+        for stop in row.text("stops").split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            match ctx.index.get(stop) {
+                Some(&p) => {
+                    if let Some(s) = stops.as_mut() {
+                        s.push(p)
+                    }
+                }
+                None => {
+                    report.error(t.file, Some(row.line), Some("stops"), format!("unknown place id `{stop}` (not in places.csv)"));
+                    stops = None;
+                }
+            }
+        }
+        if stops.as_ref().is_some_and(|s| s.len() < 2) {
+            report.error(t.file, Some(row.line), Some("stops"), "a service needs at least two stops separated by `;`");
+            stops = None;
+        }
+        let freq = row.number("frequency_per_week", 0.001, 10_000.0, report);
+        let tariff = row.number_opt("tariff_usd_per_feu", 0.0, 1e6, report);
+        let st = status_and_year(&row, report);
+        let src = source(&row, report);
+        if let (Some(id), Some(name), Some(mode), Some(stops), Some(frequency_per_week), Ok(tariff_usd_per_feu), Some((status, opening_year)), Some(source)) =
+            (id, name, mode, stops, freq, tariff, st, src)
+        {
+            lines.services.push(row.line);
+            out.push(Service {
+                id,
+                name,
+                mode,
+                stops,
+                frequency_per_week,
+                tariff_usd_per_feu,
+                status,
+                opening_year,
+                source,
+            });
+        }
+    }
+    out
+}
+
+fn read_modes(t: &Table, report: &mut Report) -> Vec<ModeDefaults> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let mode: Option<Mode> = row.parsed("mode", report);
+        if let Some(m) = mode {
+            if !seen.insert(m) {
+                report.error(t.file, Some(row.line), Some("mode"), format!("mode `{m}` appears twice"));
+                continue;
+            }
+        }
+        let speed = row.number("default_speed_kmh", 1.0, 1000.0, report);
+        let factor = row.number("run_p90_factor", 1.0, 10.0, report);
+        let w50 = row.number("default_wait_p50_h", 0.0, 2000.0, report);
+        let w90 = row.number("default_wait_p90_h", 0.0, 2000.0, report);
+        let energy = row.required("default_energy", report);
+        let src = source(&row, report);
+        if let (Some(w50), Some(w90)) = (w50, w90) {
+            if w90 < w50 {
+                report.error(t.file, Some(row.line), Some("default_wait_p90_h"), format!("p90 ({w90} h) is below p50 ({w50} h)"));
+                continue;
+            }
+        }
+        if let (Some(mode), Some(default_speed_kmh), Some(run_p90_factor), Some(default_wait_p50_h), Some(default_wait_p90_h), Some(default_energy), Some(source)) =
+            (mode, speed, factor, w50, w90, energy, src)
+        {
+            out.push(ModeDefaults {
+                mode,
+                default_speed_kmh,
+                run_p90_factor,
+                default_wait_p50_h,
+                default_wait_p90_h,
+                default_energy,
+                source,
+            });
+        }
+    }
+    out
+}
+
+fn read_cost_factors(t: &Table, report: &mut Report) -> Vec<CostFactor> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let mode: Option<Mode> = row.parsed("mode", report);
+        let country = row.required("country", report);
+        let usd = row.number("usd_per_feu_km", 0.0, 1000.0, report);
+        let src = source(&row, report);
+        if let (Some(mode), Some(country), Some(usd_per_feu_km), Some(source)) = (mode, country, usd, src) {
+            if !seen.insert((mode, country.clone())) {
+                report.error(t.file, Some(row.line), Some("country"), format!("{mode} in `{country}` appears twice"));
+                continue;
+            }
+            out.push(CostFactor {
+                mode,
+                country: (country != "*").then_some(country),
+                usd_per_feu_km,
+                source,
+            });
+        }
+    }
+    out
+}
+
+fn read_emission_factors(t: &Table, report: &mut Report) -> Vec<EmissionFactor> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let mode: Option<Mode> = row.parsed("mode", report);
+        let energy = row.required("energy", report);
+        let ttw = row.number("ttw_g_per_tkm", 0.0, 10_000.0, report);
+        let wtw = row.number("wtw_g_per_tkm", 0.0, 10_000.0, report);
+        let src = source(&row, report);
+        if let (Some(mode), Some(energy), Some(ttw_g_per_tkm), Some(wtw_g_per_tkm), Some(source)) = (mode, energy, ttw, wtw, src) {
+            if !seen.insert((mode, energy.clone())) {
+                report.error(t.file, Some(row.line), Some("energy"), format!("{mode}/{energy} appears twice"));
+                continue;
+            }
+            out.push(EmissionFactor {
+                mode,
+                energy,
+                ttw_g_per_tkm,
+                wtw_g_per_tkm,
+                source,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,241 @@
+//! Checks across rows and files: references between elements, coverage of parameter tables,
+//! and warnings for suspicious data (lengths far from the great-circle distance, places cut off
+//! from the rest of the network, sea or air links without a service).
+
+use crate::report::Report;
+use geo::{Distance, Haversine, Point};
+use silkroute_model::{Mode, Network, Status};
+use std::collections::{BTreeSet, HashMap};
+
+/// Line numbers of the loaded elements, parallel to the network's collections.
+#[derive(Debug, Default)]
+pub(crate) struct Lines {
+    pub places: Vec<u64>,
+    pub links: Vec<u64>,
+    pub borders: Vec<u64>,
+    pub transfers: Vec<u64>,
+    pub services: Vec<u64>,
+}
+
+/// Great-circle distance between two places in km.
+pub fn great_circle_km(net: &Network, a: silkroute_model::PlaceId, b: silkroute_model::PlaceId) -> f64 {
+    let (pa, pb) = (net.place(a), net.place(b));
+    Haversine.distance(Point::new(pa.lon, pa.lat), Point::new(pb.lon, pb.lat)) / 1000.0
+}
+
+pub(crate) fn check(net: &Network, lines: &Lines, report: &mut Report) {
+    check_parameters(net, lines, report);
+    check_gauge_changes(net, lines, report);
+    check_lengths(net, lines, report);
+    check_services(net, lines, report);
+    check_transfers(net, lines, report);
+    check_connectivity(net, lines, report);
+}
+
+fn used_modes(net: &Network) -> BTreeSet<Mode> {
+    let mut used = BTreeSet::new();
+    used.extend(net.links.iter().map(|l| l.mode));
+    used.extend(net.borders.iter().map(|b| b.mode));
+    used.extend(net.services.iter().map(|s| s.mode));
+    used.extend(net.transfers.iter().flat_map(|t| [t.from.mode, t.to.mode]));
+    used
+}
+
+fn check_parameters(net: &Network, lines: &Lines, report: &mut Report) {
+    if net.modes.is_empty() && net.cost_factors.is_empty() && net.links.is_empty() {
+        return; // the files themselves are broken and already reported
+    }
+    for mode in used_modes(net) {
+        if net.mode_defaults(mode).is_none() {
+            report.error("modes.csv", None, Some("mode"), format!("no row for mode `{mode}`, which the network uses"));
+        }
+        if net.cost_factor(mode, None).is_none() {
+            report.error("cost_factors.csv", None, Some("country"), format!("no default row (country `*`) for mode `{mode}`"));
+        }
+    }
+    for m in &net.modes {
+        if !net.emission_factors.iter().any(|f| f.mode == m.mode && f.energy == m.default_energy) {
+            report.error(
+                "modes.csv",
+                None,
+                Some("default_energy"),
+                format!("mode `{}` defaults to energy `{}`, which emission_factors.csv lacks", m.mode, m.default_energy),
+            );
+        }
+    }
+    for (l, line) in net.links.iter().zip(&lines.links) {
+        let Some(defaults) = net.mode_defaults(l.mode) else { continue };
+        let energy = l.energy_key(&defaults.default_energy);
+        if net.emission_factor(l.mode, energy).is_none() {
+            report.error(
+                "links.csv",
+                Some(*line),
+                Some("energy"),
+                format!("no emission factor for {}/{energy} in emission_factors.csv", l.mode),
+            );
+        }
+    }
+}
+
+fn check_gauge_changes(net: &Network, lines: &Lines, report: &mut Report) {
+    for (b, line) in net.borders.iter().zip(&lines.borders) {
+        let has_gauge_transfer = net
+            .transfers
+            .iter()
+            .any(|t| t.is_gauge_change() && (t.place == b.from_post || t.place == b.to_post));
+        if b.gauge_change && !has_gauge_transfer {
+            report.error(
+                "borders.csv",
+                Some(*line),
+                Some("gauge_change"),
+                format!(
+                    "the gauge changes here but transfers.csv has no gauge change at `{}` or `{}`",
+                    net.place(b.from_post).id,
+                    net.place(b.to_post).id
+                ),
+            );
+        }
+        if !b.gauge_change && b.mode == Mode::Rail && has_gauge_transfer {
+            report.warning(
+                "borders.csv",
+                Some(*line),
+                Some("gauge_change"),
+                "a gauge transfer exists at one of the posts but gauge_change is `no`",
+            );
+        }
+    }
+}
+
+fn check_lengths(net: &Network, lines: &Lines, report: &mut Report) {
+    for (l, line) in net.links.iter().zip(&lines.links) {
+        let gc = great_circle_km(net, l.from, l.to);
+        if gc < 5.0 {
+            continue;
+        }
+        let ratio = l.length_km / gc;
+        let max = match l.mode {
+            Mode::Rail | Mode::Road => 2.5,
+            Mode::Sea => 3.0,
+            Mode::Air => 1.5,
+        };
+        if !(0.9..=max).contains(&ratio) {
+            report.warning(
+                "links.csv",
+                Some(*line),
+                Some("length_km"),
+                format!(
+                    "length {:.0} km is {ratio:.2}× the great-circle distance {gc:.0} km between `{}` and `{}`",
+                    l.length_km,
+                    net.place(l.from).id,
+                    net.place(l.to).id
+                ),
+            );
+        }
+    }
+}
+
+fn check_services(net: &Network, lines: &Lines, report: &mut Report) {
+    for (l, line) in net.links.iter().zip(&lines.links) {
+        if !matches!(l.mode, Mode::Sea | Mode::Air) || l.status != Status::Open {
+            continue;
+        }
+        let served = net.services.iter().any(|s| {
+            s.mode == l.mode
+                && s.status == Status::Open
+                && s.stops.windows(2).any(|w| {
+                    (w[0] == l.from && w[1] == l.to) || (w[0] == l.to && w[1] == l.from)
+                })
+        });
+        if !served {
+            report.warning(
+                "links.csv",
+                Some(*line),
+                Some("id"),
+                format!("no open {} service runs over `{}`; the mode's default wait applies", l.mode, l.id),
+            );
+        }
+    }
+    for (s, line) in net.services.iter().zip(&lines.services) {
+        for w in s.stops.windows(2) {
+            let linked = net.links.iter().any(|l| {
+                l.mode == s.mode && ((l.from == w[0] && l.to == w[1]) || (l.from == w[1] && l.to == w[0]))
+            });
+            if matches!(s.mode, Mode::Sea | Mode::Air) && !linked {
+                report.warning(
+                    "services.csv",
+                    Some(*line),
+                    Some("stops"),
+                    format!(
+                        "no {} link joins consecutive stops `{}` and `{}`",
+                        s.mode,
+                        net.place(w[0]).id,
+                        net.place(w[1]).id
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn check_transfers(net: &Network, lines: &Lines, report: &mut Report) {
+    for (t, line) in net.transfers.iter().zip(&lines.transfers) {
+        for (layer, col) in [(t.from, "from_mode"), (t.to, "to_mode")] {
+            let reached = net.links.iter().any(|l| l.layer() == layer && (l.from == t.place || l.to == t.place))
+                || net.borders.iter().any(|b| b.layer() == layer && (b.from_post == t.place || b.to_post == t.place))
+                || net.transfers.iter().any(|o| o.id != t.id && o.place == t.place && (o.from == layer || o.to == layer));
+            if !reached {
+                report.warning(
+                    "transfers.csv",
+                    Some(*line),
+                    Some(col),
+                    format!("no link or border on {layer} reaches `{}`; this side of the transfer is unused", net.place(t.place).id),
+                );
+            }
+        }
+    }
+}
+
+fn check_connectivity(net: &Network, lines: &Lines, report: &mut Report) {
+    let n = net.places.len();
+    if n == 0 {
+        return;
+    }
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut union = |a: usize, b: usize| {
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+        if ra != rb {
+            parent[ra] = rb;
+        }
+    };
+    for l in &net.links {
+        union(l.from.index(), l.to.index());
+    }
+    for b in &net.borders {
+        union(b.from_post.index(), b.to_post.index());
+    }
+    let roots: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
+    let mut sizes: HashMap<usize, usize> = HashMap::new();
+    for &r in &roots {
+        *sizes.entry(r).or_default() += 1;
+    }
+    let biggest = sizes.iter().max_by_key(|(r, s)| (**s, std::cmp::Reverse(**r))).map(|(r, _)| *r);
+    for (i, (&root, line)) in roots.iter().zip(&lines.places).enumerate() {
+        if sizes[&root] == 1 {
+            report.warning("places.csv", Some(*line), Some("id"), format!("place `{}` has no link or border crossing", net.places[i].id));
+        } else if Some(root) != biggest {
+            report.warning(
+                "places.csv",
+                Some(*line),
+                Some("id"),
+                format!("place `{}` is not connected to the main network", net.places[i].id),
+            );
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! Network → graph.
+
+use crate::graph::{Edge, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
+use silkroute_model::{Layer, Mode, Network, PlaceId, Status};
+use std::collections::HashMap;
+
+/// Why a network could not be compiled. The feed validator rules these out for loaded feeds;
+/// they remain possible for networks built in code.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum CompileError {
+    /// modes.csv has no row for a mode the network uses.
+    #[error("no defaults for mode `{0}` (modes.csv)")]
+    MissingModeDefaults(Mode),
+    /// cost_factors.csv has no row for a mode.
+    #[error("no cost factor for mode `{0}` (cost_factors.csv needs a `*` row)")]
+    MissingCostFactor(Mode),
+    /// emission_factors.csv has no row for a mode and energy.
+    #[error("no emission factor for {0}/{1} (emission_factors.csv)")]
+    MissingEmissionFactor(Mode, String),
+}
+
+/// Compiles the open elements of `net` into a routing graph.
+pub fn compile(net: &Network) -> Result<Graph, CompileError> {
+    let mut builder = Builder {
+        net,
+        node_of: HashMap::new(),
+        nodes: Vec::new(),
+        edges: Vec::new(),
+    };
+    for (i, l) in net.links.iter().enumerate() {
+        if l.status == Status::Open {
+            builder.link(i as u32)?;
+        }
+    }
+    for (i, b) in net.borders.iter().enumerate() {
+        if b.status == Status::Open {
+            builder.border(i as u32)?;
+        }
+    }
+    for (i, t) in net.transfers.iter().enumerate() {
+        if t.status == Status::Open {
+            builder.transfer(i as u32)?;
+        }
+    }
+    Ok(builder.finish())
+}
+
+struct Builder<'n> {
+    net: &'n Network,
+    node_of: HashMap<(PlaceId, Layer), NodeId>,
+    nodes: Vec<Node>,
+    edges: Vec<Edge>,
+}
+
+impl Builder<'_> {
+    fn node(&mut self, place: PlaceId, layer: Layer) -> Result<NodeId, CompileError> {
+        if let Some(&n) = self.node_of.get(&(place, layer)) {
+            return Ok(n);
+        }
+        let board_wait = self.board_wait(place, layer.mode)?;
+        let id = NodeId(self.nodes.len() as u32);
+        self.nodes.push(Node {
+            place,
+            layer,
+            board_wait,
+        });
+        self.node_of.insert((place, layer), id);
+        Ok(id)
+    }
+
+    /// Half the headway of the open services of `mode` departing from `place`, or the default.
+    fn board_wait(&self, place: PlaceId, mode: Mode) -> Result<Wait, CompileError> {
+        let mut services = Vec::new();
+        let mut per_week = 0.0;
+        for (i, s) in self.net.services.iter().enumerate() {
+            let departs_here = s.stops[..s.stops.len().saturating_sub(1)].contains(&place);
+            if s.status == Status::Open && s.mode == mode && departs_here {
+                services.push(i as u32);
+                per_week += s.frequency_per_week;
+            }
+        }
+        if per_week > 0.0 {
+            let headway_h = 168.0 / per_week;
+            Ok(Wait {
+                p50_h: 0.5 * headway_h,
+                p90_h: 0.9 * headway_h,
+                basis: WaitBasis::Services {
+                    services,
+                    departures_per_week: per_week,
+                },
+            })
+        } else {
+            let d = self
+                .net
+                .mode_defaults(mode)
+                .ok_or(CompileError::MissingModeDefaults(mode))?;
+            Ok(Wait {
+                p50_h: d.default_wait_p50_h,
+                p90_h: d.default_wait_p90_h,
+                basis: WaitBasis::ModeDefault,
+            })
+        }
+    }
+
+    fn emission(&self, mode: Mode, energy: &str) -> Result<(u32, f64, f64), CompileError> {
+        self.net
+            .emission_factors
+            .iter()
+            .position(|f| f.mode == mode && f.energy == energy)
+            .map(|i| {
+                let f = &self.net.emission_factors[i];
+                (i as u32, f.wtw_g_per_tkm, f.ttw_g_per_tkm)
+            })
+            .ok_or_else(|| CompileError::MissingEmissionFactor(mode, energy.to_string()))
+    }
+
+    fn cost_factor(&self, mode: Mode, country: Option<&str>) -> Result<(u32, f64), CompileError> {
+        let f = self
+            .net
+            .cost_factor(mode, country)
+            .ok_or(CompileError::MissingCostFactor(mode))?;
+        let i = self
+            .net
+            .cost_factors
+            .iter()
+            .position(|x| std::ptr::eq(x, f))
+            .expect("factor comes from this network");
+        Ok((i as u32, f.usd_per_feu_km))
+    }
+
+    fn link(&mut self, i: u32) -> Result<(), CompileError> {
+        let net = self.net;
+        let l = &net.links[i as usize];
+        let defaults = net
+            .mode_defaults(l.mode)
+            .ok_or(CompileError::MissingModeDefaults(l.mode))?;
+        let time = l
+            .duration_h
+            .unwrap_or_else(|| l.length_km / l.speed_kmh.unwrap_or(defaults.default_speed_kmh));
+        let (a, b) = (net.place(l.from), net.place(l.to));
+        let country = (a.country == b.country).then_some(a.country.as_str());
+        let tariff = single_hop_tariff(net, l.mode, l.from, l.to);
+        let (cost_factor, tariff_service, cost) = match tariff {
+            Some((s, usd)) => (None, Some(s), usd),
+            None => {
+                let (f, usd_km) = self.cost_factor(l.mode, country)?;
+                (Some(f), None, usd_km * l.length_km)
+            }
+        };
+        let (ef, wtw, ttw) = self.emission(l.mode, l.energy_key(&defaults.default_energy))?;
+        let layer = l.layer();
+        let (na, nb) = (self.node(l.from, layer)?, self.node(l.to, layer)?);
+        for (tail, head) in [(na, nb), (nb, na)] {
+            self.edges.push(Edge {
+                tail,
+                head,
+                kind: EdgeKind::Run(i),
+                distance_km: l.length_km,
+                time_p50_h: time,
+                time_p90_h: time * defaults.run_p90_factor,
+                wait_p50_h: 0.0,
+                wait_p90_h: 0.0,
+                cost_usd_per_feu: cost,
+                wtw_g_per_t: wtw * l.length_km,
+                ttw_g_per_t: ttw * l.length_km,
+                cost_factor,
+                tariff_service,
+                emission_factor: Some(ef),
+            });
+        }
+        Ok(())
+    }
+
+    fn border(&mut self, i: u32) -> Result<(), CompileError> {
+        let b = &self.net.borders[i as usize];
+        let defaults = self
+            .net
+            .mode_defaults(b.mode)
+            .ok_or(CompileError::MissingModeDefaults(b.mode))?;
+        let (ef, wtw, ttw) = self.emission(b.mode, &defaults.default_energy)?;
+        let layer = b.layer();
+        let (na, nb) = (self.node(b.from_post, layer)?, self.node(b.to_post, layer)?);
+        for (tail, head, c, forward) in [(na, nb, b.forward, true), (nb, na, b.reverse, false)] {
+            self.edges.push(Edge {
+                tail,
+                head,
+                kind: EdgeKind::Border { border: i, forward },
+                distance_km: b.length_km,
+                time_p50_h: c.p50_h,
+                time_p90_h: c.p90_h,
+                wait_p50_h: 0.0,
+                wait_p90_h: 0.0,
+                cost_usd_per_feu: c.fee_usd,
+                wtw_g_per_t: wtw * b.length_km,
+                ttw_g_per_t: ttw * b.length_km,
+                cost_factor: None,
+                tariff_service: None,
+                emission_factor: Some(ef),
+            });
+        }
+        Ok(())
+    }
+
+    fn transfer(&mut self, i: u32) -> Result<(), CompileError> {
+        let t = &self.net.transfers[i as usize];
+        let (na, nb) = (self.node(t.place, t.from)?, self.node(t.place, t.to)?);
+        let mut pairs = vec![(na, nb)];
+        if t.both_ways {
+            pairs.push((nb, na));
+        }
+        for (tail, head) in pairs {
+            // A change of mode waits for the next departure; a gauge change does not (the same
+            // train continues after transloading or bogie exchange).
+            let mode_change = self.nodes[tail.index()].layer.mode != self.nodes[head.index()].layer.mode;
+            let (wait_p50_h, wait_p90_h) = if mode_change {
+                let w = &self.nodes[head.index()].board_wait;
+                (w.p50_h, w.p90_h)
+            } else {
+                (0.0, 0.0)
+            };
+            self.edges.push(Edge {
+                tail,
+                head,
+                kind: EdgeKind::Transfer(i),
+                distance_km: 0.0,
+                time_p50_h: t.handling_p50_h,
+                time_p90_h: t.handling_p90_h,
+                wait_p50_h,
+                wait_p90_h,
+                cost_usd_per_feu: t.cost_usd,
+                wtw_g_per_t: t.hub_co2e_kg_per_t * 1000.0,
+                ttw_g_per_t: 0.0,
+                cost_factor: None,
+                tariff_service: None,
+                emission_factor: None,
+            });
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Graph {
+        let Builder {
+            net, nodes, mut edges, ..
+        } = self;
+        edges.sort_by_key(|e| e.tail);
+        let mut first_out = vec![0u32; nodes.len() + 1];
+        for e in &edges {
+            first_out[e.tail.index() + 1] += 1;
+        }
+        for i in 0..nodes.len() {
+            first_out[i + 1] += first_out[i];
+        }
+        let mut place_nodes = vec![Vec::new(); net.places.len()];
+        for (i, n) in nodes.iter().enumerate() {
+            place_nodes[n.place.index()].push(NodeId(i as u32));
+        }
+        Graph {
+            nodes,
+            edges,
+            first_out,
+            place_nodes,
+        }
+    }
+}
+
+/// The cheapest tariff of an open single-hop service of `mode` between `a` and `b`.
+fn single_hop_tariff(net: &Network, mode: Mode, a: PlaceId, b: PlaceId) -> Option<(u32, f64)> {
+    net.services
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            s.status == Status::Open
+                && s.mode == mode
+                && s.stops.len() == 2
+                && ((s.stops[0] == a && s.stops[1] == b) || (s.stops[0] == b && s.stops[1] == a))
+        })
+        .filter_map(|(i, s)| s.tariff_usd_per_feu.map(|t| (i as u32, t)))
+        .min_by(|x, y| x.1.total_cmp(&y.1))
+}

@@ -1,0 +1,142 @@
+//! The routing graph: nodes, edges, and the adjacency arrays.
+
+use silkroute_model::{Layer, PlaceId};
+use std::ops::Range;
+
+/// Index of a node in [`Graph::nodes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    /// The index as `usize`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Where a wait to board comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WaitBasis {
+    /// Half the headway of the open services of this mode stopping here.
+    Services {
+        /// Indices into `Network::services`.
+        services: Vec<u32>,
+        /// Their total departures per week.
+        departures_per_week: f64,
+    },
+    /// No service known: the mode's default wait from modes.csv.
+    ModeDefault,
+}
+
+/// The wait to board a layer at a place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wait {
+    /// Typical wait, hours.
+    pub p50_h: f64,
+    /// Bad-case wait, hours.
+    pub p90_h: f64,
+    /// Where the number comes from.
+    pub basis: WaitBasis,
+}
+
+/// A place on one layer: "Dostyk on 1520 mm rail".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The place.
+    pub place: PlaceId,
+    /// The mode and gauge.
+    pub layer: Layer,
+    /// Wait to board this layer here (at the origin or after a change of mode).
+    pub board_wait: Wait,
+}
+
+/// What an edge represents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeKind {
+    /// Running along a link (index into `Network::links`).
+    Run(u32),
+    /// Crossing a border (index into `Network::borders`), `forward` from `from_post` to `to_post`.
+    Border {
+        /// Index into `Network::borders`.
+        border: u32,
+        /// True from `from_post` to `to_post`.
+        forward: bool,
+    },
+    /// Changing mode or gauge (index into `Network::transfers`).
+    Transfer(u32),
+}
+
+/// A directed, fully costed edge. Money is per FEU and emissions per tonne of cargo; queries
+/// scale them by the cargo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    /// Start node.
+    pub tail: NodeId,
+    /// End node.
+    pub head: NodeId,
+    /// What it is.
+    pub kind: EdgeKind,
+    /// Distance, km.
+    pub distance_km: f64,
+    /// Typical time, hours (running, clearance or handling).
+    pub time_p50_h: f64,
+    /// Bad-case time, hours.
+    pub time_p90_h: f64,
+    /// Wait for a departure after this edge (a transfer to another mode), typical, hours.
+    pub wait_p50_h: f64,
+    /// Same, bad case.
+    pub wait_p90_h: f64,
+    /// Money per FEU, USD.
+    pub cost_usd_per_feu: f64,
+    /// Well-to-wheel emissions per tonne of cargo, grams CO2e (hub emissions included).
+    pub wtw_g_per_t: f64,
+    /// Tank-to-wheel emissions per tonne of cargo, grams CO2e.
+    pub ttw_g_per_t: f64,
+    /// Index into `Network::cost_factors` used for a per-km tariff, if any.
+    pub cost_factor: Option<u32>,
+    /// Index into `Network::services` whose tariff priced this edge, if any.
+    pub tariff_service: Option<u32>,
+    /// Index into `Network::emission_factors` used, if any.
+    pub emission_factor: Option<u32>,
+}
+
+/// The compiled routing graph: nodes, and edges grouped by tail node (CSR).
+#[derive(Debug, Clone)]
+pub struct Graph {
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) edges: Vec<Edge>,
+    pub(crate) first_out: Vec<u32>,
+    pub(crate) place_nodes: Vec<Vec<NodeId>>,
+}
+
+impl Graph {
+    /// All nodes.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// All edges, grouped by tail.
+    pub fn edges(&self) -> &[Edge] {
+        &self.edges
+    }
+
+    /// One node.
+    pub fn node(&self, n: NodeId) -> &Node {
+        &self.nodes[n.index()]
+    }
+
+    /// Indices (into [`Graph::edges`]) of the edges leaving `n`.
+    pub fn out_edges(&self, n: NodeId) -> Range<usize> {
+        self.first_out[n.index()] as usize..self.first_out[n.index() + 1] as usize
+    }
+
+    /// The nodes of a place (one per layer it touches); empty for a place nothing reaches.
+    pub fn place_nodes(&self, p: PlaceId) -> &[NodeId] {
+        self.place_nodes.get(p.index()).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Number of places the graph was compiled for.
+    pub fn place_count(&self) -> usize {
+        self.place_nodes.len()
+    }
+}

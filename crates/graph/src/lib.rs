@@ -1,0 +1,18 @@
+//! Compile a [`Network`](silkroute_model::Network) into a routing [`Graph`].
+//!
+//! Principal items:
+//! - [`compile`]: network → graph, in milliseconds.
+//! - [`Graph`]: compact arrays (CSR adjacency) of [`Node`]s and [`Edge`]s.
+//! - [`Node`]: one per place and [`Layer`](silkroute_model::Layer) (mode and gauge state), the
+//!   "virtual network" of the NODUS freight model, so that changing mode or gauge is an explicit,
+//!   timed and priced [`EdgeKind::Transfer`].
+//! - [`Edge`]: a run along a link, a border crossing, or a transfer, with its time (p50, p90),
+//!   money per FEU and CO2e per tonne already worked out; queries scale them for the cargo.
+//!
+//! Only `open` elements are compiled; scenarios open planned ones before compiling.
+
+mod compile;
+mod graph;
+
+pub use compile::{compile, CompileError};
+pub use graph::{Edge, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};

@@ -1,0 +1,239 @@
+//! The elements of a network: places, links, border crossings, transfers and services.
+
+use crate::network::PlaceId;
+use crate::vocabulary::{Gauge, Layer, Mode, PlaceKind, Status, Track};
+use serde::{Deserialize, Serialize};
+
+/// A location where cargo can start, end, cross a border or change mode.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    /// Stable lowercase slug (`xian`).
+    pub id: String,
+    /// English name (`Xi'an`).
+    pub name_en: String,
+    /// Chinese name (`西安`).
+    pub name_zh: Option<String>,
+    /// Russian name (`Сиань`).
+    pub name_ru: Option<String>,
+    /// Other names (`Kashi`, `Nur-Sultan`).
+    pub aliases: Vec<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: String,
+    /// Latitude, WGS84 degrees.
+    pub lat: f64,
+    /// Longitude, WGS84 degrees.
+    pub lon: f64,
+    /// What kind of place this is.
+    pub kind: PlaceKind,
+    /// Where the data comes from.
+    pub source: String,
+}
+
+/// A capacity with its unit, as reported.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Capacity {
+    /// The number.
+    pub value: f64,
+    /// Its unit.
+    pub unit: CapacityUnit,
+}
+
+/// Units in which capacities are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapacityUnit {
+    /// Trains per day (both directions unless the source says otherwise).
+    TrainsPerDay,
+    /// Road vehicles per day.
+    VehiclesPerDay,
+    /// Tonnes per year.
+    TPerYear,
+    /// Twenty-foot equivalent units per year.
+    TeuPerYear,
+}
+
+impl std::str::FromStr for CapacityUnit {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "trains_per_day" => Ok(CapacityUnit::TrainsPerDay),
+            "vehicles_per_day" => Ok(CapacityUnit::VehiclesPerDay),
+            "t_per_year" => Ok(CapacityUnit::TPerYear),
+            "teu_per_year" => Ok(CapacityUnit::TeuPerYear),
+            other => Err(format!(
+                "unknown capacity unit `{other}` (expected trains_per_day, vehicles_per_day, t_per_year or teu_per_year)"
+            )),
+        }
+    }
+}
+
+/// A physical connection of one mode between two places, usable in both directions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    /// Stable slug.
+    pub id: String,
+    /// One end.
+    pub from: PlaceId,
+    /// The other end.
+    pub to: PlaceId,
+    /// Mode of transport.
+    pub mode: Mode,
+    /// Track gauge, rail only.
+    pub gauge: Option<Gauge>,
+    /// Route length in km.
+    pub length_km: f64,
+    /// Average commercial running speed of freight, km/h.
+    pub speed_kmh: Option<f64>,
+    /// Running time in hours; overrides the speed.
+    pub duration_h: Option<f64>,
+    /// Single or double track (rail).
+    pub track: Option<Track>,
+    /// Electrified (rail).
+    pub electrified: Option<bool>,
+    /// Emission-factor energy key; `None` means the default for the mode.
+    pub energy: Option<String>,
+    /// Reported capacity.
+    pub capacity: Option<Capacity>,
+    /// Open, planned or closed.
+    pub status: Status,
+    /// Expected opening year of a planned link.
+    pub opening_year: Option<u16>,
+    /// Where the data comes from.
+    pub source: String,
+}
+
+impl Link {
+    /// The layer this link runs on.
+    pub fn layer(&self) -> Layer {
+        Layer {
+            mode: self.mode,
+            gauge: self.gauge,
+        }
+    }
+
+    /// The emission-factor energy key of this link: the explicit `energy`, else for rail
+    /// `electric`/`diesel` from `electrified`, else the mode's default.
+    pub fn energy_key<'a>(&'a self, mode_default: &'a str) -> &'a str {
+        if let Some(e) = &self.energy {
+            return e;
+        }
+        match (self.mode, self.electrified) {
+            (Mode::Rail, Some(true)) => "electric",
+            (Mode::Rail, Some(false)) => "diesel",
+            _ => mode_default,
+        }
+    }
+}
+
+/// Clearance at a border in one direction.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Clearance {
+    /// Typical (median) hours, both sides' formalities and queueing.
+    pub p50_h: f64,
+    /// Bad-case (90th percentile) hours.
+    pub p90_h: f64,
+    /// Fees and charges per FEU, USD.
+    pub fee_usd: f64,
+}
+
+/// A border crossing between a post on each side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BorderCrossing {
+    /// Stable slug (`alashankou-dostyk`).
+    pub id: String,
+    /// Post on one side.
+    pub from_post: PlaceId,
+    /// Post on the other side.
+    pub to_post: PlaceId,
+    /// Rail or road.
+    pub mode: Mode,
+    /// Gauge of the track crossing the line (rail).
+    pub gauge: Option<Gauge>,
+    /// Whether the gauge changes at this crossing (a gauge transfer sits at one of the posts).
+    pub gauge_change: bool,
+    /// Distance between the posts, km.
+    pub length_km: f64,
+    /// Clearance from `from_post` to `to_post`.
+    pub forward: Clearance,
+    /// Clearance from `to_post` to `from_post`.
+    pub reverse: Clearance,
+    /// Reported capacity.
+    pub capacity: Option<Capacity>,
+    /// Open, planned or closed.
+    pub status: Status,
+    /// Expected opening year of a planned crossing.
+    pub opening_year: Option<u16>,
+    /// Where the data comes from.
+    pub source: String,
+}
+
+impl BorderCrossing {
+    /// The layer the crossing runs on.
+    pub fn layer(&self) -> Layer {
+        Layer {
+            mode: self.mode,
+            gauge: self.gauge,
+        }
+    }
+}
+
+/// A change of mode or gauge at one place: transloading, bogie exchange, rail to ferry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Transfer {
+    /// Stable slug.
+    pub id: String,
+    /// Where it happens.
+    pub place: PlaceId,
+    /// Layer the cargo arrives on.
+    pub from: Layer,
+    /// Layer the cargo leaves on.
+    pub to: Layer,
+    /// Whether the same numbers apply in reverse.
+    pub both_ways: bool,
+    /// Typical handling hours.
+    pub handling_p50_h: f64,
+    /// Bad-case handling hours.
+    pub handling_p90_h: f64,
+    /// Handling charge per FEU, USD.
+    pub cost_usd: f64,
+    /// Hub emissions per tonne handled, kg CO2e.
+    pub hub_co2e_kg_per_t: f64,
+    /// Reported capacity.
+    pub capacity: Option<Capacity>,
+    /// Open, planned or closed.
+    pub status: Status,
+    /// Expected opening year of a planned transfer.
+    pub opening_year: Option<u16>,
+    /// Where the data comes from.
+    pub source: String,
+}
+
+impl Transfer {
+    /// True when this transfer changes the gauge of a rail movement.
+    pub fn is_gauge_change(&self) -> bool {
+        self.from.mode == Mode::Rail && self.to.mode == Mode::Rail && self.from.gauge != self.to.gauge
+    }
+}
+
+/// A regular service: a container train, a ferry line, a cargo flight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    /// Stable slug.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// Mode.
+    pub mode: Mode,
+    /// Stops in running order.
+    pub stops: Vec<PlaceId>,
+    /// Departures per week.
+    pub frequency_per_week: f64,
+    /// Published end-to-end price per FEU, USD.
+    pub tariff_usd_per_feu: Option<f64>,
+    /// Open, planned or closed.
+    pub status: Status,
+    /// Expected opening year of a planned service.
+    pub opening_year: Option<u16>,
+    /// Where the data comes from.
+    pub source: String,
+}

@@ -1,0 +1,20 @@
+//! The silkroute network model: plain, sourced data with no I/O and no algorithms.
+//!
+//! Principal types:
+//! - [`Network`]: every collection of a feed, with ids resolved to indices.
+//! - [`Place`], [`Link`], [`BorderCrossing`], [`Transfer`], [`Service`]: the elements.
+//! - [`Layer`]: a mode and (for rail) a gauge; a place has one graph node per layer it touches.
+//! - [`ModeDefaults`], [`CostFactor`], [`EmissionFactor`]: the parameter tables.
+//!
+//! Units are in field names (`_km`, `_h`, `_usd`, `_kg`, `_g_per_tkm`). Money is USD per 40 ft
+//! container (FEU) unless stated. Coordinates are WGS84 degrees.
+
+mod elements;
+mod network;
+mod parameters;
+mod vocabulary;
+
+pub use elements::{BorderCrossing, Capacity, CapacityUnit, Clearance, Link, Place, Service, Transfer};
+pub use network::{Network, PlaceId};
+pub use parameters::{CostFactor, EmissionFactor, ModeDefaults};
+pub use vocabulary::{Gauge, Layer, Mode, PlaceKind, Status, Track};

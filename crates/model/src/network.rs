@@ -1,0 +1,136 @@
+//! The whole network: collections of elements keyed by their ids.
+
+use crate::elements::{BorderCrossing, Link, Place, Service, Transfer};
+use crate::parameters::{CostFactor, EmissionFactor, ModeDefaults};
+use crate::vocabulary::{Mode, Status};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+
+/// Index of a place in [`Network::places`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct PlaceId(pub u32);
+
+impl PlaceId {
+    /// The index as `usize`.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl fmt::Display for PlaceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "place #{}", self.0)
+    }
+}
+
+/// A validated network: every reference resolved, every number in range.
+///
+/// Built by the feed loader (`silkroute-feed`); edited by scenarios; compiled into a routing
+/// graph by `silkroute-graph`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Network {
+    /// Places, indexed by [`PlaceId`].
+    pub places: Vec<Place>,
+    /// Links.
+    pub links: Vec<Link>,
+    /// Border crossings.
+    pub borders: Vec<BorderCrossing>,
+    /// Mode and gauge transfers.
+    pub transfers: Vec<Transfer>,
+    /// Regular services.
+    pub services: Vec<Service>,
+    /// Per-mode defaults.
+    pub modes: Vec<ModeDefaults>,
+    /// Per-km tariffs.
+    pub cost_factors: Vec<CostFactor>,
+    /// Emission intensities.
+    pub emission_factors: Vec<EmissionFactor>,
+    #[serde(skip)]
+    place_index: HashMap<String, PlaceId>,
+}
+
+impl Network {
+    /// Assembles a network and indexes its places by id. Callers are expected to have
+    /// validated the data (the feed loader does).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        places: Vec<Place>,
+        links: Vec<Link>,
+        borders: Vec<BorderCrossing>,
+        transfers: Vec<Transfer>,
+        services: Vec<Service>,
+        modes: Vec<ModeDefaults>,
+        cost_factors: Vec<CostFactor>,
+        emission_factors: Vec<EmissionFactor>,
+    ) -> Network {
+        let place_index = places
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), PlaceId(i as u32)))
+            .collect();
+        Network {
+            places,
+            links,
+            borders,
+            transfers,
+            services,
+            modes,
+            cost_factors,
+            emission_factors,
+            place_index,
+        }
+    }
+
+    /// The place with this index.
+    pub fn place(&self, id: PlaceId) -> &Place {
+        &self.places[id.index()]
+    }
+
+    /// Looks a place up by its exact id.
+    pub fn place_id(&self, id: &str) -> Option<PlaceId> {
+        self.place_index.get(id).copied()
+    }
+
+    /// Adds a place (used by scenarios) and returns its index.
+    pub fn add_place(&mut self, place: Place) -> PlaceId {
+        let id = PlaceId(self.places.len() as u32);
+        self.place_index.insert(place.id.clone(), id);
+        self.places.push(place);
+        id
+    }
+
+    /// Defaults of a mode. Validation guarantees one row per mode used.
+    pub fn mode_defaults(&self, mode: Mode) -> Option<&ModeDefaults> {
+        self.modes.iter().find(|m| m.mode == mode)
+    }
+
+    /// The per-km tariff of a mode in a country, falling back to the mode's `*` row.
+    pub fn cost_factor(&self, mode: Mode, country: Option<&str>) -> Option<&CostFactor> {
+        country
+            .and_then(|c| {
+                self.cost_factors
+                    .iter()
+                    .find(|f| f.mode == mode && f.country.as_deref() == Some(c))
+            })
+            .or_else(|| {
+                self.cost_factors
+                    .iter()
+                    .find(|f| f.mode == mode && f.country.is_none())
+            })
+    }
+
+    /// The emission intensity of a mode and energy.
+    pub fn emission_factor(&self, mode: Mode, energy: &str) -> Option<&EmissionFactor> {
+        self.emission_factors
+            .iter()
+            .find(|f| f.mode == mode && f.energy == energy)
+    }
+
+    /// Number of elements with status open / planned, for summaries.
+    pub fn count_status(&self, status: Status) -> usize {
+        self.links.iter().filter(|l| l.status == status).count()
+            + self.borders.iter().filter(|b| b.status == status).count()
+            + self.transfers.iter().filter(|t| t.status == status).count()
+    }
+}

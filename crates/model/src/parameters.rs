@@ -1,0 +1,51 @@
+//! Parameter tables: per-mode defaults, per-km tariffs and emission intensities.
+
+use crate::vocabulary::Mode;
+use serde::{Deserialize, Serialize};
+
+/// Defaults that apply to a mode when an element gives no value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModeDefaults {
+    /// The mode.
+    pub mode: Mode,
+    /// Running speed when a link gives none, km/h.
+    pub default_speed_kmh: f64,
+    /// Bad-case running time = typical × this factor.
+    pub run_p90_factor: f64,
+    /// Typical wait to board when no service is known, hours.
+    pub default_wait_p50_h: f64,
+    /// Bad-case wait to board when no service is known, hours.
+    pub default_wait_p90_h: f64,
+    /// Emission-factor energy key used when a link gives none.
+    pub default_energy: String,
+    /// Where the data comes from.
+    pub source: String,
+}
+
+/// A per-km tariff of a mode in a country (or the default of the mode).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CostFactor {
+    /// The mode.
+    pub mode: Mode,
+    /// ISO country code, `None` for the default row (`*`).
+    pub country: Option<String>,
+    /// USD per FEU-km.
+    pub usd_per_feu_km: f64,
+    /// Where the data comes from.
+    pub source: String,
+}
+
+/// An ISO 14083 / GLEC emission intensity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmissionFactor {
+    /// The mode.
+    pub mode: Mode,
+    /// Energy key (`diesel`, `electric`, `mdo`, `kerosene`).
+    pub energy: String,
+    /// Tank-to-wheel grams CO2e per tonne-km.
+    pub ttw_g_per_tkm: f64,
+    /// Well-to-wheel grams CO2e per tonne-km.
+    pub wtw_g_per_tkm: f64,
+    /// Where the data comes from.
+    pub source: String,
+}

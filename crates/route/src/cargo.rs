@@ -1,0 +1,78 @@
+//! The cargo being routed.
+
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// Tonnes of cargo in one FEU, the reference load of the per-km tariffs (CPMM quotes costs per
+/// 20 t of cargo).
+pub const TONNES_PER_FEU: f64 = 20.0;
+
+/// What is shipped. Money scales with `feu` (tariffs and fees are per 40 ft container),
+/// emissions with `tonnes` (ISO 14083 counts cargo tonne-km).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Cargo {
+    /// Number of 40 ft container equivalents the tariffs apply to.
+    pub feu: f64,
+    /// Cargo mass, tonnes.
+    pub tonnes: f64,
+}
+
+impl Cargo {
+    /// One 40 ft container carrying 20 t.
+    pub const FORTY_FOOT: Cargo = Cargo {
+        feu: 1.0,
+        tonnes: TONNES_PER_FEU,
+    };
+    /// One 20 ft container carrying 10 t, priced as half a FEU.
+    pub const TWENTY_FOOT: Cargo = Cargo {
+        feu: 0.5,
+        tonnes: TONNES_PER_FEU / 2.0,
+    };
+
+    /// A bulk consignment of `t` tonnes, priced as `t / 20` FEU.
+    pub fn tonnes(t: f64) -> Cargo {
+        Cargo {
+            feu: t / TONNES_PER_FEU,
+            tonnes: t,
+        }
+    }
+}
+
+impl Default for Cargo {
+    fn default() -> Self {
+        Cargo::FORTY_FOOT
+    }
+}
+
+impl fmt::Display for Cargo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == Cargo::FORTY_FOOT {
+            write!(f, "one 40 ft container (20 t)")
+        } else if *self == Cargo::TWENTY_FOOT {
+            write!(f, "one 20 ft container (10 t)")
+        } else {
+            write!(f, "{} t", self.tonnes)
+        }
+    }
+}
+
+impl FromStr for Cargo {
+    type Err = String;
+    /// `40ft`, `20ft`, or a mass such as `25t`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_ascii_lowercase();
+        match s.as_str() {
+            "40ft" | "feu" => Ok(Cargo::FORTY_FOOT),
+            "20ft" | "teu" => Ok(Cargo::TWENTY_FOOT),
+            _ => {
+                let t = s
+                    .strip_suffix('t')
+                    .and_then(|n| n.trim().parse::<f64>().ok())
+                    .filter(|t| t.is_finite() && *t > 0.0 && *t <= 100_000.0)
+                    .ok_or_else(|| format!("`{s}` is not a cargo: use 40ft, 20ft or a mass such as 25t (0 < t ≤ 100000)"))?;
+                Ok(Cargo::tonnes(t))
+            }
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! An itinerary: the legs of a route with their numbers and sources, and the totals.
+
+use crate::search::{RouteRequest, Step};
+use serde::Serialize;
+use silkroute_graph::{EdgeKind, Graph, NodeId, Wait, WaitBasis};
+use silkroute_model::{Mode, Network, PlaceId, Track};
+
+/// What happens on a leg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LegKind {
+    /// Moving along a link.
+    Run,
+    /// Clearing a border crossing.
+    Border,
+    /// Changing mode or gauge.
+    Transfer,
+    /// Waiting for a departure.
+    Wait,
+}
+
+/// One leg of an itinerary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Leg {
+    /// Place id where the leg starts.
+    pub from: String,
+    /// Place id where the leg ends (the same place for transfers and waits).
+    pub to: String,
+    /// Mode (for a transfer, the mode cargo leaves on).
+    pub mode: Mode,
+    /// What happens.
+    pub kind: LegKind,
+    /// True for a transfer that changes the rail gauge.
+    pub gauge_change: bool,
+    /// Gauge in mm for rail legs (for a gauge change, the gauge after it).
+    pub gauge_mm: Option<u16>,
+    /// Distance, km.
+    pub distance_km: f64,
+    /// Typical time, hours.
+    pub time_h: f64,
+    /// Bad-case time, hours.
+    pub time_p90_h: f64,
+    /// Money for the cargo, USD.
+    pub cost_usd: f64,
+    /// Well-to-wheel emissions for the cargo, kg CO2e.
+    pub co2e_kg: f64,
+    /// Tank-to-wheel emissions for the cargo, kg CO2e.
+    pub ttw_co2e_kg: f64,
+    /// Id of the link, border crossing or transfer (empty for waits).
+    pub element: String,
+    /// What happens, in words.
+    pub description: String,
+    /// Source of the element's data (time, distance).
+    pub source: String,
+    /// Source of the money figure, when it comes from a parameter table or a service tariff.
+    pub cost_source: Option<String>,
+    /// Emission intensity used, g CO2e per tonne-km (well-to-wheel).
+    pub intensity_wtw_g_per_tkm: Option<f64>,
+    /// Source of the emission figure.
+    pub emission_source: Option<String>,
+}
+
+/// Typical and bad-case total time.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TimeRange {
+    /// Sum of the elements' typical hours.
+    pub p50: f64,
+    /// Conservative bad case: the sum of each element's own p90.
+    pub p90: f64,
+}
+
+/// Totals of an itinerary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Hours, typical and bad case.
+    pub time_h: TimeRange,
+    /// USD for the cargo.
+    pub cost_usd: f64,
+    /// Well-to-wheel kg CO2e for the cargo.
+    pub co2e_kg: f64,
+    /// Tank-to-wheel kg CO2e for the cargo.
+    pub ttw_co2e_kg: f64,
+    /// Kilometres.
+    pub distance_km: f64,
+    /// Border crossing ids in the order crossed.
+    pub borders: Vec<String>,
+    /// Number of gauge changes.
+    pub gauge_changes: u32,
+    /// Modes used, in order of first use.
+    pub modes: Vec<Mode>,
+}
+
+/// A GeoJSON LineString through the places of the route, `[lon, lat]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LineString {
+    /// Always `LineString`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `[lon, lat]` pairs.
+    pub coordinates: Vec<[f64; 2]>,
+}
+
+/// A route, leg by leg.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Itinerary {
+    /// Totals.
+    pub summary: Summary,
+    /// Legs in order.
+    pub legs: Vec<Leg>,
+    /// The places passed, as a line.
+    pub geometry: LineString,
+    /// The objective value of the route (hours, USD, kg CO2e or the balance).
+    pub objective_value: f64,
+}
+
+impl Itinerary {
+    pub(crate) fn build(
+        net: &Network,
+        graph: &Graph,
+        req: &RouteRequest,
+        n: usize,
+        steps: &[(u32, Step)],
+    ) -> Itinerary {
+        let cargo = &req.cargo;
+        let mut legs = Vec::new();
+        let mut places: Vec<PlaceId> = Vec::new();
+        let mut objective_value = 0.0;
+        for &(state, step) in steps {
+            let node = NodeId((state as usize % n) as u32);
+            match step {
+                Step::Start => {
+                    let nd = graph.node(node);
+                    places.push(nd.place);
+                    objective_value += req.objective.wait_weight(nd.board_wait.p50_h);
+                    if nd.board_wait.p50_h > 0.0 || nd.board_wait.p90_h > 0.0 {
+                        legs.push(wait_leg(net, nd.place, nd.layer.mode, nd.layer.gauge.map(|g| g.0), &nd.board_wait));
+                    }
+                }
+                Step::Via { .. } => {}
+                Step::Edge { edge, .. } => {
+                    let e = &graph.edges()[edge as usize];
+                    objective_value += req.objective.edge_weight(e, cargo);
+                    let (tail, head) = (graph.node(e.tail), graph.node(e.head));
+                    places.push(head.place);
+                    let from = net.place(tail.place).id.clone();
+                    let to = net.place(head.place).id.clone();
+                    let emission = e.emission_factor.map(|i| &net.emission_factors[i as usize]);
+                    let cost_source = match (e.cost_factor, e.tariff_service) {
+                        (Some(i), _) => {
+                            let f = &net.cost_factors[i as usize];
+                            Some(format!(
+                                "{} USD/FEU-km ({} {}): {}",
+                                f.usd_per_feu_km,
+                                f.mode,
+                                f.country.as_deref().unwrap_or("default"),
+                                f.source
+                            ))
+                        }
+                        (None, Some(s)) => {
+                            let s = &net.services[s as usize];
+                            Some(format!("tariff of {}: {}", s.name, s.source))
+                        }
+                        (None, None) => None,
+                    };
+                    let mut leg = Leg {
+                        from,
+                        to,
+                        mode: head.layer.mode,
+                        kind: LegKind::Run,
+                        gauge_change: false,
+                        gauge_mm: head.layer.gauge.map(|g| g.0),
+                        distance_km: e.distance_km,
+                        time_h: e.time_p50_h,
+                        time_p90_h: e.time_p90_h,
+                        cost_usd: e.cost_usd_per_feu * cargo.feu,
+                        co2e_kg: e.wtw_g_per_t * cargo.tonnes / 1000.0,
+                        ttw_co2e_kg: e.ttw_g_per_t * cargo.tonnes / 1000.0,
+                        element: String::new(),
+                        description: String::new(),
+                        source: String::new(),
+                        cost_source,
+                        intensity_wtw_g_per_tkm: emission.map(|f| f.wtw_g_per_tkm),
+                        emission_source: emission.map(|f| f.source.clone()),
+                    };
+                    match e.kind {
+                        EdgeKind::Run(i) => {
+                            let l = &net.links[i as usize];
+                            leg.element = l.id.clone();
+                            leg.source = l.source.clone();
+                            let mut d = format!(
+                                "{} {:.0} km in {:.1} h ({:.0} km/h)",
+                                head.layer.mode,
+                                l.length_km,
+                                e.time_p50_h,
+                                l.length_km / e.time_p50_h
+                            );
+                            if let Some(t) = l.track {
+                                d.push_str(match t {
+                                    Track::Single => ", single track",
+                                    Track::Double => ", double track",
+                                });
+                            }
+                            if l.electrified == Some(true) {
+                                d.push_str(", electrified");
+                            }
+                            leg.description = d;
+                        }
+                        EdgeKind::Border { border, .. } => {
+                            let b = &net.borders[border as usize];
+                            leg.kind = LegKind::Border;
+                            leg.element = b.id.clone();
+                            leg.source = b.source.clone();
+                            leg.cost_source = Some(format!("border fees: {}", b.source));
+                            leg.description = format!(
+                                "cross the border {} ({}) → {} ({}): clearance and fees",
+                                net.place(tail.place).name_en,
+                                net.place(tail.place).country,
+                                net.place(head.place).name_en,
+                                net.place(head.place).country
+                            );
+                        }
+                        EdgeKind::Transfer(i) => {
+                            let t = &net.transfers[i as usize];
+                            leg.kind = LegKind::Transfer;
+                            leg.element = t.id.clone();
+                            leg.source = t.source.clone();
+                            leg.cost_source = Some(format!("handling charge: {}", t.source));
+                            leg.emission_source = Some(format!("hub emissions {} kg CO2e/t: {}", t.hub_co2e_kg_per_t, t.source));
+                            leg.gauge_change = tail.layer.mode == head.layer.mode;
+                            leg.description = if leg.gauge_change {
+                                format!(
+                                    "gauge change {} → {} mm at {}",
+                                    tail.layer.gauge.map_or(0, |g| g.0),
+                                    head.layer.gauge.map_or(0, |g| g.0),
+                                    net.place(head.place).name_en
+                                )
+                            } else {
+                                format!("transfer {} → {} at {}", tail.layer, head.layer, net.place(head.place).name_en)
+                            };
+                            legs.push(leg);
+                            if e.wait_p50_h > 0.0 || e.wait_p90_h > 0.0 {
+                                legs.push(wait_leg(net, head.place, head.layer.mode, head.layer.gauge.map(|g| g.0), &head.board_wait));
+                            }
+                            continue;
+                        }
+                    }
+                    legs.push(leg);
+                }
+            }
+        }
+        let summary = summarize(&legs);
+        places.dedup();
+        let coordinates = places
+            .iter()
+            .map(|p| {
+                let pl = net.place(*p);
+                [pl.lon, pl.lat]
+            })
+            .collect();
+        Itinerary {
+            summary,
+            legs,
+            geometry: LineString {
+                kind: "LineString",
+                coordinates,
+            },
+            objective_value,
+        }
+    }
+}
+
+fn wait_leg(net: &Network, place: PlaceId, mode: Mode, gauge_mm: Option<u16>, w: &Wait) -> Leg {
+    let id = net.place(place).id.clone();
+    let (description, source) = match &w.basis {
+        WaitBasis::Services {
+            services,
+            departures_per_week,
+        } => {
+            let names: Vec<&str> = services.iter().map(|&i| net.services[i as usize].id.as_str()).collect();
+            let sources: Vec<&str> = services.iter().map(|&i| net.services[i as usize].source.as_str()).collect();
+            (
+                format!(
+                    "wait for a {mode} departure: {departures_per_week:.2} per week ({}), half the headway typical, 90% of it bad case",
+                    names.join(", ")
+                ),
+                sources.join(" ; "),
+            )
+        }
+        WaitBasis::ModeDefault => (
+            format!("wait for a {mode} departure: no scheduled service known here, the {mode} default applies"),
+            net.mode_defaults(mode).map(|d| d.source.clone()).unwrap_or_default(),
+        ),
+    };
+    Leg {
+        from: id.clone(),
+        to: id,
+        mode,
+        kind: LegKind::Wait,
+        gauge_change: false,
+        gauge_mm,
+        distance_km: 0.0,
+        time_h: w.p50_h,
+        time_p90_h: w.p90_h,
+        cost_usd: 0.0,
+        co2e_kg: 0.0,
+        ttw_co2e_kg: 0.0,
+        element: String::new(),
+        description,
+        source,
+        cost_source: None,
+        intensity_wtw_g_per_tkm: None,
+        emission_source: None,
+    }
+}
+
+fn summarize(legs: &[Leg]) -> Summary {
+    let mut modes = Vec::new();
+    for l in legs.iter().filter(|l| l.kind == LegKind::Run) {
+        if !modes.contains(&l.mode) {
+            modes.push(l.mode);
+        }
+    }
+    Summary {
+        time_h: TimeRange {
+            p50: legs.iter().map(|l| l.time_h).sum(),
+            p90: legs.iter().map(|l| l.time_p90_h).sum(),
+        },
+        cost_usd: legs.iter().map(|l| l.cost_usd).sum(),
+        co2e_kg: legs.iter().map(|l| l.co2e_kg).sum(),
+        ttw_co2e_kg: legs.iter().map(|l| l.ttw_co2e_kg).sum(),
+        distance_km: legs.iter().map(|l| l.distance_km).sum(),
+        borders: legs
+            .iter()
+            .filter(|l| l.kind == LegKind::Border)
+            .map(|l| l.element.clone())
+            .collect(),
+        gauge_changes: legs.iter().filter(|l| l.gauge_change).count() as u32,
+        modes,
+    }
+}

@@ -1,0 +1,21 @@
+//! Queries on a compiled graph: the best route for a cargo, explained leg by leg.
+//!
+//! Principal items:
+//! - [`Cargo`]: what is shipped (one 40 ft container by default); scales money and CO2e.
+//! - [`Objective`]: what "best" means (time, cost, CO2e, or cost plus value of time).
+//! - [`RouteRequest`] → [`route`] → [`Itinerary`]: every leg (run, border, transfer, wait) with
+//!   time (p50, p90), USD, kg CO2e and the source of each number.
+//! - [`PlaceFinder`]: places by id or by English, Chinese or Russian name, forgiving about case,
+//!   accents and apostrophes, with suggestions for unknown names.
+
+mod cargo;
+mod itinerary;
+mod objective;
+mod places;
+mod search;
+
+pub use cargo::Cargo;
+pub use itinerary::{Itinerary, Leg, LegKind, Summary};
+pub use objective::Objective;
+pub use places::{normalize_name, PlaceFinder, UnknownPlace};
+pub use search::{route, RouteError, RouteRequest};

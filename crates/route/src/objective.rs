@@ -1,0 +1,78 @@
+//! What "best" means for a route.
+
+use crate::cargo::Cargo;
+use silkroute_graph::Edge;
+use std::fmt;
+
+/// The criterion a route minimises.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Objective {
+    /// Typical (p50) door-to-door hours, waits included.
+    Time,
+    /// USD for the cargo.
+    Cost,
+    /// Well-to-wheel kg CO2e for the cargo.
+    Co2,
+    /// USD plus value of time × typical hours.
+    Balanced {
+        /// USD per hour of the whole cargo.
+        value_of_time_usd_per_h: f64,
+    },
+}
+
+impl Objective {
+    /// Default value of time for `balanced`, USD per FEU-hour (an estimate; see docs/methodology.md).
+    pub const DEFAULT_VALUE_OF_TIME: f64 = 20.0;
+
+    /// The name used on the command line and in JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Objective::Time => "time",
+            Objective::Cost => "cost",
+            Objective::Co2 => "co2",
+            Objective::Balanced { .. } => "balanced",
+        }
+    }
+
+    /// What the objective minimises, in words.
+    pub fn explain(&self) -> String {
+        match self {
+            Objective::Time => "fastest: minimises typical (p50) door-to-door hours, waits included".into(),
+            Objective::Cost => "cheapest: minimises USD (per-km tariffs, border fees, handling charges)".into(),
+            Objective::Co2 => "greenest: minimises well-to-wheel kg CO2e (ISO 14083 / GLEC), hub emissions included".into(),
+            Objective::Balanced {
+                value_of_time_usd_per_h,
+            } => format!("balanced: minimises USD + {value_of_time_usd_per_h} USD/h × typical hours"),
+        }
+    }
+
+    /// Weight of an edge for this objective and cargo (waits after the edge included).
+    pub fn edge_weight(&self, e: &Edge, cargo: &Cargo) -> f64 {
+        let hours = e.time_p50_h + e.wait_p50_h;
+        match self {
+            Objective::Time => hours,
+            Objective::Cost => e.cost_usd_per_feu * cargo.feu,
+            Objective::Co2 => e.wtw_g_per_t * cargo.tonnes / 1000.0,
+            Objective::Balanced {
+                value_of_time_usd_per_h,
+            } => e.cost_usd_per_feu * cargo.feu + value_of_time_usd_per_h * hours,
+        }
+    }
+
+    /// Weight of waiting `hours` to board (money and emissions are zero).
+    pub fn wait_weight(&self, hours: f64) -> f64 {
+        match self {
+            Objective::Time => hours,
+            Objective::Cost | Objective::Co2 => 0.0,
+            Objective::Balanced {
+                value_of_time_usd_per_h,
+            } => value_of_time_usd_per_h * hours,
+        }
+    }
+}
+
+impl fmt::Display for Objective {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -1,0 +1,105 @@
+//! Finding places by id or name, forgiving about case, accents and apostrophes.
+
+use silkroute_model::{Network, PlaceId};
+use std::collections::HashMap;
+use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+
+/// Normalises a name for matching: compatibility decomposition, accents dropped, lowercase, and
+/// everything but letters and digits removed (`Xi'an` → `xian`, `Alma-Ata` → `almaata`,
+/// `Алматы` → `алматы`, `西安` → `西安`).
+pub fn normalize_name(s: &str) -> String {
+    s.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// A place name that matched nothing, with the closest names.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("unknown place `{query}`{}", suggest(.suggestions))]
+pub struct UnknownPlace {
+    /// What the user typed.
+    pub query: String,
+    /// Up to three `(id, English name)` pairs, closest first.
+    pub suggestions: Vec<(String, String)>,
+}
+
+fn suggest(s: &[(String, String)]) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = s.iter().map(|(id, name)| format!("{name} ({id})")).collect();
+    format!("; did you mean {}?", names.join(", "))
+}
+
+/// An index of every name of every place.
+#[derive(Debug, Clone)]
+pub struct PlaceFinder {
+    by_key: HashMap<String, PlaceId>,
+    keys: Vec<(String, PlaceId)>,
+    names: Vec<(String, String)>,
+}
+
+impl PlaceFinder {
+    /// Indexes the ids, English, Chinese and Russian names and aliases of `net`'s places.
+    /// When two places share a name, the id wins, then the first place in the feed.
+    pub fn new(net: &Network) -> PlaceFinder {
+        let mut by_key = HashMap::new();
+        let mut keys = Vec::new();
+        for (i, p) in net.places.iter().enumerate() {
+            by_key.insert(normalize_name(&p.id), PlaceId(i as u32));
+        }
+        for (i, p) in net.places.iter().enumerate() {
+            let id = PlaceId(i as u32);
+            let names = [Some(&p.id), Some(&p.name_en), p.name_zh.as_ref(), p.name_ru.as_ref()]
+                .into_iter()
+                .flatten()
+                .chain(p.aliases.iter());
+            for name in names {
+                let key = normalize_name(name);
+                if key.is_empty() {
+                    continue;
+                }
+                by_key.entry(key.clone()).or_insert(id);
+                keys.push((key, id));
+            }
+        }
+        let names = net.places.iter().map(|p| (p.id.clone(), p.name_en.clone())).collect();
+        PlaceFinder { by_key, keys, names }
+    }
+
+    /// The place called `query`, or the closest names.
+    pub fn find(&self, query: &str) -> Result<PlaceId, UnknownPlace> {
+        let key = normalize_name(query);
+        if let Some(&p) = self.by_key.get(&key) {
+            return Ok(p);
+        }
+        let mut scored: Vec<(f64, PlaceId)> = self
+            .keys
+            .iter()
+            .map(|(k, p)| {
+                let mut s = strsim::jaro_winkler(&key, k);
+                if !key.is_empty() && (k.starts_with(&key) || key.starts_with(k.as_str())) {
+                    s += 0.2;
+                }
+                (s, *p)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut suggestions = Vec::new();
+        for (score, p) in scored {
+            if score < 0.6 || suggestions.len() == 3 {
+                break;
+            }
+            let pair = self.names[p.index()].clone();
+            if !suggestions.contains(&pair) {
+                suggestions.push(pair);
+            }
+        }
+        Err(UnknownPlace {
+            query: query.to_string(),
+            suggestions,
+        })
+    }
+}

@@ -1,0 +1,230 @@
+//! The route search: Dijkstra over (via-phase, node) states with mode and avoid filters.
+
+use crate::cargo::Cargo;
+use crate::itinerary::Itinerary;
+use crate::objective::Objective;
+use silkroute_graph::{Graph, NodeId};
+use silkroute_model::{Mode, Network, PlaceId};
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, BinaryHeap, HashSet};
+
+/// A route question.
+#[derive(Debug, Clone)]
+pub struct RouteRequest {
+    /// Origin.
+    pub from: PlaceId,
+    /// Destination.
+    pub to: PlaceId,
+    /// What to minimise.
+    pub objective: Objective,
+    /// Allowed modes (all when empty).
+    pub modes: BTreeSet<Mode>,
+    /// Places to pass through, in order.
+    pub via: Vec<PlaceId>,
+    /// Places not to touch.
+    pub avoid_places: HashSet<PlaceId>,
+    /// Countries (ISO codes) not to touch.
+    pub avoid_countries: HashSet<String>,
+    /// The cargo.
+    pub cargo: Cargo,
+}
+
+impl RouteRequest {
+    /// A request from `from` to `to` minimising `objective` for one FEU, all modes allowed.
+    pub fn new(from: PlaceId, to: PlaceId, objective: Objective) -> RouteRequest {
+        RouteRequest {
+            from,
+            to,
+            objective,
+            modes: BTreeSet::new(),
+            via: Vec::new(),
+            avoid_places: HashSet::new(),
+            avoid_countries: HashSet::new(),
+            cargo: Cargo::default(),
+        }
+    }
+}
+
+/// Why no itinerary could be given.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RouteError {
+    /// No route satisfies the request.
+    #[error("no route from {from} to {to}{constraint}")]
+    NoRoute {
+        /// Origin name.
+        from: String,
+        /// Destination name.
+        to: String,
+        /// The constraints that applied, in words (may be empty).
+        constraint: String,
+    },
+    /// The request contradicts itself (avoiding the origin, say).
+    #[error("{0}")]
+    Contradiction(String),
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct QueueItem {
+    weight: f64,
+    state: u32,
+}
+
+impl Eq for QueueItem {}
+
+impl Ord for QueueItem {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .weight
+            .total_cmp(&self.weight)
+            .then_with(|| other.state.cmp(&self.state))
+    }
+}
+
+impl PartialOrd for QueueItem {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// How a state was reached.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) enum Step {
+    /// Origin: boarded here.
+    Start,
+    /// Along this edge (index into `Graph::edges`) from the previous state.
+    Edge { prev: u32, edge: u32 },
+    /// Passed the via place of the previous phase at the same node.
+    Via { prev: u32 },
+}
+
+/// Finds the best itinerary for `req` on `graph` (compiled from `net`).
+pub fn route(net: &Network, graph: &Graph, req: &RouteRequest) -> Result<Itinerary, RouteError> {
+    let name = |p: PlaceId| net.place(p).name_en.clone();
+    for (p, what) in std::iter::once((req.from, "origin"))
+        .chain(std::iter::once((req.to, "destination")))
+        .chain(req.via.iter().map(|v| (*v, "via place")))
+    {
+        if req.avoid_places.contains(&p) || req.avoid_countries.contains(&net.place(p).country) {
+            return Err(RouteError::Contradiction(format!(
+                "the {what} {} is avoided by the request",
+                name(p)
+            )));
+        }
+    }
+    let (origin_nodes, path) = search(net, graph, req);
+    match path {
+        Some(steps) => Ok(Itinerary::build(net, graph, req, origin_nodes, &steps)),
+        None => {
+            let mut c = Vec::new();
+            if !req.modes.is_empty() {
+                let m: Vec<&str> = req.modes.iter().map(|m| m.as_str()).collect();
+                c.push(format!("by {}", m.join(", ")));
+            }
+            if !req.via.is_empty() {
+                let v: Vec<String> = req.via.iter().map(|p| name(*p)).collect();
+                c.push(format!("via {}", v.join(", ")));
+            }
+            if !req.avoid_places.is_empty() || !req.avoid_countries.is_empty() {
+                c.push("with the places and countries avoided".into());
+            }
+            Err(RouteError::NoRoute {
+                from: name(req.from),
+                to: name(req.to),
+                constraint: if c.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {}", c.join(" "))
+                },
+            })
+        }
+    }
+}
+
+/// Runs the search. Returns the number of graph nodes (to decode states) and the sequence of
+/// steps from the origin to the destination, if any.
+pub(crate) fn search(net: &Network, graph: &Graph, req: &RouteRequest) -> (usize, Option<Vec<(u32, Step)>>) {
+    let n = graph.nodes().len();
+    let phases = req.via.len() + 1;
+    let allowed = |node: NodeId| {
+        let nd = graph.node(node);
+        (req.modes.is_empty() || req.modes.contains(&nd.layer.mode))
+            && !req.avoid_places.contains(&nd.place)
+            && (req.avoid_countries.is_empty() || !req.avoid_countries.contains(&net.place(nd.place).country))
+    };
+    let mut dist = vec![f64::INFINITY; n * phases];
+    let mut step: Vec<Option<Step>> = vec![None; n * phases];
+    let mut settled = vec![false; n * phases];
+    let mut heap = BinaryHeap::new();
+    for &v in graph.place_nodes(req.from) {
+        if !allowed(v) {
+            continue;
+        }
+        let w = req.objective.wait_weight(graph.node(v).board_wait.p50_h);
+        if w < dist[v.index()] {
+            dist[v.index()] = w;
+            step[v.index()] = Some(Step::Start);
+            heap.push(QueueItem {
+                weight: w,
+                state: v.0,
+            });
+        }
+    }
+    let mut target = None;
+    while let Some(QueueItem { weight, state }) = heap.pop() {
+        let s = state as usize;
+        if settled[s] {
+            continue;
+        }
+        settled[s] = true;
+        let (phase, v) = (s / n, NodeId((s % n) as u32));
+        let place = graph.node(v).place;
+        if phase == phases - 1 && place == req.to {
+            target = Some(state);
+            break;
+        }
+        if phase < phases - 1 && place == req.via[phase] {
+            let next = s + n;
+            if weight < dist[next] {
+                dist[next] = weight;
+                step[next] = Some(Step::Via { prev: state });
+                heap.push(QueueItem {
+                    weight,
+                    state: next as u32,
+                });
+            }
+        }
+        for ei in graph.out_edges(v) {
+            let e = &graph.edges()[ei];
+            if !allowed(e.head) {
+                continue;
+            }
+            let t = phase * n + e.head.index();
+            let w = weight + req.objective.edge_weight(e, &req.cargo);
+            if w < dist[t] {
+                dist[t] = w;
+                step[t] = Some(Step::Edge {
+                    prev: state,
+                    edge: ei as u32,
+                });
+                heap.push(QueueItem {
+                    weight: w,
+                    state: t as u32,
+                });
+            }
+        }
+    }
+    let Some(mut s) = target else {
+        return (n, None);
+    };
+    let mut out = Vec::new();
+    loop {
+        let st = step[s as usize].expect("reached states have a step");
+        out.push((s, st));
+        match st {
+            Step::Start => break,
+            Step::Edge { prev, .. } | Step::Via { prev } => s = prev,
+        }
+    }
+    out.reverse();
+    (n, Some(out))
+}
