@@ -52,7 +52,9 @@ pub enum By {
 
 /// Arguments of `route`.
 #[derive(Args)]
-#[command(after_help = "Places are found by id or by English, Chinese or Russian name, ignoring case, accents and apostrophes (xian, Xi'an, 西安, Сиань).")]
+#[command(
+    after_help = "Places are found by id or by English, Chinese or Russian name, ignoring case, accents and apostrophes (xian, Xi'an, 西安, Сиань)."
+)]
 pub struct RouteArgs {
     /// Origin: place id or name.
     pub from: String,

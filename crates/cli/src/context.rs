@@ -2,7 +2,9 @@
 
 use crate::failure::{CmdResult, Failure};
 use anyhow::anyhow;
-use silkroute_feed::{builtin, builtin_scenario, builtin_scenario_names, load_dir, FeedError, Scenario};
+use silkroute_feed::{
+    builtin, builtin_scenario, builtin_scenario_names, load_dir, FeedError, Scenario,
+};
 use silkroute_model::Network;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -50,7 +52,9 @@ fn resolve(arg: &str) -> Result<Scenario, Failure> {
 /// `silkroute scenarios`.
 pub fn list_scenarios() -> CmdResult {
     for name in builtin_scenario_names() {
-        let s = builtin_scenario(name).expect("listed").map_err(Failure::failed)?;
+        let s = builtin_scenario(name)
+            .expect("listed")
+            .map_err(Failure::failed)?;
         println!("{:<16} {}", s.name, s.description);
     }
     Ok(ExitCode::SUCCESS)

@@ -28,7 +28,10 @@ pub fn run(feed: &Option<PathBuf>, args: PlacesArgs) -> CmdResult {
         .filter(|p| country.as_ref().is_none_or(|c| &p.country == c))
         .collect();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&places).map_err(Failure::failed)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&places).map_err(Failure::failed)?
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let rows: Vec<Vec<String>> = places
@@ -51,7 +54,16 @@ pub fn run(feed: &Option<PathBuf>, args: PlacesArgs) -> CmdResult {
     print!(
         "{}",
         render(
-            &["id", "name", "中文", "русский", "country", "kind", "lat", "lon"],
+            &[
+                "id",
+                "name",
+                "中文",
+                "русский",
+                "country",
+                "kind",
+                "lat",
+                "lon"
+            ],
             &[l, l, l, l, l, l, r, r],
             &rows
         )

@@ -8,7 +8,9 @@ use anyhow::anyhow;
 use serde::Serialize;
 use silkroute_graph::compile;
 use silkroute_model::{Network, PlaceId};
-use silkroute_route::{route, Itinerary, LegKind, Objective, PlaceFinder, RouteError, RouteRequest};
+use silkroute_route::{
+    route, Itinerary, LegKind, Objective, PlaceFinder, RouteError, RouteRequest,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -42,11 +44,15 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
         By::Cost => Objective::Cost,
         By::Co2 => Objective::Co2,
         By::Balanced => Objective::Balanced {
-            value_of_time_usd_per_h: args.value_of_time.unwrap_or(Objective::DEFAULT_VALUE_OF_TIME),
+            value_of_time_usd_per_h: args
+                .value_of_time
+                .unwrap_or(Objective::DEFAULT_VALUE_OF_TIME),
         },
     };
     if args.value_of_time.is_some() && args.by != By::Balanced {
-        return Err(Failure::usage(anyhow!("--value-of-time only applies with --by balanced")));
+        return Err(Failure::usage(anyhow!(
+            "--value-of-time only applies with --by balanced"
+        )));
     }
     let mut req = RouteRequest::new(find(&args.from)?, find(&args.to)?, objective);
     req.cargo = args.cargo;
@@ -67,7 +73,12 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
         Err(e @ RouteError::NoRoute { .. }) => {
             return Err(Failure::failed(anyhow!(
                 "{e}{}",
-                if scenarios.is_empty() && !net.links.iter().all(|l| l.status == silkroute_model::Status::Open) {
+                if scenarios.is_empty()
+                    && !net
+                        .links
+                        .iter()
+                        .all(|l| l.status == silkroute_model::Status::Open)
+                {
                     " (planned lines are closed unless a scenario opens them, e.g. --scenario cku-open)"
                 } else {
                     ""
@@ -90,7 +101,10 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
             cargo: req.cargo,
             routes: vec![&itinerary],
         };
-        println!("{}", serde_json::to_string_pretty(&resp).map_err(Failure::failed)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&resp).map_err(Failure::failed)?
+        );
         return Ok(ExitCode::SUCCESS);
     }
     print_text(&net, &graph, &req, &itinerary, &scenarios, args.sources);
@@ -157,7 +171,19 @@ fn print_text(
     print!(
         "{}",
         render(
-            &["#", "from", "to", "mode", "what", "km", "hours", "p90 h", "USD", "kg CO2e", "what happens"],
+            &[
+                "#",
+                "from",
+                "to",
+                "mode",
+                "what",
+                "km",
+                "hours",
+                "p90 h",
+                "USD",
+                "kg CO2e",
+                "what happens"
+            ],
             &[r, l, l, l, l, r, r, r, r, r, l],
             &rows
         )
@@ -202,7 +228,12 @@ fn print_text(
 }
 
 /// One line per other criterion whose best route differs, so the trade-off is visible.
-fn print_other_criteria(net: &Network, graph: &silkroute_graph::Graph, req: &RouteRequest, it: &Itinerary) {
+fn print_other_criteria(
+    net: &Network,
+    graph: &silkroute_graph::Graph,
+    req: &RouteRequest,
+    it: &Itinerary,
+) {
     let mut lines = Vec::new();
     for objective in [Objective::Time, Objective::Cost, Objective::Co2] {
         if objective.name() == req.objective.name() {
@@ -210,8 +241,14 @@ fn print_other_criteria(net: &Network, graph: &silkroute_graph::Graph, req: &Rou
         }
         let mut other = req.clone();
         other.objective = objective;
-        let Ok(alt) = route(net, graph, &other) else { continue };
-        let same = alt.legs.iter().map(|l| &l.element).eq(it.legs.iter().map(|l| &l.element));
+        let Ok(alt) = route(net, graph, &other) else {
+            continue;
+        };
+        let same = alt
+            .legs
+            .iter()
+            .map(|l| &l.element)
+            .eq(it.legs.iter().map(|l| &l.element));
         let s = &alt.summary;
         let via = if s.borders.is_empty() {
             "no border".to_string()

@@ -29,7 +29,10 @@ pub fn run(args: ValidateArgs) -> CmdResult {
             "warnings": report.warning_count(),
             "problems": report.problems,
         });
-        println!("{}", serde_json::to_string_pretty(&out).map_err(Failure::failed)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(Failure::failed)?
+        );
     } else {
         print_report(&args.dir.display().to_string(), &report, valid, summary);
     }
@@ -47,7 +50,11 @@ fn print_report(dir: &str, report: &Report, valid: bool, summary: Option<String>
             silkroute_feed::Severity::Warning => "warning",
         };
         let line = p.line.map(|l| format!(":{l}")).unwrap_or_default();
-        let field = p.field.as_ref().map(|f| format!(" field `{f}`:")).unwrap_or_default();
+        let field = p
+            .field
+            .as_ref()
+            .map(|f| format!(" field `{f}`:"))
+            .unwrap_or_default();
         println!("{sev}: {dir}/{}{line}:{field} {}", p.file, p.message);
     }
     let verdict = if valid { "valid" } else { "NOT valid" };

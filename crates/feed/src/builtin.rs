@@ -8,17 +8,38 @@ use std::collections::HashMap;
 
 /// The built-in feed files, by name.
 pub const BUILTIN_FILES: [(&str, &str); 8] = [
-    ("places.csv", include_str!("../../../data/builtin/places.csv")),
+    (
+        "places.csv",
+        include_str!("../../../data/builtin/places.csv"),
+    ),
     ("links.csv", include_str!("../../../data/builtin/links.csv")),
-    ("borders.csv", include_str!("../../../data/builtin/borders.csv")),
-    ("transfers.csv", include_str!("../../../data/builtin/transfers.csv")),
-    ("services.csv", include_str!("../../../data/builtin/services.csv")),
+    (
+        "borders.csv",
+        include_str!("../../../data/builtin/borders.csv"),
+    ),
+    (
+        "transfers.csv",
+        include_str!("../../../data/builtin/transfers.csv"),
+    ),
+    (
+        "services.csv",
+        include_str!("../../../data/builtin/services.csv"),
+    ),
     ("modes.csv", include_str!("../../../data/builtin/modes.csv")),
-    ("cost_factors.csv", include_str!("../../../data/builtin/cost_factors.csv")),
-    ("emission_factors.csv", include_str!("../../../data/builtin/emission_factors.csv")),
+    (
+        "cost_factors.csv",
+        include_str!("../../../data/builtin/cost_factors.csv"),
+    ),
+    (
+        "emission_factors.csv",
+        include_str!("../../../data/builtin/emission_factors.csv"),
+    ),
 ];
 
-const BUILTIN_SCENARIOS: [(&str, &str); 1] = [("cku-open", include_str!("../../../data/scenarios/cku-open.toml"))];
+const BUILTIN_SCENARIOS: [(&str, &str); 1] = [(
+    "cku-open",
+    include_str!("../../../data/scenarios/cku-open.toml"),
+)];
 
 /// The built-in network. It is validated by the test suite, so loading cannot fail at run time;
 /// a broken built-in feed is a build defect and panics with the report.

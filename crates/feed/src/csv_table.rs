@@ -46,7 +46,12 @@ impl Table {
         let mut columns = HashMap::new();
         for (i, raw) in header.iter().enumerate() {
             let Ok(name) = std::str::from_utf8(raw) else {
-                report.error(file, Some(1), None, format!("column {} of the header is not valid UTF-8", i + 1));
+                report.error(
+                    file,
+                    Some(1),
+                    None,
+                    format!("column {} of the header is not valid UTF-8", i + 1),
+                );
                 continue;
             };
             let name = name.trim().to_string();
@@ -54,13 +59,23 @@ impl Table {
                 report.warning(file, Some(1), Some(&name), "unknown column, ignored");
             }
             if columns.insert(name.clone(), i).is_some() {
-                report.error(file, Some(1), Some(&name), "column appears twice in the header");
+                report.error(
+                    file,
+                    Some(1),
+                    Some(&name),
+                    "column appears twice in the header",
+                );
             }
         }
         let mut missing = false;
         for col in required {
             if !columns.contains_key(*col) {
-                report.error(file, Some(1), Some(col), "required column is missing from the header");
+                report.error(
+                    file,
+                    Some(1),
+                    Some(col),
+                    "required column is missing from the header",
+                );
                 missing = true;
             }
         }
@@ -183,7 +198,9 @@ impl<'t> Row<'t> {
             self.err(
                 report,
                 col,
-                format!("`{id}` is not a valid id (use lowercase letters, digits and `-`, e.g. `xian`)"),
+                format!(
+                    "`{id}` is not a valid id (use lowercase letters, digits and `-`, e.g. `xian`)"
+                ),
             );
             None
         }
@@ -205,9 +222,7 @@ impl<'t> Row<'t> {
         if t.is_empty() {
             return Ok(None);
         }
-        t.parse()
-            .map(Some)
-            .map_err(|e| self.err(report, col, e))
+        t.parse().map(Some).map_err(|e| self.err(report, col, e))
     }
 
     /// A required number within `[min, max]`.
@@ -228,14 +243,27 @@ impl<'t> Row<'t> {
         if t.is_empty() {
             return Ok(None);
         }
-        self.check_number(col, t, min, max, report).map(Some).ok_or(())
+        self.check_number(col, t, min, max, report)
+            .map(Some)
+            .ok_or(())
     }
 
-    fn check_number(&self, col: &str, t: &str, min: f64, max: f64, report: &mut Report) -> Option<f64> {
+    fn check_number(
+        &self,
+        col: &str,
+        t: &str,
+        min: f64,
+        max: f64,
+        report: &mut Report,
+    ) -> Option<f64> {
         match t.parse::<f64>() {
             Ok(v) if v.is_finite() && v >= min && v <= max => Some(v),
             Ok(v) if v.is_finite() => {
-                self.err(report, col, format!("{v} is out of range (expected {min} to {max})"));
+                self.err(
+                    report,
+                    col,
+                    format!("{v} is out of range (expected {min} to {max})"),
+                );
                 None
             }
             _ => {
@@ -276,7 +304,9 @@ impl<'t> Row<'t> {
 pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && s.bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }

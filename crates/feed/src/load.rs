@@ -6,8 +6,7 @@ use crate::report::Report;
 use crate::validate::{self, Lines};
 use silkroute_model::{
     BorderCrossing, Capacity, CapacityUnit, Clearance, CostFactor, EmissionFactor, Gauge, Layer,
-    Link, Mode, ModeDefaults, Network, Place, PlaceId, PlaceKind, Service, Status, Track,
-    Transfer,
+    Link, Mode, ModeDefaults, Network, Place, PlaceId, PlaceKind, Service, Status, Track, Transfer,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -131,52 +130,140 @@ fn columns(file: &str) -> (&'static [&'static str], &'static [&'static str]) {
     match file {
         "places.csv" => (
             &["id", "name_en", "country", "lat", "lon", "kind", "source"],
-            &["id", "name_en", "name_zh", "name_ru", "aliases", "country", "lat", "lon", "kind", "source"],
+            &[
+                "id", "name_en", "name_zh", "name_ru", "aliases", "country", "lat", "lon", "kind",
+                "source",
+            ],
         ),
         "links.csv" => (
             &["id", "from", "to", "mode", "length_km", "status", "source"],
             &[
-                "id", "from", "to", "mode", "gauge_mm", "length_km", "speed_kmh", "duration_h", "track",
-                "electrified", "energy", "capacity", "capacity_unit", "status", "opening_year", "source",
+                "id",
+                "from",
+                "to",
+                "mode",
+                "gauge_mm",
+                "length_km",
+                "speed_kmh",
+                "duration_h",
+                "track",
+                "electrified",
+                "energy",
+                "capacity",
+                "capacity_unit",
+                "status",
+                "opening_year",
+                "source",
             ],
         ),
         "borders.csv" => (
             &[
-                "id", "from_post", "to_post", "mode", "gauge_change", "forward_p50_h", "forward_p90_h",
-                "reverse_p50_h", "reverse_p90_h", "status", "source",
+                "id",
+                "from_post",
+                "to_post",
+                "mode",
+                "gauge_change",
+                "forward_p50_h",
+                "forward_p90_h",
+                "reverse_p50_h",
+                "reverse_p90_h",
+                "status",
+                "source",
             ],
             &[
-                "id", "from_post", "to_post", "mode", "gauge_mm", "gauge_change", "length_km",
-                "forward_p50_h", "forward_p90_h", "reverse_p50_h", "reverse_p90_h", "forward_fee_usd",
-                "reverse_fee_usd", "capacity", "capacity_unit", "status", "opening_year", "source",
+                "id",
+                "from_post",
+                "to_post",
+                "mode",
+                "gauge_mm",
+                "gauge_change",
+                "length_km",
+                "forward_p50_h",
+                "forward_p90_h",
+                "reverse_p50_h",
+                "reverse_p90_h",
+                "forward_fee_usd",
+                "reverse_fee_usd",
+                "capacity",
+                "capacity_unit",
+                "status",
+                "opening_year",
+                "source",
             ],
         ),
         "transfers.csv" => (
             &[
-                "id", "place", "from_mode", "to_mode", "both_ways", "handling_p50_h", "handling_p90_h",
-                "cost_usd", "hub_co2e_kg_per_t", "status", "source",
+                "id",
+                "place",
+                "from_mode",
+                "to_mode",
+                "both_ways",
+                "handling_p50_h",
+                "handling_p90_h",
+                "cost_usd",
+                "hub_co2e_kg_per_t",
+                "status",
+                "source",
             ],
             &[
-                "id", "place", "from_mode", "from_gauge_mm", "to_mode", "to_gauge_mm", "both_ways",
-                "handling_p50_h", "handling_p90_h", "cost_usd", "hub_co2e_kg_per_t", "capacity",
-                "capacity_unit", "status", "opening_year", "source",
+                "id",
+                "place",
+                "from_mode",
+                "from_gauge_mm",
+                "to_mode",
+                "to_gauge_mm",
+                "both_ways",
+                "handling_p50_h",
+                "handling_p90_h",
+                "cost_usd",
+                "hub_co2e_kg_per_t",
+                "capacity",
+                "capacity_unit",
+                "status",
+                "opening_year",
+                "source",
             ],
         ),
         "services.csv" => (
-            &["id", "name", "mode", "stops", "frequency_per_week", "status", "source"],
             &[
-                "id", "name", "mode", "stops", "frequency_per_week", "tariff_usd_per_feu", "status",
-                "opening_year", "source",
+                "id",
+                "name",
+                "mode",
+                "stops",
+                "frequency_per_week",
+                "status",
+                "source",
+            ],
+            &[
+                "id",
+                "name",
+                "mode",
+                "stops",
+                "frequency_per_week",
+                "tariff_usd_per_feu",
+                "status",
+                "opening_year",
+                "source",
             ],
         ),
         "modes.csv" => (
             &[
-                "mode", "default_speed_kmh", "run_p90_factor", "default_wait_p50_h", "default_wait_p90_h",
-                "default_energy", "source",
+                "mode",
+                "default_speed_kmh",
+                "run_p90_factor",
+                "default_wait_p50_h",
+                "default_wait_p90_h",
+                "default_energy",
+                "source",
             ],
             &[
-                "mode", "default_speed_kmh", "run_p90_factor", "default_wait_p50_h", "default_wait_p90_h",
-                "default_energy", "source",
+                "mode",
+                "default_speed_kmh",
+                "run_p90_factor",
+                "default_wait_p50_h",
+                "default_wait_p90_h",
+                "default_energy",
+                "source",
             ],
         ),
         "cost_factors.csv" => (
@@ -222,7 +309,12 @@ impl Ctx<'_> {
 fn unique_id(row: &Row, seen: &mut HashSet<String>, report: &mut Report) -> Option<String> {
     let id = row.slug("id", report)?;
     if !seen.insert(id.clone()) {
-        report.error(row.file(), Some(row.line), Some("id"), format!("duplicate id `{id}`"));
+        report.error(
+            row.file(),
+            Some(row.line),
+            Some("id"),
+            format!("duplicate id `{id}`"),
+        );
         return None;
     }
     Some(id)
@@ -234,7 +326,9 @@ fn source(row: &Row, report: &mut Report) -> Option<String> {
 
 fn status_and_year(row: &Row, report: &mut Report) -> Option<(Status, Option<u16>)> {
     let status: Status = row.parsed("status", report)?;
-    let year = row.number_opt("opening_year", 1850.0, 2100.0, report).ok()?;
+    let year = row
+        .number_opt("opening_year", 1850.0, 2100.0, report)
+        .ok()?;
     if status == Status::Planned && year.is_none() {
         report.error(
             row.file(),
@@ -254,7 +348,12 @@ fn capacity(row: &Row, report: &mut Report) -> Option<Option<Capacity>> {
         (None, _) => Some(None),
         (Some(value), Some(unit)) => Some(Some(Capacity { value, unit })),
         (Some(_), None) => {
-            report.error(row.file(), Some(row.line), Some("capacity_unit"), "a capacity needs its unit");
+            report.error(
+                row.file(),
+                Some(row.line),
+                Some("capacity_unit"),
+                "a capacity needs its unit",
+            );
             None
         }
     }
@@ -266,15 +365,30 @@ fn gauge(row: &Row, col: &str, mode: Mode, report: &mut Report) -> Option<Option
     match (mode, g) {
         (Mode::Rail, Some(g)) if g.fract() == 0.0 => Some(Some(Gauge(g as u16))),
         (Mode::Rail, Some(g)) => {
-            report.error(row.file(), Some(row.line), Some(col), format!("gauge {g} is not a whole number of mm"));
+            report.error(
+                row.file(),
+                Some(row.line),
+                Some(col),
+                format!("gauge {g} is not a whole number of mm"),
+            );
             None
         }
         (Mode::Rail, None) => {
-            report.error(row.file(), Some(row.line), Some(col), "a rail element needs a gauge in mm (1435 or 1520)");
+            report.error(
+                row.file(),
+                Some(row.line),
+                Some(col),
+                "a rail element needs a gauge in mm (1435 or 1520)",
+            );
             None
         }
         (m, Some(_)) => {
-            report.error(row.file(), Some(row.line), Some(col), format!("a {m} element cannot have a gauge; leave it empty"));
+            report.error(
+                row.file(),
+                Some(row.line),
+                Some(col),
+                format!("a {m} element cannot have a gauge; leave it empty"),
+            );
             None
         }
         (_, None) => Some(None),
@@ -291,7 +405,12 @@ fn read_places(t: &Table, lines: &mut Lines, report: &mut Report) -> Vec<Place> 
             if c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) {
                 Some(c)
             } else {
-                report.error(t.file, Some(row.line), Some("country"), format!("`{c}` is not an ISO 3166-1 alpha-2 code like KZ"));
+                report.error(
+                    t.file,
+                    Some(row.line),
+                    Some("country"),
+                    format!("`{c}` is not an ISO 3166-1 alpha-2 code like KZ"),
+                );
                 None
             }
         });
@@ -306,8 +425,15 @@ fn read_places(t: &Table, lines: &mut Lines, report: &mut Report) -> Vec<Place> 
             .filter(|a| !a.is_empty())
             .map(str::to_string)
             .collect();
-        if let (Some(id), Some(name_en), Some(country), Some(lat), Some(lon), Some(kind), Some(source)) =
-            (id, name_en, country, lat, lon, kind, src)
+        if let (
+            Some(id),
+            Some(name_en),
+            Some(country),
+            Some(lat),
+            Some(lon),
+            Some(kind),
+            Some(source),
+        ) = (id, name_en, country, lat, lon, kind, src)
         {
             lines.places.push(row.line);
             out.push(Place {
@@ -346,7 +472,12 @@ fn read_links(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> V
         let src = source(&row, report);
         if let (Some(from), Some(to), Some(mode)) = (from, to, mode) {
             if from == to {
-                report.error(t.file, Some(row.line), Some("to"), "a link must join two different places");
+                report.error(
+                    t.file,
+                    Some(row.line),
+                    Some("to"),
+                    "a link must join two different places",
+                );
                 continue;
             }
             if matches!(mode, Mode::Rail | Mode::Road) && ctx.country(from) != ctx.country(to) {
@@ -362,13 +493,46 @@ fn read_links(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> V
                 );
                 continue;
             }
-            if mode != Mode::Rail && (!row.text("track").is_empty() || !row.text("electrified").is_empty()) {
-                report.warning(t.file, Some(row.line), Some("track"), format!("track and electrified apply to rail only; ignored on a {mode} link"));
+            if mode != Mode::Rail
+                && (!row.text("track").is_empty() || !row.text("electrified").is_empty())
+            {
+                report.warning(
+                    t.file,
+                    Some(row.line),
+                    Some("track"),
+                    format!("track and electrified apply to rail only; ignored on a {mode} link"),
+                );
             }
         }
-        if let (Some(id), Some(from), Some(to), Some(mode), Some(gauge), Some(length_km), Ok(speed_kmh), Ok(duration_h), Ok(track), Ok(electrified), Some(capacity), Some((status, opening_year)), Some(source)) =
-            (id, from, to, mode, gauge, length_km, speed, duration, track, electrified, cap, st, src)
-        {
+        if let (
+            Some(id),
+            Some(from),
+            Some(to),
+            Some(mode),
+            Some(gauge),
+            Some(length_km),
+            Ok(speed_kmh),
+            Ok(duration_h),
+            Ok(track),
+            Ok(electrified),
+            Some(capacity),
+            Some((status, opening_year)),
+            Some(source),
+        ) = (
+            id,
+            from,
+            to,
+            mode,
+            gauge,
+            length_km,
+            speed,
+            duration,
+            track,
+            electrified,
+            cap,
+            st,
+            src,
+        ) {
             lines.links.push(row.line);
             out.push(Link {
                 id,
@@ -400,7 +564,12 @@ fn clearance(row: &Row, dir: &str, report: &mut Report) -> Option<Clearance> {
     let fee = row.number_opt(&format!("{dir}_fee_usd"), 0.0, 1e6, report);
     let (p50, p90, fee) = (p50?, p90?, fee.ok()?);
     if p90 < p50 {
-        report.error(row.file(), Some(row.line), Some(&p90_col), format!("p90 ({p90} h) is below p50 ({p50} h)"));
+        report.error(
+            row.file(),
+            Some(row.line),
+            Some(&p90_col),
+            format!("p90 ({p90} h) is below p50 ({p50} h)"),
+        );
         return None;
     }
     Some(Clearance {
@@ -410,7 +579,12 @@ fn clearance(row: &Row, dir: &str, report: &mut Report) -> Option<Clearance> {
     })
 }
 
-fn read_borders(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> Vec<BorderCrossing> {
+fn read_borders(
+    t: &Table,
+    ctx: &Ctx,
+    lines: &mut Lines,
+    report: &mut Report,
+) -> Vec<BorderCrossing> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for row in t.rows() {
@@ -419,13 +593,23 @@ fn read_borders(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) ->
         let to = ctx.place(&row, "to_post", report);
         let mode: Option<Mode> = row.parsed("mode", report);
         if let Some(m @ (Mode::Sea | Mode::Air)) = mode {
-            report.error(t.file, Some(row.line), Some("mode"), format!("a border crossing is rail or road, not {m}"));
+            report.error(
+                t.file,
+                Some(row.line),
+                Some("mode"),
+                format!("a border crossing is rail or road, not {m}"),
+            );
             continue;
         }
         let gauge = mode.and_then(|m| gauge(&row, "gauge_mm", m, report));
         let gauge_change = row.yes_no("gauge_change", report);
         if gauge_change == Some(true) && mode == Some(Mode::Road) {
-            report.error(t.file, Some(row.line), Some("gauge_change"), "a road crossing cannot change gauge");
+            report.error(
+                t.file,
+                Some(row.line),
+                Some("gauge_change"),
+                "a road crossing cannot change gauge",
+            );
             continue;
         }
         let length_km = row.number_opt("length_km", 0.0, 500.0, report);
@@ -440,14 +624,41 @@ fn read_borders(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) ->
                     t.file,
                     Some(row.line),
                     Some("to_post"),
-                    format!("both posts are in {}; a border crossing joins two countries", ctx.country(from)),
+                    format!(
+                        "both posts are in {}; a border crossing joins two countries",
+                        ctx.country(from)
+                    ),
                 );
                 continue;
             }
         }
-        if let (Some(id), Some(from_post), Some(to_post), Some(mode), Some(gauge), Some(gauge_change), Ok(length_km), Some(forward), Some(reverse), Some(capacity), Some((status, opening_year)), Some(source)) =
-            (id, from, to, mode, gauge, gauge_change, length_km, forward, reverse, cap, st, src)
-        {
+        if let (
+            Some(id),
+            Some(from_post),
+            Some(to_post),
+            Some(mode),
+            Some(gauge),
+            Some(gauge_change),
+            Ok(length_km),
+            Some(forward),
+            Some(reverse),
+            Some(capacity),
+            Some((status, opening_year)),
+            Some(source),
+        ) = (
+            id,
+            from,
+            to,
+            mode,
+            gauge,
+            gauge_change,
+            length_km,
+            forward,
+            reverse,
+            cap,
+            st,
+            src,
+        ) {
             lines.borders.push(row.line);
             out.push(BorderCrossing {
                 id,
@@ -489,17 +700,49 @@ fn read_transfers(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) 
         let src = source(&row, report);
         if let (Some(p50), Some(p90)) = (p50, p90) {
             if p90 < p50 {
-                report.error(t.file, Some(row.line), Some("handling_p90_h"), format!("p90 ({p90} h) is below p50 ({p50} h)"));
+                report.error(
+                    t.file,
+                    Some(row.line),
+                    Some("handling_p90_h"),
+                    format!("p90 ({p90} h) is below p50 ({p50} h)"),
+                );
                 continue;
             }
         }
-        if let (Some(id), Some(place), Some(fm), Some(fg), Some(tm), Some(tg), Some(both_ways), Some(p50), Some(p90), Some(cost_usd), Some(hub), Some(capacity), Some((status, opening_year)), Some(source)) =
-            (id, place, from_mode, from_gauge, to_mode, to_gauge, both_ways, p50, p90, cost, hub, cap, st, src)
-        {
-            let from = Layer { mode: fm, gauge: fg };
-            let to = Layer { mode: tm, gauge: tg };
+        if let (
+            Some(id),
+            Some(place),
+            Some(fm),
+            Some(fg),
+            Some(tm),
+            Some(tg),
+            Some(both_ways),
+            Some(p50),
+            Some(p90),
+            Some(cost_usd),
+            Some(hub),
+            Some(capacity),
+            Some((status, opening_year)),
+            Some(source),
+        ) = (
+            id, place, from_mode, from_gauge, to_mode, to_gauge, both_ways, p50, p90, cost, hub,
+            cap, st, src,
+        ) {
+            let from = Layer {
+                mode: fm,
+                gauge: fg,
+            };
+            let to = Layer {
+                mode: tm,
+                gauge: tg,
+            };
             if from == to {
-                report.error(t.file, Some(row.line), Some("to_mode"), format!("a transfer must change mode or gauge (both sides are {from})"));
+                report.error(
+                    t.file,
+                    Some(row.line),
+                    Some("to_mode"),
+                    format!("a transfer must change mode or gauge (both sides are {from})"),
+                );
                 continue;
             }
             lines.transfers.push(row.line);
@@ -531,7 +774,12 @@ fn read_services(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -
         let name = row.required("name", report);
         let mode: Option<Mode> = row.parsed("mode", report);
         let mut stops = Some(Vec::new());
-        for stop in row.text("stops").split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        for stop in row
+            .text("stops")
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             match ctx.index.get(stop) {
                 Some(&p) => {
                     if let Some(s) = stops.as_mut() {
@@ -539,21 +787,39 @@ fn read_services(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -
                     }
                 }
                 None => {
-                    report.error(t.file, Some(row.line), Some("stops"), format!("unknown place id `{stop}` (not in places.csv)"));
+                    report.error(
+                        t.file,
+                        Some(row.line),
+                        Some("stops"),
+                        format!("unknown place id `{stop}` (not in places.csv)"),
+                    );
                     stops = None;
                 }
             }
         }
         if stops.as_ref().is_some_and(|s| s.len() < 2) {
-            report.error(t.file, Some(row.line), Some("stops"), "a service needs at least two stops separated by `;`");
+            report.error(
+                t.file,
+                Some(row.line),
+                Some("stops"),
+                "a service needs at least two stops separated by `;`",
+            );
             stops = None;
         }
         let freq = row.number("frequency_per_week", 0.001, 10_000.0, report);
         let tariff = row.number_opt("tariff_usd_per_feu", 0.0, 1e6, report);
         let st = status_and_year(&row, report);
         let src = source(&row, report);
-        if let (Some(id), Some(name), Some(mode), Some(stops), Some(frequency_per_week), Ok(tariff_usd_per_feu), Some((status, opening_year)), Some(source)) =
-            (id, name, mode, stops, freq, tariff, st, src)
+        if let (
+            Some(id),
+            Some(name),
+            Some(mode),
+            Some(stops),
+            Some(frequency_per_week),
+            Ok(tariff_usd_per_feu),
+            Some((status, opening_year)),
+            Some(source),
+        ) = (id, name, mode, stops, freq, tariff, st, src)
         {
             lines.services.push(row.line);
             out.push(Service {
@@ -579,7 +845,12 @@ fn read_modes(t: &Table, report: &mut Report) -> Vec<ModeDefaults> {
         let mode: Option<Mode> = row.parsed("mode", report);
         if let Some(m) = mode {
             if !seen.insert(m) {
-                report.error(t.file, Some(row.line), Some("mode"), format!("mode `{m}` appears twice"));
+                report.error(
+                    t.file,
+                    Some(row.line),
+                    Some("mode"),
+                    format!("mode `{m}` appears twice"),
+                );
                 continue;
             }
         }
@@ -591,12 +862,24 @@ fn read_modes(t: &Table, report: &mut Report) -> Vec<ModeDefaults> {
         let src = source(&row, report);
         if let (Some(w50), Some(w90)) = (w50, w90) {
             if w90 < w50 {
-                report.error(t.file, Some(row.line), Some("default_wait_p90_h"), format!("p90 ({w90} h) is below p50 ({w50} h)"));
+                report.error(
+                    t.file,
+                    Some(row.line),
+                    Some("default_wait_p90_h"),
+                    format!("p90 ({w90} h) is below p50 ({w50} h)"),
+                );
                 continue;
             }
         }
-        if let (Some(mode), Some(default_speed_kmh), Some(run_p90_factor), Some(default_wait_p50_h), Some(default_wait_p90_h), Some(default_energy), Some(source)) =
-            (mode, speed, factor, w50, w90, energy, src)
+        if let (
+            Some(mode),
+            Some(default_speed_kmh),
+            Some(run_p90_factor),
+            Some(default_wait_p50_h),
+            Some(default_wait_p90_h),
+            Some(default_energy),
+            Some(source),
+        ) = (mode, speed, factor, w50, w90, energy, src)
         {
             out.push(ModeDefaults {
                 mode,
@@ -620,9 +903,16 @@ fn read_cost_factors(t: &Table, report: &mut Report) -> Vec<CostFactor> {
         let country = row.required("country", report);
         let usd = row.number("usd_per_feu_km", 0.0, 1000.0, report);
         let src = source(&row, report);
-        if let (Some(mode), Some(country), Some(usd_per_feu_km), Some(source)) = (mode, country, usd, src) {
+        if let (Some(mode), Some(country), Some(usd_per_feu_km), Some(source)) =
+            (mode, country, usd, src)
+        {
             if !seen.insert((mode, country.clone())) {
-                report.error(t.file, Some(row.line), Some("country"), format!("{mode} in `{country}` appears twice"));
+                report.error(
+                    t.file,
+                    Some(row.line),
+                    Some("country"),
+                    format!("{mode} in `{country}` appears twice"),
+                );
                 continue;
             }
             out.push(CostFactor {
@@ -645,9 +935,16 @@ fn read_emission_factors(t: &Table, report: &mut Report) -> Vec<EmissionFactor> 
         let ttw = row.number("ttw_g_per_tkm", 0.0, 10_000.0, report);
         let wtw = row.number("wtw_g_per_tkm", 0.0, 10_000.0, report);
         let src = source(&row, report);
-        if let (Some(mode), Some(energy), Some(ttw_g_per_tkm), Some(wtw_g_per_tkm), Some(source)) = (mode, energy, ttw, wtw, src) {
+        if let (Some(mode), Some(energy), Some(ttw_g_per_tkm), Some(wtw_g_per_tkm), Some(source)) =
+            (mode, energy, ttw, wtw, src)
+        {
             if !seen.insert((mode, energy.clone())) {
-                report.error(t.file, Some(row.line), Some("energy"), format!("{mode}/{energy} appears twice"));
+                report.error(
+                    t.file,
+                    Some(row.line),
+                    Some("energy"),
+                    format!("{mode}/{energy} appears twice"),
+                );
                 continue;
             }
             out.push(EmissionFactor {

@@ -39,7 +39,9 @@ pub enum ScenarioError {
         message: String,
     },
     /// An edit names an element that does not exist.
-    #[error("scenario {file}: [[{table}]] #{index} key `ids`: no {table} with id `{id}` in the network")]
+    #[error(
+        "scenario {file}: [[{table}]] #{index} key `ids`: no {table} with id `{id}` in the network"
+    )]
     UnknownId {
         /// The scenario file.
         file: String,
@@ -172,8 +174,8 @@ impl Scenario {
     /// apply scenarios to their own copy.
     pub fn apply(&self, net: &mut Network) -> Result<(), ScenarioError> {
         let file = &self.file;
-        let positive = |table: &'static str, index: usize, key: &'static str, v: Option<f64>| {
-            match v {
+        let positive =
+            |table: &'static str, index: usize, key: &'static str, v: Option<f64>| match v {
                 Some(x) if !(x.is_finite() && x > 0.0) => Err(ScenarioError::BadValue {
                     file: file.clone(),
                     table,
@@ -182,8 +184,7 @@ impl Scenario {
                     message: format!("{x} must be a positive number"),
                 }),
                 _ => Ok(()),
-            }
-        };
+            };
         let unknown = |table: &'static str, index: usize, id: &str| ScenarioError::UnknownId {
             file: file.clone(),
             table,
@@ -195,7 +196,11 @@ impl Scenario {
             positive("link", index, "speed_kmh", e.speed_kmh)?;
             positive("link", index, "duration_h", e.duration_h)?;
             for id in &e.ids {
-                let l = net.links.iter_mut().find(|l| &l.id == id).ok_or_else(|| unknown("link", index, id))?;
+                let l = net
+                    .links
+                    .iter_mut()
+                    .find(|l| &l.id == id)
+                    .ok_or_else(|| unknown("link", index, id))?;
                 if let Some(s) = e.status {
                     l.status = s;
                 }
@@ -213,7 +218,11 @@ impl Scenario {
             positive("border", index, "clearance_factor", e.clearance_factor)?;
             positive("border", index, "fee_factor", e.fee_factor)?;
             for id in &e.ids {
-                let b = net.borders.iter_mut().find(|b| &b.id == id).ok_or_else(|| unknown("border", index, id))?;
+                let b = net
+                    .borders
+                    .iter_mut()
+                    .find(|b| &b.id == id)
+                    .ok_or_else(|| unknown("border", index, id))?;
                 if let Some(s) = e.status {
                     b.status = s;
                 }
@@ -232,7 +241,11 @@ impl Scenario {
             let index = i + 1;
             positive("transfer", index, "handling_factor", e.handling_factor)?;
             for id in &e.ids {
-                let t = net.transfers.iter_mut().find(|t| &t.id == id).ok_or_else(|| unknown("transfer", index, id))?;
+                let t = net
+                    .transfers
+                    .iter_mut()
+                    .find(|t| &t.id == id)
+                    .ok_or_else(|| unknown("transfer", index, id))?;
                 if let Some(s) = e.status {
                     t.status = s;
                 }
@@ -246,7 +259,11 @@ impl Scenario {
             let index = i + 1;
             positive("service", index, "frequency_per_week", e.frequency_per_week)?;
             for id in &e.ids {
-                let s = net.services.iter_mut().find(|s| &s.id == id).ok_or_else(|| unknown("service", index, id))?;
+                let s = net
+                    .services
+                    .iter_mut()
+                    .find(|s| &s.id == id)
+                    .ok_or_else(|| unknown("service", index, id))?;
                 if let Some(st) = e.status {
                     s.status = st;
                 }

@@ -18,7 +18,11 @@ pub(crate) struct Lines {
 }
 
 /// Great-circle distance between two places in km.
-pub fn great_circle_km(net: &Network, a: silkroute_model::PlaceId, b: silkroute_model::PlaceId) -> f64 {
+pub fn great_circle_km(
+    net: &Network,
+    a: silkroute_model::PlaceId,
+    b: silkroute_model::PlaceId,
+) -> f64 {
     let (pa, pb) = (net.place(a), net.place(b));
     Haversine.distance(Point::new(pa.lon, pa.lat), Point::new(pb.lon, pb.lat)) / 1000.0
 }
@@ -47,31 +51,53 @@ fn check_parameters(net: &Network, lines: &Lines, report: &mut Report) {
     }
     for mode in used_modes(net) {
         if net.mode_defaults(mode).is_none() {
-            report.error("modes.csv", None, Some("mode"), format!("no row for mode `{mode}`, which the network uses"));
+            report.error(
+                "modes.csv",
+                None,
+                Some("mode"),
+                format!("no row for mode `{mode}`, which the network uses"),
+            );
         }
         if net.cost_factor(mode, None).is_none() {
-            report.error("cost_factors.csv", None, Some("country"), format!("no default row (country `*`) for mode `{mode}`"));
+            report.error(
+                "cost_factors.csv",
+                None,
+                Some("country"),
+                format!("no default row (country `*`) for mode `{mode}`"),
+            );
         }
     }
     for m in &net.modes {
-        if !net.emission_factors.iter().any(|f| f.mode == m.mode && f.energy == m.default_energy) {
+        if !net
+            .emission_factors
+            .iter()
+            .any(|f| f.mode == m.mode && f.energy == m.default_energy)
+        {
             report.error(
                 "modes.csv",
                 None,
                 Some("default_energy"),
-                format!("mode `{}` defaults to energy `{}`, which emission_factors.csv lacks", m.mode, m.default_energy),
+                format!(
+                    "mode `{}` defaults to energy `{}`, which emission_factors.csv lacks",
+                    m.mode, m.default_energy
+                ),
             );
         }
     }
     for (l, line) in net.links.iter().zip(&lines.links) {
-        let Some(defaults) = net.mode_defaults(l.mode) else { continue };
+        let Some(defaults) = net.mode_defaults(l.mode) else {
+            continue;
+        };
         let energy = l.energy_key(&defaults.default_energy);
         if net.emission_factor(l.mode, energy).is_none() {
             report.error(
                 "links.csv",
                 Some(*line),
                 Some("energy"),
-                format!("no emission factor for {}/{energy} in emission_factors.csv", l.mode),
+                format!(
+                    "no emission factor for {}/{energy} in emission_factors.csv",
+                    l.mode
+                ),
             );
         }
     }
@@ -142,23 +168,27 @@ fn check_services(net: &Network, lines: &Lines, report: &mut Report) {
         let served = net.services.iter().any(|s| {
             s.mode == l.mode
                 && s.status == Status::Open
-                && s.stops.windows(2).any(|w| {
-                    (w[0] == l.from && w[1] == l.to) || (w[0] == l.to && w[1] == l.from)
-                })
+                && s.stops
+                    .windows(2)
+                    .any(|w| (w[0] == l.from && w[1] == l.to) || (w[0] == l.to && w[1] == l.from))
         });
         if !served {
             report.warning(
                 "links.csv",
                 Some(*line),
                 Some("id"),
-                format!("no open {} service runs over `{}`; the mode's default wait applies", l.mode, l.id),
+                format!(
+                    "no open {} service runs over `{}`; the mode's default wait applies",
+                    l.mode, l.id
+                ),
             );
         }
     }
     for (s, line) in net.services.iter().zip(&lines.services) {
         for w in s.stops.windows(2) {
             let linked = net.links.iter().any(|l| {
-                l.mode == s.mode && ((l.from == w[0] && l.to == w[1]) || (l.from == w[1] && l.to == w[0]))
+                l.mode == s.mode
+                    && ((l.from == w[0] && l.to == w[1]) || (l.from == w[1] && l.to == w[0]))
             });
             if matches!(s.mode, Mode::Sea | Mode::Air) && !linked {
                 report.warning(
@@ -180,9 +210,16 @@ fn check_services(net: &Network, lines: &Lines, report: &mut Report) {
 fn check_transfers(net: &Network, lines: &Lines, report: &mut Report) {
     for (t, line) in net.transfers.iter().zip(&lines.transfers) {
         for (layer, col) in [(t.from, "from_mode"), (t.to, "to_mode")] {
-            let reached = net.links.iter().any(|l| l.layer() == layer && (l.from == t.place || l.to == t.place))
-                || net.borders.iter().any(|b| b.layer() == layer && (b.from_post == t.place || b.to_post == t.place))
-                || net.transfers.iter().any(|o| o.id != t.id && o.place == t.place && (o.from == layer || o.to == layer));
+            let reached = net
+                .links
+                .iter()
+                .any(|l| l.layer() == layer && (l.from == t.place || l.to == t.place))
+                || net.borders.iter().any(|b| {
+                    b.layer() == layer && (b.from_post == t.place || b.to_post == t.place)
+                })
+                || net.transfers.iter().any(|o| {
+                    o.id != t.id && o.place == t.place && (o.from == layer || o.to == layer)
+                });
             if !reached {
                 report.warning(
                     "transfers.csv",
@@ -225,16 +262,30 @@ fn check_connectivity(net: &Network, lines: &Lines, report: &mut Report) {
     for &r in &roots {
         *sizes.entry(r).or_default() += 1;
     }
-    let biggest = sizes.iter().max_by_key(|(r, s)| (**s, std::cmp::Reverse(**r))).map(|(r, _)| *r);
+    let biggest = sizes
+        .iter()
+        .max_by_key(|(r, s)| (**s, std::cmp::Reverse(**r)))
+        .map(|(r, _)| *r);
     for (i, (&root, line)) in roots.iter().zip(&lines.places).enumerate() {
         if sizes[&root] == 1 {
-            report.warning("places.csv", Some(*line), Some("id"), format!("place `{}` has no link or border crossing", net.places[i].id));
+            report.warning(
+                "places.csv",
+                Some(*line),
+                Some("id"),
+                format!(
+                    "place `{}` has no link or border crossing",
+                    net.places[i].id
+                ),
+            );
         } else if Some(root) != biggest {
             report.warning(
                 "places.csv",
                 Some(*line),
                 Some("id"),
-                format!("place `{}` is not connected to the main network", net.places[i].id),
+                format!(
+                    "place `{}` is not connected to the main network",
+                    net.places[i].id
+                ),
             );
         }
     }

@@ -211,7 +211,8 @@ impl Builder<'_> {
         for (tail, head) in pairs {
             // A change of mode waits for the next departure; a gauge change does not (the same
             // train continues after transloading or bogie exchange).
-            let mode_change = self.nodes[tail.index()].layer.mode != self.nodes[head.index()].layer.mode;
+            let mode_change =
+                self.nodes[tail.index()].layer.mode != self.nodes[head.index()].layer.mode;
             let (wait_p50_h, wait_p90_h) = if mode_change {
                 let w = &self.nodes[head.index()].board_wait;
                 (w.p50_h, w.p90_h)
@@ -240,7 +241,10 @@ impl Builder<'_> {
 
     fn finish(self) -> Graph {
         let Builder {
-            net, nodes, mut edges, ..
+            net,
+            nodes,
+            mut edges,
+            ..
         } = self;
         edges.sort_by_key(|e| e.tail);
         let mut first_out = vec![0u32; nodes.len() + 1];

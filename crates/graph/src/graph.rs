@@ -132,7 +132,10 @@ impl Graph {
 
     /// The nodes of a place (one per layer it touches); empty for a place nothing reaches.
     pub fn place_nodes(&self, p: PlaceId) -> &[NodeId] {
-        self.place_nodes.get(p.index()).map(Vec::as_slice).unwrap_or(&[])
+        self.place_nodes
+            .get(p.index())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// Number of places the graph was compiled for.

@@ -211,7 +211,9 @@ pub struct Transfer {
 impl Transfer {
     /// True when this transfer changes the gauge of a rail movement.
     pub fn is_gauge_change(&self) -> bool {
-        self.from.mode == Mode::Rail && self.to.mode == Mode::Rail && self.from.gauge != self.to.gauge
+        self.from.mode == Mode::Rail
+            && self.to.mode == Mode::Rail
+            && self.from.gauge != self.to.gauge
     }
 }
 

@@ -14,7 +14,9 @@ mod network;
 mod parameters;
 mod vocabulary;
 
-pub use elements::{BorderCrossing, Capacity, CapacityUnit, Clearance, Link, Place, Service, Transfer};
+pub use elements::{
+    BorderCrossing, Capacity, CapacityUnit, Clearance, Link, Place, Service, Transfer,
+};
 pub use network::{Network, PlaceId};
 pub use parameters::{CostFactor, EmissionFactor, ModeDefaults};
 pub use vocabulary::{Gauge, Layer, Mode, PlaceKind, Status, Track};

@@ -204,7 +204,9 @@ impl FromStr for Track {
         match s.trim().to_ascii_lowercase().as_str() {
             "single" => Ok(Track::Single),
             "double" => Ok(Track::Double),
-            other => Err(format!("unknown track `{other}` (expected single or double)")),
+            other => Err(format!(
+                "unknown track `{other}` (expected single or double)"
+            )),
         }
     }
 }

@@ -133,7 +133,13 @@ impl Itinerary {
                     places.push(nd.place);
                     objective_value += req.objective.wait_weight(nd.board_wait.p50_h);
                     if nd.board_wait.p50_h > 0.0 || nd.board_wait.p90_h > 0.0 {
-                        legs.push(wait_leg(net, nd.place, nd.layer.mode, nd.layer.gauge.map(|g| g.0), &nd.board_wait));
+                        legs.push(wait_leg(
+                            net,
+                            nd.place,
+                            nd.layer.mode,
+                            nd.layer.gauge.map(|g| g.0),
+                            &nd.board_wait,
+                        ));
                     }
                 }
                 Step::Via { .. } => {}
@@ -225,7 +231,10 @@ impl Itinerary {
                             leg.element = t.id.clone();
                             leg.source = t.source.clone();
                             leg.cost_source = Some(format!("handling charge: {}", t.source));
-                            leg.emission_source = Some(format!("hub emissions {} kg CO2e/t: {}", t.hub_co2e_kg_per_t, t.source));
+                            leg.emission_source = Some(format!(
+                                "hub emissions {} kg CO2e/t: {}",
+                                t.hub_co2e_kg_per_t, t.source
+                            ));
                             leg.gauge_change = tail.layer.mode == head.layer.mode;
                             leg.description = if leg.gauge_change {
                                 format!(
@@ -235,11 +244,22 @@ impl Itinerary {
                                     net.place(head.place).name_en
                                 )
                             } else {
-                                format!("transfer {} → {} at {}", tail.layer, head.layer, net.place(head.place).name_en)
+                                format!(
+                                    "transfer {} → {} at {}",
+                                    tail.layer,
+                                    head.layer,
+                                    net.place(head.place).name_en
+                                )
                             };
                             legs.push(leg);
                             if e.wait_p50_h > 0.0 || e.wait_p90_h > 0.0 {
-                                legs.push(wait_leg(net, head.place, head.layer.mode, head.layer.gauge.map(|g| g.0), &head.board_wait));
+                                legs.push(wait_leg(
+                                    net,
+                                    head.place,
+                                    head.layer.mode,
+                                    head.layer.gauge.map(|g| g.0),
+                                    &head.board_wait,
+                                ));
                             }
                             continue;
                         }

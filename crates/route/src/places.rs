@@ -29,7 +29,10 @@ fn suggest(s: &[(String, String)]) -> String {
     if s.is_empty() {
         return String::new();
     }
-    let names: Vec<String> = s.iter().map(|(id, name)| format!("{name} ({id})")).collect();
+    let names: Vec<String> = s
+        .iter()
+        .map(|(id, name)| format!("{name} ({id})"))
+        .collect();
     format!("; did you mean {}?", names.join(", "))
 }
 
@@ -52,10 +55,15 @@ impl PlaceFinder {
         }
         for (i, p) in net.places.iter().enumerate() {
             let id = PlaceId(i as u32);
-            let names = [Some(&p.id), Some(&p.name_en), p.name_zh.as_ref(), p.name_ru.as_ref()]
-                .into_iter()
-                .flatten()
-                .chain(p.aliases.iter());
+            let names = [
+                Some(&p.id),
+                Some(&p.name_en),
+                p.name_zh.as_ref(),
+                p.name_ru.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            .chain(p.aliases.iter());
             for name in names {
                 let key = normalize_name(name);
                 if key.is_empty() {
@@ -65,8 +73,16 @@ impl PlaceFinder {
                 keys.push((key, id));
             }
         }
-        let names = net.places.iter().map(|p| (p.id.clone(), p.name_en.clone())).collect();
-        PlaceFinder { by_key, keys, names }
+        let names = net
+            .places
+            .iter()
+            .map(|p| (p.id.clone(), p.name_en.clone()))
+            .collect();
+        PlaceFinder {
+            by_key,
+            keys,
+            names,
+        }
     }
 
     /// The place called `query`, or the closest names.

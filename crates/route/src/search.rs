@@ -142,14 +142,19 @@ pub fn route(net: &Network, graph: &Graph, req: &RouteRequest) -> Result<Itinera
 
 /// Runs the search. Returns the number of graph nodes (to decode states) and the sequence of
 /// steps from the origin to the destination, if any.
-pub(crate) fn search(net: &Network, graph: &Graph, req: &RouteRequest) -> (usize, Option<Vec<(u32, Step)>>) {
+pub(crate) fn search(
+    net: &Network,
+    graph: &Graph,
+    req: &RouteRequest,
+) -> (usize, Option<Vec<(u32, Step)>>) {
     let n = graph.nodes().len();
     let phases = req.via.len() + 1;
     let allowed = |node: NodeId| {
         let nd = graph.node(node);
         (req.modes.is_empty() || req.modes.contains(&nd.layer.mode))
             && !req.avoid_places.contains(&nd.place)
-            && (req.avoid_countries.is_empty() || !req.avoid_countries.contains(&net.place(nd.place).country))
+            && (req.avoid_countries.is_empty()
+                || !req.avoid_countries.contains(&net.place(nd.place).country))
     };
     let mut dist = vec![f64::INFINITY; n * phases];
     let mut step: Vec<Option<Step>> = vec![None; n * phases];

@@ -1,0 +1,77 @@
+//! Scenario files: parsing, applying, and errors that name the file and key.
+
+use silkroute_feed::{load_dir, Scenario, ScenarioError};
+use silkroute_model::Status;
+use std::path::Path;
+
+fn mini() -> silkroute_model::Network {
+    load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini"))
+        .unwrap()
+        .0
+}
+
+#[test]
+fn closing_a_border_and_slowing_customs_edits_the_network() {
+    let s = Scenario::parse(
+        r#"
+name = "khorgos-closed"
+[[border]]
+ids = ["khorgos-altynkol"]
+status = "closed"
+[[border]]
+ids = ["alashankou-dostyk"]
+clearance_factor = 0.5
+"#,
+        "test.toml",
+    )
+    .unwrap();
+    let mut net = mini();
+    s.apply(&mut net).unwrap();
+    let k = net
+        .borders
+        .iter()
+        .find(|b| b.id == "khorgos-altynkol")
+        .unwrap();
+    assert_eq!(k.status, Status::Closed);
+    let a = net
+        .borders
+        .iter()
+        .find(|b| b.id == "alashankou-dostyk")
+        .unwrap();
+    assert_eq!((a.forward.p50_h, a.forward.p90_h), (5.0, 15.0));
+}
+
+#[test]
+fn an_unknown_key_names_the_file_and_the_key() {
+    let e = Scenario::parse(
+        "name = \"x\"\n[[link]]\nids = [\"a\"]\nsped_kmh = 3\n",
+        "slow.toml",
+    )
+    .unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.starts_with("scenario slow.toml:"), "{msg}");
+    assert!(msg.contains("sped_kmh"), "{msg}");
+}
+
+#[test]
+fn an_unknown_id_names_the_table_and_the_id() {
+    let s = Scenario::parse(
+        "name = \"x\"\n[[border]]\nids = [\"nowhere\"]\nstatus = \"open\"\n",
+        "x.toml",
+    )
+    .unwrap();
+    let e = s.apply(&mut mini()).unwrap_err();
+    assert!(matches!(e, ScenarioError::UnknownId { ref id, .. } if id == "nowhere"));
+    assert!(e.to_string().contains("[[border]] #1"), "{e}");
+}
+
+#[test]
+fn a_non_positive_factor_is_rejected() {
+    let s = Scenario::parse(
+        "name = \"x\"\n[[border]]\nids = [\"khorgos-road\"]\nclearance_factor = -1\n",
+        "x.toml",
+    )
+    .unwrap();
+    let e = s.apply(&mut mini()).unwrap_err();
+    assert!(e.to_string().contains("key `clearance_factor`"), "{e}");
+}

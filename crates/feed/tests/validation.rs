@@ -1,0 +1,345 @@
+//! Broken feeds: every problem is reported with its file, line and field, never a panic.
+
+use proptest::prelude::*;
+use silkroute_feed::{load_dir, load_files, FeedError, Report, Severity, FEED_FILES};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini")
+}
+
+/// The valid mini feed, file name → bytes.
+fn mini() -> HashMap<&'static str, Vec<u8>> {
+    FEED_FILES
+        .iter()
+        .filter_map(|(name, _)| {
+            std::fs::read(fixture_dir().join(name))
+                .ok()
+                .map(|b| (*name, b))
+        })
+        .collect()
+}
+
+/// Loads `files` and returns the report of an invalid feed (panics if it was valid).
+fn errors_of(files: &HashMap<&'static str, Vec<u8>>) -> Report {
+    match load_files(files) {
+        Err(FeedError::Invalid(r)) => r,
+        Ok(_) => panic!("feed should be invalid"),
+        Err(e) => panic!("unexpected error {e}"),
+    }
+}
+
+/// Replaces `from` by `to` in one file of the mini feed.
+fn edit(file: &'static str, from: &str, to: &str) -> HashMap<&'static str, Vec<u8>> {
+    let mut files = mini();
+    let text = String::from_utf8(files[file].clone()).unwrap();
+    assert!(text.contains(from), "fixture {file} lacks {from:?}");
+    files.insert(file, text.replacen(from, to, 1).into_bytes());
+    files
+}
+
+/// Asserts an error with this file, line, field and a message containing `needle`.
+fn assert_error(r: &Report, file: &str, line: Option<u64>, field: Option<&str>, needle: &str) {
+    let found = r.problems.iter().any(|p| {
+        p.severity == Severity::Error
+            && p.file == file
+            && p.line == line
+            && p.field.as_deref() == field
+            && p.message.contains(needle)
+    });
+    assert!(
+        found,
+        "expected {file}:{line:?} {field:?} ~ {needle:?}, got:\n{r}"
+    );
+}
+
+#[test]
+fn the_mini_feed_is_valid_with_no_warnings() {
+    let (net, report) = load_dir(&fixture_dir()).expect("valid");
+    assert_eq!(net.places.len(), 6);
+    assert_eq!(report.problems, vec![], "{report}");
+}
+
+#[test]
+fn unknown_place_id_in_a_link_names_file_line_and_field() {
+    let r = errors_of(&edit(
+        "links.csv",
+        "xian-alashankou,xian,",
+        "xian-alashankou,xain,",
+    ));
+    assert_error(
+        &r,
+        "links.csv",
+        Some(2),
+        Some("from"),
+        "unknown place id `xain`",
+    );
+}
+
+#[test]
+fn duplicate_ids_are_errors() {
+    let r = errors_of(&edit(
+        "links.csv",
+        "xian-khorgos,xian",
+        "xian-alashankou,xian",
+    ));
+    assert_error(
+        &r,
+        "links.csv",
+        Some(3),
+        Some("id"),
+        "duplicate id `xian-alashankou`",
+    );
+}
+
+#[test]
+fn non_numeric_and_out_of_range_values_are_errors() {
+    let r = errors_of(&edit("links.csv", ",2900,60,", ",twenty,60,"));
+    assert_error(
+        &r,
+        "links.csv",
+        Some(2),
+        Some("length_km"),
+        "`twenty` is not a number",
+    );
+    let r = errors_of(&edit("places.csv", "34.2667,108.9", "134.2667,108.9"));
+    assert_error(
+        &r,
+        "places.csv",
+        Some(2),
+        Some("lat"),
+        "134.2667 is out of range",
+    );
+    let r = errors_of(&edit("borders.csv", "12,10,30,12,36", "12,10,3,12,36"));
+    assert_error(
+        &r,
+        "borders.csv",
+        Some(2),
+        Some("forward_p90_h"),
+        "below p50",
+    );
+}
+
+#[test]
+fn a_gauge_on_a_road_link_is_an_error() {
+    let r = errors_of(&edit(
+        "links.csv",
+        "xian-khorgos-road,xian,khorgos,road,,",
+        "xian-khorgos-road,xian,khorgos,road,1435,",
+    ));
+    assert_error(
+        &r,
+        "links.csv",
+        Some(6),
+        Some("gauge_mm"),
+        "cannot have a gauge",
+    );
+}
+
+#[test]
+fn a_rail_link_without_gauge_is_an_error() {
+    let r = errors_of(&edit(
+        "links.csv",
+        "xian,alashankou,rail,1435,",
+        "xian,alashankou,rail,,",
+    ));
+    assert_error(&r, "links.csv", Some(2), Some("gauge_mm"), "needs a gauge");
+}
+
+#[test]
+fn a_border_whose_posts_are_in_one_country_is_an_error() {
+    let r = errors_of(&edit(
+        "borders.csv",
+        "alashankou-dostyk,alashankou,dostyk,",
+        "alashankou-dostyk,alashankou,khorgos,",
+    ));
+    assert_error(
+        &r,
+        "borders.csv",
+        Some(2),
+        Some("to_post"),
+        "both posts are in CN",
+    );
+}
+
+#[test]
+fn a_land_link_across_a_border_is_an_error() {
+    let r = errors_of(&edit(
+        "links.csv",
+        "dostyk-almaty,dostyk,almaty",
+        "dostyk-almaty,alashankou,almaty",
+    ));
+    assert_error(
+        &r,
+        "links.csv",
+        Some(4),
+        Some("to"),
+        "cannot cross from CN to KZ",
+    );
+}
+
+#[test]
+fn a_gauge_change_without_a_gauge_transfer_is_an_error() {
+    let mut files = mini();
+    let text = String::from_utf8(files["transfers.csv"].clone()).unwrap();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("dostyk-gauge"))
+        .collect();
+    files.insert("transfers.csv", (kept.join("\n") + "\n").into_bytes());
+    let r = errors_of(&files);
+    assert_error(
+        &r,
+        "borders.csv",
+        Some(2),
+        Some("gauge_change"),
+        "no gauge change at `alashankou` or `dostyk`",
+    );
+}
+
+#[test]
+fn a_truncated_row_is_an_error() {
+    let r = errors_of(&edit(
+        "links.csv",
+        "2900,60,,double,yes,,,,open,,test fixture",
+        "2900,60",
+    ));
+    assert_error(&r, "links.csv", Some(2), None, "truncated");
+}
+
+#[test]
+fn bad_utf8_is_an_error_naming_the_field() {
+    let mut files = mini();
+    let mut bytes = files["places.csv"].clone();
+    let pos = bytes.windows(6).position(|w| w == b"Almaty").unwrap();
+    bytes[pos + 1] = 0xFF;
+    files.insert("places.csv", bytes);
+    let r = errors_of(&files);
+    assert_error(
+        &r,
+        "places.csv",
+        Some(7),
+        Some("name_en"),
+        "not valid UTF-8",
+    );
+}
+
+#[test]
+fn empty_and_missing_files_are_errors() {
+    let mut files = mini();
+    files.insert("links.csv", Vec::new());
+    files.remove("modes.csv");
+    let r = errors_of(&files);
+    assert_error(&r, "links.csv", None, None, "file is empty");
+    assert_error(&r, "modes.csv", None, None, "required file is missing");
+}
+
+#[test]
+fn a_missing_required_column_is_an_error() {
+    let r = errors_of(&edit("places.csv", "kind,source", "kind_of_place,source"));
+    assert_error(
+        &r,
+        "places.csv",
+        Some(1),
+        Some("kind"),
+        "required column is missing",
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let mut files = edit("links.csv", ",2900,60,", ",-5,60,");
+    let places = String::from_utf8(files["places.csv"].clone()).unwrap();
+    files.insert(
+        "places.csv",
+        places
+            .replacen(",city,test fixture", ",village,test fixture", 1)
+            .into_bytes(),
+    );
+    let r = errors_of(&files);
+    assert_error(&r, "links.csv", Some(2), Some("length_km"), "out of range");
+    assert_error(
+        &r,
+        "places.csv",
+        Some(2),
+        Some("kind"),
+        "unknown place kind `village`",
+    );
+}
+
+#[test]
+fn suspicious_lengths_and_isolated_places_are_warnings() {
+    let mut files = edit("links.csv", ",330,45,", ",3300,45,");
+    let places = String::from_utf8(files["places.csv"].clone()).unwrap();
+    files.insert(
+        "places.csv",
+        (places + "lonely,Lonely,,,,KZ,50,70,city,test fixture\n").into_bytes(),
+    );
+    let (_net, report) = load_files(&files).expect("warnings do not make a feed invalid");
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.severity == Severity::Warning
+                && p.file == "links.csv"
+                && p.line == Some(5)
+                && p.message.contains("great-circle")),
+        "{report}"
+    );
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.severity == Severity::Warning
+                && p.file == "places.csv"
+                && p.message.contains("`lonely` has no link")),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_folder_that_does_not_exist_is_a_clear_error() {
+    let e = load_dir(Path::new("/no/such/feed")).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("cannot read feed folder /no/such/feed"),
+        "{e}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    /// Whatever bytes a file holds, loading reports problems and never panics.
+    #[test]
+    fn no_input_panics(file in 0usize..8, bytes in proptest::collection::vec(any::<u8>(), 0..300), keep_header in any::<bool>()) {
+        let mut files = mini();
+        let name = FEED_FILES[file].0;
+        let mut content = Vec::new();
+        if keep_header {
+            let original = files.get(name).cloned().unwrap_or_default();
+            let header_end = original.iter().position(|&b| b == b'\n').map_or(original.len(), |i| i + 1);
+            content.extend_from_slice(&original[..header_end]);
+        }
+        content.extend_from_slice(&bytes);
+        files.insert(name, content);
+        let _ = load_files(&files);
+    }
+
+    /// Mangling one field of a valid row never panics either.
+    #[test]
+    fn mangled_fields_never_panic(file in 0usize..8, row in 1usize..4, col in 0usize..18, junk in "[-0-9a-z;.,\"é 中]{0,12}") {
+        let mut files = mini();
+        let name = FEED_FILES[file].0;
+        let Some(text) = files.get(name).map(|b| String::from_utf8(b.clone()).unwrap()) else { return Ok(()) };
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        if row < lines.len() {
+            let mut fields: Vec<String> = lines[row].split(',').map(str::to_string).collect();
+            let c = col % fields.len();
+            fields[c] = junk;
+            lines[row] = fields.join(",");
+        }
+        files.insert(name, (lines.join("\n") + "\n").into_bytes());
+        let _ = load_files(&files);
+    }
+}
