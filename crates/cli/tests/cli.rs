@@ -1,0 +1,334 @@
+//! The `silkroute` binary as a user runs it: exit codes, messages, JSON and files.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn mini() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini")
+}
+
+fn silkroute() -> Command {
+    Command::cargo_bin("silkroute").unwrap()
+}
+
+/// A copy of the mini feed in a temporary folder, with one edit applied to one file.
+fn broken_feed(file: &str, from: &str, to: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(mini()).unwrap() {
+        let p = entry.unwrap().path();
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        if p.file_name().unwrap() == file {
+            assert!(text.contains(from));
+            text = text.replacen(from, to, 1);
+        }
+        std::fs::write(dir.path().join(p.file_name().unwrap()), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn an_unknown_place_exits_2_and_suggests_names() {
+    silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "route",
+            "Xain",
+            "Almaty",
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("unknown place `Xain`")
+                .and(predicate::str::contains("Xi'an (xian)")),
+        );
+}
+
+#[test]
+fn places_are_found_by_any_name_ignoring_case_accents_and_apostrophes() {
+    for name in ["xian", "Xi'an", "XI’AN", "西安", "Сиань"] {
+        silkroute()
+            .args([
+                "--feed",
+                mini().to_str().unwrap(),
+                "route",
+                name,
+                "Алматы",
+                "--json",
+            ])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("\"id\": \"xian\""));
+    }
+}
+
+#[test]
+fn a_bad_flag_value_exits_2() {
+    silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "route",
+            "xian",
+            "almaty",
+            "--by",
+            "fastest",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid value 'fastest'"));
+    silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "route",
+            "xian",
+            "almaty",
+            "--cargo",
+            "0t",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a cargo"));
+    silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "route",
+            "xian",
+            "almaty",
+            "--modes",
+            "rail,boat",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown mode `boat`"));
+}
+
+#[test]
+fn an_unknown_scenario_exits_2() {
+    silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "route",
+            "xian",
+            "almaty",
+            "--scenario",
+            "no-such",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown scenario `no-such`"));
+}
+
+#[test]
+fn a_broken_feed_fails_with_file_line_and_field() {
+    let dir = broken_feed("links.csv", ",2900,60,", ",2900,sixty,");
+    silkroute()
+        .args([
+            "--feed",
+            dir.path().to_str().unwrap(),
+            "route",
+            "xian",
+            "almaty",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "links.csv:2: field `speed_kmh`: `sixty` is not a number",
+        ));
+    silkroute()
+        .args(["validate", dir.path().to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("links.csv:2: field `speed_kmh`:")
+                .and(predicate::str::contains("NOT valid")),
+        );
+}
+
+#[test]
+fn validate_accepts_a_valid_feed() {
+    silkroute()
+        .args(["validate", mini().to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("valid: 0 error(s)"));
+}
+
+#[test]
+fn validate_reports_json() {
+    let dir = broken_feed("places.csv", ",KZ,43.25,", ",KAZ,43.25,");
+    let out = silkroute()
+        .args(["validate", dir.path().to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    let p = &v["problems"][0];
+    assert_eq!(
+        (p["file"].as_str(), p["line"].as_u64(), p["field"].as_str()),
+        (Some("places.csv"), Some(7), Some("country"))
+    );
+}
+
+#[test]
+fn route_json_follows_the_contract() {
+    let out = silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "route",
+            "xian",
+            "almaty",
+            "--modes",
+            "rail",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["from"]["id"], "xian");
+    assert_eq!(v["to"]["name"], "Almaty");
+    assert_eq!(v["by"], "time");
+    assert!(v["scenarios"].as_array().unwrap().is_empty());
+    let r = &v["routes"][0];
+    let s = &r["summary"];
+    for key in ["cost_usd", "co2e_kg", "distance_km"] {
+        assert!(s[key].as_f64().unwrap() > 0.0, "{key}");
+    }
+    assert!(s["time_h"]["p90"].as_f64() >= s["time_h"]["p50"].as_f64());
+    assert_eq!(s["gauge_changes"], 1);
+    assert_eq!(s["modes"], serde_json::json!(["rail"]));
+    assert_eq!(s["borders"].as_array().unwrap().len(), 1);
+    let legs = r["legs"].as_array().unwrap();
+    assert_eq!(legs[0]["from"], "xian");
+    for leg in legs {
+        for key in ["from", "to", "mode", "kind", "source"] {
+            assert!(leg[key].is_string(), "leg lacks {key}: {leg}");
+        }
+        for key in ["distance_km", "time_h", "cost_usd", "co2e_kg"] {
+            assert!(leg[key].is_number(), "leg lacks {key}: {leg}");
+        }
+        assert!(["run", "border", "transfer", "wait"].contains(&leg["kind"].as_str().unwrap()));
+    }
+    assert_eq!(r["geometry"]["type"], "LineString");
+    assert_eq!(
+        r["geometry"]["coordinates"][0],
+        serde_json::json!([108.9, 34.2667])
+    );
+}
+
+#[test]
+fn no_route_exits_1_with_a_message() {
+    silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "route",
+            "xian",
+            "almaty",
+            "--modes",
+            "air",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "no route from Xi'an to Almaty by air",
+        ));
+}
+
+#[test]
+fn avoiding_the_origin_country_is_a_usage_error() {
+    silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "route",
+            "xian",
+            "almaty",
+            "--avoid",
+            "CN",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("origin Xi'an is avoided"));
+}
+
+#[test]
+fn export_geojson_writes_a_feature_collection() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("net.geojson");
+    silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "export",
+            "geojson",
+            "-o",
+            file.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(v["type"], "FeatureCollection");
+    assert_eq!(v["features"].as_array().unwrap().len(), 6 + 6 + 3);
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names.len(),
+        1,
+        "no temporary file is left behind: {names:?}"
+    );
+}
+
+#[test]
+fn export_into_a_missing_folder_fails_cleanly() {
+    silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "export",
+            "geojson",
+            "-o",
+            "/no/such/dir/net.geojson",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "cannot create a temporary file in /no/such/dir",
+        ));
+}
+
+#[test]
+fn places_filters_by_country() {
+    silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "places",
+            "--country",
+            "kz",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("almaty").and(predicate::str::contains("xian").not()));
+    silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "places",
+            "--country",
+            "FR",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no places in country `FR`"));
+}
