@@ -1,0 +1,46 @@
+//! The worked example of docs/methodology.md §7, checked number by number.
+
+use silkroute_feed::load_dir;
+use silkroute_graph::compile;
+use silkroute_model::Mode;
+use silkroute_route::{route, LegKind, Objective, PlaceFinder, RouteRequest};
+use std::path::Path;
+
+#[test]
+fn methodology_worked_example_xian_almaty_by_cost() {
+    let (net, _) =
+        load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini")).unwrap();
+    let graph = compile(&net).unwrap();
+    let f = PlaceFinder::new(&net);
+    let mut req = RouteRequest::new(
+        f.find("xian").unwrap(),
+        f.find("almaty").unwrap(),
+        Objective::Cost,
+    );
+    req.modes.insert(Mode::Rail);
+    let it = route(&net, &graph, &req).unwrap();
+    let kinds: Vec<LegKind> = it.legs.iter().map(|l| l.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            LegKind::Wait,
+            LegKind::Run,
+            LegKind::Border,
+            LegKind::Transfer,
+            LegKind::Run
+        ]
+    );
+    let usd: Vec<f64> = it.legs.iter().map(|l| l.cost_usd).collect();
+    assert_eq!(usd, [0.0, 3240.0, 350.0, 180.0, 528.0]);
+    let co2: Vec<f64> = it
+        .legs
+        .iter()
+        .map(|l| (l.co2e_kg * 10.0).round() / 10.0)
+        .collect();
+    assert_eq!(co2, [0.0, 1188.0, 3.5, 30.0, 145.2]);
+    assert_eq!((it.legs[0].time_h, it.legs[0].time_p90_h), (12.0, 21.6));
+    assert_eq!(it.summary.cost_usd, 4298.0);
+    assert!((it.summary.co2e_kg - 1366.72).abs() < 1e-9);
+    assert_eq!(it.summary.borders, ["khorgos-altynkol"]);
+    assert_eq!(it.summary.gauge_changes, 1);
+}
