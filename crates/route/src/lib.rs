@@ -7,15 +7,21 @@
 //!   time (p50, p90), USD, kg CO2e and the source of each number.
 //! - [`PlaceFinder`]: places by id or by English, Chinese or Russian name, forgiving about case,
 //!   accents and apostrophes, with suggestions for unknown names.
+//! - [`matrix`] and [`reach`]: many-to-many tables and isochrone-like reach, origins in parallel.
+//! - [`ParetoRequest`] → [`pareto`]: the menu of non-dominated itineraries over time, cost, CO2e.
 
 mod cargo;
 mod itinerary;
+mod matrix;
 mod objective;
+mod pareto;
 mod places;
 mod search;
 
 pub use cargo::Cargo;
 pub use itinerary::{Itinerary, Leg, LegKind, Summary};
+pub use matrix::{matrix, reach, MatrixCell, Reachable};
 pub use objective::Objective;
+pub use pareto::{criteria_of, pareto, Criterion, ParetoRequest};
 pub use places::{normalize_name, PlaceFinder, UnknownPlace};
 pub use search::{route, RouteError, RouteRequest};

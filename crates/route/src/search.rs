@@ -99,7 +99,16 @@ pub(crate) enum Step {
 
 /// Finds the best itinerary for `req` on `graph` (compiled from `net`).
 pub fn route(net: &Network, graph: &Graph, req: &RouteRequest) -> Result<Itinerary, RouteError> {
-    let name = |p: PlaceId| net.place(p).name_en.clone();
+    check_request(net, req)?;
+    let tree = search(net, graph, req, true);
+    match tree.target {
+        Some(t) => Ok(Itinerary::build(net, graph, req, tree.n, &tree.path_to(t))),
+        None => Err(no_route_error(net, req)),
+    }
+}
+
+/// Rejects requests that avoid their own origin, destination or via places.
+pub(crate) fn check_request(net: &Network, req: &RouteRequest) -> Result<(), RouteError> {
     for (p, what) in std::iter::once((req.from, "origin"))
         .chain(std::iter::once((req.to, "destination")))
         .chain(req.via.iter().map(|v| (*v, "via place")))
@@ -107,46 +116,90 @@ pub fn route(net: &Network, graph: &Graph, req: &RouteRequest) -> Result<Itinera
         if req.avoid_places.contains(&p) || req.avoid_countries.contains(&net.place(p).country) {
             return Err(RouteError::Contradiction(format!(
                 "the {what} {} is avoided by the request",
-                name(p)
+                net.place(p).name_en
             )));
         }
     }
-    let (origin_nodes, path) = search(net, graph, req);
-    match path {
-        Some(steps) => Ok(Itinerary::build(net, graph, req, origin_nodes, &steps)),
-        None => {
-            let mut c = Vec::new();
-            if !req.modes.is_empty() {
-                let m: Vec<&str> = req.modes.iter().map(|m| m.as_str()).collect();
-                c.push(format!("by {}", m.join(", ")));
-            }
-            if !req.via.is_empty() {
-                let v: Vec<String> = req.via.iter().map(|p| name(*p)).collect();
-                c.push(format!("via {}", v.join(", ")));
-            }
-            if !req.avoid_places.is_empty() || !req.avoid_countries.is_empty() {
-                c.push("with the places and countries avoided".into());
-            }
-            Err(RouteError::NoRoute {
-                from: name(req.from),
-                to: name(req.to),
-                constraint: if c.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {}", c.join(" "))
-                },
-            })
-        }
+    Ok(())
+}
+
+/// The "no route" error, naming the constraints that applied.
+pub(crate) fn no_route_error(net: &Network, req: &RouteRequest) -> RouteError {
+    let name = |p: PlaceId| net.place(p).name_en.clone();
+    let mut c = Vec::new();
+    if !req.modes.is_empty() {
+        let m: Vec<&str> = req.modes.iter().map(|m| m.as_str()).collect();
+        c.push(format!("by {}", m.join(", ")));
+    }
+    if !req.via.is_empty() {
+        let v: Vec<String> = req.via.iter().map(|p| name(*p)).collect();
+        c.push(format!("via {}", v.join(", ")));
+    }
+    if !req.avoid_places.is_empty() || !req.avoid_countries.is_empty() {
+        c.push("with the places and countries avoided".into());
+    }
+    RouteError::NoRoute {
+        from: name(req.from),
+        to: name(req.to),
+        constraint: if c.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", c.join(" "))
+        },
     }
 }
 
-/// Runs the search. Returns the number of graph nodes (to decode states) and the sequence of
-/// steps from the origin to the destination, if any.
+/// The result of a search: the best weight and how each (phase, node) state was reached.
+pub(crate) struct SearchTree {
+    /// Number of graph nodes (a state is `phase * n + node`).
+    pub n: usize,
+    /// Number of via phases plus one.
+    pub phases: usize,
+    /// Best weight per state (infinite when unreached).
+    pub dist: Vec<f64>,
+    /// How each reached state was reached.
+    pub step: Vec<Option<Step>>,
+    /// The settled destination state, when the search stopped at one.
+    pub target: Option<u32>,
+}
+
+impl SearchTree {
+    /// The steps from the origin to `state`.
+    pub fn path_to(&self, mut state: u32) -> Vec<(u32, Step)> {
+        let mut out = Vec::new();
+        loop {
+            let st = self.step[state as usize].expect("reached states have a step");
+            out.push((state, st));
+            match st {
+                Step::Start => break,
+                Step::Edge { prev, .. } | Step::Via { prev } => state = prev,
+            }
+        }
+        out.reverse();
+        out
+    }
+
+    /// The best final-phase state at a place, if reached.
+    pub fn best_state_at(&self, graph: &Graph, place: PlaceId) -> Option<u32> {
+        let base = (self.phases - 1) * self.n;
+        graph
+            .place_nodes(place)
+            .iter()
+            .map(|v| (base + v.index()) as u32)
+            .filter(|&s| self.dist[s as usize].is_finite())
+            .min_by(|&a, &b| self.dist[a as usize].total_cmp(&self.dist[b as usize]))
+    }
+}
+
+/// Runs the search for `req`. With `stop_at_target` it stops when the destination is settled
+/// (a point-to-point query); otherwise it explores every reachable state (one-to-all, for
+/// matrices and reach), and `req.to` is ignored.
 pub(crate) fn search(
     net: &Network,
     graph: &Graph,
     req: &RouteRequest,
-) -> (usize, Option<Vec<(u32, Step)>>) {
+    stop_at_target: bool,
+) -> SearchTree {
     let n = graph.nodes().len();
     let phases = req.via.len() + 1;
     let allowed = |node: NodeId| {
@@ -183,7 +236,7 @@ pub(crate) fn search(
         settled[s] = true;
         let (phase, v) = (s / n, NodeId((s % n) as u32));
         let place = graph.node(v).place;
-        if phase == phases - 1 && place == req.to {
+        if stop_at_target && phase == phases - 1 && place == req.to {
             target = Some(state);
             break;
         }
@@ -218,18 +271,11 @@ pub(crate) fn search(
             }
         }
     }
-    let Some(mut s) = target else {
-        return (n, None);
-    };
-    let mut out = Vec::new();
-    loop {
-        let st = step[s as usize].expect("reached states have a step");
-        out.push((s, st));
-        match st {
-            Step::Start => break,
-            Step::Edge { prev, .. } | Step::Via { prev } => s = prev,
-        }
+    SearchTree {
+        n,
+        phases,
+        dist,
+        step,
+        target,
     }
-    out.reverse();
-    (n, Some(out))
 }

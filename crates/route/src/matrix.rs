@@ -1,0 +1,129 @@
+//! Many-to-many queries: a matrix of best routes between places, and the places reachable from
+//! one origin within a budget. One one-to-all search per origin, origins in parallel (rayon).
+
+use crate::itinerary::Itinerary;
+use crate::search::{search, RouteRequest};
+use rayon::prelude::*;
+use serde::Serialize;
+use silkroute_graph::Graph;
+use silkroute_model::{Network, PlaceId};
+
+/// One cell of a matrix: the best itinerary's totals, or `None` when unreachable.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatrixCell {
+    /// Origin place id.
+    pub from: String,
+    /// Destination place id.
+    pub to: String,
+    /// Typical hours.
+    pub time_p50_h: Option<f64>,
+    /// Bad-case hours.
+    pub time_p90_h: Option<f64>,
+    /// USD for the cargo.
+    pub cost_usd: Option<f64>,
+    /// Well-to-wheel kg CO2e.
+    pub co2e_kg: Option<f64>,
+    /// Kilometres.
+    pub distance_km: Option<f64>,
+    /// Value of the objective that was minimised.
+    pub objective_value: Option<f64>,
+}
+
+/// The best route from every origin to every destination, minimising `template.objective`
+/// with its filters and cargo (`template.from`, `to` and `via` are ignored).
+pub fn matrix(
+    net: &Network,
+    graph: &Graph,
+    template: &RouteRequest,
+    origins: &[PlaceId],
+    destinations: &[PlaceId],
+) -> Vec<Vec<MatrixCell>> {
+    origins
+        .par_iter()
+        .map(|&o| {
+            let mut req = template.clone();
+            req.from = o;
+            req.via.clear();
+            let tree = search(net, graph, &req, false);
+            destinations
+                .iter()
+                .map(|&d| {
+                    let it = if d == o {
+                        None
+                    } else {
+                        tree.best_state_at(graph, d).map(|s| {
+                            let mut r = req.clone();
+                            r.to = d;
+                            Itinerary::build(net, graph, &r, tree.n, &tree.path_to(s))
+                        })
+                    };
+                    MatrixCell {
+                        from: net.place(o).id.clone(),
+                        to: net.place(d).id.clone(),
+                        time_p50_h: it.as_ref().map(|i| i.summary.time_h.p50),
+                        time_p90_h: it.as_ref().map(|i| i.summary.time_h.p90),
+                        cost_usd: it.as_ref().map(|i| i.summary.cost_usd),
+                        co2e_kg: it.as_ref().map(|i| i.summary.co2e_kg),
+                        distance_km: it.as_ref().map(|i| i.summary.distance_km),
+                        objective_value: it.as_ref().map(|i| i.objective_value),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A place reachable within the budget.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reachable {
+    /// Place id.
+    pub id: String,
+    /// English name.
+    pub name: String,
+    /// ISO country code.
+    pub country: String,
+    /// `[lon, lat]`.
+    pub coordinates: [f64; 2],
+    /// Best value of the objective (hours, USD, kg CO2e).
+    pub value: f64,
+    /// Typical hours of that route.
+    pub time_p50_h: f64,
+    /// USD of that route.
+    pub cost_usd: f64,
+    /// Kg CO2e of that route.
+    pub co2e_kg: f64,
+}
+
+/// Every place reachable from `template.from` whose best objective value is at most `budget`,
+/// best first (the origin itself excluded).
+pub fn reach(net: &Network, graph: &Graph, template: &RouteRequest, budget: f64) -> Vec<Reachable> {
+    let mut req = template.clone();
+    req.via.clear();
+    let tree = search(net, graph, &req, false);
+    let mut out: Vec<Reachable> = (0..net.places.len() as u32)
+        .map(PlaceId)
+        .filter(|&p| p != req.from)
+        .filter_map(|p| {
+            let s = tree.best_state_at(graph, p)?;
+            if tree.dist[s as usize] > budget {
+                return None;
+            }
+            let mut r = req.clone();
+            r.to = p;
+            let it = Itinerary::build(net, graph, &r, tree.n, &tree.path_to(s));
+            let pl = net.place(p);
+            Some(Reachable {
+                id: pl.id.clone(),
+                name: pl.name_en.clone(),
+                country: pl.country.clone(),
+                coordinates: [pl.lon, pl.lat],
+                value: tree.dist[s as usize],
+                time_p50_h: it.summary.time_h.p50,
+                cost_usd: it.summary.cost_usd,
+                co2e_kg: it.summary.co2e_kg,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.value.total_cmp(&b.value).then_with(|| a.id.cmp(&b.id)));
+    out
+}

@@ -1,0 +1,379 @@
+//! Pareto menus: every non-dominated itinerary over (p50 time, cost, CO2e[, p90 time]).
+//!
+//! Multi-criteria label setting (Martins' algorithm) over the same (via-phase, node) states as
+//! the single-criterion search. Labels are popped in lexicographic order of their criteria
+//! vectors, so a popped label is never improved upon. With `epsilon > 0` a new label is
+//! discarded when an existing label at its state (or at the destination) is within a factor
+//! `1 + epsilon` of it on every criterion; labels are only *removed* from a state's bag under
+//! exact dominance, so the menu is an epsilon-cover of the true Pareto set: every Pareto-optimal
+//! itinerary has one in the menu no worse than `(1 + epsilon)` times it on every criterion
+//! (before the `cap` is applied).
+
+use crate::itinerary::Itinerary;
+use crate::search::{check_request, no_route_error, RouteError, RouteRequest, Step};
+use silkroute_graph::{Graph, NodeId};
+use silkroute_model::Network;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::fmt;
+use std::str::FromStr;
+
+/// A criterion of a Pareto menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Criterion {
+    /// Typical hours (waits included).
+    TimeP50,
+    /// USD for the cargo.
+    Cost,
+    /// Well-to-wheel kg CO2e for the cargo.
+    Co2,
+    /// Bad-case hours (sum of element p90s).
+    TimeP90,
+}
+
+impl Criterion {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Criterion::TimeP50 => "time",
+            Criterion::Cost => "cost",
+            Criterion::Co2 => "co2",
+            Criterion::TimeP90 => "p90",
+        }
+    }
+}
+
+impl fmt::Display for Criterion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Criterion {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "time" | "p50" => Ok(Criterion::TimeP50),
+            "cost" => Ok(Criterion::Cost),
+            "co2" => Ok(Criterion::Co2),
+            "p90" => Ok(Criterion::TimeP90),
+            other => Err(format!(
+                "unknown criterion `{other}` (expected time, cost, co2 or p90)"
+            )),
+        }
+    }
+}
+
+/// A Pareto question: the route request (its objective is ignored) and the menu settings.
+#[derive(Debug, Clone)]
+pub struct ParetoRequest {
+    /// Origin, destination, filters and cargo.
+    pub route: RouteRequest,
+    /// The criteria, 2 to 4 of them.
+    pub criteria: Vec<Criterion>,
+    /// Relative tolerance of dominance (0.01 = options within 1 % on every criterion count as
+    /// the same).
+    pub epsilon: f64,
+    /// Most itineraries to return (the best per criterion are always kept).
+    pub cap: usize,
+}
+
+impl ParetoRequest {
+    /// Default criteria (p50 time, cost, CO2e), epsilon 0.01 and a cap of 8.
+    pub fn new(route: RouteRequest) -> ParetoRequest {
+        ParetoRequest {
+            route,
+            criteria: vec![Criterion::TimeP50, Criterion::Cost, Criterion::Co2],
+            epsilon: 0.01,
+            cap: 8,
+        }
+    }
+}
+
+const MAX_CRITERIA: usize = 4;
+type Vector = [f64; MAX_CRITERIA];
+
+#[derive(Clone)]
+struct Label {
+    state: u32,
+    cost: Vector,
+    prev: Option<u32>,
+    step: Step,
+    alive: bool,
+}
+
+#[derive(PartialEq)]
+struct Item {
+    cost: Vector,
+    label: u32,
+}
+
+impl Eq for Item {}
+
+impl Ord for Item {
+    fn cmp(&self, other: &Self) -> Ordering {
+        for i in 0..MAX_CRITERIA {
+            match other.cost[i].total_cmp(&self.cost[i]) {
+                Ordering::Equal => continue,
+                o => return o,
+            }
+        }
+        other.label.cmp(&self.label)
+    }
+}
+
+impl PartialOrd for Item {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// `a` dominates `b` within a factor `1 + eps` on every criterion.
+fn covers(a: &Vector, b: &Vector, eps: f64) -> bool {
+    a.iter().zip(b).all(|(x, y)| *x <= y * (1.0 + eps) + 1e-9)
+}
+
+/// The Pareto menu for `req`, fastest first. Errors as [`crate::route`] does.
+pub fn pareto(
+    net: &Network,
+    graph: &Graph,
+    req: &ParetoRequest,
+) -> Result<Vec<Itinerary>, RouteError> {
+    if req.criteria.is_empty() || req.criteria.len() > MAX_CRITERIA {
+        return Err(RouteError::Contradiction(
+            "a Pareto menu needs 1 to 4 criteria".into(),
+        ));
+    }
+    let r = &req.route;
+    check_request(net, r)?;
+    let n = graph.nodes().len();
+    let phases = r.via.len() + 1;
+    let k = req.criteria.len();
+    let vector = |time: f64, cost: f64, co2: f64, p90: f64| {
+        let mut v = [0.0; MAX_CRITERIA];
+        for (i, c) in req.criteria.iter().enumerate() {
+            v[i] = match c {
+                Criterion::TimeP50 => time,
+                Criterion::Cost => cost,
+                Criterion::Co2 => co2,
+                Criterion::TimeP90 => p90,
+            };
+        }
+        v
+    };
+    let allowed = |node: NodeId| {
+        let nd = graph.node(node);
+        (r.modes.is_empty() || r.modes.contains(&nd.layer.mode))
+            && !r.avoid_places.contains(&nd.place)
+            && (r.avoid_countries.is_empty()
+                || !r.avoid_countries.contains(&net.place(nd.place).country))
+    };
+    let is_target = |state: usize| {
+        state / n == phases - 1 && graph.node(NodeId((state % n) as u32)).place == r.to
+    };
+    let mut labels: Vec<Label> = Vec::new();
+    let mut bags: Vec<Vec<u32>> = vec![Vec::new(); n * phases];
+    let mut at_target: Vec<u32> = Vec::new();
+    let mut heap = BinaryHeap::new();
+    let push = |labels: &mut Vec<Label>,
+                bags: &mut Vec<Vec<u32>>,
+                heap: &mut BinaryHeap<Item>,
+                at_target: &[u32],
+                lab: Label| {
+        let s = lab.state as usize;
+        let dominated = bags[s].iter().chain(at_target.iter()).any(|&o| {
+            labels[o as usize].alive && covers(&labels[o as usize].cost, &lab.cost, req.epsilon)
+        });
+        if dominated {
+            return;
+        }
+        for &o in &bags[s] {
+            let other = &mut labels[o as usize];
+            if other.alive && covers(&lab.cost, &other.cost, 0.0) {
+                other.alive = false;
+            }
+        }
+        let id = labels.len() as u32;
+        bags[s].retain(|&o| labels[o as usize].alive);
+        bags[s].push(id);
+        heap.push(Item {
+            cost: lab.cost,
+            label: id,
+        });
+        labels.push(lab);
+    };
+    for &v in graph.place_nodes(r.from) {
+        if !allowed(v) {
+            continue;
+        }
+        let w = &graph.node(v).board_wait;
+        let lab = Label {
+            state: v.0,
+            cost: vector(w.p50_h, 0.0, 0.0, w.p90_h),
+            prev: None,
+            step: Step::Start,
+            alive: true,
+        };
+        push(&mut labels, &mut bags, &mut heap, &at_target, lab);
+    }
+    while let Some(Item { label, .. }) = heap.pop() {
+        if !labels[label as usize].alive {
+            continue;
+        }
+        let (state, cost) = (
+            labels[label as usize].state as usize,
+            labels[label as usize].cost,
+        );
+        if is_target(state) {
+            if !at_target
+                .iter()
+                .any(|&o| covers(&labels[o as usize].cost, &cost, req.epsilon) && o != label)
+            {
+                at_target.push(label);
+            }
+            continue;
+        }
+        let (phase, v) = (state / n, NodeId((state % n) as u32));
+        if phase < phases - 1 && graph.node(v).place == r.via[phase] {
+            let lab = Label {
+                state: (state + n) as u32,
+                cost,
+                prev: Some(label),
+                step: Step::Via { prev: state as u32 },
+                alive: true,
+            };
+            push(&mut labels, &mut bags, &mut heap, &at_target, lab);
+        }
+        for ei in graph.out_edges(v) {
+            let e = &graph.edges()[ei];
+            if !allowed(e.head) {
+                continue;
+            }
+            let d = vector(
+                e.time_p50_h + e.wait_p50_h,
+                e.cost_usd_per_feu * r.cargo.feu,
+                e.wtw_g_per_t * r.cargo.tonnes / 1000.0,
+                e.time_p90_h + e.wait_p90_h,
+            );
+            let mut c = cost;
+            for i in 0..k {
+                c[i] += d[i];
+            }
+            let lab = Label {
+                state: (phase * n + e.head.index()) as u32,
+                cost: c,
+                prev: Some(label),
+                step: Step::Edge {
+                    prev: state as u32,
+                    edge: ei as u32,
+                },
+                alive: true,
+            };
+            push(&mut labels, &mut bags, &mut heap, &at_target, lab);
+        }
+    }
+    // Exact non-dominance among the destination labels, then the cap.
+    let mut front: Vec<u32> = Vec::new();
+    for &l in &at_target {
+        let c = &labels[l as usize].cost;
+        let dominated = at_target.iter().any(|&o| {
+            let oc = &labels[o as usize].cost;
+            o != l && covers(oc, c, 0.0) && (oc != c || o < l)
+        });
+        if !dominated {
+            front.push(l);
+        }
+    }
+    if front.is_empty() {
+        return Err(no_route_error(net, r));
+    }
+    let chosen = select(&front, &labels, k, req.cap);
+    let mut out: Vec<Itinerary> = chosen
+        .into_iter()
+        .map(|l| {
+            let mut steps = Vec::new();
+            let mut cur = Some(l);
+            while let Some(c) = cur {
+                let lab = &labels[c as usize];
+                steps.push((lab.state, lab.step));
+                cur = lab.prev;
+            }
+            steps.reverse();
+            Itinerary::build(net, graph, r, n, &steps)
+        })
+        .collect();
+    out.sort_by(|a, b| a.summary.time_h.p50.total_cmp(&b.summary.time_h.p50));
+    Ok(out)
+}
+
+/// Keeps at most `cap` labels: the best on each criterion first, then greedily the one farthest
+/// (in criteria normalised to the front's range) from those already kept.
+fn select(front: &[u32], labels: &[Label], k: usize, cap: usize) -> Vec<u32> {
+    if front.len() <= cap {
+        return front.to_vec();
+    }
+    let mut kept: Vec<u32> = Vec::new();
+    for i in 0..k {
+        if let Some(&best) = front
+            .iter()
+            .min_by(|&&a, &&b| labels[a as usize].cost[i].total_cmp(&labels[b as usize].cost[i]))
+        {
+            if !kept.contains(&best) && kept.len() < cap {
+                kept.push(best);
+            }
+        }
+    }
+    let (mut lo, mut hi) = (
+        [f64::INFINITY; MAX_CRITERIA],
+        [f64::NEG_INFINITY; MAX_CRITERIA],
+    );
+    for &l in front {
+        for i in 0..k {
+            lo[i] = lo[i].min(labels[l as usize].cost[i]);
+            hi[i] = hi[i].max(labels[l as usize].cost[i]);
+        }
+    }
+    let norm = |l: u32, i: usize| {
+        let span = hi[i] - lo[i];
+        if span > 0.0 {
+            (labels[l as usize].cost[i] - lo[i]) / span
+        } else {
+            0.0
+        }
+    };
+    while kept.len() < cap {
+        let next = front
+            .iter()
+            .filter(|l| !kept.contains(l))
+            .map(|&l| {
+                let d = kept
+                    .iter()
+                    .map(|&m| {
+                        (0..k)
+                            .map(|i| (norm(l, i) - norm(m, i)).powi(2))
+                            .sum::<f64>()
+                    })
+                    .fold(f64::INFINITY, f64::min);
+                (d, l)
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        match next {
+            Some((_, l)) => kept.push(l),
+            None => break,
+        }
+    }
+    kept
+}
+
+/// The criteria vector of an itinerary, in the order of `criteria`.
+pub fn criteria_of(it: &Itinerary, criteria: &[Criterion]) -> Vec<f64> {
+    criteria
+        .iter()
+        .map(|c| match c {
+            Criterion::TimeP50 => it.summary.time_h.p50,
+            Criterion::Cost => it.summary.cost_usd,
+            Criterion::Co2 => it.summary.co2e_kg,
+            Criterion::TimeP90 => it.summary.time_h.p90,
+        })
+        .collect()
+}
