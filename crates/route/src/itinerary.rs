@@ -1,5 +1,6 @@
 //! An itinerary: the legs of a route with their numbers and sources, and the totals.
 
+use crate::distribution::{TimeDistribution, TimeFamily};
 use crate::search::{RouteRequest, Step};
 use serde::Serialize;
 use silkroute_graph::{EdgeKind, Graph, NodeId, Wait, WaitBasis};
@@ -40,6 +41,8 @@ pub struct Leg {
     pub time_h: f64,
     /// Bad-case time, hours.
     pub time_p90_h: f64,
+    /// The distribution fitted to the leg's p50 and p90 (see docs/methodology.md).
+    pub distribution: TimeFamily,
     /// Money for the cargo, USD.
     pub cost_usd: f64,
     /// Well-to-wheel emissions for the cargo, kg CO2e.
@@ -60,13 +63,21 @@ pub struct Leg {
     pub emission_source: Option<String>,
 }
 
-/// Typical and bad-case total time.
+/// Total time: quantiles of the total and the sums of the elements' own quantiles.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TimeRange {
-    /// Sum of the elements' typical hours.
+    /// Median hours of the total (`method` says how it was computed).
     pub p50: f64,
-    /// Conservative bad case: the sum of each element's own p90.
+    /// 90th percentile hours of the total.
     pub p90: f64,
+    /// 95th percentile hours of the total (with a distribution only).
+    pub p95: Option<f64>,
+    /// `convolution` (independent legs, discretised) or `sum` (p50 = Σ p50, p90 = Σ p90).
+    pub method: &'static str,
+    /// Σ of the legs' p50: the typical time the router minimises with `--by time`.
+    pub sum_p50: f64,
+    /// Σ of the legs' p90: a conservative bad case (every element has its bad day at once).
+    pub sum_p90: f64,
 }
 
 /// Totals of an itinerary.
@@ -88,6 +99,12 @@ pub struct Summary {
     pub gauge_changes: u32,
     /// Modes used, in order of first use.
     pub modes: Vec<Mode>,
+    /// The deadline asked for, hours.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline_h: Option<f64>,
+    /// Probability of arriving within the deadline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_time_probability: Option<f64>,
 }
 
 /// A GeoJSON LineString through the places of the route, `[lon, lat]`.
@@ -131,7 +148,7 @@ impl Itinerary {
                 Step::Start => {
                     let nd = graph.node(node);
                     places.push(nd.place);
-                    objective_value += req.objective.wait_weight(nd.board_wait.p50_h);
+                    objective_value += req.objective.board_weight(&nd.board_wait);
                     if nd.board_wait.p50_h > 0.0 || nd.board_wait.p90_h > 0.0 {
                         legs.push(wait_leg(
                             net,
@@ -178,6 +195,7 @@ impl Itinerary {
                         distance_km: e.distance_km,
                         time_h: e.time_p50_h,
                         time_p90_h: e.time_p90_h,
+                        distribution: TimeFamily::fit(e.time_p50_h, e.time_p90_h, false),
                         cost_usd: e.cost_usd_per_feu * cargo.feu,
                         co2e_kg: e.wtw_g_per_t * cargo.tonnes / 1000.0,
                         ttw_co2e_kg: e.ttw_g_per_t * cargo.tonnes / 1000.0,
@@ -289,6 +307,31 @@ impl Itinerary {
     }
 }
 
+impl Itinerary {
+    /// Number of grid cells used to convolve the legs' time distributions.
+    pub const DISTRIBUTION_BINS: usize = 4000;
+
+    /// Replaces the summed p50/p90 by quantiles of the total time's distribution (legs
+    /// convolved as independent), adds p95 and, with a deadline, the probability to make it.
+    pub fn with_distribution(mut self, deadline_h: Option<f64>) -> Itinerary {
+        let d = self.time_distribution();
+        let t = &mut self.summary.time_h;
+        t.p50 = d.quantile(0.5);
+        t.p90 = d.quantile(0.9);
+        t.p95 = Some(d.quantile(0.95));
+        t.method = "convolution";
+        self.summary.deadline_h = deadline_h;
+        self.summary.on_time_probability = deadline_h.map(|h| d.probability_within(h));
+        self
+    }
+
+    /// The distribution of the total time.
+    pub fn time_distribution(&self) -> TimeDistribution {
+        let legs: Vec<TimeFamily> = self.legs.iter().map(|l| l.distribution).collect();
+        TimeDistribution::convolve(&legs, Self::DISTRIBUTION_BINS)
+    }
+}
+
 fn wait_leg(net: &Network, place: PlaceId, mode: Mode, gauge_mm: Option<u16>, w: &Wait) -> Leg {
     let id = net.place(place).id.clone();
     let (description, source) = match &w.basis {
@@ -321,6 +364,11 @@ fn wait_leg(net: &Network, place: PlaceId, mode: Mode, gauge_mm: Option<u16>, w:
         distance_km: 0.0,
         time_h: w.p50_h,
         time_p90_h: w.p90_h,
+        distribution: TimeFamily::fit(
+            w.p50_h,
+            w.p90_h,
+            matches!(w.basis, WaitBasis::Services { .. }),
+        ),
         cost_usd: 0.0,
         co2e_kg: 0.0,
         ttw_co2e_kg: 0.0,
@@ -341,9 +389,19 @@ fn summarize(legs: &[Leg]) -> Summary {
         }
     }
     Summary {
-        time_h: TimeRange {
-            p50: legs.iter().map(|l| l.time_h).sum(),
-            p90: legs.iter().map(|l| l.time_p90_h).sum(),
+        time_h: {
+            let (sum_p50, sum_p90) = (
+                legs.iter().map(|l| l.time_h).sum(),
+                legs.iter().map(|l| l.time_p90_h).sum(),
+            );
+            TimeRange {
+                p50: sum_p50,
+                p90: sum_p90,
+                p95: None,
+                method: "sum",
+                sum_p50,
+                sum_p90,
+            }
         },
         cost_usd: legs.iter().map(|l| l.cost_usd).sum(),
         co2e_kg: legs.iter().map(|l| l.co2e_kg).sum(),
@@ -356,5 +414,7 @@ fn summarize(legs: &[Leg]) -> Summary {
             .collect(),
         gauge_changes: legs.iter().filter(|l| l.gauge_change).count() as u32,
         modes,
+        deadline_h: None,
+        on_time_probability: None,
     }
 }

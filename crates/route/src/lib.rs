@@ -11,6 +11,7 @@
 //! - [`ParetoRequest`] → [`pareto`]: the menu of non-dominated itineraries over time, cost, CO2e.
 
 mod cargo;
+mod distribution;
 mod itinerary;
 mod matrix;
 mod objective;
@@ -19,6 +20,7 @@ mod places;
 mod search;
 
 pub use cargo::Cargo;
+pub use distribution::{monte_carlo, TimeDistribution, TimeFamily, Z90};
 pub use itinerary::{Itinerary, Leg, LegKind, Summary};
 pub use matrix::{matrix, reach, MatrixCell, Reachable};
 pub use objective::Objective;

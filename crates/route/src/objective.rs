@@ -1,7 +1,7 @@
 //! What "best" means for a route.
 
 use crate::cargo::Cargo;
-use silkroute_graph::Edge;
+use silkroute_graph::{Edge, Wait};
 use std::fmt;
 
 /// The criterion a route minimises.
@@ -9,6 +9,8 @@ use std::fmt;
 pub enum Objective {
     /// Typical (p50) door-to-door hours, waits included.
     Time,
+    /// Bad-case hours: the sum of each element's p90 (waits included).
+    TimeP90,
     /// USD for the cargo.
     Cost,
     /// Well-to-wheel kg CO2e for the cargo.
@@ -28,6 +30,7 @@ impl Objective {
     pub fn name(&self) -> &'static str {
         match self {
             Objective::Time => "time",
+            Objective::TimeP90 => "p90",
             Objective::Cost => "cost",
             Objective::Co2 => "co2",
             Objective::Balanced { .. } => "balanced",
@@ -38,6 +41,7 @@ impl Objective {
     pub fn explain(&self) -> String {
         match self {
             Objective::Time => "fastest: minimises typical (p50) door-to-door hours, waits included".into(),
+            Objective::TimeP90 => "safest: minimises bad-case (p90) hours, the sum of every element's p90".into(),
             Objective::Cost => "cheapest: minimises USD (per-km tariffs, border fees, handling charges)".into(),
             Objective::Co2 => "greenest: minimises well-to-wheel kg CO2e (ISO 14083 / GLEC), hub emissions included".into(),
             Objective::Balanced {
@@ -51,6 +55,7 @@ impl Objective {
         let hours = e.time_p50_h + e.wait_p50_h;
         match self {
             Objective::Time => hours,
+            Objective::TimeP90 => e.time_p90_h + e.wait_p90_h,
             Objective::Cost => e.cost_usd_per_feu * cargo.feu,
             Objective::Co2 => e.wtw_g_per_t * cargo.tonnes / 1000.0,
             Objective::Balanced {
@@ -59,10 +64,18 @@ impl Objective {
         }
     }
 
-    /// Weight of waiting `hours` to board (money and emissions are zero).
+    /// Weight of the wait to board at the origin (money and emissions are zero).
+    pub fn board_weight(&self, wait: &Wait) -> f64 {
+        match self {
+            Objective::TimeP90 => wait.p90_h,
+            _ => self.wait_weight(wait.p50_h),
+        }
+    }
+
+    /// Weight of waiting `hours` (the typical wait; for [`Objective::TimeP90`] pass the p90).
     pub fn wait_weight(&self, hours: f64) -> f64 {
         match self {
-            Objective::Time => hours,
+            Objective::Time | Objective::TimeP90 => hours,
             Objective::Cost | Objective::Co2 => 0.0,
             Objective::Balanced {
                 value_of_time_usd_per_h,

@@ -217,7 +217,7 @@ pub(crate) fn search(
         if !allowed(v) {
             continue;
         }
-        let w = req.objective.wait_weight(graph.node(v).board_wait.p50_h);
+        let w = req.objective.board_weight(&graph.node(v).board_wait);
         if w < dist[v.index()] {
             dist[v.index()] = w;
             step[v.index()] = Some(Step::Start);
