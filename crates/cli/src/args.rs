@@ -18,6 +18,10 @@ const EXAMPLES: &str = "Examples:
   silkroute route \"Xi'an\" Almaty --modes rail
   silkroute route Kashgar Andijan --modes rail --scenario cku-open
   silkroute route 西安 Baku --by cost --json
+  silkroute route \"Xi'an\" Tashkent --pareto
+  silkroute route Chongqing Almaty --deadline 10d
+  silkroute matrix --from xian,chongqing --to almaty,tashkent --format json
+  silkroute reach Urumqi --within 5d --modes rail
   silkroute places --country KZ
   silkroute validate data/builtin
   silkroute export geojson -o network.geojson";
@@ -33,6 +37,10 @@ pub enum Command {
     Places(PlacesArgs),
     /// Write the network for other tools.
     Export(ExportArgs),
+    /// Best time, cost and CO2e between many places (in parallel).
+    Matrix(MatrixArgs),
+    /// Places reachable from one place within a budget.
+    Reach(ReachArgs),
     /// List the built-in scenarios.
     Scenarios,
 }
@@ -48,6 +56,8 @@ pub enum By {
     Co2,
     /// USD + value of time × hours.
     Balanced,
+    /// Bad-case hours (sum of every element's p90).
+    P90,
 }
 
 /// Arguments of `route`.
@@ -87,6 +97,93 @@ pub struct RouteArgs {
     /// List the source of every leg's numbers under the table.
     #[arg(long)]
     pub sources: bool,
+    /// Show the Pareto menu: every non-dominated itinerary over --criteria.
+    #[arg(long, conflicts_with = "alternatives")]
+    pub pareto: bool,
+    /// Criteria of the Pareto menu, comma-separated: time,cost,co2[,p90].
+    #[arg(long, value_delimiter = ',', value_parser = parse_criterion, default_value = "time,cost,co2", requires = "pareto")]
+    pub criteria: Vec<silkroute_route::Criterion>,
+    /// Options within this relative tolerance on every criterion count as one (Pareto menu).
+    #[arg(long, default_value_t = 0.01, value_parser = fraction, requires = "pareto")]
+    pub epsilon: f64,
+    /// Most options in the Pareto menu (the best per criterion are always kept).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=100), requires = "pareto")]
+    pub cap: u16,
+    /// Give up to N genuinely different itineraries (other borders, or < 50 % shared distance).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=20))]
+    pub alternatives: Option<u16>,
+    /// A deadline such as 12d or 300h: report the probability of arriving in time.
+    #[arg(long, value_parser = parse_duration_h)]
+    pub deadline: Option<f64>,
+}
+
+/// Arguments of `matrix`.
+#[derive(Args)]
+pub struct MatrixArgs {
+    /// Origins, comma-separated ids or names.
+    #[arg(long, value_delimiter = ',', required_unless_present = "all_terminals")]
+    pub from: Vec<String>,
+    /// Destinations, comma-separated ids or names (default: the origins).
+    #[arg(long, value_delimiter = ',')]
+    pub to: Vec<String>,
+    /// Every place that is not a border post, both as origin and destination.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub all_terminals: bool,
+    /// What to minimise.
+    #[arg(long, value_enum, default_value_t = By::Time)]
+    pub by: By,
+    /// Allowed modes, comma-separated.
+    #[arg(long, value_delimiter = ',', value_parser = parse_mode)]
+    pub modes: Vec<silkroute_model::Mode>,
+    /// Apply a scenario (repeatable).
+    #[arg(long, value_name = "NAME|FILE")]
+    pub scenario: Vec<String>,
+    /// The cargo: 40ft, 20ft or a mass such as 25t.
+    #[arg(long, default_value = "40ft", value_parser = parse_cargo)]
+    pub cargo: silkroute_route::Cargo,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+    pub format: TableFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `reach`.
+#[derive(Args)]
+pub struct ReachArgs {
+    /// Origin.
+    pub from: String,
+    /// Budget: a duration such as 10d or 72h with --by time/p90, USD with --by cost, kg with --by co2.
+    #[arg(long)]
+    pub within: String,
+    /// What the budget measures.
+    #[arg(long, value_enum, default_value_t = By::Time)]
+    pub by: By,
+    /// Allowed modes, comma-separated.
+    #[arg(long, value_delimiter = ',', value_parser = parse_mode)]
+    pub modes: Vec<silkroute_model::Mode>,
+    /// Apply a scenario (repeatable).
+    #[arg(long, value_name = "NAME|FILE")]
+    pub scenario: Vec<String>,
+    /// The cargo.
+    #[arg(long, default_value = "40ft", value_parser = parse_cargo)]
+    pub cargo: silkroute_route::Cargo,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the reachable places as GeoJSON points to this file.
+    #[arg(long, value_name = "FILE")]
+    pub geojson: Option<PathBuf>,
+}
+
+/// Table output formats.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum TableFormat {
+    /// Comma-separated values, one row per pair.
+    Csv,
+    /// JSON array of cells.
+    Json,
 }
 
 /// Arguments of `validate`.
@@ -137,6 +234,35 @@ fn parse_mode(s: &str) -> Result<silkroute_model::Mode, String> {
 
 fn parse_cargo(s: &str) -> Result<silkroute_route::Cargo, String> {
     s.parse()
+}
+
+fn parse_criterion(s: &str) -> Result<silkroute_route::Criterion, String> {
+    s.parse()
+}
+
+fn fraction(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..1.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a number in [0, 1)")),
+    }
+}
+
+/// Parses `12d`, `36h` or a bare number of hours.
+pub fn parse_duration_h(s: &str) -> Result<f64, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let (num, factor) = if let Some(n) = t.strip_suffix('d') {
+        (n, 24.0)
+    } else if let Some(n) = t.strip_suffix('h') {
+        (n, 1.0)
+    } else {
+        (t.as_str(), 1.0)
+    };
+    match num.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v * factor),
+        _ => Err(format!(
+            "`{s}` is not a duration: use days (12d) or hours (300h)"
+        )),
+    }
 }
 
 fn positive_f64(s: &str) -> Result<f64, String> {

@@ -5,7 +5,9 @@ mod args;
 mod context;
 mod export;
 mod failure;
+mod matrix;
 mod places;
+mod reach;
 mod route;
 mod table;
 mod validate;
@@ -22,6 +24,8 @@ fn main() -> ExitCode {
         args::Command::Validate(a) => validate::run(a),
         args::Command::Places(a) => places::run(&cli.feed, a),
         args::Command::Export(a) => export::run(&cli.feed, a),
+        args::Command::Matrix(a) => matrix::run(&cli.feed, a),
+        args::Command::Reach(a) => reach::run(&cli.feed, a),
         args::Command::Scenarios => context::list_scenarios(),
     };
     match result {

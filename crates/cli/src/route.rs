@@ -9,7 +9,8 @@ use serde::Serialize;
 use silkroute_graph::compile;
 use silkroute_model::{Network, PlaceId};
 use silkroute_route::{
-    route, Itinerary, LegKind, Objective, PlaceFinder, RouteError, RouteRequest,
+    alternatives, pareto, route, AlternativesRequest, Itinerary, LegKind, Objective, ParetoRequest,
+    PlaceFinder, RouteError, RouteRequest,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,7 +31,68 @@ struct RouteResponse<'a> {
     objective: String,
     scenarios: Vec<String>,
     cargo: silkroute_route::Cargo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    menu: Option<String>,
     routes: Vec<&'a Itinerary>,
+}
+
+/// The objective for `--by`.
+pub fn objective(by: By, value_of_time: Option<f64>) -> Result<Objective, Failure> {
+    if value_of_time.is_some() && by != By::Balanced {
+        return Err(Failure::usage(anyhow!(
+            "--value-of-time only applies with --by balanced"
+        )));
+    }
+    Ok(match by {
+        By::Time => Objective::Time,
+        By::P90 => Objective::TimeP90,
+        By::Cost => Objective::Cost,
+        By::Co2 => Objective::Co2,
+        By::Balanced => Objective::Balanced {
+            value_of_time_usd_per_h: value_of_time.unwrap_or(Objective::DEFAULT_VALUE_OF_TIME),
+        },
+    })
+}
+
+/// Parses `--avoid` values into places and countries.
+pub fn apply_avoid(
+    net: &Network,
+    finder: &PlaceFinder,
+    avoid: &[String],
+    req: &mut RouteRequest,
+) -> Result<(), Failure> {
+    for a in avoid {
+        let code = a.trim().to_ascii_uppercase();
+        if code.len() == 2 && net.places.iter().any(|p| p.country == code) {
+            req.avoid_countries.insert(code);
+        } else {
+            req.avoid_places
+                .insert(finder.find(a).map_err(Failure::usage)?);
+        }
+    }
+    Ok(())
+}
+
+/// Maps a routing error to its exit code, with a hint about planned lines.
+pub fn route_failure(net: &Network, scenarios: &[String], e: RouteError) -> Failure {
+    match e {
+        RouteError::NoRoute { .. } => {
+            let hint = scenarios.is_empty()
+                && net
+                    .links
+                    .iter()
+                    .any(|l| l.status == silkroute_model::Status::Planned);
+            Failure::failed(anyhow!(
+                "{e}{}",
+                if hint {
+                    " (planned lines are closed unless a scenario opens them, e.g. --scenario cku-open)"
+                } else {
+                    ""
+                }
+            ))
+        }
+        e => Failure::usage(e),
+    }
 }
 
 pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
@@ -39,54 +101,41 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
     let graph = compile(&net).map_err(Failure::failed)?;
     let finder = PlaceFinder::new(&net);
     let find = |q: &str| finder.find(q).map_err(Failure::usage);
-    let objective = match args.by {
-        By::Time => Objective::Time,
-        By::Cost => Objective::Cost,
-        By::Co2 => Objective::Co2,
-        By::Balanced => Objective::Balanced {
-            value_of_time_usd_per_h: args
-                .value_of_time
-                .unwrap_or(Objective::DEFAULT_VALUE_OF_TIME),
-        },
-    };
-    if args.value_of_time.is_some() && args.by != By::Balanced {
-        return Err(Failure::usage(anyhow!(
-            "--value-of-time only applies with --by balanced"
-        )));
-    }
+    let objective = objective(args.by, args.value_of_time)?;
     let mut req = RouteRequest::new(find(&args.from)?, find(&args.to)?, objective);
     req.cargo = args.cargo;
     req.modes = args.modes.iter().copied().collect();
     for v in &args.via {
         req.via.push(find(v)?);
     }
-    for a in &args.avoid {
-        let code = a.trim().to_ascii_uppercase();
-        if code.len() == 2 && net.places.iter().any(|p| p.country == code) {
-            req.avoid_countries.insert(code);
-        } else {
-            req.avoid_places.insert(find(a)?);
-        }
-    }
-    let itinerary = match route(&net, &graph, &req) {
-        Ok(it) => it,
-        Err(e @ RouteError::NoRoute { .. }) => {
-            return Err(Failure::failed(anyhow!(
-                "{e}{}",
-                if scenarios.is_empty()
-                    && !net
-                        .links
-                        .iter()
-                        .all(|l| l.status == silkroute_model::Status::Open)
-                {
-                    " (planned lines are closed unless a scenario opens them, e.g. --scenario cku-open)"
-                } else {
-                    ""
-                }
-            )))
-        }
-        Err(e) => return Err(Failure::usage(e)),
+    apply_avoid(&net, &finder, &args.avoid, &mut req)?;
+    let mode = if args.pareto {
+        Mode::Pareto
+    } else if args.alternatives.is_some() {
+        Mode::Alternatives
+    } else {
+        Mode::Best
     };
+    let routes = match mode {
+        Mode::Best => route(&net, &graph, &req).map(|it| vec![it]),
+        Mode::Pareto => {
+            let mut p = ParetoRequest::new(req.clone());
+            p.criteria = args.criteria.clone();
+            p.epsilon = args.epsilon;
+            p.cap = args.cap as usize;
+            pareto(&net, &graph, &p)
+        }
+        Mode::Alternatives => alternatives(
+            &net,
+            &graph,
+            &AlternativesRequest::new(req.clone(), args.alternatives.unwrap_or(3) as usize),
+        ),
+    }
+    .map_err(|e| route_failure(&net, &scenarios, e))?;
+    let routes: Vec<Itinerary> = routes
+        .into_iter()
+        .map(|it| it.with_distribution(args.deadline))
+        .collect();
     let place_ref = |p: PlaceId| PlaceRef {
         id: net.place(p).id.clone(),
         name: net.place(p).name_en.clone(),
@@ -99,7 +148,23 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
             objective: objective.explain(),
             scenarios,
             cargo: req.cargo,
-            routes: vec![&itinerary],
+            menu: match mode {
+                Mode::Best => None,
+                Mode::Pareto => Some(format!(
+                    "pareto over {} (epsilon {}, cap {})",
+                    args.criteria
+                        .iter()
+                        .map(|c| c.name())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    args.epsilon,
+                    args.cap
+                )),
+                Mode::Alternatives => Some(
+                    "alternatives: other borders, or less than 50 % of run distance shared".into(),
+                ),
+            },
+            routes: routes.iter().collect(),
         };
         println!(
             "{}",
@@ -107,8 +172,20 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    print_text(&net, &graph, &req, &itinerary, &scenarios, args.sources);
+    match mode {
+        Mode::Best => print_text(&net, &graph, &req, &routes[0], &scenarios, args.sources),
+        Mode::Pareto | Mode::Alternatives => {
+            print_menu(&net, &req, &routes, &scenarios, mode, args.sources)
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Best,
+    Pareto,
+    Alternatives,
 }
 
 fn print_text(
@@ -190,15 +267,12 @@ fn print_text(
     );
     let s = &it.summary;
     println!(
-        "\ntotal: {} km · {} h typical ({:.1} days), {} h bad case ({:.1} days) · {} USD · {} kg CO2e (well-to-wheel)",
+        "\ntotal: {} km · {} USD · {} kg CO2e (well-to-wheel, ISO 14083)",
         num(s.distance_km, 0),
-        num(s.time_h.p50, 1),
-        s.time_h.p50 / 24.0,
-        num(s.time_h.p90, 1),
-        s.time_h.p90 / 24.0,
         num(s.cost_usd, 0),
         num(s.co2e_kg, 0)
     );
+    println!("time: {}", time_line(s));
     let modes: Vec<&str> = s.modes.iter().map(|m| m.as_str()).collect();
     println!(
         "borders: {} · gauge changes: {} · modes: {}",
@@ -235,7 +309,12 @@ fn print_other_criteria(
     it: &Itinerary,
 ) {
     let mut lines = Vec::new();
-    for objective in [Objective::Time, Objective::Cost, Objective::Co2] {
+    for objective in [
+        Objective::Time,
+        Objective::TimeP90,
+        Objective::Cost,
+        Objective::Co2,
+    ] {
         if objective.name() == req.objective.name() {
             continue;
         }
@@ -256,7 +335,7 @@ fn print_other_criteria(
             s.borders.join(", ")
         };
         lines.push(format!(
-            "  by {:<5} {}: {:.1} days typical, {} USD, {} kg CO2e, via {via}",
+            "  by {:<5} {}: p50 {:.1} d, {} USD, {} kg CO2e, via {via}",
             objective.name(),
             if same { "same route" } else { "differs " },
             s.time_h.p50 / 24.0,
@@ -270,4 +349,170 @@ fn print_other_criteria(
             println!("{l}");
         }
     }
+}
+
+/// "p50 4.2 d · p90 6.0 d · p95 6.9 d", plus the deadline odds when asked.
+fn time_line(s: &silkroute_route::Summary) -> String {
+    let t = &s.time_h;
+    let mut line = format!(
+        "p50 {:.1} d ({} h) · p90 {:.1} d ({} h)",
+        t.p50 / 24.0,
+        num(t.p50, 0),
+        t.p90 / 24.0,
+        num(t.p90, 0)
+    );
+    if let Some(p95) = t.p95 {
+        line.push_str(&format!(" · p95 {:.1} d ({} h)", p95 / 24.0, num(p95, 0)));
+    }
+    line.push_str(&format!(
+        " [{}; sum of leg medians {} h]",
+        t.method,
+        num(t.sum_p50, 0)
+    ));
+    if let (Some(d), Some(p)) = (s.deadline_h, s.on_time_probability) {
+        line.push_str(&format!(
+            "\non time within {:.1} d ({} h): {:.0} %",
+            d / 24.0,
+            num(d, 0),
+            p * 100.0
+        ));
+    }
+    line
+}
+
+fn print_menu(
+    net: &Network,
+    req: &RouteRequest,
+    routes: &[Itinerary],
+    scenarios: &[String],
+    mode: Mode,
+    sources: bool,
+) {
+    let title = if mode == Mode::Pareto {
+        "Pareto menu"
+    } else {
+        "alternatives"
+    };
+    println!(
+        "{} → {} · {title}: {} option(s) · cargo: {} · scenarios: {}\n",
+        net.place(req.from).name_en,
+        net.place(req.to).name_en,
+        routes.len(),
+        req.cargo,
+        if scenarios.is_empty() {
+            "none".to_string()
+        } else {
+            scenarios.join(", ")
+        }
+    );
+    let best = |f: fn(&Itinerary) -> f64| {
+        routes
+            .iter()
+            .enumerate()
+            .min_by(|a, b| f(a.1).total_cmp(&f(b.1)))
+            .map(|(i, _)| i)
+    };
+    let fastest = best(|i| i.summary.time_h.p50);
+    let cheapest = best(|i| i.summary.cost_usd);
+    let greenest = best(|i| i.summary.co2e_kg);
+    let mut order: Vec<usize> = (0..routes.len()).collect();
+    order.sort_by(|&a, &b| {
+        routes[a]
+            .summary
+            .time_h
+            .p50
+            .total_cmp(&routes[b].summary.time_h.p50)
+    });
+    let mut rows = Vec::new();
+    let mut prev: Option<&Itinerary> = None;
+    for (n, &i) in order.iter().enumerate() {
+        let it = &routes[i];
+        let s = &it.summary;
+        let mut marks = Vec::new();
+        if Some(i) == fastest {
+            marks.push("fastest");
+        }
+        if Some(i) == cheapest {
+            marks.push("cheapest");
+        }
+        if Some(i) == greenest {
+            marks.push("greenest");
+        }
+        let buys = match prev {
+            Some(p) => {
+                let extra_days = (s.time_h.p50 - p.summary.time_h.p50) / 24.0;
+                let saved = p.summary.cost_usd - s.cost_usd;
+                let co2 = p.summary.co2e_kg - s.co2e_kg;
+                if extra_days >= 0.5 {
+                    format!(
+                        "+{extra_days:.1} d: saves {} USD/day, {} kg CO2e/day",
+                        num(saved / extra_days, 0),
+                        num(co2 / extra_days, 0)
+                    )
+                } else {
+                    format!(
+                        "about as fast: saves {} USD, {} kg CO2e",
+                        num(saved, 0),
+                        num(co2, 0)
+                    )
+                }
+            }
+            None => String::new(),
+        };
+        let modes: Vec<&str> = s.modes.iter().map(|m| m.as_str()).collect();
+        rows.push(vec![
+            (n + 1).to_string(),
+            marks.join(", "),
+            format!("{:.1}", s.time_h.p50 / 24.0),
+            format!("{:.1}", s.time_h.p90 / 24.0),
+            num(s.cost_usd, 0),
+            num(s.co2e_kg, 0),
+            num(s.distance_km, 0),
+            modes.join("+"),
+            if s.borders.is_empty() {
+                "-".into()
+            } else {
+                s.borders.join(", ")
+            },
+            buys,
+        ]);
+        prev = Some(it);
+    }
+    let (l, r) = (Align::Left, Align::Right);
+    print!(
+        "{}",
+        render(
+            &[
+                "#",
+                "",
+                "p50 d",
+                "p90 d",
+                "USD",
+                "kg CO2e",
+                "km",
+                "modes",
+                "borders",
+                "vs the faster option above"
+            ],
+            &[r, l, r, r, r, r, r, l, l, l],
+            &rows
+        )
+    );
+    if let Some(p) = routes.first().and_then(|r| r.summary.on_time_probability) {
+        let _ = p;
+        println!("\non-time probability within the deadline:");
+        for (n, &i) in order.iter().enumerate() {
+            if let Some(p) = routes[i].summary.on_time_probability {
+                println!("  option {}: {:.0} %", n + 1, p * 100.0);
+            }
+        }
+    }
+    println!(
+        "\n(run with --json for every leg of every option{})",
+        if sources {
+            ""
+        } else {
+            "; --sources with a single route lists sources"
+        }
+    );
 }

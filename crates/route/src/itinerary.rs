@@ -59,6 +59,8 @@ pub struct Leg {
     pub cost_source: Option<String>,
     /// Emission intensity used, g CO2e per tonne-km (well-to-wheel).
     pub intensity_wtw_g_per_tkm: Option<f64>,
+    /// Emission intensity used, g CO2e per tonne-km (tank-to-wheel).
+    pub intensity_ttw_g_per_tkm: Option<f64>,
     /// Source of the emission figure.
     pub emission_source: Option<String>,
 }
@@ -128,6 +130,113 @@ pub struct Itinerary {
     pub geometry: LineString,
     /// The objective value of the route (hours, USD, kg CO2e or the balance).
     pub objective_value: f64,
+    /// ISO 14083 breakdown of the emissions.
+    pub emissions: Emissions,
+}
+
+/// One line of the ISO 14083 breakdown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmissionLine {
+    /// Index of the leg in `legs`.
+    pub leg: usize,
+    /// `run`, `border` (transport between the posts) or `transfer` (hub operation).
+    pub kind: LegKind,
+    /// Id of the element.
+    pub element: String,
+    /// Mode.
+    pub mode: Mode,
+    /// Tonne-kilometres (cargo tonnes × km).
+    pub tonne_km: f64,
+    /// Well-to-wheel intensity, g CO2e per tonne-km (transport legs).
+    pub intensity_wtw_g_per_tkm: Option<f64>,
+    /// Tank-to-wheel intensity, g CO2e per tonne-km (transport legs).
+    pub intensity_ttw_g_per_tkm: Option<f64>,
+    /// Tank-to-wheel kg CO2e.
+    pub ttw_kg: f64,
+    /// Well-to-tank kg CO2e (WTW − TTW).
+    pub wtt_kg: f64,
+    /// Well-to-wheel kg CO2e.
+    pub wtw_kg: f64,
+    /// Hub emissions, kg CO2e (transfers).
+    pub hub_kg: f64,
+    /// Source of the intensity or hub factor.
+    pub source: String,
+}
+
+/// Totals of the ISO 14083 breakdown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmissionTotals {
+    /// Tonne-kilometres.
+    pub tonne_km: f64,
+    /// Tank-to-wheel kg CO2e of transport.
+    pub ttw_kg: f64,
+    /// Well-to-tank kg CO2e of transport.
+    pub wtt_kg: f64,
+    /// Well-to-wheel kg CO2e of transport.
+    pub transport_wtw_kg: f64,
+    /// Hub operations kg CO2e.
+    pub hub_kg: f64,
+    /// Transport WTW + hubs: the chain's total, equal to `summary.co2e_kg`.
+    pub total_kg: f64,
+    /// Intensity of the whole chain, g CO2e per tonne-km.
+    pub intensity_g_per_tkm: Option<f64>,
+}
+
+/// The emissions of an itinerary, broken down as ISO 14083 asks: per transport chain element
+/// (tonne-km × intensity, TTW and WTW) and per hub operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Emissions {
+    /// The standard followed.
+    pub method: &'static str,
+    /// Per element.
+    pub lines: Vec<EmissionLine>,
+    /// Totals.
+    pub totals: EmissionTotals,
+}
+
+impl Emissions {
+    fn of(legs: &[Leg], tonnes: f64) -> Emissions {
+        let lines: Vec<EmissionLine> = legs
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.kind != LegKind::Wait)
+            .map(|(i, l)| {
+                let hub = l.kind == LegKind::Transfer;
+                EmissionLine {
+                    leg: i,
+                    kind: l.kind,
+                    element: l.element.clone(),
+                    mode: l.mode,
+                    tonne_km: l.distance_km * tonnes,
+                    intensity_wtw_g_per_tkm: l.intensity_wtw_g_per_tkm,
+                    intensity_ttw_g_per_tkm: l.intensity_ttw_g_per_tkm,
+                    ttw_kg: if hub { 0.0 } else { l.ttw_co2e_kg },
+                    wtt_kg: if hub { 0.0 } else { l.co2e_kg - l.ttw_co2e_kg },
+                    wtw_kg: if hub { 0.0 } else { l.co2e_kg },
+                    hub_kg: if hub { l.co2e_kg } else { 0.0 },
+                    source: l.emission_source.clone().unwrap_or_default(),
+                }
+            })
+            .collect();
+        let sum = |f: fn(&EmissionLine) -> f64| lines.iter().map(f).sum::<f64>();
+        let tonne_km = sum(|l| l.tonne_km);
+        let transport_wtw_kg = sum(|l| l.wtw_kg);
+        let hub_kg = sum(|l| l.hub_kg);
+        let total_kg = transport_wtw_kg + hub_kg;
+        Emissions {
+            method: "ISO 14083:2023 / GLEC Framework: tonne-km × intensity per mode and energy (WTW = TTW + WTT), plus hub operations per tonne handled",
+            totals: EmissionTotals {
+                tonne_km,
+                ttw_kg: sum(|l| l.ttw_kg),
+                wtt_kg: sum(|l| l.wtt_kg),
+                transport_wtw_kg,
+                hub_kg,
+                total_kg,
+                intensity_g_per_tkm: (tonne_km > 0.0).then(|| total_kg * 1000.0 / tonne_km),
+            },
+            lines,
+        }
+    }
 }
 
 impl Itinerary {
@@ -204,6 +313,7 @@ impl Itinerary {
                         source: String::new(),
                         cost_source,
                         intensity_wtw_g_per_tkm: emission.map(|f| f.wtw_g_per_tkm),
+                        intensity_ttw_g_per_tkm: emission.map(|f| f.ttw_g_per_tkm),
                         emission_source: emission.map(|f| f.source.clone()),
                     };
                     match e.kind {
@@ -287,6 +397,7 @@ impl Itinerary {
             }
         }
         let summary = summarize(&legs);
+        let emissions = Emissions::of(&legs, cargo.tonnes);
         places.dedup();
         let coordinates = places
             .iter()
@@ -303,6 +414,7 @@ impl Itinerary {
                 coordinates,
             },
             objective_value,
+            emissions,
         }
     }
 }
@@ -377,6 +489,7 @@ fn wait_leg(net: &Network, place: PlaceId, mode: Mode, gauge_mm: Option<u16>, w:
         source,
         cost_source: None,
         intensity_wtw_g_per_tkm: None,
+        intensity_ttw_g_per_tkm: None,
         emission_source: None,
     }
 }

@@ -7,9 +7,11 @@
 //!   time (p50, p90), USD, kg CO2e and the source of each number.
 //! - [`PlaceFinder`]: places by id or by English, Chinese or Russian name, forgiving about case,
 //!   accents and apostrophes, with suggestions for unknown names.
+//! - [`AlternativesRequest`] → [`alternatives`]: genuinely different itineraries (penalty method).
 //! - [`matrix`] and [`reach`]: many-to-many tables and isochrone-like reach, origins in parallel.
 //! - [`ParetoRequest`] → [`pareto`]: the menu of non-dominated itineraries over time, cost, CO2e.
 
+mod alternatives;
 mod cargo;
 mod distribution;
 mod itinerary;
@@ -19,9 +21,12 @@ mod pareto;
 mod places;
 mod search;
 
+pub use alternatives::{alternatives, dissimilar, shared_fraction, AlternativesRequest};
 pub use cargo::Cargo;
 pub use distribution::{monte_carlo, TimeDistribution, TimeFamily, Z90};
-pub use itinerary::{Itinerary, Leg, LegKind, Summary};
+pub use itinerary::{
+    EmissionLine, EmissionTotals, Emissions, Itinerary, Leg, LegKind, Summary, TimeRange,
+};
 pub use matrix::{matrix, reach, MatrixCell, Reachable};
 pub use objective::Objective;
 pub use pareto::{criteria_of, pareto, Criterion, ParetoRequest};

@@ -200,6 +200,17 @@ pub(crate) fn search(
     req: &RouteRequest,
     stop_at_target: bool,
 ) -> SearchTree {
+    search_penalized(net, graph, req, stop_at_target, None)
+}
+
+/// [`search`] with each edge's weight multiplied by `factors[edge]` (used to find alternatives).
+pub(crate) fn search_penalized(
+    net: &Network,
+    graph: &Graph,
+    req: &RouteRequest,
+    stop_at_target: bool,
+    factors: Option<&[f64]>,
+) -> SearchTree {
     let n = graph.nodes().len();
     let phases = req.via.len() + 1;
     let allowed = |node: NodeId| {
@@ -257,7 +268,8 @@ pub(crate) fn search(
                 continue;
             }
             let t = phase * n + e.head.index();
-            let w = weight + req.objective.edge_weight(e, &req.cargo);
+            let factor = factors.map_or(1.0, |f| f[ei]);
+            let w = weight + factor * req.objective.edge_weight(e, &req.cargo);
             if w < dist[t] {
                 dist[t] = w;
                 step[t] = Some(Step::Edge {
