@@ -226,6 +226,10 @@ pub struct ExportArgs {
 pub enum ExportFormat {
     /// GeoJSON FeatureCollection of places, links and border crossings (for QGIS).
     Geojson,
+    /// The compiled routing graph as an edge list CSV (for networkx, igraph, pandas): node ids
+    /// `place|layer`, plus `from:place` boarding edges (with the boarding wait) and `to:place`
+    /// arrival edges, weights for one 40 ft container.
+    GraphCsv,
 }
 
 fn parse_mode(s: &str) -> Result<silkroute_model::Mode, String> {

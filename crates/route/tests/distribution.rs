@@ -45,7 +45,10 @@ proptest! {
 
 #[test]
 fn a_deterministic_chain_is_its_sum() {
-    let legs = [TimeFamily::Fixed { hours: 10.0 }, TimeFamily::Fixed { hours: 32.5 }];
+    let legs = [
+        TimeFamily::Fixed { hours: 10.0 },
+        TimeFamily::Fixed { hours: 32.5 },
+    ];
     let d = TimeDistribution::convolve(&legs, 1000);
     assert!((d.quantile(0.5) - 42.5).abs() <= d.step_h);
     assert!(d.probability_within(40.0) < 0.01 && d.probability_within(45.0) > 0.99);
