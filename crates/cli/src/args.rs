@@ -24,7 +24,8 @@ const EXAMPLES: &str = "Examples:
   silkroute reach Urumqi --within 5d --modes rail
   silkroute places --country KZ
   silkroute validate data/builtin
-  silkroute export geojson -o network.geojson";
+  silkroute export geojson -o network.geojson
+  silkroute serve                      # then open http://127.0.0.1:8080";
 
 /// The subcommands.
 #[derive(Subcommand)]
@@ -43,6 +44,16 @@ pub enum Command {
     Reach(ReachArgs),
     /// List the built-in scenarios.
     Scenarios,
+    /// Serve the HTTP API (JSON) on an address, loopback by default.
+    Serve(ServeArgs),
+}
+
+/// Arguments of `serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Use 0.0.0.0:PORT only if the API should be reachable from other machines.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
 }
 
 /// What to minimise.

@@ -4,7 +4,6 @@ use crate::args::{ExportArgs, ExportFormat};
 use crate::context::{apply_scenarios, load_network};
 use crate::failure::{CmdResult, Failure};
 use crate::write::write_atomic;
-use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject, JsonValue};
 use silkroute_model::Network;
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,7 +13,7 @@ pub fn run(feed: &Option<PathBuf>, args: ExportArgs) -> CmdResult {
     let mut net = load_network(feed)?;
     apply_scenarios(&mut net, &args.scenario)?;
     let text = match args.format {
-        ExportFormat::Geojson => network_geojson(&net).to_string(),
+        ExportFormat::Geojson => silkroute_feed::network_geojson(&net).to_string(),
         ExportFormat::GraphCsv => graph_csv(&net).map_err(Failure::failed)?,
     };
     match &args.output {
@@ -103,91 +102,4 @@ pub fn graph_csv(net: &Network) -> anyhow::Result<String> {
     Ok(String::from_utf8(
         w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
     )?)
-}
-
-fn props(pairs: Vec<(&str, JsonValue)>) -> Option<JsonObject> {
-    Some(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
-}
-
-fn feature(geometry: GeometryValue, properties: Option<JsonObject>) -> Feature {
-    Feature {
-        bbox: None,
-        geometry: Some(Geometry::new(geometry)),
-        id: None,
-        properties,
-        foreign_members: None,
-    }
-}
-
-/// Places as points; links and border crossings as straight lines between their places.
-pub fn network_geojson(net: &Network) -> FeatureCollection {
-    use serde_json::json;
-    let mut features = Vec::new();
-    for p in &net.places {
-        features.push(feature(
-            GeometryValue::Point {
-                coordinates: vec![p.lon, p.lat].into(),
-            },
-            props(vec![
-                ("feature", json!("place")),
-                ("id", json!(p.id)),
-                ("name_en", json!(p.name_en)),
-                ("name_zh", json!(p.name_zh)),
-                ("name_ru", json!(p.name_ru)),
-                ("country", json!(p.country)),
-                ("kind", json!(p.kind.as_str())),
-                ("source", json!(p.source)),
-            ]),
-        ));
-    }
-    let line = |a: silkroute_model::PlaceId, b: silkroute_model::PlaceId| {
-        let (a, b) = (net.place(a), net.place(b));
-        GeometryValue::LineString {
-            coordinates: vec![vec![a.lon, a.lat].into(), vec![b.lon, b.lat].into()],
-        }
-    };
-    for l in &net.links {
-        features.push(feature(
-            line(l.from, l.to),
-            props(vec![
-                ("feature", json!("link")),
-                ("id", json!(l.id)),
-                ("from", json!(net.place(l.from).id)),
-                ("to", json!(net.place(l.to).id)),
-                ("mode", json!(l.mode.as_str())),
-                ("gauge_mm", json!(l.gauge.map(|g| g.0))),
-                ("length_km", json!(l.length_km)),
-                ("speed_kmh", json!(l.speed_kmh)),
-                ("duration_h", json!(l.duration_h)),
-                ("status", json!(l.status.as_str())),
-                ("opening_year", json!(l.opening_year)),
-                ("source", json!(l.source)),
-            ]),
-        ));
-    }
-    for b in &net.borders {
-        features.push(feature(
-            line(b.from_post, b.to_post),
-            props(vec![
-                ("feature", json!("border")),
-                ("id", json!(b.id)),
-                ("from", json!(net.place(b.from_post).id)),
-                ("to", json!(net.place(b.to_post).id)),
-                ("mode", json!(b.mode.as_str())),
-                ("gauge_mm", json!(b.gauge.map(|g| g.0))),
-                ("gauge_change", json!(b.gauge_change)),
-                ("forward_p50_h", json!(b.forward.p50_h)),
-                ("forward_p90_h", json!(b.forward.p90_h)),
-                ("reverse_p50_h", json!(b.reverse.p50_h)),
-                ("reverse_p90_h", json!(b.reverse.p90_h)),
-                ("status", json!(b.status.as_str())),
-                ("source", json!(b.source)),
-            ]),
-        ));
-    }
-    FeatureCollection {
-        bbox: None,
-        features,
-        foreign_members: None,
-    }
 }

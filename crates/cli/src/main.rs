@@ -9,6 +9,7 @@ mod matrix;
 mod places;
 mod reach;
 mod route;
+mod serve;
 mod table;
 mod validate;
 mod write;
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         args::Command::Matrix(a) => matrix::run(&cli.feed, a),
         args::Command::Reach(a) => reach::run(&cli.feed, a),
         args::Command::Scenarios => context::list_scenarios(),
+        args::Command::Serve(a) => serve::run(&cli.feed, a),
     };
     match result {
         Ok(code) => code,

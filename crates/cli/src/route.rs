@@ -5,36 +5,14 @@ use crate::context::{apply_scenarios, load_network};
 use crate::failure::{CmdResult, Failure};
 use crate::table::{num, render, Align};
 use anyhow::anyhow;
-use serde::Serialize;
 use silkroute_graph::compile;
-use silkroute_model::{Network, PlaceId};
+use silkroute_model::Network;
 use silkroute_route::{
     alternatives, pareto, route, AlternativesRequest, Itinerary, LegKind, Objective, ParetoRequest,
-    PlaceFinder, RouteError, RouteRequest,
+    PlaceFinder, PlaceRef, RouteError, RouteRequest, RouteResponse,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// A place as named in responses.
-#[derive(Serialize)]
-struct PlaceRef {
-    id: String,
-    name: String,
-}
-
-/// The `--json` response (the contract in the README).
-#[derive(Serialize)]
-struct RouteResponse<'a> {
-    from: PlaceRef,
-    to: PlaceRef,
-    by: &'static str,
-    objective: String,
-    scenarios: Vec<String>,
-    cargo: silkroute_route::Cargo,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    menu: Option<String>,
-    routes: Vec<&'a Itinerary>,
-}
 
 /// The objective for `--by`.
 pub fn objective(by: By, value_of_time: Option<f64>) -> Result<Objective, Failure> {
@@ -136,15 +114,11 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
         .into_iter()
         .map(|it| it.with_distribution(args.deadline))
         .collect();
-    let place_ref = |p: PlaceId| PlaceRef {
-        id: net.place(p).id.clone(),
-        name: net.place(p).name_en.clone(),
-    };
     if args.json {
         let resp = RouteResponse {
-            from: place_ref(req.from),
-            to: place_ref(req.to),
-            by: objective.name(),
+            from: PlaceRef::of(&net, req.from),
+            to: PlaceRef::of(&net, req.to),
+            by: objective.name().to_string(),
             objective: objective.explain(),
             scenarios,
             cargo: req.cargo,
@@ -164,7 +138,7 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
                     "alternatives: other borders, or less than 50 % of run distance shared".into(),
                 ),
             },
-            routes: routes.iter().collect(),
+            routes,
         };
         println!(
             "{}",

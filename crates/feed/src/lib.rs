@@ -11,6 +11,7 @@
 mod builtin;
 mod csv_table;
 mod error;
+mod export;
 mod load;
 mod report;
 mod scenario;
@@ -18,6 +19,7 @@ mod validate;
 
 pub use builtin::{builtin, builtin_scenario, builtin_scenario_names, BUILTIN_FILES};
 pub use error::FeedError;
+pub use export::network_geojson;
 pub use load::{load_dir, load_files, FEED_FILES};
 pub use report::{Problem, Report, Severity};
 pub use scenario::{Scenario, ScenarioError};

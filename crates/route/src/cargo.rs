@@ -11,6 +11,7 @@ pub const TONNES_PER_FEU: f64 = 20.0;
 /// What is shipped. Money scales with `feu` (tariffs and fees are per 40 ft container),
 /// emissions with `tonnes` (ISO 14083 counts cargo tonne-km).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cargo {
     /// Number of 40 ft container equivalents the tariffs apply to.
     pub feu: f64,

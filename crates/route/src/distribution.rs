@@ -20,6 +20,7 @@ pub const Z90: f64 = 1.281_551_565_5;
 
 /// The family of a leg's time.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "family", rename_all = "lowercase")]
 pub enum TimeFamily {
     /// Always `hours`.

@@ -8,6 +8,7 @@ use silkroute_model::{Mode, Network, PlaceId, Track};
 
 /// What happens on a leg.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum LegKind {
     /// Moving along a link.
@@ -22,6 +23,7 @@ pub enum LegKind {
 
 /// One leg of an itinerary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Leg {
     /// Place id where the leg starts.
     pub from: String,
@@ -67,6 +69,7 @@ pub struct Leg {
 
 /// Total time: quantiles of the total and the sums of the elements' own quantiles.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeRange {
     /// Median hours of the total (`method` says how it was computed).
     pub p50: f64,
@@ -84,6 +87,7 @@ pub struct TimeRange {
 
 /// Totals of an itinerary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     /// Hours, typical and bad case.
     pub time_h: TimeRange,
@@ -111,6 +115,7 @@ pub struct Summary {
 
 /// A GeoJSON LineString through the places of the route, `[lon, lat]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineString {
     /// Always `LineString`.
     #[serde(rename = "type")]
@@ -121,6 +126,7 @@ pub struct LineString {
 
 /// A route, leg by leg.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Itinerary {
     /// Totals.
     pub summary: Summary,
@@ -136,6 +142,7 @@ pub struct Itinerary {
 
 /// One line of the ISO 14083 breakdown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmissionLine {
     /// Index of the leg in `legs`.
     pub leg: usize,
@@ -165,6 +172,7 @@ pub struct EmissionLine {
 
 /// Totals of the ISO 14083 breakdown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmissionTotals {
     /// Tonne-kilometres.
     pub tonne_km: f64,
@@ -185,6 +193,7 @@ pub struct EmissionTotals {
 /// The emissions of an itinerary, broken down as ISO 14083 asks: per transport chain element
 /// (tonne-km × intensity, TTW and WTW) and per hub operation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Emissions {
     /// The standard followed.
     pub method: &'static str,

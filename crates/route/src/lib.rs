@@ -19,6 +19,7 @@ mod matrix;
 mod objective;
 mod pareto;
 mod places;
+mod response;
 mod search;
 
 pub use alternatives::{alternatives, dissimilar, shared_fraction, AlternativesRequest};
@@ -31,4 +32,5 @@ pub use matrix::{matrix, reach, MatrixCell, Reachable};
 pub use objective::Objective;
 pub use pareto::{criteria_of, pareto, Criterion, ParetoRequest};
 pub use places::{normalize_name, PlaceFinder, UnknownPlace};
+pub use response::{PlaceRef, RouteResponse};
 pub use search::{route, RouteError, RouteRequest};

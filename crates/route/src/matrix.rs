@@ -10,6 +10,7 @@ use silkroute_model::{Network, PlaceId};
 
 /// One cell of a matrix: the best itinerary's totals, or `None` when unreachable.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MatrixCell {
     /// Origin place id.
     pub from: String,
@@ -75,6 +76,7 @@ pub fn matrix(
 
 /// A place reachable within the budget.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reachable {
     /// Place id.
     pub id: String,

@@ -1,0 +1,30 @@
+//! `silkroute serve`: the HTTP API.
+
+use crate::args::ServeArgs;
+use crate::context::load_network;
+use crate::failure::{CmdResult, Failure};
+use anyhow::anyhow;
+use silkroute_server::{serve, AppState};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub fn run(feed: &Option<PathBuf>, args: ServeArgs) -> CmdResult {
+    let net = load_network(feed)?;
+    let state = Arc::new(AppState::new(net).map_err(|e| Failure::failed(anyhow!(e)))?);
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(Failure::failed)?;
+    runtime
+        .block_on(serve(args.addr, state))
+        .map_err(|e| Failure::failed(anyhow!("cannot serve on {}: {e}", args.addr)))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,34 @@
+//! The OpenAPI document, generated from the handlers and types by utoipa.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "silkroute",
+        description = "Freight routes across the China–Central Asia corridors: itineraries with time, cost and CO2e, Pareto menus, matrices and reach."
+    ),
+    paths(
+        crate::handlers::health,
+        crate::handlers::places,
+        crate::handlers::scenarios,
+        crate::handlers::network,
+        crate::handlers::route_get,
+        crate::handlers::route_post,
+        crate::handlers::matrix_get,
+        crate::handlers::matrix_post,
+        crate::handlers::reach,
+    ),
+    components(schemas(
+        silkroute_route::RouteResponse,
+        crate::query::RouteParams,
+        crate::query::MatrixParams
+    ))
+)]
+struct ApiDoc;
+
+/// `GET /openapi.json`
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,222 @@
+//! The HTTP API, called through the router without a socket: status codes, JSON shapes, bad
+//! parameters, unknown places, limits.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use silkroute_server::{app, AppState};
+use std::path::Path;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+fn state() -> Arc<AppState> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+    let (net, _) = silkroute_feed::load_dir(&dir).unwrap();
+    Arc::new(AppState::new(net).unwrap())
+}
+
+async fn call(req: Request<Body>) -> (StatusCode, Value) {
+    let resp = app(state()).oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let v = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)));
+    (status, v)
+}
+
+async fn get(uri: &str) -> (StatusCode, Value) {
+    call(Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+fn assert_error(v: &Value, code: &str, param: Option<&str>) {
+    assert_eq!(v["error"]["code"], code, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{v}"
+    );
+    if let Some(p) = param {
+        assert_eq!(v["error"]["param"], p, "{v}");
+    }
+}
+
+#[tokio::test]
+async fn health_answers() {
+    let (s, v) = get("/health").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["status"], "ok");
+}
+
+#[tokio::test]
+async fn a_route_has_the_cli_json_shape() {
+    let (s, v) = get(
+        "/v1/route?from=Xi%27an&to=%D0%90%D0%BB%D0%BC%D0%B0%D1%82%D1%8B&modes=rail&deadline=6d",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["from"]["id"], "xian");
+    assert_eq!(v["to"]["id"], "almaty");
+    let r = &v["routes"][0];
+    assert_eq!(r["summary"]["gauge_changes"], 1);
+    assert!(r["summary"]["time_h"]["p95"].is_number());
+    let p = r["summary"]["on_time_probability"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p));
+    assert_eq!(r["geometry"]["type"], "LineString");
+    assert!(r["emissions"]["totals"]["tonne_km"].as_f64().unwrap() > 0.0);
+}
+
+#[tokio::test]
+async fn post_takes_the_same_parameters_as_json() {
+    let body =
+        r#"{"from": "xian", "to": "almaty", "modes": ["rail"], "by": "cost", "pareto": true}"#;
+    let (s, v) = call(
+        Request::post("/v1/route")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["menu"].as_str().unwrap().starts_with("pareto"));
+    assert!(!v["routes"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_missing_to_is_a_400() {
+    let (s, v) = get("/v1/route?from=xian").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_error(&v, "missing_parameter", Some("to"));
+}
+
+#[tokio::test]
+async fn an_unknown_place_is_a_404_with_suggestions() {
+    let (s, v) = get("/v1/route?from=xian&to=Almatyy").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_error(&v, "unknown_place", Some("to"));
+    assert_eq!(v["error"]["suggestions"][0]["id"], "almaty");
+}
+
+#[tokio::test]
+async fn an_unknown_objective_is_a_400() {
+    let (s, v) = get("/v1/route?from=xian&to=almaty&by=fastest").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_error(&v, "invalid_parameter", Some("by"));
+}
+
+#[tokio::test]
+async fn unknown_query_keys_and_bad_types_are_400() {
+    let (s, v) = get("/v1/route?from=xian&to=almaty&colour=red").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_error(&v, "invalid_parameter", None);
+    let (s, _) = get("/v1/route?from=xian&to=almaty&pareto=maybe").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn no_route_is_a_404() {
+    let (s, v) = get("/v1/route?from=xian&to=almaty&modes=air").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_error(&v, "no_route", None);
+}
+
+#[tokio::test]
+async fn a_huge_matrix_is_refused() {
+    let names: Vec<String> = (0..10_000).map(|i| format!("p{i}")).collect();
+    let body = serde_json::json!({"from": names, "to": names}).to_string();
+    // 10,000 × 10,000 names do not even fit the body limit; a smaller list over the cell limit
+    // is refused by the matrix check.
+    let (s, v) = call(
+        Request::post("/v1/matrix")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    assert_error(&v, "body_too_large", None);
+    let names: Vec<String> = (0..101).map(|_| "xian".to_string()).collect();
+    let body = serde_json::json!({"from": names}).to_string();
+    let (s, v) = call(
+        Request::post("/v1/matrix")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_error(&v, "invalid_parameter", Some("from"));
+}
+
+#[tokio::test]
+async fn a_10_mb_body_is_a_413_and_the_server_keeps_serving() {
+    let router = app(state());
+    let big = vec![b'a'; 10 * 1024 * 1024];
+    let resp = router
+        .clone()
+        .oneshot(
+            Request::post("/v1/route")
+                .header("content-type", "application/json")
+                .body(Body::from(big))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let resp = router
+        .oneshot(Request::get("/health").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn matrix_reach_places_scenarios_and_network() {
+    let (s, v) = get("/v1/matrix?from=xian,almaty&by=cost").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["cells"].as_array().unwrap().len(), 2);
+    let (s, v) = get("/v1/reach?from=xian&within=4d").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(!v["places"].as_array().unwrap().is_empty());
+    let (s, v) = get("/v1/reach?from=xian&within=soon").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_error(&v, "invalid_parameter", Some("within"));
+    let (s, v) = get("/v1/places?q=%E8%A5%BF%E5%AE%89").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["places"][0]["id"], "xian");
+    let (s, v) = get("/v1/scenarios").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v["scenarios"].is_array());
+    let (s, v) = get("/v1/network.geojson").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["type"], "FeatureCollection");
+    let (s, v) = get("/v1/network.geojson?scenario=atlantis").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_error(&v, "invalid_parameter", Some("scenario"));
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_the_endpoints() {
+    let (s, v) = get("/openapi.json").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(v["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/v1/route",
+        "/v1/matrix",
+        "/v1/reach",
+        "/v1/places",
+        "/v1/scenarios",
+        "/v1/network.geojson",
+        "/health",
+    ] {
+        assert!(v["paths"][path].is_object(), "{path} missing");
+    }
+}
+
+#[tokio::test]
+async fn unknown_paths_are_json_404s() {
+    let (s, v) = get("/v2/teleport").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_error(&v, "not_found", None);
+}
