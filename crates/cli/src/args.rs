@@ -42,6 +42,8 @@ pub enum Command {
     Matrix(MatrixArgs),
     /// Places reachable from one place within a budget.
     Reach(ReachArgs),
+    /// Baseline versus scenario: one pair side by side, or every pair of an OD file.
+    Compare(CompareArgs),
     /// List the built-in scenarios.
     Scenarios,
     /// Serve the HTTP API (JSON) on an address, loopback by default.
@@ -186,6 +188,41 @@ pub struct ReachArgs {
     /// Write the reachable places as GeoJSON points to this file.
     #[arg(long, value_name = "FILE")]
     pub geojson: Option<PathBuf>,
+}
+
+/// Arguments of `compare`.
+#[derive(Args)]
+#[command(
+    after_help = "Examples:\n  silkroute compare Kashgar Tashkent --scenario cku-open\n  silkroute compare --od data/demand/default.csv --scenario cku-open -o deltas.csv"
+)]
+pub struct CompareArgs {
+    /// Origin (with TO; or use --od).
+    #[arg(required_unless_present = "od", conflicts_with = "od")]
+    pub from: Option<String>,
+    /// Destination.
+    #[arg(required_unless_present = "od")]
+    pub to: Option<String>,
+    /// A demand/OD file (origin,destination,...; see docs/demand.md): compare every pair.
+    #[arg(long, value_name = "FILE")]
+    pub od: Option<PathBuf>,
+    /// The scenario(s) to compare with the baseline (repeatable, applied in order).
+    #[arg(long, value_name = "NAME|FILE", required = true)]
+    pub scenario: Vec<String>,
+    /// What to minimise.
+    #[arg(long, value_enum, default_value_t = By::Time)]
+    pub by: By,
+    /// Allowed modes, comma-separated.
+    #[arg(long, value_delimiter = ',', value_parser = parse_mode)]
+    pub modes: Vec<silkroute_model::Mode>,
+    /// The cargo.
+    #[arg(long, default_value = "40ft", value_parser = parse_cargo)]
+    pub cargo: silkroute_route::Cargo,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// With --od: write the per-pair deltas to this file (CSV, or JSON with --json).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Table output formats.

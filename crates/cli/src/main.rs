@@ -2,6 +2,7 @@
 //! (feed → compile → query → present).
 
 mod args;
+mod compare;
 mod context;
 mod export;
 mod failure;
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         args::Command::Export(a) => export::run(&cli.feed, a),
         args::Command::Matrix(a) => matrix::run(&cli.feed, a),
         args::Command::Reach(a) => reach::run(&cli.feed, a),
+        args::Command::Compare(a) => compare::run(&cli.feed, a),
         args::Command::Scenarios => context::list_scenarios(),
         args::Command::Serve(a) => serve::run(&cli.feed, a),
     };

@@ -4,12 +4,14 @@
 //! - [`load_dir`]: read a feed folder of CSV files (see `docs/feed.md`) into a [`Network`],
 //!   or a [`Report`] naming every problem (file, line, field, what is wrong).
 //! - [`builtin`]: the China–Central Asia network compiled into the binary.
+//! - [`load_demand`]: trade flows per origin–destination pair (for compare and assignment).
 //! - [`Scenario`]: a TOML file of edits (open the CKU railway, close a border) applied in order.
 //!
 //! [`Network`]: silkroute_model::Network
 
 mod builtin;
 mod csv_table;
+mod demand;
 mod error;
 mod export;
 mod load;
@@ -18,6 +20,7 @@ mod scenario;
 mod validate;
 
 pub use builtin::{builtin, builtin_scenario, builtin_scenario_names, BUILTIN_FILES};
+pub use demand::{load_demand, parse_demand, DemandRow, TONNES_PER_TEU};
 pub use error::FeedError;
 pub use export::network_geojson;
 pub use load::{load_dir, load_files, FEED_FILES};

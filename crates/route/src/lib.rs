@@ -8,11 +8,13 @@
 //! - [`PlaceFinder`]: places by id or by English, Chinese or Russian name, forgiving about case,
 //!   accents and apostrophes, with suggestions for unknown names.
 //! - [`AlternativesRequest`] → [`alternatives`]: genuinely different itineraries (penalty method).
+//! - [`compare`]: one question asked of a baseline and a scenario network.
 //! - [`matrix`] and [`reach`]: many-to-many tables and isochrone-like reach, origins in parallel.
 //! - [`ParetoRequest`] → [`pareto`]: the menu of non-dominated itineraries over time, cost, CO2e.
 
 mod alternatives;
 mod cargo;
+mod compare;
 mod distribution;
 mod itinerary;
 mod matrix;
@@ -24,6 +26,7 @@ mod search;
 
 pub use alternatives::{alternatives, dissimilar, shared_fraction, AlternativesRequest};
 pub use cargo::Cargo;
+pub use compare::{compare, Comparison, Variant};
 pub use distribution::{monte_carlo, TimeDistribution, TimeFamily, Z90};
 pub use itinerary::{
     EmissionLine, EmissionTotals, Emissions, Itinerary, Leg, LegKind, Summary, TimeRange,

@@ -1,0 +1,141 @@
+//! Trade demand files: how much moves between two places per year.
+//!
+//! `origin,destination,commodity,tonnes_per_year,teu_per_year,value_usd,source` — place ids,
+//! a free-text commodity, at least one of tonnes or TEU per year, an optional value of the
+//! goods, and the source of the figure. See docs/demand.md.
+
+use crate::csv_table::Table;
+use crate::report::Report;
+use silkroute_model::{Network, PlaceId};
+use std::path::Path;
+
+/// Tonnes of cargo per TEU used to convert TEU flows to tonnes when only TEU is given
+/// (an estimate: 10 t per TEU, half the 20 t FEU reference load of the tariffs).
+pub const TONNES_PER_TEU: f64 = 10.0;
+
+/// One origin–destination flow.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DemandRow {
+    /// 1-based line in the file.
+    pub line: u64,
+    /// Origin place.
+    pub origin: PlaceId,
+    /// Destination place.
+    pub destination: PlaceId,
+    /// What is shipped.
+    pub commodity: String,
+    /// Tonnes per year (from TEU × [`TONNES_PER_TEU`] when only TEU is given).
+    pub tonnes_per_year: f64,
+    /// TEU per year, when given.
+    pub teu_per_year: Option<f64>,
+    /// Value of the goods per year, USD.
+    pub value_usd: Option<f64>,
+    /// Where the figure comes from.
+    pub source: String,
+}
+
+const REQUIRED: &[&str] = &["origin", "destination", "commodity", "source"];
+const KNOWN: &[&str] = &[
+    "origin",
+    "destination",
+    "commodity",
+    "tonnes_per_year",
+    "teu_per_year",
+    "value_usd",
+    "source",
+];
+
+/// Reads a demand file against `net`. Returns the rows, or a report naming every problem.
+pub fn load_demand(path: &Path, net: &Network) -> Result<Vec<DemandRow>, Report> {
+    let mut report = Report::default();
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            report.error(
+                &path.display().to_string(),
+                None,
+                None,
+                format!("cannot read: {e}"),
+            );
+            return Err(report);
+        }
+    };
+    let rows = parse_demand(&bytes, net, &mut report);
+    if report.has_errors() {
+        Err(report)
+    } else {
+        Ok(rows)
+    }
+}
+
+/// Parses demand CSV bytes; problems go to `report` under the name `demand.csv`.
+pub fn parse_demand(bytes: &[u8], net: &Network, report: &mut Report) -> Vec<DemandRow> {
+    let Some(table) = Table::parse("demand.csv", bytes, REQUIRED, KNOWN, report) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for row in table.rows() {
+        let place = |col: &str, report: &mut Report| {
+            let id = row.required(col, report)?;
+            let p = net.place_id(&id);
+            if p.is_none() {
+                report.error(
+                    "demand.csv",
+                    Some(row.line),
+                    Some(col),
+                    format!("unknown place id `{id}`"),
+                );
+            }
+            p
+        };
+        let o = place("origin", report);
+        let d = place("destination", report);
+        let commodity = row.required("commodity", report);
+        let t = row.number_opt("tonnes_per_year", 0.0, 1e10, report);
+        let teu = row.number_opt("teu_per_year", 0.0, 1e9, report);
+        let value = row.number_opt("value_usd", 0.0, 1e13, report);
+        let source = row.required("source", report);
+        let (Ok(t), Ok(teu), Ok(value)) = (t, teu, value) else {
+            continue;
+        };
+        let tonnes = match (t, teu) {
+            (Some(t), _) => t,
+            (None, Some(teu)) => teu * TONNES_PER_TEU,
+            (None, None) => {
+                report.error(
+                    "demand.csv",
+                    Some(row.line),
+                    Some("tonnes_per_year"),
+                    "give tonnes_per_year or teu_per_year",
+                );
+                continue;
+            }
+        };
+        if let (Some(o), Some(d)) = (o, d) {
+            if o == d {
+                report.error(
+                    "demand.csv",
+                    Some(row.line),
+                    Some("destination"),
+                    "origin and destination are the same place",
+                );
+                continue;
+            }
+        }
+        if let (Some(origin), Some(destination), Some(commodity), Some(source)) =
+            (o, d, commodity, source)
+        {
+            out.push(DemandRow {
+                line: row.line,
+                origin,
+                destination,
+                commodity,
+                tonnes_per_year: tonnes,
+                teu_per_year: teu,
+                value_usd: value,
+                source,
+            });
+        }
+    }
+    out
+}
