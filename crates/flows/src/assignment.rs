@@ -1,0 +1,385 @@
+//! Traffic assignment: all-or-nothing and user equilibrium (Frank–Wolfe, conjugate Frank–Wolfe).
+//!
+//! The equilibrium minimises Beckmann's objective `Σ_e ∫₀^{x_e} c_e(v) dv` over edge flows `x`
+//! that carry the demand. Each iteration loads all demand on shortest paths at current costs
+//! (all-or-nothing, one Dijkstra per origin, origins in parallel), chooses a search direction
+//! (plain Frank–Wolfe: towards that loading; conjugate: a combination with the previous target
+//! that is conjugate with respect to the Hessian, Mitradjieva & Lindberg 2013), and moves by a
+//! bisection line search. It stops when the relative gap
+//! `(Σ c·x − Σ demand × shortest cost) / Σ c·x` is at most the target.
+
+use crate::cost::{capacity_t_per_day, CostModel, EdgeCosts, TONNES_PER_TRAIN, TONNES_PER_VEHICLE};
+use crate::demand::Demand;
+use crate::shortest::tree;
+use rayon::prelude::*;
+use serde::Serialize;
+use silkroute_graph::{EdgeKind, Graph, NodeId};
+use silkroute_model::{Mode, Network, PlaceId};
+
+/// How to assign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Every OD pair on its shortest path at free-flow costs.
+    AllOrNothing,
+    /// Frank–Wolfe.
+    FrankWolfe,
+    /// Conjugate Frank–Wolfe.
+    ConjugateFrankWolfe,
+}
+
+/// Settings of an assignment.
+#[derive(Debug, Clone)]
+pub struct AssignmentConfig {
+    /// The method.
+    pub method: Method,
+    /// Stop at this relative gap (default 1e-4).
+    pub relative_gap: f64,
+    /// Stop after this many iterations even if the gap is larger.
+    pub max_iterations: usize,
+    /// Generalized cost and volume–delay parameters.
+    pub cost: CostModel,
+    /// Edges that may not be used (closures), by edge index; empty = all usable.
+    pub closed_edges: Vec<bool>,
+    /// Run the shortest paths of the origins in parallel.
+    pub parallel: bool,
+}
+
+impl Default for AssignmentConfig {
+    fn default() -> Self {
+        AssignmentConfig {
+            method: Method::ConjugateFrankWolfe,
+            relative_gap: 1e-4,
+            max_iterations: 2000,
+            cost: CostModel::default(),
+            closed_edges: Vec::new(),
+            parallel: true,
+        }
+    }
+}
+
+/// The flow on one directed edge.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EdgeFlow {
+    /// Index of the edge in the graph.
+    pub edge: usize,
+    /// `run`, `border` or `transfer`.
+    pub kind: &'static str,
+    /// Id of the link, border crossing or transfer.
+    pub element: String,
+    /// Mode.
+    pub mode: Mode,
+    /// Place id at the tail.
+    pub from: String,
+    /// Place id at the head.
+    pub to: String,
+    /// Tonnes per day.
+    pub tonnes_per_day: f64,
+    /// TEU per day (10 t per TEU).
+    pub teu_per_day: f64,
+    /// Trains per day for rail (1,000 t per train), trucks per day for road (20 t per truck).
+    pub vehicles_per_day: Option<f64>,
+    /// Capacity in tonnes per day and direction, when known.
+    pub capacity_t_per_day: Option<f64>,
+    /// Volume / capacity.
+    pub volume_capacity: Option<f64>,
+    /// Hours of delay over free flow at this volume.
+    pub delay_h: f64,
+    /// Generalized cost per tonne at this volume, USD.
+    pub cost_usd_per_t: f64,
+}
+
+/// The result of an assignment.
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    /// Tonnes per day per edge.
+    pub flows: Vec<f64>,
+    /// Generalized cost per tonne per edge at those flows.
+    pub costs: Vec<f64>,
+    /// Iterations run.
+    pub iterations: usize,
+    /// Relative gap reached.
+    pub relative_gap: f64,
+    /// Σ cost × flow, USD per day (boarding waits included).
+    pub total_cost_usd_per_day: f64,
+    /// Demand that found no route, tonnes per day, by pair.
+    pub stranded: Vec<((PlaceId, PlaceId), f64)>,
+    /// Shortest generalized cost per tonne of each pair at the final costs.
+    pub od_cost: Vec<((PlaceId, PlaceId), f64)>,
+}
+
+struct Loading {
+    edges: Vec<f64>,
+    starts: Vec<f64>,
+    sptt: f64,
+    stranded: Vec<((PlaceId, PlaceId), f64)>,
+    od_cost: Vec<((PlaceId, PlaceId), f64)>,
+}
+
+fn all_or_nothing(
+    graph: &Graph,
+    demand: &Demand,
+    weights: &[f64],
+    start_cost: &[f64],
+    usable: &[bool],
+    parallel: bool,
+) -> Loading {
+    let origins: Vec<(PlaceId, Vec<(PlaceId, f64)>)> = demand.by_origin().into_iter().collect();
+    let m = graph.edges().len();
+    let n = graph.nodes().len();
+    let one = |(o, dests): &(PlaceId, Vec<(PlaceId, f64)>)| {
+        let t = tree(
+            graph,
+            *o,
+            |v: NodeId| start_cost[v.index()],
+            weights,
+            usable,
+        );
+        let mut edges = vec![0.0; m];
+        let mut starts = vec![0.0; n];
+        let mut sptt = 0.0;
+        let mut stranded = Vec::new();
+        let mut od_cost = Vec::new();
+        for &(d, tonnes) in dests {
+            match t.best_node(graph, d) {
+                Some(node) => {
+                    sptt += tonnes * t.dist[node.index()];
+                    od_cost.push(((*o, d), t.dist[node.index()]));
+                    t.load(graph, node, tonnes, &mut edges);
+                    // the origin node the path starts from
+                    let mut v = node;
+                    while t.pred_edge[v.index()] != crate::shortest::NONE {
+                        v = graph.edges()[t.pred_edge[v.index()] as usize].tail;
+                    }
+                    starts[v.index()] += tonnes;
+                }
+                None => stranded.push(((*o, d), tonnes)),
+            }
+        }
+        (edges, starts, sptt, stranded, od_cost)
+    };
+    let parts: Vec<_> = if parallel {
+        origins.par_iter().map(one).collect()
+    } else {
+        origins.iter().map(one).collect()
+    };
+    // Summed in origin order, so results do not depend on thread scheduling.
+    let mut out = Loading {
+        edges: vec![0.0; m],
+        starts: vec![0.0; n],
+        sptt: 0.0,
+        stranded: Vec::new(),
+        od_cost: Vec::new(),
+    };
+    for (e, s, sptt, stranded, od) in parts {
+        for (a, b) in out.edges.iter_mut().zip(e) {
+            *a += b;
+        }
+        for (a, b) in out.starts.iter_mut().zip(s) {
+            *a += b;
+        }
+        out.sptt += sptt;
+        out.stranded.extend(stranded);
+        out.od_cost.extend(od);
+    }
+    out
+}
+
+/// Assigns `demand` (tonnes per day) to the network. `progress(iteration, gap)` is called after
+/// every iteration.
+pub fn assign(
+    net: &Network,
+    graph: &Graph,
+    demand: &Demand,
+    config: &AssignmentConfig,
+    mut progress: impl FnMut(usize, f64),
+) -> Assignment {
+    let costs = EdgeCosts::new(net, graph, &config.cost);
+    let m = graph.edges().len();
+    let usable: Vec<bool> = if config.closed_edges.len() == m {
+        config.closed_edges.iter().map(|c| !c).collect()
+    } else {
+        vec![true; m]
+    };
+    let start_cost: Vec<f64> = graph
+        .nodes()
+        .iter()
+        .map(|nd| config.cost.value_of_time_usd_per_t_h * nd.board_wait.p50_h)
+        .collect();
+    let current = |x: &[f64]| -> Vec<f64> { (0..m).map(|e| costs.cost(e, x[e])).collect() };
+    let free: Vec<f64> = current(&vec![0.0; m]);
+    let first = all_or_nothing(graph, demand, &free, &start_cost, &usable, config.parallel);
+    let mut x = first.edges;
+    let mut xs = first.starts;
+    let mut stranded = first.stranded;
+    let mut od_cost = first.od_cost;
+    let mut iterations = 0;
+    let mut gap = f64::INFINITY;
+    let mut prev_target: Option<(Vec<f64>, Vec<f64>)> = None;
+    let tstt = |x: &[f64], xs: &[f64], c: &[f64]| -> f64 {
+        x.iter().zip(c).map(|(a, b)| a * b).sum::<f64>()
+            + xs.iter().zip(&start_cost).map(|(a, b)| a * b).sum::<f64>()
+    };
+    if config.method != Method::AllOrNothing {
+        while iterations < config.max_iterations {
+            let c = current(&x);
+            let y = all_or_nothing(graph, demand, &c, &start_cost, &usable, config.parallel);
+            let total = tstt(&x, &xs, &c);
+            gap = if total > 0.0 {
+                ((total - y.sptt) / total).max(0.0)
+            } else {
+                0.0
+            };
+            stranded = y.stranded.clone();
+            od_cost = y.od_cost.clone();
+            iterations += 1;
+            progress(iterations, gap);
+            if gap <= config.relative_gap {
+                break;
+            }
+            // Target point: plain FW uses the all-or-nothing loading; CFW mixes in the
+            // previous target so that the directions are conjugate.
+            let (mut s, mut ss) = (y.edges, y.starts);
+            if config.method == Method::ConjugateFrankWolfe {
+                if let Some((ps, pss)) = &prev_target {
+                    let (mut num, mut den) = (0.0, 0.0);
+                    for e in 0..m {
+                        let h = costs.derivative(e, x[e]);
+                        if h > 0.0 {
+                            let dbar = ps[e] - x[e];
+                            let d = s[e] - x[e];
+                            num += h * dbar * d;
+                            den += h * dbar * (d - dbar);
+                        }
+                    }
+                    let alpha = if den != 0.0 {
+                        (num / den).clamp(0.0, 0.99)
+                    } else {
+                        0.0
+                    };
+                    if alpha > 0.0 {
+                        for e in 0..m {
+                            s[e] = alpha * ps[e] + (1.0 - alpha) * s[e];
+                        }
+                        for v in 0..ss.len() {
+                            ss[v] = alpha * pss[v] + (1.0 - alpha) * ss[v];
+                        }
+                    }
+                }
+            }
+            // Line search on the derivative of Beckmann's objective along s - x.
+            let slope = |lambda: f64| -> f64 {
+                let mut g = 0.0;
+                for e in 0..m {
+                    let d = s[e] - x[e];
+                    if d != 0.0 {
+                        g += costs.cost(e, x[e] + lambda * d) * d;
+                    }
+                }
+                for v in 0..xs.len() {
+                    g += start_cost[v] * (ss[v] - xs[v]);
+                }
+                g
+            };
+            let lambda = if slope(1.0) <= 0.0 {
+                1.0
+            } else {
+                let (mut lo, mut hi) = (0.0, 1.0);
+                for _ in 0..60 {
+                    let mid = 0.5 * (lo + hi);
+                    if slope(mid) > 0.0 {
+                        hi = mid
+                    } else {
+                        lo = mid
+                    }
+                }
+                0.5 * (lo + hi)
+            };
+            for e in 0..m {
+                x[e] += lambda * (s[e] - x[e]);
+            }
+            for v in 0..xs.len() {
+                xs[v] += lambda * (ss[v] - xs[v]);
+            }
+            prev_target = Some((s, ss));
+        }
+    } else {
+        gap = 0.0;
+    }
+    let c = current(&x);
+    Assignment {
+        total_cost_usd_per_day: tstt(&x, &xs, &c),
+        flows: x,
+        costs: c,
+        iterations,
+        relative_gap: gap,
+        stranded,
+        od_cost,
+    }
+}
+
+impl Assignment {
+    /// The flows per directed edge with their loads, capacities and delays, busiest first
+    /// (edges without flow left out).
+    pub fn edge_flows(&self, net: &Network, graph: &Graph, model: &CostModel) -> Vec<EdgeFlow> {
+        let costs = EdgeCosts::new(net, graph, model);
+        let mut out: Vec<EdgeFlow> = graph
+            .edges()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.flows[*i] > 1e-9)
+            .map(|(i, e)| {
+                let (kind, element, cap) = match e.kind {
+                    EdgeKind::Run(l) => (
+                        "run",
+                        &net.links[l as usize].id,
+                        net.links[l as usize].capacity,
+                    ),
+                    EdgeKind::Border { border, .. } => (
+                        "border",
+                        &net.borders[border as usize].id,
+                        net.borders[border as usize].capacity,
+                    ),
+                    EdgeKind::Transfer(t) => (
+                        "transfer",
+                        &net.transfers[t as usize].id,
+                        net.transfers[t as usize].capacity,
+                    ),
+                };
+                let v = self.flows[i];
+                let mode = graph.node(e.head).layer.mode;
+                let cap = cap.map(|c| capacity_t_per_day(&c));
+                EdgeFlow {
+                    edge: i,
+                    kind,
+                    element: element.clone(),
+                    mode,
+                    from: net.place(graph.node(e.tail).place).id.clone(),
+                    to: net.place(graph.node(e.head).place).id.clone(),
+                    tonnes_per_day: v,
+                    teu_per_day: v / silkroute_feed::TONNES_PER_TEU,
+                    vehicles_per_day: match (kind, mode) {
+                        ("run" | "border", Mode::Rail) => Some(v / TONNES_PER_TRAIN),
+                        ("run" | "border", Mode::Road) => Some(v / TONNES_PER_VEHICLE),
+                        _ => None,
+                    },
+                    capacity_t_per_day: cap,
+                    volume_capacity: cap.map(|c| v / c),
+                    delay_h: costs.delay_h(i, v),
+                    cost_usd_per_t: self.costs[i],
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            let key = |f: &EdgeFlow| f.volume_capacity.unwrap_or(-1.0);
+            key(b)
+                .total_cmp(&key(a))
+                .then(b.tonnes_per_day.total_cmp(&a.tonnes_per_day))
+        });
+        out
+    }
+
+    /// Tonnes per day that found no route.
+    pub fn stranded_total(&self) -> f64 {
+        self.stranded.iter().map(|(_, t)| t).sum()
+    }
+}

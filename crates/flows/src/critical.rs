@@ -1,0 +1,102 @@
+//! Critical elements: what closing each link or border crossing costs the assigned trade.
+
+use crate::assignment::{assign, Assignment, AssignmentConfig};
+use crate::demand::Demand;
+use rayon::prelude::*;
+use serde::Serialize;
+use silkroute_graph::{EdgeKind, Graph};
+use silkroute_model::Network;
+
+/// What closing one element does.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criticality {
+    /// `link` or `border`.
+    pub kind: &'static str,
+    /// Element id.
+    pub element: String,
+    /// Tonnes per day on it in the base assignment (both directions).
+    pub base_tonnes_per_day: f64,
+    /// Increase of total generalized cost, USD per day, for the demand still served.
+    pub cost_increase_usd_per_day: f64,
+    /// Demand left without any route, tonnes per day.
+    pub stranded_tonnes_per_day: f64,
+}
+
+/// Closes, one at a time, every link and border crossing that carries flow in `base`, re-assigns
+/// (elements in parallel) and ranks them: most stranded demand first, then largest cost increase.
+pub fn critical(
+    net: &Network,
+    graph: &Graph,
+    demand: &Demand,
+    config: &AssignmentConfig,
+    base: &Assignment,
+) -> Vec<Criticality> {
+    let mut elements: Vec<(&'static str, u32, f64)> = Vec::new();
+    for (i, e) in graph.edges().iter().enumerate() {
+        let key = match e.kind {
+            EdgeKind::Run(l) => ("link", l),
+            EdgeKind::Border { border, .. } => ("border", border),
+            EdgeKind::Transfer(_) => continue,
+        };
+        match elements.iter_mut().find(|(k, id, _)| (*k, *id) == key) {
+            Some(x) => x.2 += base.flows[i],
+            None => elements.push((key.0, key.1, base.flows[i])),
+        }
+    }
+    elements.retain(|(_, _, f)| *f > 1e-9);
+    let base_stranded = base.stranded_total();
+    let mut out: Vec<Criticality> = elements
+        .par_iter()
+        .map(|&(kind, id, flow)| {
+            let closed: Vec<bool> = graph
+                .edges()
+                .iter()
+                .map(|e| match e.kind {
+                    EdgeKind::Run(l) => kind == "link" && l == id,
+                    EdgeKind::Border { border, .. } => kind == "border" && border == id,
+                    EdgeKind::Transfer(_) => false,
+                })
+                .collect();
+            let cfg = AssignmentConfig {
+                closed_edges: closed,
+                parallel: false,
+                ..config.clone()
+            };
+            let a = assign(net, graph, demand, &cfg, |_, _| {});
+            let stranded = a.stranded_total() - base_stranded;
+            // Cost of the demand still served, compared on the same demand: the base cost of the
+            // stranded pairs is removed before the comparison.
+            let stranded_base_cost: f64 = a
+                .stranded
+                .iter()
+                .filter_map(|(od, t)| {
+                    base.od_cost
+                        .iter()
+                        .find(|(p, _)| p == od)
+                        .map(|(_, c)| c * t)
+                })
+                .sum();
+            Criticality {
+                kind,
+                element: if kind == "link" {
+                    net.links[id as usize].id.clone()
+                } else {
+                    net.borders[id as usize].id.clone()
+                },
+                base_tonnes_per_day: flow,
+                cost_increase_usd_per_day: a.total_cost_usd_per_day
+                    - (base.total_cost_usd_per_day - stranded_base_cost),
+                stranded_tonnes_per_day: stranded.max(0.0),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.stranded_tonnes_per_day
+            .total_cmp(&a.stranded_tonnes_per_day)
+            .then(
+                b.cost_increase_usd_per_day
+                    .total_cmp(&a.cost_increase_usd_per_day),
+            )
+    });
+    out
+}

@@ -1,0 +1,23 @@
+//! Where trade flows go and where they jam.
+//!
+//! Principal items:
+//! - [`Demand`]: tonnes per day between places (from a demand file).
+//! - [`assign`]: all-or-nothing or capacity-restrained user equilibrium by the conjugate
+//!   Frank–Wolfe method (Mitradjieva & Lindberg 2013), stopping at a relative gap.
+//! - [`CostModel`]: generalized cost per tonne = money + value of time × hours, with BPR
+//!   volume–delay on capacity-limited elements.
+//! - [`critical`]: rank elements by what their closure costs.
+//!
+//! Flows are tonnes per day on the directed edges of the compiled graph; capacities apply per
+//! direction (see docs/assignment.md).
+
+mod assignment;
+mod cost;
+mod critical;
+mod demand;
+mod shortest;
+
+pub use assignment::{assign, Assignment, AssignmentConfig, EdgeFlow, Method};
+pub use cost::{capacity_t_per_day, CostModel, TONNES_PER_TRAIN, TONNES_PER_VEHICLE};
+pub use critical::{critical, Criticality};
+pub use demand::Demand;
