@@ -44,6 +44,10 @@ pub enum Command {
     Reach(ReachArgs),
     /// Baseline versus scenario: one pair side by side, or every pair of an OD file.
     Compare(CompareArgs),
+    /// Assign trade flows to the network (equilibrium with capacities) and list bottlenecks.
+    Assign(AssignArgs),
+    /// Rank links and border crossings by what their closure costs the assigned trade.
+    Critical(AssignArgs),
     /// List the built-in scenarios.
     Scenarios,
     /// Serve the HTTP API (JSON) on an address, loopback by default.
@@ -223,6 +227,56 @@ pub struct CompareArgs {
     /// With --od: write the per-pair deltas to this file (CSV, or JSON with --json).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Arguments of `assign` and `critical`.
+#[derive(Args)]
+pub struct AssignArgs {
+    /// The demand file (origin,destination,commodity,tonnes_per_year,...; docs/demand.md).
+    /// Default: the built-in China–Central Asia demand.
+    #[arg(long, value_name = "FILE")]
+    pub demand: Option<PathBuf>,
+    /// Apply a scenario first (repeatable).
+    #[arg(long, value_name = "NAME|FILE")]
+    pub scenario: Vec<String>,
+    /// Method.
+    #[arg(long, value_enum, default_value_t = AssignMethod::Cfw)]
+    pub method: AssignMethod,
+    /// Stop at this relative gap.
+    #[arg(long, default_value_t = 1e-4, value_parser = fraction)]
+    pub gap: f64,
+    /// Stop after this many iterations.
+    #[arg(long, default_value_t = 2000)]
+    pub max_iterations: usize,
+    /// Value of time, USD per tonne-hour.
+    #[arg(long, default_value_t = 1.0, value_parser = positive_f64)]
+    pub value_of_time: f64,
+    /// How many of the most loaded elements to print.
+    #[arg(long, default_value_t = 15)]
+    pub top: usize,
+    /// Write every loaded edge as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write every loaded edge as GeoJSON lines.
+    #[arg(long, value_name = "FILE")]
+    pub geojson: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Assignment methods.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum AssignMethod {
+    /// All-or-nothing at free-flow costs.
+    Aon,
+    /// Frank–Wolfe.
+    Fw,
+    /// Conjugate Frank–Wolfe.
+    Cfw,
 }
 
 /// Table output formats.

@@ -2,6 +2,7 @@
 //! (feed → compile → query → present).
 
 mod args;
+mod assign;
 mod compare;
 mod context;
 mod export;
@@ -29,6 +30,8 @@ fn main() -> ExitCode {
         args::Command::Matrix(a) => matrix::run(&cli.feed, a),
         args::Command::Reach(a) => reach::run(&cli.feed, a),
         args::Command::Compare(a) => compare::run(&cli.feed, a),
+        args::Command::Assign(a) => assign::run(&cli.feed, a, false),
+        args::Command::Critical(a) => assign::run(&cli.feed, a, true),
         args::Command::Scenarios => context::list_scenarios(),
         args::Command::Serve(a) => serve::run(&cli.feed, a),
     };

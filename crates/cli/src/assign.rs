@@ -1,0 +1,287 @@
+//! `silkroute assign` and `silkroute critical`: trade flows, bottlenecks, critical elements.
+
+use crate::args::{AssignArgs, AssignMethod};
+use crate::context::{apply_scenarios, load_network};
+use crate::failure::{CmdResult, Failure};
+use crate::table::{num, render, Align};
+use crate::write::write_atomic;
+use anyhow::anyhow;
+use indicatif::{ProgressBar, ProgressStyle};
+use silkroute_flows::{assign, critical, AssignmentConfig, CostModel, Demand, EdgeFlow, Method};
+use silkroute_graph::compile;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// The built-in demand (docs/demand.md).
+pub const BUILTIN_DEMAND: &str = include_str!("../../../data/demand/default.csv");
+
+pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> CmdResult {
+    let mut net = load_network(feed)?;
+    let scenarios = apply_scenarios(&mut net, &args.scenario)?;
+    let graph = compile(&net).map_err(Failure::failed)?;
+    let rows = match &args.demand {
+        Some(path) => silkroute_feed::load_demand(path, &net).map_err(|r| {
+            Failure::failed(anyhow!(
+                "{}: the demand file is not valid:\n{r}",
+                path.display()
+            ))
+        })?,
+        None => {
+            if feed.is_some() {
+                return Err(Failure::usage(anyhow!("with --feed, give --demand FILE (the built-in demand refers to the built-in network)")));
+            }
+            let mut report = silkroute_feed::Report::default();
+            let rows = silkroute_feed::parse_demand(BUILTIN_DEMAND.as_bytes(), &net, &mut report);
+            if report.has_errors() {
+                return Err(Failure::failed(anyhow!(
+                    "the built-in demand is invalid (a build defect):\n{report}"
+                )));
+            }
+            rows
+        }
+    };
+    let demand = Demand::from_rows(&rows);
+    let config = AssignmentConfig {
+        method: match args.method {
+            AssignMethod::Aon => Method::AllOrNothing,
+            AssignMethod::Fw => Method::FrankWolfe,
+            AssignMethod::Cfw => Method::ConjugateFrankWolfe,
+        },
+        relative_gap: args.gap,
+        max_iterations: args.max_iterations,
+        cost: CostModel {
+            value_of_time_usd_per_t_h: args.value_of_time,
+            ..CostModel::default()
+        },
+        ..AssignmentConfig::default()
+    };
+    let bar = progress(args.quiet, "assigning");
+    let started = std::time::Instant::now();
+    let result = assign(&net, &graph, &demand, &config, |i, gap| {
+        bar.set_message(format!("iteration {i}, relative gap {gap:.2e}"));
+        bar.tick();
+    });
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let flows = result.edge_flows(&net, &graph, &config.cost);
+    if let Some(p) = &args.csv {
+        write_atomic(p, flows_csv(&flows).map_err(Failure::failed)?.as_bytes())
+            .map_err(Failure::failed)?;
+        eprintln!("wrote {}", p.display());
+    }
+    if let Some(p) = &args.geojson {
+        write_atomic(p, flows_geojson(&net, &flows).to_string().as_bytes())
+            .map_err(Failure::failed)?;
+        eprintln!("wrote {}", p.display());
+    }
+    if rank_critical {
+        let bar = progress(args.quiet, "closing each loaded element in turn");
+        let ranking = critical(&net, &graph, &demand, &config, &result);
+        bar.finish_and_clear();
+        if args.json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({"scenarios": scenarios, "elements": ranking})
+                )
+                .map_err(Failure::failed)?
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        println!(
+            "critical elements ({} demand pairs, {} t/day; scenarios: {})\n",
+            demand.pairs.len(),
+            num(demand.total(), 0),
+            list(&scenarios)
+        );
+        let rows: Vec<Vec<String>> = ranking
+            .iter()
+            .take(args.top)
+            .enumerate()
+            .map(|(i, c)| {
+                vec![
+                    (i + 1).to_string(),
+                    c.kind.to_string(),
+                    c.element.clone(),
+                    num(c.base_tonnes_per_day, 0),
+                    num(c.stranded_tonnes_per_day, 0),
+                    num(c.cost_increase_usd_per_day, 0),
+                ]
+            })
+            .collect();
+        let (l, r) = (Align::Left, Align::Right);
+        print!(
+            "{}",
+            render(
+                &[
+                    "#",
+                    "kind",
+                    "element",
+                    "t/day on it",
+                    "stranded t/day",
+                    "+USD/day"
+                ],
+                &[r, l, l, r, r, r],
+                &rows
+            )
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.json {
+        let out = serde_json::json!({
+            "scenarios": scenarios,
+            "iterations": result.iterations,
+            "relative_gap": result.relative_gap,
+            "seconds": seconds,
+            "total_cost_usd_per_day": result.total_cost_usd_per_day,
+            "demand_t_per_day": demand.total(),
+            "stranded_t_per_day": result.stranded_total(),
+            "edges": flows,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(Failure::failed)?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "assignment: {} pairs, {} t/day; {} iteration(s), relative gap {:.1e}, {:.2} s; scenarios: {}",
+        demand.pairs.len(),
+        num(demand.total(), 0),
+        result.iterations,
+        result.relative_gap,
+        seconds,
+        list(&scenarios)
+    );
+    if result.stranded_total() > 0.0 {
+        println!(
+            "stranded (no route): {} t/day",
+            num(result.stranded_total(), 0)
+        );
+    }
+    println!("\nmost loaded elements (by volume/capacity, then tonnes):\n");
+    print!("{}", flows_table(&flows, args.top));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list(s: &[String]) -> String {
+    if s.is_empty() {
+        "none".into()
+    } else {
+        s.join(", ")
+    }
+}
+
+fn progress(quiet: bool, what: &str) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {prefix}: {msg} [{elapsed}]")
+            .expect("valid template"),
+    );
+    bar.set_prefix(what.to_string());
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// The busiest edges as a text table.
+pub fn flows_table(flows: &[EdgeFlow], top: usize) -> String {
+    let rows: Vec<Vec<String>> = flows
+        .iter()
+        .take(top)
+        .map(|f| {
+            vec![
+                f.kind.to_string(),
+                f.element.clone(),
+                format!("{} → {}", f.from, f.to),
+                f.mode.to_string(),
+                num(f.tonnes_per_day, 0),
+                num(f.teu_per_day, 0),
+                f.vehicles_per_day
+                    .map(|v| format!("{v:.1}"))
+                    .unwrap_or_default(),
+                f.capacity_t_per_day
+                    .map(|c| num(c, 0))
+                    .unwrap_or_else(|| "-".into()),
+                f.volume_capacity
+                    .map(|v| format!("{v:.2}"))
+                    .unwrap_or_else(|| "-".into()),
+                format!("{:.1}", f.delay_h),
+            ]
+        })
+        .collect();
+    let (l, r) = (Align::Left, Align::Right);
+    render(
+        &[
+            "kind",
+            "element",
+            "direction",
+            "mode",
+            "t/day",
+            "TEU/day",
+            "trains|trucks/day",
+            "capacity t/day",
+            "v/c",
+            "delay h",
+        ],
+        &[l, l, l, l, r, r, r, r, r, r],
+        &rows,
+    )
+}
+
+fn flows_csv(flows: &[EdgeFlow]) -> anyhow::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "kind",
+        "element",
+        "from",
+        "to",
+        "mode",
+        "tonnes_per_day",
+        "teu_per_day",
+        "vehicles_per_day",
+        "capacity_t_per_day",
+        "volume_capacity",
+        "delay_h",
+        "cost_usd_per_t",
+    ])?;
+    let o = |v: Option<f64>| v.map(|x| format!("{x:.3}")).unwrap_or_default();
+    for f in flows {
+        w.write_record([
+            f.kind.to_string(),
+            f.element.clone(),
+            f.from.clone(),
+            f.to.clone(),
+            f.mode.to_string(),
+            format!("{:.3}", f.tonnes_per_day),
+            format!("{:.3}", f.teu_per_day),
+            o(f.vehicles_per_day),
+            o(f.capacity_t_per_day),
+            o(f.volume_capacity),
+            format!("{:.3}", f.delay_h),
+            format!("{:.3}", f.cost_usd_per_t),
+        ])?;
+    }
+    Ok(String::from_utf8(
+        w.into_inner().map_err(|e| anyhow!("{e}"))?,
+    )?)
+}
+
+fn flows_geojson(net: &silkroute_model::Network, flows: &[EdgeFlow]) -> serde_json::Value {
+    let features: Vec<serde_json::Value> = flows
+        .iter()
+        .filter_map(|f| {
+            let (a, b) = (net.place_id(&f.from)?, net.place_id(&f.to)?);
+            let (a, b) = (net.place(a), net.place(b));
+            Some(serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
+                "properties": f,
+            }))
+        })
+        .collect();
+    serde_json::json!({"type": "FeatureCollection", "features": features})
+}
