@@ -16,7 +16,7 @@
 //! ```
 
 use serde::Deserialize;
-use silkroute_model::{Network, Status};
+use silkroute_model::{Gauge, Link, Mode, Network, Place, PlaceKind, Status};
 use std::path::Path;
 
 /// Why a scenario could not be read or applied.
@@ -92,6 +92,12 @@ pub struct Scenario {
     /// Edits to services.
     #[serde(default, rename = "service")]
     pub services: Vec<ServiceEdit>,
+    /// Places to add.
+    #[serde(default, rename = "new_place")]
+    pub new_places: Vec<NewPlace>,
+    /// Links to add (after the new places).
+    #[serde(default, rename = "new_link")]
+    pub new_links: Vec<NewLink>,
     /// The file it was read from (or `builtin:NAME`).
     #[serde(skip)]
     pub file: String,
@@ -109,6 +115,8 @@ pub struct LinkEdit {
     pub speed_kmh: Option<f64>,
     /// New running time, hours.
     pub duration_h: Option<f64>,
+    /// Multiply the capacity by this.
+    pub capacity_factor: Option<f64>,
 }
 
 /// Changes to one or more border crossings.
@@ -123,6 +131,8 @@ pub struct BorderEdit {
     pub clearance_factor: Option<f64>,
     /// Multiply every fee by this.
     pub fee_factor: Option<f64>,
+    /// Multiply the capacity by this.
+    pub capacity_factor: Option<f64>,
 }
 
 /// Changes to one or more transfers.
@@ -147,6 +157,52 @@ pub struct ServiceEdit {
     pub status: Option<Status>,
     /// New departures per week.
     pub frequency_per_week: Option<f64>,
+}
+
+/// A place added by a scenario.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPlace {
+    /// Id (slug, new).
+    pub id: String,
+    /// English name.
+    pub name_en: String,
+    /// ISO country code.
+    pub country: String,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Kind (`city`, `rail_terminal`, `port`, `airport`, `border_post`).
+    pub kind: String,
+    /// Where it comes from.
+    pub source: String,
+}
+
+/// A link added by a scenario (open unless `status` says otherwise).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewLink {
+    /// Id (slug, new).
+    pub id: String,
+    /// One end.
+    pub from: String,
+    /// The other end.
+    pub to: String,
+    /// Mode.
+    pub mode: String,
+    /// Gauge for rail.
+    pub gauge_mm: Option<u16>,
+    /// Length, km.
+    pub length_km: f64,
+    /// Speed, km/h.
+    pub speed_kmh: Option<f64>,
+    /// Running time, hours.
+    pub duration_h: Option<f64>,
+    /// Status (default open).
+    pub status: Option<Status>,
+    /// Where it comes from.
+    pub source: String,
 }
 
 impl Scenario {
@@ -195,6 +251,7 @@ impl Scenario {
             let index = i + 1;
             positive("link", index, "speed_kmh", e.speed_kmh)?;
             positive("link", index, "duration_h", e.duration_h)?;
+            positive("link", index, "capacity_factor", e.capacity_factor)?;
             for id in &e.ids {
                 let l = net
                     .links
@@ -211,12 +268,16 @@ impl Scenario {
                 if let Some(v) = e.duration_h {
                     l.duration_h = Some(v);
                 }
+                if let (Some(f), Some(c)) = (e.capacity_factor, l.capacity.as_mut()) {
+                    c.value *= f;
+                }
             }
         }
         for (i, e) in self.borders.iter().enumerate() {
             let index = i + 1;
             positive("border", index, "clearance_factor", e.clearance_factor)?;
             positive("border", index, "fee_factor", e.fee_factor)?;
+            positive("border", index, "capacity_factor", e.capacity_factor)?;
             for id in &e.ids {
                 let b = net
                     .borders
@@ -225,6 +286,9 @@ impl Scenario {
                     .ok_or_else(|| unknown("border", index, id))?;
                 if let Some(s) = e.status {
                     b.status = s;
+                }
+                if let (Some(f), Some(c)) = (e.capacity_factor, b.capacity.as_mut()) {
+                    c.value *= f;
                 }
                 for c in [&mut b.forward, &mut b.reverse] {
                     if let Some(f) = e.clearance_factor {
@@ -271,6 +335,165 @@ impl Scenario {
                     s.frequency_per_week = f;
                 }
             }
+        }
+        self.add_places_and_links(net)
+    }
+
+    fn add_places_and_links(&self, net: &mut Network) -> Result<(), ScenarioError> {
+        let bad = |table: &'static str, index: usize, key: &'static str, message: String| {
+            ScenarioError::BadValue {
+                file: self.file.clone(),
+                table,
+                index,
+                key,
+                message,
+            }
+        };
+        for (i, p) in self.new_places.iter().enumerate() {
+            let index = i + 1;
+            if !crate::csv_table::is_slug(&p.id) {
+                return Err(bad(
+                    "new_place",
+                    index,
+                    "id",
+                    format!("`{}` is not a valid id", p.id),
+                ));
+            }
+            if net.place_id(&p.id).is_some() {
+                return Err(bad(
+                    "new_place",
+                    index,
+                    "id",
+                    format!("a place `{}` exists already", p.id),
+                ));
+            }
+            if !(p.country.len() == 2 && p.country.bytes().all(|b| b.is_ascii_uppercase())) {
+                return Err(bad(
+                    "new_place",
+                    index,
+                    "country",
+                    format!("`{}` is not an ISO code like KZ", p.country),
+                ));
+            }
+            if !(-90.0..=90.0).contains(&p.lat) {
+                return Err(bad(
+                    "new_place",
+                    index,
+                    "lat",
+                    format!("{} is out of range", p.lat),
+                ));
+            }
+            if !(-180.0..=180.0).contains(&p.lon) {
+                return Err(bad(
+                    "new_place",
+                    index,
+                    "lon",
+                    format!("{} is out of range", p.lon),
+                ));
+            }
+            let kind: PlaceKind = p
+                .kind
+                .parse()
+                .map_err(|e| bad("new_place", index, "kind", e))?;
+            net.add_place(Place {
+                id: p.id.clone(),
+                name_en: p.name_en.clone(),
+                name_zh: None,
+                name_ru: None,
+                aliases: Vec::new(),
+                country: p.country.clone(),
+                lat: p.lat,
+                lon: p.lon,
+                kind,
+                source: p.source.clone(),
+            });
+        }
+        for (i, l) in self.new_links.iter().enumerate() {
+            let index = i + 1;
+            if !crate::csv_table::is_slug(&l.id) || net.links.iter().any(|x| x.id == l.id) {
+                return Err(bad(
+                    "new_link",
+                    index,
+                    "id",
+                    format!("`{}` is not a new valid link id", l.id),
+                ));
+            }
+            let from = net.place_id(&l.from).ok_or_else(|| {
+                bad(
+                    "new_link",
+                    index,
+                    "from",
+                    format!("unknown place `{}`", l.from),
+                )
+            })?;
+            let to = net
+                .place_id(&l.to)
+                .ok_or_else(|| bad("new_link", index, "to", format!("unknown place `{}`", l.to)))?;
+            let mode: Mode = l
+                .mode
+                .parse()
+                .map_err(|e| bad("new_link", index, "mode", e))?;
+            match (mode, l.gauge_mm) {
+                (Mode::Rail, None) => {
+                    return Err(bad(
+                        "new_link",
+                        index,
+                        "gauge_mm",
+                        "a rail link needs a gauge".into(),
+                    ))
+                }
+                (m, Some(_)) if m != Mode::Rail => {
+                    return Err(bad(
+                        "new_link",
+                        index,
+                        "gauge_mm",
+                        format!("a {m} link cannot have a gauge"),
+                    ))
+                }
+                _ => {}
+            }
+            if matches!(mode, Mode::Rail | Mode::Road)
+                && net.place(from).country != net.place(to).country
+            {
+                return Err(bad(
+                    "new_link",
+                    index,
+                    "to",
+                    "a land link cannot cross a border; add a border crossing".into(),
+                ));
+            }
+            if !(l.length_km.is_finite() && l.length_km > 0.0) {
+                return Err(bad(
+                    "new_link",
+                    index,
+                    "length_km",
+                    format!("{} must be positive", l.length_km),
+                ));
+            }
+            for (key, v) in [("speed_kmh", l.speed_kmh), ("duration_h", l.duration_h)] {
+                if let Some(x) = v {
+                    if !(x.is_finite() && x > 0.0) {
+                        return Err(bad("new_link", index, key, format!("{x} must be positive")));
+                    }
+                }
+            }
+            net.links.push(Link {
+                id: l.id.clone(),
+                from,
+                to,
+                mode,
+                gauge: l.gauge_mm.map(Gauge),
+                length_km: l.length_km,
+                speed_kmh: l.speed_kmh,
+                duration_h: l.duration_h,
+                track: None,
+                electrified: None,
+                energy: None,
+                capacity: None,
+                status: l.status.unwrap_or(Status::Open),
+                opening_year: None,
+                source: l.source.clone(),
+            });
         }
         Ok(())
     }

@@ -75,3 +75,45 @@ fn a_non_positive_factor_is_rejected() {
     let e = s.apply(&mut mini()).unwrap_err();
     assert!(e.to_string().contains("key `clearance_factor`"), "{e}");
 }
+
+#[test]
+fn a_scenario_can_add_a_place_and_a_link() {
+    let s = Scenario::parse(
+        r#"
+name = "new-terminal"
+[[new_place]]
+id = "zharkent"
+name_en = "Zharkent"
+country = "KZ"
+lat = 44.17
+lon = 80.0
+kind = "city"
+source = "test"
+[[new_link]]
+id = "zharkent-almaty-road"
+from = "zharkent"
+to = "almaty"
+mode = "road"
+length_km = 330
+speed_kmh = 60
+source = "test"
+"#,
+        "add.toml",
+    )
+    .unwrap();
+    let mut net = mini();
+    s.apply(&mut net).unwrap();
+    assert!(net.place_id("zharkent").is_some());
+    assert!(net.links.iter().any(|l| l.id == "zharkent-almaty-road"));
+}
+
+#[test]
+fn an_added_link_across_a_border_is_refused_with_its_key() {
+    let s = Scenario::parse(
+        "name = \"x\"\n[[new_link]]\nid = \"bad\"\nfrom = \"xian\"\nto = \"almaty\"\nmode = \"road\"\nlength_km = 3000\nsource = \"t\"\n",
+        "x.toml",
+    )
+    .unwrap();
+    let e = s.apply(&mut mini()).unwrap_err();
+    assert!(e.to_string().contains("[[new_link]] #1 key `to`"), "{e}");
+}
