@@ -355,20 +355,7 @@ fn fraction(s: &str) -> Result<f64, String> {
 
 /// Parses `12d`, `36h` or a bare number of hours.
 pub fn parse_duration_h(s: &str) -> Result<f64, String> {
-    let t = s.trim().to_ascii_lowercase();
-    let (num, factor) = if let Some(n) = t.strip_suffix('d') {
-        (n, 24.0)
-    } else if let Some(n) = t.strip_suffix('h') {
-        (n, 1.0)
-    } else {
-        (t.as_str(), 1.0)
-    };
-    match num.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v * factor),
-        _ => Err(format!(
-            "`{s}` is not a duration: use days (12d) or hours (300h)"
-        )),
-    }
+    silkroute_route::parse_duration_h(s)
 }
 
 fn positive_f64(s: &str) -> Result<f64, String> {

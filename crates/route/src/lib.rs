@@ -16,6 +16,7 @@ mod alternatives;
 mod cargo;
 mod compare;
 mod distribution;
+mod duration;
 mod itinerary;
 mod matrix;
 mod objective;
@@ -28,6 +29,7 @@ pub use alternatives::{alternatives, dissimilar, shared_fraction, AlternativesRe
 pub use cargo::Cargo;
 pub use compare::{compare, Comparison, Variant};
 pub use distribution::{monte_carlo, TimeDistribution, TimeFamily, Z90};
+pub use duration::parse_duration_h;
 pub use itinerary::{
     EmissionLine, EmissionTotals, Emissions, Itinerary, Leg, LegKind, Summary, TimeRange,
 };

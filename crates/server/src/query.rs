@@ -205,22 +205,9 @@ pub fn cargo(text: Option<&String>) -> Result<Cargo, AppError> {
     .unwrap_or(Ok(Cargo::default()))
 }
 
-/// Parses `12d`, `36h` or hours.
+/// Parses `12d`, `36h` or hours for parameter `param`.
 pub fn duration_h(param: &str, s: &str) -> Result<f64, AppError> {
-    let t = s.trim().to_ascii_lowercase();
-    let (num, f) = match (t.strip_suffix('d'), t.strip_suffix('h')) {
-        (Some(n), _) => (n.to_string(), 24.0),
-        (_, Some(n)) => (n.to_string(), 1.0),
-        _ => (t.clone(), 1.0),
-    };
-    num.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite() && *v > 0.0)
-        .map(|v| v * f)
-        .ok_or_else(|| {
-            AppError::invalid(param, format!("`{s}` is not a duration (use 12d or 300h)"))
-        })
+    silkroute_route::parse_duration_h(s).map_err(|e| AppError::invalid(param, e))
 }
 
 /// The route request of `params` on `p`.
