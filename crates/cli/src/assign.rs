@@ -80,7 +80,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         let ranking = critical(&net, &graph, &demand, &config, &result);
         bar.finish_and_clear();
         if args.json {
-            println!(
+            say!(
                 "{}",
                 serde_json::to_string_pretty(
                     &serde_json::json!({"scenarios": scenarios, "elements": ranking})
@@ -89,7 +89,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
             );
             return Ok(ExitCode::SUCCESS);
         }
-        println!(
+        say!(
             "critical elements ({} demand pairs, {} t/day; scenarios: {})\n",
             demand.pairs.len(),
             num(demand.total(), 0),
@@ -111,7 +111,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
             })
             .collect();
         let (l, r) = (Align::Left, Align::Right);
-        print!(
+        say_raw!(
             "{}",
             render(
                 &[
@@ -139,13 +139,13 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
             "stranded_t_per_day": result.stranded_total(),
             "edges": flows,
         });
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&out).map_err(Failure::failed)?
         );
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    say!(
         "assignment: {} pairs, {} t/day; {} iteration(s), relative gap {:.1e}, {:.2} s; scenarios: {}",
         demand.pairs.len(),
         num(demand.total(), 0),
@@ -155,13 +155,13 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         list(&scenarios)
     );
     if result.stranded_total() > 0.0 {
-        println!(
+        say!(
             "stranded (no route): {} t/day",
             num(result.stranded_total(), 0)
         );
     }
-    println!("\nmost loaded elements (by volume/capacity, then tonnes):\n");
-    print!("{}", flows_table(&flows, args.top));
+    say!("\nmost loaded elements (by volume/capacity, then tonnes):\n");
+    say_raw!("{}", flows_table(&flows, args.top));
     Ok(ExitCode::SUCCESS)
 }
 

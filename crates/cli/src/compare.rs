@@ -68,7 +68,7 @@ pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
                     results.len()
                 );
             }
-            None => println!("{text}"),
+            None => say!("{text}"),
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -85,13 +85,13 @@ pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
             "scenarios": names, "by": objective.name(), "comparison": c,
             "baseline_route": a, "scenario_route": b,
         });
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&out).map_err(Failure::failed)?
         );
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    say!(
         "{} → {} · baseline vs {} · {}\n",
         base.place(req.from).name_en,
         base.place(req.to).name_en,
@@ -153,7 +153,7 @@ pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
         })
         .collect();
     let scen_label = names.join(" + ");
-    print!(
+    say_raw!(
         "{}",
         render(
             &["", "baseline", &scen_label, "change"],
@@ -161,7 +161,7 @@ pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
             &rows
         )
     );
-    println!(
+    say!(
         "\nroute {}",
         if c.route_changed {
             "changes"
@@ -174,7 +174,7 @@ pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
             let mut places: Vec<String> = i.legs.iter().map(|l| l.to.clone()).collect();
             places.dedup();
             places.retain(|p| p != &base.place(req.from).id);
-            println!(
+            say!(
                 "  {label}: {} → {}",
                 base.place(req.from).id,
                 places.join(" → ")

@@ -55,7 +55,7 @@ pub fn list_scenarios() -> CmdResult {
         let s = builtin_scenario(name)
             .expect("listed")
             .map_err(Failure::failed)?;
-        println!("{:<16} {}", s.name, s.description);
+        say!("{:<16} {}", s.name, s.description);
     }
     Ok(ExitCode::SUCCESS)
 }

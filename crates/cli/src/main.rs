@@ -1,6 +1,27 @@
 //! `silkroute`: the command line over the silkroute pipeline
 //! (feed → compile → query → present).
 
+/// Prints a line to standard output; exits quietly (status 0) when the reader has gone away
+/// (`silkroute ... | head`), instead of panicking on a broken pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
+/// [`say!`] without the newline.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if write!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 mod args;
 mod assign;
 mod compare;

@@ -28,7 +28,7 @@ pub fn run(feed: &Option<PathBuf>, args: PlacesArgs) -> CmdResult {
         .filter(|p| country.as_ref().is_none_or(|c| &p.country == c))
         .collect();
     if args.json {
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&places).map_err(Failure::failed)?
         );
@@ -51,7 +51,7 @@ pub fn run(feed: &Option<PathBuf>, args: PlacesArgs) -> CmdResult {
         .collect();
     let l = Align::Left;
     let r = Align::Right;
-    print!(
+    say_raw!(
         "{}",
         render(
             &[
@@ -68,6 +68,6 @@ pub fn run(feed: &Option<PathBuf>, args: PlacesArgs) -> CmdResult {
             &rows
         )
     );
-    println!("{} place(s)", rows.len());
+    say!("{} place(s)", rows.len());
     Ok(ExitCode::SUCCESS)
 }

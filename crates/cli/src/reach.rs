@@ -67,7 +67,7 @@ pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
             "within": budget,
             "places": places,
         });
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&out).map_err(Failure::failed)?
         );
@@ -88,13 +88,13 @@ pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
         })
         .collect();
     let (l, r) = (Align::Left, Align::Right);
-    println!(
+    say!(
         "reachable from {} within {} ({}):\n",
         net.place(from).name_en,
         args.within,
         req.objective.explain()
     );
-    print!(
+    say_raw!(
         "{}",
         render(
             &["id", "name", "country", "best", "p50 days", "USD", "kg CO2e"],
@@ -102,6 +102,6 @@ pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
             &rows
         )
     );
-    println!("{} place(s)", rows.len());
+    say!("{} place(s)", rows.len());
     Ok(ExitCode::SUCCESS)
 }

@@ -140,7 +140,7 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
             },
             routes,
         };
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&resp).map_err(Failure::failed)?
         );
@@ -175,7 +175,7 @@ fn print_text(
             .map(|p| net.place(p).name_en.clone())
             .unwrap_or_else(|| id.to_string())
     };
-    println!(
+    say!(
         "{} → {} · {}",
         net.place(req.from).name_en,
         net.place(req.to).name_en,
@@ -186,7 +186,7 @@ fn print_text(
     } else {
         scenarios.join(", ")
     };
-    println!("cargo: {} · scenarios: {scen}\n", req.cargo);
+    say!("cargo: {} · scenarios: {scen}\n", req.cargo);
     let rows: Vec<Vec<String>> = it
         .legs
         .iter()
@@ -219,7 +219,7 @@ fn print_text(
         })
         .collect();
     let (l, r) = (Align::Left, Align::Right);
-    print!(
+    say_raw!(
         "{}",
         render(
             &[
@@ -240,38 +240,43 @@ fn print_text(
         )
     );
     let s = &it.summary;
-    println!(
+    say!(
         "\ntotal: {} km · {} USD · {} kg CO2e (well-to-wheel, ISO 14083)",
         num(s.distance_km, 0),
         num(s.cost_usd, 0),
         num(s.co2e_kg, 0)
     );
-    println!("time: {}", time_line(s));
+    say!("time: {}", time_line(s));
     let modes: Vec<&str> = s.modes.iter().map(|m| m.as_str()).collect();
-    println!(
-        "borders: {} · gauge changes: {} · modes: {}",
+    say!(
+        "borders: {}{} · gauge changes: {} · modes: {}",
         if s.borders.is_empty() {
             "none".to_string()
         } else {
             s.borders.join(", ")
+        },
+        if s.ports.is_empty() {
+            String::new()
+        } else {
+            format!(" · sea ports: {}", s.ports.join(" → "))
         },
         s.gauge_changes,
         modes.join(", ")
     );
     print_other_criteria(net, graph, req, it);
     if sources {
-        println!("\nsources:");
+        say!("\nsources:");
         for (i, l) in it.legs.iter().enumerate() {
-            println!("  {:>2}. {}", i + 1, l.source);
+            say!("  {:>2}. {}", i + 1, l.source);
             if let Some(c) = &l.cost_source {
-                println!("      cost: {c}");
+                say!("      cost: {c}");
             }
             if let Some(e) = &l.emission_source {
-                println!("      CO2e: {e}");
+                say!("      CO2e: {e}");
             }
         }
     } else {
-        println!("(--sources lists where every number comes from; --json gives every field)");
+        say!("(--sources lists where every number comes from; --json gives every field)");
     }
 }
 
@@ -294,7 +299,7 @@ fn print_other_criteria(
         }
         let mut other = req.clone();
         other.objective = objective;
-        let Ok(alt) = route(net, graph, &other) else {
+        let Ok(alt) = route(net, graph, &other).map(|a| a.with_distribution(None)) else {
             continue;
         };
         let same = alt
@@ -303,11 +308,7 @@ fn print_other_criteria(
             .map(|l| &l.element)
             .eq(it.legs.iter().map(|l| &l.element));
         let s = &alt.summary;
-        let via = if s.borders.is_empty() {
-            "no border".to_string()
-        } else {
-            s.borders.join(", ")
-        };
+        let via = crossings(s);
         lines.push(format!(
             "  by {:<5} {}: p50 {:.1} d, {} USD, {} kg CO2e, via {via}",
             objective.name(),
@@ -318,9 +319,9 @@ fn print_other_criteria(
         ));
     }
     if !lines.is_empty() {
-        println!("\nother criteria:");
+        say!("\nother criteria:");
         for l in lines {
-            println!("{l}");
+            say!("{l}");
         }
     }
 }
@@ -367,7 +368,7 @@ fn print_menu(
     } else {
         "alternatives"
     };
-    println!(
+    say!(
         "{} → {} · {title}: {} option(s) · cargo: {} · scenarios: {}\n",
         net.place(req.from).name_en,
         net.place(req.to).name_en,
@@ -417,19 +418,26 @@ fn print_menu(
                 let extra_days = (s.time_h.p50 - p.summary.time_h.p50) / 24.0;
                 let saved = p.summary.cost_usd - s.cost_usd;
                 let co2 = p.summary.co2e_kg - s.co2e_kg;
-                if extra_days >= 0.5 {
-                    format!(
-                        "+{extra_days:.1} d: saves {} USD/day, {} kg CO2e/day",
-                        num(saved / extra_days, 0),
-                        num(co2 / extra_days, 0)
-                    )
-                } else {
-                    format!(
-                        "about as fast: saves {} USD, {} kg CO2e",
-                        num(saved, 0),
-                        num(co2, 0)
-                    )
+                let signed = |v: f64| {
+                    if v >= 0.0 {
+                        format!("+{}", num(v, 0))
+                    } else {
+                        format!("-{}", num(-v, 0))
+                    }
+                };
+                let mut text = format!(
+                    "{:+.1} d, {} USD, {} kg CO2e",
+                    extra_days,
+                    signed(-saved),
+                    signed(-co2)
+                );
+                if extra_days >= 0.5 && saved > 0.0 {
+                    text.push_str(&format!(
+                        " (each extra day saves {} USD)",
+                        num(saved / extra_days, 0)
+                    ));
                 }
+                text
             }
             None => String::new(),
         };
@@ -443,17 +451,13 @@ fn print_menu(
             num(s.co2e_kg, 0),
             num(s.distance_km, 0),
             modes.join("+"),
-            if s.borders.is_empty() {
-                "-".into()
-            } else {
-                s.borders.join(", ")
-            },
+            crossings(s),
             buys,
         ]);
         prev = Some(it);
     }
     let (l, r) = (Align::Left, Align::Right);
-    print!(
+    say_raw!(
         "{}",
         render(
             &[
@@ -465,23 +469,25 @@ fn print_menu(
                 "kg CO2e",
                 "km",
                 "modes",
-                "borders",
+                "borders · ports",
                 "vs the faster option above"
             ],
             &[r, l, r, r, r, r, r, l, l, l],
             &rows
         )
     );
-    if let Some(p) = routes.first().and_then(|r| r.summary.on_time_probability) {
-        let _ = p;
-        println!("\non-time probability within the deadline:");
+    if routes
+        .iter()
+        .any(|r| r.summary.on_time_probability.is_some())
+    {
+        say!("\non-time probability within the deadline:");
         for (n, &i) in order.iter().enumerate() {
             if let Some(p) = routes[i].summary.on_time_probability {
-                println!("  option {}: {:.0} %", n + 1, p * 100.0);
+                say!("  option {}: {:.0} %", n + 1, p * 100.0);
             }
         }
     }
-    println!(
+    say!(
         "\n(run with --json for every leg of every option{})",
         if sources {
             ""
@@ -489,4 +495,17 @@ fn print_menu(
             "; --sources with a single route lists sources"
         }
     );
+}
+
+/// Borders and sea ports of a route, for one table cell.
+fn crossings(s: &silkroute_route::Summary) -> String {
+    let mut parts = s.borders.clone();
+    if !s.ports.is_empty() {
+        parts.push(format!("ports {}", s.ports.join("→")));
+    }
+    if parts.is_empty() {
+        "-".into()
+    } else {
+        parts.join(", ")
+    }
 }

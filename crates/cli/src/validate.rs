@@ -29,7 +29,7 @@ pub fn run(args: ValidateArgs) -> CmdResult {
             "warnings": report.warning_count(),
             "problems": report.problems,
         });
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&out).map_err(Failure::failed)?
         );
@@ -55,10 +55,10 @@ fn print_report(dir: &str, report: &Report, valid: bool, summary: Option<String>
             .as_ref()
             .map(|f| format!(" field `{f}`:"))
             .unwrap_or_default();
-        println!("{sev}: {dir}/{}{line}:{field} {}", p.file, p.message);
+        say!("{sev}: {dir}/{}{line}:{field} {}", p.file, p.message);
     }
     let verdict = if valid { "valid" } else { "NOT valid" };
-    println!(
+    say!(
         "{dir}: {verdict}: {} error(s), {} warning(s){}",
         report.error_count(),
         report.warning_count(),

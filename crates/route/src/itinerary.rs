@@ -101,6 +101,8 @@ pub struct Summary {
     pub distance_km: f64,
     /// Border crossing ids in the order crossed.
     pub borders: Vec<String>,
+    /// Sea ports where the cargo boards or leaves a ship, in order.
+    pub ports: Vec<String>,
     /// Number of gauge changes.
     pub gauge_changes: u32,
     /// Modes used, in order of first use.
@@ -534,6 +536,20 @@ fn summarize(legs: &[Leg]) -> Summary {
             .filter(|l| l.kind == LegKind::Border)
             .map(|l| l.element.clone())
             .collect(),
+        ports: {
+            let mut ports: Vec<String> = Vec::new();
+            for l in legs
+                .iter()
+                .filter(|l| l.kind == LegKind::Run && l.mode == Mode::Sea)
+            {
+                for p in [&l.from, &l.to] {
+                    if ports.last() != Some(p) {
+                        ports.push(p.clone());
+                    }
+                }
+            }
+            ports
+        },
         gauge_changes: legs.iter().filter(|l| l.gauge_change).count() as u32,
         modes,
         deadline_h: None,
