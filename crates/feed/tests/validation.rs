@@ -343,3 +343,18 @@ proptest! {
         let _ = load_files(&files);
     }
 }
+
+#[test]
+fn the_built_in_network_is_valid_with_no_warnings() {
+    let files: HashMap<&str, Vec<u8>> = silkroute_feed::BUILTIN_FILES
+        .iter()
+        .map(|(n, t)| (*n, t.as_bytes().to_vec()))
+        .collect();
+    let (net, report) = load_files(&files).unwrap_or_else(|e| panic!("{e}"));
+    assert!(net.places.len() >= 49);
+    assert_eq!(report.problems, vec![], "{report}");
+    for s in silkroute_feed::builtin_scenario_names() {
+        let mut n = net.clone();
+        silkroute_feed::builtin_scenario(s).unwrap().unwrap().apply(&mut n).unwrap();
+    }
+}
