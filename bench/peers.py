@@ -83,6 +83,11 @@ def main():
     def nx_matrix():
         out = {}
         for o in terminals:
+            if f"from:{o}" not in G:  # a place no open element reaches (e.g. planned CKU stations)
+                for x in terminals:
+                    if x != o:
+                        out[(o, x)] = None
+                continue
             d = nx.single_source_dijkstra_path_length(G, f"from:{o}", weight="w")
             for x in terminals:
                 if x != o:

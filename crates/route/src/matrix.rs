@@ -2,10 +2,10 @@
 //! one origin within a budget. One one-to-all search per origin, origins in parallel (rayon).
 
 use crate::itinerary::Itinerary;
-use crate::search::{search, RouteRequest};
+use crate::search::{search, RouteRequest, SearchTree, Step};
 use rayon::prelude::*;
 use serde::Serialize;
-use silkroute_graph::Graph;
+use silkroute_graph::{Graph, NodeId};
 use silkroute_model::{Network, PlaceId};
 
 /// One cell of a matrix: the best itinerary's totals, or `None` when unreachable.
@@ -16,9 +16,9 @@ pub struct MatrixCell {
     pub from: String,
     /// Destination place id.
     pub to: String,
-    /// Typical hours.
+    /// Typical hours (sum of the legs' p50).
     pub time_p50_h: Option<f64>,
-    /// Bad-case hours.
+    /// Bad-case hours (sum of the legs' p90, conservative).
     pub time_p90_h: Option<f64>,
     /// USD for the cargo.
     pub cost_usd: Option<f64>,
@@ -49,29 +49,72 @@ pub fn matrix(
             destinations
                 .iter()
                 .map(|&d| {
-                    let it = if d == o {
+                    let t = if d == o {
                         None
                     } else {
-                        tree.best_state_at(graph, d).map(|s| {
-                            let mut r = req.clone();
-                            r.to = d;
-                            Itinerary::build(net, graph, &r, tree.n, &tree.path_to(s))
-                        })
+                        tree.best_state_at(graph, d)
+                            .map(|s| Totals::along(graph, &req, &tree, s))
                     };
                     MatrixCell {
                         from: net.place(o).id.clone(),
                         to: net.place(d).id.clone(),
-                        time_p50_h: it.as_ref().map(|i| i.summary.time_h.p50),
-                        time_p90_h: it.as_ref().map(|i| i.summary.time_h.p90),
-                        cost_usd: it.as_ref().map(|i| i.summary.cost_usd),
-                        co2e_kg: it.as_ref().map(|i| i.summary.co2e_kg),
-                        distance_km: it.as_ref().map(|i| i.summary.distance_km),
-                        objective_value: it.as_ref().map(|i| i.objective_value),
+                        time_p50_h: t.map(|t| t.time_p50_h),
+                        time_p90_h: t.map(|t| t.time_p90_h),
+                        cost_usd: t.map(|t| t.cost_usd),
+                        co2e_kg: t.map(|t| t.co2e_kg),
+                        distance_km: t.map(|t| t.distance_km),
+                        objective_value: t.map(|t| t.objective_value),
                     }
                 })
                 .collect()
         })
         .collect()
+}
+
+/// Totals of the best path to a state, summed along the search tree without building the legs.
+#[derive(Clone, Copy)]
+struct Totals {
+    time_p50_h: f64,
+    time_p90_h: f64,
+    cost_usd: f64,
+    co2e_kg: f64,
+    distance_km: f64,
+    objective_value: f64,
+}
+
+impl Totals {
+    fn along(graph: &Graph, req: &RouteRequest, tree: &SearchTree, mut state: u32) -> Totals {
+        let mut t = Totals {
+            time_p50_h: 0.0,
+            time_p90_h: 0.0,
+            cost_usd: 0.0,
+            co2e_kg: 0.0,
+            distance_km: 0.0,
+            objective_value: tree.dist[state as usize],
+        };
+        loop {
+            match tree.step[state as usize].expect("reached states have a step") {
+                Step::Start => {
+                    let w = &graph
+                        .node(NodeId((state as usize % tree.n) as u32))
+                        .board_wait;
+                    t.time_p50_h += w.p50_h;
+                    t.time_p90_h += w.p90_h;
+                    return t;
+                }
+                Step::Via { prev } => state = prev,
+                Step::Edge { prev, edge } => {
+                    let e = &graph.edges()[edge as usize];
+                    t.time_p50_h += e.time_p50_h + e.wait_p50_h;
+                    t.time_p90_h += e.time_p90_h + e.wait_p90_h;
+                    t.cost_usd += e.cost_usd_per_feu * req.cargo.feu;
+                    t.co2e_kg += e.wtw_g_per_t * req.cargo.tonnes / 1000.0;
+                    t.distance_km += e.distance_km;
+                    state = prev;
+                }
+            }
+        }
+    }
 }
 
 /// A place reachable within the budget.
