@@ -36,10 +36,24 @@ pub const BUILTIN_FILES: [(&str, &str); 8] = [
     ),
 ];
 
-const BUILTIN_SCENARIOS: [(&str, &str); 1] = [(
-    "cku-open",
-    include_str!("../../../data/scenarios/cku-open.toml"),
-)];
+const BUILTIN_SCENARIOS: [(&str, &str); 4] = [
+    (
+        "cku-open",
+        include_str!("../../../data/scenarios/cku-open.toml"),
+    ),
+    (
+        "khorgos-closed",
+        include_str!("../../../data/scenarios/khorgos-closed.toml"),
+    ),
+    (
+        "caspian-storm",
+        include_str!("../../../data/scenarios/caspian-storm.toml"),
+    ),
+    (
+        "faster-customs",
+        include_str!("../../../data/scenarios/faster-customs.toml"),
+    ),
+];
 
 /// The built-in network. It is validated by the test suite, so loading cannot fail at run time;
 /// a broken built-in feed is a build defect and panics with the report.
