@@ -332,3 +332,90 @@ fn places_filters_by_country() {
         .code(2)
         .stderr(predicate::str::contains("no places in country `FR`"));
 }
+
+#[test]
+fn a_broken_demand_file_names_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demand.csv");
+    std::fs::write(&file, "origin,destination,commodity,tonnes_per_year,source\nxian,almaty,goods,1000,test\nxian,nowhere,goods,10,test\n").unwrap();
+    silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "assign",
+            "-q",
+            "--demand",
+            file.to_str().unwrap(),
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "demand.csv:3: field `destination`: unknown place id `nowhere`",
+        ));
+}
+
+#[test]
+fn assign_and_compare_work_on_a_feed_with_its_demand() {
+    let dir = tempfile::tempdir().unwrap();
+    let demand = dir.path().join("demand.csv");
+    std::fs::write(&demand, "origin,destination,commodity,tonnes_per_year,source\nxian,almaty,goods,3650000,test\nalmaty,xian,metals,365000,test\n").unwrap();
+    let out = silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "assign",
+            "-q",
+            "--json",
+            "--demand",
+            demand.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!((v["demand_t_per_day"].as_f64().unwrap() - 11000.0).abs() < 1e-6);
+    assert!(v["relative_gap"].as_f64().unwrap() <= 1e-4);
+    let scenario = dir.path().join("closed.toml");
+    std::fs::write(&scenario, "name = \"closed\"\n[[border]]\nids = [\"khorgos-altynkol\", \"khorgos-road\"]\nstatus = \"closed\"\n").unwrap();
+    let deltas = dir.path().join("deltas.csv");
+    silkroute()
+        .args([
+            "--feed",
+            mini().to_str().unwrap(),
+            "compare",
+            "--od",
+            demand.to_str().unwrap(),
+            "--scenario",
+            scenario.to_str().unwrap(),
+            "-o",
+            deltas.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&deltas).unwrap();
+    assert!(
+        text.starts_with("from,to,reachable,route_changed"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 3);
+}
+
+#[test]
+fn a_reader_that_goes_away_does_not_make_it_panic() {
+    use std::process::{Command as Std, Stdio};
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("silkroute"))
+        .args(["route", "Xi'an", "Tashkent", "--pareto"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // like `| head -0`: the pipe is closed before anything is read
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0));
+}
