@@ -14,6 +14,7 @@ mod handlers;
 mod openapi;
 mod query;
 mod state;
+mod web;
 
 pub use error::AppError;
 pub use state::{AppState, Prepared};
@@ -37,6 +38,8 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// The router with every endpoint.
 pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
+        .route("/", get(web::index))
+        .route("/assets/{file}", get(web::asset))
         .route("/health", get(handlers::health))
         .route("/openapi.json", get(openapi::document))
         .route("/v1/places", get(handlers::places))

@@ -220,3 +220,52 @@ async fn unknown_paths_are_json_404s() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_error(&v, "not_found", None);
 }
+
+#[tokio::test]
+async fn the_web_page_and_its_assets_are_served_from_the_binary() {
+    let resp = app(state())
+        .oneshot(Request::get("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = String::from_utf8(
+        resp.into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(html.contains(r#"<script type="module" src="/assets/app.js">"#));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no external requests"
+    );
+    for (file, ctype) in [
+        ("app.js", "text/javascript"),
+        ("maplibre-gl.mjs", "text/javascript"),
+        ("maplibre-gl-worker.mjs", "text/javascript"),
+        ("style.css", "text/css"),
+        ("countries-110m.json", "application/json"),
+    ] {
+        let resp = app(state())
+            .oneshot(
+                Request::get(format!("/assets/{file}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{file}");
+        assert!(
+            resp.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(ctype),
+            "{file}"
+        );
+    }
+    let (s, v) = get("/assets/../Cargo.toml").await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+}

@@ -1,0 +1,176 @@
+// silkroute web page: a map of the network and the routes the API returns. No external requests:
+// every asset is served by silkroute itself.
+import * as maplibregl from '/assets/maplibre-gl.mjs';
+
+const ROUTE_COLOURS = ['#d7301f', '#2b8cbe', '#31a354', '#756bb1', '#fd8d3c'];
+const MODE_COLOURS = { rail: '#6b4f3a', road: '#c98b2b', sea: '#2171b5', air: '#9e9ac8' };
+const $ = (id) => document.getElementById(id);
+const state = { routes: [], selected: 0 };
+window.__silkroute = { routeDrawn: false, legs: 0, errors: [] };
+
+async function api(path) {
+  const res = await fetch(path);
+  const body = await res.json();
+  if (!res.ok) {
+    const e = body.error || {};
+    const hint = (e.suggestions || []).map((s) => s.name).join(', ');
+    throw new Error(`${e.message || res.status}${hint ? ` (did you mean ${hint}?)` : ''}`);
+  }
+  return body;
+}
+
+const fmt = (v, d = 0) => Number(v).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const days = (h) => `${fmt(h / 24, 1)} d`;
+
+async function countries() {
+  const topo = await (await fetch('/assets/countries-110m.json')).json();
+  return topojson.feature(topo, topo.objects.countries);
+}
+
+function style(countryData) {
+  return {
+    version: 8,
+    sources: {
+      countries: { type: 'geojson', data: countryData },
+      network: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+      routes: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+      markers: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    },
+    layers: [
+      { id: 'sea', type: 'background', paint: { 'background-color': '#c9dbe6' } },
+      { id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': '#f2efe6' } },
+      { id: 'borders', type: 'line', source: 'countries', paint: { 'line-color': '#a9a39a', 'line-width': 0.8 } },
+      {
+        id: 'network', type: 'line', source: 'network', filter: ['all', ['==', ['get', 'feature'], 'link'], ['!=', ['get', 'status'], 'planned']],
+        paint: {
+          'line-color': ['match', ['get', 'mode'], 'rail', MODE_COLOURS.rail, 'road', MODE_COLOURS.road, 'sea', MODE_COLOURS.sea, MODE_COLOURS.air],
+          'line-width': ['match', ['get', 'mode'], 'rail', 1.6, 'air', 0.6, 1.1],
+          'line-opacity': ['match', ['get', 'mode'], 'air', 0.35, 0.55],
+        },
+      },
+      {
+        id: 'network-planned', type: 'line', source: 'network',
+        filter: ['all', ['==', ['get', 'feature'], 'link'], ['==', ['get', 'status'], 'planned']],
+        paint: { 'line-color': '#111', 'line-width': 2, 'line-dasharray': [2, 2] },
+      },
+      { id: 'places', type: 'circle', source: 'network', filter: ['==', ['get', 'feature'], 'place'], paint: { 'circle-radius': 2.5, 'circle-color': '#555' } },
+      { id: 'routes-casing', type: 'line', source: 'routes', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': '#fff', 'line-width': ['case', ['get', 'selected'], 8, 5] } },
+      {
+        id: 'routes', type: 'line', source: 'routes', layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: { 'line-color': ['get', 'colour'], 'line-width': ['case', ['get', 'selected'], 5, 3], 'line-opacity': ['case', ['get', 'selected'], 1, 0.7] },
+      },
+      {
+        id: 'markers', type: 'circle', source: 'markers',
+        paint: {
+          'circle-radius': 6, 'circle-stroke-width': 2, 'circle-stroke-color': '#fff',
+          'circle-color': ['match', ['get', 'kind'], 'border', '#e6550d', 'gauge', '#6a51a3', '#333'],
+        },
+      },
+    ],
+  };
+}
+
+function legRow(l, name) {
+  const kind = l.gauge_change ? 'gauge' : l.kind;
+  const mode = l.gauge_mm ? `${l.mode} ${l.gauge_mm}` : l.mode;
+  return `<tr class="${kind}" title="${(l.description || '').replace(/"/g, '&quot;')}"><td>${name(l.from)}</td><td>${l.from === l.to ? '' : name(l.to)}</td><td>${mode}</td><td>${kind}</td>` +
+    `<td class="n">${fmt(l.distance_km)}</td><td class="n">${fmt(l.time_h, 1)}</td><td class="n">${fmt(l.cost_usd)}</td><td class="n">${fmt(l.co2e_kg)}</td></tr>`;
+}
+
+function render(map, places) {
+  const name = (id) => (places.get(id) || { name: id }).name;
+  const routes = state.routes;
+  $('options').innerHTML = routes.map((r, i) => {
+    const s = r.summary;
+    const via = [...s.borders, ...(s.ports.length ? [`ports ${s.ports.join('→')}`] : [])].join(', ') || 'no border';
+    return `<div class="option${i === state.selected ? ' selected' : ''}" data-i="${i}" style="border-color:${ROUTE_COLOURS[i % ROUTE_COLOURS.length]}">` +
+      `<b>${days(s.time_h.p50)}</b> typical, ${days(s.time_h.p90)} bad case · <b>${fmt(s.cost_usd)} USD</b> · ${fmt(s.co2e_kg)} kg CO2e<br>` +
+      `<small>${s.modes.join(' + ')} · ${fmt(s.distance_km)} km · ${via} · ${s.gauge_changes} gauge change(s)</small></div>`;
+  }).join('');
+  for (const el of document.querySelectorAll('.option')) {
+    el.addEventListener('click', () => { state.selected = Number(el.dataset.i); render(map, places); });
+  }
+  const r = routes[state.selected];
+  $('legs').querySelector('tbody').innerHTML = r ? r.legs.map((l) => legRow(l, name)).join('') : '';
+  $('legs').querySelector('tfoot').innerHTML = r
+    ? `<tr><td colspan="4">total</td><td class="n">${fmt(r.summary.distance_km)}</td><td class="n">${fmt(r.summary.time_h.sum_p50, 1)}</td><td class="n">${fmt(r.summary.cost_usd)}</td><td class="n">${fmt(r.summary.co2e_kg)}</td></tr>`
+    : '';
+  map.getSource('routes').setData({
+    type: 'FeatureCollection',
+    features: routes.map((x, i) => ({ type: 'Feature', geometry: x.geometry, properties: { colour: ROUTE_COLOURS[i % ROUTE_COLOURS.length], selected: i === state.selected } }))
+      .sort((a, b) => Number(a.properties.selected) - Number(b.properties.selected)),
+  });
+  const markers = [];
+  for (const l of r ? r.legs : []) {
+    const p = places.get(l.to);
+    if (p && (l.kind === 'border' || l.gauge_change)) {
+      markers.push({ type: 'Feature', geometry: { type: 'Point', coordinates: p.coordinates }, properties: { kind: l.gauge_change ? 'gauge' : 'border' } });
+    }
+  }
+  map.getSource('markers').setData({ type: 'FeatureCollection', features: markers });
+  if (r && r.geometry.coordinates.length > 1) {
+    const b = r.geometry.coordinates.reduce((acc, c) => acc.extend(c), new maplibregl.LngLatBounds(r.geometry.coordinates[0], r.geometry.coordinates[0]));
+    map.fitBounds(b, { padding: 60, duration: 0 });
+  }
+  window.__silkroute.legs = r ? r.legs.length : 0;
+}
+
+async function search(map, places) {
+  window.__silkroute.routeDrawn = false;
+  $('status').textContent = 'routing…';
+  $('delta').textContent = '';
+  const modes = [...document.querySelectorAll('#modes input:checked')].map((c) => c.value).join(',');
+  const q = new URLSearchParams({ from: $('from').value, to: $('to').value, by: $('by').value, modes, alternatives: '3' });
+  const scenario = $('scenario').value;
+  if (scenario) q.set('scenario', scenario);
+  try {
+    const answer = await api(`/v1/route?${q}`);
+    state.routes = answer.routes;
+    state.selected = 0;
+    $('status').textContent = `${answer.from.name} → ${answer.to.name}: ${answer.routes.length} option(s), ${answer.objective}`;
+    if (scenario) {
+      q.delete('scenario');
+      const base = await api(`/v1/route?${q}`).catch(() => null);
+      const a = base && base.routes[0] ? base.routes[0].summary : null;
+      const b = answer.routes[0].summary;
+      $('delta').textContent = a
+        ? `With ${scenario}: ${fmt((b.time_h.sum_p50 - a.time_h.sum_p50) / 24, 1)} d, ${fmt(b.cost_usd - a.cost_usd)} USD, ${fmt(b.co2e_kg - a.co2e_kg)} kg CO2e versus today (best route; borders ${a.borders.join(', ') || 'none'} → ${b.borders.join(', ') || 'none'})`
+        : `With ${scenario}: a route exists that today's network does not offer.`;
+    }
+    render(map, places);
+    map.once('idle', () => { window.__silkroute.routeDrawn = true; });
+    map.triggerRepaint();
+  } catch (e) {
+    state.routes = [];
+    render(map, places);
+    $('status').textContent = e.message;
+  }
+}
+
+async function main() {
+  const [countryData, network, scenarios, placeList] = await Promise.all([
+    countries(), api('/v1/network.geojson'), api('/v1/scenarios'), api('/v1/places'),
+  ]);
+  const places = new Map(placeList.places.map((p) => [p.id, p]));
+  $('places').innerHTML = placeList.places.map((p) => `<option value="${p.name.replace(/"/g, '&quot;')}">${p.name_zh || ''} ${p.name_ru || ''}</option>`).join('');
+  for (const s of scenarios.scenarios) {
+    const o = document.createElement('option');
+    o.value = s.name;
+    o.textContent = s.name;
+    o.title = s.description;
+    $('scenario').appendChild(o);
+  }
+  const map = new maplibregl.Map({ container: 'map', style: style(countryData), center: [72, 42], zoom: 3.2, attributionControl: false });
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+  await new Promise((ok) => map.on('load', ok));
+  map.getSource('network').setData(network);
+  $('query').addEventListener('submit', (e) => { e.preventDefault(); search(map, places); });
+  $('scenario').addEventListener('change', async () => {
+    const scenario = $('scenario').value;
+    map.getSource('network').setData(await api(`/v1/network.geojson${scenario ? `?scenario=${scenario}` : ''}`));
+    if (state.routes.length) search(map, places);
+  });
+  window.__silkroute.ready = true;
+}
+
+main().catch((e) => { window.__silkroute.errors.push(String(e)); $('status').textContent = `error: ${e.message}`; });
