@@ -69,6 +69,11 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
 
+    let it = route(&net, &graph, &req).unwrap();
+    c.bench_function(
+        "time distribution of the xian-tashkent itinerary (convolution)",
+        |b| b.iter(|| black_box(it.clone().with_distribution(Some(240.0)))),
+    );
     let pr = ParetoRequest::new(req.clone());
     c.bench_function("pareto menu xian-tashkent (time, cost, co2)", |b| {
         b.iter(|| black_box(pareto(&net, &graph, &pr).unwrap()))

@@ -79,6 +79,15 @@ impl TimeFamily {
         }
     }
 
+    /// A time below which the probability is negligible (≈ 1e-7).
+    fn lower(&self) -> f64 {
+        match *self {
+            TimeFamily::Fixed { hours } => hours,
+            TimeFamily::Uniform { .. } => 0.0,
+            TimeFamily::Lognormal { mu, sigma } => (mu - 5.2 * sigma).exp(),
+        }
+    }
+
     /// A time beyond which the probability is negligible (≈ 1e-6).
     fn upper(&self) -> f64 {
         match *self {
@@ -111,19 +120,31 @@ pub struct TimeDistribution {
 }
 
 impl TimeDistribution {
-    /// Convolves independent legs on a grid of about `bins` cells.
+    /// Convolves independent legs on a grid of about `bins` cells. Each leg is discretised only
+    /// over its support (from its 1e-7 to its 1 − 1e-6 quantile), so the work is proportional to
+    /// the grid length times the legs' own widths; fixed legs together are one shift.
     pub fn convolve(legs: &[TimeFamily], bins: usize) -> TimeDistribution {
         let span: f64 = legs.iter().map(TimeFamily::upper).sum();
         let step_h = (span / bins.max(16) as f64).max(1e-6);
-        let mut total = vec![1.0];
-        for leg in legs {
-            let pmf = discretize(leg, step_h);
+        let fixed: f64 = legs
+            .iter()
+            .filter_map(|l| match l {
+                TimeFamily::Fixed { hours } => Some(*hours),
+                _ => None,
+            })
+            .sum();
+        let (mut offset, mut total) = discretize(&TimeFamily::Fixed { hours: fixed }, step_h);
+        for leg in legs
+            .iter()
+            .filter(|l| !matches!(l, TimeFamily::Fixed { .. }))
+        {
+            let (o, pmf) = discretize(leg, step_h);
             total = convolve(&total, &pmf);
+            offset += o;
         }
-        TimeDistribution {
-            step_h,
-            mass: total,
-        }
+        let mut mass = vec![0.0; offset];
+        mass.extend(total);
+        TimeDistribution { step_h, mass }
     }
 
     /// The `q` quantile, hours (linear within the cell).
@@ -155,21 +176,27 @@ impl TimeDistribution {
     }
 }
 
-fn discretize(leg: &TimeFamily, step_h: f64) -> Vec<f64> {
+/// The leg's mass on the grid as `(first cell, masses from that cell on)`.
+fn discretize(leg: &TimeFamily, step_h: f64) -> (usize, Vec<f64>) {
     if let TimeFamily::Fixed { hours } = leg {
         // Split the point mass between the two nearest cells so its mean is kept.
         let x = hours / step_h;
         let i = x.floor() as usize;
         let f = x - x.floor();
-        let mut v = vec![0.0; i + 2];
-        v[i] = 1.0 - f;
-        v[i + 1] = f;
-        return v;
+        return (i, vec![1.0 - f, f]);
     }
-    let cells = (leg.upper() / step_h).ceil() as usize + 2;
-    let mut v = Vec::with_capacity(cells);
-    let mut prev = 0.0;
-    for i in 0..cells {
+    let first = ((leg.lower() / step_h).floor() as usize).saturating_sub(1);
+    let last = (leg.upper() / step_h).ceil() as usize + 2;
+    let mut v = Vec::with_capacity(last - first + 1);
+    let mut prev = if first == 0 {
+        0.0
+    } else {
+        leg.cdf((first as f64 - 0.5) * step_h)
+    };
+    v.push(0.0);
+    v[0] = leg.cdf((first as f64 + 0.5) * step_h) - prev;
+    prev += v[0];
+    for i in first + 1..last {
         let c = leg.cdf((i as f64 + 0.5) * step_h);
         v.push(c - prev);
         prev = c;
@@ -177,7 +204,14 @@ fn discretize(leg: &TimeFamily, step_h: f64) -> Vec<f64> {
     if let Some(last) = v.last_mut() {
         *last += 1.0 - prev;
     }
-    v
+    // mass below the first cell (≈ 1e-7) joins the first cell
+    let below = if first == 0 {
+        0.0
+    } else {
+        leg.cdf((first as f64 - 0.5) * step_h)
+    };
+    v[0] += below;
+    (first, v)
 }
 
 fn convolve(a: &[f64], b: &[f64]) -> Vec<f64> {

@@ -432,7 +432,7 @@ impl Itinerary {
 
 impl Itinerary {
     /// Number of grid cells used to convolve the legs' time distributions.
-    pub const DISTRIBUTION_BINS: usize = 4000;
+    pub const DISTRIBUTION_BINS: usize = 1000;
 
     /// Replaces the summed p50/p90 by quantiles of the total time's distribution (legs
     /// convolved as independent), adds p95 and, with a deadline, the probability to make it.

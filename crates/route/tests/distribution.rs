@@ -22,7 +22,7 @@ proptest! {
 
     #[test]
     fn convolution_agrees_with_monte_carlo(legs in families(), seed in any::<u64>()) {
-        let d = TimeDistribution::convolve(&legs, 4000);
+        let d = TimeDistribution::convolve(&legs, silkroute_route::Itinerary::DISTRIBUTION_BINS);
         let samples = monte_carlo(&legs, 20_000, seed);
         for q in [0.5, 0.9, 0.95] {
             let conv = d.quantile(q);
@@ -34,7 +34,7 @@ proptest! {
 
     #[test]
     fn quantiles_are_ordered_and_deadline_odds_rise(legs in families(), a in 1.0f64..2000.0, b in 1.0f64..2000.0) {
-        let d = TimeDistribution::convolve(&legs, 4000);
+        let d = TimeDistribution::convolve(&legs, silkroute_route::Itinerary::DISTRIBUTION_BINS);
         let (p50, p90, p95) = (d.quantile(0.5), d.quantile(0.9), d.quantile(0.95));
         prop_assert!(p50 <= p90 && p90 <= p95, "{p50} {p90} {p95}");
         let (lo, hi) = if a < b { (a, b) } else { (b, a) };

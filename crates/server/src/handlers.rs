@@ -188,7 +188,7 @@ async fn route_answer(state: Arc<AppState>, params: RouteParams) -> ApiResult<Ro
     let pareto_wanted = params.pareto == Some(true);
     let alt = params.alternatives;
     let p2 = p.clone();
-    let (routes, menu) = compute(move || {
+    let work = move || {
         let (routes, menu) = if pareto_wanted {
             let names: Vec<&str> = pr.criteria.iter().map(|c| c.name()).collect();
             let menu = format!(
@@ -224,8 +224,15 @@ async fn route_answer(state: Arc<AppState>, params: RouteParams) -> ApiResult<Ro
                 .collect(),
             menu,
         ))
-    })
-    .await?;
+    };
+    // A single route takes well under a millisecond: answer it on the async worker. Menus and
+    // alternatives run several searches: off the async threads, within the time limit.
+    let (routes, menu): (Vec<silkroute_route::Itinerary>, Option<String>) =
+        if pareto_wanted || alt.is_some() {
+            compute(work).await?
+        } else {
+            work()?
+        };
     Ok(Json(RouteResponse {
         from: PlaceRef::of(&p.net, req.from),
         to: PlaceRef::of(&p.net, req.to),
