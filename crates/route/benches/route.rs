@@ -88,6 +88,16 @@ fn benches(c: &mut Criterion) {
     c.bench_function("compile built-in network", |b| {
         b.iter(|| black_box(compile(&net).unwrap()))
     });
+    let cku = silkroute_feed::builtin_scenario("cku-open")
+        .unwrap()
+        .unwrap();
+    c.bench_function("apply cku-open to a copy and compile", |b| {
+        b.iter(|| {
+            let mut n = net.clone();
+            cku.apply(&mut n).unwrap();
+            black_box(compile(&n).unwrap())
+        })
+    });
     c.bench_function("load built-in feed (parse + validate)", |b| {
         b.iter(|| black_box(silkroute_feed::builtin()))
     });

@@ -43,4 +43,16 @@ fn methodology_worked_example_xian_almaty_by_cost() {
     assert!((it.summary.co2e_kg - 1366.72).abs() < 1e-9);
     assert_eq!(it.summary.borders, ["khorgos-altynkol"]);
     assert_eq!(it.summary.gauge_changes, 1);
+
+    // ISO 14083 breakdown (docs/methodology.md §8)
+    let t = &it.emissions.totals;
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-6;
+    assert!(close(t.tonne_km, 60_760.0), "{}", t.tonne_km);
+    assert!(close(t.ttw_kg, 1093.68), "{}", t.ttw_kg);
+    assert!(close(t.transport_wtw_kg, 1336.72), "{}", t.transport_wtw_kg);
+    assert!(close(t.wtt_kg, 243.04), "{}", t.wtt_kg);
+    assert!(close(t.hub_kg, 30.0));
+    assert!(close(t.total_kg, it.summary.co2e_kg));
+    assert!((t.intensity_g_per_tkm.unwrap() - 22.494).abs() < 1e-3);
+    assert_eq!(it.emissions.lines.len(), 4, "run, border, transfer, run");
 }
