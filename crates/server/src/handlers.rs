@@ -382,6 +382,43 @@ pub async fn reach(
     ))
 }
 
+/// `GET /v1/compare?from=&to=&scenario=cku-open`: baseline and scenario side by side.
+#[utoipa::path(get, path = "/v1/compare", params(RouteParams), responses(
+    (status = 200, description = "Baseline and scenario summaries and their differences"),
+    (status = 400, description = "Bad parameter (a scenario is required)"),
+    (status = 404, description = "Unknown place")))]
+pub async fn compare(
+    State(state): State<Arc<AppState>>,
+    q: Result<Query<RouteParams>, QueryRejection>,
+) -> ApiResult<Value> {
+    let Query(params) = q.map_err(query_error)?;
+    if params.scenario.is_none() {
+        return Err(AppError::missing("scenario"));
+    }
+    let base = state.baseline();
+    let scen = query::prepared(&state, params.scenario.as_ref())?;
+    let req = query::route_request(&base, &params)?;
+    let (c, a, b) = silkroute_route::compare(
+        silkroute_route::Variant {
+            net: &base.net,
+            graph: &base.graph,
+        },
+        silkroute_route::Variant {
+            net: &scen.net,
+            graph: &scen.graph,
+        },
+        &req,
+    )
+    .map_err(route_error)?;
+    Ok(Json(json!({
+        "scenarios": scen.scenarios,
+        "by": req.objective.name(),
+        "comparison": c,
+        "baseline_route": a,
+        "scenario_route": b,
+    })))
+}
+
 /// Any other path.
 pub async fn not_found() -> AppError {
     AppError::new(

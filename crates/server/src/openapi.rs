@@ -19,6 +19,7 @@ use utoipa::OpenApi;
         crate::handlers::matrix_get,
         crate::handlers::matrix_post,
         crate::handlers::reach,
+        crate::handlers::compare,
     ),
     components(schemas(
         silkroute_route::RouteResponse,

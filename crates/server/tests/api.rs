@@ -269,3 +269,33 @@ async fn the_web_page_and_its_assets_are_served_from_the_binary() {
     let (s, v) = get("/assets/../Cargo.toml").await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
 }
+
+#[tokio::test]
+async fn compare_needs_a_scenario_and_answers_both_sides() {
+    let (s, v) = get("/v1/compare?from=xian&to=almaty").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_error(&v, "missing_parameter", Some("scenario"));
+    // the mini feed has no CKU elements, so only scenarios that apply to it are offered
+    let (s, v) = get("/v1/compare?from=xian&to=almaty&scenario=cku-open").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert_error(&v, "invalid_parameter", Some("scenario"));
+}
+
+#[tokio::test]
+async fn compare_on_the_built_in_network_shows_what_the_cku_railway_changes() {
+    let state = Arc::new(AppState::new(silkroute_feed::builtin()).unwrap());
+    let req = Request::get("/v1/compare?from=Kashgar&to=Andijan&modes=rail&scenario=cku-open")
+        .body(Body::empty())
+        .unwrap();
+    let resp = app(state).oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let v: Value =
+        serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(v["comparison"]["route_changed"], true);
+    assert!(
+        v["comparison"]["delta_distance_km"].as_f64().unwrap() < -2000.0,
+        "{}",
+        v["comparison"]
+    );
+    assert_eq!(v["scenario_route"]["summary"]["borders"][0], "cku-torugart");
+}
