@@ -138,6 +138,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
             "demand_t_per_day": demand.total(),
             "stranded_t_per_day": result.stranded_total(),
             "edges": flows,
+            "od_routes": result.od_routes(&net, &graph, &demand, &config),
         });
         say!(
             "{}",

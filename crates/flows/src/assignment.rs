@@ -317,7 +317,86 @@ pub fn assign(
     }
 }
 
+/// The cheapest route of one origin–destination pair at the equilibrium costs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OdRoute {
+    /// Origin place id.
+    pub from: String,
+    /// Destination place id.
+    pub to: String,
+    /// Demand, tonnes per day.
+    pub tonnes_per_day: f64,
+    /// Generalized cost per tonne of the route, USD.
+    pub cost_usd_per_t: f64,
+    /// Border crossings on the route.
+    pub borders: Vec<String>,
+    /// Elements (links, borders, transfers) in order.
+    pub elements: Vec<String>,
+}
+
 impl Assignment {
+    /// The cheapest route of every pair at the final costs (at equilibrium every used route of a
+    /// pair costs the same, up to the relative gap; this is one of them).
+    pub fn od_routes(
+        &self,
+        net: &Network,
+        graph: &Graph,
+        demand: &Demand,
+        config: &AssignmentConfig,
+    ) -> Vec<OdRoute> {
+        let m = graph.edges().len();
+        let usable: Vec<bool> = if config.closed_edges.len() == m {
+            config.closed_edges.iter().map(|c| !c).collect()
+        } else {
+            vec![true; m]
+        };
+        let vot = config.cost.value_of_time_usd_per_t_h;
+        let mut out = Vec::new();
+        for (o, dests) in demand.by_origin() {
+            let t = tree(
+                graph,
+                o,
+                |v: NodeId| vot * graph.node(v).board_wait.p50_h,
+                &self.costs,
+                &usable,
+            );
+            for (d, tonnes) in dests {
+                let Some(node) = t.best_node(graph, d) else {
+                    continue;
+                };
+                let mut edges = Vec::new();
+                let mut v = node;
+                while t.pred_edge[v.index()] != crate::shortest::NONE {
+                    let e = t.pred_edge[v.index()] as usize;
+                    edges.push(e);
+                    v = graph.edges()[e].tail;
+                }
+                edges.reverse();
+                let mut borders = Vec::new();
+                let elements = edges
+                    .iter()
+                    .map(|&e| match graph.edges()[e].kind {
+                        EdgeKind::Run(l) => net.links[l as usize].id.clone(),
+                        EdgeKind::Border { border, .. } => {
+                            borders.push(net.borders[border as usize].id.clone());
+                            net.borders[border as usize].id.clone()
+                        }
+                        EdgeKind::Transfer(x) => net.transfers[x as usize].id.clone(),
+                    })
+                    .collect();
+                out.push(OdRoute {
+                    from: net.place(o).id.clone(),
+                    to: net.place(d).id.clone(),
+                    tonnes_per_day: tonnes,
+                    cost_usd_per_t: t.dist[node.index()],
+                    borders,
+                    elements,
+                });
+            }
+        }
+        out
+    }
+
     /// The flows per directed edge with their loads, capacities and delays, busiest first
     /// (edges without flow left out).
     pub fn edge_flows(&self, net: &Network, graph: &Graph, model: &CostModel) -> Vec<EdgeFlow> {

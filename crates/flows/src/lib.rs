@@ -17,7 +17,7 @@ mod critical;
 mod demand;
 mod shortest;
 
-pub use assignment::{assign, Assignment, AssignmentConfig, EdgeFlow, Method};
+pub use assignment::{assign, Assignment, AssignmentConfig, EdgeFlow, Method, OdRoute};
 pub use cost::{capacity_t_per_day, CostModel, TONNES_PER_TRAIN, TONNES_PER_VEHICLE};
 pub use critical::{critical, Criticality};
 pub use demand::Demand;
