@@ -2,7 +2,7 @@
 
 use crate::args::{AssignArgs, AssignMethod};
 use crate::context::{apply_scenarios, load_network};
-use crate::failure::{CmdResult, Failure};
+use crate::failure::{print_json, CmdResult, Failure};
 use crate::table::{num, render, Align};
 use crate::write::write_atomic;
 use anyhow::anyhow;
@@ -80,13 +80,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         let ranking = critical(&net, &graph, &demand, &config, &result);
         bar.finish_and_clear();
         if args.json {
-            say!(
-                "{}",
-                serde_json::to_string_pretty(
-                    &serde_json::json!({"scenarios": scenarios, "elements": ranking})
-                )
-                .map_err(Failure::failed)?
-            );
+            print_json(&serde_json::json!({"scenarios": scenarios, "elements": ranking}))?;
             return Ok(ExitCode::SUCCESS);
         }
         say!(
@@ -140,10 +134,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
             "edges": flows,
             "od_routes": result.od_routes(&net, &graph, &demand, &config),
         });
-        say!(
-            "{}",
-            serde_json::to_string_pretty(&out).map_err(Failure::failed)?
-        );
+        print_json(&out)?;
         return Ok(ExitCode::SUCCESS);
     }
     say!(

@@ -2,7 +2,7 @@
 
 use crate::args::CompareArgs;
 use crate::context::{apply_scenarios, load_network};
-use crate::failure::{CmdResult, Failure};
+use crate::failure::{print_json, CmdResult, Failure};
 use crate::route::objective;
 use crate::table::{num, render, Align};
 use crate::write::write_atomic;
@@ -85,10 +85,7 @@ pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
             "scenarios": names, "by": objective.name(), "comparison": c,
             "baseline_route": a, "scenario_route": b,
         });
-        say!(
-            "{}",
-            serde_json::to_string_pretty(&out).map_err(Failure::failed)?
-        );
+        print_json(&out)?;
         return Ok(ExitCode::SUCCESS);
     }
     say!(

@@ -33,3 +33,10 @@ impl From<std::io::Error> for Failure {
 
 /// Result of a command.
 pub type CmdResult = Result<std::process::ExitCode, Failure>;
+
+/// Prints a value as pretty JSON on standard output.
+pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(Failure::failed)?;
+    say!("{text}");
+    Ok(())
+}

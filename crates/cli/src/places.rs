@@ -2,7 +2,7 @@
 
 use crate::args::PlacesArgs;
 use crate::context::load_network;
-use crate::failure::{CmdResult, Failure};
+use crate::failure::{print_json, CmdResult, Failure};
 use crate::table::{render, Align};
 use anyhow::anyhow;
 use std::path::PathBuf;
@@ -28,10 +28,7 @@ pub fn run(feed: &Option<PathBuf>, args: PlacesArgs) -> CmdResult {
         .filter(|p| country.as_ref().is_none_or(|c| &p.country == c))
         .collect();
     if args.json {
-        say!(
-            "{}",
-            serde_json::to_string_pretty(&places).map_err(Failure::failed)?
-        );
+        print_json(&places)?;
         return Ok(ExitCode::SUCCESS);
     }
     let rows: Vec<Vec<String>> = places

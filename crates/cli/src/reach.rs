@@ -2,7 +2,7 @@
 
 use crate::args::{parse_duration_h, By, ReachArgs};
 use crate::context::{apply_scenarios, load_network};
-use crate::failure::{CmdResult, Failure};
+use crate::failure::{print_json, CmdResult, Failure};
 use crate::route::objective;
 use crate::table::{num, render, Align};
 use crate::write::write_atomic;
@@ -67,10 +67,7 @@ pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
             "within": budget,
             "places": places,
         });
-        say!(
-            "{}",
-            serde_json::to_string_pretty(&out).map_err(Failure::failed)?
-        );
+        print_json(&out)?;
         return Ok(ExitCode::SUCCESS);
     }
     let rows: Vec<Vec<String>> = places

@@ -2,7 +2,7 @@
 
 use crate::args::{By, RouteArgs};
 use crate::context::{apply_scenarios, load_network};
-use crate::failure::{CmdResult, Failure};
+use crate::failure::{print_json, CmdResult, Failure};
 use crate::table::{num, render, Align};
 use anyhow::anyhow;
 use silkroute_graph::compile;
@@ -140,10 +140,7 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
             },
             routes,
         };
-        say!(
-            "{}",
-            serde_json::to_string_pretty(&resp).map_err(Failure::failed)?
-        );
+        print_json(&resp)?;
         return Ok(ExitCode::SUCCESS);
     }
     match mode {

@@ -1,7 +1,7 @@
 //! `silkroute validate DIR`.
 
 use crate::args::ValidateArgs;
-use crate::failure::{CmdResult, Failure};
+use crate::failure::{print_json, CmdResult, Failure};
 use silkroute_feed::{load_dir, FeedError, Report};
 use std::process::ExitCode;
 
@@ -29,10 +29,7 @@ pub fn run(args: ValidateArgs) -> CmdResult {
             "warnings": report.warning_count(),
             "problems": report.problems,
         });
-        say!(
-            "{}",
-            serde_json::to_string_pretty(&out).map_err(Failure::failed)?
-        );
+        print_json(&out)?;
     } else {
         print_report(&args.dir.display().to_string(), &report, valid, summary);
     }
