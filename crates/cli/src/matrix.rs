@@ -42,6 +42,9 @@ pub fn run(feed: &Option<PathBuf>, args: MatrixArgs) -> CmdResult {
         };
         (o, d)
     };
+    if origins.is_empty() || destinations.is_empty() {
+        return Err(Failure::usage(anyhow!("the matrix has no origins or no destinations")));
+    }
     if origins.len() * destinations.len() > MAX_CELLS {
         return Err(Failure::usage(anyhow!(
             "{} × {} cells is more than the limit of {MAX_CELLS}",
