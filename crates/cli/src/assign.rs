@@ -104,6 +104,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
                 ]
             })
             .collect();
+        say!("(cost change: total generalized cost of the demand still served; negative when stranded demand frees capacity for the rest)\n");
         let (l, r) = (Align::Left, Align::Right);
         say_raw!(
             "{}",
@@ -114,7 +115,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
                     "element",
                     "t/day on it",
                     "stranded t/day",
-                    "+USD/day"
+                    "cost change USD/day (served)"
                 ],
                 &[r, l, l, r, r, r],
                 &rows

@@ -43,7 +43,9 @@ pub fn run(feed: &Option<PathBuf>, args: MatrixArgs) -> CmdResult {
         (o, d)
     };
     if origins.is_empty() || destinations.is_empty() {
-        return Err(Failure::usage(anyhow!("the matrix has no origins or no destinations")));
+        return Err(Failure::usage(anyhow!(
+            "the matrix has no origins or no destinations"
+        )));
     }
     if origins.len() * destinations.len() > MAX_CELLS {
         return Err(Failure::usage(anyhow!(
