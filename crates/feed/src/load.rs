@@ -563,13 +563,7 @@ fn clearance(row: &Row, dir: &str, report: &mut Report) -> Option<Clearance> {
     let p90 = row.number(&p90_col, 0.0, 2000.0, report);
     let fee = row.number_opt(&format!("{dir}_fee_usd"), 0.0, 1e6, report);
     let (p50, p90, fee) = (p50?, p90?, fee.ok()?);
-    if p90 < p50 {
-        report.error(
-            row.file(),
-            Some(row.line),
-            Some(&p90_col),
-            format!("p90 ({p90} h) is below p50 ({p50} h)"),
-        );
+    if !ordered(row, &p90_col, p50, p90, report) {
         return None;
     }
     Some(Clearance {
@@ -577,6 +571,19 @@ fn clearance(row: &Row, dir: &str, report: &mut Report) -> Option<Clearance> {
         p90_h: p90,
         fee_usd: fee.unwrap_or(0.0),
     })
+}
+
+/// Reports a bad case shorter than the typical case; true when the two are in order.
+fn ordered(row: &Row, p90_col: &str, p50: f64, p90: f64, report: &mut Report) -> bool {
+    if p90 < p50 {
+        report.error(
+            row.file(),
+            Some(row.line),
+            Some(p90_col),
+            format!("p90 ({p90} h) is below p50 ({p50} h)"),
+        );
+    }
+    p90 >= p50
 }
 
 fn read_borders(
@@ -699,13 +706,7 @@ fn read_transfers(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) 
         let st = status_and_year(&row, report);
         let src = source(&row, report);
         if let (Some(p50), Some(p90)) = (p50, p90) {
-            if p90 < p50 {
-                report.error(
-                    t.file,
-                    Some(row.line),
-                    Some("handling_p90_h"),
-                    format!("p90 ({p90} h) is below p50 ({p50} h)"),
-                );
+            if !ordered(&row, "handling_p90_h", p50, p90, report) {
                 continue;
             }
         }
@@ -861,13 +862,7 @@ fn read_modes(t: &Table, report: &mut Report) -> Vec<ModeDefaults> {
         let energy = row.required("default_energy", report);
         let src = source(&row, report);
         if let (Some(w50), Some(w90)) = (w50, w90) {
-            if w90 < w50 {
-                report.error(
-                    t.file,
-                    Some(row.line),
-                    Some("default_wait_p90_h"),
-                    format!("p90 ({w90} h) is below p50 ({w50} h)"),
-                );
+            if !ordered(&row, "default_wait_p90_h", w50, w90, report) {
                 continue;
             }
         }

@@ -115,17 +115,11 @@ impl Builder<'_> {
     }
 
     fn cost_factor(&self, mode: Mode, country: Option<&str>) -> Result<(u32, f64), CompileError> {
-        let f = self
-            .net
-            .cost_factor(mode, country)
-            .ok_or(CompileError::MissingCostFactor(mode))?;
         let i = self
             .net
-            .cost_factors
-            .iter()
-            .position(|x| std::ptr::eq(x, f))
-            .expect("factor comes from this network");
-        Ok((i as u32, f.usd_per_feu_km))
+            .cost_factor_index(mode, country)
+            .ok_or(CompileError::MissingCostFactor(mode))?;
+        Ok((i as u32, self.net.cost_factors[i].usd_per_feu_km))
     }
 
     fn link(&mut self, i: u32) -> Result<(), CompileError> {

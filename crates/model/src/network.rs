@@ -107,16 +107,22 @@ impl Network {
 
     /// The per-km tariff of a mode in a country, falling back to the mode's `*` row.
     pub fn cost_factor(&self, mode: Mode, country: Option<&str>) -> Option<&CostFactor> {
+        self.cost_factor_index(mode, country)
+            .map(|i| &self.cost_factors[i])
+    }
+
+    /// Index in [`Network::cost_factors`] of the tariff [`Network::cost_factor`] returns.
+    pub fn cost_factor_index(&self, mode: Mode, country: Option<&str>) -> Option<usize> {
         country
             .and_then(|c| {
                 self.cost_factors
                     .iter()
-                    .find(|f| f.mode == mode && f.country.as_deref() == Some(c))
+                    .position(|f| f.mode == mode && f.country.as_deref() == Some(c))
             })
             .or_else(|| {
                 self.cost_factors
                     .iter()
-                    .find(|f| f.mode == mode && f.country.is_none())
+                    .position(|f| f.mode == mode && f.country.is_none())
             })
     }
 
