@@ -8,7 +8,7 @@ project's alpha/beta) and `silkroute assign` (conjugate Frank-Wolfe) to the same
 compares link flows and prints both wall times. Needs Debian's python3 (its sqlite3 can load
 extensions) and libsqlite3-mod-spatialite; the script installs them with apt-get if missing.
 
-Usage: python3 bench/sioux_falls.py [GAP=1e-4]     Results: bench/results/sioux-falls-<date>.json
+Usage: python3 bench/sioux_falls.py [GAP=1e-4] [METHOD=bfw|cfw|fw]   Results: bench/results/sioux-falls-<date>-gap<GAP>-<METHOD>.json
 """
 import csv, datetime, glob, json, os, platform, shutil, sqlite3, statistics, subprocess, sys, time, zipfile
 
@@ -16,6 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "bench", ".work")
 VENV = os.path.join(WORK, "venv-aeq-sys")
 GAP = float(sys.argv[1]) if len(sys.argv) > 1 else 1e-4
+METHOD = sys.argv[2] if len(sys.argv) > 2 else "bfw"
 RUNS = 3
 
 
@@ -135,7 +136,7 @@ def main():
     sr_wall, sr_inner, out = [], [], None
     for _ in range(RUNS):
         t = time.perf_counter()
-        out = json.loads(subprocess.check_output([exe, "--feed", feed, "assign", "-q", "--json", "--demand", dpath, "--gap", str(GAP), "--value-of-time", "1"]))
+        out = json.loads(subprocess.check_output([exe, "--feed", feed, "assign", "-q", "--json", "--demand", dpath, "--gap", str(GAP), "--value-of-time", "1", "--method", METHOD]))
         sr_wall.append(time.perf_counter() - t)
         sr_inner.append(out["seconds"])
     ours = {}
@@ -154,11 +155,11 @@ def main():
         "machine": {"cores": os.cpu_count(), "cpu": subprocess.run("lscpu | sed -n 's/^Model name: *//p'", shell=True, capture_output=True, text=True).stdout.strip(),
                     "python": platform.python_version(), "rustc": subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()},
         "aequilibrae": {"algorithm": "bfw", "iterations": int(aeq_iter), "relative_gap": float(aeq_gap), "execute_median_s": statistics.median(aeq_exec), "with_graph_build_median_s": statistics.median(aeq_total)},
-        "silkroute": {"algorithm": "cfw", "iterations": out["iterations"], "relative_gap": out["relative_gap"], "assign_median_s": statistics.median(sr_inner), "process_wall_median_s": statistics.median(sr_wall)},
+        "silkroute": {"algorithm": METHOD, "iterations": out["iterations"], "relative_gap": out["relative_gap"], "assign_median_s": statistics.median(sr_inner), "process_wall_median_s": statistics.median(sr_wall)},
         "links_compared": len(diffs), "max_rel_diff": max(diffs), "mean_rel_diff": sum(diffs) / len(diffs),
     }
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
-    path = os.path.join(ROOT, "bench", "results", f"sioux-falls-{res['date']}-gap{GAP:g}.json")
+    path = os.path.join(ROOT, "bench", "results", f"sioux-falls-{res['date']}-gap{GAP:g}-{METHOD}.json")
     json.dump(res, open(path, "w"), indent=2)
     print(json.dumps(res, indent=2))
     print(f"speed-up (aequilibrae execute / silkroute assign): {res['aequilibrae']['execute_median_s'] / res['silkroute']['assign_median_s']:.1f}x; wrote {path}")

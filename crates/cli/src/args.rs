@@ -240,7 +240,7 @@ pub struct AssignArgs {
     #[arg(long, value_name = "NAME|FILE")]
     pub scenario: Vec<String>,
     /// Method.
-    #[arg(long, value_enum, default_value_t = AssignMethod::Cfw)]
+    #[arg(long, value_enum, default_value_t = AssignMethod::Bfw)]
     pub method: AssignMethod,
     /// Stop at this relative gap.
     #[arg(long, default_value_t = 1e-4, value_parser = fraction)]
@@ -277,6 +277,8 @@ pub enum AssignMethod {
     Fw,
     /// Conjugate Frank–Wolfe.
     Cfw,
+    /// Bi-conjugate Frank–Wolfe.
+    Bfw,
 }
 
 /// Table output formats.

@@ -47,6 +47,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
             AssignMethod::Aon => Method::AllOrNothing,
             AssignMethod::Fw => Method::FrankWolfe,
             AssignMethod::Cfw => Method::ConjugateFrankWolfe,
+            AssignMethod::Bfw => Method::BiconjugateFrankWolfe,
         },
         relative_gap: args.gap,
         max_iterations: args.max_iterations,

@@ -25,6 +25,8 @@ pub enum Method {
     FrankWolfe,
     /// Conjugate Frank–Wolfe.
     ConjugateFrankWolfe,
+    /// Bi-conjugate Frank–Wolfe: directions conjugate to the previous two.
+    BiconjugateFrankWolfe,
 }
 
 /// Settings of an assignment.
@@ -47,7 +49,7 @@ pub struct AssignmentConfig {
 impl Default for AssignmentConfig {
     fn default() -> Self {
         AssignmentConfig {
-            method: Method::ConjugateFrankWolfe,
+            method: Method::BiconjugateFrankWolfe,
             relative_gap: 1e-4,
             max_iterations: 2000,
             cost: CostModel::default(),
@@ -215,6 +217,8 @@ pub fn assign(
     let mut iterations = 0;
     let mut gap = f64::INFINITY;
     let mut prev_target: Option<(Vec<f64>, Vec<f64>)> = None;
+    let mut prev_prev_target: Option<(Vec<f64>, Vec<f64>)> = None;
+    let mut prev_lambda = 1.0;
     let tstt = |x: &[f64], xs: &[f64], c: &[f64]| -> f64 {
         x.iter().zip(c).map(|(a, b)| a * b).sum::<f64>()
             + xs.iter().zip(&start_cost).map(|(a, b)| a * b).sum::<f64>()
@@ -236,36 +240,80 @@ pub fn assign(
             if gap <= config.relative_gap {
                 break;
             }
-            // Target point: plain FW uses the all-or-nothing loading; CFW mixes in the
-            // previous target so that the directions are conjugate.
-            let (mut s, mut ss) = (y.edges, y.starts);
-            if config.method == Method::ConjugateFrankWolfe {
-                if let Some((ps, pss)) = &prev_target {
-                    let (mut num, mut den) = (0.0, 0.0);
-                    for e in 0..m {
-                        let h = costs.derivative(e, x[e]);
-                        if h > 0.0 {
-                            let dbar = ps[e] - x[e];
-                            let d = s[e] - x[e];
-                            num += h * dbar * d;
-                            den += h * dbar * (d - dbar);
-                        }
-                    }
+            // Target point: plain FW uses the all-or-nothing loading y; CFW mixes in the previous
+            // target s1, BFW the previous two (s1, s2), so that the direction s - x is conjugate
+            // (with respect to the diagonal Hessian h = c'(x)) to the previous direction(s).
+            let (y_edges, y_starts) = (y.edges, y.starts);
+            let hess: Vec<f64> = (0..m).map(|e| costs.derivative(e, x[e])).collect();
+            let dot = |u: &dyn Fn(usize) -> f64, w: &dyn Fn(usize) -> f64| -> f64 {
+                (0..m)
+                    .filter(|&e| hess[e] > 0.0)
+                    .map(|e| hess[e] * u(e) * w(e))
+                    .sum()
+            };
+            // weights of (y, s1, s2)
+            let mut beta = (1.0, 0.0, 0.0);
+            let bfw_ready = config.method == Method::BiconjugateFrankWolfe
+                && prev_prev_target.is_some()
+                && prev_lambda < 0.999;
+            if let (true, Some((s1, _)), Some((s2, _))) =
+                (bfw_ready, &prev_target, &prev_prev_target)
+            {
+                let tau = prev_lambda;
+                let a = |e: usize| y_edges[e] - x[e];
+                let b = |e: usize| s1[e] - x[e];
+                let c = |e: usize| s2[e] - x[e];
+                let d2 = |e: usize| tau * s1[e] + (1.0 - tau) * s2[e] - x[e];
+                let (ad2, d2d2) = (dot(&a, &d2), dot(&d2, &d2));
+                let mu = if d2d2 > 0.0 {
+                    (-(1.0 - tau) * ad2 / d2d2).max(0.0)
+                } else {
+                    0.0
+                };
+                let (ab, bb, cb) = (dot(&a, &b), dot(&b, &b), dot(&c, &b));
+                let nu = if bb > 0.0 {
+                    (-(ab + mu * cb) / bb).max(0.0)
+                } else {
+                    0.0
+                };
+                let b0 = 1.0 / (1.0 + nu + mu);
+                beta = (b0, nu * b0, mu * b0);
+            } else if matches!(
+                config.method,
+                Method::ConjugateFrankWolfe | Method::BiconjugateFrankWolfe
+            ) {
+                if let Some((s1, _)) = &prev_target {
+                    let a = |e: usize| y_edges[e] - x[e];
+                    let b = |e: usize| s1[e] - x[e];
+                    let (num, q) = (dot(&b, &a), dot(&b, &b));
+                    let den = num - q;
                     let alpha = if den != 0.0 {
                         (num / den).clamp(0.0, 0.99)
                     } else {
                         0.0
                     };
-                    if alpha > 0.0 {
-                        for e in 0..m {
-                            s[e] = alpha * ps[e] + (1.0 - alpha) * s[e];
-                        }
-                        for v in 0..ss.len() {
-                            ss[v] = alpha * pss[v] + (1.0 - alpha) * ss[v];
-                        }
-                    }
+                    beta = (1.0 - alpha, alpha, 0.0);
                 }
             }
+            let mix = |y: &[f64], s1: Option<&Vec<f64>>, s2: Option<&Vec<f64>>| -> Vec<f64> {
+                (0..y.len())
+                    .map(|i| {
+                        beta.0 * y[i]
+                            + s1.map_or(0.0, |v| beta.1 * v[i])
+                            + s2.map_or(0.0, |v| beta.2 * v[i])
+                    })
+                    .collect()
+            };
+            let s = mix(
+                &y_edges,
+                prev_target.as_ref().map(|t| &t.0),
+                prev_prev_target.as_ref().map(|t| &t.0),
+            );
+            let ss = mix(
+                &y_starts,
+                prev_target.as_ref().map(|t| &t.1),
+                prev_prev_target.as_ref().map(|t| &t.1),
+            );
             // Line search on the derivative of Beckmann's objective along s - x.
             let slope = |lambda: f64| -> f64 {
                 let mut g = 0.0;
@@ -300,7 +348,9 @@ pub fn assign(
             for v in 0..xs.len() {
                 xs[v] += lambda * (ss[v] - xs[v]);
             }
+            prev_prev_target = prev_target.take();
             prev_target = Some((s, ss));
+            prev_lambda = lambda;
         }
     } else {
         gap = 0.0;

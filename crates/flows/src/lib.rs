@@ -2,8 +2,8 @@
 //!
 //! Principal items:
 //! - [`Demand`]: tonnes per day between places (from a demand file).
-//! - [`assign`]: all-or-nothing or capacity-restrained user equilibrium by the conjugate
-//!   Frank–Wolfe method (Mitradjieva & Lindberg 2013), stopping at a relative gap.
+//! - [`assign`]: all-or-nothing or capacity-restrained user equilibrium by Frank–Wolfe, conjugate
+//!   or bi-conjugate Frank–Wolfe (Mitradjieva & Lindberg 2013), stopping at a relative gap.
 //! - [`CostModel`]: generalized cost per tonne = money + value of time × hours, with BPR
 //!   volume–delay on capacity-limited elements.
 //! - [`critical`]: rank elements by what their closure costs.

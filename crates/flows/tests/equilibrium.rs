@@ -82,7 +82,11 @@ fn two_routes_split_where_their_costs_are_equal() {
         net.place_id("d").unwrap(),
         3000.0,
     );
-    for method in [Method::FrankWolfe, Method::ConjugateFrankWolfe] {
+    for method in [
+        Method::FrankWolfe,
+        Method::ConjugateFrankWolfe,
+        Method::BiconjugateFrankWolfe,
+    ] {
         let cfg = AssignmentConfig { method, ..linear() };
         let a = assign(&net, &graph, &demand, &cfg, |_, _| {});
         let v1 = flow(&net, &graph, &a.flows, "r1", "o");
@@ -109,6 +113,20 @@ fn braess_paradox_sends_everyone_over_the_new_link() {
     let (o, d) = (net.place_id("o").unwrap(), net.place_id("d").unwrap());
     let mut demand = Demand::default();
     demand.add(o, d, 4000.0);
+    for method in [Method::FrankWolfe, Method::BiconjugateFrankWolfe] {
+        let a = assign(
+            &net,
+            &graph,
+            &demand,
+            &AssignmentConfig { method, ..linear() },
+            |_, _| {},
+        );
+        let cost = a.od_cost.iter().find(|(p, _)| *p == (o, d)).unwrap().1;
+        assert!(
+            (cost - 80.0).abs() < 0.5,
+            "{method:?}: equilibrium cost {cost}"
+        );
+    }
     let a = assign(&net, &graph, &demand, &linear(), |_, _| {});
     let via_ab = flow(&net, &graph, &a.flows, "ab", "a");
     assert!((via_ab - 4000.0).abs() < 20.0, "flow on a→b: {via_ab}");
@@ -224,6 +242,11 @@ fn conjugate_frank_wolfe_needs_fewer_iterations_than_frank_wolfe() {
         };
         assign(&net, &graph, &demand, &cfg, |_, _| {}).iterations
     };
-    let (fw, cfw) = (run(Method::FrankWolfe), run(Method::ConjugateFrankWolfe));
+    let (fw, cfw, bfw) = (
+        run(Method::FrankWolfe),
+        run(Method::ConjugateFrankWolfe),
+        run(Method::BiconjugateFrankWolfe),
+    );
     assert!(cfw < fw, "CFW {cfw} iterations vs FW {fw}");
+    assert!(bfw < fw, "BFW {bfw} iterations vs FW {fw}");
 }
