@@ -93,9 +93,6 @@ pub struct RouteArgs {
     /// Value of time for --by balanced, USD per hour for the cargo.
     #[arg(long, value_name = "USD_PER_H", value_parser = positive_f64)]
     pub value_of_time: Option<f64>,
-    /// Allowed modes, comma-separated: rail,road,sea,air (default: all).
-    #[arg(long, value_delimiter = ',', value_parser = parse_mode)]
-    pub modes: Vec<silkroute_model::Mode>,
     /// Pass through this place (repeatable, in order).
     #[arg(long, value_name = "PLACE")]
     pub via: Vec<String>,
@@ -105,9 +102,9 @@ pub struct RouteArgs {
     /// Apply a scenario: a built-in name (cku-open) or a TOML file; repeatable, applied in order.
     #[arg(long, value_name = "NAME|FILE")]
     pub scenario: Vec<String>,
-    /// The cargo: 40ft, 20ft or a mass such as 25t.
-    #[arg(long, default_value = "40ft", value_parser = parse_cargo)]
-    pub cargo: silkroute_route::Cargo,
+    /// Modes and cargo.
+    #[command(flatten)]
+    pub shipment: ShipmentArgs,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -149,15 +146,12 @@ pub struct MatrixArgs {
     /// What to minimise.
     #[arg(long, value_enum, default_value_t = By::Time)]
     pub by: By,
-    /// Allowed modes, comma-separated.
-    #[arg(long, value_delimiter = ',', value_parser = parse_mode)]
-    pub modes: Vec<silkroute_model::Mode>,
     /// Apply a scenario (repeatable).
     #[arg(long, value_name = "NAME|FILE")]
     pub scenario: Vec<String>,
-    /// The cargo: 40ft, 20ft or a mass such as 25t.
-    #[arg(long, default_value = "40ft", value_parser = parse_cargo)]
-    pub cargo: silkroute_route::Cargo,
+    /// Modes and cargo.
+    #[command(flatten)]
+    pub shipment: ShipmentArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
     pub format: TableFormat,
@@ -177,15 +171,12 @@ pub struct ReachArgs {
     /// What the budget measures.
     #[arg(long, value_enum, default_value_t = By::Time)]
     pub by: By,
-    /// Allowed modes, comma-separated.
-    #[arg(long, value_delimiter = ',', value_parser = parse_mode)]
-    pub modes: Vec<silkroute_model::Mode>,
     /// Apply a scenario (repeatable).
     #[arg(long, value_name = "NAME|FILE")]
     pub scenario: Vec<String>,
-    /// The cargo.
-    #[arg(long, default_value = "40ft", value_parser = parse_cargo)]
-    pub cargo: silkroute_route::Cargo,
+    /// Modes and cargo.
+    #[command(flatten)]
+    pub shipment: ShipmentArgs,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -215,12 +206,9 @@ pub struct CompareArgs {
     /// What to minimise.
     #[arg(long, value_enum, default_value_t = By::Time)]
     pub by: By,
-    /// Allowed modes, comma-separated.
-    #[arg(long, value_delimiter = ',', value_parser = parse_mode)]
-    pub modes: Vec<silkroute_model::Mode>,
-    /// The cargo.
-    #[arg(long, default_value = "40ft", value_parser = parse_cargo)]
-    pub cargo: silkroute_route::Cargo,
+    /// Modes and cargo.
+    #[command(flatten)]
+    pub shipment: ShipmentArgs,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -288,6 +276,25 @@ pub enum TableFormat {
     Csv,
     /// JSON array of cells.
     Json,
+}
+
+/// What is shipped and by which modes (shared by route, matrix, reach and compare).
+#[derive(Args)]
+pub struct ShipmentArgs {
+    /// Allowed modes, comma-separated: rail,road,sea,air (default: all).
+    #[arg(long, value_delimiter = ',', value_parser = parse_mode)]
+    pub modes: Vec<silkroute_model::Mode>,
+    /// The cargo: 40ft, 20ft or a mass such as 25t.
+    #[arg(long, default_value = "40ft", value_parser = parse_cargo)]
+    pub cargo: silkroute_route::Cargo,
+}
+
+impl ShipmentArgs {
+    /// Sets the request's cargo and allowed modes.
+    pub fn apply(&self, req: &mut silkroute_route::RouteRequest) {
+        req.cargo = self.cargo;
+        req.modes = self.modes.iter().copied().collect();
+    }
 }
 
 /// Arguments of `validate`.

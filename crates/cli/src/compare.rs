@@ -33,8 +33,7 @@ pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
     let objective = objective(args.by, None)?;
     let template = |from, to| {
         let mut r = RouteRequest::new(from, to, objective);
-        r.cargo = args.cargo;
-        r.modes = args.modes.iter().copied().collect();
+        args.shipment.apply(&mut r);
         r
     };
     if let Some(od) = &args.od {

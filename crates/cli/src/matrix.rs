@@ -55,8 +55,7 @@ pub fn run(feed: &Option<PathBuf>, args: MatrixArgs) -> CmdResult {
         )));
     }
     let mut template = RouteRequest::new(origins[0], destinations[0], objective(args.by, None)?);
-    template.cargo = args.cargo;
-    template.modes = args.modes.iter().copied().collect();
+    args.shipment.apply(&mut template);
     let cells = matrix(&net, &graph, &template, &origins, &destinations);
     let text = match args.format {
         TableFormat::Json => {

@@ -39,8 +39,7 @@ pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
             })?,
     };
     let mut req = RouteRequest::new(from, from, objective(args.by, None)?);
-    req.cargo = args.cargo;
-    req.modes = args.modes.iter().copied().collect();
+    args.shipment.apply(&mut req);
     let places = reach(&net, &graph, &req, budget);
     if let Some(path) = &args.geojson {
         let features: Vec<serde_json::Value> = places

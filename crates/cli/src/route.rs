@@ -5,6 +5,7 @@ use crate::context::{apply_scenarios, load_network};
 use crate::failure::{print_json, CmdResult, Failure};
 use crate::table::{num, render, Align};
 use anyhow::anyhow;
+use clap::ValueEnum;
 use silkroute_graph::compile;
 use silkroute_model::Network;
 use silkroute_route::{
@@ -14,41 +15,11 @@ use silkroute_route::{
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// The objective for `--by`.
+/// The objective for `--by` (and `--value-of-time`).
 pub fn objective(by: By, value_of_time: Option<f64>) -> Result<Objective, Failure> {
-    if value_of_time.is_some() && by != By::Balanced {
-        return Err(Failure::usage(anyhow!(
-            "--value-of-time only applies with --by balanced"
-        )));
-    }
-    Ok(match by {
-        By::Time => Objective::Time,
-        By::P90 => Objective::TimeP90,
-        By::Cost => Objective::Cost,
-        By::Co2 => Objective::Co2,
-        By::Balanced => Objective::Balanced {
-            value_of_time_usd_per_h: value_of_time.unwrap_or(Objective::DEFAULT_VALUE_OF_TIME),
-        },
-    })
-}
-
-/// Parses `--avoid` values into places and countries.
-pub fn apply_avoid(
-    net: &Network,
-    finder: &PlaceFinder,
-    avoid: &[String],
-    req: &mut RouteRequest,
-) -> Result<(), Failure> {
-    for a in avoid {
-        let code = a.trim().to_ascii_uppercase();
-        if code.len() == 2 && net.places.iter().any(|p| p.country == code) {
-            req.avoid_countries.insert(code);
-        } else {
-            req.avoid_places
-                .insert(finder.find(a).map_err(Failure::usage)?);
-        }
-    }
-    Ok(())
+    let name = by.to_possible_value().expect("no skipped values");
+    Objective::from_name(name.get_name(), value_of_time)
+        .map_err(|e| Failure::usage(anyhow!("--{}: {e}", e.param.replace('_', "-"))))
 }
 
 /// Maps a routing error to its exit code, with a hint about planned lines.
@@ -81,12 +52,13 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
     let find = |q: &str| finder.find(q).map_err(Failure::usage);
     let objective = objective(args.by, args.value_of_time)?;
     let mut req = RouteRequest::new(find(&args.from)?, find(&args.to)?, objective);
-    req.cargo = args.cargo;
-    req.modes = args.modes.iter().copied().collect();
+    args.shipment.apply(&mut req);
     for v in &args.via {
         req.via.push(find(v)?);
     }
-    apply_avoid(&net, &finder, &args.avoid, &mut req)?;
+    for a in &args.avoid {
+        req.avoid(&net, &finder, a).map_err(Failure::usage)?;
+    }
     let mode = if args.pareto {
         Mode::Pareto
     } else if args.alternatives.is_some() {

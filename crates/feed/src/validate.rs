@@ -18,11 +18,7 @@ pub(crate) struct Lines {
 }
 
 /// Great-circle distance between two places in km.
-pub fn great_circle_km(
-    net: &Network,
-    a: silkroute_model::PlaceId,
-    b: silkroute_model::PlaceId,
-) -> f64 {
+fn great_circle_km(net: &Network, a: silkroute_model::PlaceId, b: silkroute_model::PlaceId) -> f64 {
     let (pa, pb) = (net.place(a), net.place(b));
     Haversine.distance(Point::new(pa.lon, pa.lat), Point::new(pb.lon, pb.lat)) / 1000.0
 }

@@ -137,9 +137,4 @@ impl Graph {
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }
-
-    /// Number of places the graph was compiled for.
-    pub fn place_count(&self) -> usize {
-        self.place_nodes.len()
-    }
 }

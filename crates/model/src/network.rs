@@ -2,7 +2,7 @@
 
 use crate::elements::{BorderCrossing, Link, Place, Service, Transfer};
 use crate::parameters::{CostFactor, EmissionFactor, ModeDefaults};
-use crate::vocabulary::{Mode, Status};
+use crate::vocabulary::Mode;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
@@ -131,12 +131,5 @@ impl Network {
         self.emission_factors
             .iter()
             .find(|f| f.mode == mode && f.energy == energy)
-    }
-
-    /// Number of elements with status open / planned, for summaries.
-    pub fn count_status(&self, status: Status) -> usize {
-        self.links.iter().filter(|l| l.status == status).count()
-            + self.borders.iter().filter(|b| b.status == status).count()
-            + self.transfers.iter().filter(|t| t.status == status).count()
     }
 }

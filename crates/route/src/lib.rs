@@ -34,7 +34,7 @@ pub use itinerary::{
     EmissionLine, EmissionTotals, Emissions, Itinerary, Leg, LegKind, Summary, TimeRange,
 };
 pub use matrix::{matrix, reach, MatrixCell, Reachable};
-pub use objective::Objective;
+pub use objective::{Objective, ObjectiveError};
 pub use pareto::{criteria_of, pareto, Criterion, ParetoRequest};
 pub use places::{normalize_name, PlaceFinder, UnknownPlace};
 pub use response::{PlaceRef, RouteResponse};

@@ -84,8 +84,87 @@ impl Objective {
     }
 }
 
+/// Why an objective could not be made from user input; `param` names the parameter at fault.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct ObjectiveError {
+    /// `by` or `value_of_time`.
+    pub param: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Objective {
+    /// The objective called `name` (`time`, `p90`, `cost`, `co2`, `balanced`), with the value of
+    /// time for `balanced` (default [`Objective::DEFAULT_VALUE_OF_TIME`]); a value of time with
+    /// any other objective is an error, not silently ignored.
+    pub fn from_name(name: &str, value_of_time: Option<f64>) -> Result<Objective, ObjectiveError> {
+        let vot_error = |message: String| ObjectiveError {
+            param: "value_of_time",
+            message,
+        };
+        let objective = match name.trim() {
+            "time" => Objective::Time,
+            "p90" => Objective::TimeP90,
+            "cost" => Objective::Cost,
+            "co2" => Objective::Co2,
+            "balanced" => Objective::Balanced {
+                value_of_time_usd_per_h: match value_of_time {
+                    Some(v) if v.is_finite() && v >= 0.0 => v,
+                    Some(v) => return Err(vot_error(format!("{v} is not a non-negative number"))),
+                    None => Objective::DEFAULT_VALUE_OF_TIME,
+                },
+            },
+            other => {
+                return Err(ObjectiveError {
+                    param: "by",
+                    message: format!(
+                        "`{other}` is not an objective (expected time, p90, cost, co2 or balanced)"
+                    ),
+                })
+            }
+        };
+        if value_of_time.is_some() && !matches!(objective, Objective::Balanced { .. }) {
+            return Err(vot_error(
+                "a value of time only applies to the balanced objective".into(),
+            ));
+        }
+        Ok(objective)
+    }
+}
+
 impl fmt::Display for Objective {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Objective;
+
+    #[test]
+    fn objectives_by_name_and_their_errors() {
+        assert_eq!(Objective::from_name("p90", None), Ok(Objective::TimeP90));
+        assert_eq!(
+            Objective::from_name("balanced", Some(5.0)),
+            Ok(Objective::Balanced {
+                value_of_time_usd_per_h: 5.0
+            })
+        );
+        assert_eq!(
+            Objective::from_name("fastest", None).unwrap_err().param,
+            "by"
+        );
+        assert_eq!(
+            Objective::from_name("time", Some(5.0)).unwrap_err().param,
+            "value_of_time"
+        );
+        assert_eq!(
+            Objective::from_name("balanced", Some(-1.0))
+                .unwrap_err()
+                .param,
+            "value_of_time"
+        );
     }
 }

@@ -3,6 +3,7 @@
 use crate::cargo::Cargo;
 use crate::itinerary::Itinerary;
 use crate::objective::Objective;
+use crate::places::{PlaceFinder, UnknownPlace};
 use silkroute_graph::{Graph, NodeId};
 use silkroute_model::{Mode, Network, PlaceId};
 use std::cmp::Ordering;
@@ -42,6 +43,24 @@ impl RouteRequest {
             avoid_countries: HashSet::new(),
             cargo: Cargo::default(),
         }
+    }
+}
+
+impl RouteRequest {
+    /// Avoids `text`: an ISO country code of the network (`KZ`, any case) or a place by any name.
+    pub fn avoid(
+        &mut self,
+        net: &Network,
+        finder: &PlaceFinder,
+        text: &str,
+    ) -> Result<(), UnknownPlace> {
+        let code = text.trim().to_ascii_uppercase();
+        if code.len() == 2 && net.places.iter().any(|p| p.country == code) {
+            self.avoid_countries.insert(code);
+        } else {
+            self.avoid_places.insert(finder.find(text)?);
+        }
+        Ok(())
     }
 }
 

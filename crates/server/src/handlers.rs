@@ -274,20 +274,16 @@ pub async fn route_post(
 
 async fn matrix_answer(state: Arc<AppState>, params: MatrixParams) -> ApiResult<Value> {
     let p = query::prepared(&state, params.scenario.as_ref())?;
-    let names = |l: Option<&List>| {
-        l.map(|l| match l {
-            List::Text(t) => t
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>(),
-            List::Items(v) => v.clone(),
-        })
-    };
-    let from = names(params.from.as_ref())
+    let from = params
+        .from
+        .as_ref()
+        .map(List::items)
         .filter(|v| !v.is_empty())
         .ok_or_else(|| AppError::missing("from"))?;
-    let to = names(params.to.as_ref())
+    let to = params
+        .to
+        .as_ref()
+        .map(List::items)
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| from.clone());
     if from.len() * to.len() > MAX_MATRIX_CELLS {

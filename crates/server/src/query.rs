@@ -5,7 +5,7 @@ use crate::state::{AppState, Prepared};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use silkroute_model::{Mode, PlaceId};
-use silkroute_route::{Cargo, Criterion, Objective, RouteRequest};
+use silkroute_route::{Cargo, Criterion, Objective, RouteRequest, UnknownPlace};
 use std::sync::Arc;
 
 /// A list given either as `"a,b"` or as `["a", "b"]`.
@@ -19,7 +19,8 @@ pub enum List {
 }
 
 impl List {
-    fn items(&self) -> Vec<String> {
+    /// The items, trimmed, empty ones dropped.
+    pub(crate) fn items(&self) -> Vec<String> {
         match self {
             List::Text(t) => t
                 .split(',')
@@ -148,43 +149,24 @@ pub fn place(p: &Prepared, param: &str, value: Option<&String>) -> Result<PlaceI
     let v = value
         .filter(|v| !v.trim().is_empty())
         .ok_or_else(|| AppError::missing(param))?;
-    p.finder.find(v).map_err(|e| AppError {
+    p.finder.find(v).map_err(|e| unknown_place(param, e))
+}
+
+/// 404 for a place that matched nothing, with suggestions.
+fn unknown_place(param: &str, e: UnknownPlace) -> AppError {
+    AppError {
         status: StatusCode::NOT_FOUND,
         code: "unknown_place",
         message: e.to_string(),
         param: Some(param.to_string()),
-        suggestions: e.suggestions.clone(),
-    })
+        suggestions: e.suggestions,
+    }
 }
 
-/// The objective for a `by` parameter.
+/// The objective for `by` and `value_of_time` parameters.
 pub fn objective(by: Option<&str>, value_of_time: Option<f64>) -> Result<Objective, AppError> {
-    Ok(match by.unwrap_or("time") {
-        "time" => Objective::Time,
-        "p90" => Objective::TimeP90,
-        "cost" => Objective::Cost,
-        "co2" => Objective::Co2,
-        "balanced" => Objective::Balanced {
-            value_of_time_usd_per_h: match value_of_time {
-                Some(v) if v.is_finite() && v >= 0.0 => v,
-                Some(v) => {
-                    return Err(AppError::invalid(
-                        "value_of_time",
-                        format!("{v} is not a non-negative number"),
-                    ))
-                }
-                None => Objective::DEFAULT_VALUE_OF_TIME,
-            },
-        },
-        other => {
-            return Err(AppError::invalid(
-                "by",
-                format!(
-                    "`{other}` is not an objective (expected time, p90, cost, co2 or balanced)"
-                ),
-            ))
-        }
-    })
+    Objective::from_name(by.unwrap_or("time"), value_of_time)
+        .map_err(|e| AppError::invalid(e.param, e.message))
 }
 
 /// Modes from a list.
@@ -224,12 +206,8 @@ pub fn route_request(p: &Prepared, params: &RouteParams) -> Result<RouteRequest,
         req.via.push(place(p, "via", Some(&v))?);
     }
     for a in params.avoid.as_ref().map(List::items).unwrap_or_default() {
-        let code = a.to_ascii_uppercase();
-        if code.len() == 2 && p.net.places.iter().any(|pl| pl.country == code) {
-            req.avoid_countries.insert(code);
-        } else {
-            req.avoid_places.insert(place(p, "avoid", Some(&a))?);
-        }
+        req.avoid(&p.net, &p.finder, &a)
+            .map_err(|e| unknown_place("avoid", e))?;
     }
     Ok(req)
 }
