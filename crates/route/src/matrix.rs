@@ -1,7 +1,6 @@
 //! Many-to-many queries: a matrix of best routes between places, and the places reachable from
 //! one origin within a budget. One one-to-all search per origin, origins in parallel (rayon).
 
-use crate::itinerary::Itinerary;
 use crate::search::{search, RouteRequest, SearchTree, Step};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -131,7 +130,7 @@ pub struct Reachable {
     pub coordinates: [f64; 2],
     /// Best value of the objective (hours, USD, kg CO2e).
     pub value: f64,
-    /// Typical hours of that route.
+    /// Typical hours of that route (sum of the legs' p50).
     pub time_p50_h: f64,
     /// USD of that route.
     pub cost_usd: f64,
@@ -153,9 +152,7 @@ pub fn reach(net: &Network, graph: &Graph, template: &RouteRequest, budget: f64)
             if tree.dist[s as usize] > budget {
                 return None;
             }
-            let mut r = req.clone();
-            r.to = p;
-            let it = Itinerary::build(net, graph, &r, tree.n, &tree.path_to(s));
+            let t = Totals::along(graph, &req, &tree, s);
             let pl = net.place(p);
             Some(Reachable {
                 id: pl.id.clone(),
@@ -163,9 +160,9 @@ pub fn reach(net: &Network, graph: &Graph, template: &RouteRequest, budget: f64)
                 country: pl.country.clone(),
                 coordinates: [pl.lon, pl.lat],
                 value: tree.dist[s as usize],
-                time_p50_h: it.summary.time_h.p50,
-                cost_usd: it.summary.cost_usd,
-                co2e_kg: it.summary.co2e_kg,
+                time_p50_h: t.time_p50_h,
+                cost_usd: t.cost_usd,
+                co2e_kg: t.co2e_kg,
             })
         })
         .collect();

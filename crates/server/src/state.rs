@@ -44,25 +44,28 @@ impl AppState {
     /// to the network (e.g. a custom feed without the CKU elements): such scenarios are left out.
     pub fn new(net: Network) -> Result<AppState, String> {
         let mut scenarios = Vec::new();
+        let mut cache = HashMap::new();
         for name in builtin_scenario_names() {
             let s = builtin_scenario(name)
                 .expect("listed")
                 .map_err(|e| e.to_string())?;
-            let mut probe = net.clone();
-            if s.apply(&mut probe).is_ok() {
+            // A scenario that names elements this network lacks (a custom feed) is not offered.
+            let mut edited = net.clone();
+            if s.apply(&mut edited).is_ok() {
+                let names = vec![s.name.clone()];
+                cache.insert(names.clone(), Arc::new(Prepared::new(edited, names)?));
                 scenarios.push(s);
             }
         }
-        let state = AppState {
+        cache.insert(
+            Vec::new(),
+            Arc::new(Prepared::new(net.clone(), Vec::new())?),
+        );
+        Ok(AppState {
             base: net,
             scenarios,
-            cache: RwLock::new(HashMap::new()),
-        };
-        state.prepared(&[])?;
-        for s in &state.scenarios {
-            state.prepared(std::slice::from_ref(&s.name))?;
-        }
-        Ok(state)
+            cache: RwLock::new(cache),
+        })
     }
 
     /// The scenarios offered.
