@@ -88,12 +88,15 @@ impl Table {
             let rec = match rec {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e.position().map(|p| p.line());
+                    let line = e.position().map(|p| line_at(bytes, p.byte()));
                     report.error(file, line, None, format!("cannot read row: {e}"));
                     continue;
                 }
             };
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            let line = rec
+                .position()
+                .map(|p| line_at(bytes, p.byte()))
+                .unwrap_or(0);
             if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue; // blank line
             }
@@ -298,6 +301,18 @@ impl<'t> Row<'t> {
             }
         }
     }
+}
+
+/// The 1-based line of the record starting at byte `offset`. Counted from the bytes rather than
+/// taken from the CSV reader, whose line numbers lag by one in files with CRLF line ends (the
+/// record then starts at the LF of the previous CRLF).
+fn line_at(bytes: &[u8], offset: u64) -> u64 {
+    let offset = (offset as usize).min(bytes.len());
+    let mut line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+    if bytes.get(offset) == Some(&b'\n') {
+        line += 1;
+    }
+    line
 }
 
 /// True for a valid id: lowercase ASCII letters, digits and `-`, starting with a letter or digit.

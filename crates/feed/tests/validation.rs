@@ -362,3 +362,21 @@ fn the_built_in_network_is_valid_with_no_warnings() {
             .unwrap();
     }
 }
+
+#[test]
+fn line_numbers_are_right_in_files_with_crlf_line_ends() {
+    let mut files = mini();
+    let text = String::from_utf8(files["links.csv"].clone()).unwrap();
+    let crlf = text
+        .replace('\n', "\r\n")
+        .replacen("xian-khorgos,xian,", "xian-khorgos,xain,", 1);
+    files.insert("links.csv", crlf.into_bytes());
+    let r = errors_of(&files);
+    assert_error(
+        &r,
+        "links.csv",
+        Some(3),
+        Some("from"),
+        "unknown place id `xain`",
+    );
+}
