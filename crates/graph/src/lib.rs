@@ -9,10 +9,14 @@
 //! - [`Edge`]: a run along a link, a border crossing, or a transfer, with its time (p50, p90),
 //!   money per FEU and CO2e per tonne already worked out; queries scale them for the cargo.
 //!
+//! - [`Hierarchy`]: contraction hierarchies for single-criterion queries on big graphs.
+//!
 //! Only `open` elements are compiled; scenarios open planned ones before compiling.
 
 mod compile;
 mod graph;
+pub mod hierarchy;
 
 pub use compile::{compile, CompileError};
 pub use graph::{Edge, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
+pub use hierarchy::{Hierarchy, HierarchyQuery, Metric};

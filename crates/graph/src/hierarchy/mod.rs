@@ -1,0 +1,33 @@
+//! Contraction hierarchies: preprocessing that makes single-criterion queries and matrices on
+//! big graphs fast, with answers identical to Dijkstra on the same integer weights.
+//!
+//! Principal items:
+//! - [`Hierarchy::build`]: contracts the nodes one by one (least important first, by edge
+//!   difference and contracted neighbours, with lazy updates and bounded witness searches),
+//!   adding shortcuts that keep every shortest path.
+//! - [`HierarchyQuery`]: bidirectional upward search with stall-on-demand; several sources and
+//!   targets with start weights (a place with one node per layer, the wait to board at the
+//!   origin); the path unpacked back to graph edges.
+//! - [`Hierarchy::many_to_many`]: the bucket algorithm for matrices (one backward search per
+//!   target, one forward search per source, sources in parallel).
+//! - [`Metric`]: time, cost or CO2e of a [`Graph`](crate::Graph) edge as an integer weight.
+//!
+//! Nodes are numbered by rank inside the hierarchy, so the last, most important nodes (which
+//! every long query visits) sit together in memory.
+
+mod contract;
+mod metric;
+mod query;
+
+pub use contract::{BuildStats, Hierarchy};
+pub use metric::Metric;
+pub use query::{HierarchyPath, HierarchyQuery};
+
+/// An integer edge weight; sums saturate at [`INFINITY`].
+pub type Weight = u32;
+
+/// The weight of "unreachable".
+pub const INFINITY: Weight = u32::MAX;
+
+/// Marks the second half of an original arc (see [`Hierarchy`]).
+pub(crate) const NO_ARC: u32 = u32::MAX;

@@ -1,0 +1,283 @@
+//! Queries on a [`Hierarchy`]: point to point with the path, and many to many.
+
+use super::contract::Hierarchy;
+use super::{Weight, INFINITY, NO_ARC};
+use rayon::prelude::*;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// One direction of a search: tentative weights by rank, and how each rank was reached.
+struct Side {
+    dist: Vec<Weight>,
+    pred_arc: Vec<u32>,
+    pred_rank: Vec<u32>,
+    touched: Vec<u32>,
+    heap: BinaryHeap<Reverse<(Weight, u32)>>,
+}
+
+impl Side {
+    fn new(n: usize) -> Side {
+        Side {
+            dist: vec![INFINITY; n],
+            pred_arc: vec![NO_ARC; n],
+            pred_rank: vec![NO_ARC; n],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    fn reset(&mut self) {
+        for r in self.touched.drain(..) {
+            self.dist[r as usize] = INFINITY;
+        }
+        self.heap.clear();
+    }
+
+    fn start(&mut self, h: &Hierarchy, starts: &[(u32, Weight)]) {
+        self.reset();
+        for &(node, w) in starts {
+            let Some(&r) = h.rank.get(node as usize) else {
+                continue;
+            };
+            if w < self.dist[r as usize] {
+                if self.dist[r as usize] == INFINITY {
+                    self.touched.push(r);
+                }
+                self.dist[r as usize] = w;
+                self.pred_arc[r as usize] = NO_ARC;
+                self.heap.push(Reverse((w, r)));
+            }
+        }
+    }
+
+    fn min(&self) -> Weight {
+        self.heap.peek().map_or(INFINITY, |Reverse((d, _))| *d)
+    }
+
+    /// Settles the next rank; returns it with its weight and whether it is stalled (a
+    /// higher-ranked node reaches it more cheaply, so it lies on no shortest path from here).
+    fn settle(&mut self, h: &Hierarchy, forward: bool) -> Option<(u32, Weight, bool)> {
+        loop {
+            let Reverse((d, r)) = self.heap.pop()?;
+            if d > self.dist[r as usize] {
+                continue;
+            }
+            let (first, other, weight) = if forward {
+                (&h.down_first, &h.down_tail, &h.down_weight)
+            } else {
+                (&h.up_first, &h.up_head, &h.up_weight)
+            };
+            let range = first[r as usize] as usize..first[r as usize + 1] as usize;
+            let stalled = range
+                .into_iter()
+                .any(|i| self.dist[other[i] as usize].saturating_add(weight[i]) < d);
+            if !stalled {
+                let (first, next, weight, arc) = if forward {
+                    (&h.up_first, &h.up_head, &h.up_weight, &h.up_arc)
+                } else {
+                    (&h.down_first, &h.down_tail, &h.down_weight, &h.down_arc)
+                };
+                for i in first[r as usize] as usize..first[r as usize + 1] as usize {
+                    let x = next[i] as usize;
+                    let nd = d.saturating_add(weight[i]);
+                    if nd < self.dist[x] {
+                        if self.dist[x] == INFINITY {
+                            self.touched.push(x as u32);
+                        }
+                        self.dist[x] = nd;
+                        self.pred_arc[x] = arc[i];
+                        self.pred_rank[x] = r;
+                        self.heap.push(Reverse((nd, x as u32)));
+                    }
+                }
+            }
+            return Some((r, d, stalled));
+        }
+    }
+}
+
+/// A shortest path found in a hierarchy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HierarchyPath {
+    /// Total weight, start weights included.
+    pub weight: Weight,
+    /// The source node the path starts at.
+    pub source: u32,
+    /// The target node it ends at.
+    pub target: u32,
+    /// The original edges (indices given to [`Hierarchy::build`]), in order.
+    pub edges: Vec<u32>,
+}
+
+/// Reusable state for point-to-point queries on one hierarchy (one per thread).
+pub struct HierarchyQuery<'h> {
+    h: &'h Hierarchy,
+    fwd: Side,
+    bwd: Side,
+}
+
+impl<'h> HierarchyQuery<'h> {
+    /// Query state for `h`.
+    pub fn new(h: &'h Hierarchy) -> HierarchyQuery<'h> {
+        HierarchyQuery {
+            h,
+            fwd: Side::new(h.nodes()),
+            bwd: Side::new(h.nodes()),
+        }
+    }
+
+    /// The lightest path from any of `sources` to any of `targets`, each `(node, start
+    /// weight)`: the weight of a path is its start weight plus its edges plus its end weight.
+    pub fn path(
+        &mut self,
+        sources: &[(u32, Weight)],
+        targets: &[(u32, Weight)],
+    ) -> Option<HierarchyPath> {
+        let (weight, meet) = self.meet(sources, targets)?;
+        let h = self.h;
+        let mut arcs = Vec::new();
+        let mut r = meet;
+        while self.fwd.pred_arc[r as usize] != NO_ARC {
+            arcs.push(self.fwd.pred_arc[r as usize]);
+            r = self.fwd.pred_rank[r as usize];
+        }
+        let source = h.node_at[r as usize];
+        arcs.reverse();
+        let mut r = meet;
+        while self.bwd.pred_arc[r as usize] != NO_ARC {
+            arcs.push(self.bwd.pred_arc[r as usize]);
+            r = self.bwd.pred_rank[r as usize];
+        }
+        let target = h.node_at[r as usize];
+        let mut edges = Vec::new();
+        for a in arcs {
+            h.unpack(a, &mut edges);
+        }
+        Some(HierarchyPath {
+            weight,
+            source,
+            target,
+            edges,
+        })
+    }
+
+    /// The weight of the lightest path, without the path.
+    pub fn distance(
+        &mut self,
+        sources: &[(u32, Weight)],
+        targets: &[(u32, Weight)],
+    ) -> Option<Weight> {
+        self.meet(sources, targets).map(|(w, _)| w)
+    }
+
+    fn meet(
+        &mut self,
+        sources: &[(u32, Weight)],
+        targets: &[(u32, Weight)],
+    ) -> Option<(Weight, u32)> {
+        let h = self.h;
+        self.fwd.start(h, sources);
+        self.bwd.start(h, targets);
+        let mut best = INFINITY;
+        let mut meet = None;
+        loop {
+            let (fmin, bmin) = (self.fwd.min(), self.bwd.min());
+            if fmin.min(bmin) >= best {
+                break;
+            }
+            let forward = fmin <= bmin;
+            let (this, other) = if forward {
+                (&mut self.fwd, &self.bwd)
+            } else {
+                (&mut self.bwd, &self.fwd)
+            };
+            let Some((r, d, _)) = this.settle(h, forward) else {
+                continue; // only stale entries were left on this side
+            };
+            let o = other.dist[r as usize];
+            if o != INFINITY && d.saturating_add(o) < best {
+                best = d.saturating_add(o);
+                meet = Some(r);
+            }
+        }
+        meet.map(|m| (best, m))
+    }
+}
+
+impl Hierarchy {
+    /// Appends the original edges of arc `a` to `out`, in order.
+    fn unpack(&self, a: u32, out: &mut Vec<u32>) {
+        let mut stack = vec![a];
+        while let Some(a) = stack.pop() {
+            let (first, second) = (self.arc_first[a as usize], self.arc_second[a as usize]);
+            if second == NO_ARC {
+                out.push(first);
+            } else {
+                stack.push(second);
+                stack.push(first);
+            }
+        }
+    }
+
+    /// The weight of the lightest path from every source to every target (the bucket
+    /// algorithm); each source and target is a set of `(node, start weight)`. Unreachable pairs
+    /// get [`INFINITY`](super::INFINITY). Sources are searched in parallel.
+    pub fn many_to_many(
+        &self,
+        sources: &[Vec<(u32, Weight)>],
+        targets: &[Vec<(u32, Weight)>],
+    ) -> Vec<Vec<Weight>> {
+        let n = self.nodes();
+        // Backward search from every target; bucket entries (rank, target, weight).
+        let mut entries: Vec<(u32, u32, Weight)> = targets
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || Side::new(n),
+                |side, (j, t)| {
+                    side.start(self, t);
+                    let mut found = Vec::new();
+                    while let Some((r, d, stalled)) = side.settle(self, false) {
+                        if !stalled {
+                            found.push((r, j as u32, d));
+                        }
+                    }
+                    found
+                },
+            )
+            .flatten()
+            .collect();
+        entries.par_sort_unstable_by_key(|e| e.0);
+        let mut bucket_first = vec![0u32; n + 1];
+        for e in &entries {
+            bucket_first[e.0 as usize + 1] += 1;
+        }
+        for r in 0..n {
+            bucket_first[r + 1] += bucket_first[r];
+        }
+        sources
+            .par_iter()
+            .map_init(
+                || Side::new(n),
+                |side, s| {
+                    let mut row = vec![INFINITY; targets.len()];
+                    side.start(self, s);
+                    while let Some((r, d, stalled)) = side.settle(self, true) {
+                        if stalled {
+                            continue;
+                        }
+                        let b = bucket_first[r as usize] as usize
+                            ..bucket_first[r as usize + 1] as usize;
+                        for &(_, j, dj) in &entries[b] {
+                            let w = d.saturating_add(dj);
+                            if w < row[j as usize] {
+                                row[j as usize] = w;
+                            }
+                        }
+                    }
+                    row
+                },
+            )
+            .collect()
+    }
+}
