@@ -46,8 +46,14 @@ pub fn network_geojson(net: &Network) -> FeatureCollection {
         }
     };
     for l in &net.links {
+        let geometry = match &l.geometry {
+            Some(points) => GeometryValue::LineString {
+                coordinates: points.iter().map(|p| vec![p[0], p[1]].into()).collect(),
+            },
+            None => line(l.from, l.to),
+        };
         features.push(feature(
-            line(l.from, l.to),
+            geometry,
             props(vec![
                 ("feature", json!("link")),
                 ("id", json!(l.id)),
@@ -58,6 +64,7 @@ pub fn network_geojson(net: &Network) -> FeatureCollection {
                 ("length_km", json!(l.length_km)),
                 ("speed_kmh", json!(l.speed_kmh)),
                 ("duration_h", json!(l.duration_h)),
+                ("oneway", json!(l.oneway)),
                 ("status", json!(l.status.as_str())),
                 ("opening_year", json!(l.opening_year)),
                 ("source", json!(l.source)),

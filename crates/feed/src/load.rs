@@ -10,6 +10,7 @@ use silkroute_model::{
 };
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::str::FromStr;
 
 /// The files of a feed and whether each is required.
 pub const FEED_FILES: [(&str, bool); 8] = [
@@ -153,6 +154,8 @@ fn columns(file: &str) -> (&'static [&'static str], &'static [&'static str]) {
                 "capacity_unit",
                 "status",
                 "opening_year",
+                "oneway",
+                "geometry",
                 "source",
             ],
         ),
@@ -467,6 +470,8 @@ fn read_links(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> V
         let duration = row.number_opt("duration_h", 0.001, 2000.0, report);
         let track: Result<Option<Track>, ()> = row.parsed_opt("track", report);
         let electrified = row.yes_no_opt("electrified", report);
+        let oneway = row.yes_no_opt("oneway", report);
+        let geometry = linestring(&row, "geometry", report);
         let cap = capacity(&row, report);
         let st = status_and_year(&row, report);
         let src = source(&row, report);
@@ -515,6 +520,8 @@ fn read_links(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> V
             Ok(duration_h),
             Ok(track),
             Ok(electrified),
+            Ok(oneway),
+            Ok(geometry),
             Some(capacity),
             Some((status, opening_year)),
             Some(source),
@@ -529,6 +536,8 @@ fn read_links(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> V
             duration,
             track,
             electrified,
+            oneway,
+            geometry,
             cap,
             st,
             src,
@@ -549,11 +558,46 @@ fn read_links(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> V
                 capacity,
                 status,
                 opening_year,
+                oneway: oneway.unwrap_or(false),
+                geometry,
                 source,
             });
         }
     }
     out
+}
+
+/// A WKT `LINESTRING (lon lat, lon lat, …)` cell; empty means none.
+fn linestring(row: &Row, col: &str, report: &mut Report) -> Result<Option<Vec<[f64; 2]>>, ()> {
+    let text = row.text(col).trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let mut fail = |msg: String| {
+        report.error(row.file(), Some(row.line), Some(col), msg);
+        Err(())
+    };
+    let parsed = match wkt::Wkt::<f64>::from_str(text) {
+        Ok(w) => w,
+        Err(e) => return fail(format!("not a WKT LINESTRING ({e})")),
+    };
+    let wkt::Wkt::LineString(line) = parsed else {
+        return fail("expected a WKT LINESTRING of lon lat points".into());
+    };
+    let points: Vec<[f64; 2]> = line.coords().iter().map(|c| [c.x, c.y]).collect();
+    if points.len() < 2 {
+        return fail("a LINESTRING needs at least two points".into());
+    }
+    if let Some(p) = points
+        .iter()
+        .find(|p| !(-180.0..=180.0).contains(&p[0]) || !(-90.0..=90.0).contains(&p[1]))
+    {
+        return fail(format!(
+            "point ({} {}) is not lon lat in degrees",
+            p[0], p[1]
+        ));
+    }
+    Ok(Some(points))
 }
 
 fn clearance(row: &Row, dir: &str, report: &mut Report) -> Option<Clearance> {

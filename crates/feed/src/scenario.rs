@@ -492,6 +492,8 @@ impl Scenario {
                 capacity: None,
                 status: l.status.unwrap_or(Status::Open),
                 opening_year: None,
+                oneway: false,
+                geometry: None,
                 source: l.source.clone(),
             });
         }

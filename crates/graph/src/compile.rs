@@ -144,7 +144,12 @@ impl Builder<'_> {
         let (ef, wtw, ttw) = self.emission(l.mode, l.energy_key(&defaults.default_energy))?;
         let layer = l.layer();
         let (na, nb) = (self.node(l.from, layer)?, self.node(l.to, layer)?);
-        for (tail, head) in [(na, nb), (nb, na)] {
+        let directions = if l.oneway {
+            &[(na, nb)][..]
+        } else {
+            &[(na, nb), (nb, na)][..]
+        };
+        for &(tail, head) in directions {
             self.edges.push(Edge {
                 tail,
                 head,

@@ -1,10 +1,11 @@
 //! The routing graph: nodes, edges, and the adjacency arrays.
 
+use serde::{Deserialize, Serialize};
 use silkroute_model::{Layer, PlaceId};
 use std::ops::Range;
 
 /// Index of a node in [`Graph::nodes`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct NodeId(pub u32);
 
 impl NodeId {
@@ -15,7 +16,7 @@ impl NodeId {
 }
 
 /// Where a wait to board comes from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum WaitBasis {
     /// Half the headway of the open services of this mode stopping here.
     Services {
@@ -29,7 +30,7 @@ pub enum WaitBasis {
 }
 
 /// The wait to board a layer at a place.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Wait {
     /// Typical wait, hours.
     pub p50_h: f64,
@@ -40,7 +41,7 @@ pub struct Wait {
 }
 
 /// A place on one layer: "Dostyk on 1520 mm rail".
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Node {
     /// The place.
     pub place: PlaceId,
@@ -51,7 +52,7 @@ pub struct Node {
 }
 
 /// What an edge represents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EdgeKind {
     /// Running along a link (index into `Network::links`).
     Run(u32),
@@ -68,7 +69,7 @@ pub enum EdgeKind {
 
 /// A directed, fully costed edge. Money is per FEU and emissions per tonne of cargo; queries
 /// scale them by the cargo.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Edge {
     /// Start node.
     pub tail: NodeId,
@@ -101,7 +102,7 @@ pub struct Edge {
 }
 
 /// The compiled routing graph: nodes, and edges grouped by tail node (CSR).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Graph {
     pub(crate) nodes: Vec<Node>,
     pub(crate) edges: Vec<Edge>,
@@ -136,5 +137,64 @@ impl Graph {
             .get(p.index())
             .map(Vec::as_slice)
             .unwrap_or(&[])
+    }
+}
+
+impl Graph {
+    /// Checks that the arrays of a graph read from a file fit together and fit `net`: node and
+    /// edge references in range, offsets increasing, elements that exist. Returns what is wrong.
+    pub fn check(&self, net: &silkroute_model::Network) -> Result<(), String> {
+        let (n, m) = (self.nodes.len(), self.edges.len());
+        if self.first_out.len() != n + 1
+            || self.first_out[0] != 0
+            || self.first_out[n] as usize != m
+            || self.first_out.windows(2).any(|w| w[0] > w[1])
+        {
+            return Err("edge offsets do not fit the edges".into());
+        }
+        if let Some((i, _)) = self
+            .nodes
+            .iter()
+            .enumerate()
+            .find(|(_, nd)| nd.place.index() >= net.places.len())
+        {
+            return Err(format!("node {i} names a missing place"));
+        }
+        for v in 0..n {
+            for i in self.first_out[v] as usize..self.first_out[v + 1] as usize {
+                let e = &self.edges[i];
+                if e.tail.index() != v || e.head.index() >= n {
+                    return Err(format!("edge {i} does not join its nodes"));
+                }
+                let ok = match e.kind {
+                    EdgeKind::Run(l) => (l as usize) < net.links.len(),
+                    EdgeKind::Border { border, .. } => (border as usize) < net.borders.len(),
+                    EdgeKind::Transfer(t) => (t as usize) < net.transfers.len(),
+                };
+                let refs = e
+                    .cost_factor
+                    .is_none_or(|c| (c as usize) < net.cost_factors.len())
+                    && e.tariff_service
+                        .is_none_or(|s| (s as usize) < net.services.len())
+                    && e.emission_factor
+                        .is_none_or(|f| (f as usize) < net.emission_factors.len());
+                if !ok || !refs {
+                    return Err(format!("edge {i} names a missing element"));
+                }
+            }
+        }
+        if self.place_nodes.len() > net.places.len()
+            || self.place_nodes.iter().flatten().any(|v| v.index() >= n)
+        {
+            return Err("the place index names missing nodes".into());
+        }
+        for nd in &self.nodes {
+            if let WaitBasis::Services { services, .. } = &nd.board_wait.basis {
+                if services.iter().any(|s| *s as usize >= net.services.len()) {
+                    return Err("a wait names a missing service".into());
+                }
+            }
+        }
+        Ok(())
     }
 }

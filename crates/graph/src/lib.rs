@@ -9,14 +9,21 @@
 //! - [`Edge`]: a run along a link, a border crossing, or a transfer, with its time (p50, p90),
 //!   money per FEU and CO2e per tonne already worked out; queries scale them for the cargo.
 //!
+//! - [`write_graph_file`] / [`read_graph_file`]: the compiled graph file (checked header,
+//!   checksum) that loads without parsing CSV or contracting again.
 //! - [`Hierarchy`]: contraction hierarchies for single-criterion queries on big graphs.
 //!
 //! Only `open` elements are compiled; scenarios open planned ones before compiling.
 
 mod compile;
+mod file;
 mod graph;
 pub mod hierarchy;
 
 pub use compile::{compile, CompileError};
+pub use file::{
+    decode_graph_file, is_graph_file, read_graph_file, write_graph_file, CompiledNetwork,
+    GraphFileError, FORMAT_VERSION, MAGIC,
+};
 pub use graph::{Edge, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
 pub use hierarchy::{Hierarchy, HierarchyQuery, Metric};

@@ -98,6 +98,13 @@ pub struct Link {
     pub status: Status,
     /// Expected opening year of a planned link.
     pub opening_year: Option<u16>,
+    /// Usable only from `from` to `to` (a one-way street); links are two-way by default.
+    #[serde(default)]
+    pub oneway: bool,
+    /// The line on the map, `[lon, lat]` points from `from` to `to`, when known (OpenStreetMap
+    /// way geometry); otherwise the link is drawn straight.
+    #[serde(default)]
+    pub geometry: Option<Vec<[f64; 2]>>,
     /// Where the data comes from.
     pub source: String,
 }

@@ -158,6 +158,8 @@ pub enum PlaceKind {
     Airport,
     /// A border post on one side of a crossing.
     BorderPost,
+    /// A node of an imported or generated network (a junction or the end of a way).
+    Junction,
 }
 
 impl PlaceKind {
@@ -169,6 +171,7 @@ impl PlaceKind {
             PlaceKind::Port => "port",
             PlaceKind::Airport => "airport",
             PlaceKind::BorderPost => "border_post",
+            PlaceKind::Junction => "junction",
         }
     }
 }
@@ -182,8 +185,9 @@ impl FromStr for PlaceKind {
             "port" => Ok(PlaceKind::Port),
             "airport" => Ok(PlaceKind::Airport),
             "border_post" => Ok(PlaceKind::BorderPost),
+            "junction" => Ok(PlaceKind::Junction),
             other => Err(format!(
-                "unknown place kind `{other}` (expected city, rail_terminal, port, airport or border_post)"
+                "unknown place kind `{other}` (expected city, rail_terminal, port, airport, border_post or junction)"
             )),
         }
     }

@@ -260,14 +260,18 @@ impl Itinerary {
     ) -> Itinerary {
         let cargo = &req.cargo;
         let mut legs = Vec::new();
-        let mut places: Vec<PlaceId> = Vec::new();
+        let mut coordinates: Vec<[f64; 2]> = Vec::new();
+        let at = |p: PlaceId| {
+            let pl = net.place(p);
+            [pl.lon, pl.lat]
+        };
         let mut objective_value = 0.0;
         for &(state, step) in steps {
             let node = NodeId((state as usize % n) as u32);
             match step {
                 Step::Start => {
                     let nd = graph.node(node);
-                    places.push(nd.place);
+                    coordinates.push(at(nd.place));
                     objective_value += req.objective.board_weight(&nd.board_wait);
                     if nd.board_wait.p50_h > 0.0 || nd.board_wait.p90_h > 0.0 {
                         legs.push(wait_leg(
@@ -284,7 +288,18 @@ impl Itinerary {
                     let e = &graph.edges()[edge as usize];
                     objective_value += req.objective.edge_weight(e, cargo);
                     let (tail, head) = (graph.node(e.tail), graph.node(e.head));
-                    places.push(head.place);
+                    match (e.kind, &net.links) {
+                        (EdgeKind::Run(i), links) if links[i as usize].geometry.is_some() => {
+                            let l = &links[i as usize];
+                            let line = l.geometry.as_deref().unwrap_or_default();
+                            if tail.place == l.from {
+                                coordinates.extend_from_slice(line);
+                            } else {
+                                coordinates.extend(line.iter().rev());
+                            }
+                        }
+                        _ => coordinates.push(at(head.place)),
+                    }
                     let from = net.place(tail.place).id.clone();
                     let to = net.place(head.place).id.clone();
                     let emission = e.emission_factor.map(|i| &net.emission_factors[i as usize]);
@@ -409,14 +424,7 @@ impl Itinerary {
         }
         let summary = summarize(&legs);
         let emissions = Emissions::of(&legs, cargo.tonnes);
-        places.dedup();
-        let coordinates = places
-            .iter()
-            .map(|p| {
-                let pl = net.place(*p);
-                [pl.lon, pl.lat]
-            })
-            .collect();
+        coordinates.dedup();
         Itinerary {
             summary,
             legs,

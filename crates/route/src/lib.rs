@@ -10,6 +10,8 @@
 //! - [`AlternativesRequest`] → [`alternatives`]: genuinely different itineraries (penalty method).
 //! - [`compare`]: one question asked of a baseline and a scenario network.
 //! - [`matrix`] and [`reach`]: many-to-many tables and isochrone-like reach, origins in parallel.
+//! - [`route_fast`] and [`matrix_fast`]: the same answers from a contraction hierarchy, for
+//!   big imported or generated networks.
 //! - [`ParetoRequest`] → [`pareto`]: the menu of non-dominated itineraries over time, cost, CO2e.
 
 mod alternatives;
@@ -17,6 +19,7 @@ mod cargo;
 mod compare;
 mod distribution;
 mod duration;
+mod fast;
 mod itinerary;
 mod matrix;
 mod objective;
@@ -30,6 +33,7 @@ pub use cargo::Cargo;
 pub use compare::{compare, Comparison, Variant};
 pub use distribution::{monte_carlo, TimeDistribution, TimeFamily, Z90};
 pub use duration::parse_duration_h;
+pub use fast::{fast_metric, matrix_fast, route_fast};
 pub use itinerary::{
     EmissionLine, EmissionTotals, Emissions, Itinerary, Leg, LegKind, Summary, TimeRange,
 };

@@ -111,6 +111,8 @@ fn network(s: &Spec) -> Network {
                 Status::Open
             },
             opening_year: Some(2030),
+            oneway: false,
+            geometry: None,
             source: "test".into(),
         });
     }

@@ -31,3 +31,15 @@ pub const INFINITY: Weight = u32::MAX;
 
 /// Marks the second half of an original arc (see [`Hierarchy`]).
 pub(crate) const NO_ARC: u32 = u32::MAX;
+
+use crate::graph::Graph;
+
+/// Contracts `graph` for `metric` (the edge list of the graph, weighted by the metric).
+pub fn prepare(graph: &Graph, metric: Metric) -> (Hierarchy, BuildStats) {
+    let edges: Vec<(u32, u32, Weight)> = graph
+        .edges()
+        .iter()
+        .map(|e| (e.tail.0, e.head.0, metric.edge_weight(e)))
+        .collect();
+    Hierarchy::build(graph.nodes().len(), &edges)
+}

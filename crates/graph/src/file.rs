@@ -1,0 +1,294 @@
+//! The compiled graph file: a network, its routing graph and its contraction hierarchies in
+//! one file that loads without parsing CSV or contracting again.
+//!
+//! Layout (all integers little-endian):
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 0..8 | magic `SILKGRPH` |
+//! | 8..12 | format version ([`FORMAT_VERSION`]) |
+//! | 12..16 | CRC-32 of the payload |
+//! | 16..24 | payload length in bytes |
+//! | 24..40 | version of silkroute that wrote it, UTF-8, zero-padded |
+//! | 40.. | payload: bincode (fixed-width integers) of the network, graph and hierarchies |
+//!
+//! Reading checks the magic (a foreign file), the version, the length (a truncated file), the
+//! checksum (a corrupt file), then decodes and checks that every reference inside points to
+//! something that exists, so a bad file gives an error, never a panic or wrong answers.
+
+use crate::graph::Graph;
+use crate::hierarchy::{Hierarchy, Metric};
+use serde::{Deserialize, Serialize};
+use silkroute_model::Network;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The first eight bytes of every graph file.
+pub const MAGIC: &[u8; 8] = b"SILKGRPH";
+/// The payload layout version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER_LEN: usize = 40;
+
+/// A network compiled for routing, as stored in a graph file.
+#[derive(Debug, Clone)]
+pub struct CompiledNetwork {
+    /// The network (places, links … with their sources).
+    pub network: Network,
+    /// Its routing graph.
+    pub graph: Graph,
+    /// Contraction hierarchies, one per metric prepared.
+    pub hierarchies: Vec<(Metric, Hierarchy)>,
+}
+
+impl CompiledNetwork {
+    /// The hierarchy for `metric`, if one was prepared.
+    pub fn hierarchy(&self, metric: Metric) -> Option<&Hierarchy> {
+        self.hierarchies
+            .iter()
+            .find(|(m, _)| *m == metric)
+            .map(|(_, h)| h)
+    }
+}
+
+#[derive(Serialize)]
+struct PayloadRef<'a> {
+    network: &'a Network,
+    graph: &'a Graph,
+    hierarchies: &'a [(Metric, Hierarchy)],
+}
+
+#[derive(Deserialize)]
+struct Payload {
+    network: Network,
+    graph: Graph,
+    hierarchies: Vec<(Metric, Hierarchy)>,
+}
+
+/// Why a graph file could not be written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum GraphFileError {
+    /// The file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The file does not start with the magic bytes.
+    #[error("{0}: not a silkroute graph file (it does not start with SILKGRPH); build one with `silkroute build FEED -o FILE`")]
+    Foreign(PathBuf),
+    /// The file was written by a build with another layout.
+    #[error("{path}: graph file format version {found}, written by silkroute {writer}; this build reads version {FORMAT_VERSION}; rebuild it with `silkroute build`")]
+    Version {
+        /// The file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u32,
+        /// The silkroute version that wrote it.
+        writer: String,
+    },
+    /// The file is shorter than its header says.
+    #[error("{path}: truncated graph file: {found} bytes, the header announces {expected}")]
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// Bytes present.
+        found: u64,
+        /// Bytes announced.
+        expected: u64,
+    },
+    /// The payload does not match its checksum.
+    #[error("{path}: corrupt graph file: checksum {found:08x}, the header says {expected:08x}")]
+    Checksum {
+        /// The file.
+        path: PathBuf,
+        /// Checksum of the bytes present.
+        found: u32,
+        /// Checksum in the header.
+        expected: u32,
+    },
+    /// The payload could not be decoded, or its parts do not fit together.
+    #[error("{path}: corrupt graph file: {reason}")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+fn config() -> impl bincode::config::Config {
+    bincode::config::standard()
+        .with_little_endian()
+        .with_fixed_int_encoding()
+}
+
+/// Writes `compiled` to `path` (to a temporary file beside it, then renamed, so an existing
+/// file is never left half-written).
+pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, GraphFileError> {
+    let io = |source| GraphFileError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let payload = bincode::serde::encode_to_vec(
+        PayloadRef {
+            network: &compiled.network,
+            graph: &compiled.graph,
+            hierarchies: &compiled.hierarchies,
+        },
+        config(),
+    )
+    .map_err(|e| GraphFileError::Corrupt {
+        path: path.to_path_buf(),
+        reason: format!("cannot encode: {e}"),
+    })?;
+    let mut header = Vec::with_capacity(HEADER_LEN);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    header.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+    header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    let mut writer = [0u8; 16];
+    let v = env!("CARGO_PKG_VERSION").as_bytes();
+    writer[..v.len().min(16)].copy_from_slice(&v[..v.len().min(16)]);
+    header.extend_from_slice(&writer);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    tmp.write_all(&header).map_err(io)?;
+    tmp.write_all(&payload).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok((header.len() + payload.len()) as u64)
+}
+
+/// Reads and checks a graph file.
+pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
+    let bytes = std::fs::read(path).map_err(|source| GraphFileError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    decode_graph_file(path, &bytes)
+}
+
+/// True when `bytes` start like a graph file (used to tell a graph file from a feed folder).
+pub fn is_graph_file(bytes: &[u8]) -> bool {
+    bytes.starts_with(MAGIC)
+}
+
+/// Checks and decodes the bytes of a graph file; `path` is only used in errors.
+pub fn decode_graph_file(path: &Path, bytes: &[u8]) -> Result<CompiledNetwork, GraphFileError> {
+    let p = || path.to_path_buf();
+    if !bytes.starts_with(MAGIC) {
+        return Err(GraphFileError::Foreign(p()));
+    }
+    if bytes.len() < HEADER_LEN {
+        return Err(GraphFileError::Truncated {
+            path: p(),
+            found: bytes.len() as u64,
+            expected: HEADER_LEN as u64,
+        });
+    }
+    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
+    let version = u32_at(8);
+    if version != FORMAT_VERSION {
+        let writer = String::from_utf8_lossy(&bytes[24..40])
+            .trim_end_matches('\0')
+            .to_string();
+        return Err(GraphFileError::Version {
+            path: p(),
+            found: version,
+            writer,
+        });
+    }
+    let expected_crc = u32_at(12);
+    let len = u64::from_le_bytes(bytes[16..24].try_into().expect("8 bytes"));
+    let total = HEADER_LEN as u64 + len;
+    if (bytes.len() as u64) < total {
+        return Err(GraphFileError::Truncated {
+            path: p(),
+            found: bytes.len() as u64,
+            expected: total,
+        });
+    }
+    let payload = &bytes[HEADER_LEN..total as usize];
+    let crc = crc32fast::hash(payload);
+    if crc != expected_crc || bytes.len() as u64 != total {
+        return Err(GraphFileError::Checksum {
+            path: p(),
+            found: crc,
+            expected: expected_crc,
+        });
+    }
+    let corrupt = |reason: String| GraphFileError::Corrupt { path: p(), reason };
+    let (decoded, used): (Payload, usize) = bincode::serde::decode_from_slice(
+        payload,
+        bincode::config::standard()
+            .with_little_endian()
+            .with_fixed_int_encoding()
+            .with_limit::<{ 1 << 36 }>(),
+    )
+    .map_err(|e| corrupt(format!("cannot decode: {e}")))?;
+    if used != payload.len() {
+        return Err(corrupt(format!(
+            "{} bytes left over after the payload",
+            payload.len() - used
+        )));
+    }
+    let n = decoded.network;
+    let network = Network::new(
+        n.places,
+        n.links,
+        n.borders,
+        n.transfers,
+        n.services,
+        n.modes,
+        n.cost_factors,
+        n.emission_factors,
+    );
+    check_network(&network).map_err(corrupt)?;
+    decoded.graph.check(&network).map_err(corrupt)?;
+    for (m, h) in &decoded.hierarchies {
+        if h.nodes() != decoded.graph.nodes().len() {
+            return Err(corrupt(format!(
+                "the {m} hierarchy has the wrong node count"
+            )));
+        }
+        h.check(decoded.graph.edges().len())
+            .map_err(|e| corrupt(format!("the {m} hierarchy: {e}")))?;
+    }
+    Ok(CompiledNetwork {
+        network,
+        graph: decoded.graph,
+        hierarchies: decoded.hierarchies,
+    })
+}
+
+/// Place references of the network's elements are in range.
+fn check_network(net: &Network) -> Result<(), String> {
+    let n = net.places.len();
+    let bad = |what: &str, id: &str| Err(format!("{what} {id} names a missing place"));
+    for l in &net.links {
+        if l.from.index() >= n || l.to.index() >= n {
+            return bad("link", &l.id);
+        }
+    }
+    for b in &net.borders {
+        if b.from_post.index() >= n || b.to_post.index() >= n {
+            return bad("border crossing", &b.id);
+        }
+    }
+    for t in &net.transfers {
+        if t.place.index() >= n {
+            return bad("transfer", &t.id);
+        }
+    }
+    for s in &net.services {
+        if s.stops.iter().any(|p| p.index() >= n) {
+            return bad("service", &s.id);
+        }
+    }
+    Ok(())
+}

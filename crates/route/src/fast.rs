@@ -1,0 +1,120 @@
+//! Single-criterion queries answered by a contraction hierarchy (big imported or generated
+//! networks): the same best routes as [`route`](crate::route) and [`matrix`](crate::matrix),
+//! found without exploring the whole graph.
+//!
+//! Only plain requests qualify: objective `time`, `cost` or `co2`, every mode allowed, no via
+//! places, nothing avoided (the hierarchy is built for one weight on the whole graph). The
+//! callers fall back to Dijkstra otherwise.
+
+use crate::itinerary::Itinerary;
+use crate::matrix::MatrixCell;
+use crate::objective::Objective;
+use crate::search::{check_request, no_route_error, RouteError, RouteRequest, Step};
+use silkroute_graph::hierarchy::{Weight, INFINITY};
+use silkroute_graph::{Graph, Hierarchy, HierarchyQuery, Metric};
+use silkroute_model::{Network, PlaceId};
+
+/// The hierarchy metric that answers `req`, if the request is plain enough for one.
+pub fn fast_metric(req: &RouteRequest) -> Option<Metric> {
+    if !req.modes.is_empty()
+        || !req.via.is_empty()
+        || !req.avoid_places.is_empty()
+        || !req.avoid_countries.is_empty()
+    {
+        return None;
+    }
+    match req.objective {
+        Objective::Time => Some(Metric::Time),
+        Objective::Cost => Some(Metric::Cost),
+        Objective::Co2 => Some(Metric::Co2),
+        Objective::TimeP90 | Objective::Balanced { .. } => None,
+    }
+}
+
+fn starts(graph: &Graph, metric: Metric, place: PlaceId) -> Vec<(u32, Weight)> {
+    graph
+        .place_nodes(place)
+        .iter()
+        .map(|v| (v.0, metric.board_weight(&graph.node(*v).board_wait)))
+        .collect()
+}
+
+fn ends(graph: &Graph, place: PlaceId) -> Vec<(u32, Weight)> {
+    graph.place_nodes(place).iter().map(|v| (v.0, 0)).collect()
+}
+
+/// The best itinerary for `req` found with `hierarchy` (built for `metric` on `graph`).
+/// `query` is reusable state for that hierarchy.
+pub fn route_fast(
+    net: &Network,
+    graph: &Graph,
+    query: &mut HierarchyQuery,
+    metric: Metric,
+    req: &RouteRequest,
+) -> Result<Itinerary, RouteError> {
+    check_request(net, req)?;
+    let path = query
+        .path(&starts(graph, metric, req.from), &ends(graph, req.to))
+        .ok_or_else(|| no_route_error(net, req))?;
+    let mut steps = vec![(path.source, Step::Start)];
+    for &e in &path.edges {
+        let prev = steps.last().expect("starts with the source").0;
+        let head = graph.edges()[e as usize].head.0;
+        steps.push((head, Step::Edge { prev, edge: e }));
+    }
+    Ok(Itinerary::build(
+        net,
+        graph,
+        req,
+        graph.nodes().len(),
+        &steps,
+    ))
+}
+
+/// The matrix of best values of the objective between places, by the bucket algorithm on
+/// `hierarchy` (built for `metric`). Only the minimised criterion is filled in (and
+/// `objective_value`); the other totals are `None` because the paths are not unpacked.
+pub fn matrix_fast(
+    net: &Network,
+    graph: &Graph,
+    hierarchy: &Hierarchy,
+    metric: Metric,
+    template: &RouteRequest,
+    origins: &[PlaceId],
+    destinations: &[PlaceId],
+) -> Vec<Vec<MatrixCell>> {
+    let sources: Vec<_> = origins.iter().map(|&o| starts(graph, metric, o)).collect();
+    let targets: Vec<_> = destinations.iter().map(|&d| ends(graph, d)).collect();
+    let weights = hierarchy.many_to_many(&sources, &targets);
+    let cargo = &template.cargo;
+    origins
+        .iter()
+        .zip(weights)
+        .map(|(&o, row)| {
+            destinations
+                .iter()
+                .zip(row)
+                .map(|(&d, w)| {
+                    let value = (w != INFINITY && o != d).then(|| {
+                        let v = metric.natural(w);
+                        match metric {
+                            Metric::Time => v,
+                            Metric::Cost => v * cargo.feu,
+                            Metric::Co2 => v * cargo.tonnes / 1000.0,
+                        }
+                    });
+                    MatrixCell {
+                        from: net.place(o).id.clone(),
+                        to: net.place(d).id.clone(),
+                        time_p50_h: value.filter(|_| metric == Metric::Time),
+                        time_p90_h: None,
+                        cost_usd: value.filter(|_| metric == Metric::Cost),
+                        co2e_kg: value.filter(|_| metric == Metric::Co2),
+                        distance_km: None,
+                        objective_value: value,
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
