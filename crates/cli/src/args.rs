@@ -52,6 +52,103 @@ pub enum Command {
     Scenarios,
     /// Serve the HTTP API (JSON) on an address, loopback by default.
     Serve(ServeArgs),
+    /// Compile a feed into a graph file with contraction hierarchies (fast queries on big networks).
+    Build(BuildArgs),
+    /// Import a network from another format into a feed folder.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Generate a seeded synthetic road network (a feed folder) for benchmarks.
+    Gen(GenArgs),
+}
+
+/// Arguments of `build`.
+#[derive(Args)]
+#[command(
+    after_help = "Examples:\n  silkroute build helsinki/ -o helsinki.srg\n  silkroute route 60.1699,24.9384 60.2055,24.6559 --feed helsinki.srg"
+)]
+pub struct BuildArgs {
+    /// The feed folder (default: the built-in network).
+    pub feed: Option<PathBuf>,
+    /// The graph file to write.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Criteria to prepare hierarchies for, comma-separated.
+    #[arg(long, value_delimiter = ',', value_parser = parse_metric, default_value = "time,cost,co2")]
+    pub metrics: Vec<silkroute_graph::Metric>,
+    /// Apply a scenario before compiling (repeatable).
+    #[arg(long, value_name = "NAME|FILE")]
+    pub scenario: Vec<String>,
+}
+
+fn parse_metric(s: &str) -> Result<silkroute_graph::Metric, String> {
+    silkroute_graph::Metric::ALL
+        .into_iter()
+        .find(|m| m.name() == s.trim())
+        .ok_or_else(|| format!("unknown metric `{s}` (expected time, cost or co2)"))
+}
+
+/// `import` formats.
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// An OpenStreetMap extract (.osm.pbf): rail, roads and ferries to a feed folder.
+    Osm(ImportOsmArgs),
+}
+
+/// Arguments of `import osm`.
+#[derive(Args)]
+#[command(
+    after_help = "Example:\n  silkroute import osm Helsinki.osm.pbf --out helsinki --roads motorway,trunk,primary,secondary,tertiary --country FI"
+)]
+pub struct ImportOsmArgs {
+    /// The .osm.pbf file.
+    pub file: PathBuf,
+    /// The feed folder to write (created; existing feed files in it are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Import railways (railway=rail, with gauge and electrification).
+    #[arg(long)]
+    pub rail: bool,
+    /// Import roads of these highway classes, comma-separated (motorway,trunk,primary,…).
+    #[arg(long, value_delimiter = ',')]
+    pub roads: Vec<String>,
+    /// Import ferry routes (route=ferry) with their duration.
+    #[arg(long)]
+    pub ferries: bool,
+    /// ISO 3166-1 alpha-2 code given to every place (OpenStreetMap nodes carry none).
+    #[arg(long, default_value = "ZZ")]
+    pub country: String,
+    /// Hide the progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Arguments of `gen`.
+#[derive(Args)]
+pub struct GenArgs {
+    /// About this many junctions (a square grid).
+    #[arg(long, default_value_t = 10_000)]
+    pub nodes: usize,
+    /// Seed of the random numbers: the same seed gives the same network.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Share of local road segments deleted at random.
+    #[arg(long, default_value_t = 0.1, value_parser = fraction_open)]
+    pub deletion: f64,
+    /// A highway runs along every Nth row and column, with junctions every N cells.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(2..))]
+    pub highway_every: u32,
+    /// The feed folder to write.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+fn fraction_open(s: &str) -> Result<f64, String> {
+    let x: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..0.9).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("{x} is not between 0 and 0.9"))
+    }
 }
 
 /// Arguments of `serve`.

@@ -5,14 +5,19 @@ use anyhow::anyhow;
 use silkroute_feed::{
     builtin, builtin_scenario, builtin_scenario_names, load_dir, FeedError, Scenario,
 };
+use silkroute_graph::{compile, is_graph_file, read_graph_file, Graph, Hierarchy, Metric};
 use silkroute_model::Network;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Loads the feed (warnings are not printed here; `validate` shows them).
+/// Loads the feed (warnings are not printed here; `validate` shows them). `--feed` may also
+/// name a graph file written by `silkroute build`.
 pub fn load_network(feed: &Option<PathBuf>) -> Result<Network, Failure> {
     match feed {
         None => Ok(builtin()),
+        Some(file) if names_graph_file(file) => read_graph_file(file)
+            .map(|c| c.network)
+            .map_err(Failure::failed),
         Some(dir) => match load_dir(dir) {
             Ok((net, _warnings)) => Ok(net),
             Err(e @ FeedError::Invalid(_)) => Err(Failure::failed(anyhow!(
@@ -22,6 +27,82 @@ pub fn load_network(feed: &Option<PathBuf>) -> Result<Network, Failure> {
             Err(e) => Err(Failure::failed(e)),
         },
     }
+}
+
+/// True when `path` is a file that starts like a graph file.
+fn names_graph_file(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    path.is_file()
+        && std::fs::File::open(path)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok()
+        && is_graph_file(&head)
+}
+
+/// A network ready to query: its graph and, from a graph file, its contraction hierarchies.
+pub struct Prepared {
+    /// The network, scenarios applied.
+    pub net: Network,
+    /// Its routing graph.
+    pub graph: Graph,
+    /// Hierarchies from the graph file (none for feeds, or once a scenario changed the network).
+    pub hierarchies: Vec<(Metric, Hierarchy)>,
+    /// Names of the scenarios applied.
+    pub scenarios: Vec<String>,
+}
+
+impl Prepared {
+    /// The hierarchy for `metric`, if there is one.
+    pub fn hierarchy(&self, metric: Metric) -> Option<&Hierarchy> {
+        self.hierarchies
+            .iter()
+            .find(|(m, _)| *m == metric)
+            .map(|(_, h)| h)
+    }
+}
+
+/// Graphs with more nodes than this get a hint to build a graph file with hierarchies.
+const BIG_GRAPH_NODES: usize = 100_000;
+
+/// Loads the feed or graph file, applies the scenarios and compiles (unless the graph file
+/// already holds the graph).
+pub fn load_prepared(feed: &Option<PathBuf>, scenarios: &[String]) -> Result<Prepared, Failure> {
+    if let Some(file) = feed.as_ref().filter(|f| names_graph_file(f)) {
+        let c = read_graph_file(file).map_err(Failure::failed)?;
+        if scenarios.is_empty() {
+            return Ok(Prepared {
+                net: c.network,
+                graph: c.graph,
+                hierarchies: c.hierarchies,
+                scenarios: Vec::new(),
+            });
+        }
+        let mut net = c.network;
+        let names = apply_scenarios(&mut net, scenarios)?;
+        let graph = compile(&net).map_err(Failure::failed)?;
+        return Ok(Prepared {
+            net,
+            graph,
+            hierarchies: Vec::new(),
+            scenarios: names,
+        });
+    }
+    let mut net = load_network(feed)?;
+    let names = apply_scenarios(&mut net, scenarios)?;
+    let graph = compile(&net).map_err(Failure::failed)?;
+    if graph.nodes().len() > BIG_GRAPH_NODES {
+        eprintln!(
+            "note: {} graph nodes searched with Dijkstra; `silkroute build` a graph file and pass it as --feed for fast queries",
+            graph.nodes().len()
+        );
+    }
+    Ok(Prepared {
+        net,
+        graph,
+        hierarchies: Vec::new(),
+        scenarios: names,
+    })
 }
 
 /// Resolves `NAME|FILE` scenario arguments and applies them in order. Returns their names.

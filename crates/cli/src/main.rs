@@ -24,10 +24,12 @@ macro_rules! say_raw {
 
 mod args;
 mod assign;
+mod build;
 mod compare;
 mod context;
 mod export;
 mod failure;
+mod import;
 mod matrix;
 mod places;
 mod reach;
@@ -55,6 +57,9 @@ fn main() -> ExitCode {
         args::Command::Critical(a) => assign::run(&cli.feed, a, true),
         args::Command::Scenarios => context::list_scenarios(),
         args::Command::Serve(a) => serve::run(&cli.feed, a),
+        args::Command::Build(a) => build::run(a),
+        args::Command::Import(args::ImportCommand::Osm(a)) => import::osm(a),
+        args::Command::Gen(a) => import::gen(a),
     };
     match result {
         Ok(code) => code,

@@ -1,14 +1,13 @@
 //! `silkroute matrix`: best routes between many places, as CSV or JSON.
 
 use crate::args::{MatrixArgs, TableFormat};
-use crate::context::{apply_scenarios, load_network};
+use crate::context::load_prepared;
 use crate::failure::{CmdResult, Failure};
 use crate::route::objective;
 use crate::write::write_atomic;
 use anyhow::anyhow;
-use silkroute_graph::compile;
 use silkroute_model::{PlaceId, PlaceKind};
-use silkroute_route::{matrix, PlaceFinder, RouteRequest};
+use silkroute_route::{fast_metric, matrix, matrix_fast, PlaceFinder, RouteRequest};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,10 +16,9 @@ use std::process::ExitCode;
 pub const MAX_CELLS: usize = 1_000_000;
 
 pub fn run(feed: &Option<PathBuf>, args: MatrixArgs) -> CmdResult {
-    let mut net = load_network(feed)?;
-    apply_scenarios(&mut net, &args.scenario)?;
-    let graph = compile(&net).map_err(Failure::failed)?;
-    let finder = PlaceFinder::new(&net);
+    let prepared = load_prepared(feed, &args.scenario)?;
+    let (net, graph) = (&prepared.net, &prepared.graph);
+    let finder = PlaceFinder::new(net);
     let resolve = |names: &[String]| -> Result<Vec<PlaceId>, Failure> {
         names
             .iter()
@@ -56,7 +54,16 @@ pub fn run(feed: &Option<PathBuf>, args: MatrixArgs) -> CmdResult {
     }
     let mut template = RouteRequest::new(origins[0], destinations[0], objective(args.by, None)?);
     args.shipment.apply(&mut template);
-    let cells = matrix(&net, &graph, &template, &origins, &destinations);
+    let fast = fast_metric(&template).and_then(|m| Some(m).zip(prepared.hierarchy(m)));
+    let cells = match fast {
+        Some((metric, h)) => {
+            eprintln!(
+                "note: contraction hierarchy for {metric}: only the minimised criterion is filled in"
+            );
+            matrix_fast(net, graph, h, metric, &template, &origins, &destinations)
+        }
+        None => matrix(net, graph, &template, &origins, &destinations),
+    };
     let text = match args.format {
         TableFormat::Json => {
             let flat: Vec<_> = cells.iter().flatten().filter(|c| c.from != c.to).collect();

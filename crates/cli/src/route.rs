@@ -1,16 +1,16 @@
 //! `silkroute route FROM TO`: the best itinerary, as a table or JSON.
 
 use crate::args::{By, RouteArgs};
-use crate::context::{apply_scenarios, load_network};
+use crate::context::load_prepared;
 use crate::failure::{print_json, CmdResult, Failure};
 use crate::table::{num, render, Align};
 use anyhow::anyhow;
 use clap::ValueEnum;
-use silkroute_graph::compile;
+use silkroute_graph::HierarchyQuery;
 use silkroute_model::Network;
 use silkroute_route::{
-    alternatives, pareto, route, AlternativesRequest, Itinerary, LegKind, Objective, ParetoRequest,
-    PlaceFinder, PlaceRef, RouteError, RouteRequest, RouteResponse,
+    alternatives, fast_metric, pareto, route, route_fast, AlternativesRequest, Itinerary, LegKind,
+    Objective, ParetoRequest, PlaceFinder, PlaceRef, RouteError, RouteRequest, RouteResponse,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,10 +45,9 @@ pub fn route_failure(net: &Network, scenarios: &[String], e: RouteError) -> Fail
 }
 
 pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
-    let mut net = load_network(feed)?;
-    let scenarios = apply_scenarios(&mut net, &args.scenario)?;
-    let graph = compile(&net).map_err(Failure::failed)?;
-    let finder = PlaceFinder::new(&net);
+    let prepared = load_prepared(feed, &args.scenario)?;
+    let (net, graph, scenarios) = (&prepared.net, &prepared.graph, &prepared.scenarios);
+    let finder = PlaceFinder::new(net);
     let find = |q: &str| finder.find(q).map_err(Failure::usage);
     let objective = objective(args.by, args.value_of_time)?;
     let mut req = RouteRequest::new(find(&args.from)?, find(&args.to)?, objective);
@@ -57,7 +56,7 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
         req.via.push(find(v)?);
     }
     for a in &args.avoid {
-        req.avoid(&net, &finder, a).map_err(Failure::usage)?;
+        req.avoid(net, &finder, a).map_err(Failure::usage)?;
     }
     let mode = if args.pareto {
         Mode::Pareto
@@ -67,32 +66,41 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
         Mode::Best
     };
     let routes = match mode {
-        Mode::Best => route(&net, &graph, &req).map(|it| vec![it]),
+        Mode::Best => {
+            let fast = fast_metric(&req).and_then(|m| Some(m).zip(prepared.hierarchy(m)));
+            match fast {
+                Some((metric, h)) => {
+                    route_fast(net, graph, &mut HierarchyQuery::new(h), metric, &req)
+                }
+                None => route(net, graph, &req),
+            }
+            .map(|it| vec![it])
+        }
         Mode::Pareto => {
             let mut p = ParetoRequest::new(req.clone());
             p.criteria = args.criteria.clone();
             p.epsilon = args.epsilon;
             p.cap = args.cap as usize;
-            pareto(&net, &graph, &p)
+            pareto(net, graph, &p)
         }
         Mode::Alternatives => alternatives(
-            &net,
-            &graph,
+            net,
+            graph,
             &AlternativesRequest::new(req.clone(), args.alternatives.unwrap_or(3) as usize),
         ),
     }
-    .map_err(|e| route_failure(&net, &scenarios, e))?;
+    .map_err(|e| route_failure(net, scenarios, e))?;
     let routes: Vec<Itinerary> = routes
         .into_iter()
         .map(|it| it.with_distribution(args.deadline))
         .collect();
     if args.json {
         let resp = RouteResponse {
-            from: PlaceRef::of(&net, req.from),
-            to: PlaceRef::of(&net, req.to),
+            from: PlaceRef::of(net, req.from),
+            to: PlaceRef::of(net, req.to),
             by: objective.name().to_string(),
             objective: objective.explain(),
-            scenarios,
+            scenarios: scenarios.to_vec(),
             cargo: req.cargo,
             menu: match mode {
                 Mode::Best => None,
@@ -116,9 +124,9 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
         return Ok(ExitCode::SUCCESS);
     }
     match mode {
-        Mode::Best => print_text(&net, &graph, &req, &routes[0], &scenarios, args.sources),
+        Mode::Best => print_text(net, graph, &req, &routes[0], scenarios, args.sources),
         Mode::Pareto | Mode::Alternatives => {
-            print_menu(&net, &req, &routes, &scenarios, mode, args.sources)
+            print_menu(net, &req, &routes, scenarios, mode, args.sources)
         }
     }
     Ok(ExitCode::SUCCESS)

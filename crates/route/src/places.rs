@@ -36,12 +36,22 @@ fn suggest(s: &[(String, String)]) -> String {
     format!("; did you mean {}?", names.join(", "))
 }
 
+/// `lat,lon` in decimal degrees, if `s` is that.
+fn parse_lat_lon(s: &str) -> Option<(f64, f64)> {
+    let (a, b) = s.split_once(',')?;
+    let lat: f64 = a.trim().parse().ok()?;
+    let lon: f64 = b.trim().parse().ok()?;
+    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
+}
+
 /// An index of every name of every place.
 #[derive(Debug, Clone)]
 pub struct PlaceFinder {
     by_key: HashMap<String, PlaceId>,
     keys: Vec<(String, PlaceId)>,
     names: Vec<(String, String)>,
+    /// `[lat, lon]` of every place, for "lat,lon" queries.
+    coordinates: Vec<[f64; 2]>,
 }
 
 impl PlaceFinder {
@@ -78,15 +88,24 @@ impl PlaceFinder {
             .iter()
             .map(|p| (p.id.clone(), p.name_en.clone()))
             .collect();
+        let coordinates = net.places.iter().map(|p| [p.lat, p.lon]).collect();
         PlaceFinder {
             by_key,
             keys,
             names,
+            coordinates,
         }
     }
 
     /// The place called `query`, or the closest names.
+    /// A query of the form `lat,lon` (decimal degrees, such as `60.1699,24.9384`) finds the
+    /// nearest place, for networks whose places are junctions without names.
     pub fn find(&self, query: &str) -> Result<PlaceId, UnknownPlace> {
+        if let Some((lat, lon)) = parse_lat_lon(query) {
+            if let Some(p) = self.nearest(lat, lon) {
+                return Ok(p);
+            }
+        }
         let key = normalize_name(query);
         if let Some(&p) = self.by_key.get(&key) {
             return Ok(p);
@@ -117,5 +136,23 @@ impl PlaceFinder {
             query: query.to_string(),
             suggestions,
         })
+    }
+}
+
+impl PlaceFinder {
+    /// The place nearest to `lat`, `lon` (equirectangular distance; a linear scan, which takes
+    /// a few milliseconds on a million places).
+    pub fn nearest(&self, lat: f64, lon: f64) -> Option<PlaceId> {
+        let k = lat.to_radians().cos();
+        self.coordinates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let dlon = (c[1] - lon + 540.0).rem_euclid(360.0) - 180.0;
+                let d = (c[0] - lat).powi(2) + (dlon * k).powi(2);
+                (d, i)
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, i)| PlaceId(i as u32))
     }
 }

@@ -1,0 +1,66 @@
+//! `silkroute import osm` and `silkroute gen`: feeds from OpenStreetMap and synthetic networks.
+
+use crate::args::{GenArgs, ImportOsmArgs};
+use crate::failure::{CmdResult, Failure};
+use silkroute_import::osm::{import, OsmOptions};
+use silkroute_import::synthetic::{generate, GenOptions};
+use silkroute_import::ImportError;
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn failure(e: ImportError) -> Failure {
+    match e {
+        ImportError::Invalid(_) => Failure::usage(e),
+        e => Failure::failed(e),
+    }
+}
+
+pub fn osm(args: ImportOsmArgs) -> CmdResult {
+    let started = Instant::now();
+    let opts = OsmOptions {
+        rail: args.rail,
+        roads: args.roads.iter().map(|r| r.trim().to_string()).collect(),
+        ferries: args.ferries,
+        country: args.country.clone(),
+        progress: !args.quiet,
+    };
+    let stats = import(&args.file, &args.out, &opts).map_err(failure)?;
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "imported {} ways into {} places and {} links ({} border posts, {} ferry transfers) in {:.2} s ({:.1} MB/s); feed written to {}",
+        stats.ways,
+        stats.places,
+        stats.links,
+        stats.border_posts,
+        stats.transfers,
+        secs,
+        stats.bytes as f64 / 1e6 / secs,
+        args.out.display()
+    );
+    eprintln!(
+        "data © OpenStreetMap contributors, available under the Open Database Licence (ODbL 1.0)"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn gen(args: GenArgs) -> CmdResult {
+    let started = Instant::now();
+    let stats = generate(
+        GenOptions {
+            nodes: args.nodes,
+            seed: args.seed,
+            deletion: args.deletion,
+            highway_every: args.highway_every,
+        },
+        &args.out,
+    )
+    .map_err(failure)?;
+    eprintln!(
+        "generated {} junctions and {} links in {:.2} s; feed written to {}",
+        stats.places,
+        stats.links,
+        started.elapsed().as_secs_f64(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,624 @@
+//! OpenStreetMap import: a `.osm.pbf` extract → a feed folder.
+//!
+//! Two passes over the file, each decoding blocks in parallel (rayon): the first keeps the
+//! ways asked for (rail, road classes, ferries) with their tags; the second reads the
+//! coordinates of the nodes those ways use. Graph nodes are made only where needed: where ways
+//! meet, at way ends and at border posts; the points in between are kept as each link's
+//! geometry. Memory grows with the kept ways and their nodes (see docs/osm.md for measured
+//! figures).
+
+use crate::write::{
+    haversine_km, start_feed, wkt_linestring, FeedWriter, ImportError, LINK_HEADER, PLACE_HEADER,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+use osmpbf::{BlobDecode, BlobReader, Element};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// What to import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OsmOptions {
+    /// Railways (`railway=rail`).
+    pub rail: bool,
+    /// Road classes (`highway=…`); each includes its `_link` roads.
+    pub roads: Vec<String>,
+    /// Ferry routes (`route=ferry`).
+    pub ferries: bool,
+    /// ISO code given to every place.
+    pub country: String,
+    /// Show a progress bar on standard error.
+    pub progress: bool,
+}
+
+/// What was imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OsmStats {
+    /// Bytes of PBF read (both passes count the file once).
+    pub bytes: u64,
+    /// Ways kept.
+    pub ways: usize,
+    /// Places written (graph nodes).
+    pub places: usize,
+    /// Links written.
+    pub links: usize,
+    /// Border posts among the places.
+    pub border_posts: usize,
+    /// Transfers written (road or rail to ferry).
+    pub transfers: usize,
+}
+
+/// Road classes known to the importer, with a typical freight speed in km/h (an estimate: the
+/// class's usual limit, trucks capped at 80 km/h).
+pub const ROAD_CLASSES: [(&str, f64); 9] = [
+    ("motorway", 80.0),
+    ("trunk", 80.0),
+    ("primary", 60.0),
+    ("secondary", 50.0),
+    ("tertiary", 40.0),
+    ("unclassified", 30.0),
+    ("residential", 30.0),
+    ("living_street", 10.0),
+    ("service", 20.0),
+];
+
+/// Trucks do not go faster than this, whatever `maxspeed` says (km/h; estimate).
+const TRUCK_MAX_KMH: f64 = 80.0;
+
+#[derive(Debug, Clone)]
+enum WayKind {
+    Rail {
+        gauge_mm: Option<u16>,
+        electrified: Option<bool>,
+        speed_kmh: f64,
+        speed_note: String,
+    },
+    Road {
+        speed_kmh: f64,
+        speed_note: String,
+        /// 0 two-way, 1 forward only, -1 backward only.
+        oneway: i8,
+    },
+    Ferry {
+        duration_h: Option<f64>,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Way {
+    id: i64,
+    kind: WayKind,
+    refs: Vec<i64>,
+}
+
+fn pbf_error(path: &Path, e: impl std::fmt::Display) -> ImportError {
+    ImportError::BadPbf {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
+/// Imports `pbf` into the feed folder `out`.
+pub fn import(pbf: &Path, out: &Path, opts: &OsmOptions) -> Result<OsmStats, ImportError> {
+    if !opts.rail && opts.roads.is_empty() && !opts.ferries {
+        return Err(ImportError::Invalid(
+            "nothing to import: give --rail, --roads CLASSES and/or --ferries".into(),
+        ));
+    }
+    for r in &opts.roads {
+        if !ROAD_CLASSES.iter().any(|(c, _)| c == r) {
+            let known: Vec<&str> = ROAD_CLASSES.iter().map(|(c, _)| *c).collect();
+            return Err(ImportError::Invalid(format!(
+                "--roads: unknown road class `{r}` (known: {})",
+                known.join(", ")
+            )));
+        }
+    }
+    let size = std::fs::metadata(pbf)
+        .map_err(|source| ImportError::Io {
+            path: pbf.to_path_buf(),
+            source,
+        })?
+        .len();
+    let bar = if opts.progress {
+        let b = ProgressBar::new(size * 2);
+        b.set_style(
+            ProgressStyle::with_template(
+                "{msg:>12} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_message("ways");
+    let ways = read_ways(pbf, opts, &bar)?;
+    let needed: HashSet<i64> = ways.iter().flat_map(|w| w.refs.iter().copied()).collect();
+    bar.set_message("nodes");
+    let (coords, border_names) = read_nodes(pbf, &needed, &bar)?;
+    bar.finish_and_clear();
+    write_feed(out, opts, &ways, &coords, &border_names, size)
+}
+
+/// Reads every block of the file in parallel, mapping each element with `f`.
+fn par_blocks<T, F>(path: &Path, bar: &ProgressBar, f: F) -> Result<Vec<T>, ImportError>
+where
+    T: Send,
+    F: Fn(Element<'_>, &mut Vec<T>) + Sync,
+{
+    let file = std::fs::File::open(path).map_err(|source| ImportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let reader = BlobReader::new(bar.wrap_read(std::io::BufReader::with_capacity(1 << 20, file)));
+    let parts: Result<Vec<Vec<T>>, ImportError> = reader
+        .par_bridge()
+        .map(|blob| {
+            let blob = blob.map_err(|e| pbf_error(path, e))?;
+            let mut out = Vec::new();
+            match blob.decode().map_err(|e| pbf_error(path, e))? {
+                BlobDecode::OsmData(block) => block.for_each_element(|e| f(e, &mut out)),
+                BlobDecode::OsmHeader(h) => {
+                    if let Some(feature) = h
+                        .required_features()
+                        .iter()
+                        .find(|f| !matches!(f.as_str(), "OsmSchema-V0.6" | "DenseNodes"))
+                    {
+                        return Err(pbf_error(
+                            path,
+                            format!("the file needs a reader feature silkroute lacks: {feature}"),
+                        ));
+                    }
+                }
+                BlobDecode::Unknown(_) => {}
+            }
+            Ok(out)
+        })
+        .collect();
+    Ok(parts?.into_iter().flatten().collect())
+}
+
+fn read_ways(path: &Path, opts: &OsmOptions, bar: &ProgressBar) -> Result<Vec<Way>, ImportError> {
+    let mut ways = par_blocks(path, bar, |e, out| {
+        if let Element::Way(w) = e {
+            let tags: HashMap<&str, &str> = w.tags().collect();
+            if let Some(kind) = classify(&tags, opts) {
+                out.push(Way {
+                    id: w.id(),
+                    kind,
+                    refs: w.refs().collect(),
+                });
+            }
+        }
+    })?;
+    ways.sort_by_key(|w| w.id);
+    Ok(ways)
+}
+
+type Coordinates = HashMap<i64, [f64; 2]>;
+
+fn read_nodes(
+    path: &Path,
+    needed: &HashSet<i64>,
+    bar: &ProgressBar,
+) -> Result<(Coordinates, HashMap<i64, String>), ImportError> {
+    let found = par_blocks(path, bar, |e, out| {
+        let (id, lon, lat, border) = match e {
+            Element::Node(n) => (n.id(), n.lon(), n.lat(), border_name(n.tags())),
+            Element::DenseNode(n) => (n.id(), n.lon(), n.lat(), border_name(n.tags())),
+            _ => return,
+        };
+        if needed.contains(&id) {
+            out.push((id, [lon, lat], border));
+        }
+    })?;
+    let mut coords = HashMap::with_capacity(found.len());
+    let mut borders = HashMap::new();
+    for (id, c, b) in found {
+        coords.insert(id, c);
+        if let Some(name) = b {
+            borders.insert(id, name);
+        }
+    }
+    Ok((coords, borders))
+}
+
+/// `Some(name)` for a `barrier=border_control` node (the name may be empty).
+fn border_name<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Option<String> {
+    let mut border = false;
+    let mut name = String::new();
+    for (k, v) in tags {
+        match k {
+            "barrier" if v == "border_control" => border = true,
+            "name:en" => name = v.to_string(),
+            "name" if name.is_empty() => name = v.to_string(),
+            _ => {}
+        }
+    }
+    border.then_some(name)
+}
+
+/// The kind of a way, if it is one of those asked for.
+fn classify(tags: &HashMap<&str, &str>, opts: &OsmOptions) -> Option<WayKind> {
+    if opts.rail && tags.get("railway") == Some(&"rail") {
+        let gauge_mm = tags
+            .get("gauge")
+            .and_then(|g| g.split(';').next())
+            .and_then(|g| g.trim().parse::<u16>().ok());
+        let electrified = tags.get("electrified").map(|e| *e != "no");
+        let (speed_kmh, speed_note) = match maxspeed(tags.get("maxspeed").copied()) {
+            Some(s) => (s, format!("maxspeed={}", tags["maxspeed"])),
+            None => {
+                let (s, why) = match (tags.get("service").copied(), tags.get("usage").copied()) {
+                    (Some(svc), _) => (15.0, format!("service={svc}")),
+                    (None, Some("main")) => (80.0, "usage=main".to_string()),
+                    (None, Some("branch")) => (50.0, "usage=branch".to_string()),
+                    (None, Some(u)) => (30.0, format!("usage={u}")),
+                    (None, None) => (60.0, "no usage tag".to_string()),
+                };
+                (s, format!("estimate: {s} km/h for {why}"))
+            }
+        };
+        return Some(WayKind::Rail {
+            gauge_mm,
+            electrified,
+            speed_kmh,
+            speed_note,
+        });
+    }
+    if opts.ferries && tags.get("route") == Some(&"ferry") {
+        return Some(WayKind::Ferry {
+            duration_h: tags.get("duration").and_then(|d| parse_duration(d)),
+        });
+    }
+    let highway = tags.get("highway")?;
+    let class = highway.strip_suffix("_link").unwrap_or(highway);
+    if !opts.roads.iter().any(|r| r == class) {
+        return None;
+    }
+    let default = ROAD_CLASSES
+        .iter()
+        .find(|(c, _)| *c == class)
+        .map(|(_, s)| *s)?;
+    let (speed_kmh, speed_note) = match maxspeed(tags.get("maxspeed").copied()) {
+        Some(s) => (
+            s.min(TRUCK_MAX_KMH),
+            format!(
+                "maxspeed={}, trucks ≤ {TRUCK_MAX_KMH} km/h",
+                tags["maxspeed"]
+            ),
+        ),
+        None => (
+            default,
+            format!("estimate: {default} km/h typical for highway={class}"),
+        ),
+    };
+    let oneway = match tags.get("oneway").copied() {
+        Some("yes" | "1" | "true") => 1,
+        Some("-1" | "reverse") => -1,
+        Some(_) => 0,
+        None if tags.get("junction") == Some(&"roundabout") || class == "motorway" => 1,
+        None => 0,
+    };
+    Some(WayKind::Road {
+        speed_kmh,
+        speed_note,
+        oneway,
+    })
+}
+
+/// A `maxspeed` value in km/h: `60`, `60 km/h`, `40 mph`; `None` for `none`, `signals`,
+/// zone codes and the like.
+fn maxspeed(v: Option<&str>) -> Option<f64> {
+    let v = v?.trim();
+    let (num, factor) = match v.strip_suffix("mph") {
+        Some(n) => (n.trim(), 1.609_344),
+        None => (v.trim_end_matches("km/h").trim(), 1.0),
+    };
+    let s: f64 = num.parse().ok()?;
+    (s > 0.0 && s <= 400.0).then_some(s * factor)
+}
+
+/// A ferry `duration`: `hh:mm`, `hh:mm:ss` or ISO 8601 `PT1H30M`, in hours.
+fn parse_duration(v: &str) -> Option<f64> {
+    let v = v.trim();
+    if let Some(iso) = v.strip_prefix("PT") {
+        let mut h = 0.0;
+        let mut num = String::new();
+        for c in iso.chars() {
+            match c {
+                'H' => h += num.parse::<f64>().ok()?,
+                'M' => h += num.parse::<f64>().ok()? / 60.0,
+                'S' => h += num.parse::<f64>().ok()? / 3600.0,
+                _ => {
+                    num.push(c);
+                    continue;
+                }
+            }
+            num.clear();
+        }
+        return (h > 0.0).then_some(h);
+    }
+    let parts: Vec<f64> = v
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let h = match parts.as_slice() {
+        [h, m] => h + m / 60.0,
+        [h, m, s] => h + m / 60.0 + s / 3600.0,
+        [m] => m / 60.0,
+        _ => return None,
+    };
+    (h > 0.0).then_some(h)
+}
+
+fn write_feed(
+    out: &Path,
+    opts: &OsmOptions,
+    ways: &[Way],
+    coords: &Coordinates,
+    borders: &HashMap<i64, String>,
+    bytes: u64,
+) -> Result<OsmStats, ImportError> {
+    // Graph nodes: way ends, nodes used more than once, border posts; a closed way also gets
+    // its middle node so that no link starts and ends at the same place.
+    let mut uses: HashMap<i64, u32> = HashMap::new();
+    for w in ways {
+        for r in &w.refs {
+            *uses.entry(*r).or_default() += 1;
+        }
+    }
+    let is_junction = |r: i64| uses.get(&r).copied().unwrap_or(0) > 1 || borders.contains_key(&r);
+    let mut places: Vec<i64> = Vec::new();
+    let mut placed: HashSet<i64> = HashSet::new();
+    let mut modes_at: HashMap<i64, u8> = HashMap::new();
+    let mut links = FeedWriter::create(out_dir(out, opts)?, "links.csv", &LINK_HEADER)?;
+    let mut link_count = 0;
+    for w in ways {
+        let n = w.refs.len();
+        let closed = n > 2 && w.refs[0] == w.refs[n - 1];
+        let mut segment: Vec<[f64; 2]> = Vec::new();
+        let mut start: Option<i64> = None;
+        let mut k = 0;
+        for (i, &r) in w.refs.iter().enumerate() {
+            let Some(&c) = coords.get(&r) else {
+                // Outside the extract: the way is cut here.
+                start = None;
+                segment.clear();
+                continue;
+            };
+            let split = i == 0 || i == n - 1 || is_junction(r) || (closed && i == n / 2);
+            if start.is_none() {
+                start = Some(r);
+                segment = vec![c];
+                continue;
+            }
+            segment.push(c);
+            if split {
+                let from = start.expect("set");
+                if from != r {
+                    k += 1;
+                    write_link(&mut links, w, k, from, r, &segment)?;
+                    link_count += 1;
+                    for p in [from, r] {
+                        if placed.insert(p) {
+                            places.push(p);
+                        }
+                        *modes_at.entry(p).or_default() |= mode_bit(&w.kind);
+                    }
+                }
+                start = Some(r);
+                segment = vec![c];
+            }
+        }
+    }
+    links.finish()?;
+    let source = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)";
+    let mut place_file = FeedWriter::create(out, "places.csv", &PLACE_HEADER)?;
+    let mut border_posts = 0;
+    for &p in &places {
+        let c = coords[&p];
+        let (name, kind) = match borders.get(&p) {
+            Some(b) => {
+                border_posts += 1;
+                let name = if b.is_empty() {
+                    format!("border control {p}")
+                } else {
+                    b.clone()
+                };
+                (name, "border_post")
+            }
+            None => (format!("node {p}"), "junction"),
+        };
+        place_file.row([
+            format!("n{p}"),
+            name,
+            opts.country.clone(),
+            format!("{:.7}", c[1]),
+            format!("{:.7}", c[0]),
+            kind.to_string(),
+            format!("{source}, node {p}"),
+        ])?;
+    }
+    place_file.finish()?;
+    let transfers = write_transfers(out, &places, &modes_at)?;
+    Ok(OsmStats {
+        bytes,
+        ways: ways.len(),
+        places: places.len(),
+        links: link_count,
+        border_posts,
+        transfers,
+    })
+}
+
+fn out_dir<'a>(out: &'a Path, opts: &OsmOptions) -> Result<&'a Path, ImportError> {
+    if opts.country.len() != 2 || !opts.country.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(ImportError::Invalid(format!(
+            "--country: `{}` is not an ISO 3166-1 alpha-2 code like FI",
+            opts.country
+        )));
+    }
+    start_feed(out)?;
+    Ok(out)
+}
+
+const RAIL: u8 = 1;
+const ROAD: u8 = 2;
+const SEA: u8 = 4;
+
+fn mode_bit(kind: &WayKind) -> u8 {
+    match kind {
+        WayKind::Rail { .. } => RAIL,
+        WayKind::Road { .. } => ROAD,
+        WayKind::Ferry { .. } => SEA,
+    }
+}
+
+fn write_link(
+    links: &mut FeedWriter,
+    w: &Way,
+    k: usize,
+    from: i64,
+    to: i64,
+    segment: &[[f64; 2]],
+) -> Result<(), ImportError> {
+    let km: f64 = segment
+        .windows(2)
+        .map(|p| haversine_km(p[0], p[1]))
+        .sum::<f64>()
+        .max(0.001);
+    let osm = format!("© OpenStreetMap contributors, ODbL 1.0, way {}", w.id);
+    let (mode, gauge, speed, duration, electrified, oneway, source) = match &w.kind {
+        WayKind::Rail {
+            gauge_mm,
+            electrified,
+            speed_kmh,
+            speed_note,
+        } => (
+            "rail",
+            gauge_mm.unwrap_or(1435).to_string(),
+            format!("{speed_kmh:.0}"),
+            String::new(),
+            electrified.map_or("", |e| if e { "yes" } else { "no" }),
+            false,
+            format!(
+                "{osm}; speed {speed_note}{}",
+                if gauge_mm.is_none() {
+                    "; gauge: estimate, not tagged, 1435 mm assumed"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        WayKind::Road {
+            speed_kmh,
+            speed_note,
+            oneway,
+        } => (
+            "road",
+            String::new(),
+            format!("{speed_kmh:.0}"),
+            String::new(),
+            "",
+            *oneway != 0,
+            format!("{osm}; speed {speed_note}"),
+        ),
+        WayKind::Ferry { duration_h } => (
+            "sea",
+            String::new(),
+            String::new(),
+            duration_h.map_or(String::new(), |d| format!("{d:.3}")),
+            "",
+            false,
+            format!(
+                "{osm}; {}",
+                if duration_h.is_some() {
+                    "duration tag"
+                } else {
+                    "no duration tag: the sea default speed applies (estimate)"
+                }
+            ),
+        ),
+    };
+    // A backward one-way street is written in its direction of travel.
+    let backward = matches!(w.kind, WayKind::Road { oneway: -1, .. });
+    let (a, b, line) = if backward {
+        let mut rev = segment.to_vec();
+        rev.reverse();
+        (to, from, rev)
+    } else {
+        (from, to, segment.to_vec())
+    };
+    links.row([
+        format!("w{}-{k}", w.id),
+        format!("n{a}"),
+        format!("n{b}"),
+        mode.to_string(),
+        gauge,
+        format!("{km:.4}"),
+        speed,
+        duration,
+        electrified.to_string(),
+        if oneway { "yes" } else { "no" }.to_string(),
+        "open".to_string(),
+        wkt_linestring(&line),
+        source,
+    ])
+}
+
+/// Road or rail ↔ ferry transfers where a ferry route ends on a road or railway node.
+fn write_transfers(
+    out: &Path,
+    places: &[i64],
+    modes_at: &HashMap<i64, u8>,
+) -> Result<usize, ImportError> {
+    let mut file = FeedWriter::create(
+        out,
+        "transfers.csv",
+        &[
+            "id",
+            "place",
+            "from_mode",
+            "from_gauge_mm",
+            "to_mode",
+            "to_gauge_mm",
+            "both_ways",
+            "handling_p50_h",
+            "handling_p90_h",
+            "cost_usd",
+            "hub_co2e_kg_per_t",
+            "status",
+            "source",
+        ],
+    )?;
+    let mut count = 0;
+    for &p in places {
+        let m = modes_at.get(&p).copied().unwrap_or(0);
+        if m & SEA == 0 {
+            continue;
+        }
+        if m & ROAD != 0 {
+            count += 1;
+            file.row([
+                format!("n{p}-road-sea"),
+                format!("n{p}"),
+                "road".into(),
+                String::new(),
+                "sea".into(),
+                String::new(),
+                "yes".into(),
+                "0.5".into(),
+                "1.5".into(),
+                "0".into(),
+                "0".into(),
+                "open".into(),
+                "estimate: roll-on/roll-off boarding where an OpenStreetMap ferry route meets a road; 0.5 h typical, 1.5 h bad case, no charge known".to_string(),
+            ])?;
+        }
+    }
+    file.finish()?;
+    Ok(count)
+}

@@ -1,0 +1,166 @@
+//! Writing feed folders: CSV files through temporary files renamed into place.
+
+use silkroute_feed::BUILTIN_FILES;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Why an import or generation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The input file is not a readable OpenStreetMap PBF file.
+    #[error("{path}: not a readable .osm.pbf file (truncated or corrupt?): {reason}")]
+    BadPbf {
+        /// The file.
+        path: PathBuf,
+        /// What the reader said.
+        reason: String,
+    },
+    /// A CSV record could not be written.
+    #[error("{path}: {source}")]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: csv::Error,
+    },
+    /// The request itself is wrong (an empty selection, a bad option).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A CSV file of a feed being written; [`FeedWriter::finish`] renames it into place.
+pub struct FeedWriter {
+    path: PathBuf,
+    csv: csv::Writer<BufWriter<tempfile::NamedTempFile>>,
+}
+
+impl FeedWriter {
+    /// Starts `dir/name` with a header row.
+    pub fn create(dir: &Path, name: &str, header: &[&str]) -> Result<FeedWriter, ImportError> {
+        let path = dir.join(name);
+        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|source| ImportError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let mut csv = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, tmp));
+        csv.write_record(header)
+            .map_err(|source| ImportError::Csv {
+                path: path.clone(),
+                source,
+            })?;
+        Ok(FeedWriter { path, csv })
+    }
+
+    /// Writes one row.
+    pub fn row<I, T>(&mut self, fields: I) -> Result<(), ImportError>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.csv
+            .write_record(fields)
+            .map_err(|source| ImportError::Csv {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    /// Flushes the file and renames it into place.
+    pub fn finish(self) -> Result<(), ImportError> {
+        let io = |path: &Path, source| ImportError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let buf = self
+            .csv
+            .into_inner()
+            .map_err(|e| io(&self.path, e.into_error()))?;
+        let mut tmp = buf
+            .into_inner()
+            .map_err(|e| io(&self.path, e.into_error()))?;
+        tmp.flush().map_err(|e| io(&self.path, e))?;
+        tmp.persist(&self.path)
+            .map_err(|e| io(&self.path, e.error))?;
+        Ok(())
+    }
+}
+
+/// Creates `dir` if needed and copies the built-in parameter tables into it.
+pub(crate) fn start_feed(dir: &Path) -> Result<(), ImportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ImportError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for (name, text) in BUILTIN_FILES {
+        if matches!(
+            name,
+            "modes.csv" | "cost_factors.csv" | "emission_factors.csv"
+        ) {
+            let path = dir.join(name);
+            let io = |source| ImportError::Io {
+                path: path.clone(),
+                source,
+            };
+            let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+            tmp.write_all(text.as_bytes()).map_err(io)?;
+            tmp.persist(&path).map_err(|e| io(e.error))?;
+        }
+    }
+    Ok(())
+}
+
+/// The header of `places.csv` as written by importers.
+pub(crate) const PLACE_HEADER: [&str; 7] =
+    ["id", "name_en", "country", "lat", "lon", "kind", "source"];
+
+/// The header of `links.csv` as written by importers.
+pub(crate) const LINK_HEADER: [&str; 13] = [
+    "id",
+    "from",
+    "to",
+    "mode",
+    "gauge_mm",
+    "length_km",
+    "speed_kmh",
+    "duration_h",
+    "electrified",
+    "oneway",
+    "status",
+    "geometry",
+    "source",
+];
+
+/// Great-circle distance in km (haversine, mean Earth radius).
+pub(crate) fn haversine_km(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (lon1, lat1, lon2, lat2) = (
+        a[0].to_radians(),
+        a[1].to_radians(),
+        b[0].to_radians(),
+        b[1].to_radians(),
+    );
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * h.sqrt().asin()
+}
+
+/// A WKT LINESTRING of `[lon, lat]` points, 7 decimals (about 1 cm).
+pub(crate) fn wkt_linestring(points: &[[f64; 2]]) -> String {
+    let mut s = String::with_capacity(points.len() * 24 + 12);
+    s.push_str("LINESTRING(");
+    for (i, p) in points.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&format!("{:.7} {:.7}", p[0], p[1]));
+    }
+    s.push(')');
+    s
+}

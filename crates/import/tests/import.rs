@@ -1,0 +1,172 @@
+//! Importing OpenStreetMap data and generating synthetic networks, as an analyst would: the
+//! feed written validates, one-way streets stay one-way, and routes on it match Dijkstra.
+
+use silkroute_feed::load_dir;
+use silkroute_graph::hierarchy::prepare;
+use silkroute_graph::{compile, HierarchyQuery, Metric};
+use silkroute_import::osm::{import, OsmOptions};
+use silkroute_import::synthetic::{generate, GenOptions};
+use silkroute_import::ImportError;
+use silkroute_model::{Mode, PlaceId, PlaceKind};
+use silkroute_route::{route, route_fast, Objective, RouteError, RouteRequest};
+use std::path::{Path, PathBuf};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny.osm.pbf")
+}
+
+fn options() -> OsmOptions {
+    OsmOptions {
+        rail: true,
+        roads: vec!["primary".into(), "secondary".into(), "residential".into()],
+        ferries: false,
+        country: "KZ".into(),
+        progress: false,
+    }
+}
+
+#[test]
+fn a_small_extract_becomes_a_valid_feed_with_junctions_only_where_ways_meet() {
+    let dir = tempfile::tempdir().unwrap();
+    let stats = import(&fixture(), dir.path(), &options()).unwrap();
+    assert_eq!(stats.ways, 4, "the footway is left out");
+    assert_eq!(stats.places, 7, "{stats:?}");
+    assert_eq!(stats.links, 5, "{stats:?}");
+    assert_eq!(stats.border_posts, 1);
+    // load_dir fails on any error; warnings are allowed.
+    let (net, _warnings) = load_dir(dir.path()).unwrap();
+    let post = net.place(net.place_id("n2").unwrap());
+    assert_eq!(post.kind, PlaceKind::BorderPost);
+    assert_eq!(post.name_en, "Test post");
+    assert!(post.source.contains("OpenStreetMap"));
+    // The residential road keeps its bend (node 6) as geometry, not as a place.
+    assert!(net.place_id("n6").is_none());
+    let bend = net.links.iter().find(|l| l.id == "w102-1").unwrap();
+    assert_eq!(bend.geometry.as_ref().unwrap().len(), 3);
+    let rail = net.links.iter().find(|l| l.mode == Mode::Rail).unwrap();
+    assert_eq!(rail.gauge.unwrap().0, 1520);
+    assert_eq!(rail.electrified, Some(true));
+    let primary = net.links.iter().find(|l| l.id == "w100-1").unwrap();
+    assert_eq!(primary.speed_kmh, Some(60.0));
+    assert!(primary.source.contains("maxspeed=60"));
+}
+
+#[test]
+fn a_one_way_street_is_routed_one_way() {
+    let dir = tempfile::tempdir().unwrap();
+    import(&fixture(), dir.path(), &options()).unwrap();
+    let (net, _) = load_dir(dir.path()).unwrap();
+    let graph = compile(&net).unwrap();
+    let p = |id: &str| net.place_id(id).unwrap();
+    let there = route(
+        &net,
+        &graph,
+        &RouteRequest::new(p("n1"), p("n4"), Objective::Time),
+    );
+    assert!(there.is_ok());
+    let back = route(
+        &net,
+        &graph,
+        &RouteRequest::new(p("n4"), p("n1"), Objective::Time),
+    );
+    assert!(matches!(back, Err(RouteError::NoRoute { .. })), "{back:?}");
+}
+
+#[test]
+fn a_truncated_pbf_gives_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(fixture()).unwrap();
+    let cut = dir.path().join("cut.osm.pbf");
+    for keep in [20, bytes.len() / 2, bytes.len() - 10] {
+        std::fs::write(&cut, &bytes[..keep]).unwrap();
+        let err = import(&cut, &dir.path().join("out"), &options()).unwrap_err();
+        assert!(matches!(err, ImportError::BadPbf { .. }), "{keep}: {err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("cut.osm.pbf") && text.contains("truncated or corrupt"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_file_that_is_not_pbf_gives_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.osm.pbf");
+    std::fs::write(&junk, b"<?xml version='1.0'?><osm></osm>").unwrap();
+    let err = import(&junk, &dir.path().join("out"), &options()).unwrap_err();
+    assert!(matches!(err, ImportError::BadPbf { .. }), "{err}");
+}
+
+#[test]
+fn nothing_selected_or_an_unknown_road_class_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = options();
+    o.rail = false;
+    o.roads.clear();
+    assert!(matches!(
+        import(&fixture(), dir.path(), &o),
+        Err(ImportError::Invalid(_))
+    ));
+    o.roads = vec!["highwayy".into()];
+    let err = import(&fixture(), dir.path(), &o).unwrap_err();
+    assert!(err.to_string().contains("highwayy"));
+}
+
+fn gen(dir: &Path, seed: u64) -> String {
+    generate(
+        GenOptions {
+            nodes: 900,
+            seed,
+            deletion: 0.15,
+            highway_every: 8,
+        },
+        dir,
+    )
+    .unwrap();
+    std::fs::read_to_string(dir.join("links.csv")).unwrap()
+}
+
+#[test]
+fn the_same_seed_generates_the_same_network() {
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    assert_eq!(gen(a.path(), 7), gen(b.path(), 7));
+    assert_ne!(gen(a.path(), 7), gen(c.path(), 8));
+}
+
+#[test]
+fn hierarchy_routes_on_a_generated_network_match_dijkstra() {
+    let dir = tempfile::tempdir().unwrap();
+    gen(dir.path(), 3);
+    // load_dir fails on any error; warnings are allowed.
+    let (net, _warnings) = load_dir(dir.path()).unwrap();
+    let graph = compile(&net).unwrap();
+    let (h, _) = prepare(&graph, Metric::Time);
+    let mut q = HierarchyQuery::new(&h);
+    let n = net.places.len() as u32;
+    let mut routed = 0;
+    for i in 0..200u32 {
+        let (a, b) = (PlaceId((i * 7919) % n), PlaceId((i * 104_729 + 13) % n));
+        if a == b {
+            continue;
+        }
+        let req = RouteRequest::new(a, b, Objective::Time);
+        match (
+            route(&net, &graph, &req),
+            route_fast(&net, &graph, &mut q, Metric::Time, &req),
+        ) {
+            (Ok(s), Ok(f)) => {
+                routed += 1;
+                let tolerance = (s.legs.len() + f.legs.len()) as f64 * 0.5 / Metric::Time.scale();
+                assert!((s.objective_value - f.objective_value).abs() <= tolerance + 1e-9);
+            }
+            (Err(_), Err(_)) => {}
+            (s, f) => panic!("{a:?}→{b:?}: {:?} vs {:?}", s.is_ok(), f.is_ok()),
+        }
+    }
+    assert!(routed > 150, "{routed}");
+}
