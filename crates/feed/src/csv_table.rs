@@ -84,18 +84,19 @@ impl Table {
         }
         let width = header.len();
         let mut rows = Vec::new();
+        let mut lines = LineCounter::new(bytes);
         for rec in records {
             let rec = match rec {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e.position().map(|p| line_at(bytes, p.byte()));
+                    let line = e.position().map(|p| lines.line_at(p.byte()));
                     report.error(file, line, None, format!("cannot read row: {e}"));
                     continue;
                 }
             };
             let line = rec
                 .position()
-                .map(|p| line_at(bytes, p.byte()))
+                .map(|p| lines.line_at(p.byte()))
                 .unwrap_or(0);
             if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue; // blank line
@@ -306,13 +307,41 @@ impl<'t> Row<'t> {
 /// The 1-based line of the record starting at byte `offset`. Counted from the bytes rather than
 /// taken from the CSV reader, whose line numbers lag by one in files with CRLF line ends (the
 /// record then starts at the LF of the previous CRLF).
-fn line_at(bytes: &[u8], offset: u64) -> u64 {
-    let offset = (offset as usize).min(bytes.len());
-    let mut line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    if bytes.get(offset) == Some(&b'\n') {
-        line += 1;
+/// Line numbers from byte offsets, counting newlines incrementally (offsets come in order, so
+/// reading a file stays linear).
+struct LineCounter<'b> {
+    bytes: &'b [u8],
+    offset: usize,
+    newlines: u64,
+}
+
+impl<'b> LineCounter<'b> {
+    fn new(bytes: &'b [u8]) -> LineCounter<'b> {
+        LineCounter {
+            bytes,
+            offset: 0,
+            newlines: 0,
+        }
     }
-    line
+
+    /// The 1-based line of the record starting at `offset`.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let offset = (offset as usize).min(self.bytes.len());
+        if offset < self.offset {
+            self.offset = 0;
+            self.newlines = 0;
+        }
+        self.newlines += self.bytes[self.offset..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.offset = offset;
+        let mut line = self.newlines + 1;
+        if self.bytes.get(offset) == Some(&b'\n') {
+            line += 1;
+        }
+        line
+    }
 }
 
 /// True for a valid id: lowercase ASCII letters, digits and `-`, starting with a letter or digit.
