@@ -94,10 +94,7 @@ impl Table {
                     continue;
                 }
             };
-            let line = rec
-                .position()
-                .map(|p| lines.line_at(p.byte()))
-                .unwrap_or(0);
+            let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
             if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue; // blank line
             }

@@ -144,7 +144,9 @@ impl Contractor {
     fn priority(&mut self, v: u32, deleted: u32, depth: u32) -> i64 {
         self.find_shortcuts(v, SIMULATE_SETTLE_LIMIT);
         let removed = self.out[v as usize].len() + self.inn[v as usize].len();
-        2 * (self.shortcuts.len() as i64 - removed as i64) + deleted as i64 + depth as i64
+        // Edge difference weighted 4 : contracted neighbours 1 : depth 1 (tried 1, 2 and 4 on a
+        // 20k-node generated grid; 4 gave the fewest shortcuts and the fastest contraction).
+        4 * (self.shortcuts.len() as i64 - removed as i64) + deleted as i64 + depth as i64
     }
 
     fn new_arc(&mut self, first: u32, second: u32) -> u32 {

@@ -1,0 +1,121 @@
+//! silkroute's contraction hierarchy versus the fast_paths crate on one graph file, same
+//! integer weights (the `time` metric), same random queries; answers must be equal.
+//! Usage: ch-peers GRAPH.srg [QUERIES] [MATRIX_SIDE] [edges.csv]
+//! Prints one JSON object.
+
+use silkroute_graph::hierarchy::{Hierarchy, HierarchyQuery, Weight};
+use silkroute_graph::{read_graph_file, Metric};
+use std::time::Instant;
+
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(|v| v.parse().unwrap_or(0)))
+        })
+        .unwrap_or(0)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let path = std::path::Path::new(&args[1]);
+    let queries: usize = args.get(2).map_or(10_000, |s| s.parse().unwrap());
+    let side: usize = args.get(3).map_or(1000, |s| s.parse().unwrap());
+    let t = Instant::now();
+    let c = read_graph_file(path).expect("graph file");
+    let load_s = t.elapsed().as_secs_f64();
+    let g = &c.graph;
+    let n = g.nodes().len();
+    let edges: Vec<(u32, u32, Weight)> = g
+        .edges()
+        .iter()
+        .map(|e| (e.tail.0, e.head.0, Metric::Time.edge_weight(e)))
+        .collect();
+    if let Some(out) = args.get(4) {
+        let mut s = String::from("id,source,target,cost\n");
+        for (i, (a, b, w)) in edges.iter().enumerate() {
+            s.push_str(&format!("{i},{a},{b},{w}\n"));
+        }
+        std::fs::write(out, s).unwrap();
+    }
+    let rss_before = rss_kb();
+
+    let t = Instant::now();
+    let (ours, stats) = Hierarchy::build(n, &edges);
+    let ours_prep = t.elapsed().as_secs_f64();
+    let rss_ours = rss_kb();
+
+    let t = Instant::now();
+    let mut input = fast_paths::InputGraph::new();
+    for &(a, b, w) in &edges {
+        if a != b {
+            input.add_edge(a as usize, b as usize, w as usize);
+        }
+    }
+    input.freeze();
+    let fp = fast_paths::prepare(&input);
+    let fp_prep = t.elapsed().as_secs_f64();
+    let rss_fp = rss_kb();
+
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let pairs: Vec<(u32, u32)> = (0..queries)
+        .map(|_| (rng.random_range(0..n as u32), rng.random_range(0..n as u32)))
+        .collect();
+    let mut q = HierarchyQuery::new(&ours);
+    let mut fpc = fast_paths::create_calculator(&fp);
+    let mut ours_t = Vec::with_capacity(queries);
+    let mut fp_t = Vec::with_capacity(queries);
+    let mut mismatches = 0;
+    let mut reachable = 0;
+    for &(a, b) in &pairs {
+        let t = Instant::now();
+        let d = q.distance(&[(a, 0)], &[(b, 0)]);
+        ours_t.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let p = fpc.calc_path(&fp, a as usize, b as usize);
+        fp_t.push(t.elapsed().as_secs_f64());
+        let fd = p.map(|p| p.get_weight() as u64);
+        if d.map(u64::from) != fd {
+            mismatches += 1;
+        }
+        if d.is_some() {
+            reachable += 1;
+        }
+    }
+    // Matrix: ours by buckets; fast_paths has no many-to-many, so side × side single queries
+    // on a sample of rows, extrapolated.
+    let sources: Vec<Vec<(u32, Weight)>> = (0..side).map(|_| vec![(rng.random_range(0..n as u32), 0)]).collect();
+    let targets: Vec<Vec<(u32, Weight)>> = (0..side).map(|_| vec![(rng.random_range(0..n as u32), 0)]).collect();
+    let t = Instant::now();
+    let m = ours.many_to_many(&sources, &targets);
+    let ours_matrix = t.elapsed().as_secs_f64();
+    let rows = 10.min(side);
+    let t = Instant::now();
+    let mut matrix_mismatch = 0;
+    for (i, s) in sources.iter().take(rows).enumerate() {
+        for (j, d) in targets.iter().enumerate() {
+            let w = fpc.calc_path(&fp, s[0].0 as usize, d[0].0 as usize).map(|p| p.get_weight() as u64);
+            if w != Some(m[i][j] as u64).filter(|&x| x != u32::MAX as u64) {
+                matrix_mismatch += 1;
+            }
+        }
+    }
+    let fp_matrix = t.elapsed().as_secs_f64() * side as f64 / rows as f64;
+    println!(
+        "{{\"graph\":\"{}\",\"nodes\":{n},\"edges\":{},\"load_s\":{load_s:.3},\"ours_prep_s\":{ours_prep:.2},\"ours_shortcuts\":{},\"fast_paths_prep_s\":{fp_prep:.2},\"fast_paths_shortcuts\":{},\"rss_kb_before\":{rss_before},\"rss_kb_after_ours\":{rss_ours},\"rss_kb_after_fast_paths\":{rss_fp},\"queries\":{queries},\"reachable\":{reachable},\"mismatches\":{mismatches},\"ours_median_us\":{:.2},\"fast_paths_median_us\":{:.2},\"matrix\":\"{side}x{side}\",\"ours_matrix_s\":{ours_matrix:.3},\"fast_paths_matrix_s_extrapolated\":{fp_matrix:.2},\"matrix_mismatches_sampled\":{matrix_mismatch}}}",
+        path.display(),
+        edges.len(),
+        stats.shortcuts,
+        fp.get_num_out_edges() + fp.get_num_in_edges(),
+        median(ours_t) * 1e6,
+        median(fp_t) * 1e6,
+    );
+}
