@@ -1,6 +1,6 @@
 //! silkroute's contraction hierarchy versus the fast_paths crate on one graph file, same
 //! integer weights (the `time` metric), same random queries; answers must be equal.
-//! Usage: ch-peers GRAPH.srg [QUERIES] [MATRIX_SIDE] [edges.csv]
+//! Usage: ch-peers GRAPH.srg [QUERIES] [MATRIX_SIDE] [edges.csv] [answers.csv]
 //! Prints one JSON object.
 
 use silkroute_graph::hierarchy::{Hierarchy, HierarchyQuery, Weight};
@@ -75,6 +75,7 @@ fn main() {
     let mut fp_t = Vec::with_capacity(queries);
     let mut mismatches = 0;
     let mut reachable = 0;
+    let mut answers = String::from("source,target,distance\n");
     for &(a, b) in &pairs {
         let t = Instant::now();
         let d = q.distance(&[(a, 0)], &[(b, 0)]);
@@ -89,6 +90,10 @@ fn main() {
         if d.is_some() {
             reachable += 1;
         }
+        answers.push_str(&format!("{a},{b},{}\n", d.map_or(String::new(), |d| d.to_string())));
+    }
+    if let Some(out) = args.get(5) {
+        std::fs::write(out, &answers).unwrap();
     }
     // Matrix: ours by buckets; fast_paths has no many-to-many, so side × side single queries
     // on a sample of rows, extrapolated.
