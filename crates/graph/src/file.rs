@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 /// The first eight bytes of every graph file.
 pub const MAGIC: &[u8; 8] = b"SILKGRPH";
 /// The payload layout version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 40;
 
 /// A network compiled for routing, as stored in a graph file.
@@ -230,7 +230,11 @@ pub fn decode_graph_file(path: &Path, bytes: &[u8]) -> Result<CompiledNetwork, G
             .with_fixed_int_encoding()
             .with_limit::<{ 1 << 36 }>(),
     )
-    .map_err(|e| corrupt(format!("cannot decode: {e}")))?;
+    .map_err(|e| {
+        corrupt(format!(
+            "cannot decode ({e}); rebuild it with `silkroute build`"
+        ))
+    })?;
     if used != payload.len() {
         return Err(corrupt(format!(
             "{} bytes left over after the payload",

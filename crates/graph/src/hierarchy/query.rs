@@ -6,11 +6,23 @@ use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// One direction of a search: tentative weights by rank, and how each rank was reached.
+/// How a rank was reached in one direction of a search.
+#[derive(Clone, Copy)]
+struct Label {
+    dist: Weight,
+    pred_arc: u32,
+    pred_rank: u32,
+}
+
+const UNREACHED: Label = Label {
+    dist: INFINITY,
+    pred_arc: NO_ARC,
+    pred_rank: NO_ARC,
+};
+
+/// One direction of a search: a label per rank, the ranks touched, the queue.
 struct Side {
-    dist: Vec<Weight>,
-    pred_arc: Vec<u32>,
-    pred_rank: Vec<u32>,
+    label: Vec<Label>,
     touched: Vec<u32>,
     heap: BinaryHeap<Reverse<(Weight, u32)>>,
 }
@@ -18,17 +30,19 @@ struct Side {
 impl Side {
     fn new(n: usize) -> Side {
         Side {
-            dist: vec![INFINITY; n],
-            pred_arc: vec![NO_ARC; n],
-            pred_rank: vec![NO_ARC; n],
+            label: vec![UNREACHED; n],
             touched: Vec::new(),
             heap: BinaryHeap::new(),
         }
     }
 
+    fn dist(&self, r: u32) -> Weight {
+        self.label[r as usize].dist
+    }
+
     fn reset(&mut self) {
         for r in self.touched.drain(..) {
-            self.dist[r as usize] = INFINITY;
+            self.label[r as usize] = UNREACHED;
         }
         self.heap.clear();
     }
@@ -39,12 +53,16 @@ impl Side {
             let Some(&r) = h.rank.get(node as usize) else {
                 continue;
             };
-            if w < self.dist[r as usize] {
-                if self.dist[r as usize] == INFINITY {
+            let l = &mut self.label[r as usize];
+            if w < l.dist {
+                if l.dist == INFINITY {
                     self.touched.push(r);
                 }
-                self.dist[r as usize] = w;
-                self.pred_arc[r as usize] = NO_ARC;
+                *l = Label {
+                    dist: w,
+                    pred_arc: NO_ARC,
+                    pred_rank: NO_ARC,
+                };
                 self.heap.push(Reverse((w, r)));
             }
         }
@@ -59,35 +77,38 @@ impl Side {
     fn settle(&mut self, h: &Hierarchy, forward: bool) -> Option<(u32, Weight, bool)> {
         loop {
             let Reverse((d, r)) = self.heap.pop()?;
-            if d > self.dist[r as usize] {
+            if d > self.label[r as usize].dist {
                 continue;
             }
-            let (first, other, weight) = if forward {
-                (&h.down_first, &h.down_tail, &h.down_weight)
+            let (first, other) = if forward {
+                (&h.down_first, &h.down)
             } else {
-                (&h.up_first, &h.up_head, &h.up_weight)
+                (&h.up_first, &h.up)
             };
             let range = first[r as usize] as usize..first[r as usize + 1] as usize;
-            let stalled = range
-                .into_iter()
-                .any(|i| self.dist[other[i] as usize].saturating_add(weight[i]) < d);
+            let stalled = other[range]
+                .iter()
+                .any(|&(x, w)| self.label[x as usize].dist.saturating_add(w) < d);
             if !stalled {
-                let (first, next, weight, arc) = if forward {
-                    (&h.up_first, &h.up_head, &h.up_weight, &h.up_arc)
+                let (first, next, arc) = if forward {
+                    (&h.up_first, &h.up, &h.up_arc)
                 } else {
-                    (&h.down_first, &h.down_tail, &h.down_weight, &h.down_arc)
+                    (&h.down_first, &h.down, &h.down_arc)
                 };
-                for i in first[r as usize] as usize..first[r as usize + 1] as usize {
-                    let x = next[i] as usize;
-                    let nd = d.saturating_add(weight[i]);
-                    if nd < self.dist[x] {
-                        if self.dist[x] == INFINITY {
-                            self.touched.push(x as u32);
+                let range = first[r as usize] as usize..first[r as usize + 1] as usize;
+                for (&(x, w), &a) in next[range.clone()].iter().zip(&arc[range]) {
+                    let nd = d.saturating_add(w);
+                    let l = &mut self.label[x as usize];
+                    if nd < l.dist {
+                        if l.dist == INFINITY {
+                            self.touched.push(x);
                         }
-                        self.dist[x] = nd;
-                        self.pred_arc[x] = arc[i];
-                        self.pred_rank[x] = r;
-                        self.heap.push(Reverse((nd, x as u32)));
+                        *l = Label {
+                            dist: nd,
+                            pred_arc: a,
+                            pred_rank: r,
+                        };
+                        self.heap.push(Reverse((nd, x)));
                     }
                 }
             }
@@ -114,6 +135,7 @@ pub struct HierarchyQuery<'h> {
     h: &'h Hierarchy,
     fwd: Side,
     bwd: Side,
+    settled: usize,
 }
 
 impl<'h> HierarchyQuery<'h> {
@@ -123,6 +145,7 @@ impl<'h> HierarchyQuery<'h> {
             h,
             fwd: Side::new(h.nodes()),
             bwd: Side::new(h.nodes()),
+            settled: 0,
         }
     }
 
@@ -137,16 +160,16 @@ impl<'h> HierarchyQuery<'h> {
         let h = self.h;
         let mut arcs = Vec::new();
         let mut r = meet;
-        while self.fwd.pred_arc[r as usize] != NO_ARC {
-            arcs.push(self.fwd.pred_arc[r as usize]);
-            r = self.fwd.pred_rank[r as usize];
+        while self.fwd.label[r as usize].pred_arc != NO_ARC {
+            arcs.push(self.fwd.label[r as usize].pred_arc);
+            r = self.fwd.label[r as usize].pred_rank;
         }
         let source = h.node_at[r as usize];
         arcs.reverse();
         let mut r = meet;
-        while self.bwd.pred_arc[r as usize] != NO_ARC {
-            arcs.push(self.bwd.pred_arc[r as usize]);
-            r = self.bwd.pred_rank[r as usize];
+        while self.bwd.label[r as usize].pred_arc != NO_ARC {
+            arcs.push(self.bwd.label[r as usize].pred_arc);
+            r = self.bwd.label[r as usize].pred_rank;
         }
         let target = h.node_at[r as usize];
         let mut edges = Vec::new();
@@ -159,6 +182,11 @@ impl<'h> HierarchyQuery<'h> {
             target,
             edges,
         })
+    }
+
+    /// Nodes settled by the last query, both directions (its search space).
+    pub fn last_settled(&self) -> usize {
+        self.settled
     }
 
     /// The weight of the lightest path, without the path.
@@ -180,6 +208,7 @@ impl<'h> HierarchyQuery<'h> {
         self.bwd.start(h, targets);
         let mut best = INFINITY;
         let mut meet = None;
+        self.settled = 0;
         loop {
             let (fmin, bmin) = (self.fwd.min(), self.bwd.min());
             if fmin.min(bmin) >= best {
@@ -194,7 +223,8 @@ impl<'h> HierarchyQuery<'h> {
             let Some((r, d, _)) = this.settle(h, forward) else {
                 continue; // only stale entries were left on this side
             };
-            let o = other.dist[r as usize];
+            self.settled += 1;
+            let o = other.dist(r);
             if o != INFINITY && d.saturating_add(o) < best {
                 best = d.saturating_add(o);
                 meet = Some(r);
