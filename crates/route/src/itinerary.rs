@@ -422,6 +422,7 @@ impl Itinerary {
                 }
             }
         }
+        let legs = merge_junction_runs(net, legs);
         let summary = summarize(&legs);
         let emissions = Emissions::of(&legs, cargo.tonnes);
         coordinates.dedup();
@@ -511,6 +512,84 @@ fn wait_leg(net: &Network, place: PlaceId, mode: Mode, gauge_mm: Option<u16>, w:
         intensity_ttw_g_per_tkm: None,
         emission_source: None,
     }
+}
+
+/// Joins consecutive runs of the same mode and emission factor that meet at a `junction` place
+/// (imported or generated networks, where every street segment is a link) into one leg, so an
+/// itinerary lists stretches of road or track rather than hundreds of segments. Places of the
+/// corridor network are never junctions, so its legs are untouched.
+fn merge_junction_runs(net: &Network, legs: Vec<Leg>) -> Vec<Leg> {
+    let is_junction = |id: &str| {
+        net.place_id(id)
+            .is_some_and(|p| net.place(p).kind == silkroute_model::PlaceKind::Junction)
+    };
+    let mut out: Vec<Leg> = Vec::with_capacity(legs.len());
+    let mut segments: Vec<Vec<(String, String)>> = Vec::new();
+    for leg in legs {
+        let joins = out.last().is_some_and(|prev: &Leg| {
+            prev.kind == LegKind::Run
+                && leg.kind == LegKind::Run
+                && prev.mode == leg.mode
+                && prev.gauge_mm == leg.gauge_mm
+                && prev.intensity_wtw_g_per_tkm == leg.intensity_wtw_g_per_tkm
+                && prev.emission_source == leg.emission_source
+                && prev.cost_source == leg.cost_source
+                && is_junction(&leg.from)
+        });
+        if joins {
+            let prev = out.last_mut().expect("checked");
+            prev.to = leg.to;
+            prev.distance_km += leg.distance_km;
+            prev.time_h += leg.time_h;
+            prev.time_p90_h += leg.time_p90_h;
+            prev.cost_usd += leg.cost_usd;
+            prev.co2e_kg += leg.co2e_kg;
+            prev.ttw_co2e_kg += leg.ttw_co2e_kg;
+            segments
+                .last_mut()
+                .expect("one per leg")
+                .push((leg.element, leg.source));
+        } else {
+            segments.push(vec![(leg.element.clone(), leg.source.clone())]);
+            out.push(leg);
+        }
+    }
+    for (leg, segs) in out.iter_mut().zip(segments) {
+        if segs.len() < 2 {
+            continue;
+        }
+        leg.distribution = TimeFamily::fit(leg.time_h, leg.time_p90_h, false);
+        leg.element = format!(
+            "{} … {} ({} segments)",
+            segs[0].0,
+            segs[segs.len() - 1].0,
+            segs.len()
+        );
+        leg.description = format!(
+            "{} {:.1} km in {:.2} h ({:.0} km/h) over {} segments",
+            leg.mode,
+            leg.distance_km,
+            leg.time_h,
+            leg.distance_km / leg.time_h.max(1e-9),
+            segs.len()
+        );
+        let mut sources: Vec<&str> = Vec::new();
+        for (_, src) in &segs {
+            if !sources.contains(&src.as_str()) {
+                sources.push(src);
+            }
+        }
+        leg.source = if sources.len() <= 3 {
+            sources.join(" ; ")
+        } else {
+            format!(
+                "{} ; … and {} more segment sources",
+                sources[..3].join(" ; "),
+                sources.len() - 3
+            )
+        };
+    }
+    out
 }
 
 fn summarize(legs: &[Leg]) -> Summary {
