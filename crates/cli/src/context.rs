@@ -30,7 +30,7 @@ pub fn load_network(feed: &Option<PathBuf>) -> Result<Network, Failure> {
 }
 
 /// True when `path` is a file that starts like a graph file.
-fn names_graph_file(path: &Path) -> bool {
+pub fn names_graph_file(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 8];
     path.is_file()

@@ -1,7 +1,7 @@
 //! `silkroute route FROM TO`: the best itinerary, as a table or JSON.
 
 use crate::args::{By, RouteArgs};
-use crate::context::load_prepared;
+use crate::context::{load_prepared, Prepared};
 use crate::failure::{print_json, CmdResult, Failure};
 use crate::table::{num, render, Align};
 use anyhow::anyhow;
@@ -66,16 +66,7 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
         Mode::Best
     };
     let routes = match mode {
-        Mode::Best => {
-            let fast = fast_metric(&req).and_then(|m| Some(m).zip(prepared.hierarchy(m)));
-            match fast {
-                Some((metric, h)) => {
-                    route_fast(net, graph, &mut HierarchyQuery::new(h), metric, &req)
-                }
-                None => route(net, graph, &req),
-            }
-            .map(|it| vec![it])
-        }
+        Mode::Best => best_route(&prepared, &req).map(|it| vec![it]),
         Mode::Pareto => {
             let mut p = ParetoRequest::new(req.clone());
             p.criteria = args.criteria.clone();
@@ -124,7 +115,7 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
         return Ok(ExitCode::SUCCESS);
     }
     match mode {
-        Mode::Best => print_text(net, graph, &req, &routes[0], scenarios, args.sources),
+        Mode::Best => print_text(&prepared, &req, &routes[0], scenarios, args.sources),
         Mode::Pareto | Mode::Alternatives => {
             print_menu(net, &req, &routes, scenarios, mode, args.sources)
         }
@@ -139,14 +130,24 @@ enum Mode {
     Alternatives,
 }
 
+/// The best route: from the graph file's hierarchy when it has one for a plain request,
+/// otherwise by Dijkstra.
+fn best_route(prepared: &Prepared, req: &RouteRequest) -> Result<Itinerary, RouteError> {
+    let (net, graph) = (&prepared.net, &prepared.graph);
+    match fast_metric(req).and_then(|m| Some(m).zip(prepared.hierarchy(m))) {
+        Some((metric, h)) => route_fast(net, graph, &mut HierarchyQuery::new(h), metric, req),
+        None => route(net, graph, req),
+    }
+}
+
 fn print_text(
-    net: &Network,
-    graph: &silkroute_graph::Graph,
+    prepared: &Prepared,
     req: &RouteRequest,
     it: &Itinerary,
     scenarios: &[String],
     sources: bool,
 ) {
+    let net = &prepared.net;
     let name = |id: &str| {
         net.place_id(id)
             .map(|p| net.place(p).name_en.clone())
@@ -240,7 +241,7 @@ fn print_text(
         s.gauge_changes,
         modes.join(", ")
     );
-    print_other_criteria(net, graph, req, it);
+    print_other_criteria(prepared, req, it);
     if sources {
         say!("\nsources:");
         for (i, l) in it.legs.iter().enumerate() {
@@ -258,12 +259,7 @@ fn print_text(
 }
 
 /// One line per other criterion whose best route differs, so the trade-off is visible.
-fn print_other_criteria(
-    net: &Network,
-    graph: &silkroute_graph::Graph,
-    req: &RouteRequest,
-    it: &Itinerary,
-) {
+fn print_other_criteria(prepared: &Prepared, req: &RouteRequest, it: &Itinerary) {
     let mut lines = Vec::new();
     for objective in [
         Objective::Time,
@@ -276,7 +272,7 @@ fn print_other_criteria(
         }
         let mut other = req.clone();
         other.objective = objective;
-        let Ok(alt) = route(net, graph, &other).map(|a| a.with_distribution(None)) else {
+        let Ok(alt) = best_route(prepared, &other).map(|a| a.with_distribution(None)) else {
             continue;
         };
         let same = alt

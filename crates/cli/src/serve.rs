@@ -1,17 +1,24 @@
 //! `silkroute serve`: the HTTP API.
 
 use crate::args::ServeArgs;
-use crate::context::load_network;
+use crate::context::{load_network, names_graph_file};
 use crate::failure::{CmdResult, Failure};
 use anyhow::anyhow;
+use silkroute_graph::read_graph_file;
 use silkroute_server::{serve, AppState};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 pub fn run(feed: &Option<PathBuf>, args: ServeArgs) -> CmdResult {
-    let net = load_network(feed)?;
-    let state = Arc::new(AppState::new(net).map_err(|e| Failure::failed(anyhow!(e)))?);
+    let state = match feed.as_ref().filter(|f| names_graph_file(f)) {
+        Some(file) => {
+            let compiled = read_graph_file(file).map_err(Failure::failed)?;
+            AppState::from_compiled(compiled)
+        }
+        None => AppState::new(load_network(feed)?),
+    };
+    let state = Arc::new(state.map_err(|e| Failure::failed(anyhow!(e)))?);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

@@ -419,3 +419,105 @@ fn a_reader_that_goes_away_does_not_make_it_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// `build` writes a graph file; routing on it gives the same itinerary as the feed, and a cut
+/// file is refused with a clear message.
+#[test]
+fn a_built_graph_file_routes_like_the_builtin_network_and_a_cut_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("builtin.srg");
+    silkroute()
+        .args(["build", "-o"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("contracted for time"));
+    let legs = |out: &[u8]| {
+        let v: serde_json::Value = serde_json::from_slice(out).unwrap();
+        v["routes"][0]["legs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["element"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    for by in ["time", "cost", "co2", "p90"] {
+        let plain = silkroute()
+            .args(["route", "Xi'an", "Tashkent", "--json", "--by", by])
+            .output()
+            .unwrap();
+        let from_file = silkroute()
+            .args(["route", "Xi'an", "Tashkent", "--json", "--by", by, "--feed"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(from_file.status.success());
+        assert_eq!(legs(&plain.stdout), legs(&from_file.stdout), "by {by}");
+    }
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
+    silkroute()
+        .args(["route", "Xi'an", "Tashkent", "--feed"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("truncated graph file"));
+}
+
+/// `import osm` on a small extract writes a feed that validates; a cut PBF is refused.
+#[test]
+fn an_osm_extract_imports_and_a_truncated_one_is_refused() {
+    let pbf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../import/tests/data/tiny.osm.pbf");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("feed");
+    silkroute()
+        .args([
+            "import",
+            "osm",
+            "--quiet",
+            "--roads",
+            "primary,secondary,residential",
+            "--rail",
+            "--country",
+            "KZ",
+            "--out",
+        ])
+        .arg(&out)
+        .arg(&pbf)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("OpenStreetMap contributors"));
+    silkroute().arg("validate").arg(&out).assert().success();
+    silkroute()
+        .args(["route", "43.2000,76.9000", "43.2150,76.9300", "--feed"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("node 1 → node 4"));
+    let cut = dir.path().join("cut.osm.pbf");
+    let bytes = std::fs::read(&pbf).unwrap();
+    std::fs::write(&cut, &bytes[..bytes.len() - 10]).unwrap();
+    silkroute()
+        .args(["import", "osm", "--quiet", "--roads", "primary", "--out"])
+        .arg(dir.path().join("other"))
+        .arg(&cut)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("truncated or corrupt"));
+}
+
+/// `gen` writes a seeded feed that validates.
+#[test]
+fn gen_writes_a_valid_synthetic_feed() {
+    let dir = tempfile::tempdir().unwrap();
+    silkroute()
+        .args(["gen", "--nodes", "400", "--seed", "5", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    silkroute()
+        .arg("validate")
+        .arg(dir.path())
+        .assert()
+        .success();
+}

@@ -13,8 +13,8 @@ use axum::Json;
 use serde_json::{json, Value};
 use silkroute_model::PlaceId;
 use silkroute_route::{
-    alternatives, matrix, normalize_name, pareto, reach as reach_places, route as best_route,
-    AlternativesRequest, ParetoRequest, PlaceRef, RouteError, RouteRequest, RouteResponse,
+    alternatives, normalize_name, pareto, reach as reach_places, AlternativesRequest,
+    ParetoRequest, PlaceRef, RouteError, RouteRequest, RouteResponse,
 };
 use std::sync::Arc;
 
@@ -211,10 +211,7 @@ async fn route_answer(state: Arc<AppState>, params: RouteParams) -> ApiResult<Ro
                 ),
             )
         } else {
-            (
-                best_route(&p2.net, &p2.graph, &pr.route).map(|r| vec![r]),
-                None,
-            )
+            (p2.best_route(&pr.route).map(|r| vec![r]), None)
         };
         let routes = routes.map_err(route_error)?;
         Ok((
@@ -312,7 +309,7 @@ async fn matrix_answer(state: Arc<AppState>, params: MatrixParams) -> ApiResult<
     template.cargo = query::cargo(params.cargo.as_ref())?;
     template.modes = query::modes(params.modes.as_ref())?.into_iter().collect();
     let by = template.objective.name();
-    let cells = compute(move || Ok(matrix(&p.net, &p.graph, &template, &origins, &dests))).await?;
+    let cells = compute(move || Ok(p.matrix(&template, &origins, &dests))).await?;
     let flat: Vec<_> = cells
         .into_iter()
         .flatten()

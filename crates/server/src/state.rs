@@ -1,9 +1,13 @@
 //! What the server holds: the network, compiled per scenario combination.
 
 use silkroute_feed::{builtin_scenario, builtin_scenario_names, Scenario};
-use silkroute_graph::{compile, Graph};
+use silkroute_graph::{compile, CompiledNetwork, Graph, Hierarchy, HierarchyQuery, Metric};
 use silkroute_model::Network;
-use silkroute_route::PlaceFinder;
+use silkroute_model::PlaceId;
+use silkroute_route::{
+    fast_metric, matrix, matrix_fast, route, route_fast, Itinerary, MatrixCell, PlaceFinder,
+    RouteError, RouteRequest,
+};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -17,6 +21,8 @@ pub struct Prepared {
     pub finder: PlaceFinder,
     /// Scenario names applied, in order.
     pub scenarios: Vec<String>,
+    /// Contraction hierarchies (the baseline of a graph file only).
+    pub hierarchies: Vec<(Metric, Hierarchy)>,
 }
 
 impl Prepared {
@@ -28,7 +34,46 @@ impl Prepared {
             graph,
             finder,
             scenarios,
+            hierarchies: Vec::new(),
         })
+    }
+
+    fn hierarchy_for(&self, req: &RouteRequest) -> Option<(Metric, &Hierarchy)> {
+        let m = fast_metric(req)?;
+        self.hierarchies
+            .iter()
+            .find(|(h, _)| *h == m)
+            .map(|(m, h)| (*m, h))
+    }
+
+    /// The best route, from a hierarchy when there is one for this plain request.
+    pub fn best_route(&self, req: &RouteRequest) -> Result<Itinerary, RouteError> {
+        match self.hierarchy_for(req) {
+            Some((m, h)) => route_fast(&self.net, &self.graph, &mut HierarchyQuery::new(h), m, req),
+            None => route(&self.net, &self.graph, req),
+        }
+    }
+
+    /// The matrix, from a hierarchy when there is one (then only the minimised criterion is
+    /// filled in).
+    pub fn matrix(
+        &self,
+        template: &RouteRequest,
+        origins: &[PlaceId],
+        destinations: &[PlaceId],
+    ) -> Vec<Vec<MatrixCell>> {
+        match self.hierarchy_for(template) {
+            Some((m, h)) => matrix_fast(
+                &self.net,
+                &self.graph,
+                h,
+                m,
+                template,
+                origins,
+                destinations,
+            ),
+            None => matrix(&self.net, &self.graph, template, origins, destinations),
+        }
     }
 }
 
@@ -43,6 +88,10 @@ impl AppState {
     /// Prepares `net` and its built-in scenarios. Fails if a built-in scenario does not apply
     /// to the network (e.g. a custom feed without the CKU elements): such scenarios are left out.
     pub fn new(net: Network) -> Result<AppState, String> {
+        AppState::new_with(net, true)
+    }
+
+    fn new_with(net: Network, compile_baseline: bool) -> Result<AppState, String> {
         let mut scenarios = Vec::new();
         let mut cache = HashMap::new();
         for name in builtin_scenario_names() {
@@ -57,15 +106,37 @@ impl AppState {
                 scenarios.push(s);
             }
         }
-        cache.insert(
-            Vec::new(),
-            Arc::new(Prepared::new(net.clone(), Vec::new())?),
-        );
+        if compile_baseline {
+            cache.insert(
+                Vec::new(),
+                Arc::new(Prepared::new(net.clone(), Vec::new())?),
+            );
+        }
         Ok(AppState {
             base: net,
             scenarios,
             cache: RwLock::new(cache),
         })
+    }
+
+    /// Like [`AppState::new`], with the baseline's graph and hierarchies taken from a graph
+    /// file (scenarios are compiled from its network as usual).
+    pub fn from_compiled(compiled: CompiledNetwork) -> Result<AppState, String> {
+        let state = AppState::new_with(compiled.network.clone(), false)?;
+        let finder = PlaceFinder::new(&compiled.network);
+        let base = Prepared {
+            net: compiled.network,
+            graph: compiled.graph,
+            finder,
+            scenarios: Vec::new(),
+            hierarchies: compiled.hierarchies,
+        };
+        state
+            .cache
+            .write()
+            .expect("cache lock")
+            .insert(Vec::new(), Arc::new(base));
+        Ok(state)
     }
 
     /// The scenarios offered.

@@ -299,3 +299,44 @@ async fn compare_on_the_built_in_network_shows_what_the_cku_railway_changes() {
     );
     assert_eq!(v["scenario_route"]["summary"]["borders"][0], "cku-torugart");
 }
+
+/// A server started from a graph file answers plain questions from its hierarchies: the same
+/// routes and matrix values as the server that searches with Dijkstra.
+#[tokio::test]
+async fn a_graph_file_server_answers_like_the_dijkstra_server() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+    let (net, _) = silkroute_feed::load_dir(&dir).unwrap();
+    let graph = silkroute_graph::compile(&net).unwrap();
+    let hierarchies = silkroute_graph::Metric::ALL
+        .iter()
+        .map(|&m| (m, silkroute_graph::hierarchy::prepare(&graph, m).0))
+        .collect();
+    let fast = Arc::new(
+        AppState::from_compiled(silkroute_graph::CompiledNetwork {
+            network: net,
+            graph,
+            hierarchies,
+        })
+        .unwrap(),
+    );
+    for by in ["time", "cost", "co2"] {
+        let uri = format!("/v1/route?from=xian&to=almaty&by={by}");
+        let (s1, slow) = get(&uri).await;
+        let resp = app(fast.clone())
+            .oneshot(Request::get(&uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), s1);
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let quick: Value = serde_json::from_slice(&bytes).unwrap();
+        let legs = |v: &Value| {
+            v["routes"][0]["legs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l["element"].clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(legs(&slow), legs(&quick), "by {by}");
+    }
+}
