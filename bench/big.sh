@@ -41,6 +41,10 @@ $SR gen --nodes "$NODES" --seed 1 --out "$WORK/gen"
 /usr/bin/time -v $SR build "$WORK/gen" -o "$WORK/gen.srg" --metrics time 2> "$WORK/gen-build.log"
 grep -E "loaded|contracted|wrote|Maximum resident|Elapsed" "$WORK/gen-build.log"
 $PEERS "$WORK/gen.srg" 10000 1000 "$WORK/gen-edges.csv" | tee "bench/results/big-gen-$NODES.json"
+# Peak memory of each preprocessing alone, in a fresh process that holds only the edge list.
+for which in ours fast_paths; do
+  $PEERS prep $which "$WORK/gen.srg.edges" | tee "bench/results/big-prep-$which-$NODES.json"
+done
 
 # (c) pgRouting, when installed
 if [ -x /usr/lib/postgresql/15/bin/pg_ctl ] && [ -f /usr/share/postgresql/15/extension/pgrouting.control ]; then

@@ -1,6 +1,9 @@
 //! silkroute's contraction hierarchy versus the fast_paths crate on one graph file, same
 //! integer weights (the `time` metric), same random queries; answers must be equal.
 //! Usage: ch-peers GRAPH.srg [QUERIES] [MATRIX_SIDE] [edges.csv] [answers.csv]
+//!        ch-peers prep ours|fast_paths EDGES.bin   (peak memory of one preprocessing alone;
+//!        EDGES.bin is written by the first form as GRAPH.srg.edges: u32 little-endian
+//!        node count, then tail, head, weight per edge)
 //! Prints one JSON object.
 
 use silkroute_graph::hierarchy::{Hierarchy, HierarchyQuery, Weight};
@@ -23,8 +26,45 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+fn prep_only(which: &str, file: &str) {
+    let bytes = std::fs::read(file).expect("edge file");
+    let words: Vec<u32> = bytes
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+        .collect();
+    drop(bytes);
+    let n = words[0] as usize;
+    let edges: Vec<(u32, u32, Weight)> = words[1..].chunks_exact(3).map(|c| (c[0], c[1], c[2])).collect();
+    drop(words);
+    let before = rss_kb();
+    let t = Instant::now();
+    let extra = match which {
+        "ours" => Hierarchy::build(n, &edges).1.shortcuts,
+        _ => {
+            let mut input = fast_paths::InputGraph::new();
+            for &(a, b, w) in &edges {
+                if a != b {
+                    input.add_edge(a as usize, b as usize, w as usize);
+                }
+            }
+            input.freeze();
+            let fp = fast_paths::prepare(&input);
+            fp.get_num_out_edges() + fp.get_num_in_edges()
+        }
+    };
+    println!(
+        "{{\"prep\":\"{which}\",\"nodes\":{n},\"edges\":{},\"seconds\":{:.2},\"arcs_or_shortcuts\":{extra},\"rss_kb_edges_loaded\":{before},\"peak_rss_kb\":{}}}",
+        edges.len(),
+        t.elapsed().as_secs_f64(),
+        rss_kb()
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("prep") {
+        return prep_only(&args[2], &args[3]);
+    }
     let path = std::path::Path::new(&args[1]);
     let queries: usize = args.get(2).map_or(10_000, |s| s.parse().unwrap());
     let side: usize = args.get(3).map_or(1000, |s| s.parse().unwrap());
@@ -45,6 +85,14 @@ fn main() {
         }
         std::fs::write(out, s).unwrap();
     }
+    let mut dump = Vec::with_capacity(4 + edges.len() * 12);
+    dump.extend_from_slice(&(n as u32).to_le_bytes());
+    for &(a, b, w) in &edges {
+        for x in [a, b, w] {
+            dump.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    std::fs::write(format!("{}.edges", path.display()), dump).unwrap();
     let rss_before = rss_kb();
 
     let t = Instant::now();

@@ -47,7 +47,12 @@ pub fn route_failure(net: &Network, scenarios: &[String], e: RouteError) -> Fail
 pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
     let prepared = load_prepared(feed, &args.scenario)?;
     let (net, graph, scenarios) = (&prepared.net, &prepared.graph, &prepared.scenarios);
-    let finder = PlaceFinder::new(net);
+    let queries: Vec<&str> = [args.from.as_str(), args.to.as_str()]
+        .into_iter()
+        .chain(args.via.iter().map(String::as_str))
+        .chain(args.avoid.iter().map(String::as_str))
+        .collect();
+    let finder = PlaceFinder::for_queries(net, &queries);
     let find = |q: &str| finder.find(q).map_err(Failure::usage);
     let objective = objective(args.by, args.value_of_time)?;
     let mut req = RouteRequest::new(find(&args.from)?, find(&args.to)?, objective);

@@ -164,13 +164,47 @@ pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, 
     Ok((header.len() + payload.len()) as u64)
 }
 
-/// Reads and checks a graph file.
+/// Reads and checks a graph file. The file is read twice from disk (once for the checksum,
+/// once to decode), never held in memory whole, so peak memory is that of the decoded network.
 pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
-    let bytes = std::fs::read(path).map_err(|source| GraphFileError::Io {
+    use std::io::{Read, Seek, SeekFrom};
+    let io = |source| GraphFileError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    decode_graph_file(path, &bytes)
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    let mut head = Vec::with_capacity(HEADER_LEN);
+    (&mut file)
+        .take(HEADER_LEN as u64)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    let header = parse_header(path, &head, size)?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 22, file);
+    let mut hasher = crc32fast::Hasher::new();
+    let mut buf = vec![0u8; 1 << 22];
+    loop {
+        let n = reader.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    drop(buf);
+    check_crc(path, &header, hasher.finalize())?;
+    let mut file = reader.into_inner();
+    file.seek(SeekFrom::Start(HEADER_LEN as u64)).map_err(io)?;
+    // A BufReader lets bincode read fixed-size fields straight from the buffer.
+    let mut payload = std::io::BufReader::with_capacity(1 << 22, file.take(header.payload_len));
+    let decoded: Result<Payload, _> = bincode::serde::decode_from_reader(
+        &mut payload,
+        bincode::config::standard()
+            .with_little_endian()
+            .with_fixed_int_encoding()
+            .with_limit::<{ 1 << 36 }>(),
+    );
+    let left = payload.buffer().len() as u64 + payload.get_ref().limit();
+    finish(path, decoded.map_err(|e| e.to_string()), left)
 }
 
 /// True when `bytes` start like a graph file (used to tell a graph file from a feed folder).
@@ -178,8 +212,13 @@ pub fn is_graph_file(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
 }
 
-/// Checks and decodes the bytes of a graph file; `path` is only used in errors.
-pub fn decode_graph_file(path: &Path, bytes: &[u8]) -> Result<CompiledNetwork, GraphFileError> {
+struct Header {
+    crc: u32,
+    payload_len: u64,
+}
+
+/// Checks the header against the file size: magic, version, announced length.
+fn parse_header(path: &Path, bytes: &[u8], size: u64) -> Result<Header, GraphFileError> {
     let p = || path.to_path_buf();
     if !bytes.starts_with(MAGIC) {
         return Err(GraphFileError::Foreign(p()));
@@ -187,7 +226,7 @@ pub fn decode_graph_file(path: &Path, bytes: &[u8]) -> Result<CompiledNetwork, G
     if bytes.len() < HEADER_LEN {
         return Err(GraphFileError::Truncated {
             path: p(),
-            found: bytes.len() as u64,
+            found: size,
             expected: HEADER_LEN as u64,
         });
     }
@@ -203,42 +242,72 @@ pub fn decode_graph_file(path: &Path, bytes: &[u8]) -> Result<CompiledNetwork, G
             writer,
         });
     }
-    let expected_crc = u32_at(12);
-    let len = u64::from_le_bytes(bytes[16..24].try_into().expect("8 bytes"));
-    let total = HEADER_LEN as u64 + len;
-    if (bytes.len() as u64) < total {
+    let crc = u32_at(12);
+    let payload_len = u64::from_le_bytes(bytes[16..24].try_into().expect("8 bytes"));
+    let total = HEADER_LEN as u64 + payload_len;
+    if size < total {
         return Err(GraphFileError::Truncated {
             path: p(),
-            found: bytes.len() as u64,
+            found: size,
             expected: total,
         });
     }
-    let payload = &bytes[HEADER_LEN..total as usize];
-    let crc = crc32fast::hash(payload);
-    if crc != expected_crc || bytes.len() as u64 != total {
-        return Err(GraphFileError::Checksum {
+    if size > total {
+        return Err(GraphFileError::Corrupt {
             path: p(),
-            found: crc,
-            expected: expected_crc,
+            reason: format!("{} bytes after the payload", size - total),
         });
     }
-    let corrupt = |reason: String| GraphFileError::Corrupt { path: p(), reason };
-    let (decoded, used): (Payload, usize) = bincode::serde::decode_from_slice(
+    Ok(Header { crc, payload_len })
+}
+
+fn check_crc(path: &Path, header: &Header, found: u32) -> Result<(), GraphFileError> {
+    if found != header.crc {
+        return Err(GraphFileError::Checksum {
+            path: path.to_path_buf(),
+            found,
+            expected: header.crc,
+        });
+    }
+    Ok(())
+}
+
+/// Checks and decodes the bytes of a graph file held in memory; `path` is only used in errors.
+pub fn decode_graph_file(path: &Path, bytes: &[u8]) -> Result<CompiledNetwork, GraphFileError> {
+    let header = parse_header(path, bytes, bytes.len() as u64)?;
+    let payload = &bytes[HEADER_LEN..];
+    check_crc(path, &header, crc32fast::hash(payload))?;
+    let decoded = bincode::serde::decode_from_slice::<Payload, _>(
         payload,
         bincode::config::standard()
             .with_little_endian()
             .with_fixed_int_encoding()
             .with_limit::<{ 1 << 36 }>(),
-    )
-    .map_err(|e| {
+    );
+    match decoded {
+        Ok((p, used)) => finish(path, Ok(p), (payload.len() - used) as u64),
+        Err(e) => finish(path, Err(e.to_string()), 0),
+    }
+}
+
+/// Rebuilds the network's index and checks that every part fits the others.
+fn finish(
+    path: &Path,
+    decoded: Result<Payload, String>,
+    left_over: u64,
+) -> Result<CompiledNetwork, GraphFileError> {
+    let corrupt = |reason: String| GraphFileError::Corrupt {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let decoded = decoded.map_err(|e| {
         corrupt(format!(
             "cannot decode ({e}); rebuild it with `silkroute build`"
         ))
     })?;
-    if used != payload.len() {
+    if left_over != 0 {
         return Err(corrupt(format!(
-            "{} bytes left over after the payload",
-            payload.len() - used
+            "{left_over} bytes left over after the payload"
         )));
     }
     let n = decoded.network;

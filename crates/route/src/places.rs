@@ -140,6 +140,21 @@ impl PlaceFinder {
 }
 
 impl PlaceFinder {
+    /// A finder for these queries only: when every query is `lat,lon`, the name index (which
+    /// takes seconds to build on a network of millions of junctions) is not built.
+    pub fn for_queries(net: &Network, queries: &[&str]) -> PlaceFinder {
+        if queries.iter().all(|q| parse_lat_lon(q).is_some()) {
+            PlaceFinder {
+                by_key: HashMap::new(),
+                keys: Vec::new(),
+                names: Vec::new(),
+                coordinates: net.places.iter().map(|p| [p.lat, p.lon]).collect(),
+            }
+        } else {
+            PlaceFinder::new(net)
+        }
+    }
+
     /// The place nearest to `lat`, `lon` (equirectangular distance; a linear scan, which takes
     /// a few milliseconds on a million places).
     pub fn nearest(&self, lat: f64, lon: f64) -> Option<PlaceId> {
