@@ -93,6 +93,9 @@ fn main() {
         }
     }
     std::fs::write(format!("{}.edges", path.display()), dump).unwrap();
+    if std::env::var("CH_PEERS_DUMP_ONLY").is_ok() {
+        return;
+    }
     let rss_before = rss_kb();
 
     let t = Instant::now();
