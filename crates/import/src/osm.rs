@@ -8,12 +8,13 @@
 //! figures).
 
 use crate::write::{
-    haversine_km, start_feed, wkt_linestring, FeedWriter, ImportError, LINK_HEADER, PLACE_HEADER,
+    degrees, haversine_km, start_feed, wkt_linestring, FeedWriter, ImportError, LINK_HEADER,
+    PLACE_HEADER,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use osmpbf::{BlobDecode, BlobReader, Element};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
 
 /// What to import.
@@ -214,8 +215,8 @@ fn read_nodes(
             out.push((id, [lon, lat], border));
         }
     })?;
-    let mut coords = HashMap::with_capacity(found.len());
-    let mut borders = HashMap::new();
+    let mut coords = HashMap::with_capacity_and_hasher(found.len(), Default::default());
+    let mut borders = HashMap::default();
     for (id, c, b) in found {
         coords.insert(id, c);
         if let Some(name) = b {
@@ -364,7 +365,7 @@ fn write_feed(
 ) -> Result<OsmStats, ImportError> {
     // Graph nodes: way ends, nodes used more than once, border posts; a closed way also gets
     // its middle node so that no link starts and ends at the same place.
-    let mut uses: HashMap<i64, u32> = HashMap::new();
+    let mut uses: HashMap<i64, u32> = HashMap::default();
     for w in ways {
         for r in &w.refs {
             *uses.entry(*r).or_default() += 1;
@@ -372,8 +373,8 @@ fn write_feed(
     }
     let is_junction = |r: i64| uses.get(&r).copied().unwrap_or(0) > 1 || borders.contains_key(&r);
     let mut places: Vec<i64> = Vec::new();
-    let mut placed: HashSet<i64> = HashSet::new();
-    let mut modes_at: HashMap<i64, u8> = HashMap::new();
+    let mut placed: HashSet<i64> = HashSet::default();
+    let mut modes_at: HashMap<i64, u8> = HashMap::default();
     let mut links = FeedWriter::create(out_dir(out, opts)?, "links.csv", &LINK_HEADER)?;
     let mut link_count = 0;
     for w in ways {
@@ -436,8 +437,8 @@ fn write_feed(
             format!("n{p}"),
             name,
             opts.country.clone(),
-            format!("{:.7}", c[1]),
-            format!("{:.7}", c[0]),
+            degrees(c[1]),
+            degrees(c[0]),
             kind.to_string(),
             format!("{source}, node {p}"),
         ])?;

@@ -159,8 +159,54 @@ pub(crate) fn wkt_linestring(points: &[[f64; 2]]) -> String {
         if i > 0 {
             s.push(',');
         }
-        s.push_str(&format!("{:.7} {:.7}", p[0], p[1]));
+        push_degrees(&mut s, p[0]);
+        s.push(' ');
+        push_degrees(&mut s, p[1]);
     }
     s.push(')');
     s
+}
+
+/// Appends `deg` with exactly 7 decimals (OpenStreetMap's precision), as `{:.7}` would but
+/// without the general float formatter, which dominated import time.
+pub(crate) fn push_degrees(s: &mut String, deg: f64) {
+    use std::fmt::Write;
+    let units = (deg * 1e7).round() as i64;
+    let (sign, units) = if units < 0 {
+        ("-", -units)
+    } else {
+        ("", units)
+    };
+    let _ = write!(s, "{sign}{}.{:07}", units / 10_000_000, units % 10_000_000);
+}
+
+/// `deg` with exactly 7 decimals.
+pub(crate) fn degrees(deg: f64) -> String {
+    let mut s = String::with_capacity(12);
+    push_degrees(&mut s, deg);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn degrees_are_written_like_the_float_formatter_would() {
+        for x in [
+            0.0,
+            24.9384,
+            -0.0000001,
+            -12.5,
+            179.9999999,
+            -89.1234567,
+            60.16995,
+        ] {
+            assert_eq!(
+                degrees(x),
+                format!("{x:.7}").replace("-0.0000000", "0.0000000"),
+                "{x}"
+            );
+        }
+    }
 }
