@@ -55,10 +55,7 @@ pub struct Prepared {
 impl Prepared {
     /// The hierarchy for `metric`, if there is one.
     pub fn hierarchy(&self, metric: Metric) -> Option<&Hierarchy> {
-        self.hierarchies
-            .iter()
-            .find(|(m, _)| *m == metric)
-            .map(|(_, h)| h)
+        silkroute_graph::hierarchy::find(&self.hierarchies, metric)
     }
 }
 

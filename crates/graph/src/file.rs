@@ -43,10 +43,7 @@ pub struct CompiledNetwork {
 impl CompiledNetwork {
     /// The hierarchy for `metric`, if one was prepared.
     pub fn hierarchy(&self, metric: Metric) -> Option<&Hierarchy> {
-        self.hierarchies
-            .iter()
-            .find(|(m, _)| *m == metric)
-            .map(|(_, h)| h)
+        crate::hierarchy::find(&self.hierarchies, metric)
     }
 }
 

@@ -40,10 +40,7 @@ impl Prepared {
 
     fn hierarchy_for(&self, req: &RouteRequest) -> Option<(Metric, &Hierarchy)> {
         let m = fast_metric(req)?;
-        self.hierarchies
-            .iter()
-            .find(|(h, _)| *h == m)
-            .map(|(m, h)| (*m, h))
+        silkroute_graph::hierarchy::find(&self.hierarchies, m).map(|h| (m, h))
     }
 
     /// The best route, from a hierarchy when there is one for this plain request.

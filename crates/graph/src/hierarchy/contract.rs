@@ -349,25 +349,31 @@ impl Hierarchy {
             arc_first: Vec::new(),
             arc_second: Vec::new(),
         };
-        for r in 0..nodes {
-            let v = h.node_at[r] as usize;
-            h.up_first.push(h.up.len() as u32);
-            let mut list = std::mem::take(&mut up[v]);
-            list.sort_unstable_by_key(|a| h.rank[a.node as usize]);
-            for a in list {
-                h.up.push((h.rank[a.node as usize], a.weight));
-                h.up_arc.push(a.arc);
+        // Both search graphs in rank order: offsets, packed (rank, weight) pairs, arc ids.
+        let rank = &h.rank;
+        let by_rank = |lists: &mut [Vec<Adj>],
+                       first: &mut Vec<u32>,
+                       arcs: &mut Vec<(u32, Weight)>,
+                       ids: &mut Vec<u32>| {
+            for &v in &h.node_at {
+                first.push(arcs.len() as u32);
+                let mut list = std::mem::take(&mut lists[v as usize]);
+                list.sort_unstable_by_key(|a| rank[a.node as usize]);
+                for a in list {
+                    arcs.push((rank[a.node as usize], a.weight));
+                    ids.push(a.arc);
+                }
             }
-            h.down_first.push(h.down.len() as u32);
-            let mut list = std::mem::take(&mut down[v]);
-            list.sort_unstable_by_key(|a| h.rank[a.node as usize]);
-            for a in list {
-                h.down.push((h.rank[a.node as usize], a.weight));
-                h.down_arc.push(a.arc);
-            }
-        }
-        h.up_first.push(h.up.len() as u32);
-        h.down_first.push(h.down.len() as u32);
+            first.push(arcs.len() as u32);
+        };
+        let (mut up_first, mut up_arcs, mut up_ids) =
+            (Vec::with_capacity(nodes + 1), Vec::new(), Vec::new());
+        by_rank(&mut up, &mut up_first, &mut up_arcs, &mut up_ids);
+        let (mut down_first, mut down_arcs, mut down_ids) =
+            (Vec::with_capacity(nodes + 1), Vec::new(), Vec::new());
+        by_rank(&mut down, &mut down_first, &mut down_arcs, &mut down_ids);
+        (h.up_first, h.up, h.up_arc) = (up_first, up_arcs, up_ids);
+        (h.down_first, h.down, h.down_arc) = (down_first, down_arcs, down_ids);
         let stats = BuildStats {
             nodes,
             arcs: original_arcs,

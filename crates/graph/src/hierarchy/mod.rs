@@ -43,3 +43,11 @@ pub fn prepare(graph: &Graph, metric: Metric) -> (Hierarchy, BuildStats) {
         .collect();
     Hierarchy::build(graph.nodes().len(), &edges)
 }
+
+/// The hierarchy for `metric` among `hierarchies`, if one was prepared.
+pub fn find(hierarchies: &[(Metric, Hierarchy)], metric: Metric) -> Option<&Hierarchy> {
+    hierarchies
+        .iter()
+        .find(|(m, _)| *m == metric)
+        .map(|(_, h)| h)
+}
