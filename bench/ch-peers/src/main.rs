@@ -26,6 +26,18 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// fast_paths' preprocessing of the same edges (loops left out, as ours does).
+fn fast_paths_prepare(edges: &[(u32, u32, Weight)]) -> fast_paths::FastGraph {
+    let mut input = fast_paths::InputGraph::new();
+    for &(a, b, w) in edges {
+        if a != b {
+            input.add_edge(a as usize, b as usize, w as usize);
+        }
+    }
+    input.freeze();
+    fast_paths::prepare(&input)
+}
+
 fn prep_only(which: &str, file: &str) {
     let bytes = std::fs::read(file).expect("edge file");
     let words: Vec<u32> = bytes
@@ -41,14 +53,7 @@ fn prep_only(which: &str, file: &str) {
     let extra = match which {
         "ours" => Hierarchy::build(n, &edges).1.shortcuts,
         _ => {
-            let mut input = fast_paths::InputGraph::new();
-            for &(a, b, w) in &edges {
-                if a != b {
-                    input.add_edge(a as usize, b as usize, w as usize);
-                }
-            }
-            input.freeze();
-            let fp = fast_paths::prepare(&input);
+            let fp = fast_paths_prepare(&edges);
             fp.get_num_out_edges() + fp.get_num_in_edges()
         }
     };
@@ -104,14 +109,7 @@ fn main() {
     let rss_ours = rss_kb();
 
     let t = Instant::now();
-    let mut input = fast_paths::InputGraph::new();
-    for &(a, b, w) in &edges {
-        if a != b {
-            input.add_edge(a as usize, b as usize, w as usize);
-        }
-    }
-    input.freeze();
-    let fp = fast_paths::prepare(&input);
+    let fp = fast_paths_prepare(&edges);
     let fp_prep = t.elapsed().as_secs_f64();
     let rss_fp = rss_kb();
 

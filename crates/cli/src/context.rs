@@ -52,40 +52,28 @@ pub struct Prepared {
     pub scenarios: Vec<String>,
 }
 
-impl Prepared {
-    /// The hierarchy for `metric`, if there is one.
-    pub fn hierarchy(&self, metric: Metric) -> Option<&Hierarchy> {
-        silkroute_graph::hierarchy::find(&self.hierarchies, metric)
-    }
-}
-
 /// Graphs with more nodes than this get a hint to build a graph file with hierarchies.
 const BIG_GRAPH_NODES: usize = 100_000;
 
 /// Loads the feed or graph file, applies the scenarios and compiles (unless the graph file
 /// already holds the graph).
 pub fn load_prepared(feed: &Option<PathBuf>, scenarios: &[String]) -> Result<Prepared, Failure> {
-    if let Some(file) = feed.as_ref().filter(|f| names_graph_file(f)) {
-        let c = read_graph_file(file).map_err(Failure::failed)?;
-        if scenarios.is_empty() {
-            return Ok(Prepared {
-                net: c.network,
-                graph: c.graph,
-                hierarchies: c.hierarchies,
-                scenarios: Vec::new(),
-            });
+    let mut net = match feed.as_ref().filter(|f| names_graph_file(f)) {
+        Some(file) => {
+            let c = read_graph_file(file).map_err(Failure::failed)?;
+            if scenarios.is_empty() {
+                return Ok(Prepared {
+                    net: c.network,
+                    graph: c.graph,
+                    hierarchies: c.hierarchies,
+                    scenarios: Vec::new(),
+                });
+            }
+            // A scenario edits the network: the stored graph and hierarchies no longer apply.
+            c.network
         }
-        let mut net = c.network;
-        let names = apply_scenarios(&mut net, scenarios)?;
-        let graph = compile(&net).map_err(Failure::failed)?;
-        return Ok(Prepared {
-            net,
-            graph,
-            hierarchies: Vec::new(),
-            scenarios: names,
-        });
-    }
-    let mut net = load_network(feed)?;
+        None => load_network(feed)?,
+    };
     let names = apply_scenarios(&mut net, scenarios)?;
     let graph = compile(&net).map_err(Failure::failed)?;
     if graph.nodes().len() > BIG_GRAPH_NODES {

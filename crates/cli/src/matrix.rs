@@ -7,7 +7,7 @@ use crate::route::objective;
 use crate::write::write_atomic;
 use anyhow::anyhow;
 use silkroute_model::{PlaceId, PlaceKind};
-use silkroute_route::{fast_metric, matrix, matrix_fast, PlaceFinder, RouteRequest};
+use silkroute_route::{best_matrix, hierarchy_for, PlaceFinder, RouteRequest};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,16 +54,19 @@ pub fn run(feed: &Option<PathBuf>, args: MatrixArgs) -> CmdResult {
     }
     let mut template = RouteRequest::new(origins[0], destinations[0], objective(args.by, None)?);
     args.shipment.apply(&mut template);
-    let fast = fast_metric(&template).and_then(|m| Some(m).zip(prepared.hierarchy(m)));
-    let cells = match fast {
-        Some((metric, h)) => {
-            eprintln!(
-                "note: contraction hierarchy for {metric}: only the minimised criterion is filled in"
-            );
-            matrix_fast(net, graph, h, metric, &template, &origins, &destinations)
-        }
-        None => matrix(net, graph, &template, &origins, &destinations),
-    };
+    if let Some((metric, _)) = hierarchy_for(&prepared.hierarchies, &template) {
+        eprintln!(
+            "note: contraction hierarchy for {metric}: only the minimised criterion is filled in"
+        );
+    }
+    let cells = best_matrix(
+        net,
+        graph,
+        &prepared.hierarchies,
+        &template,
+        &origins,
+        &destinations,
+    );
     let text = match args.format {
         TableFormat::Json => {
             let flat: Vec<_> = cells.iter().flatten().filter(|c| c.from != c.to).collect();

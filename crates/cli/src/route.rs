@@ -6,11 +6,10 @@ use crate::failure::{print_json, CmdResult, Failure};
 use crate::table::{num, render, Align};
 use anyhow::anyhow;
 use clap::ValueEnum;
-use silkroute_graph::HierarchyQuery;
 use silkroute_model::Network;
 use silkroute_route::{
-    alternatives, fast_metric, pareto, route, route_fast, AlternativesRequest, Itinerary, LegKind,
-    Objective, ParetoRequest, PlaceFinder, PlaceRef, RouteError, RouteRequest, RouteResponse,
+    alternatives, pareto, AlternativesRequest, Itinerary, LegKind, Objective, ParetoRequest,
+    PlaceFinder, PlaceRef, RouteError, RouteRequest, RouteResponse,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -138,11 +137,7 @@ enum Mode {
 /// The best route: from the graph file's hierarchy when it has one for a plain request,
 /// otherwise by Dijkstra.
 fn best_route(prepared: &Prepared, req: &RouteRequest) -> Result<Itinerary, RouteError> {
-    let (net, graph) = (&prepared.net, &prepared.graph);
-    match fast_metric(req).and_then(|m| Some(m).zip(prepared.hierarchy(m))) {
-        Some((metric, h)) => route_fast(net, graph, &mut HierarchyQuery::new(h), metric, req),
-        None => route(net, graph, req),
-    }
+    silkroute_route::best_route(&prepared.net, &prepared.graph, &prepared.hierarchies, req)
 }
 
 fn print_text(

@@ -269,24 +269,6 @@ fn check_crc(path: &Path, header: &Header, found: u32) -> Result<(), GraphFileEr
     Ok(())
 }
 
-/// Checks and decodes the bytes of a graph file held in memory; `path` is only used in errors.
-pub fn decode_graph_file(path: &Path, bytes: &[u8]) -> Result<CompiledNetwork, GraphFileError> {
-    let header = parse_header(path, bytes, bytes.len() as u64)?;
-    let payload = &bytes[HEADER_LEN..];
-    check_crc(path, &header, crc32fast::hash(payload))?;
-    let decoded = bincode::serde::decode_from_slice::<Payload, _>(
-        payload,
-        bincode::config::standard()
-            .with_little_endian()
-            .with_fixed_int_encoding()
-            .with_limit::<{ 1 << 36 }>(),
-    );
-    match decoded {
-        Ok((p, used)) => finish(path, Ok(p), (payload.len() - used) as u64),
-        Err(e) => finish(path, Err(e.to_string()), 0),
-    }
-}
-
 /// Rebuilds the network's index and checks that every part fits the others.
 fn finish(
     path: &Path,

@@ -115,6 +115,12 @@ pub fn import(pbf: &Path, out: &Path, opts: &OsmOptions) -> Result<OsmStats, Imp
             )));
         }
     }
+    if opts.country.len() != 2 || !opts.country.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(ImportError::Invalid(format!(
+            "--country: `{}` is not an ISO 3166-1 alpha-2 code like FI",
+            opts.country
+        )));
+    }
     let size = std::fs::metadata(pbf)
         .map_err(|source| ImportError::Io {
             path: pbf.to_path_buf(),
@@ -136,11 +142,17 @@ pub fn import(pbf: &Path, out: &Path, opts: &OsmOptions) -> Result<OsmStats, Imp
     };
     bar.set_message("ways");
     let ways = read_ways(pbf, opts, &bar)?;
-    let needed: HashSet<i64> = ways.iter().flat_map(|w| w.refs.iter().copied()).collect();
+    // How many times each node is used by the kept ways: the nodes to read, and (used more
+    // than once) the junctions.
+    let mut uses: HashMap<i64, u32> = HashMap::default();
+    for r in ways.iter().flat_map(|w| &w.refs) {
+        *uses.entry(*r).or_default() += 1;
+    }
     bar.set_message("nodes");
-    let (coords, border_names) = read_nodes(pbf, &needed, &bar)?;
+    let (coords, border_names) = read_nodes(pbf, &uses, &bar)?;
     bar.finish_and_clear();
-    write_feed(out, opts, &ways, &coords, &border_names, size)
+    start_feed(out)?;
+    write_feed(out, opts, &ways, &uses, &coords, &border_names, size)
 }
 
 /// Reads every block of the file in parallel, mapping each element with `f`.
@@ -184,8 +196,7 @@ where
 fn read_ways(path: &Path, opts: &OsmOptions, bar: &ProgressBar) -> Result<Vec<Way>, ImportError> {
     let mut ways = par_blocks(path, bar, |e, out| {
         if let Element::Way(w) = e {
-            let tags: HashMap<&str, &str> = w.tags().collect();
-            if let Some(kind) = classify(&tags, opts) {
+            if let Some(kind) = classify(&Tags(w.tags().collect()), opts) {
                 out.push(Way {
                     id: w.id(),
                     kind,
@@ -202,18 +213,17 @@ type Coordinates = HashMap<i64, [f64; 2]>;
 
 fn read_nodes(
     path: &Path,
-    needed: &HashSet<i64>,
+    uses: &HashMap<i64, u32>,
     bar: &ProgressBar,
 ) -> Result<(Coordinates, HashMap<i64, String>), ImportError> {
-    let found = par_blocks(path, bar, |e, out| {
-        let (id, lon, lat, border) = match e {
-            Element::Node(n) => (n.id(), n.lon(), n.lat(), border_name(n.tags())),
-            Element::DenseNode(n) => (n.id(), n.lon(), n.lat(), border_name(n.tags())),
-            _ => return,
-        };
-        if needed.contains(&id) {
-            out.push((id, [lon, lat], border));
+    let found = par_blocks(path, bar, |e, out| match e {
+        Element::Node(n) if uses.contains_key(&n.id()) => {
+            out.push((n.id(), [n.lon(), n.lat()], border_name(n.tags())))
         }
+        Element::DenseNode(n) if uses.contains_key(&n.id()) => {
+            out.push((n.id(), [n.lon(), n.lat()], border_name(n.tags())))
+        }
+        _ => {}
     })?;
     let mut coords = HashMap::with_capacity_and_hasher(found.len(), Default::default());
     let mut borders = HashMap::default();
@@ -241,18 +251,31 @@ fn border_name<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Str
     border.then_some(name)
 }
 
+/// A way's tags. Ways carry a handful, so a linear scan beats hashing them into a map for every
+/// way of the file.
+struct Tags<'a>(Vec<(&'a str, &'a str)>);
+
+impl<'a> Tags<'a> {
+    fn get(&self, key: &str) -> Option<&'a str> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+}
+
 /// The kind of a way, if it is one of those asked for.
-fn classify(tags: &HashMap<&str, &str>, opts: &OsmOptions) -> Option<WayKind> {
-    if opts.rail && tags.get("railway") == Some(&"rail") {
+fn classify(tags: &Tags, opts: &OsmOptions) -> Option<WayKind> {
+    if opts.rail && tags.get("railway") == Some("rail") {
         let gauge_mm = tags
             .get("gauge")
             .and_then(|g| g.split(';').next())
             .and_then(|g| g.trim().parse::<u16>().ok());
-        let electrified = tags.get("electrified").map(|e| *e != "no");
-        let (speed_kmh, speed_note) = match maxspeed(tags.get("maxspeed").copied()) {
-            Some(s) => (s, format!("maxspeed={}", tags["maxspeed"])),
+        let electrified = tags.get("electrified").map(|e| e != "no");
+        let (speed_kmh, speed_note) = match maxspeed(tags.get("maxspeed")) {
+            Some(s) => (
+                s,
+                format!("maxspeed={}", tags.get("maxspeed").unwrap_or_default()),
+            ),
             None => {
-                let (s, why) = match (tags.get("service").copied(), tags.get("usage").copied()) {
+                let (s, why) = match (tags.get("service"), tags.get("usage")) {
                     (Some(svc), _) => (15.0, format!("service={svc}")),
                     (None, Some("main")) => (80.0, "usage=main".to_string()),
                     (None, Some("branch")) => (50.0, "usage=branch".to_string()),
@@ -269,9 +292,9 @@ fn classify(tags: &HashMap<&str, &str>, opts: &OsmOptions) -> Option<WayKind> {
             speed_note,
         });
     }
-    if opts.ferries && tags.get("route") == Some(&"ferry") {
+    if opts.ferries && tags.get("route") == Some("ferry") {
         return Some(WayKind::Ferry {
-            duration_h: tags.get("duration").and_then(|d| parse_duration(d)),
+            duration_h: tags.get("duration").and_then(parse_duration),
         });
     }
     let highway = tags.get("highway")?;
@@ -283,12 +306,12 @@ fn classify(tags: &HashMap<&str, &str>, opts: &OsmOptions) -> Option<WayKind> {
         .iter()
         .find(|(c, _)| *c == class)
         .map(|(_, s)| *s)?;
-    let (speed_kmh, speed_note) = match maxspeed(tags.get("maxspeed").copied()) {
+    let (speed_kmh, speed_note) = match maxspeed(tags.get("maxspeed")) {
         Some(s) => (
             s.min(TRUCK_MAX_KMH),
             format!(
                 "maxspeed={}, trucks ≤ {TRUCK_MAX_KMH} km/h",
-                tags["maxspeed"]
+                tags.get("maxspeed").unwrap_or_default()
             ),
         ),
         None => (
@@ -296,11 +319,11 @@ fn classify(tags: &HashMap<&str, &str>, opts: &OsmOptions) -> Option<WayKind> {
             format!("estimate: {default} km/h typical for highway={class}"),
         ),
     };
-    let oneway = match tags.get("oneway").copied() {
+    let oneway = match tags.get("oneway") {
         Some("yes" | "1" | "true") => 1,
         Some("-1" | "reverse") => -1,
         Some(_) => 0,
-        None if tags.get("junction") == Some(&"roundabout") || class == "motorway" => 1,
+        None if tags.get("junction") == Some("roundabout") || class == "motorway" => 1,
         None => 0,
     };
     Some(WayKind::Road {
@@ -359,23 +382,18 @@ fn write_feed(
     out: &Path,
     opts: &OsmOptions,
     ways: &[Way],
+    uses: &HashMap<i64, u32>,
     coords: &Coordinates,
     borders: &HashMap<i64, String>,
     bytes: u64,
 ) -> Result<OsmStats, ImportError> {
     // Graph nodes: way ends, nodes used more than once, border posts; a closed way also gets
     // its middle node so that no link starts and ends at the same place.
-    let mut uses: HashMap<i64, u32> = HashMap::default();
-    for w in ways {
-        for r in &w.refs {
-            *uses.entry(*r).or_default() += 1;
-        }
-    }
     let is_junction = |r: i64| uses.get(&r).copied().unwrap_or(0) > 1 || borders.contains_key(&r);
     let mut places: Vec<i64> = Vec::new();
     let mut placed: HashSet<i64> = HashSet::default();
     let mut modes_at: HashMap<i64, u8> = HashMap::default();
-    let mut links = FeedWriter::create(out_dir(out, opts)?, "links.csv", &LINK_HEADER)?;
+    let mut links = FeedWriter::create(out, "links.csv", &LINK_HEADER)?;
     let mut link_count = 0;
     for w in ways {
         let n = w.refs.len();
@@ -453,17 +471,6 @@ fn write_feed(
         border_posts,
         transfers,
     })
-}
-
-fn out_dir<'a>(out: &'a Path, opts: &OsmOptions) -> Result<&'a Path, ImportError> {
-    if opts.country.len() != 2 || !opts.country.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(ImportError::Invalid(format!(
-            "--country: `{}` is not an ISO 3166-1 alpha-2 code like FI",
-            opts.country
-        )));
-    }
-    start_feed(out)?;
-    Ok(out)
 }
 
 const RAIL: u8 = 1;

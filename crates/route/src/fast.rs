@@ -118,3 +118,42 @@ pub fn matrix_fast(
         })
         .collect()
 }
+
+/// The hierarchy among `hierarchies` that answers `req`, with its metric, if there is one.
+pub fn hierarchy_for<'h>(
+    hierarchies: &'h [(Metric, Hierarchy)],
+    req: &RouteRequest,
+) -> Option<(Metric, &'h Hierarchy)> {
+    let metric = fast_metric(req)?;
+    silkroute_graph::hierarchy::find(hierarchies, metric).map(|h| (metric, h))
+}
+
+/// The best itinerary for `req`: from a hierarchy among `hierarchies` when one answers the
+/// request (see [`hierarchy_for`]), otherwise by Dijkstra ([`route`](crate::route)).
+pub fn best_route(
+    net: &Network,
+    graph: &Graph,
+    hierarchies: &[(Metric, Hierarchy)],
+    req: &RouteRequest,
+) -> Result<Itinerary, RouteError> {
+    match hierarchy_for(hierarchies, req) {
+        Some((metric, h)) => route_fast(net, graph, &mut HierarchyQuery::new(h), metric, req),
+        None => crate::search::route(net, graph, req),
+    }
+}
+
+/// The matrix for `template`: by buckets on a hierarchy among `hierarchies` when one answers
+/// it (only the minimised criterion filled in), otherwise by Dijkstra ([`matrix`](crate::matrix)).
+pub fn best_matrix(
+    net: &Network,
+    graph: &Graph,
+    hierarchies: &[(Metric, Hierarchy)],
+    template: &RouteRequest,
+    origins: &[PlaceId],
+    destinations: &[PlaceId],
+) -> Vec<Vec<MatrixCell>> {
+    match hierarchy_for(hierarchies, template) {
+        Some((metric, h)) => matrix_fast(net, graph, h, metric, template, origins, destinations),
+        None => crate::matrix::matrix(net, graph, template, origins, destinations),
+    }
+}

@@ -288,17 +288,16 @@ impl Itinerary {
                     let e = &graph.edges()[edge as usize];
                     objective_value += req.objective.edge_weight(e, cargo);
                     let (tail, head) = (graph.node(e.tail), graph.node(e.head));
-                    match (e.kind, &net.links) {
-                        (EdgeKind::Run(i), links) if links[i as usize].geometry.is_some() => {
-                            let l = &links[i as usize];
-                            let line = l.geometry.as_deref().unwrap_or_default();
-                            if tail.place == l.from {
-                                coordinates.extend_from_slice(line);
-                            } else {
-                                coordinates.extend(line.iter().rev());
-                            }
+                    let link = match e.kind {
+                        EdgeKind::Run(i) => Some(&net.links[i as usize]),
+                        _ => None,
+                    };
+                    match link.and_then(|l| Some(l).zip(l.geometry.as_deref())) {
+                        Some((l, line)) if tail.place == l.from => {
+                            coordinates.extend_from_slice(line)
                         }
-                        _ => coordinates.push(at(head.place)),
+                        Some((_, line)) => coordinates.extend(line.iter().rev()),
+                        None => coordinates.push(at(head.place)),
                     }
                     let from = net.place(tail.place).id.clone();
                     let to = net.place(head.place).id.clone();

@@ -10,8 +10,9 @@
 //! - [`AlternativesRequest`] → [`alternatives`]: genuinely different itineraries (penalty method).
 //! - [`compare`]: one question asked of a baseline and a scenario network.
 //! - [`matrix`] and [`reach`]: many-to-many tables and isochrone-like reach, origins in parallel.
-//! - [`route_fast`] and [`matrix_fast`]: the same answers from a contraction hierarchy, for
-//!   big imported or generated networks.
+//! - [`best_route`] and [`best_matrix`]: the same answers from a contraction hierarchy when
+//!   one fits the request ([`route_fast`], [`matrix_fast`]), for big imported or generated
+//!   networks; Dijkstra otherwise.
 //! - [`ParetoRequest`] → [`pareto`]: the menu of non-dominated itineraries over time, cost, CO2e.
 
 mod alternatives;
@@ -33,7 +34,7 @@ pub use cargo::Cargo;
 pub use compare::{compare, Comparison, Variant};
 pub use distribution::{monte_carlo, TimeDistribution, TimeFamily, Z90};
 pub use duration::parse_duration_h;
-pub use fast::{fast_metric, matrix_fast, route_fast};
+pub use fast::{best_matrix, best_route, fast_metric, hierarchy_for, matrix_fast, route_fast};
 pub use itinerary::{
     EmissionLine, EmissionTotals, Emissions, Itinerary, Leg, LegKind, Summary, TimeRange,
 };

@@ -211,7 +211,11 @@ async fn route_answer(state: Arc<AppState>, params: RouteParams) -> ApiResult<Ro
                 ),
             )
         } else {
-            (p2.best_route(&pr.route).map(|r| vec![r]), None)
+            (
+                silkroute_route::best_route(&p2.net, &p2.graph, &p2.hierarchies, &pr.route)
+                    .map(|r| vec![r]),
+                None,
+            )
         };
         let routes = routes.map_err(route_error)?;
         Ok((
@@ -309,7 +313,17 @@ async fn matrix_answer(state: Arc<AppState>, params: MatrixParams) -> ApiResult<
     template.cargo = query::cargo(params.cargo.as_ref())?;
     template.modes = query::modes(params.modes.as_ref())?.into_iter().collect();
     let by = template.objective.name();
-    let cells = compute(move || Ok(p.matrix(&template, &origins, &dests))).await?;
+    let cells = compute(move || {
+        Ok(silkroute_route::best_matrix(
+            &p.net,
+            &p.graph,
+            &p.hierarchies,
+            &template,
+            &origins,
+            &dests,
+        ))
+    })
+    .await?;
     let flat: Vec<_> = cells
         .into_iter()
         .flatten()

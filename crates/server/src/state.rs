@@ -1,13 +1,9 @@
 //! What the server holds: the network, compiled per scenario combination.
 
 use silkroute_feed::{builtin_scenario, builtin_scenario_names, Scenario};
-use silkroute_graph::{compile, CompiledNetwork, Graph, Hierarchy, HierarchyQuery, Metric};
+use silkroute_graph::{compile, CompiledNetwork, Graph, Hierarchy, Metric};
 use silkroute_model::Network;
-use silkroute_model::PlaceId;
-use silkroute_route::{
-    fast_metric, matrix, matrix_fast, route, route_fast, Itinerary, MatrixCell, PlaceFinder,
-    RouteError, RouteRequest,
-};
+use silkroute_route::PlaceFinder;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -36,41 +32,6 @@ impl Prepared {
             scenarios,
             hierarchies: Vec::new(),
         })
-    }
-
-    fn hierarchy_for(&self, req: &RouteRequest) -> Option<(Metric, &Hierarchy)> {
-        let m = fast_metric(req)?;
-        silkroute_graph::hierarchy::find(&self.hierarchies, m).map(|h| (m, h))
-    }
-
-    /// The best route, from a hierarchy when there is one for this plain request.
-    pub fn best_route(&self, req: &RouteRequest) -> Result<Itinerary, RouteError> {
-        match self.hierarchy_for(req) {
-            Some((m, h)) => route_fast(&self.net, &self.graph, &mut HierarchyQuery::new(h), m, req),
-            None => route(&self.net, &self.graph, req),
-        }
-    }
-
-    /// The matrix, from a hierarchy when there is one (then only the minimised criterion is
-    /// filled in).
-    pub fn matrix(
-        &self,
-        template: &RouteRequest,
-        origins: &[PlaceId],
-        destinations: &[PlaceId],
-    ) -> Vec<Vec<MatrixCell>> {
-        match self.hierarchy_for(template) {
-            Some((m, h)) => matrix_fast(
-                &self.net,
-                &self.graph,
-                h,
-                m,
-                template,
-                origins,
-                destinations,
-            ),
-            None => matrix(&self.net, &self.graph, template, origins, destinations),
-        }
     }
 }
 

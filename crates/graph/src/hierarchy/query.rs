@@ -53,18 +53,26 @@ impl Side {
             let Some(&r) = h.rank.get(node as usize) else {
                 continue;
             };
-            let l = &mut self.label[r as usize];
-            if w < l.dist {
-                if l.dist == INFINITY {
-                    self.touched.push(r);
-                }
-                *l = Label {
+            self.improve(
+                r,
+                Label {
                     dist: w,
                     pred_arc: NO_ARC,
                     pred_rank: NO_ARC,
-                };
-                self.heap.push(Reverse((w, r)));
+                },
+            );
+        }
+    }
+
+    /// Takes `label` for rank `r` if it is lighter than what `r` has, and queues `r`.
+    fn improve(&mut self, r: u32, label: Label) {
+        let l = &mut self.label[r as usize];
+        if label.dist < l.dist {
+            if l.dist == INFINITY {
+                self.touched.push(r);
             }
+            *l = label;
+            self.heap.push(Reverse((label.dist, r)));
         }
     }
 
@@ -97,19 +105,14 @@ impl Side {
                 };
                 let range = first[r as usize] as usize..first[r as usize + 1] as usize;
                 for (&(x, w), &a) in next[range.clone()].iter().zip(&arc[range]) {
-                    let nd = d.saturating_add(w);
-                    let l = &mut self.label[x as usize];
-                    if nd < l.dist {
-                        if l.dist == INFINITY {
-                            self.touched.push(x);
-                        }
-                        *l = Label {
-                            dist: nd,
+                    self.improve(
+                        x,
+                        Label {
+                            dist: d.saturating_add(w),
                             pred_arc: a,
                             pred_rank: r,
-                        };
-                        self.heap.push(Reverse((nd, x)));
-                    }
+                        },
+                    );
                 }
             }
             return Some((r, d, stalled));
