@@ -474,14 +474,14 @@ fn wait_leg(net: &Network, place: PlaceId, mode: Mode, gauge_mm: Option<u16>, w:
             let sources: Vec<&str> = services.iter().map(|&i| net.services[i as usize].source.as_str()).collect();
             (
                 format!(
-                    "wait for a {mode} departure: {departures_per_week:.2} per week ({}), half the headway typical, 90% of it bad case",
+                    "wait for the next {mode} departure: {departures_per_week:.2} per week ({}), half the headway typical, 90% of it bad case",
                     names.join(", ")
                 ),
                 sources.join(" ; "),
             )
         }
         WaitBasis::ModeDefault => (
-            format!("wait for a {mode} departure: no scheduled service known here, the {mode} default applies"),
+            format!("wait for the next {mode} departure: no scheduled service known here, the {mode} default applies"),
             net.mode_defaults(mode).map(|d| d.source.clone()).unwrap_or_default(),
         ),
     };
