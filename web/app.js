@@ -93,7 +93,7 @@ function render(map, places) {
   const r = routes[state.selected];
   $('legs').querySelector('tbody').innerHTML = r ? r.legs.map((l) => legRow(l, name)).join('') : '';
   $('legs').querySelector('tfoot').innerHTML = r
-    ? `<tr><td colspan="4">total</td><td class="n">${fmt(r.summary.distance_km)}</td><td class="n">${fmt(r.summary.time_h.sum_p50, 1)}</td><td class="n">${fmt(r.summary.cost_usd)}</td><td class="n">${fmt(r.summary.co2e_kg)}</td></tr>`
+    ? `<tr><td colspan="4">total</td><td class="n">${fmt(r.summary.distance_km)}</td><td class="n" title="p50 of the total (legs convolved), not the sum of the column">${fmt(r.summary.time_h.p50, 1)} (p50)</td><td class="n">${fmt(r.summary.cost_usd)}</td><td class="n">${fmt(r.summary.co2e_kg)}</td></tr>`
     : '';
   map.getSource('routes').setData({
     type: 'FeatureCollection',
@@ -134,7 +134,7 @@ async function search(map, places) {
       const a = base && base.routes[0] ? base.routes[0].summary : null;
       const b = answer.routes[0].summary;
       $('delta').textContent = a
-        ? `With ${scenario}: ${fmt((b.time_h.sum_p50 - a.time_h.sum_p50) / 24, 1)} d, ${fmt(b.cost_usd - a.cost_usd)} USD, ${fmt(b.co2e_kg - a.co2e_kg)} kg CO2e versus today (best route; borders ${a.borders.join(', ') || 'none'} → ${b.borders.join(', ') || 'none'})`
+        ? `With ${scenario}: ${fmt((b.time_h.p50 - a.time_h.p50) / 24, 1)} d typical (p50), ${fmt(b.cost_usd - a.cost_usd)} USD, ${fmt(b.co2e_kg - a.co2e_kg)} kg CO2e versus today (best route; borders ${a.borders.join(', ') || 'none'} → ${b.borders.join(', ') || 'none'})`
         : `With ${scenario}: a route exists that today's network does not offer.`;
     }
     render(map, places);

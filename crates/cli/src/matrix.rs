@@ -82,8 +82,8 @@ pub fn run(feed: &Option<PathBuf>, args: MatrixArgs) -> CmdResult {
             w.write_record([
                 "from",
                 "to",
-                "time_p50_h",
-                "time_p90_h",
+                "time_sum_p50_h",
+                "time_sum_p90_h",
                 "cost_usd",
                 "co2e_kg",
                 "distance_km",
@@ -94,8 +94,8 @@ pub fn run(feed: &Option<PathBuf>, args: MatrixArgs) -> CmdResult {
                 w.write_record([
                     c.from.clone(),
                     c.to.clone(),
-                    f(c.time_p50_h),
-                    f(c.time_p90_h),
+                    f(c.time_sum_p50_h),
+                    f(c.time_sum_p90_h),
                     f(c.cost_usd),
                     f(c.co2e_kg),
                     f(c.distance_km),

@@ -50,7 +50,7 @@ pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
                     "geometry": {"type": "Point", "coordinates": p.coordinates},
                     "properties": {
                         "id": p.id, "name": p.name, "country": p.country, "value": p.value,
-                        "time_p50_h": p.time_p50_h, "cost_usd": p.cost_usd, "co2e_kg": p.co2e_kg,
+                        "time_sum_p50_h": p.time_sum_p50_h, "cost_usd": p.cost_usd, "co2e_kg": p.co2e_kg,
                     },
                 })
             })
@@ -77,7 +77,7 @@ pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
                 p.name.clone(),
                 p.country.clone(),
                 num(p.value, 1),
-                format!("{:.1}", p.time_p50_h / 24.0),
+                format!("{:.1}", p.time_sum_p50_h / 24.0),
                 num(p.cost_usd, 0),
                 num(p.co2e_kg, 0),
             ]
@@ -93,7 +93,7 @@ pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
     say_raw!(
         "{}",
         render(
-            &["id", "name", "country", "best", "p50 days", "USD", "kg CO2e"],
+            &["id", "name", "country", "best", "Σ p50 days", "USD", "kg CO2e"],
             &[l, l, l, r, r, r, r],
             &rows
         )

@@ -70,25 +70,22 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
         Mode::Best
     };
     let routes = match mode {
-        Mode::Best => best_route(&prepared, &req).map(|it| vec![it]),
+        Mode::Best => best_route(&prepared, &req, args.deadline).map(|it| vec![it]),
         Mode::Pareto => {
             let mut p = ParetoRequest::new(req.clone());
             p.criteria = args.criteria.clone();
             p.epsilon = args.epsilon;
             p.cap = args.cap as usize;
-            pareto(net, graph, &p)
+            pareto(net, graph, &p).map(|r| silkroute_route::with_distributions(r, args.deadline))
         }
         Mode::Alternatives => alternatives(
             net,
             graph,
             &AlternativesRequest::new(req.clone(), args.alternatives.unwrap_or(3) as usize),
-        ),
+        )
+        .map(|r| silkroute_route::with_distributions(r, args.deadline)),
     }
     .map_err(|e| route_failure(net, scenarios, e))?;
-    let routes: Vec<Itinerary> = routes
-        .into_iter()
-        .map(|it| it.with_distribution(args.deadline))
-        .collect();
     if args.json {
         let resp = RouteResponse {
             from: PlaceRef::of(net, req.from),
@@ -134,10 +131,20 @@ enum Mode {
     Alternatives,
 }
 
-/// The best route: from the graph file's hierarchy when it has one for a plain request,
-/// otherwise by Dijkstra.
-fn best_route(prepared: &Prepared, req: &RouteRequest) -> Result<Itinerary, RouteError> {
-    silkroute_route::best_route(&prepared.net, &prepared.graph, &prepared.hierarchies, req)
+/// The best route with its distribution: from the graph file's hierarchy when it has one for a
+/// plain request, otherwise by Dijkstra.
+fn best_route(
+    prepared: &Prepared,
+    req: &RouteRequest,
+    deadline_h: Option<f64>,
+) -> Result<Itinerary, RouteError> {
+    silkroute_route::best_route(
+        &prepared.net,
+        &prepared.graph,
+        &prepared.hierarchies,
+        req,
+        deadline_h,
+    )
 }
 
 fn print_text(
@@ -272,7 +279,7 @@ fn print_other_criteria(prepared: &Prepared, req: &RouteRequest, it: &Itinerary)
         }
         let mut other = req.clone();
         other.objective = objective;
-        let Ok(alt) = best_route(prepared, &other).map(|a| a.with_distribution(None)) else {
+        let Ok(alt) = best_route(prepared, &other, None) else {
             continue;
         };
         let same = alt

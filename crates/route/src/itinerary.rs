@@ -1,6 +1,6 @@
 //! An itinerary: the legs of a route with their numbers and sources, and the totals.
 
-use crate::distribution::{TimeDistribution, TimeFamily};
+use crate::distribution::{simulate, TimeComponent, TimeDistribution, TimeFamily};
 use crate::search::{RouteRequest, Step};
 use serde::Serialize;
 use silkroute_graph::{EdgeKind, Graph, NodeId, Wait, WaitBasis};
@@ -45,6 +45,10 @@ pub struct Leg {
     pub time_p90_h: f64,
     /// The distribution fitted to the leg's p50 and p90 (see docs/methodology.md).
     pub distribution: TimeFamily,
+    /// For a run: the ride it belongs to (numbered from 0 in the itinerary). The runs of one
+    /// ride share one running-time delay: draw one standard normal `z` per ride and take
+    /// `exp(mu + sigma z)` for each of its legs. Every other leg is drawn on its own.
+    pub ride: Option<u32>,
     /// Money for the cargo, USD.
     pub cost_usd: f64,
     /// Well-to-wheel emissions for the cargo, kg CO2e.
@@ -330,6 +334,7 @@ impl Itinerary {
                         time_h: e.time_p50_h,
                         time_p90_h: e.time_p90_h,
                         distribution: TimeFamily::fit(e.time_p50_h, e.time_p90_h, false),
+                        ride: None,
                         cost_usd: e.cost_usd_per_feu * cargo.feu,
                         co2e_kg: e.wtw_g_per_t * cargo.tonnes / 1000.0,
                         ttw_co2e_kg: e.ttw_g_per_t * cargo.tonnes / 1000.0,
@@ -421,7 +426,8 @@ impl Itinerary {
                 }
             }
         }
-        let legs = merge_junction_runs(net, legs);
+        let mut legs = merge_junction_runs(net, legs);
+        number_rides(&mut legs);
         let summary = summarize(&legs);
         let emissions = Emissions::of(&legs, cargo.tonnes);
         coordinates.dedup();
@@ -439,11 +445,9 @@ impl Itinerary {
 }
 
 impl Itinerary {
-    /// Number of grid cells used to convolve the legs' time distributions.
-    pub const DISTRIBUTION_BINS: usize = 1000;
-
-    /// Replaces the summed p50/p90 by quantiles of the total time's distribution (legs
-    /// convolved as independent), adds p95 and, with a deadline, the probability to make it.
+    /// Replaces the summed p50/p90 by quantiles of the total time's distribution (waits,
+    /// clearances, handling and rides independent; see [`TimeDistribution::of`]), adds p95 and,
+    /// with a deadline, the probability to make it.
     pub fn with_distribution(mut self, deadline_h: Option<f64>) -> Itinerary {
         let d = self.time_distribution();
         let t = &mut self.summary.time_h;
@@ -456,10 +460,72 @@ impl Itinerary {
         self
     }
 
+    /// The independent random variables of the total time, in the order of the legs: one per
+    /// ride and one per other leg with a spread.
+    pub fn time_components(&self) -> Vec<TimeComponent> {
+        let mut out: Vec<TimeComponent> = Vec::new();
+        let mut current_ride = None;
+        for leg in &self.legs {
+            match leg.ride {
+                Some(r) if current_ride == Some(r) => {
+                    if let Some(TimeComponent::Ride(links)) = out.last_mut() {
+                        links.push(leg.distribution);
+                    }
+                }
+                Some(r) => {
+                    current_ride = Some(r);
+                    out.push(TimeComponent::Ride(vec![leg.distribution]));
+                }
+                None => {
+                    current_ride = None;
+                    out.push(TimeComponent::Leg(leg.distribution));
+                }
+            }
+        }
+        out
+    }
+
     /// The distribution of the total time.
     pub fn time_distribution(&self) -> TimeDistribution {
-        let legs: Vec<TimeFamily> = self.legs.iter().map(|l| l.distribution).collect();
-        TimeDistribution::convolve(&legs, Self::DISTRIBUTION_BINS)
+        let families: Vec<TimeFamily> = self
+            .time_components()
+            .iter()
+            .map(TimeComponent::family)
+            .collect();
+        TimeDistribution::of(&families)
+    }
+
+    /// `samples` seeded draws of the whole itinerary's time, sorted (see [`simulate`]).
+    pub fn simulate(&self, samples: usize, seed: u64) -> Vec<f64> {
+        simulate(&self.time_components(), samples, seed)
+    }
+}
+
+/// Each itinerary with its time distribution and the odds of `deadline_h`
+/// ([`Itinerary::with_distribution`]).
+pub fn with_distributions(routes: Vec<Itinerary>, deadline_h: Option<f64>) -> Vec<Itinerary> {
+    routes
+        .into_iter()
+        .map(|it| it.with_distribution(deadline_h))
+        .collect()
+}
+
+/// Numbers the rides: a ride is a maximal sequence of runs on one layer (mode and gauge) with
+/// no border, transfer or wait between them, i.e. one vehicle on one operator's network.
+fn number_rides(legs: &mut [Leg]) {
+    let mut next = 0;
+    let mut prev: Option<(Mode, Option<u16>)> = None;
+    for leg in legs.iter_mut() {
+        if leg.kind != LegKind::Run {
+            prev = None;
+            continue;
+        }
+        let layer = (leg.mode, leg.gauge_mm);
+        if prev != Some(layer) {
+            next += 1;
+            prev = Some(layer);
+        }
+        leg.ride = Some(next - 1);
     }
 }
 
@@ -500,6 +566,7 @@ fn wait_leg(net: &Network, place: PlaceId, mode: Mode, gauge_mm: Option<u16>, w:
             w.p90_h,
             matches!(w.basis, WaitBasis::Services { .. }),
         ),
+        ride: None,
         cost_usd: 0.0,
         co2e_kg: 0.0,
         ttw_co2e_kg: 0.0,

@@ -32,11 +32,12 @@ mod search;
 pub use alternatives::{alternatives, dissimilar, shared_fraction, AlternativesRequest};
 pub use cargo::Cargo;
 pub use compare::{compare, Comparison, Variant};
-pub use distribution::{monte_carlo, TimeDistribution, TimeFamily, Z90};
+pub use distribution::{simulate, TimeComponent, TimeDistribution, TimeFamily, Z90};
 pub use duration::parse_duration_h;
 pub use fast::{best_matrix, best_route, fast_metric, hierarchy_for, matrix_fast, route_fast};
 pub use itinerary::{
-    EmissionLine, EmissionTotals, Emissions, Itinerary, Leg, LegKind, Summary, TimeRange,
+    with_distributions, EmissionLine, EmissionTotals, Emissions, Itinerary, Leg, LegKind, Summary,
+    TimeRange,
 };
 pub use matrix::{matrix, reach, MatrixCell, Reachable};
 pub use objective::{Objective, ObjectiveError};

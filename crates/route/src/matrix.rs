@@ -15,10 +15,11 @@ pub struct MatrixCell {
     pub from: String,
     /// Destination place id.
     pub to: String,
-    /// Typical hours (sum of the legs' p50).
-    pub time_p50_h: Option<f64>,
-    /// Bad-case hours (sum of the legs' p90, conservative).
-    pub time_p90_h: Option<f64>,
+    /// Sum of the legs' p50 hours (what `by=time` minimises in a matrix; not the p50 of the
+    /// total, which a route answer reports as `summary.time_h.p50`).
+    pub time_sum_p50_h: Option<f64>,
+    /// Sum of the legs' p90 hours (conservative: every element has its bad day at once).
+    pub time_sum_p90_h: Option<f64>,
     /// USD for the cargo.
     pub cost_usd: Option<f64>,
     /// Well-to-wheel kg CO2e.
@@ -57,8 +58,8 @@ pub fn matrix(
                     MatrixCell {
                         from: net.place(o).id.clone(),
                         to: net.place(d).id.clone(),
-                        time_p50_h: t.map(|t| t.time_p50_h),
-                        time_p90_h: t.map(|t| t.time_p90_h),
+                        time_sum_p50_h: t.map(|t| t.time_p50_h),
+                        time_sum_p90_h: t.map(|t| t.time_p90_h),
                         cost_usd: t.map(|t| t.cost_usd),
                         co2e_kg: t.map(|t| t.co2e_kg),
                         distance_km: t.map(|t| t.distance_km),
@@ -130,8 +131,8 @@ pub struct Reachable {
     pub coordinates: [f64; 2],
     /// Best value of the objective (hours, USD, kg CO2e).
     pub value: f64,
-    /// Typical hours of that route (sum of the legs' p50).
-    pub time_p50_h: f64,
+    /// Sum of the legs' p50 hours of that route.
+    pub time_sum_p50_h: f64,
     /// USD of that route.
     pub cost_usd: f64,
     /// Kg CO2e of that route.
@@ -160,7 +161,7 @@ pub fn reach(net: &Network, graph: &Graph, template: &RouteRequest, budget: f64)
                 country: pl.country.clone(),
                 coordinates: [pl.lon, pl.lat],
                 value: tree.dist[s as usize],
-                time_p50_h: t.time_p50_h,
+                time_sum_p50_h: t.time_p50_h,
                 cost_usd: t.cost_usd,
                 co2e_kg: t.co2e_kg,
             })

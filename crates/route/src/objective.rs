@@ -41,7 +41,7 @@ impl Objective {
     pub fn explain(&self) -> String {
         match self {
             Objective::Time => "fastest: minimises typical (p50) door-to-door hours, waits included".into(),
-            Objective::TimeP90 => "safest: minimises bad-case (p90) hours, the sum of every element's p90".into(),
+            Objective::TimeP90 => "safest: minimises bad-case (p90) door-to-door hours, waits included".into(),
             Objective::Cost => "cheapest: minimises USD (per-km tariffs, border fees, handling charges)".into(),
             Objective::Co2 => "greenest: minimises well-to-wheel kg CO2e (ISO 14083 / GLEC), hub emissions included".into(),
             Objective::Balanced {

@@ -299,9 +299,10 @@ pub fn pareto(
                 cur = lab.prev;
             }
             steps.reverse();
-            Itinerary::build(net, graph, r, n, &steps)
+            Itinerary::build(net, graph, r, n, &steps).with_distribution(None)
         })
         .collect();
+    // fastest first by the p50 of the total, the figure the menu shows
     out.sort_by(|a, b| a.summary.time_h.p50.total_cmp(&b.summary.time_h.p50));
     Ok(out)
 }
@@ -365,15 +366,16 @@ fn select(front: &[u32], labels: &[Label], k: usize, cap: usize) -> Vec<u32> {
     kept
 }
 
-/// The criteria vector of an itinerary, in the order of `criteria`.
+/// The criteria vector of an itinerary, in the order of `criteria` (the time criteria are the
+/// sums of the legs' quantiles, which the label search adds up).
 pub fn criteria_of(it: &Itinerary, criteria: &[Criterion]) -> Vec<f64> {
     criteria
         .iter()
         .map(|c| match c {
-            Criterion::TimeP50 => it.summary.time_h.p50,
+            Criterion::TimeP50 => it.summary.time_h.sum_p50,
             Criterion::Cost => it.summary.cost_usd,
             Criterion::Co2 => it.summary.co2e_kg,
-            Criterion::TimeP90 => it.summary.time_h.p90,
+            Criterion::TimeP90 => it.summary.time_h.sum_p90,
         })
         .collect()
 }

@@ -197,14 +197,19 @@ async fn route_answer(state: Arc<AppState>, params: RouteParams) -> ApiResult<Ro
                 pr.epsilon,
                 pr.cap
             );
-            (pareto(&p2.net, &p2.graph, &pr), Some(menu))
+            (
+                pareto(&p2.net, &p2.graph, &pr)
+                    .map(|r| silkroute_route::with_distributions(r, deadline)),
+                Some(menu),
+            )
         } else if let Some(n) = alt {
             (
                 alternatives(
                     &p2.net,
                     &p2.graph,
                     &AlternativesRequest::new(pr.route.clone(), n),
-                ),
+                )
+                .map(|r| silkroute_route::with_distributions(r, deadline)),
                 Some(
                     "alternatives: other borders, or less than 50 % of run distance shared"
                         .to_string(),
@@ -212,19 +217,18 @@ async fn route_answer(state: Arc<AppState>, params: RouteParams) -> ApiResult<Ro
             )
         } else {
             (
-                silkroute_route::best_route(&p2.net, &p2.graph, &p2.hierarchies, &pr.route)
-                    .map(|r| vec![r]),
+                silkroute_route::best_route(
+                    &p2.net,
+                    &p2.graph,
+                    &p2.hierarchies,
+                    &pr.route,
+                    deadline,
+                )
+                .map(|r| vec![r]),
                 None,
             )
         };
-        let routes = routes.map_err(route_error)?;
-        Ok((
-            routes
-                .into_iter()
-                .map(|r| r.with_distribution(deadline))
-                .collect(),
-            menu,
-        ))
+        Ok((routes.map_err(route_error)?, menu))
     };
     // A single route takes well under a millisecond: answer it on the async worker. Menus and
     // alternatives run several searches: off the async threads, within the time limit.
