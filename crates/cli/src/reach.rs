@@ -93,7 +93,15 @@ pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
     say_raw!(
         "{}",
         render(
-            &["id", "name", "country", "best", "Σ p50 days", "USD", "kg CO2e"],
+            &[
+                "id",
+                "name",
+                "country",
+                "best",
+                "Σ p50 days",
+                "USD",
+                "kg CO2e"
+            ],
             &[l, l, l, r, r, r, r],
             &rows
         )
