@@ -81,9 +81,9 @@ pub struct TimeRange {
     pub p90: f64,
     /// 95th percentile hours of the total (with a distribution only).
     pub p95: Option<f64>,
-    /// `convolution` (independent legs, discretised) or `sum` (p50 = Σ p50, p90 = Σ p90).
+    /// `convolution` (rides, waits, clearances and handling independent; a grid fitted to the total, docs/methodology.md §9) or `sum` (p50 = Σ p50, p90 = Σ p90).
     pub method: &'static str,
-    /// Σ of the legs' p50: the typical time the router minimises with `--by time`.
+    /// Σ of the legs' p50 (what a search adds up; `--by time` chooses by `p50`, see docs/methodology.md §9).
     pub sum_p50: f64,
     /// Σ of the legs' p90: a conservative bad case (every element has its bad day at once).
     pub sum_p90: f64,
