@@ -76,7 +76,8 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
             p.criteria = args.criteria.clone();
             p.epsilon = args.epsilon;
             p.cap = args.cap as usize;
-            pareto(net, graph, &p).map(|r| silkroute_route::with_distributions(r, args.deadline))
+            p.deadline_h = args.deadline;
+            pareto(net, graph, &p)
         }
         Mode::Alternatives => alternatives(
             net,

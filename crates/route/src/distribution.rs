@@ -222,7 +222,7 @@ pub struct TimeDistribution {
 impl TimeDistribution {
     /// Number of grid cells to start with (quantiles are read with linear interpolation inside
     /// a cell; the property tests check the agreement with [`simulate`]).
-    pub const BINS: usize = 400;
+    pub const BINS: usize = 200;
 
     /// Most cells a grid gets when it is refined.
     const MAX_BINS: usize = 3200;
@@ -233,7 +233,7 @@ impl TimeDistribution {
     /// Mass allowed in one cell: where the total's density is so peaked that a cell holds more
     /// (a heavy-tailed clearance whose bulk is a few hours but whose p99 is weeks), the cells
     /// are made finer. Any reading of `P(total ≤ t)` inside a cell is within its mass.
-    const MAX_CELL_MASS: f64 = 0.015;
+    const MAX_CELL_MASS: f64 = 0.025;
 
     /// The distribution of the sum of independent `components` (each given as one family).
     ///
@@ -318,6 +318,19 @@ impl TimeDistribution {
                 break;
             }
             total = convolve_truncated(&total, pmf, bins + 1 - total_first);
+            // Drop leading cells of negligible mass (their mass joins the first kept cell), so
+            // the running total stays as short as its real support.
+            let lead = total
+                .iter()
+                .take(total.len() - 1)
+                .take_while(|m| **m < 1e-13)
+                .count();
+            if lead > 0 {
+                let dropped: f64 = total[..lead].iter().sum();
+                total.drain(..lead);
+                total[0] += dropped;
+                total_first += lead;
+            }
         }
         let mut mass = vec![0.0; total_first.min(bins + 1)];
         mass.extend(total);

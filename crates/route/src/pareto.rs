@@ -76,6 +76,8 @@ pub struct ParetoRequest {
     pub epsilon: f64,
     /// Most itineraries to return (the best per criterion are always kept).
     pub cap: usize,
+    /// A deadline, hours: each option gets the odds of making it.
+    pub deadline_h: Option<f64>,
 }
 
 impl ParetoRequest {
@@ -86,6 +88,7 @@ impl ParetoRequest {
             criteria: vec![Criterion::TimeP50, Criterion::Cost, Criterion::Co2],
             epsilon: 0.01,
             cap: 8,
+            deadline_h: None,
         }
     }
 }
@@ -133,7 +136,8 @@ fn covers(a: &Vector, b: &Vector, eps: f64) -> bool {
     a.iter().zip(b).all(|(x, y)| *x <= y * (1.0 + eps) + 1e-9)
 }
 
-/// The Pareto menu for `req`, fastest first. Errors as [`crate::route`] does.
+/// The Pareto menu for `req`, each option with its time distribution, fastest first by the
+/// p50 of the total. Errors as [`crate::route`] does.
 pub fn pareto(
     net: &Network,
     graph: &Graph,
@@ -299,7 +303,7 @@ pub fn pareto(
                 cur = lab.prev;
             }
             steps.reverse();
-            Itinerary::build(net, graph, r, n, &steps).with_distribution(None)
+            Itinerary::build(net, graph, r, n, &steps).with_distribution(req.deadline_h)
         })
         .collect();
     // fastest first by the p50 of the total, the figure the menu shows

@@ -156,6 +156,7 @@ async fn route_answer(state: Arc<AppState>, params: RouteParams) -> ApiResult<Ro
         ));
     }
     let mut pr = ParetoRequest::new(req.clone());
+    pr.deadline_h = deadline;
     if params.pareto == Some(true) {
         pr.criteria = query::criteria(params.criteria.as_ref())?;
         if let Some(e) = params.epsilon {
