@@ -241,7 +241,7 @@ impl TimeDistribution {
     /// their widths to the p90 plus the widest p90-to-p99 stretch, a guess at the total's p99;
     /// it is doubled while more than 1 % of the mass lies beyond it, and narrowed once to the
     /// total's p99 (plus a margin) when the guess was more than twice too wide. Then, where a
-    /// cell holds more than 1.5 % of the mass, the cells are made finer (up to 3,200 of them).
+    /// cell holds more than 2.5 % of the mass, the cells are made finer (up to 3,200 of them).
     /// A total with one random component is not discretised: its quantiles and odds are exact.
     pub fn of(components: &[TimeFamily]) -> TimeDistribution {
         let origin_h: f64 = components.iter().map(TimeFamily::lower).sum();
