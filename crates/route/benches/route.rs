@@ -74,8 +74,15 @@ fn benches(c: &mut Criterion) {
         "time distribution of the xian-tashkent itinerary (convolution)",
         |b| b.iter(|| black_box(it.clone().with_distribution(Some(240.0)))),
     );
+    let mut rail_req = req.clone();
+    rail_req.modes = [silkroute_model::Mode::Rail].into_iter().collect();
+    let rail = route(&net, &graph, &rail_req).unwrap();
+    c.bench_function(
+        "time distribution of the xian-tashkent rail itinerary (16 legs, convolution)",
+        |b| b.iter(|| black_box(rail.clone().with_distribution(Some(240.0)))),
+    );
     let pr = ParetoRequest::new(req.clone());
-    c.bench_function("pareto menu xian-tashkent (time, cost, co2)", |b| {
+    c.bench_function("pareto menu xian-tashkent (time, cost, co2), each option with its distribution", |b| {
         b.iter(|| black_box(pareto(&net, &graph, &pr).unwrap()))
     });
     let terminals: Vec<PlaceId> = (0..net.places.len() as u32)

@@ -146,28 +146,34 @@ pub fn best_route(
     req: &RouteRequest,
     deadline_h: Option<f64>,
 ) -> Result<Itinerary, RouteError> {
-    let search = |r: &RouteRequest| {
-        match hierarchy_for(hierarchies, r) {
-            Some((metric, h)) => route_fast(net, graph, &mut HierarchyQuery::new(h), metric, r),
-            None => crate::search::route(net, graph, r),
-        }
-        .map(|it| it.with_distribution(deadline_h))
+    let search = |r: &RouteRequest| match hierarchy_for(hierarchies, r) {
+        Some((metric, h)) => route_fast(net, graph, &mut HierarchyQuery::new(h), metric, r),
+        None => crate::search::route(net, graph, r),
     };
     let (other, judged): (Objective, fn(&Itinerary) -> f64) = match req.objective {
         Objective::Time => (Objective::TimeP90, |it| it.summary.time_h.p50),
         Objective::TimeP90 => (Objective::Time, |it| it.summary.time_h.p90),
-        _ => return search(req),
+        _ => return search(req).map(|it| it.with_distribution(deadline_h)),
     };
-    let mut best = search(req)?;
+    let first = search(req)?;
     let mut other_req = req.clone();
     other_req.objective = other;
     let skip = hierarchy_for(hierarchies, req).is_some()
         && hierarchy_for(hierarchies, &other_req).is_none();
-    if !skip {
-        if let Ok(candidate) = search(&other_req) {
-            if judged(&candidate) < judged(&best) - 1e-9 {
-                best = candidate;
-            }
+    let second = if skip {
+        None
+    } else {
+        search(&other_req).ok().filter(|b| {
+            !b.legs
+                .iter()
+                .map(|l| &l.element)
+                .eq(first.legs.iter().map(|l| &l.element))
+        })
+    };
+    let mut best = first.with_distribution(deadline_h);
+    if let Some(candidate) = second.map(|b| b.with_distribution(deadline_h)) {
+        if judged(&candidate) < judged(&best) - 1e-9 {
+            best = candidate;
         }
     }
     best.objective_value = judged(&best);
