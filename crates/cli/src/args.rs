@@ -330,9 +330,9 @@ pub struct AssignArgs {
     /// Stop at this relative gap.
     #[arg(long, default_value_t = 1e-4, value_parser = fraction)]
     pub gap: f64,
-    /// Stop after this many iterations.
-    #[arg(long, default_value_t = 2000)]
-    pub max_iterations: usize,
+    /// Stop after this many iterations (at least 1).
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_iterations: u32,
     /// Value of time, USD per tonne-hour.
     #[arg(long, default_value_t = 1.0, value_parser = positive_f64)]
     pub value_of_time: f64,

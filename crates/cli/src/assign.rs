@@ -50,7 +50,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
             AssignMethod::Bfw => Method::BiconjugateFrankWolfe,
         },
         relative_gap: args.gap,
-        max_iterations: args.max_iterations,
+        max_iterations: args.max_iterations as usize,
         cost: CostModel {
             value_of_time_usd_per_t_h: args.value_of_time,
             ..CostModel::default()

@@ -521,3 +521,61 @@ fn gen_writes_a_valid_synthetic_feed() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_deadline_without_a_unit_is_refused() {
+    // `--deadline 5` once meant five hours, silently
+    silkroute()
+        .args(["route", "Osh", "Kashgar", "--deadline", "5"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no unit: write 5d for days or 5h for hours",
+        ));
+    silkroute()
+        .args(["reach", "Almaty", "--within", "3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no unit"));
+}
+
+#[test]
+fn a_route_from_a_place_to_itself_is_refused() {
+    silkroute()
+        .args(["route", "Almaty", "almaty"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the origin and the destination are both Almaty",
+        ));
+}
+
+#[test]
+fn a_scenario_factor_beyond_100_is_refused_with_its_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("huge.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"huge\"\n[[border]]\nids = [\"khorgos-altynkol\"]\nclearance_factor = 1e308\n",
+    )
+    .unwrap();
+    silkroute()
+        .args(["route", "Xi'an", "Almaty", "--scenario"])
+        .arg(&scenario)
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("huge.toml")
+                .and(predicate::str::contains("clearance_factor"))
+                .and(predicate::str::contains("(0, 100]")),
+        );
+}
+
+#[test]
+fn an_assignment_of_zero_iterations_is_refused() {
+    silkroute()
+        .args(["assign", "--max-iterations", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--max-iterations"));
+}

@@ -205,6 +205,10 @@ pub struct NewLink {
     pub source: String,
 }
 
+/// The largest factor a scenario may apply to a sourced figure (speeds, clearance times, fees,
+/// capacities, handling times).
+pub const MAX_FACTOR: f64 = 100.0;
+
 impl Scenario {
     /// Parses a scenario from TOML text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
@@ -230,6 +234,7 @@ impl Scenario {
     /// apply scenarios to their own copy.
     pub fn apply(&self, net: &mut Network) -> Result<(), ScenarioError> {
         let file = &self.file;
+        // Factors scale a sourced figure: a factor of 1e308 is a typing error, not a scenario.
         let positive =
             |table: &'static str, index: usize, key: &'static str, v: Option<f64>| match v {
                 Some(x) if !(x.is_finite() && x > 0.0) => Err(ScenarioError::BadValue {
@@ -239,6 +244,17 @@ impl Scenario {
                     key,
                     message: format!("{x} must be a positive number"),
                 }),
+                Some(x) if key.ends_with("_factor") && x > MAX_FACTOR => {
+                    Err(ScenarioError::BadValue {
+                        file: file.clone(),
+                        table,
+                        index,
+                        key,
+                        message: format!(
+                            "{x} is above {MAX_FACTOR}: a factor must be in (0, {MAX_FACTOR}]"
+                        ),
+                    })
+                }
                 _ => Ok(()),
             };
         let unknown = |table: &'static str, index: usize, id: &str| ScenarioError::UnknownId {

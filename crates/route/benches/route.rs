@@ -82,9 +82,10 @@ fn benches(c: &mut Criterion) {
         |b| b.iter(|| black_box(rail.clone().with_distribution(Some(240.0)))),
     );
     let pr = ParetoRequest::new(req.clone());
-    c.bench_function("pareto menu xian-tashkent (time, cost, co2), each option with its distribution", |b| {
-        b.iter(|| black_box(pareto(&net, &graph, &pr).unwrap()))
-    });
+    c.bench_function(
+        "pareto menu xian-tashkent (time, cost, co2), each option with its distribution",
+        |b| b.iter(|| black_box(pareto(&net, &graph, &pr).unwrap())),
+    );
     let terminals: Vec<PlaceId> = (0..net.places.len() as u32)
         .map(PlaceId)
         .filter(|p| net.place(*p).kind != PlaceKind::BorderPost)

@@ -128,6 +128,12 @@ pub fn route(net: &Network, graph: &Graph, req: &RouteRequest) -> Result<Itinera
 
 /// Rejects requests that avoid their own origin, destination or via places.
 pub(crate) fn check_request(net: &Network, req: &RouteRequest) -> Result<(), RouteError> {
+    if req.from == req.to {
+        return Err(RouteError::Contradiction(format!(
+            "the origin and the destination are both {}: nothing to route",
+            net.place(req.from).name_en
+        )));
+    }
     for (p, what) in std::iter::once((req.from, "origin"))
         .chain(std::iter::once((req.to, "destination")))
         .chain(req.via.iter().map(|v| (*v, "via place")))
