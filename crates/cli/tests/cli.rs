@@ -278,6 +278,15 @@ fn export_geojson_writes_a_feature_collection() {
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(v["type"], "FeatureCollection");
     assert_eq!(v["features"].as_array().unwrap().len(), 6 + 6 + 3);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode, 0o644,
+            "a new file is readable by others, as files usually are"
+        );
+    }
     let names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
