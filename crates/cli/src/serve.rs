@@ -25,6 +25,8 @@ pub fn run(feed: &Option<PathBuf>, args: ServeArgs) -> CmdResult {
                 .unwrap_or_else(|_| "info,tower_http=info".into()),
         )
         .with_writer(std::io::stderr)
+        // colour codes only for a person at a terminal, never in a log file or a pipe
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

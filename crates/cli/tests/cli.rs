@@ -588,3 +588,25 @@ fn an_assignment_of_zero_iterations_is_refused() {
         .code(2)
         .stderr(predicate::str::contains("--max-iterations"));
 }
+
+/// A server's log written to a pipe or a file has no ANSI colour codes.
+#[test]
+fn the_server_log_in_a_pipe_has_no_colour_codes() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command as Std, Stdio};
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("silkroute"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(line.contains("listening on"), "{line}");
+    assert!(!line.contains('\u{1b}'), "colour codes in {line:?}");
+}
