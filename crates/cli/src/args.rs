@@ -459,7 +459,7 @@ fn fraction(s: &str) -> Result<f64, String> {
     }
 }
 
-/// Parses `12d`, `36h` or a bare number of hours.
+/// Parses `12d` or `36h` (a bare number is refused: days or hours?).
 pub fn parse_duration_h(s: &str) -> Result<f64, String> {
     silkroute_route::parse_duration_h(s)
 }
