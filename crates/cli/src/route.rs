@@ -283,11 +283,7 @@ fn print_other_criteria(prepared: &Prepared, req: &RouteRequest, it: &Itinerary)
         let Ok(alt) = best_route(prepared, &other, None) else {
             continue;
         };
-        let same = alt
-            .legs
-            .iter()
-            .map(|l| &l.element)
-            .eq(it.legs.iter().map(|l| &l.element));
+        let same = alt.same_route(it);
         let s = &alt.summary;
         let via = crossings(s);
         lines.push(format!(

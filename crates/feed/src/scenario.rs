@@ -234,7 +234,6 @@ impl Scenario {
     /// apply scenarios to their own copy.
     pub fn apply(&self, net: &mut Network) -> Result<(), ScenarioError> {
         let file = &self.file;
-        // Factors scale a sourced figure: a factor of 1e308 is a typing error, not a scenario.
         let positive =
             |table: &'static str, index: usize, key: &'static str, v: Option<f64>| match v {
                 Some(x) if !(x.is_finite() && x > 0.0) => Err(ScenarioError::BadValue {
@@ -244,19 +243,24 @@ impl Scenario {
                     key,
                     message: format!("{x} must be a positive number"),
                 }),
-                Some(x) if key.ends_with("_factor") && x > MAX_FACTOR => {
-                    Err(ScenarioError::BadValue {
-                        file: file.clone(),
-                        table,
-                        index,
-                        key,
-                        message: format!(
-                            "{x} is above {MAX_FACTOR}: a factor must be in (0, {MAX_FACTOR}]"
-                        ),
-                    })
-                }
                 _ => Ok(()),
             };
+        // A factor scales a sourced figure: a factor of 1e308 is a typing error, not a scenario.
+        let factor = |table: &'static str, index: usize, key: &'static str, v: Option<f64>| {
+            positive(table, index, key, v)?;
+            match v {
+                Some(x) if x > MAX_FACTOR => Err(ScenarioError::BadValue {
+                    file: file.clone(),
+                    table,
+                    index,
+                    key,
+                    message: format!(
+                        "{x} is above {MAX_FACTOR}: a factor must be in (0, {MAX_FACTOR}]"
+                    ),
+                }),
+                _ => Ok(()),
+            }
+        };
         let unknown = |table: &'static str, index: usize, id: &str| ScenarioError::UnknownId {
             file: file.clone(),
             table,
@@ -267,7 +271,7 @@ impl Scenario {
             let index = i + 1;
             positive("link", index, "speed_kmh", e.speed_kmh)?;
             positive("link", index, "duration_h", e.duration_h)?;
-            positive("link", index, "capacity_factor", e.capacity_factor)?;
+            factor("link", index, "capacity_factor", e.capacity_factor)?;
             for id in &e.ids {
                 let l = net
                     .links
@@ -291,9 +295,9 @@ impl Scenario {
         }
         for (i, e) in self.borders.iter().enumerate() {
             let index = i + 1;
-            positive("border", index, "clearance_factor", e.clearance_factor)?;
-            positive("border", index, "fee_factor", e.fee_factor)?;
-            positive("border", index, "capacity_factor", e.capacity_factor)?;
+            factor("border", index, "clearance_factor", e.clearance_factor)?;
+            factor("border", index, "fee_factor", e.fee_factor)?;
+            factor("border", index, "capacity_factor", e.capacity_factor)?;
             for id in &e.ids {
                 let b = net
                     .borders
@@ -319,7 +323,7 @@ impl Scenario {
         }
         for (i, e) in self.transfers.iter().enumerate() {
             let index = i + 1;
-            positive("transfer", index, "handling_factor", e.handling_factor)?;
+            factor("transfer", index, "handling_factor", e.handling_factor)?;
             for id in &e.ids {
                 let t = net
                     .transfers

@@ -459,6 +459,34 @@ mod tests {
     }
 
     #[test]
+    fn the_grid_keeps_the_mass_and_the_mean() {
+        // two random components: the grid, not the exact single-component path
+        let legs = [
+            TimeFamily::fit(10.0, 30.0, false),
+            TimeFamily::fit(12.0, 21.6, true),
+            TimeFamily::Fixed { hours: 48.3 },
+        ];
+        let d = TimeDistribution::of(&legs);
+        assert!(d.exact.is_none());
+        let total: f64 = d.mass.iter().sum::<f64>() + d.overflow;
+        assert!((total - 1.0).abs() < 1e-9);
+        // mean of the mass on the grid, the overflow at the grid's end (a lower bound)
+        let end = d.origin_h + d.mass.len() as f64 * d.step_h;
+        let mean: f64 = d
+            .mass
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (d.origin_h + i as f64 * d.step_h) * m)
+            .sum::<f64>()
+            + d.overflow * end;
+        let expected = (10f64.ln() + (3f64.ln() / Z90).powi(2) / 2.0).exp() + 12.0 + 48.3;
+        assert!(
+            mean <= expected * 1.01 && mean > expected * 0.95,
+            "{mean} vs {expected}"
+        );
+    }
+
+    #[test]
     fn a_heavy_tailed_border_does_not_blur_the_median() {
         // Eastbound Irkeshtam (p50 4 h, p90 60 h) after 25 h of driving: the median of the
         // total is above the driving time, whatever the tail.

@@ -163,12 +163,7 @@ pub fn best_route(
     let second = if skip {
         None
     } else {
-        search(&other_req).ok().filter(|b| {
-            !b.legs
-                .iter()
-                .map(|l| &l.element)
-                .eq(first.legs.iter().map(|l| &l.element))
-        })
+        search(&other_req).ok().filter(|b| !b.same_route(&first))
     };
     let mut best = first.with_distribution(deadline_h);
     if let Some(candidate) = second.map(|b| b.with_distribution(deadline_h)) {

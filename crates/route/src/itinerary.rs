@@ -81,9 +81,11 @@ pub struct TimeRange {
     pub p90: f64,
     /// 95th percentile hours of the total (with a distribution only).
     pub p95: Option<f64>,
-    /// `convolution` (rides, waits, clearances and handling independent; a grid fitted to the total, docs/methodology.md §9) or `sum` (p50 = Σ p50, p90 = Σ p90).
+    /// `convolution` (rides, waits, clearances and handling independent; a grid fitted to the
+    /// total, docs/methodology.md §9) or `sum` (p50 = Σ p50, p90 = Σ p90).
     pub method: &'static str,
-    /// Σ of the legs' p50 (what a search adds up; `--by time` chooses by `p50`, see docs/methodology.md §9).
+    /// Σ of the legs' p50: what a search adds up (`--by time` chooses by `p50`, see
+    /// docs/methodology.md §9).
     pub sum_p50: f64,
     /// Σ of the legs' p90: a conservative bad case (every element has its bad day at once).
     pub sum_p90: f64,
@@ -458,6 +460,15 @@ impl Itinerary {
         self.summary.deadline_h = deadline_h;
         self.summary.on_time_probability = deadline_h.map(|h| d.probability_within(h));
         self
+    }
+
+    /// True when `other` passes the same elements in the same order (the same route, whatever
+    /// objective found it).
+    pub fn same_route(&self, other: &Itinerary) -> bool {
+        self.legs
+            .iter()
+            .map(|l| &l.element)
+            .eq(other.legs.iter().map(|l| &l.element))
     }
 
     /// The independent random variables of the total time, in the order of the legs: one per

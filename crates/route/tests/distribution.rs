@@ -15,13 +15,14 @@ const ODDS_TOL: f64 = 0.03;
 const SAMPLES: usize = 100_000;
 
 /// One component as the feed makes them: clearances and handling (lognormal, p90/p50 up to
-/// 20), waits for a departure (uniform, headways up to a fortnight), default waits (lognormal),
+/// 20; the feed's largest is 15), waits for a departure (uniform, headways up to 800 h; the
+/// feed's longest, 0.46 departures a week, is 365 h), default waits (lognormal),
 /// fixed times, and rides of several links sharing one delay (a mode's run p90 factor).
 fn component() -> impl Strategy<Value = TimeComponent> {
     prop_oneof![
         3 => (0.5f64..200.0, 1.0f64..20.0)
             .prop_map(|(p50, ratio)| TimeComponent::Leg(TimeFamily::fit(p50, p50 * ratio, false))),
-        2 => (1.0f64..336.0)
+        2 => (1.0f64..800.0)
             .prop_map(|headway| TimeComponent::Leg(TimeFamily::fit(headway / 2.0, 0.9 * headway, true))),
         1 => (0.0f64..100.0).prop_map(|h| TimeComponent::Leg(TimeFamily::Fixed { hours: h })),
         3 => (proptest::collection::vec(0.2f64..120.0, 1..10), 1.0f64..2.5).prop_map(|(links, factor)| {
