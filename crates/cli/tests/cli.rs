@@ -576,7 +576,10 @@ fn a_scenario_factor_beyond_100_is_refused_with_its_file_and_key() {
         .stderr(
             predicate::str::contains("huge.toml")
                 .and(predicate::str::contains("clearance_factor"))
-                .and(predicate::str::contains("(0, 100]")),
+                .and(predicate::str::contains("(0, 100]"))
+                .and(predicate::str::contains(
+                    "`clearance_factor`: 1e308 is above 100",
+                )),
         );
 }
 

@@ -209,6 +209,15 @@ pub struct NewLink {
 /// capacities, handling times).
 pub const MAX_FACTOR: f64 = 100.0;
 
+/// A number as a user can read it in a message: `1e308`, not 309 digits.
+fn shown(x: f64) -> String {
+    if x.is_finite() && x.abs() >= 1e6 {
+        format!("{x:e}")
+    } else {
+        x.to_string()
+    }
+}
+
 impl Scenario {
     /// Parses a scenario from TOML text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
@@ -241,7 +250,7 @@ impl Scenario {
                     table,
                     index,
                     key,
-                    message: format!("{x} must be a positive number"),
+                    message: format!("{} must be a positive number", shown(x)),
                 }),
                 _ => Ok(()),
             };
@@ -255,7 +264,8 @@ impl Scenario {
                     index,
                     key,
                     message: format!(
-                        "{x} is above {MAX_FACTOR}: a factor must be in (0, {MAX_FACTOR}]"
+                        "{} is above {MAX_FACTOR}: a factor must be in (0, {MAX_FACTOR}]",
+                        shown(x)
                     ),
                 }),
                 _ => Ok(()),
