@@ -1,6 +1,9 @@
 //! Command-line arguments.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use silkroute_route::{
+    Objective, DEFAULT_EPSILON, DEFAULT_PARETO_CAP, MAX_ALTERNATIVES, MAX_PARETO_CAP,
+};
 use std::path::PathBuf;
 
 /// Routes freight across the China–Central Asia corridors and explains every leg.
@@ -49,9 +52,11 @@ pub enum Command {
     /// Rank links and border crossings by what their closure costs the assigned trade.
     Critical(AssignArgs),
     /// List the built-in scenarios.
-    Scenarios,
+    Scenarios(ScenariosArgs),
     /// Serve the HTTP API (JSON) on an address, loopback by default.
     Serve(ServeArgs),
+    /// Print the HTTP API's OpenAPI 3.1 document (the same as GET /openapi.json).
+    Openapi,
     /// Compile a feed into a graph file with contraction hierarchies (fast queries on big networks).
     Build(BuildArgs),
     /// Import a network from another format into a feed folder.
@@ -81,10 +86,8 @@ pub struct BuildArgs {
 }
 
 fn parse_metric(s: &str) -> Result<silkroute_graph::Metric, String> {
-    silkroute_graph::Metric::ALL
-        .into_iter()
-        .find(|m| m.name() == s.trim())
-        .ok_or_else(|| format!("unknown metric `{s}` (expected time, cost or co2)"))
+    let criterion: silkroute_route::Criterion = s.parse()?;
+    silkroute_graph::Metric::try_from(criterion).map_err(|e| e.to_string())
 }
 
 /// `import` formats.
@@ -159,19 +162,17 @@ pub struct ServeArgs {
     pub addr: std::net::SocketAddr,
 }
 
-/// What to minimise.
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
-pub enum By {
-    /// Typical door-to-door hours.
-    Time,
-    /// USD.
-    Cost,
-    /// Well-to-wheel kg CO2e.
-    Co2,
-    /// USD + value of time × hours.
-    Balanced,
-    /// Bad-case hours (sum of every element's p90).
-    P90,
+/// The `--by` values: an [`Objective`] name.
+fn by_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(Objective::NAMES)
+}
+
+/// Arguments of `scenarios`.
+#[derive(Args)]
+pub struct ScenariosArgs {
+    /// Print JSON (the answer of /v1/scenarios).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `route`.
@@ -184,9 +185,10 @@ pub struct RouteArgs {
     pub from: String,
     /// Destination: place id or name.
     pub to: String,
-    /// What to minimise.
-    #[arg(long, value_enum, default_value_t = By::Time)]
-    pub by: By,
+    /// What to minimise: time (typical hours), p90 (bad-case hours), cost (USD), co2 (kg CO2e)
+    /// or balanced (USD + value of time × hours).
+    #[arg(long, default_value = "time", value_parser = by_names(), conflicts_with = "pareto")]
+    pub by: String,
     /// Value of time for --by balanced, USD per hour for the cargo.
     #[arg(long, value_name = "USD_PER_H", value_parser = positive_f64)]
     pub value_of_time: Option<f64>,
@@ -212,16 +214,22 @@ pub struct RouteArgs {
     #[arg(long, conflicts_with = "alternatives")]
     pub pareto: bool,
     /// Criteria of the Pareto menu, comma-separated: time,cost,co2[,p90].
-    #[arg(long, value_delimiter = ',', value_parser = parse_criterion, default_value = "time,cost,co2", requires = "pareto")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "time,cost,co2",
+        requires = "pareto"
+    )]
     pub criteria: Vec<silkroute_route::Criterion>,
     /// Options within this relative tolerance on every criterion count as one (Pareto menu).
-    #[arg(long, default_value_t = 0.01, value_parser = fraction, requires = "pareto")]
+    #[arg(long, default_value_t = DEFAULT_EPSILON, value_parser = fraction, requires = "pareto")]
     pub epsilon: f64,
     /// Most options in the Pareto menu (the best per criterion are always kept).
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=100), requires = "pareto")]
+    #[arg(long, default_value_t = DEFAULT_PARETO_CAP as u16, value_parser = clap::value_parser!(u16).range(1..=MAX_PARETO_CAP as i64), requires = "pareto")]
     pub cap: u16,
     /// Give up to N genuinely different itineraries (other borders, or < 50 % shared distance).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=20))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_ALTERNATIVES as i64))]
     pub alternatives: Option<u16>,
     /// A deadline such as 12d or 300h: report the probability of arriving in time.
     #[arg(long, value_parser = parse_duration_h)]
@@ -240,9 +248,9 @@ pub struct MatrixArgs {
     /// Every place that is not a border post, both as origin and destination.
     #[arg(long, conflicts_with_all = ["from", "to"])]
     pub all_terminals: bool,
-    /// What to minimise.
-    #[arg(long, value_enum, default_value_t = By::Time)]
-    pub by: By,
+    /// What to minimise (time, p90, cost, co2 or balanced).
+    #[arg(long, default_value = "time", value_parser = by_names())]
+    pub by: String,
     /// Apply a scenario (repeatable).
     #[arg(long, value_name = "NAME|FILE")]
     pub scenario: Vec<String>,
@@ -252,6 +260,12 @@ pub struct MatrixArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
     pub format: TableFormat,
+    /// The same as --format json (the answer of /v1/matrix).
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Value of time for --by balanced, USD per hour for the cargo.
+    #[arg(long, value_name = "USD_PER_H", value_parser = positive_f64)]
+    pub value_of_time: Option<f64>,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -265,16 +279,19 @@ pub struct ReachArgs {
     /// Budget: a duration such as 10d or 72h with --by time/p90, USD with --by cost, kg with --by co2.
     #[arg(long)]
     pub within: String,
-    /// What the budget measures.
-    #[arg(long, value_enum, default_value_t = By::Time)]
-    pub by: By,
+    /// What the budget measures (time, p90, cost, co2 or balanced).
+    #[arg(long, default_value = "time", value_parser = by_names())]
+    pub by: String,
     /// Apply a scenario (repeatable).
     #[arg(long, value_name = "NAME|FILE")]
     pub scenario: Vec<String>,
     /// Modes and cargo.
     #[command(flatten)]
     pub shipment: ShipmentArgs,
-    /// Print JSON.
+    /// Value of time for --by balanced, USD per hour for the cargo.
+    #[arg(long, value_name = "USD_PER_H", value_parser = positive_f64)]
+    pub value_of_time: Option<f64>,
+    /// Print JSON (the answer of /v1/reach).
     #[arg(long)]
     pub json: bool,
     /// Write the reachable places as GeoJSON points to this file.
@@ -300,13 +317,16 @@ pub struct CompareArgs {
     /// The scenario(s) to compare with the baseline (repeatable, applied in order).
     #[arg(long, value_name = "NAME|FILE", required = true)]
     pub scenario: Vec<String>,
-    /// What to minimise.
-    #[arg(long, value_enum, default_value_t = By::Time)]
-    pub by: By,
+    /// What to minimise (time, p90, cost, co2 or balanced).
+    #[arg(long, default_value = "time", value_parser = by_names())]
+    pub by: String,
+    /// Value of time for --by balanced, USD per hour for the cargo.
+    #[arg(long, value_name = "USD_PER_H", value_parser = positive_f64)]
+    pub value_of_time: Option<f64>,
     /// Modes and cargo.
     #[command(flatten)]
     pub shipment: ShipmentArgs,
-    /// Print JSON.
+    /// Print JSON (for one pair, the answer of /v1/compare).
     #[arg(long)]
     pub json: bool,
     /// With --od: write the per-pair deltas to this file (CSV, or JSON with --json).
@@ -387,10 +407,19 @@ pub struct ShipmentArgs {
 }
 
 impl ShipmentArgs {
+    /// The modes and cargo as the router takes them.
+    pub fn to_shipment(&self) -> silkroute_route::Shipment {
+        silkroute_route::Shipment {
+            modes: self.modes.iter().copied().collect(),
+            cargo: self.cargo,
+        }
+    }
+
     /// Sets the request's cargo and allowed modes.
     pub fn apply(&self, req: &mut silkroute_route::RouteRequest) {
-        req.cargo = self.cargo;
-        req.modes = self.modes.iter().copied().collect();
+        let s = self.to_shipment();
+        req.cargo = s.cargo;
+        req.modes = s.modes;
     }
 }
 
@@ -407,6 +436,9 @@ pub struct ValidateArgs {
 /// Arguments of `places`.
 #[derive(Args)]
 pub struct PlacesArgs {
+    /// Only places with this text in a name (any language; case, accents and apostrophes
+    /// ignored).
+    pub text: Option<String>,
     /// Only places in this country (ISO code, e.g. KZ).
     #[arg(long)]
     pub country: Option<String>,
@@ -445,10 +477,6 @@ fn parse_mode(s: &str) -> Result<silkroute_model::Mode, String> {
 }
 
 fn parse_cargo(s: &str) -> Result<silkroute_route::Cargo, String> {
-    s.parse()
-}
-
-fn parse_criterion(s: &str) -> Result<silkroute_route::Criterion, String> {
     s.parse()
 }
 

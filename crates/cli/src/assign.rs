@@ -17,8 +17,7 @@ use std::time::Duration;
 pub const BUILTIN_DEMAND: &str = include_str!("../../../data/demand/default.csv");
 
 pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> CmdResult {
-    let mut net = load_network(feed)?;
-    let scenarios = apply_scenarios(&mut net, &args.scenario)?;
+    let (net, scenarios) = apply_scenarios(load_network(feed)?, &args.scenario)?;
     let graph = compile(&net).map_err(Failure::failed)?;
     let rows = match &args.demand {
         Some(path) => silkroute_feed::load_demand(path, &net).map_err(|r| {

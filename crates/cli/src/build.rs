@@ -12,8 +12,7 @@ use std::time::Instant;
 
 pub fn run(args: BuildArgs) -> CmdResult {
     let started = Instant::now();
-    let mut net = load_network(&args.feed)?;
-    let scenarios = apply_scenarios(&mut net, &args.scenario)?;
+    let (net, scenarios) = apply_scenarios(load_network(&args.feed)?, &args.scenario)?;
     let loaded = started.elapsed();
     let graph = compile(&net).map_err(Failure::failed)?;
     let compiled_at = started.elapsed();

@@ -7,37 +7,23 @@ use crate::route::objective;
 use crate::table::{num, render, Align};
 use crate::write::write_atomic;
 use anyhow::anyhow;
-use silkroute_graph::compile;
-use silkroute_route::{compare, Comparison, Itinerary, PlaceFinder, RouteRequest, Variant};
+use silkroute_route::{Comparison, Itinerary, RouteRequest, Router};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
-    let base = load_network(feed)?;
-    let mut scen = base.clone();
-    let names = apply_scenarios(&mut scen, &args.scenario)?;
-    let (bg, sg) = (
-        compile(&base).map_err(Failure::failed)?,
-        compile(&scen).map_err(Failure::failed)?,
-    );
-    let (bv, sv) = (
-        Variant {
-            net: &base,
-            graph: &bg,
-        },
-        Variant {
-            net: &scen,
-            graph: &sg,
-        },
-    );
-    let objective = objective(args.by, None)?;
+    let base_net = load_network(feed)?;
+    let (scen_net, names) = apply_scenarios(base_net.clone(), &args.scenario)?;
+    let base = Router::new(base_net, Vec::new()).map_err(Failure::failed)?;
+    let scen = Router::new(scen_net, names.clone()).map_err(Failure::failed)?;
+    let objective = objective(&args.by, args.value_of_time)?;
     let template = |from, to| {
         let mut r = RouteRequest::new(from, to, objective);
         args.shipment.apply(&mut r);
         r
     };
     if let Some(od) = &args.od {
-        let rows = silkroute_feed::load_demand(od, &base).map_err(|r| {
+        let rows = silkroute_feed::load_demand(od, base.network()).map_err(|r| {
             Failure::failed(anyhow!("{}: the OD file is not valid:\n{r}", od.display()))
         })?;
         let mut pairs: Vec<(silkroute_model::PlaceId, silkroute_model::PlaceId)> =
@@ -46,7 +32,7 @@ pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
         pairs.dedup();
         let results: Vec<Comparison> = pairs
             .iter()
-            .map(|&(o, d)| compare(bv, sv, &template(o, d)).map(|(c, _, _)| c))
+            .map(|&(o, d)| base.compare(&scen, &template(o, d)).map(|c| c.comparison))
             .collect::<Result<_, _>>()
             .map_err(Failure::usage)?;
         let text = if args.json {
@@ -71,26 +57,25 @@ pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let finder = PlaceFinder::new(&base);
     let find = |q: &Option<String>| {
-        finder
-            .find(q.as_deref().unwrap_or_default())
+        base.find(q.as_deref().unwrap_or_default())
             .map_err(Failure::usage)
     };
     let req = template(find(&args.from)?, find(&args.to)?);
-    let (c, a, b) = compare(bv, sv, &req).map_err(Failure::usage)?;
+    let answer = base.compare(&scen, &req).map_err(Failure::usage)?;
     if args.json {
-        let out = serde_json::json!({
-            "scenarios": names, "by": objective.name(), "comparison": c,
-            "baseline_route": a, "scenario_route": b,
-        });
-        print_json(&out)?;
+        print_json(&answer)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let (c, a, b) = (
+        &answer.comparison,
+        &answer.baseline_route,
+        &answer.scenario_route,
+    );
     say!(
         "{} → {} · baseline vs {} · {}\n",
-        base.place(req.from).name_en,
-        base.place(req.to).name_en,
+        base.network().place(req.from).name_en,
+        base.network().place(req.to).name_en,
         names.join(" + "),
         objective.explain()
     );
@@ -115,7 +100,7 @@ pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
             }
         }
     };
-    let (ca, cb) = (column(&a), column(&b));
+    let (ca, cb) = (column(a), column(b));
     let d = |v: Option<f64>, scale: f64, dec: usize| {
         v.map(|x| format!("{:+.*}", dec, x / scale))
             .unwrap_or_default()
@@ -169,10 +154,10 @@ pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
         if let Some(i) = it {
             let mut places: Vec<String> = i.legs.iter().map(|l| l.to.clone()).collect();
             places.dedup();
-            places.retain(|p| p != &base.place(req.from).id);
+            places.retain(|p| p != &base.network().place(req.from).id);
             say!(
                 "  {label}: {} → {}",
-                base.place(req.from).id,
+                base.network().place(req.from).id,
                 places.join(" → ")
             );
         }
@@ -205,7 +190,7 @@ fn deltas_csv(rows: &[Comparison]) -> anyhow::Result<String> {
         w.write_record([
             c.from.clone(),
             c.to.clone(),
-            c.reachable.to_string(),
+            c.reachable.as_str().to_string(),
             c.route_changed.to_string(),
             f(a.map(|s| s.time_h.sum_p50)),
             f(b.map(|s| s.time_h.sum_p50)),

@@ -1,12 +1,13 @@
 //! Loading the network the command works on: the built-in one or `--feed DIR`, with scenarios.
 
-use crate::failure::{CmdResult, Failure};
+use crate::failure::{print_json, CmdResult, Failure};
 use anyhow::anyhow;
 use silkroute_feed::{
     builtin, builtin_scenario, builtin_scenario_names, load_dir, FeedError, Scenario,
 };
-use silkroute_graph::{compile, is_graph_file, read_graph_file, Graph, Hierarchy, Metric};
+use silkroute_graph::{is_graph_file, read_graph_file};
 use silkroute_model::Network;
+use silkroute_route::Router;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -40,65 +41,47 @@ pub fn names_graph_file(path: &Path) -> bool {
         && is_graph_file(&head)
 }
 
-/// A network ready to query: its graph and, from a graph file, its contraction hierarchies.
-pub struct Prepared {
-    /// The network, scenarios applied.
-    pub net: Network,
-    /// Its routing graph.
-    pub graph: Graph,
-    /// Hierarchies from the graph file (none for feeds, or once a scenario changed the network).
-    pub hierarchies: Vec<(Metric, Hierarchy)>,
-    /// Names of the scenarios applied.
-    pub scenarios: Vec<String>,
-}
-
 /// Graphs with more nodes than this get a hint to build a graph file with hierarchies.
 const BIG_GRAPH_NODES: usize = 100_000;
 
-/// Loads the feed or graph file, applies the scenarios and compiles (unless the graph file
-/// already holds the graph).
-pub fn load_prepared(feed: &Option<PathBuf>, scenarios: &[String]) -> Result<Prepared, Failure> {
-    let mut net = match feed.as_ref().filter(|f| names_graph_file(f)) {
+/// The network of `--feed` (or a graph file) with the scenarios applied, ready to query. A
+/// graph file's graph and hierarchies are used as they are when no scenario changes them.
+pub fn load_router(feed: &Option<PathBuf>, scenarios: &[String]) -> Result<Router, Failure> {
+    let net = match feed.as_ref().filter(|f| names_graph_file(f)) {
         Some(file) => {
             let c = read_graph_file(file).map_err(Failure::failed)?;
             if scenarios.is_empty() {
-                return Ok(Prepared {
-                    net: c.network,
-                    graph: c.graph,
-                    hierarchies: c.hierarchies,
-                    scenarios: Vec::new(),
-                });
+                return Ok(Router::from_compiled(c));
             }
             // A scenario edits the network: the stored graph and hierarchies no longer apply.
             c.network
         }
         None => load_network(feed)?,
     };
-    let names = apply_scenarios(&mut net, scenarios)?;
-    let graph = compile(&net).map_err(Failure::failed)?;
-    if graph.nodes().len() > BIG_GRAPH_NODES {
+    let (net, names) = apply_scenarios(net, scenarios)?;
+    let router = Router::new(net, names).map_err(Failure::failed)?;
+    if router.graph().nodes().len() > BIG_GRAPH_NODES {
         eprintln!(
             "note: {} graph nodes searched with Dijkstra; `silkroute build` a graph file and pass it as --feed for fast queries",
-            graph.nodes().len()
+            router.graph().nodes().len()
         );
     }
-    Ok(Prepared {
-        net,
-        graph,
-        hierarchies: Vec::new(),
-        scenarios: names,
-    })
+    Ok(router)
 }
 
-/// Resolves `NAME|FILE` scenario arguments and applies them in order. Returns their names.
-pub fn apply_scenarios(net: &mut Network, args: &[String]) -> Result<Vec<String>, Failure> {
+/// Resolves `NAME|FILE` scenario arguments and applies them in order to `net`: the network with
+/// every scenario applied and their names, or the first scenario's error (nothing half applied).
+pub fn apply_scenarios(
+    mut net: Network,
+    args: &[String],
+) -> Result<(Network, Vec<String>), Failure> {
     let mut names = Vec::new();
     for arg in args {
         let scenario = resolve(arg)?;
-        scenario.apply(net).map_err(Failure::usage)?;
+        net = scenario.applied_to(&net).map_err(Failure::usage)?;
         names.push(scenario.name.clone());
     }
-    Ok(names)
+    Ok((net, names))
 }
 
 fn resolve(arg: &str) -> Result<Scenario, Failure> {
@@ -115,12 +98,24 @@ fn resolve(arg: &str) -> Result<Scenario, Failure> {
     )))
 }
 
-/// `silkroute scenarios`.
-pub fn list_scenarios() -> CmdResult {
+/// `silkroute scenarios [--json]`: the built-in scenarios that apply to the network.
+pub fn list_scenarios(feed: &Option<PathBuf>, json: bool) -> CmdResult {
+    let net = load_network(feed)?;
+    let mut offered = Vec::new();
     for name in builtin_scenario_names() {
         let s = builtin_scenario(name)
             .expect("listed")
             .map_err(Failure::failed)?;
+        if s.applied_to(&net).is_ok() {
+            offered.push(s);
+        }
+    }
+    let answer = silkroute_server::scenarios_response(&offered);
+    if json {
+        print_json(&answer)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for s in &answer.scenarios {
         say!("{:<16} {}", s.name, s.description);
     }
     Ok(ExitCode::SUCCESS)

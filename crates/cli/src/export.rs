@@ -10,8 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn run(feed: &Option<PathBuf>, args: ExportArgs) -> CmdResult {
-    let mut net = load_network(feed)?;
-    apply_scenarios(&mut net, &args.scenario)?;
+    let (net, _) = apply_scenarios(load_network(feed)?, &args.scenario)?;
     let text = match args.format {
         ExportFormat::Geojson => silkroute_feed::network_geojson(&net).to_string(),
         ExportFormat::GraphCsv => graph_csv(&net).map_err(Failure::failed)?,
@@ -94,8 +93,8 @@ pub fn graph_csv(net: &Network) -> anyhow::Result<String> {
             element,
             (e.time_p50_h + e.wait_p50_h).to_string(),
             (e.time_p90_h + e.wait_p90_h).to_string(),
-            (e.cost_usd_per_feu * cargo.feu).to_string(),
-            (e.wtw_g_per_t * cargo.tonnes / 1000.0).to_string(),
+            cargo.usd(e.cost_usd_per_feu).to_string(),
+            cargo.co2e_kg(e.wtw_g_per_t).to_string(),
             e.distance_km.to_string(),
         ])?;
     }

@@ -55,8 +55,11 @@ fn main() -> ExitCode {
         args::Command::Compare(a) => compare::run(&cli.feed, a),
         args::Command::Assign(a) => assign::run(&cli.feed, a, false),
         args::Command::Critical(a) => assign::run(&cli.feed, a, true),
-        args::Command::Scenarios => context::list_scenarios(),
+        args::Command::Scenarios(a) => context::list_scenarios(&cli.feed, a.json),
         args::Command::Serve(a) => serve::run(&cli.feed, a),
+        args::Command::Openapi => {
+            failure::print_json(&silkroute_server::openapi_document()).map(|_| ExitCode::SUCCESS)
+        }
         args::Command::Build(a) => build::run(a),
         args::Command::Import(args::ImportCommand::Osm(a)) => import::osm(a),
         args::Command::Gen(a) => import::gen(a),

@@ -1,13 +1,13 @@
-//! `silkroute matrix`: best routes between many places, as CSV or JSON.
+//! `silkroute matrix`: best routes between many places, as CSV or as the JSON of `/v1/matrix`.
 
 use crate::args::{MatrixArgs, TableFormat};
-use crate::context::load_prepared;
+use crate::context::load_router;
 use crate::failure::{CmdResult, Failure};
 use crate::route::objective;
 use crate::write::write_atomic;
 use anyhow::anyhow;
 use silkroute_model::{PlaceId, PlaceKind};
-use silkroute_route::{best_matrix, hierarchy_for, PlaceFinder, RouteRequest};
+use silkroute_route::{MatrixRequest, MatrixResponse};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,13 +16,12 @@ use std::process::ExitCode;
 pub const MAX_CELLS: usize = 1_000_000;
 
 pub fn run(feed: &Option<PathBuf>, args: MatrixArgs) -> CmdResult {
-    let prepared = load_prepared(feed, &args.scenario)?;
-    let (net, graph) = (&prepared.net, &prepared.graph);
-    let finder = PlaceFinder::new(net);
+    let router = load_router(feed, &args.scenario)?;
+    let net = router.network();
     let resolve = |names: &[String]| -> Result<Vec<PlaceId>, Failure> {
         names
             .iter()
-            .map(|n| finder.find(n).map_err(Failure::usage))
+            .map(|n| router.find(n).map_err(Failure::usage))
             .collect()
     };
     let (origins, destinations) = if args.all_terminals {
@@ -52,72 +51,57 @@ pub fn run(feed: &Option<PathBuf>, args: MatrixArgs) -> CmdResult {
             destinations.len()
         )));
     }
-    let mut template = RouteRequest::new(origins[0], destinations[0], objective(args.by, None)?);
-    args.shipment.apply(&mut template);
-    if let Some((metric, _)) = hierarchy_for(&prepared.hierarchies, &template) {
-        eprintln!(
-            "note: contraction hierarchy for {metric}: only the minimised criterion is filled in"
-        );
+    let answer = router.matrix(&MatrixRequest {
+        origins,
+        destinations,
+        objective: objective(&args.by, args.value_of_time)?,
+        shipment: args.shipment.to_shipment(),
+    });
+    if let Some(note) = &answer.note {
+        eprintln!("note: {note}");
     }
-    let cells = best_matrix(
-        net,
-        graph,
-        &prepared.hierarchies,
-        &template,
-        &origins,
-        &destinations,
-    );
-    let text = match args.format {
-        TableFormat::Json => {
-            let flat: Vec<_> = cells.iter().flatten().filter(|c| c.from != c.to).collect();
-            serde_json::to_string_pretty(&serde_json::json!({
-                "by": template.objective.name(),
-                "cargo": template.cargo,
-                "cells": flat,
-            }))
-            .map_err(Failure::failed)?
-        }
-        TableFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record([
-                "from",
-                "to",
-                "time_sum_p50_h",
-                "time_sum_p90_h",
-                "cost_usd",
-                "co2e_kg",
-                "distance_km",
-            ])
-            .map_err(Failure::failed)?;
-            let f = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_default();
-            for c in cells.iter().flatten().filter(|c| c.from != c.to) {
-                w.write_record([
-                    c.from.clone(),
-                    c.to.clone(),
-                    f(c.time_sum_p50_h),
-                    f(c.time_sum_p90_h),
-                    f(c.cost_usd),
-                    f(c.co2e_kg),
-                    f(c.distance_km),
-                ])
-                .map_err(Failure::failed)?;
-            }
-            String::from_utf8(
-                w.into_inner()
-                    .map_err(|e| Failure::failed(anyhow!("{e}")))?,
-            )
-            .map_err(Failure::failed)?
-        }
+    let json = args.json || args.format == TableFormat::Json;
+    let text = if json {
+        serde_json::to_string_pretty(&answer).map_err(Failure::failed)? + "\n"
+    } else {
+        csv_text(&answer)?
     };
     match &args.output {
         Some(path) => write_atomic(path, text.as_bytes()).map_err(Failure::failed)?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            if args.format == TableFormat::Json {
-                out.write_all(b"\n")?;
-            }
-        }
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One row per cell (pandas reads it as it is).
+fn csv_text(answer: &MatrixResponse) -> Result<String, Failure> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "from",
+        "to",
+        "time_sum_p50_h",
+        "time_sum_p90_h",
+        "cost_usd",
+        "co2e_kg",
+        "distance_km",
+    ])
+    .map_err(Failure::failed)?;
+    let f = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_default();
+    for c in &answer.cells {
+        w.write_record([
+            c.from.clone(),
+            c.to.clone(),
+            f(c.time_sum_p50_h),
+            f(c.time_sum_p90_h),
+            f(c.cost_usd),
+            f(c.co2e_kg),
+            f(c.distance_km),
+        ])
+        .map_err(Failure::failed)?;
+    }
+    String::from_utf8(
+        w.into_inner()
+            .map_err(|e| Failure::failed(anyhow!("{e}")))?,
+    )
+    .map_err(Failure::failed)
 }

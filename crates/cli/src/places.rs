@@ -1,48 +1,41 @@
-//! `silkroute places [--country KZ]`.
+//! `silkroute places [TEXT] [--country KZ]`, as a table or as the JSON of `/v1/places`.
 
 use crate::args::PlacesArgs;
 use crate::context::load_network;
-use crate::failure::{print_json, CmdResult, Failure};
+use crate::failure::{print_json, CmdResult};
+use crate::route::invalid;
 use crate::table::{render, Align};
-use anyhow::anyhow;
+use silkroute_route::PlacesRequest;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn run(feed: &Option<PathBuf>, args: PlacesArgs) -> CmdResult {
     let net = load_network(feed)?;
-    let country = args.country.map(|c| c.trim().to_ascii_uppercase());
-    if let Some(c) = &country {
-        if !net.places.iter().any(|p| &p.country == c) {
-            let mut known: Vec<&str> = net.places.iter().map(|p| p.country.as_str()).collect();
-            known.sort();
-            known.dedup();
-            return Err(Failure::usage(anyhow!(
-                "no places in country `{c}`; countries in this network: {}",
-                known.join(", ")
-            )));
-        }
-    }
-    let places: Vec<_> = net
-        .places
-        .iter()
-        .filter(|p| country.as_ref().is_none_or(|c| &p.country == c))
-        .collect();
+    let answer = silkroute_route::places(
+        &net,
+        &PlacesRequest {
+            text: args.text,
+            country: args.country,
+        },
+    )
+    .map_err(invalid)?;
     if args.json {
-        print_json(&places)?;
+        print_json(&answer)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let places = &answer.places;
     let rows: Vec<Vec<String>> = places
         .iter()
         .map(|p| {
             vec![
                 p.id.clone(),
-                p.name_en.clone(),
+                p.name.clone(),
                 p.name_zh.clone().unwrap_or_default(),
                 p.name_ru.clone().unwrap_or_default(),
                 p.country.clone(),
                 p.kind.as_str().to_string(),
-                format!("{:.4}", p.lat),
-                format!("{:.4}", p.lon),
+                format!("{:.4}", p.coordinates[1]),
+                format!("{:.4}", p.coordinates[0]),
             ]
         })
         .collect();

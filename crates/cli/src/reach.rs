@@ -1,46 +1,28 @@
-//! `silkroute reach FROM --within 10d`: places reachable within a budget.
+//! `silkroute reach FROM --within 10d`: places reachable within a budget, as a table or as the
+//! JSON of `/v1/reach`.
 
-use crate::args::{parse_duration_h, By, ReachArgs};
-use crate::context::{apply_scenarios, load_network};
+use crate::args::ReachArgs;
+use crate::context::load_router;
 use crate::failure::{print_json, CmdResult, Failure};
-use crate::route::objective;
+use crate::route::{invalid, objective};
 use crate::table::{num, render, Align};
 use crate::write::write_atomic;
-use anyhow::anyhow;
-use silkroute_graph::compile;
-use silkroute_route::{reach, PlaceFinder, RouteRequest};
+use silkroute_route::{parse_budget, ReachRequest};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
-    let mut net = load_network(feed)?;
-    apply_scenarios(&mut net, &args.scenario)?;
-    let graph = compile(&net).map_err(Failure::failed)?;
-    let finder = PlaceFinder::new(&net);
-    let from = finder.find(&args.from).map_err(Failure::usage)?;
-    let budget = match args.by {
-        By::Time | By::P90 => {
-            parse_duration_h(&args.within).map_err(|e| Failure::usage(anyhow!("--within: {e}")))?
-        }
-        By::Cost | By::Co2 | By::Balanced => args
-            .within
-            .trim()
-            .trim_end_matches("usd")
-            .trim_end_matches("kg")
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite() && *v > 0.0)
-            .ok_or_else(|| {
-                Failure::usage(anyhow!(
-                    "--within: `{}` is not a positive number",
-                    args.within
-                ))
-            })?,
-    };
-    let mut req = RouteRequest::new(from, from, objective(args.by, None)?);
-    args.shipment.apply(&mut req);
-    let places = reach(&net, &graph, &req, budget);
+    let router = load_router(feed, &args.scenario)?;
+    let from = router.find(&args.from).map_err(Failure::usage)?;
+    let objective = objective(&args.by, args.value_of_time)?;
+    let budget = parse_budget(&objective, &args.within).map_err(invalid)?;
+    let answer = router.reach(&ReachRequest {
+        from,
+        objective,
+        budget,
+        shipment: args.shipment.to_shipment(),
+    });
+    let places = &answer.places;
     if let Some(path) = &args.geojson {
         let features: Vec<serde_json::Value> = places
             .iter()
@@ -60,13 +42,7 @@ pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
         eprintln!("wrote {}", path.display());
     }
     if args.json {
-        let out = serde_json::json!({
-            "from": {"id": net.place(from).id, "name": net.place(from).name_en},
-            "by": req.objective.name(),
-            "within": budget,
-            "places": places,
-        });
-        print_json(&out)?;
+        print_json(&answer)?;
         return Ok(ExitCode::SUCCESS);
     }
     let rows: Vec<Vec<String>> = places
@@ -86,9 +62,9 @@ pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
     let (l, r) = (Align::Left, Align::Right);
     say!(
         "reachable from {} within {} ({}):\n",
-        net.place(from).name_en,
+        router.network().place(from).name_en,
         args.within,
-        req.objective.explain()
+        objective.explain()
     );
     say_raw!(
         "{}",

@@ -1,24 +1,28 @@
-//! `silkroute route FROM TO`: the best itinerary, as a table or JSON.
+//! `silkroute route FROM TO`: the best itinerary, a Pareto menu or alternatives, as a table or
+//! as the JSON of `/v1/route`.
 
-use crate::args::{By, RouteArgs};
-use crate::context::{load_prepared, Prepared};
+use crate::args::RouteArgs;
+use crate::context::load_router;
 use crate::failure::{print_json, CmdResult, Failure};
 use crate::table::{num, render, Align};
 use anyhow::anyhow;
-use clap::ValueEnum;
 use silkroute_model::Network;
 use silkroute_route::{
-    alternatives, pareto, AlternativesRequest, Itinerary, LegKind, Objective, ParetoRequest,
-    PlaceFinder, PlaceRef, RouteError, RouteRequest, RouteResponse,
+    Criterion, InvalidParameter, Itinerary, LegKind, Menu, Objective, RouteError, RouteQuery,
+    RouteRequest, Router,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// A usage error naming the option (`--cap`) of an API parameter (`cap`).
+pub fn invalid(e: InvalidParameter) -> Failure {
+    Failure::usage(anyhow!("--{}: {}", e.param.replace('_', "-"), e.message))
+}
+
 /// The objective for `--by` (and `--value-of-time`).
-pub fn objective(by: By, value_of_time: Option<f64>) -> Result<Objective, Failure> {
-    let name = by.to_possible_value().expect("no skipped values");
-    Objective::from_name(name.get_name(), value_of_time)
-        .map_err(|e| Failure::usage(anyhow!("--{}: {e}", e.param.replace('_', "-"))))
+pub fn objective(by: &str, value_of_time: Option<f64>) -> Result<Objective, Failure> {
+    Objective::from_name(by, value_of_time)
+        .map_err(|e| invalid(InvalidParameter::new(e.param, e.message)))
 }
 
 /// Maps a routing error to its exit code, with a hint about planned lines.
@@ -43,119 +47,62 @@ pub fn route_failure(net: &Network, scenarios: &[String], e: RouteError) -> Fail
     }
 }
 
-pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
-    let prepared = load_prepared(feed, &args.scenario)?;
-    let (net, graph, scenarios) = (&prepared.net, &prepared.graph, &prepared.scenarios);
-    let queries: Vec<&str> = [args.from.as_str(), args.to.as_str()]
-        .into_iter()
-        .chain(args.via.iter().map(String::as_str))
-        .chain(args.avoid.iter().map(String::as_str))
-        .collect();
-    let finder = PlaceFinder::for_queries(net, &queries);
-    let find = |q: &str| finder.find(q).map_err(Failure::usage);
-    let objective = objective(args.by, args.value_of_time)?;
-    let mut req = RouteRequest::new(find(&args.from)?, find(&args.to)?, objective);
-    args.shipment.apply(&mut req);
+/// The route query of the command line, as `/v1/route` makes it from its parameters.
+fn route_query(router: &Router, args: &RouteArgs) -> Result<RouteQuery, Failure> {
+    let find = |q: &str| router.find(q).map_err(Failure::usage);
+    let mut request = RouteRequest::new(
+        find(&args.from)?,
+        find(&args.to)?,
+        objective(&args.by, args.value_of_time)?,
+    );
+    args.shipment.apply(&mut request);
     for v in &args.via {
-        req.via.push(find(v)?);
+        request.via.push(find(v)?);
     }
     for a in &args.avoid {
-        req.avoid(net, &finder, a).map_err(Failure::usage)?;
+        router.avoid(&mut request, a).map_err(Failure::usage)?;
     }
-    let mode = if args.pareto {
-        Mode::Pareto
-    } else if args.alternatives.is_some() {
-        Mode::Alternatives
-    } else {
-        Mode::Best
-    };
-    let routes = match mode {
-        Mode::Best => best_route(&prepared, &req, args.deadline).map(|it| vec![it]),
-        Mode::Pareto => {
-            let mut p = ParetoRequest::new(req.clone());
-            p.criteria = args.criteria.clone();
-            p.epsilon = args.epsilon;
-            p.cap = args.cap as usize;
-            p.deadline_h = args.deadline;
-            pareto(net, graph, &p)
-        }
-        Mode::Alternatives => alternatives(
-            net,
-            graph,
-            &AlternativesRequest::new(req.clone(), args.alternatives.unwrap_or(3) as usize),
+    let menu = if args.pareto {
+        Menu::pareto(
+            Some(args.criteria.clone()),
+            Some(args.epsilon),
+            Some(args.cap as usize),
         )
-        .map(|r| silkroute_route::with_distributions(r, args.deadline)),
-    }
-    .map_err(|e| route_failure(net, scenarios, e))?;
+        .map_err(invalid)?
+    } else if let Some(n) = args.alternatives {
+        Menu::alternatives(n as usize).map_err(invalid)?
+    } else {
+        Menu::Best
+    };
+    Ok(RouteQuery {
+        request,
+        menu,
+        deadline_h: args.deadline,
+    })
+}
+
+pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
+    let router = load_router(feed, &args.scenario)?;
+    let q = route_query(&router, &args)?;
+    let answer = router
+        .route(&q)
+        .map_err(|e| route_failure(router.network(), router.scenarios(), e))?;
     if args.json {
-        let resp = RouteResponse {
-            from: PlaceRef::of(net, req.from),
-            to: PlaceRef::of(net, req.to),
-            by: objective.name().to_string(),
-            objective: objective.explain(),
-            scenarios: scenarios.to_vec(),
-            cargo: req.cargo,
-            menu: match mode {
-                Mode::Best => None,
-                Mode::Pareto => Some(format!(
-                    "pareto over {} (epsilon {}, cap {})",
-                    args.criteria
-                        .iter()
-                        .map(|c| c.name())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    args.epsilon,
-                    args.cap
-                )),
-                Mode::Alternatives => Some(
-                    "alternatives: other borders, or less than 50 % of run distance shared".into(),
-                ),
-            },
-            routes,
-        };
-        print_json(&resp)?;
+        print_json(&answer)?;
         return Ok(ExitCode::SUCCESS);
     }
-    match mode {
-        Mode::Best => print_text(&prepared, &req, &routes[0], scenarios, args.sources),
-        Mode::Pareto | Mode::Alternatives => {
-            print_menu(net, &req, &routes, scenarios, mode, args.sources)
+    match q.menu {
+        Menu::Best => print_text(&router, &q.request, &answer.routes[0], args.sources),
+        Menu::Pareto { .. } | Menu::Alternatives { .. } => {
+            print_menu(&router, &q, &answer.routes, args.sources)
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Mode {
-    Best,
-    Pareto,
-    Alternatives,
-}
-
-/// The best route with its distribution: from the graph file's hierarchy when it has one for a
-/// plain request, otherwise by Dijkstra.
-fn best_route(
-    prepared: &Prepared,
-    req: &RouteRequest,
-    deadline_h: Option<f64>,
-) -> Result<Itinerary, RouteError> {
-    silkroute_route::best_route(
-        &prepared.net,
-        &prepared.graph,
-        &prepared.hierarchies,
-        req,
-        deadline_h,
-    )
-}
-
-fn print_text(
-    prepared: &Prepared,
-    req: &RouteRequest,
-    it: &Itinerary,
-    scenarios: &[String],
-    sources: bool,
-) {
-    let net = &prepared.net;
+fn print_text(router: &Router, req: &RouteRequest, it: &Itinerary, sources: bool) {
+    let net = router.network();
+    let scenarios = router.scenarios();
     let name = |id: &str| {
         net.place_id(id)
             .map(|p| net.place(p).name_en.clone())
@@ -249,7 +196,7 @@ fn print_text(
         s.gauge_changes,
         modes.join(", ")
     );
-    print_other_criteria(prepared, req, it);
+    print_other_criteria(router, req, it);
     if sources {
         say!("\nsources:");
         for (i, l) in it.legs.iter().enumerate() {
@@ -267,20 +214,16 @@ fn print_text(
 }
 
 /// One line per other criterion whose best route differs, so the trade-off is visible.
-fn print_other_criteria(prepared: &Prepared, req: &RouteRequest, it: &Itinerary) {
+fn print_other_criteria(router: &Router, req: &RouteRequest, it: &Itinerary) {
     let mut lines = Vec::new();
-    for objective in [
-        Objective::Time,
-        Objective::TimeP90,
-        Objective::Cost,
-        Objective::Co2,
-    ] {
-        if objective.name() == req.objective.name() {
+    for criterion in Criterion::ALL {
+        let objective = Objective::Least(criterion);
+        if objective == req.objective {
             continue;
         }
         let mut other = req.clone();
         other.objective = objective;
-        let Ok(alt) = best_route(prepared, &other, None) else {
+        let Ok(alt) = router.best(&other, None) else {
             continue;
         };
         let same = alt.same_route(it);
@@ -332,18 +275,11 @@ fn time_line(s: &silkroute_route::Summary) -> String {
     line
 }
 
-fn print_menu(
-    net: &Network,
-    req: &RouteRequest,
-    routes: &[Itinerary],
-    scenarios: &[String],
-    mode: Mode,
-    sources: bool,
-) {
-    let title = if mode == Mode::Pareto {
-        "Pareto menu"
-    } else {
-        "alternatives"
+fn print_menu(router: &Router, q: &RouteQuery, routes: &[Itinerary], sources: bool) {
+    let (net, scenarios, req) = (router.network(), router.scenarios(), &q.request);
+    let title = match q.menu {
+        Menu::Pareto { .. } => "Pareto menu",
+        _ => "alternatives",
     };
     say!(
         "{} → {} · {title}: {} option(s) · cargo: {} · scenarios: {}\n",

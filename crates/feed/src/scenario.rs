@@ -239,9 +239,17 @@ impl Scenario {
         Scenario::parse(&text, &file)
     }
 
-    /// Applies the edits to `net` in order. On error the network may be partly edited; callers
-    /// apply scenarios to their own copy.
-    pub fn apply(&self, net: &mut Network) -> Result<(), ScenarioError> {
+    /// A copy of `net` with the edits applied; `net` itself is never touched, so a scenario is
+    /// either applied whole or refused.
+    pub fn applied_to(&self, net: &Network) -> Result<Network, ScenarioError> {
+        let mut copy = net.clone();
+        self.apply_in_place(&mut copy)?;
+        Ok(copy)
+    }
+
+    /// Applies the edits to `net` in order. On error the network may be partly edited, which
+    /// is why only [`Scenario::applied_to`] is public.
+    fn apply_in_place(&self, net: &mut Network) -> Result<(), ScenarioError> {
         let file = &self.file;
         let positive =
             |table: &'static str, index: usize, key: &'static str, v: Option<f64>| match v {

@@ -25,8 +25,7 @@ clearance_factor = 0.5
         "test.toml",
     )
     .unwrap();
-    let mut net = mini();
-    s.apply(&mut net).unwrap();
+    let net = s.applied_to(&mini()).unwrap();
     let k = net
         .borders
         .iter()
@@ -60,7 +59,7 @@ fn an_unknown_id_names_the_table_and_the_id() {
         "x.toml",
     )
     .unwrap();
-    let e = s.apply(&mut mini()).unwrap_err();
+    let e = s.applied_to(&mini()).unwrap_err();
     assert!(matches!(e, ScenarioError::UnknownId { ref id, .. } if id == "nowhere"));
     assert!(e.to_string().contains("[[border]] #1"), "{e}");
 }
@@ -72,7 +71,7 @@ fn a_non_positive_factor_is_rejected() {
         "x.toml",
     )
     .unwrap();
-    let e = s.apply(&mut mini()).unwrap_err();
+    let e = s.applied_to(&mini()).unwrap_err();
     assert!(e.to_string().contains("key `clearance_factor`"), "{e}");
 }
 
@@ -101,8 +100,7 @@ source = "test"
         "add.toml",
     )
     .unwrap();
-    let mut net = mini();
-    s.apply(&mut net).unwrap();
+    let net = s.applied_to(&mini()).unwrap();
     assert!(net.place_id("zharkent").is_some());
     assert!(net.links.iter().any(|l| l.id == "zharkent-almaty-road"));
 }
@@ -114,6 +112,6 @@ fn an_added_link_across_a_border_is_refused_with_its_key() {
         "x.toml",
     )
     .unwrap();
-    let e = s.apply(&mut mini()).unwrap_err();
+    let e = s.applied_to(&mini()).unwrap_err();
     assert!(e.to_string().contains("[[new_link]] #1 key `to`"), "{e}");
 }

@@ -354,11 +354,10 @@ fn the_built_in_network_is_valid_with_no_warnings() {
     assert!(net.places.len() >= 49);
     assert_eq!(report.problems, vec![], "{report}");
     for s in silkroute_feed::builtin_scenario_names() {
-        let mut n = net.clone();
         silkroute_feed::builtin_scenario(s)
             .unwrap()
             .unwrap()
-            .apply(&mut n)
+            .applied_to(&net)
             .unwrap();
     }
 }

@@ -1,13 +1,11 @@
 //! Generalized cost per tonne on each edge, with BPR volume–delay on capacity-limited elements.
 
 use silkroute_graph::{EdgeKind, Graph};
-use silkroute_model::{Capacity, CapacityUnit, Network};
+use silkroute_model::{Capacity, CapacityUnit, Cargo, Network};
 
 /// Tonnes of cargo on one container train: an **estimate**, 50 FEU × 20 t (China Railway
 /// Express trains run 41–55 wagons; see docs/assignment.md).
 pub const TONNES_PER_TRAIN: f64 = 1000.0;
-/// Tonnes of cargo in one FEU, the reference load of the per-km tariffs (as in `silkroute-route`).
-pub const TONNES_PER_FEU: f64 = 20.0;
 /// Tonnes of cargo per truck: one FEU with 20 t (the tariff reference load).
 pub const TONNES_PER_VEHICLE: f64 = 20.0;
 
@@ -67,13 +65,14 @@ impl EdgeCosts {
             Vec::with_capacity(m),
             Vec::with_capacity(m),
         );
+        let one_tonne = Cargo::tonnes(1.0);
         for e in graph.edges() {
             let cap = match e.kind {
                 EdgeKind::Run(i) => net.links[i as usize].capacity,
                 EdgeKind::Border { border, .. } => net.borders[border as usize].capacity,
                 EdgeKind::Transfer(i) => net.transfers[i as usize].capacity,
             };
-            fixed.push(e.cost_usd_per_feu / TONNES_PER_FEU + vot * e.wait_p50_h);
+            fixed.push(one_tonne.usd(e.cost_usd_per_feu) + vot * e.wait_p50_h);
             free.push(vot * e.time_p50_h);
             free_hours.push(e.time_p50_h);
             capacity.push(

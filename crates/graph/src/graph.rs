@@ -1,7 +1,7 @@
 //! The routing graph: nodes, edges, and the adjacency arrays.
 
 use serde::{Deserialize, Serialize};
-use silkroute_model::{Layer, PlaceId};
+use silkroute_model::{Cargo, Costs, Layer, PlaceId};
 use std::ops::Range;
 
 /// Index of a node in [`Graph::nodes`].
@@ -99,6 +99,28 @@ pub struct Edge {
     pub tariff_service: Option<u32>,
     /// Index into `Network::emission_factors` used, if any.
     pub emission_factor: Option<u32>,
+}
+
+impl Edge {
+    /// What traversing this edge costs `cargo`, by every criterion; times include the wait for
+    /// a departure after the edge. The one cost function every search and total uses.
+    pub fn costs(&self, cargo: &Cargo) -> Costs {
+        Costs::per_cargo(
+            self.time_p50_h + self.wait_p50_h,
+            self.time_p90_h + self.wait_p90_h,
+            self.cost_usd_per_feu,
+            self.wtw_g_per_t,
+            self.distance_km,
+            cargo,
+        )
+    }
+}
+
+impl Wait {
+    /// What this wait costs: hours only.
+    pub fn costs(&self) -> Costs {
+        Costs::hours(self.p50_h, self.p90_h)
+    }
 }
 
 /// The compiled routing graph: nodes, and edges grouped by tail node (CSR).

@@ -26,4 +26,4 @@ pub use file::{
     FORMAT_VERSION, MAGIC,
 };
 pub use graph::{Edge, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
-pub use hierarchy::{Hierarchy, HierarchyQuery, Metric};
+pub use hierarchy::{Hierarchy, HierarchyQuery, Metric, NoMetric};

@@ -8,6 +8,7 @@ use silkroute_import::osm::{import, OsmOptions};
 use silkroute_import::synthetic::{generate, GenOptions};
 use silkroute_import::ImportError;
 use silkroute_model::{Mode, PlaceId, PlaceKind};
+use silkroute_route::Criterion;
 use silkroute_route::{route, route_fast, Objective, RouteError, RouteRequest};
 use std::path::{Path, PathBuf};
 
@@ -61,13 +62,13 @@ fn a_one_way_street_is_routed_one_way() {
     let there = route(
         &net,
         &graph,
-        &RouteRequest::new(p("n1"), p("n4"), Objective::Time),
+        &RouteRequest::new(p("n1"), p("n4"), Objective::Least(Criterion::Time)),
     );
     assert!(there.is_ok());
     let back = route(
         &net,
         &graph,
-        &RouteRequest::new(p("n4"), p("n1"), Objective::Time),
+        &RouteRequest::new(p("n4"), p("n1"), Objective::Least(Criterion::Time)),
     );
     assert!(matches!(back, Err(RouteError::NoRoute { .. })), "{back:?}");
 }
@@ -154,7 +155,7 @@ fn hierarchy_routes_on_a_generated_network_match_dijkstra() {
         if a == b {
             continue;
         }
-        let req = RouteRequest::new(a, b, Objective::Time);
+        let req = RouteRequest::new(a, b, Objective::Least(Criterion::Time));
         match (
             route(&net, &graph, &req),
             route_fast(&net, &graph, &mut q, Metric::Time, &req),

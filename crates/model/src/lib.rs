@@ -9,11 +9,15 @@
 //! Units are in field names (`_km`, `_h`, `_usd`, `_kg`, `_g_per_tkm`). Money is USD per 40 ft
 //! container (FEU) unless stated. Coordinates are WGS84 degrees.
 
+mod cargo;
+mod criterion;
 mod elements;
 mod network;
 mod parameters;
 mod vocabulary;
 
+pub use cargo::{Cargo, TONNES_PER_FEU};
+pub use criterion::{Costs, Criterion};
 pub use elements::{
     BorderCrossing, Capacity, CapacityUnit, Clearance, Link, Place, Service, Transfer,
 };

@@ -146,6 +146,7 @@ impl FromStr for Status {
 
 /// What kind of place this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PlaceKind {
     /// A city (with its terminals and airport).

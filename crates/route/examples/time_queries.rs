@@ -5,6 +5,7 @@
 
 use silkroute_graph::compile;
 use silkroute_model::{PlaceId, PlaceKind};
+use silkroute_route::Criterion;
 use silkroute_route::{matrix, pareto, route, Objective, ParetoRequest, PlaceFinder, RouteRequest};
 use std::time::Instant;
 
@@ -29,7 +30,7 @@ fn main() {
         f.find(from).expect("origin"),
         f.find(to).expect("destination"),
     );
-    let req = RouteRequest::new(a, b, Objective::Time);
+    let req = RouteRequest::new(a, b, Objective::Least(Criterion::Time));
     let route_s = median(
         (0..repeats)
             .map(|_| {

@@ -1,18 +1,38 @@
 //! Baseline versus scenario: the same question asked of two networks.
 
 use crate::itinerary::{Itinerary, Summary};
-use crate::search::{route, RouteError, RouteRequest};
+use crate::router::Router;
+use crate::search::{RouteError, RouteRequest};
 use serde::Serialize;
-use silkroute_graph::Graph;
-use silkroute_model::Network;
 
-/// A network and its compiled graph.
-#[derive(Clone, Copy)]
-pub struct Variant<'a> {
-    /// The network.
-    pub net: &'a Network,
-    /// Its graph.
-    pub graph: &'a Graph,
+/// Which of the two networks have a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Reachability {
+    /// Both have one.
+    #[serde(rename = "both")]
+    Both,
+    /// Only the baseline (the scenario cut the pair off).
+    #[serde(rename = "baseline only")]
+    BaselineOnly,
+    /// Only the scenario (it connects the pair).
+    #[serde(rename = "scenario only")]
+    ScenarioOnly,
+    /// Neither.
+    #[serde(rename = "neither")]
+    Neither,
+}
+
+impl Reachability {
+    /// The name used in JSON and CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reachability::Both => "both",
+            Reachability::BaselineOnly => "baseline only",
+            Reachability::ScenarioOnly => "scenario only",
+            Reachability::Neither => "neither",
+        }
+    }
 }
 
 /// The two answers to one origin–destination question and their differences
@@ -38,34 +58,34 @@ pub struct Comparison {
     pub delta_distance_km: Option<f64>,
     /// True when the sequence of links, borders and transfers differs.
     pub route_changed: bool,
-    /// `both`, `baseline only`, `scenario only` or `neither`.
-    pub reachable: &'static str,
+    /// Which networks have a route.
+    pub reachable: Reachability,
 }
 
-/// Routes `req` (ids of places must exist in both networks) on both variants. `req` refers to
-/// places of the baseline; the scenario's places are found by the same ids.
-pub fn compare(
-    base: Variant,
-    scen: Variant,
+/// Routes `req` on both networks, as [`Router::best`] does. `req` refers to places of the
+/// baseline; the scenario's places are found by the same ids (scenarios keep every place).
+pub(crate) fn compare(
+    base: &Router,
+    scen: &Router,
     req: &RouteRequest,
 ) -> Result<(Comparison, Option<Itinerary>, Option<Itinerary>), RouteError> {
-    let a = match route(base.net, base.graph, req) {
+    let (bnet, snet) = (base.network(), scen.network());
+    let a = match base.best(req, None) {
         Ok(it) => Some(it),
         Err(RouteError::NoRoute { .. }) => None,
         Err(e) => return Err(e),
     };
     let mut sreq = req.clone();
-    let id = |p: silkroute_model::PlaceId| base.net.place(p).id.clone();
+    let id = |p: silkroute_model::PlaceId| bnet.place(p).id.clone();
     let map = |p: silkroute_model::PlaceId| {
-        scen.net
-            .place_id(&id(p))
+        snet.place_id(&id(p))
             .expect("scenarios keep every place of the baseline")
     };
     sreq.from = map(req.from);
     sreq.to = map(req.to);
     sreq.via = req.via.iter().map(|v| map(*v)).collect();
     sreq.avoid_places = req.avoid_places.iter().map(|v| map(*v)).collect();
-    let b = match route(scen.net, scen.graph, &sreq) {
+    let b = match scen.best(&sreq, None) {
         Ok(it) => Some(it),
         Err(RouteError::NoRoute { .. }) => None,
         Err(e) => return Err(e),
@@ -89,10 +109,10 @@ pub fn compare(
         delta_distance_km: delta(|s| s.distance_km),
         route_changed: elements(&a) != elements(&b),
         reachable: match (&a, &b) {
-            (Some(_), Some(_)) => "both",
-            (Some(_), None) => "baseline only",
-            (None, Some(_)) => "scenario only",
-            (None, None) => "neither",
+            (Some(_), Some(_)) => Reachability::Both,
+            (Some(_), None) => Reachability::BaselineOnly,
+            (None, Some(_)) => Reachability::ScenarioOnly,
+            (None, None) => Reachability::Neither,
         },
     };
     Ok((c, a, b))

@@ -12,7 +12,7 @@ use crate::objective::Objective;
 use crate::search::{check_request, no_route_error, RouteError, RouteRequest, Step};
 use silkroute_graph::hierarchy::{Weight, INFINITY};
 use silkroute_graph::{Graph, Hierarchy, HierarchyQuery, Metric};
-use silkroute_model::{Network, PlaceId};
+use silkroute_model::{Criterion, Network, PlaceId};
 
 /// The hierarchy metric that answers `req`, if the request is plain enough for one.
 pub fn fast_metric(req: &RouteRequest) -> Option<Metric> {
@@ -23,12 +23,9 @@ pub fn fast_metric(req: &RouteRequest) -> Option<Metric> {
     {
         return None;
     }
-    match req.objective {
-        Objective::Time => Some(Metric::Time),
-        Objective::Cost => Some(Metric::Cost),
-        Objective::Co2 => Some(Metric::Co2),
-        Objective::TimeP90 | Objective::Balanced { .. } => None,
-    }
+    req.objective
+        .criterion()
+        .and_then(|c| Metric::try_from(c).ok())
 }
 
 fn starts(graph: &Graph, metric: Metric, place: PlaceId) -> Vec<(u32, Weight)> {
@@ -95,14 +92,7 @@ pub fn matrix_fast(
                 .iter()
                 .zip(row)
                 .map(|(&d, w)| {
-                    let value = (w != INFINITY && o != d).then(|| {
-                        let v = metric.natural(w);
-                        match metric {
-                            Metric::Time => v,
-                            Metric::Cost => v * cargo.feu,
-                            Metric::Co2 => v * cargo.tonnes / 1000.0,
-                        }
-                    });
+                    let value = (w != INFINITY && o != d).then(|| metric.value_for(w, cargo));
                     MatrixCell {
                         from: net.place(o).id.clone(),
                         to: net.place(d).id.clone(),
@@ -151,8 +141,12 @@ pub fn best_route(
         None => crate::search::route(net, graph, r),
     };
     let (other, judged): (Objective, fn(&Itinerary) -> f64) = match req.objective {
-        Objective::Time => (Objective::TimeP90, |it| it.summary.time_h.p50),
-        Objective::TimeP90 => (Objective::Time, |it| it.summary.time_h.p90),
+        Objective::Least(Criterion::Time) => {
+            (Objective::Least(Criterion::P90), |it| it.summary.time_h.p50)
+        }
+        Objective::Least(Criterion::P90) => (Objective::Least(Criterion::Time), |it| {
+            it.summary.time_h.p90
+        }),
         _ => return search(req).map(|it| it.with_distribution(deadline_h)),
     };
     let first = search(req)?;

@@ -8,7 +8,10 @@
 //! - [`PlaceFinder`]: places by id or by English, Chinese or Russian name, forgiving about case,
 //!   accents and apostrophes, with suggestions for unknown names.
 //! - [`AlternativesRequest`] → [`alternatives`]: genuinely different itineraries (penalty method).
-//! - [`compare`]: one question asked of a baseline and a scenario network.
+//! - [`Router`]: a network ready to query; every query (route, Pareto menu, alternatives,
+//!   matrix, reach, compare, places) is a method taking one request type and returning one
+//!   answer type ([`RouteResponse`], [`MatrixResponse`], …) that the CLI and the server share.
+//! - [`Router::compare`]: one question asked of a baseline and a scenario network.
 //! - [`matrix`] and [`reach`]: many-to-many tables and isochrone-like reach, origins in parallel.
 //! - [`best_route`] and [`best_matrix`]: the same answers from a contraction hierarchy when
 //!   one fits the request ([`route_fast`], [`matrix_fast`]), for big imported or generated
@@ -16,7 +19,7 @@
 //! - [`ParetoRequest`] → [`pareto`]: the menu of non-dominated itineraries over time, cost, CO2e.
 
 mod alternatives;
-mod cargo;
+mod answer;
 mod compare;
 mod distribution;
 mod duration;
@@ -26,12 +29,15 @@ mod matrix;
 mod objective;
 mod pareto;
 mod places;
-mod response;
+mod router;
 mod search;
 
 pub use alternatives::{alternatives, dissimilar, shared_fraction, AlternativesRequest};
-pub use cargo::Cargo;
-pub use compare::{compare, Comparison, Variant};
+pub use answer::{
+    CompareResponse, MatrixResponse, PlaceInfo, PlaceRef, PlacesResponse, ReachResponse,
+    RouteResponse, ScenarioInfo, ScenariosResponse,
+};
+pub use compare::{Comparison, Reachability};
 pub use distribution::{simulate, TimeComponent, TimeDistribution, TimeFamily, Z90};
 pub use duration::parse_duration_h;
 pub use fast::{best_matrix, best_route, fast_metric, hierarchy_for, matrix_fast, route_fast};
@@ -41,7 +47,12 @@ pub use itinerary::{
 };
 pub use matrix::{matrix, reach, MatrixCell, Reachable};
 pub use objective::{Objective, ObjectiveError};
-pub use pareto::{criteria_of, pareto, Criterion, ParetoRequest};
+pub use pareto::{criteria_of, pareto, ParetoRequest};
 pub use places::{normalize_name, PlaceFinder, UnknownPlace};
-pub use response::{PlaceRef, RouteResponse};
+pub use router::{
+    parse_budget, places, InvalidParameter, MatrixRequest, Menu, PlacesRequest, ReachRequest,
+    RouteQuery, Router, Shipment, DEFAULT_CRITERIA, DEFAULT_EPSILON, DEFAULT_PARETO_CAP,
+    MAX_ALTERNATIVES, MAX_PARETO_CAP,
+};
 pub use search::{route, RouteError, RouteRequest};
+pub use silkroute_model::{Cargo, Costs, Criterion, TONNES_PER_FEU};

@@ -5,7 +5,7 @@ use crate::search::{search, RouteRequest, SearchTree, Step};
 use rayon::prelude::*;
 use serde::Serialize;
 use silkroute_graph::{Graph, NodeId};
-use silkroute_model::{Network, PlaceId};
+use silkroute_model::{Costs, Network, PlaceId};
 
 /// One cell of a matrix: the best itinerary's totals, or `None` when unreachable.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -53,17 +53,17 @@ pub fn matrix(
                         None
                     } else {
                         tree.best_state_at(graph, d)
-                            .map(|s| Totals::along(graph, &req, &tree, s))
+                            .map(|s| (totals_along(graph, &req, &tree, s), tree.dist[s as usize]))
                     };
                     MatrixCell {
                         from: net.place(o).id.clone(),
                         to: net.place(d).id.clone(),
-                        time_sum_p50_h: t.map(|t| t.time_p50_h),
-                        time_sum_p90_h: t.map(|t| t.time_p90_h),
-                        cost_usd: t.map(|t| t.cost_usd),
-                        co2e_kg: t.map(|t| t.co2e_kg),
-                        distance_km: t.map(|t| t.distance_km),
-                        objective_value: t.map(|t| t.objective_value),
+                        time_sum_p50_h: t.map(|(t, _)| t.time_p50_h),
+                        time_sum_p90_h: t.map(|(t, _)| t.time_p90_h),
+                        cost_usd: t.map(|(t, _)| t.usd),
+                        co2e_kg: t.map(|(t, _)| t.co2e_kg),
+                        distance_km: t.map(|(t, _)| t.km),
+                        objective_value: t.map(|(_, v)| v),
                     }
                 })
                 .collect()
@@ -72,46 +72,18 @@ pub fn matrix(
 }
 
 /// Totals of the best path to a state, summed along the search tree without building the legs.
-#[derive(Clone, Copy)]
-struct Totals {
-    time_p50_h: f64,
-    time_p90_h: f64,
-    cost_usd: f64,
-    co2e_kg: f64,
-    distance_km: f64,
-    objective_value: f64,
-}
-
-impl Totals {
-    fn along(graph: &Graph, req: &RouteRequest, tree: &SearchTree, mut state: u32) -> Totals {
-        let mut t = Totals {
-            time_p50_h: 0.0,
-            time_p90_h: 0.0,
-            cost_usd: 0.0,
-            co2e_kg: 0.0,
-            distance_km: 0.0,
-            objective_value: tree.dist[state as usize],
-        };
-        loop {
-            match tree.step[state as usize].expect("reached states have a step") {
-                Step::Start => {
-                    let w = &graph
-                        .node(NodeId((state as usize % tree.n) as u32))
-                        .board_wait;
-                    t.time_p50_h += w.p50_h;
-                    t.time_p90_h += w.p90_h;
-                    return t;
-                }
-                Step::Via { prev } => state = prev,
-                Step::Edge { prev, edge } => {
-                    let e = &graph.edges()[edge as usize];
-                    t.time_p50_h += e.time_p50_h + e.wait_p50_h;
-                    t.time_p90_h += e.time_p90_h + e.wait_p90_h;
-                    t.cost_usd += e.cost_usd_per_feu * req.cargo.feu;
-                    t.co2e_kg += e.wtw_g_per_t * req.cargo.tonnes / 1000.0;
-                    t.distance_km += e.distance_km;
-                    state = prev;
-                }
+fn totals_along(graph: &Graph, req: &RouteRequest, tree: &SearchTree, mut state: u32) -> Costs {
+    let mut t = Costs::default();
+    loop {
+        match tree.step[state as usize].expect("reached states have a step") {
+            Step::Start => {
+                let node = NodeId((state as usize % tree.n) as u32);
+                return t + graph.node(node).board_wait.costs();
+            }
+            Step::Via { prev } => state = prev,
+            Step::Edge { prev, edge } => {
+                t += graph.edges()[edge as usize].costs(&req.cargo);
+                state = prev;
             }
         }
     }
@@ -153,7 +125,7 @@ pub fn reach(net: &Network, graph: &Graph, template: &RouteRequest, budget: f64)
             if tree.dist[s as usize] > budget {
                 return None;
             }
-            let t = Totals::along(graph, &req, &tree, s);
+            let t = totals_along(graph, &req, &tree, s);
             let pl = net.place(p);
             Some(Reachable {
                 id: pl.id.clone(),
@@ -162,7 +134,7 @@ pub fn reach(net: &Network, graph: &Graph, template: &RouteRequest, budget: f64)
                 coordinates: [pl.lon, pl.lat],
                 value: tree.dist[s as usize],
                 time_sum_p50_h: t.time_p50_h,
-                cost_usd: t.cost_usd,
+                cost_usd: t.usd,
                 co2e_kg: t.co2e_kg,
             })
         })

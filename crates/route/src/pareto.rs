@@ -12,57 +12,9 @@
 use crate::itinerary::Itinerary;
 use crate::search::{check_request, no_route_error, RouteError, RouteRequest, Step};
 use silkroute_graph::{Graph, NodeId};
-use silkroute_model::Network;
+use silkroute_model::{Costs, Criterion, Network};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
-use std::fmt;
-use std::str::FromStr;
-
-/// A criterion of a Pareto menu.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Criterion {
-    /// Typical hours (waits included).
-    TimeP50,
-    /// USD for the cargo.
-    Cost,
-    /// Well-to-wheel kg CO2e for the cargo.
-    Co2,
-    /// Bad-case hours (sum of element p90s).
-    TimeP90,
-}
-
-impl Criterion {
-    /// The name used on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Criterion::TimeP50 => "time",
-            Criterion::Cost => "cost",
-            Criterion::Co2 => "co2",
-            Criterion::TimeP90 => "p90",
-        }
-    }
-}
-
-impl fmt::Display for Criterion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Criterion {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim() {
-            "time" | "p50" => Ok(Criterion::TimeP50),
-            "cost" => Ok(Criterion::Cost),
-            "co2" => Ok(Criterion::Co2),
-            "p90" => Ok(Criterion::TimeP90),
-            other => Err(format!(
-                "unknown criterion `{other}` (expected time, cost, co2 or p90)"
-            )),
-        }
-    }
-}
 
 /// A Pareto question: the route request (its objective is ignored) and the menu settings.
 #[derive(Debug, Clone)]
@@ -85,7 +37,7 @@ impl ParetoRequest {
     pub fn new(route: RouteRequest) -> ParetoRequest {
         ParetoRequest {
             route,
-            criteria: vec![Criterion::TimeP50, Criterion::Cost, Criterion::Co2],
+            criteria: vec![Criterion::Time, Criterion::Cost, Criterion::Co2],
             epsilon: 0.01,
             cap: 8,
             deadline_h: None,
@@ -153,15 +105,10 @@ pub fn pareto(
     let n = graph.nodes().len();
     let phases = r.via.len() + 1;
     let k = req.criteria.len();
-    let vector = |time: f64, cost: f64, co2: f64, p90: f64| {
+    let vector = |costs: Costs| {
         let mut v = [0.0; MAX_CRITERIA];
         for (i, c) in req.criteria.iter().enumerate() {
-            v[i] = match c {
-                Criterion::TimeP50 => time,
-                Criterion::Cost => cost,
-                Criterion::Co2 => co2,
-                Criterion::TimeP90 => p90,
-            };
+            v[i] = costs.get(*c);
         }
         v
     };
@@ -210,10 +157,9 @@ pub fn pareto(
         if !allowed(v) {
             continue;
         }
-        let w = &graph.node(v).board_wait;
         let lab = Label {
             state: v.0,
-            cost: vector(w.p50_h, 0.0, 0.0, w.p90_h),
+            cost: vector(graph.node(v).board_wait.costs()),
             prev: None,
             step: Step::Start,
             alive: true,
@@ -253,12 +199,7 @@ pub fn pareto(
             if !allowed(e.head) {
                 continue;
             }
-            let d = vector(
-                e.time_p50_h + e.wait_p50_h,
-                e.cost_usd_per_feu * r.cargo.feu,
-                e.wtw_g_per_t * r.cargo.tonnes / 1000.0,
-                e.time_p90_h + e.wait_p90_h,
-            );
+            let d = vector(e.costs(&r.cargo));
             let mut c = cost;
             for i in 0..k {
                 c[i] += d[i];
@@ -376,10 +317,10 @@ pub fn criteria_of(it: &Itinerary, criteria: &[Criterion]) -> Vec<f64> {
     criteria
         .iter()
         .map(|c| match c {
-            Criterion::TimeP50 => it.summary.time_h.sum_p50,
+            Criterion::Time => it.summary.time_h.sum_p50,
             Criterion::Cost => it.summary.cost_usd,
             Criterion::Co2 => it.summary.co2e_kg,
-            Criterion::TimeP90 => it.summary.time_h.sum_p90,
+            Criterion::P90 => it.summary.time_h.sum_p90,
         })
         .collect()
 }

@@ -37,7 +37,7 @@ fn suggest(s: &[(String, String)]) -> String {
 }
 
 /// `lat,lon` in decimal degrees, if `s` is that.
-fn parse_lat_lon(s: &str) -> Option<(f64, f64)> {
+pub(crate) fn parse_lat_lon(s: &str) -> Option<(f64, f64)> {
     let (a, b) = s.split_once(',')?;
     let lat: f64 = a.trim().parse().ok()?;
     let lon: f64 = b.trim().parse().ok()?;

@@ -1,10 +1,10 @@
 //! The route search: Dijkstra over (via-phase, node) states with mode and avoid filters.
 
-use crate::cargo::Cargo;
 use crate::itinerary::Itinerary;
 use crate::objective::Objective;
 use crate::places::{PlaceFinder, UnknownPlace};
 use silkroute_graph::{Graph, NodeId};
+use silkroute_model::Cargo;
 use silkroute_model::{Mode, Network, PlaceId};
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, BinaryHeap, HashSet};

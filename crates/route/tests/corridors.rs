@@ -3,6 +3,7 @@
 use silkroute_feed::{builtin, builtin_scenario};
 use silkroute_graph::compile;
 use silkroute_model::{Mode, Network};
+use silkroute_route::Criterion;
 use silkroute_route::{
     alternatives, pareto, route, AlternativesRequest, Itinerary, LegKind, Objective, ParetoRequest,
     PlaceFinder, RouteRequest,
@@ -23,19 +24,20 @@ fn ask(
 }
 
 fn with_cku() -> Network {
-    let mut net = builtin();
     builtin_scenario("cku-open")
         .unwrap()
         .unwrap()
-        .apply(&mut net)
-        .unwrap();
-    net
+        .applied_to(&builtin())
+        .unwrap()
 }
 
 #[test]
 fn xian_to_almaty_by_rail_crosses_one_chinese_kazakh_border_with_one_gauge_change() {
     let net = builtin();
-    for objective in [Objective::Time, Objective::Cost] {
+    for objective in [
+        Objective::Least(Criterion::Time),
+        Objective::Least(Criterion::Cost),
+    ] {
         let it = ask(&net, "Xi'an", "Almaty", objective, &[Mode::Rail]).unwrap();
         assert_eq!(it.summary.borders.len(), 1, "{:?}", it.summary.borders);
         assert!(["alashankou-dostyk", "khorgos-altynkol"].contains(&it.summary.borders[0].as_str()));
@@ -57,7 +59,7 @@ fn xian_to_tashkent_by_rail_crosses_into_kazakhstan_then_uzbekistan() {
         &builtin(),
         "西安",
         "Ташкент",
-        Objective::Time,
+        Objective::Least(Criterion::Time),
         &[Mode::Rail],
     )
     .unwrap();
@@ -72,7 +74,7 @@ fn kashgar_to_andijan_goes_the_long_way_today_and_via_makmal_with_the_cku_railwa
         &builtin(),
         "Kashgar",
         "Andijan",
-        Objective::Time,
+        Objective::Least(Criterion::Time),
         &[Mode::Rail],
     )
     .unwrap();
@@ -89,7 +91,7 @@ fn kashgar_to_andijan_goes_the_long_way_today_and_via_makmal_with_the_cku_railwa
         &with_cku(),
         "Kashgar",
         "Andijan",
-        Objective::Time,
+        Objective::Least(Criterion::Time),
         &[Mode::Rail],
     )
     .unwrap();
@@ -128,7 +130,7 @@ fn xian_to_baku_offers_the_caspian_crossing_via_aktau_or_kuryk() {
     let mut req = RouteRequest::new(
         f.find("xian").unwrap(),
         f.find("baku").unwrap(),
-        Objective::Time,
+        Objective::Least(Criterion::Time),
     );
     req.modes = [Mode::Rail, Mode::Sea].into_iter().collect();
     let options = alternatives(&net, &graph, &AlternativesRequest::new(req.clone(), 3)).unwrap();
@@ -148,7 +150,11 @@ fn xian_to_baku_offers_the_caspian_crossing_via_aktau_or_kuryk() {
     let menu = pareto(
         &net,
         &graph,
-        &ParetoRequest::new(RouteRequest::new(req.from, req.to, Objective::Time)),
+        &ParetoRequest::new(RouteRequest::new(
+            req.from,
+            req.to,
+            Objective::Least(Criterion::Time),
+        )),
     )
     .unwrap();
     assert!(menu.len() >= 2);
@@ -227,7 +233,7 @@ fn every_place_can_be_reached_from_xian() {
     let req = RouteRequest::new(
         f.find("xian").unwrap(),
         f.find("xian").unwrap(),
-        Objective::Time,
+        Objective::Least(Criterion::Time),
     );
     let reach = silkroute_route::reach(&net, &graph, &req, f64::INFINITY);
     let unreached: Vec<&str> = net

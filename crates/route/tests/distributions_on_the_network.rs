@@ -6,6 +6,7 @@
 use silkroute_feed::builtin;
 use silkroute_graph::compile;
 use silkroute_model::{Link, Mode, Network, Place, PlaceKind};
+use silkroute_route::Criterion;
 use silkroute_route::{
     best_route, route, Itinerary, LegKind, Objective, PlaceFinder, RouteRequest,
 };
@@ -46,7 +47,7 @@ fn every_terminal_pair_has_a_median_above_its_running_time_and_agrees_with_the_s
                 if a == b {
                     continue;
                 }
-                let mut req = RouteRequest::new(a, b, Objective::Time);
+                let mut req = RouteRequest::new(a, b, Objective::Least(Criterion::Time));
                 req.modes = modes.iter().copied().collect();
                 let Ok(it) = best_route(&net, &graph, &[], &req, None) else {
                     continue;
@@ -129,7 +130,7 @@ fn splitting_a_link_leaves_the_distribution_unchanged() {
         let mut req = RouteRequest::new(
             f.find("xian").unwrap(),
             f.find("urumqi").unwrap(),
-            Objective::Time,
+            Objective::Least(Criterion::Time),
         );
         req.modes = [Mode::Rail].into_iter().collect();
         route(net, &graph, &req)
@@ -171,7 +172,10 @@ fn fastest_and_safest_are_judged_by_the_quantiles_they_report() {
             let ask = |objective| {
                 best_route(&net, &graph, &[], &RouteRequest::new(a, b, objective), None)
             };
-            let (Ok(fast), Ok(safe)) = (ask(Objective::Time), ask(Objective::TimeP90)) else {
+            let (Ok(fast), Ok(safe)) = (
+                ask(Objective::Least(Criterion::Time)),
+                ask(Objective::Least(Criterion::P90)),
+            ) else {
                 continue;
             };
             let (f, s) = (fast.summary.time_h, safe.summary.time_h);

@@ -5,6 +5,7 @@ use silkroute_feed::{builtin, builtin_scenario};
 use silkroute_graph::hierarchy::prepare;
 use silkroute_graph::{compile, HierarchyQuery, Metric};
 use silkroute_model::{Network, PlaceId};
+use silkroute_route::Criterion;
 use silkroute_route::{
     fast_metric, matrix, matrix_fast, route, route_fast, Cargo, Objective, PlaceFinder, RouteError,
     RouteRequest,
@@ -20,9 +21,13 @@ fn every_pair_agrees(net: &Network) {
     let graph = compile(net).unwrap();
     let cargo = Cargo::default();
     for (objective, metric, factor) in [
-        (Objective::Time, Metric::Time, 1.0),
-        (Objective::Cost, Metric::Cost, cargo.feu),
-        (Objective::Co2, Metric::Co2, cargo.tonnes / 1000.0),
+        (Objective::Least(Criterion::Time), Metric::Time, 1.0),
+        (Objective::Least(Criterion::Cost), Metric::Cost, cargo.feu),
+        (
+            Objective::Least(Criterion::Co2),
+            Metric::Co2,
+            cargo.tonnes / 1000.0,
+        ),
     ] {
         let (h, _) = prepare(&graph, metric);
         let mut q = HierarchyQuery::new(&h);
@@ -91,11 +96,10 @@ fn the_hierarchy_routes_every_pair_of_the_builtin_network_like_dijkstra() {
 
 #[test]
 fn the_hierarchy_routes_every_pair_with_the_cku_railway_open_like_dijkstra() {
-    let mut net = builtin();
-    builtin_scenario("cku-open")
+    let net = builtin_scenario("cku-open")
         .unwrap()
         .unwrap()
-        .apply(&mut net)
+        .applied_to(&builtin())
         .unwrap();
     every_pair_agrees(&net);
 }
@@ -106,9 +110,9 @@ fn xian_to_tashkent_through_the_hierarchy_has_the_same_legs_as_dijkstra() {
     let graph = compile(&net).unwrap();
     let f = PlaceFinder::new(&net);
     for (objective, metric) in [
-        (Objective::Time, Metric::Time),
-        (Objective::Cost, Metric::Cost),
-        (Objective::Co2, Metric::Co2),
+        (Objective::Least(Criterion::Time), Metric::Time),
+        (Objective::Least(Criterion::Cost), Metric::Cost),
+        (Objective::Least(Criterion::Co2), Metric::Co2),
     ] {
         let req = RouteRequest::new(
             f.find("Xi'an").unwrap(),
@@ -137,10 +141,10 @@ fn requests_with_filters_are_left_to_dijkstra() {
     let mut req = RouteRequest::new(
         f.find("Xi'an").unwrap(),
         f.find("Almaty").unwrap(),
-        Objective::Time,
+        Objective::Least(Criterion::Time),
     );
     req.modes.insert(silkroute_model::Mode::Rail);
     assert_eq!(fast_metric(&req), None);
-    let p90 = RouteRequest::new(req.from, req.to, Objective::TimeP90);
+    let p90 = RouteRequest::new(req.from, req.to, Objective::Least(Criterion::P90));
     assert_eq!(fast_metric(&p90), None);
 }

@@ -299,10 +299,10 @@ fn pair(n: usize, a: usize, b: usize) -> (PlaceId, PlaceId) {
 
 fn objective(k: u8) -> Objective {
     match k {
-        0 => Objective::Time,
-        1 => Objective::Cost,
-        2 => Objective::Co2,
-        3 => Objective::TimeP90,
+        0 => Objective::Least(Criterion::Time),
+        1 => Objective::Least(Criterion::Cost),
+        2 => Objective::Least(Criterion::Co2),
+        3 => Objective::Least(Criterion::P90),
         _ => Objective::Balanced {
             value_of_time_usd_per_h: 15.0,
         },
@@ -333,7 +333,7 @@ proptest! {
                 prop_assert!((it.objective_value - best).abs() <= 1e-6 * best.max(1.0), "router {} vs Bellman–Ford {best}", it.objective_value);
                 let (cost, co2): (f64, f64) = it.legs.iter().fold((0.0, 0.0), |a, l| (a.0 + l.cost_usd, a.1 + l.co2e_kg));
                 prop_assert!((cost - it.summary.cost_usd).abs() < 1e-6 && (co2 - it.summary.co2e_kg).abs() < 1e-6);
-                if let Objective::Time = req.objective {
+                if let Objective::Least(Criterion::Time) = req.objective {
                     prop_assert!((it.objective_value - it.summary.time_h.sum_p50).abs() < 1e-6);
                 }
             }
@@ -348,12 +348,12 @@ proptest! {
         let n = net.places.len();
         let g = compile(&net).unwrap();
         let (a, b) = pair(n, from, to);
-        let req = RouteRequest::new(a, b, Objective::Time);
+        let req = RouteRequest::new(a, b, Objective::Least(Criterion::Time));
         let all = simple_path_vectors(&g, &req);
         let mut pr = ParetoRequest::new(req.clone());
         pr.epsilon = 0.0;
         pr.cap = 10_000;
-        let crit = [Criterion::TimeP50, Criterion::Cost, Criterion::Co2];
+        let crit = [Criterion::Time, Criterion::Cost, Criterion::Co2];
         match pareto(&net, &g, &pr) {
             Ok(menu) => {
                 let got: Vec<Vec<f64>> = menu.iter().map(|it| {
@@ -380,7 +380,7 @@ proptest! {
         let n = net.places.len();
         let g = compile(&net).unwrap();
         let (a, b) = pair(n, from, to);
-        let req = RouteRequest::new(a, b, Objective::Time);
+        let req = RouteRequest::new(a, b, Objective::Least(Criterion::Time));
         if let Ok(alts) = alternatives(&net, &g, &AlternativesRequest::new(req.clone(), k)) {
             prop_assert!(alts.len() <= k);
             let best = route(&net, &g, &req).unwrap();

@@ -3,6 +3,7 @@
 use silkroute_feed::load_dir;
 use silkroute_graph::compile;
 use silkroute_model::Mode;
+use silkroute_route::Criterion;
 use silkroute_route::{route, LegKind, Objective, PlaceFinder, RouteRequest};
 use std::path::Path;
 
@@ -15,7 +16,7 @@ fn methodology_worked_example_xian_almaty_by_cost() {
     let mut req = RouteRequest::new(
         f.find("xian").unwrap(),
         f.find("almaty").unwrap(),
-        Objective::Cost,
+        Objective::Least(Criterion::Cost),
     );
     req.modes.insert(Mode::Rail);
     let it = route(&net, &graph, &req).unwrap();

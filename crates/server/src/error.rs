@@ -56,34 +56,50 @@ impl AppError {
     }
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: Inner<'a>,
+/// The body of every error answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct Inner<'a> {
-    code: &'a str,
-    message: &'a str,
+/// What went wrong.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code (`unknown_place`, `invalid_parameter`, `unknown_parameter`,
+    /// `missing_parameter`, `no_route`, …).
+    pub code: String,
+    /// What is wrong, for humans.
+    pub message: String,
+    /// The request parameter at fault, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    param: Option<&'a str>,
+    pub param: Option<String>,
+    /// For unknown places: the closest names.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    suggestions: Vec<serde_json::Value>,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// A place the client may have meant.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Suggestion {
+    /// Place id.
+    pub id: String,
+    /// English name.
+    pub name: String,
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let suggestions = self
-            .suggestions
-            .iter()
-            .map(|(id, name)| serde_json::json!({"id": id, "name": name}))
-            .collect();
-        let body = Body {
-            error: Inner {
-                code: self.code,
-                message: &self.message,
-                param: self.param.as_deref(),
-                suggestions,
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message,
+                param: self.param,
+                suggestions: self
+                    .suggestions
+                    .into_iter()
+                    .map(|(id, name)| Suggestion { id, name })
+                    .collect(),
             },
         };
         (self.status, Json(body)).into_response()

@@ -16,8 +16,10 @@ mod query;
 mod state;
 mod web;
 
-pub use error::AppError;
-pub use state::{AppState, Prepared};
+pub use error::{AppError, ErrorBody};
+pub use handlers::scenarios_response;
+pub use openapi::openapi_document;
+pub use state::AppState;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;

@@ -23,13 +23,25 @@ use utoipa::OpenApi;
     ),
     components(schemas(
         silkroute_route::RouteResponse,
+        silkroute_route::MatrixResponse,
+        silkroute_route::ReachResponse,
+        silkroute_route::PlacesResponse,
+        silkroute_route::CompareResponse,
+        silkroute_route::ScenariosResponse,
+        crate::handlers::HealthResponse,
+        crate::error::ErrorBody,
         crate::query::RouteParams,
         crate::query::MatrixParams
     ))
 )]
 struct ApiDoc;
 
+/// The OpenAPI 3.1 document of every endpoint (also printed by `silkroute openapi`).
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
 /// `GET /openapi.json`
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(openapi_document())
 }

@@ -1,65 +1,78 @@
-//! Request parameters (query string or JSON body) and their translation into route requests.
+//! Request parameters (query string for GET, JSON body for POST) and their translation into the
+//! [`Router`]'s request types. Unknown parameters are refused by name; a list parameter is
+//! given as `a,b`, as a repeated key (`via=a&via=b`) or, in a JSON body, as an array.
 
 use crate::error::AppError;
-use crate::state::{AppState, Prepared};
+use crate::state::AppState;
 use axum::http::StatusCode;
-use serde::Deserialize;
-use silkroute_model::{Mode, PlaceId};
-use silkroute_route::{Cargo, Criterion, Objective, RouteRequest, UnknownPlace};
+use serde::{Deserialize, Deserializer};
+use silkroute_model::{Criterion, Mode, PlaceId};
+use silkroute_route::{
+    parse_duration_h, Cargo, InvalidParameter, MatrixRequest, Menu, Objective, PlacesRequest,
+    ReachRequest, RouteQuery, RouteRequest, Router, Shipment, UnknownPlace,
+};
 use std::sync::Arc;
 
-/// A list given either as `"a,b"` or as `["a", "b"]`.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(untagged)]
-pub enum List {
-    /// Comma-separated.
-    Text(String),
-    /// JSON array.
-    Items(Vec<String>),
-}
+/// A list given as `"a,b"`, as repeated query keys, or as a JSON array; items are trimmed and
+/// empty ones dropped.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct List(pub Vec<String>);
 
-impl List {
-    /// The items, trimmed, empty ones dropped.
-    pub(crate) fn items(&self) -> Vec<String> {
-        match self {
-            List::Text(t) => t
-                .split(',')
+impl<'de> Deserialize<'de> for List {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<List, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(String),
+            Many(Vec<String>),
+        }
+        let raw = match Raw::deserialize(d)? {
+            Raw::One(s) => vec![s],
+            Raw::Many(v) => v,
+        };
+        Ok(List(
+            raw.iter()
+                .flat_map(|s| s.split(','))
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect(),
-            List::Items(v) => v
-                .iter()
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect(),
-        }
+        ))
     }
 }
 
 /// Parameters of `/v1/route` (query string for GET, JSON body for POST).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct RouteParams {
-    /// Origin: place id or name (English, Chinese, Russian).
+    /// Origin: place id or name (English, Chinese, Russian), or `lat,lon`.
+    #[param(required = true)]
+    #[schema(required = true)]
     pub from: Option<String>,
     /// Destination.
+    #[param(required = true)]
+    #[schema(required = true)]
     pub to: Option<String>,
-    /// `time` (default), `p90`, `cost`, `co2` or `balanced`.
+    /// `time` (default), `p90`, `cost`, `co2` or `balanced` (not with `pareto`).
     pub by: Option<String>,
     /// USD per hour for `balanced`.
     pub value_of_time: Option<f64>,
     /// Allowed modes: `rail,road,sea,air`.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<String>>)]
     pub modes: Option<List>,
     /// Places to pass, in order.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<String>>)]
     pub via: Option<List>,
     /// Places or ISO country codes to avoid.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<String>>)]
     pub avoid: Option<List>,
     /// Built-in scenarios to apply, in order (`cku-open`).
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<String>>)]
     pub scenario: Option<List>,
     /// `40ft` (default), `20ft` or a mass such as `25t`.
     pub cargo: Option<String>,
@@ -67,34 +80,77 @@ pub struct RouteParams {
     pub deadline: Option<String>,
     /// Return the Pareto menu.
     pub pareto: Option<bool>,
-    /// Pareto criteria: `time,cost,co2[,p90]`.
-    #[param(value_type = Option<String>)]
+    /// Pareto criteria: `time,cost,co2[,p90]` (only with `pareto`).
+    #[param(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<String>>)]
     pub criteria: Option<List>,
-    /// Pareto epsilon (default 0.01).
+    /// Pareto epsilon, in [0, 1) (default 0.01; only with `pareto`).
     pub epsilon: Option<f64>,
-    /// Pareto cap (default 8, at most 50).
+    /// Pareto cap, 1 to 50 (default 8; only with `pareto`).
+    #[param(minimum = 1, maximum = 50)]
+    #[schema(minimum = 1, maximum = 50)]
     pub cap: Option<usize>,
-    /// Number of alternatives (1–10).
+    /// Number of alternatives, 1 to 10 (not with `pareto`).
+    #[param(minimum = 1, maximum = 10)]
+    #[schema(minimum = 1, maximum = 10)]
     pub alternatives: Option<usize>,
+}
+
+/// Parameters of `/v1/compare`.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CompareParams {
+    /// Origin.
+    #[param(required = true)]
+    pub from: Option<String>,
+    /// Destination.
+    #[param(required = true)]
+    pub to: Option<String>,
+    /// Scenarios to compare with the baseline, applied in order.
+    #[param(required = true, value_type = Vec<String>)]
+    pub scenario: Option<List>,
+    /// `time` (default), `p90`, `cost`, `co2` or `balanced`.
+    pub by: Option<String>,
+    /// USD per hour for `balanced`.
+    pub value_of_time: Option<f64>,
+    /// Allowed modes.
+    #[param(value_type = Option<Vec<String>>)]
+    pub modes: Option<List>,
+    /// Places to pass, in order.
+    #[param(value_type = Option<Vec<String>>)]
+    pub via: Option<List>,
+    /// Places or ISO country codes to avoid.
+    #[param(value_type = Option<Vec<String>>)]
+    pub avoid: Option<List>,
+    /// Cargo.
+    pub cargo: Option<String>,
 }
 
 /// Parameters of `/v1/matrix`.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct MatrixParams {
     /// Origins.
-    #[param(value_type = String)]
+    #[param(required = true, value_type = Vec<String>)]
+    #[schema(required = true, value_type = Vec<String>)]
     pub from: Option<List>,
     /// Destinations (default: the origins).
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<String>>)]
     pub to: Option<List>,
     /// Objective.
     pub by: Option<String>,
+    /// USD per hour for `balanced`.
+    pub value_of_time: Option<f64>,
     /// Allowed modes.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<String>>)]
     pub modes: Option<List>,
     /// Scenarios.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<String>>)]
     pub scenario: Option<List>,
     /// Cargo.
     pub cargo: Option<String>,
@@ -103,17 +159,24 @@ pub struct MatrixParams {
 /// Parameters of `/v1/reach`.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ReachParams {
     /// Origin.
+    #[param(required = true)]
     pub from: Option<String>,
-    /// Budget: `10d`/`72h` for time, a number for cost (USD) or co2 (kg).
+    /// Budget: `10d`/`72h` for time or p90, a number for cost (USD) or co2 (kg).
+    #[param(required = true)]
     pub within: Option<String>,
     /// Objective.
     pub by: Option<String>,
+    /// USD per hour for `balanced`.
+    pub value_of_time: Option<f64>,
     /// Allowed modes.
-    pub modes: Option<String>,
+    #[param(value_type = Option<Vec<String>>)]
+    pub modes: Option<List>,
     /// Scenarios.
-    pub scenario: Option<String>,
+    #[param(value_type = Option<Vec<String>>)]
+    pub scenario: Option<List>,
     /// Cargo.
     pub cargo: Option<String>,
 }
@@ -121,6 +184,7 @@ pub struct ReachParams {
 /// Parameters of `/v1/places`.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct PlacesParams {
     /// Text to search in any name (case, accents and apostrophes ignored).
     pub q: Option<String>,
@@ -131,25 +195,34 @@ pub struct PlacesParams {
 /// Parameters that only choose scenarios.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ScenarioParams {
-    /// Scenarios, comma-separated.
-    pub scenario: Option<String>,
+    /// Scenarios, in order.
+    #[param(value_type = Option<Vec<String>>)]
+    pub scenario: Option<List>,
 }
 
-/// The prepared network for a `scenario` parameter.
-pub fn prepared(state: &AppState, scenario: Option<&List>) -> Result<Arc<Prepared>, AppError> {
-    let names = scenario.map(List::items).unwrap_or_default();
+/// A 400 naming the parameter of an [`InvalidParameter`].
+impl From<InvalidParameter> for AppError {
+    fn from(e: InvalidParameter) -> AppError {
+        AppError::invalid(e.param, e.message)
+    }
+}
+
+/// The router for a `scenario` parameter.
+pub fn router(state: &AppState, scenario: Option<&List>) -> Result<Arc<Router>, AppError> {
+    let names = scenario.map(|l| l.0.clone()).unwrap_or_default();
     state
-        .prepared(&names)
+        .router(&names)
         .map_err(|e| AppError::invalid("scenario", e))
 }
 
 /// Finds a place or answers 404 with suggestions.
-pub fn place(p: &Prepared, param: &str, value: Option<&String>) -> Result<PlaceId, AppError> {
+pub fn place(r: &Router, param: &str, value: Option<&String>) -> Result<PlaceId, AppError> {
     let v = value
         .filter(|v| !v.trim().is_empty())
         .ok_or_else(|| AppError::missing(param))?;
-    p.finder.find(v).map_err(|e| unknown_place(param, e))
+    r.find(v).map_err(|e| unknown_place(param, e))
 }
 
 /// 404 for a place that matched nothing, with suggestions.
@@ -164,64 +237,212 @@ fn unknown_place(param: &str, e: UnknownPlace) -> AppError {
 }
 
 /// The objective for `by` and `value_of_time` parameters.
-pub fn objective(by: Option<&str>, value_of_time: Option<f64>) -> Result<Objective, AppError> {
+fn objective(by: Option<&str>, value_of_time: Option<f64>) -> Result<Objective, AppError> {
     Objective::from_name(by.unwrap_or("time"), value_of_time)
         .map_err(|e| AppError::invalid(e.param, e.message))
 }
 
-/// Modes from a list.
-pub fn modes(list: Option<&List>) -> Result<Vec<Mode>, AppError> {
-    list.map(List::items)
+/// Modes and cargo.
+fn shipment(modes: Option<&List>, cargo: Option<&String>) -> Result<Shipment, AppError> {
+    let modes = modes
+        .map(|l| l.0.clone())
         .unwrap_or_default()
         .iter()
         .map(|m| m.parse::<Mode>().map_err(|e| AppError::invalid("modes", e)))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    let cargo = cargo
+        .map(|c| {
+            c.parse::<Cargo>()
+                .map_err(|e| AppError::invalid("cargo", e))
+        })
+        .transpose()?
+        .unwrap_or_default();
+    Ok(Shipment { modes, cargo })
 }
 
-/// Cargo from text.
-pub fn cargo(text: Option<&String>) -> Result<Cargo, AppError> {
-    text.map(|c| {
-        c.parse::<Cargo>()
-            .map_err(|e| AppError::invalid("cargo", e))
-    })
-    .unwrap_or(Ok(Cargo::default()))
+/// The fields a route and a comparison share.
+struct Question<'a> {
+    from: Option<&'a String>,
+    to: Option<&'a String>,
+    by: Option<&'a str>,
+    value_of_time: Option<f64>,
+    modes: Option<&'a List>,
+    via: Option<&'a List>,
+    avoid: Option<&'a List>,
+    cargo: Option<&'a String>,
 }
 
-/// Parses `12d`, `36h` or hours for parameter `param`.
-pub fn duration_h(param: &str, s: &str) -> Result<f64, AppError> {
-    silkroute_route::parse_duration_h(s).map_err(|e| AppError::invalid(param, e))
-}
-
-/// The route request of `params` on `p`.
-pub fn route_request(p: &Prepared, params: &RouteParams) -> Result<RouteRequest, AppError> {
-    let objective = objective(params.by.as_deref(), params.value_of_time)?;
+fn route_request(r: &Router, q: Question) -> Result<RouteRequest, AppError> {
     let mut req = RouteRequest::new(
-        place(p, "from", params.from.as_ref())?,
-        place(p, "to", params.to.as_ref())?,
-        objective,
+        place(r, "from", q.from)?,
+        place(r, "to", q.to)?,
+        objective(q.by, q.value_of_time)?,
     );
-    req.cargo = cargo(params.cargo.as_ref())?;
-    req.modes = modes(params.modes.as_ref())?.into_iter().collect();
-    for v in params.via.as_ref().map(List::items).unwrap_or_default() {
-        req.via.push(place(p, "via", Some(&v))?);
+    let s = shipment(q.modes, q.cargo)?;
+    req.modes = s.modes;
+    req.cargo = s.cargo;
+    for v in q.via.map(|l| l.0.clone()).unwrap_or_default() {
+        req.via.push(place(r, "via", Some(&v))?);
     }
-    for a in params.avoid.as_ref().map(List::items).unwrap_or_default() {
-        req.avoid(&p.net, &p.finder, &a)
+    for a in q.avoid.map(|l| l.0.clone()).unwrap_or_default() {
+        r.avoid(&mut req, &a)
             .map_err(|e| unknown_place("avoid", e))?;
     }
     Ok(req)
 }
 
-/// Pareto criteria from a list.
-pub fn criteria(list: Option<&List>) -> Result<Vec<Criterion>, AppError> {
-    let items = list
-        .map(List::items)
-        .unwrap_or_else(|| vec!["time".into(), "cost".into(), "co2".into()]);
-    items
-        .iter()
-        .map(|c| {
-            c.parse::<Criterion>()
-                .map_err(|e| AppError::invalid("criteria", e))
-        })
-        .collect()
+/// The route query of `p` on `r`. Parameters that the chosen menu would ignore are refused.
+pub fn route_query(r: &Router, p: &RouteParams) -> Result<RouteQuery, AppError> {
+    let pareto = p.pareto == Some(true);
+    if pareto {
+        for (name, given) in [
+            ("by", p.by.is_some()),
+            ("value_of_time", p.value_of_time.is_some()),
+            ("alternatives", p.alternatives.is_some()),
+        ] {
+            if given {
+                return Err(AppError::invalid(
+                    name,
+                    format!("`{name}` does not apply to a Pareto menu (pareto=true)"),
+                ));
+            }
+        }
+    } else {
+        for (name, given) in [
+            ("criteria", p.criteria.is_some()),
+            ("epsilon", p.epsilon.is_some()),
+            ("cap", p.cap.is_some()),
+        ] {
+            if given {
+                return Err(AppError::invalid(
+                    name,
+                    format!("`{name}` only applies to a Pareto menu: add pareto=true"),
+                ));
+            }
+        }
+    }
+    let request = route_request(
+        r,
+        Question {
+            from: p.from.as_ref(),
+            to: p.to.as_ref(),
+            by: p.by.as_deref(),
+            value_of_time: p.value_of_time,
+            modes: p.modes.as_ref(),
+            via: p.via.as_ref(),
+            avoid: p.avoid.as_ref(),
+            cargo: p.cargo.as_ref(),
+        },
+    )?;
+    let menu = if pareto {
+        let criteria = p
+            .criteria
+            .as_ref()
+            .map(|l| {
+                l.0.iter()
+                    .map(|c| {
+                        c.parse::<Criterion>()
+                            .map_err(|e| AppError::invalid("criteria", e))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        Menu::pareto(criteria, p.epsilon, p.cap)?
+    } else if let Some(n) = p.alternatives {
+        Menu::alternatives(n)?
+    } else {
+        Menu::Best
+    };
+    let deadline_h = p
+        .deadline
+        .as_deref()
+        .map(|d| parse_duration_h(d).map_err(|e| AppError::invalid("deadline", e)))
+        .transpose()?;
+    Ok(RouteQuery {
+        request,
+        menu,
+        deadline_h,
+    })
+}
+
+/// The comparison question of `p`, on the baseline `r`.
+pub fn compare_request(r: &Router, p: &CompareParams) -> Result<RouteRequest, AppError> {
+    route_request(
+        r,
+        Question {
+            from: p.from.as_ref(),
+            to: p.to.as_ref(),
+            by: p.by.as_deref(),
+            value_of_time: p.value_of_time,
+            modes: p.modes.as_ref(),
+            via: p.via.as_ref(),
+            avoid: p.avoid.as_ref(),
+            cargo: p.cargo.as_ref(),
+        },
+    )
+}
+
+/// The matrix request of `p` on `r`, within `max_cells`.
+pub fn matrix_request(
+    r: &Router,
+    p: &MatrixParams,
+    max_cells: usize,
+) -> Result<MatrixRequest, AppError> {
+    let from = p
+        .from
+        .as_ref()
+        .map(|l| l.0.clone())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| AppError::missing("from"))?;
+    let to =
+        p.to.as_ref()
+            .map(|l| l.0.clone())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| from.clone());
+    if from.len() * to.len() > max_cells {
+        return Err(AppError::invalid(
+            "from",
+            format!(
+                "{} × {} cells is more than the limit of {max_cells}",
+                from.len(),
+                to.len()
+            ),
+        ));
+    }
+    Ok(MatrixRequest {
+        origins: from
+            .iter()
+            .map(|n| place(r, "from", Some(n)))
+            .collect::<Result<_, _>>()?,
+        destinations: to
+            .iter()
+            .map(|n| place(r, "to", Some(n)))
+            .collect::<Result<_, _>>()?,
+        objective: objective(p.by.as_deref(), p.value_of_time)?,
+        shipment: shipment(p.modes.as_ref(), p.cargo.as_ref())?,
+    })
+}
+
+/// The reach request of `p` on `r`.
+pub fn reach_request(r: &Router, p: &ReachParams) -> Result<ReachRequest, AppError> {
+    let from = place(r, "from", p.from.as_ref())?;
+    let objective = objective(p.by.as_deref(), p.value_of_time)?;
+    let within = p
+        .within
+        .as_deref()
+        .ok_or_else(|| AppError::missing("within"))?;
+    Ok(ReachRequest {
+        from,
+        objective,
+        budget: silkroute_route::parse_budget(&objective, within)?,
+        shipment: shipment(p.modes.as_ref(), p.cargo.as_ref())?,
+    })
+}
+
+/// The places request of `p`.
+pub fn places_request(p: &PlacesParams) -> PlacesRequest {
+    PlacesRequest {
+        text: p.q.clone(),
+        country: p.country.clone(),
+    }
 }

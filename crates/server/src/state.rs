@@ -1,75 +1,52 @@
-//! What the server holds: the network, compiled per scenario combination.
+//! What the server holds: one [`Router`] per scenario combination.
 
 use silkroute_feed::{builtin_scenario, builtin_scenario_names, Scenario};
-use silkroute_graph::{compile, CompiledNetwork, Graph, Hierarchy, Metric};
+use silkroute_graph::CompiledNetwork;
 use silkroute_model::Network;
-use silkroute_route::PlaceFinder;
+use silkroute_route::Router;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-/// A network with scenarios applied, compiled and indexed by name.
-pub struct Prepared {
-    /// The network.
-    pub net: Network,
-    /// Its routing graph.
-    pub graph: Graph,
-    /// Its place names.
-    pub finder: PlaceFinder,
-    /// Scenario names applied, in order.
-    pub scenarios: Vec<String>,
-    /// Contraction hierarchies (the baseline of a graph file only).
-    pub hierarchies: Vec<(Metric, Hierarchy)>,
-}
+/// Most scenario combinations kept compiled beyond the baseline and the single scenarios.
+const CACHED_COMBINATIONS: usize = 64;
 
-impl Prepared {
-    fn new(net: Network, scenarios: Vec<String>) -> Result<Prepared, String> {
-        let graph = compile(&net).map_err(|e| e.to_string())?;
-        let finder = PlaceFinder::new(&net);
-        Ok(Prepared {
-            net,
-            graph,
-            finder,
-            scenarios,
-            hierarchies: Vec::new(),
-        })
-    }
-}
-
-/// The server's state: the baseline network and the scenarios it offers.
+/// The server's state: the baseline network and the scenarios it offers, compiled on demand.
 pub struct AppState {
     base: Network,
     scenarios: Vec<Scenario>,
-    cache: RwLock<HashMap<Vec<String>, Arc<Prepared>>>,
+    cache: RwLock<HashMap<Vec<String>, Arc<Router>>>,
 }
 
 impl AppState {
-    /// Prepares `net` and its built-in scenarios. Fails if a built-in scenario does not apply
-    /// to the network (e.g. a custom feed without the CKU elements): such scenarios are left out.
+    /// Prepares `net` and its built-in scenarios. A built-in scenario that does not apply to
+    /// the network (a custom feed without the CKU elements) is not offered.
     pub fn new(net: Network) -> Result<AppState, String> {
-        AppState::new_with(net, true)
+        let baseline = Router::new(net.clone(), Vec::new()).map_err(|e| e.to_string())?;
+        AppState::with_baseline(net, baseline)
     }
 
-    fn new_with(net: Network, compile_baseline: bool) -> Result<AppState, String> {
+    /// Like [`AppState::new`], with the baseline's graph and hierarchies taken from a graph
+    /// file (scenarios are compiled from its network as usual).
+    pub fn from_compiled(compiled: CompiledNetwork) -> Result<AppState, String> {
+        let net = compiled.network.clone();
+        AppState::with_baseline(net, Router::from_compiled(compiled))
+    }
+
+    fn with_baseline(net: Network, baseline: Router) -> Result<AppState, String> {
         let mut scenarios = Vec::new();
         let mut cache = HashMap::new();
         for name in builtin_scenario_names() {
             let s = builtin_scenario(name)
                 .expect("listed")
                 .map_err(|e| e.to_string())?;
-            // A scenario that names elements this network lacks (a custom feed) is not offered.
-            let mut edited = net.clone();
-            if s.apply(&mut edited).is_ok() {
+            if let Ok(edited) = s.applied_to(&net) {
                 let names = vec![s.name.clone()];
-                cache.insert(names.clone(), Arc::new(Prepared::new(edited, names)?));
+                let router = Router::new(edited, names.clone()).map_err(|e| e.to_string())?;
+                cache.insert(names, Arc::new(router));
                 scenarios.push(s);
             }
         }
-        if compile_baseline {
-            cache.insert(
-                Vec::new(),
-                Arc::new(Prepared::new(net.clone(), Vec::new())?),
-            );
-        }
+        cache.insert(Vec::new(), Arc::new(baseline));
         Ok(AppState {
             base: net,
             scenarios,
@@ -77,35 +54,15 @@ impl AppState {
         })
     }
 
-    /// Like [`AppState::new`], with the baseline's graph and hierarchies taken from a graph
-    /// file (scenarios are compiled from its network as usual).
-    pub fn from_compiled(compiled: CompiledNetwork) -> Result<AppState, String> {
-        let state = AppState::new_with(compiled.network.clone(), false)?;
-        let finder = PlaceFinder::new(&compiled.network);
-        let base = Prepared {
-            net: compiled.network,
-            graph: compiled.graph,
-            finder,
-            scenarios: Vec::new(),
-            hierarchies: compiled.hierarchies,
-        };
-        state
-            .cache
-            .write()
-            .expect("cache lock")
-            .insert(Vec::new(), Arc::new(base));
-        Ok(state)
-    }
-
     /// The scenarios offered.
     pub fn scenarios(&self) -> &[Scenario] {
         &self.scenarios
     }
 
-    /// The network with these scenarios applied in order, compiled (cached).
-    pub fn prepared(&self, names: &[String]) -> Result<Arc<Prepared>, String> {
-        if let Some(p) = self.cache.read().expect("cache lock").get(names) {
-            return Ok(p.clone());
+    /// The network with these scenarios applied in order, ready to query (cached).
+    pub fn router(&self, names: &[String]) -> Result<Arc<Router>, String> {
+        if let Some(r) = self.cache.read().expect("cache lock").get(names) {
+            return Ok(r.clone());
         }
         let mut net = self.base.clone();
         for name in names {
@@ -113,20 +70,27 @@ impl AppState {
                 .scenarios
                 .iter()
                 .find(|s| &s.name == name)
-                .ok_or_else(|| format!("unknown scenario `{name}`"))?;
-            s.apply(&mut net).map_err(|e| e.to_string())?;
+                .ok_or_else(|| {
+                    let offered: Vec<&str> =
+                        self.scenarios.iter().map(|s| s.name.as_str()).collect();
+                    format!(
+                        "unknown scenario `{name}` (offered: {})",
+                        offered.join(", ")
+                    )
+                })?;
+            net = s.applied_to(&net).map_err(|e| e.to_string())?;
         }
-        let p = Arc::new(Prepared::new(net, names.to_vec())?);
+        let router = Arc::new(Router::new(net, names.to_vec()).map_err(|e| e.to_string())?);
         let mut cache = self.cache.write().expect("cache lock");
-        if cache.len() < 64 {
-            cache.insert(names.to_vec(), p.clone());
+        if cache.len() < CACHED_COMBINATIONS + 1 + self.scenarios.len() {
+            cache.insert(names.to_vec(), router.clone());
         }
-        Ok(p)
+        Ok(router)
     }
 
     /// The baseline.
-    pub fn baseline(&self) -> Arc<Prepared> {
-        self.prepared(&[])
+    pub fn baseline(&self) -> Arc<Router> {
+        self.router(&[])
             .expect("the baseline was prepared at start")
     }
 }

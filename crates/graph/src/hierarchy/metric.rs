@@ -3,6 +3,7 @@
 use super::{Weight, INFINITY};
 use crate::graph::{Edge, Wait};
 use serde::{Deserialize, Serialize};
+use silkroute_model::{Cargo, Costs, Criterion};
 
 /// A single criterion a [`Hierarchy`](super::Hierarchy) is built for. Weights are integers in
 /// hundredths of the criterion's unit (0.01 s, 0.01 USD per FEU, 0.01 g CO2e per tonne), so that
@@ -21,12 +22,12 @@ impl Metric {
     /// Every metric, in the order they are stored in a graph file.
     pub const ALL: [Metric; 3] = [Metric::Time, Metric::Cost, Metric::Co2];
 
-    /// The objective name (`time`, `cost`, `co2`).
-    pub fn name(self) -> &'static str {
+    /// The criterion this metric measures.
+    pub fn criterion(self) -> Criterion {
         match self {
-            Metric::Time => "time",
-            Metric::Cost => "cost",
-            Metric::Co2 => "co2",
+            Metric::Time => Criterion::Time,
+            Metric::Cost => Criterion::Cost,
+            Metric::Co2 => Criterion::Co2,
         }
     }
 
@@ -50,21 +51,27 @@ impl Metric {
         }
     }
 
+    /// The cargo the weights are for: one FEU (USD per FEU) of one kilotonne, so that kg CO2e
+    /// for it are g per tonne.
+    const UNIT_CARGO: Cargo = Cargo {
+        feu: 1.0,
+        tonnes: 1000.0,
+    };
+
     /// The weight of a graph edge.
     pub fn edge_weight(self, e: &Edge) -> Weight {
-        self.weight_of(match self {
-            Metric::Time => e.time_p50_h + e.wait_p50_h,
-            Metric::Cost => e.cost_usd_per_feu,
-            Metric::Co2 => e.wtw_g_per_t,
-        })
+        self.weight_of(e.costs(&Metric::UNIT_CARGO).get(self.criterion()))
     }
 
     /// The weight of boarding at the origin (the typical wait for time, nothing otherwise).
     pub fn board_weight(self, wait: &Wait) -> Weight {
-        match self {
-            Metric::Time => self.weight_of(wait.p50_h),
-            Metric::Cost | Metric::Co2 => 0,
-        }
+        self.weight_of(wait.costs().get(self.criterion()))
+    }
+
+    /// A weight back in the criterion's unit for `cargo` (hours, USD, kg CO2e).
+    pub fn value_for(self, w: Weight, cargo: &Cargo) -> f64 {
+        let v = self.natural(w);
+        Costs::per_cargo(v, v, v, v, 0.0, cargo).get(self.criterion())
     }
 
     /// A weight back in the natural unit (hours, USD per FEU, g per tonne).
@@ -75,6 +82,23 @@ impl Metric {
 
 impl std::fmt::Display for Metric {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+        f.write_str(self.criterion().as_str())
+    }
+}
+
+/// Why a criterion has no metric.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no contraction hierarchy can be built for `{0}` (sums of p90s are not one metric; use time, cost or co2)")]
+pub struct NoMetric(pub Criterion);
+
+impl TryFrom<Criterion> for Metric {
+    type Error = NoMetric;
+    fn try_from(c: Criterion) -> Result<Metric, NoMetric> {
+        match c {
+            Criterion::Time => Ok(Metric::Time),
+            Criterion::Cost => Ok(Metric::Cost),
+            Criterion::Co2 => Ok(Metric::Co2),
+            Criterion::P90 => Err(NoMetric(c)),
+        }
     }
 }

@@ -20,7 +20,7 @@ mod metric;
 mod query;
 
 pub use contract::{BuildStats, Hierarchy};
-pub use metric::Metric;
+pub use metric::{Metric, NoMetric};
 pub use query::{HierarchyPath, HierarchyQuery};
 
 /// An integer edge weight; sums saturate at [`INFINITY`].

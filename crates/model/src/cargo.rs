@@ -31,6 +31,16 @@ impl Cargo {
         tonnes: TONNES_PER_FEU / 2.0,
     };
 
+    /// USD for this cargo of something priced `usd_per_feu` per FEU.
+    pub fn usd(&self, usd_per_feu: f64) -> f64 {
+        usd_per_feu * self.feu
+    }
+
+    /// Kg CO2e for this cargo of something emitting `g_per_t` grams per tonne.
+    pub fn co2e_kg(&self, g_per_t: f64) -> f64 {
+        g_per_t * self.tonnes / 1000.0
+    }
+
     /// A bulk consignment of `t` tonnes, priced as `t / 20` FEU.
     pub fn tonnes(t: f64) -> Cargo {
         Cargo {
