@@ -83,7 +83,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
             print_json(&serde_json::json!({"scenarios": scenarios, "elements": ranking}))?;
             return Ok(ExitCode::SUCCESS);
         }
-        say!(
+        tell!(
             "critical elements ({} demand pairs, {} t/day; scenarios: {})\n",
             demand.pairs.len(),
             num(demand.total(), 0),
@@ -104,7 +104,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
                 ]
             })
             .collect();
-        say!("(cost change: total generalized cost of the demand still served; negative when stranded demand frees capacity for the rest)\n");
+        tell!("(cost change: total generalized cost of the demand still served; negative when stranded demand frees capacity for the rest)\n");
         let (l, r) = (Align::Left, Align::Right);
         say_raw!(
             "{}",
@@ -138,7 +138,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         print_json(&out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    say!(
+    tell!(
         "assignment: {} pairs, {} t/day; {} iteration(s), relative gap {:.1e}, {:.2} s; scenarios: {}",
         demand.pairs.len(),
         num(demand.total(), 0),
@@ -148,12 +148,12 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         list(&scenarios)
     );
     if result.stranded_total() > 0.0 {
-        say!(
+        tell!(
             "stranded (no route): {} t/day",
             num(result.stranded_total(), 0)
         );
     }
-    say!("\nmost loaded elements (by volume/capacity, then tonnes):\n");
+    tell!("\nmost loaded elements (by volume/capacity, then tonnes):\n");
     say_raw!("{}", flows_table(&flows, args.top));
     Ok(ExitCode::SUCCESS)
 }
@@ -187,12 +187,10 @@ pub fn flows_table(flows: &[EdgeFlow], top: usize) -> String {
         .take(top)
         .map(|f| {
             vec![
-                f.kind.to_string(),
+                format!("{} {}", f.mode, f.kind),
                 f.element.clone(),
-                format!("{} → {}", f.from, f.to),
-                f.mode.to_string(),
+                f.direction.clone(),
                 num(f.tonnes_per_day, 0),
-                num(f.teu_per_day, 0),
                 f.vehicles_per_day
                     .map(|v| format!("{v:.1}"))
                     .unwrap_or_default(),
@@ -209,18 +207,16 @@ pub fn flows_table(flows: &[EdgeFlow], top: usize) -> String {
     let (l, r) = (Align::Left, Align::Right);
     render(
         &[
-            "kind",
+            "what",
             "element",
             "direction",
-            "mode",
             "t/day",
-            "TEU/day",
-            "trains|trucks/day",
-            "capacity t/day",
+            "veh/day",
+            "cap t/day",
             "v/c",
             "delay h",
         ],
-        &[l, l, l, l, r, r, r, r, r, r],
+        &[l, l, l, r, r, r, r, r],
         &rows,
     )
 }

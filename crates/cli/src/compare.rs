@@ -72,7 +72,7 @@ pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
         &answer.baseline_route,
         &answer.scenario_route,
     );
-    say!(
+    tell!(
         "{} → {} · baseline vs {} · {}\n",
         base.network().place(req.from).name_en,
         base.network().place(req.to).name_en,
@@ -142,7 +142,7 @@ pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
             &rows
         )
     );
-    say!(
+    tell!(
         "\nroute {}",
         if c.route_changed {
             "changes"
@@ -155,7 +155,7 @@ pub fn run(feed: &Option<PathBuf>, args: CompareArgs) -> CmdResult {
             let mut places: Vec<String> = i.legs.iter().map(|l| l.to.clone()).collect();
             places.dedup();
             places.retain(|p| p != &base.network().place(req.from).id);
-            say!(
+            tell!(
                 "  {label}: {} → {}",
                 base.network().place(req.from).id,
                 places.join(" → ")

@@ -77,15 +77,8 @@ pub fn graph_csv(net: &Network) -> anyhow::Result<String> {
         ])?;
     }
     for e in graph.edges() {
-        let (kind, element) = match e.kind {
-            silkroute_graph::EdgeKind::Run(i) => ("run", net.links[i as usize].id.clone()),
-            silkroute_graph::EdgeKind::Border { border, .. } => {
-                ("border", net.borders[border as usize].id.clone())
-            }
-            silkroute_graph::EdgeKind::Transfer(i) => {
-                ("transfer", net.transfers[i as usize].id.clone())
-            }
-        };
+        let (kind, element) = e.kind.element_id(net);
+        let (kind, element) = (kind.as_str(), element.to_string());
         w.write_record([
             name(e.tail),
             name(e.head),

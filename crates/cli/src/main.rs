@@ -13,6 +13,13 @@ macro_rules! say {
 }
 
 /// [`say!`] without the newline.
+/// Prints a line of prose wrapped to the output width (continuation lines indented).
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        say!("{}", $crate::table::wrap(&format!($($arg)*), 4))
+    }};
+}
+
 macro_rules! say_raw {
     ($($arg:tt)*) => {{
         use std::io::Write as _;

@@ -58,6 +58,6 @@ pub fn run(feed: &Option<PathBuf>, args: PlacesArgs) -> CmdResult {
             &rows
         )
     );
-    say!("{} place(s)", rows.len());
+    tell!("{} place(s)", rows.len());
     Ok(ExitCode::SUCCESS)
 }

@@ -60,7 +60,7 @@ pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
         })
         .collect();
     let (l, r) = (Align::Left, Align::Right);
-    say!(
+    tell!(
         "reachable from {} within {} ({}):\n",
         router.network().place(from).name_en,
         args.within,
@@ -82,6 +82,6 @@ pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
             &rows
         )
     );
-    say!("{} place(s)", rows.len());
+    tell!("{} place(s)", rows.len());
     Ok(ExitCode::SUCCESS)
 }

@@ -108,7 +108,7 @@ fn print_text(router: &Router, req: &RouteRequest, it: &Itinerary, sources: bool
             .map(|p| net.place(p).name_en.clone())
             .unwrap_or_else(|| id.to_string())
     };
-    say!(
+    tell!(
         "{} → {} · {}",
         net.place(req.from).name_en,
         net.place(req.to).name_en,
@@ -119,7 +119,7 @@ fn print_text(router: &Router, req: &RouteRequest, it: &Itinerary, sources: bool
     } else {
         scenarios.join(", ")
     };
-    say!("cargo: {} · scenarios: {scen}\n", req.cargo);
+    tell!("cargo: {} · scenarios: {scen}\n", req.cargo);
     let rows: Vec<Vec<String>> = it
         .legs
         .iter()
@@ -173,15 +173,15 @@ fn print_text(router: &Router, req: &RouteRequest, it: &Itinerary, sources: bool
         )
     );
     let s = &it.summary;
-    say!(
+    tell!(
         "\ntotal: {} km · {} USD · {} kg CO2e (well-to-wheel, ISO 14083)",
         num(s.distance_km, 0),
         num(s.cost_usd, 0),
         num(s.co2e_kg, 0)
     );
-    say!("time: {}", time_line(s));
+    tell!("time: {}", time_line(s));
     let modes: Vec<&str> = s.modes.iter().map(|m| m.as_str()).collect();
-    say!(
+    tell!(
         "borders: {}{} · gauge changes: {} · modes: {}",
         if s.borders.is_empty() {
             "none".to_string()
@@ -198,18 +198,18 @@ fn print_text(router: &Router, req: &RouteRequest, it: &Itinerary, sources: bool
     );
     print_other_criteria(router, req, it);
     if sources {
-        say!("\nsources:");
+        tell!("\nsources:");
         for (i, l) in it.legs.iter().enumerate() {
-            say!("  {:>2}. {}", i + 1, l.source);
+            tell!("  {:>2}. {}", i + 1, l.source);
             if let Some(c) = &l.cost_source {
-                say!("      cost: {c}");
+                tell!("      cost: {c}");
             }
             if let Some(e) = &l.emission_source {
-                say!("      CO2e: {e}");
+                tell!("      CO2e: {e}");
             }
         }
     } else {
-        say!("(--sources lists where every number comes from; --json gives every field)");
+        tell!("(--sources lists where every number comes from; --json gives every field)");
     }
 }
 
@@ -239,9 +239,9 @@ fn print_other_criteria(router: &Router, req: &RouteRequest, it: &Itinerary) {
         ));
     }
     if !lines.is_empty() {
-        say!("\nother criteria:");
+        tell!("\nother criteria:");
         for l in lines {
-            say!("{l}");
+            tell!("{l}");
         }
     }
 }
@@ -281,7 +281,7 @@ fn print_menu(router: &Router, q: &RouteQuery, routes: &[Itinerary], sources: bo
         Menu::Pareto { .. } => "Pareto menu",
         _ => "alternatives",
     };
-    say!(
+    tell!(
         "{} → {} · {title}: {} option(s) · cargo: {} · scenarios: {}\n",
         net.place(req.from).name_en,
         net.place(req.to).name_en,
@@ -393,14 +393,14 @@ fn print_menu(router: &Router, q: &RouteQuery, routes: &[Itinerary], sources: bo
         .iter()
         .any(|r| r.summary.on_time_probability.is_some())
     {
-        say!("\non-time probability within the deadline:");
+        tell!("\non-time probability within the deadline:");
         for (n, &i) in order.iter().enumerate() {
             if let Some(p) = routes[i].summary.on_time_probability {
-                say!("  option {}: {:.0} %", n + 1, p * 100.0);
+                tell!("  option {}: {:.0} %", n + 1, p * 100.0);
             }
         }
     }
-    say!(
+    tell!(
         "\n(run with --json for every leg of every option{})",
         if sources {
             ""

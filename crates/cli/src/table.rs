@@ -1,4 +1,8 @@
-//! Plain-text tables with aligned columns.
+//! Plain-text tables (comfy-table: display width, so Chinese names align) and prose lines, both
+//! fitted to the output width: `COLUMNS` when set, else the terminal's width, else 100.
+
+use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table};
+use std::io::IsTerminal;
 
 /// Column alignment.
 #[derive(Clone, Copy)]
@@ -7,45 +11,69 @@ pub enum Align {
     Right,
 }
 
-/// Renders rows under a header, each column as wide as its widest cell.
+/// Output width when standard output is not a terminal and `COLUMNS` is not set.
+pub const DEFAULT_WIDTH: u16 = 100;
+
+/// The width text is fitted to.
+pub fn output_width() -> u16 {
+    if let Some(w) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|w| *w >= 40)
+    {
+        return w;
+    }
+    if std::io::stdout().is_terminal() {
+        if let Some(w) = Table::new().width() {
+            return w.max(40);
+        }
+    }
+    DEFAULT_WIDTH
+}
+
+/// Columns at most this wide never wrap (numbers, kinds, modes, countries).
+const SHORT_COLUMN: u16 = 13;
+
+/// Renders rows under a header, columns separated by two spaces. Right-aligned (numeric)
+/// columns keep their width; left-aligned ones wrap when the table would be wider than
+/// [`output_width`].
 pub fn render(header: &[&str], align: &[Align], rows: &[Vec<String>]) -> String {
-    let width = |i: usize| {
-        rows.iter()
-            .map(|r| r[i].chars().count())
-            .chain(std::iter::once(header[i].chars().count()))
-            .max()
-            .unwrap_or(0)
-    };
-    let widths: Vec<usize> = (0..header.len()).map(width).collect();
-    let line = |cells: Vec<&str>| {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            let pad = widths[i].saturating_sub(c.chars().count());
-            let last = i + 1 == cells.len();
-            match align[i] {
-                Align::Left if last => s.push_str(c),
-                Align::Left => {
-                    s.push_str(c);
-                    s.push_str(&" ".repeat(pad));
-                }
-                Align::Right => {
-                    s.push_str(&" ".repeat(pad));
-                    s.push_str(c);
-                }
+    let mut t = Table::new();
+    t.load_style(comfy_table::presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(output_width())
+        .set_header(header.iter().copied());
+    for r in rows {
+        t.add_row(r.iter().map(String::as_str));
+    }
+    let widths = t.column_max_content_widths();
+    for (i, a) in align.iter().enumerate() {
+        let short = widths.get(i).is_some_and(|w| *w <= SHORT_COLUMN);
+        if let Some(c) = t.column_mut(i) {
+            c.set_padding((0, 2));
+            if let Align::Right = a {
+                c.set_cell_alignment(CellAlignment::Right);
             }
-            if !last {
-                s.push_str("  ");
+            if matches!(a, Align::Right) || short {
+                c.set_constraint(ColumnConstraint::ContentWidth);
             }
         }
-        s.trim_end().to_string()
-    };
-    let mut out = line(header.to_vec());
-    out.push('\n');
-    for r in rows {
-        out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    let mut out: String = t.lines().map(|l| l.trim_end().to_string() + "\n").collect();
+    if rows.is_empty() && out.is_empty() {
         out.push('\n');
     }
     out
+}
+
+/// `text` wrapped to [`output_width`], continuation lines indented by `indent` spaces.
+pub fn wrap(text: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let opts = textwrap::Options::new(output_width() as usize).subsequent_indent(&pad);
+    text.lines()
+        .map(|l| textwrap::fill(l, &opts))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Formats a number with thousands separators and `decimals` decimals.

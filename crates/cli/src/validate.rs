@@ -52,10 +52,10 @@ fn print_report(dir: &str, report: &Report, valid: bool, summary: Option<String>
             .as_ref()
             .map(|f| format!(" field `{f}`:"))
             .unwrap_or_default();
-        say!("{sev}: {dir}/{}{line}:{field} {}", p.file, p.message);
+        tell!("{sev}: {dir}/{}{line}:{field} {}", p.file, p.message);
     }
     let verdict = if valid { "valid" } else { "NOT valid" };
-    say!(
+    tell!(
         "{dir}: {verdict}: {} error(s), {} warning(s){}",
         report.error_count(),
         report.warning_count(),

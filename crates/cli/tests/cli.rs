@@ -613,3 +613,25 @@ fn the_server_log_in_a_pipe_has_no_colour_codes() {
     assert!(line.contains("listening on"), "{line}");
     assert!(!line.contains('\u{1b}'), "colour codes in {line:?}");
 }
+
+#[test]
+fn the_two_directions_of_a_gauge_transfer_are_told_apart_in_the_assign_table() {
+    let out = silkroute()
+        .args(["assign", "--quiet", "--top", "40"])
+        .env("COLUMNS", "160")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("dostyk-gauge"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(
+        rows.iter().any(|r| r.contains("rail-1435 → rail-1520"))
+            && rows.iter().any(|r| r.contains("rail-1520 → rail-1435")),
+        "{}",
+        rows.join("\n")
+    );
+}

@@ -14,7 +14,7 @@ use crate::shortest::tree;
 use rayon::prelude::*;
 use serde::Serialize;
 use silkroute_graph::{EdgeKind, Graph, NodeId};
-use silkroute_model::{Mode, Network, PlaceId};
+use silkroute_model::{ElementKind, Mode, Network, PlaceId};
 
 /// How to assign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,10 +64,12 @@ impl Default for AssignmentConfig {
 pub struct EdgeFlow {
     /// Index of the edge in the graph.
     pub edge: usize,
-    /// `run`, `border` or `transfer`.
-    pub kind: &'static str,
+    /// Link, border crossing or transfer.
+    pub kind: ElementKind,
     /// Id of the link, border crossing or transfer.
     pub element: String,
+    /// Which way: `from → to` place ids, or for a transfer the layers (`rail-1435 → rail-1520`).
+    pub direction: String,
     /// Mode.
     pub mode: Mode,
     /// Place id at the tail.
@@ -457,22 +459,22 @@ impl Assignment {
             .enumerate()
             .filter(|(i, _)| self.flows[*i] > 1e-9)
             .map(|(i, e)| {
-                let (kind, element, cap) = match e.kind {
-                    EdgeKind::Run(l) => (
-                        "run",
-                        &net.links[l as usize].id,
-                        net.links[l as usize].capacity,
-                    ),
-                    EdgeKind::Border { border, .. } => (
-                        "border",
-                        &net.borders[border as usize].id,
-                        net.borders[border as usize].capacity,
-                    ),
-                    EdgeKind::Transfer(t) => (
-                        "transfer",
-                        &net.transfers[t as usize].id,
-                        net.transfers[t as usize].capacity,
-                    ),
+                let (kind, element) = e.kind.element_id(net);
+                let cap = match e.kind {
+                    EdgeKind::Run(l) => net.links[l as usize].capacity,
+                    EdgeKind::Border { border, .. } => net.borders[border as usize].capacity,
+                    EdgeKind::Transfer(t) => net.transfers[t as usize].capacity,
+                };
+                let (tail, head) = (graph.node(e.tail), graph.node(e.head));
+                // A transfer starts and ends at one place: its direction is the change of layer.
+                let direction = if kind == ElementKind::Transfer {
+                    format!("{} → {}", tail.layer, head.layer)
+                } else {
+                    format!(
+                        "{} → {}",
+                        net.place(tail.place).id,
+                        net.place(head.place).id
+                    )
                 };
                 let v = self.flows[i];
                 let mode = graph.node(e.head).layer.mode;
@@ -480,15 +482,20 @@ impl Assignment {
                 EdgeFlow {
                     edge: i,
                     kind,
-                    element: element.clone(),
+                    element: element.to_string(),
+                    direction,
                     mode,
                     from: net.place(graph.node(e.tail).place).id.clone(),
                     to: net.place(graph.node(e.head).place).id.clone(),
                     tonnes_per_day: v,
                     teu_per_day: v / silkroute_feed::TONNES_PER_TEU,
                     vehicles_per_day: match (kind, mode) {
-                        ("run" | "border", Mode::Rail) => Some(v / TONNES_PER_TRAIN),
-                        ("run" | "border", Mode::Road) => Some(v / TONNES_PER_VEHICLE),
+                        (ElementKind::Link | ElementKind::Border, Mode::Rail) => {
+                            Some(v / TONNES_PER_TRAIN)
+                        }
+                        (ElementKind::Link | ElementKind::Border, Mode::Road) => {
+                            Some(v / TONNES_PER_VEHICLE)
+                        }
                         _ => None,
                     },
                     capacity_t_per_day: cap,

@@ -4,14 +4,14 @@ use crate::assignment::{assign, Assignment, AssignmentConfig};
 use crate::demand::Demand;
 use rayon::prelude::*;
 use serde::Serialize;
-use silkroute_graph::{EdgeKind, Graph};
-use silkroute_model::Network;
+use silkroute_graph::Graph;
+use silkroute_model::{ElementKind, Network};
 
 /// What closing one element does.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Criticality {
-    /// `link` or `border`.
-    pub kind: &'static str,
+    /// Link or border crossing.
+    pub kind: ElementKind,
     /// Element id.
     pub element: String,
     /// Tonnes per day on it in the base assignment (both directions).
@@ -31,13 +31,12 @@ pub fn critical(
     config: &AssignmentConfig,
     base: &Assignment,
 ) -> Vec<Criticality> {
-    let mut elements: Vec<(&'static str, u32, f64)> = Vec::new();
+    let mut elements: Vec<(ElementKind, u32, f64)> = Vec::new();
     for (i, e) in graph.edges().iter().enumerate() {
-        let key = match e.kind {
-            EdgeKind::Run(l) => ("link", l),
-            EdgeKind::Border { border, .. } => ("border", border),
-            EdgeKind::Transfer(_) => continue,
-        };
+        let key = e.kind.element();
+        if key.0 == ElementKind::Transfer {
+            continue;
+        }
         match elements.iter_mut().find(|(k, id, _)| (*k, *id) == key) {
             Some(x) => x.2 += base.flows[i],
             None => elements.push((key.0, key.1, base.flows[i])),
@@ -51,11 +50,7 @@ pub fn critical(
             let closed: Vec<bool> = graph
                 .edges()
                 .iter()
-                .map(|e| match e.kind {
-                    EdgeKind::Run(l) => kind == "link" && l == id,
-                    EdgeKind::Border { border, .. } => kind == "border" && border == id,
-                    EdgeKind::Transfer(_) => false,
-                })
+                .map(|e| e.kind.element() == (kind, id))
                 .collect();
             let cfg = AssignmentConfig {
                 closed_edges: closed,
@@ -78,7 +73,7 @@ pub fn critical(
                 .sum();
             Criticality {
                 kind,
-                element: if kind == "link" {
+                element: if kind == ElementKind::Link {
                     net.links[id as usize].id.clone()
                 } else {
                     net.borders[id as usize].id.clone()

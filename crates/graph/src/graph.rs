@@ -1,7 +1,7 @@
 //! The routing graph: nodes, edges, and the adjacency arrays.
 
 use serde::{Deserialize, Serialize};
-use silkroute_model::{Cargo, Costs, Layer, PlaceId};
+use silkroute_model::{Cargo, Costs, ElementKind, Layer, Network, PlaceId};
 use std::ops::Range;
 
 /// Index of a node in [`Graph::nodes`].
@@ -99,6 +99,28 @@ pub struct Edge {
     pub tariff_service: Option<u32>,
     /// Index into `Network::emission_factors` used, if any.
     pub emission_factor: Option<u32>,
+}
+
+impl EdgeKind {
+    /// The kind of element and its index in the network's links, borders or transfers.
+    pub fn element(self) -> (ElementKind, u32) {
+        match self {
+            EdgeKind::Run(i) => (ElementKind::Link, i),
+            EdgeKind::Border { border, .. } => (ElementKind::Border, border),
+            EdgeKind::Transfer(i) => (ElementKind::Transfer, i),
+        }
+    }
+
+    /// The kind and id of the element in `net`.
+    pub fn element_id(self, net: &Network) -> (ElementKind, &str) {
+        match self {
+            EdgeKind::Run(i) => (ElementKind::Link, &net.links[i as usize].id),
+            EdgeKind::Border { border, .. } => {
+                (ElementKind::Border, &net.borders[border as usize].id)
+            }
+            EdgeKind::Transfer(i) => (ElementKind::Transfer, &net.transfers[i as usize].id),
+        }
+    }
 }
 
 impl Edge {

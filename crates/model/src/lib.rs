@@ -23,4 +23,4 @@ pub use elements::{
 };
 pub use network::{Network, PlaceId};
 pub use parameters::{CostFactor, EmissionFactor, ModeDefaults};
-pub use vocabulary::{Gauge, Layer, Mode, PlaceKind, Status, Track};
+pub use vocabulary::{ElementKind, Gauge, Layer, Mode, PlaceKind, Status, Track};

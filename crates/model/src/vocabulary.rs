@@ -107,6 +107,36 @@ impl fmt::Display for Layer {
     }
 }
 
+/// The kind of network element a route or a flow uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ElementKind {
+    /// A link.
+    Link,
+    /// A border crossing.
+    Border,
+    /// A transfer between modes or gauges at a place.
+    Transfer,
+}
+
+impl ElementKind {
+    /// The lowercase name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ElementKind::Link => "link",
+            ElementKind::Border => "border",
+            ElementKind::Transfer => "transfer",
+        }
+    }
+}
+
+impl fmt::Display for ElementKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Whether an element can be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
