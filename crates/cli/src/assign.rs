@@ -31,7 +31,12 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
                 return Err(Failure::usage(anyhow!("with --feed, give --demand FILE (the built-in demand refers to the built-in network)")));
             }
             let mut report = silkroute_feed::Report::default();
-            let rows = silkroute_feed::parse_demand(BUILTIN_DEMAND.as_bytes(), &net, &mut report);
+            let rows = silkroute_feed::parse_demand(
+                "data/demand/default.csv (built in)",
+                BUILTIN_DEMAND.as_bytes(),
+                &net,
+                &mut report,
+            );
             if report.has_errors() {
                 return Err(Failure::failed(anyhow!(
                     "the built-in demand is invalid (a build defect):\n{report}"
@@ -71,8 +76,8 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         eprintln!("wrote {}", p.display());
     }
     if let Some(p) = &args.geojson {
-        write_atomic(p, flows_geojson(&net, &flows).to_string().as_bytes())
-            .map_err(Failure::failed)?;
+        let fc = flows_geojson(&net, &flows).map_err(Failure::failed)?;
+        write_atomic(p, fc.to_string().as_bytes()).map_err(Failure::failed)?;
         eprintln!("wrote {}", p.display());
     }
     if rank_critical {
@@ -259,18 +264,18 @@ fn flows_csv(flows: &[EdgeFlow]) -> anyhow::Result<String> {
     )?)
 }
 
-fn flows_geojson(net: &silkroute_model::Network, flows: &[EdgeFlow]) -> serde_json::Value {
-    let features: Vec<serde_json::Value> = flows
-        .iter()
-        .filter_map(|f| {
-            let (a, b) = (net.place_id(&f.from)?, net.place_id(&f.to)?);
-            let (a, b) = (net.place(a), net.place(b));
-            Some(serde_json::json!({
-                "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": [[a.lon, a.lat], [b.lon, b.lat]]},
-                "properties": f,
-            }))
-        })
-        .collect();
-    serde_json::json!({"type": "FeatureCollection", "features": features})
+fn flows_geojson(
+    net: &silkroute_model::Network,
+    flows: &[EdgeFlow],
+) -> anyhow::Result<geojson::FeatureCollection> {
+    let mut features = Vec::new();
+    for f in flows {
+        let (Some(a), Some(b)) = (net.place_id(&f.from), net.place_id(&f.to)) else {
+            continue;
+        };
+        let (a, b) = (net.place(a), net.place(b));
+        let line = geojson::GeometryValue::new_line_string([[a.lon, a.lat], [b.lon, b.lat]]);
+        features.push(crate::write::feature(line, f)?);
+    }
+    Ok(geojson::FeatureCollection::from_iter(features))
 }

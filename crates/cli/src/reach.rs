@@ -24,20 +24,12 @@ pub fn run(feed: &Option<PathBuf>, args: ReachArgs) -> CmdResult {
     });
     let places = &answer.places;
     if let Some(path) = &args.geojson {
-        let features: Vec<serde_json::Value> = places
+        let features = places
             .iter()
-            .map(|p| {
-                serde_json::json!({
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": p.coordinates},
-                    "properties": {
-                        "id": p.id, "name": p.name, "country": p.country, "value": p.value,
-                        "time_sum_p50_h": p.time_sum_p50_h, "cost_usd": p.cost_usd, "co2e_kg": p.co2e_kg,
-                    },
-                })
-            })
-            .collect();
-        let fc = serde_json::json!({"type": "FeatureCollection", "features": features});
+            .map(|p| crate::write::feature(geojson::GeometryValue::new_point(p.coordinates), p))
+            .collect::<anyhow::Result<Vec<_>>>()
+            .map_err(Failure::failed)?;
+        let fc = geojson::FeatureCollection::from_iter(features);
         write_atomic(path, fc.to_string().as_bytes()).map_err(Failure::failed)?;
         eprintln!("wrote {}", path.display());
     }

@@ -44,3 +44,19 @@ fn new_file_permissions() -> Option<std::fs::Permissions> {
         None
     }
 }
+
+/// A GeoJSON feature of `geometry` whose properties are the fields of `properties`.
+pub fn feature(
+    geometry: geojson::GeometryValue,
+    properties: &impl serde::Serialize,
+) -> anyhow::Result<geojson::Feature> {
+    let properties = match serde_json::to_value(properties)? {
+        serde_json::Value::Object(map) => Some(map),
+        other => anyhow::bail!("feature properties must be an object, not {other}"),
+    };
+    Ok(geojson::Feature {
+        geometry: Some(geojson::Geometry::new(geometry)),
+        properties,
+        ..Default::default()
+    })
+}

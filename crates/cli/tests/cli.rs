@@ -343,9 +343,9 @@ fn places_filters_by_country() {
 }
 
 #[test]
-fn a_broken_demand_file_names_line_and_field() {
+fn a_broken_demand_file_names_the_file_line_and_field() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("demand.csv");
+    let file = dir.path().join("badod.csv");
     std::fs::write(&file, "origin,destination,commodity,tonnes_per_year,source\nxian,almaty,goods,1000,test\nxian,nowhere,goods,10,test\n").unwrap();
     silkroute()
         .args([
@@ -358,9 +358,10 @@ fn a_broken_demand_file_names_line_and_field() {
         ])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(
-            "demand.csv:3: field `destination`: unknown place id `nowhere`",
-        ));
+        .stderr(predicate::str::contains(format!(
+            "{}:3: field `destination`: unknown place id `nowhere`",
+            file.display()
+        )));
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 /// One CSV file, split into a header and rows of text fields.
 pub(crate) struct Table {
-    pub file: &'static str,
+    pub file: String,
     columns: HashMap<String, usize>,
     rows: Vec<(u64, Vec<String>)>,
 }
@@ -16,7 +16,7 @@ impl Table {
     /// truncated or overlong rows, missing required columns) go to `report`; rows that cannot
     /// be read are skipped. Returns `None` when nothing usable is left (no header).
     pub fn parse(
-        file: &'static str,
+        file: &str,
         bytes: &[u8],
         required: &[&str],
         known: &[&str],
@@ -130,7 +130,7 @@ impl Table {
             }
         }
         Some(Table {
-            file,
+            file: file.to_string(),
             columns,
             rows,
         })
@@ -155,8 +155,8 @@ pub(crate) struct Row<'t> {
 
 impl<'t> Row<'t> {
     /// The file this row is in.
-    pub fn file(&self) -> &'static str {
-        self.table.file
+    pub fn file(&self) -> &str {
+        &self.table.file
     }
 
     /// The raw text of a column; empty when the column is absent.
@@ -170,7 +170,7 @@ impl<'t> Row<'t> {
     }
 
     fn err(&self, report: &mut Report, col: &str, msg: String) {
-        report.error(self.table.file, Some(self.line), Some(col), msg);
+        report.error(&self.table.file, Some(self.line), Some(col), msg);
     }
 
     /// A required non-empty text field.

@@ -60,7 +60,8 @@ pub fn load_demand(path: &Path, net: &Network) -> Result<Vec<DemandRow>, Report>
             return Err(report);
         }
     };
-    let rows = parse_demand(&bytes, net, &mut report);
+    let name = path.display().to_string();
+    let rows = parse_demand(&name, &bytes, net, &mut report);
     if report.has_errors() {
         Err(report)
     } else {
@@ -68,9 +69,15 @@ pub fn load_demand(path: &Path, net: &Network) -> Result<Vec<DemandRow>, Report>
     }
 }
 
-/// Parses demand CSV bytes; problems go to `report` under the name `demand.csv`.
-pub fn parse_demand(bytes: &[u8], net: &Network, report: &mut Report) -> Vec<DemandRow> {
-    let Some(table) = Table::parse("demand.csv", bytes, REQUIRED, KNOWN, report) else {
+/// Parses demand CSV bytes; problems go to `report` under the name `file` (the path the user
+/// gave, so that an error names the file at fault).
+pub fn parse_demand(
+    file: &str,
+    bytes: &[u8],
+    net: &Network,
+    report: &mut Report,
+) -> Vec<DemandRow> {
+    let Some(table) = Table::parse(file, bytes, REQUIRED, KNOWN, report) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -80,7 +87,7 @@ pub fn parse_demand(bytes: &[u8], net: &Network, report: &mut Report) -> Vec<Dem
             let p = net.place_id(&id);
             if p.is_none() {
                 report.error(
-                    "demand.csv",
+                    file,
                     Some(row.line),
                     Some(col),
                     format!("unknown place id `{id}`"),
@@ -103,7 +110,7 @@ pub fn parse_demand(bytes: &[u8], net: &Network, report: &mut Report) -> Vec<Dem
             (None, Some(teu)) => teu * TONNES_PER_TEU,
             (None, None) => {
                 report.error(
-                    "demand.csv",
+                    file,
                     Some(row.line),
                     Some("tonnes_per_year"),
                     "give tonnes_per_year or teu_per_year",
@@ -114,7 +121,7 @@ pub fn parse_demand(bytes: &[u8], net: &Network, report: &mut Report) -> Vec<Dem
         if let (Some(o), Some(d)) = (o, d) {
             if o == d {
                 report.error(
-                    "demand.csv",
+                    file,
                     Some(row.line),
                     Some("destination"),
                     "origin and destination are the same place",

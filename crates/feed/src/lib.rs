@@ -26,3 +26,4 @@ pub use export::network_geojson;
 pub use load::{load_dir, load_files, FEED_FILES};
 pub use report::{Problem, Report, Severity};
 pub use scenario::{Scenario, ScenarioError};
+pub use validate::validate;

@@ -409,7 +409,7 @@ fn read_places(t: &Table, lines: &mut Lines, report: &mut Report) -> Vec<Place> 
                 Some(c)
             } else {
                 report.error(
-                    t.file,
+                    &t.file,
                     Some(row.line),
                     Some("country"),
                     format!("`{c}` is not an ISO 3166-1 alpha-2 code like KZ"),
@@ -478,7 +478,7 @@ fn read_links(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> V
         if let (Some(from), Some(to), Some(mode)) = (from, to, mode) {
             if from == to {
                 report.error(
-                    t.file,
+                    &t.file,
                     Some(row.line),
                     Some("to"),
                     "a link must join two different places",
@@ -487,7 +487,7 @@ fn read_links(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> V
             }
             if matches!(mode, Mode::Rail | Mode::Road) && ctx.country(from) != ctx.country(to) {
                 report.error(
-                    t.file,
+                    &t.file,
                     Some(row.line),
                     Some("to"),
                     format!(
@@ -502,7 +502,7 @@ fn read_links(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> V
                 && (!row.text("track").is_empty() || !row.text("electrified").is_empty())
             {
                 report.warning(
-                    t.file,
+                    &t.file,
                     Some(row.line),
                     Some("track"),
                     format!("track and electrified apply to rail only; ignored on a {mode} link"),
@@ -645,7 +645,7 @@ fn read_borders(
         let mode: Option<Mode> = row.parsed("mode", report);
         if let Some(m @ (Mode::Sea | Mode::Air)) = mode {
             report.error(
-                t.file,
+                &t.file,
                 Some(row.line),
                 Some("mode"),
                 format!("a border crossing is rail or road, not {m}"),
@@ -656,7 +656,7 @@ fn read_borders(
         let gauge_change = row.yes_no("gauge_change", report);
         if gauge_change == Some(true) && mode == Some(Mode::Road) {
             report.error(
-                t.file,
+                &t.file,
                 Some(row.line),
                 Some("gauge_change"),
                 "a road crossing cannot change gauge",
@@ -672,7 +672,7 @@ fn read_borders(
         if let (Some(from), Some(to)) = (from, to) {
             if ctx.country(from) == ctx.country(to) {
                 report.error(
-                    t.file,
+                    &t.file,
                     Some(row.line),
                     Some("to_post"),
                     format!(
@@ -783,7 +783,7 @@ fn read_transfers(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) 
             };
             if from == to {
                 report.error(
-                    t.file,
+                    &t.file,
                     Some(row.line),
                     Some("to_mode"),
                     format!("a transfer must change mode or gauge (both sides are {from})"),
@@ -833,7 +833,7 @@ fn read_services(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -
                 }
                 None => {
                     report.error(
-                        t.file,
+                        &t.file,
                         Some(row.line),
                         Some("stops"),
                         format!("unknown place id `{stop}` (not in places.csv)"),
@@ -844,7 +844,7 @@ fn read_services(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -
         }
         if stops.as_ref().is_some_and(|s| s.len() < 2) {
             report.error(
-                t.file,
+                &t.file,
                 Some(row.line),
                 Some("stops"),
                 "a service needs at least two stops separated by `;`",
@@ -891,7 +891,7 @@ fn read_modes(t: &Table, report: &mut Report) -> Vec<ModeDefaults> {
         if let Some(m) = mode {
             if !seen.insert(m) {
                 report.error(
-                    t.file,
+                    &t.file,
                     Some(row.line),
                     Some("mode"),
                     format!("mode `{m}` appears twice"),
@@ -947,7 +947,7 @@ fn read_cost_factors(t: &Table, report: &mut Report) -> Vec<CostFactor> {
         {
             if !seen.insert((mode, country.clone())) {
                 report.error(
-                    t.file,
+                    &t.file,
                     Some(row.line),
                     Some("country"),
                     format!("{mode} in `{country}` appears twice"),
@@ -979,7 +979,7 @@ fn read_emission_factors(t: &Table, report: &mut Report) -> Vec<EmissionFactor> 
         {
             if !seen.insert((mode, energy.clone())) {
                 report.error(
-                    t.file,
+                    &t.file,
                     Some(row.line),
                     Some("energy"),
                     format!("{mode}/{energy} appears twice"),

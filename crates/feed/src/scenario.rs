@@ -22,6 +22,25 @@ use std::path::Path;
 /// Why a scenario could not be read or applied.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
+    /// Every problem of a scenario that could not be applied (nothing was applied).
+    #[error(
+        "scenario {file} cannot be applied; nothing was changed:\n{}",
+        list_problems(problems)
+    )]
+    Problems {
+        /// The scenario file.
+        file: String,
+        /// Each problem, in the order of the file's tables.
+        problems: Vec<ScenarioError>,
+    },
+    /// The edited network fails validation (nothing was applied).
+    #[error("scenario {file} makes the network invalid; nothing was changed:\n{report}")]
+    Invalid {
+        /// The scenario file.
+        file: String,
+        /// The validation report of the edited network (errors and warnings).
+        report: crate::Report,
+    },
     /// The file could not be read.
     #[error("cannot read scenario {file}: {source}")]
     Read {
@@ -205,6 +224,14 @@ pub struct NewLink {
     pub source: String,
 }
 
+fn list_problems(problems: &[ScenarioError]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The largest factor a scenario may apply to a sourced figure (speeds, clearance times, fees,
 /// capacities, handling times).
 pub const MAX_FACTOR: f64 = 100.0;
@@ -244,12 +271,20 @@ impl Scenario {
     pub fn applied_to(&self, net: &Network) -> Result<Network, ScenarioError> {
         let mut copy = net.clone();
         self.apply_in_place(&mut copy)?;
+        let report = crate::validate(&copy);
+        if report.has_errors() {
+            return Err(ScenarioError::Invalid {
+                file: self.file.clone(),
+                report,
+            });
+        }
         Ok(copy)
     }
 
     /// Applies the edits to `net` in order. On error the network may be partly edited, which
     /// is why only [`Scenario::applied_to`] is public.
     fn apply_in_place(&self, net: &mut Network) -> Result<(), ScenarioError> {
+        let mut errors = Vec::new();
         let file = &self.file;
         let positive =
             |table: &'static str, index: usize, key: &'static str, v: Option<f64>| match v {
@@ -286,98 +321,130 @@ impl Scenario {
             id: id.to_string(),
         };
         for (i, e) in self.links.iter().enumerate() {
-            let index = i + 1;
-            positive("link", index, "speed_kmh", e.speed_kmh)?;
-            positive("link", index, "duration_h", e.duration_h)?;
-            factor("link", index, "capacity_factor", e.capacity_factor)?;
-            for id in &e.ids {
-                let l = net
-                    .links
-                    .iter_mut()
-                    .find(|l| &l.id == id)
-                    .ok_or_else(|| unknown("link", index, id))?;
-                if let Some(s) = e.status {
-                    l.status = s;
+            let edit = |net: &mut Network| -> Result<(), ScenarioError> {
+                let index = i + 1;
+                positive("link", index, "speed_kmh", e.speed_kmh)?;
+                positive("link", index, "duration_h", e.duration_h)?;
+                factor("link", index, "capacity_factor", e.capacity_factor)?;
+                for id in &e.ids {
+                    let l = net
+                        .links
+                        .iter_mut()
+                        .find(|l| &l.id == id)
+                        .ok_or_else(|| unknown("link", index, id))?;
+                    if let Some(s) = e.status {
+                        l.status = s;
+                    }
+                    if let Some(v) = e.speed_kmh {
+                        l.speed_kmh = Some(v);
+                        l.duration_h = None;
+                    }
+                    if let Some(v) = e.duration_h {
+                        l.duration_h = Some(v);
+                    }
+                    if let (Some(f), Some(c)) = (e.capacity_factor, l.capacity.as_mut()) {
+                        c.value *= f;
+                    }
                 }
-                if let Some(v) = e.speed_kmh {
-                    l.speed_kmh = Some(v);
-                    l.duration_h = None;
-                }
-                if let Some(v) = e.duration_h {
-                    l.duration_h = Some(v);
-                }
-                if let (Some(f), Some(c)) = (e.capacity_factor, l.capacity.as_mut()) {
-                    c.value *= f;
-                }
+                Ok(())
+            };
+            if let Err(e) = edit(net) {
+                errors.push(e);
             }
         }
         for (i, e) in self.borders.iter().enumerate() {
-            let index = i + 1;
-            factor("border", index, "clearance_factor", e.clearance_factor)?;
-            factor("border", index, "fee_factor", e.fee_factor)?;
-            factor("border", index, "capacity_factor", e.capacity_factor)?;
-            for id in &e.ids {
-                let b = net
-                    .borders
-                    .iter_mut()
-                    .find(|b| &b.id == id)
-                    .ok_or_else(|| unknown("border", index, id))?;
-                if let Some(s) = e.status {
-                    b.status = s;
-                }
-                if let (Some(f), Some(c)) = (e.capacity_factor, b.capacity.as_mut()) {
-                    c.value *= f;
-                }
-                for c in [&mut b.forward, &mut b.reverse] {
-                    if let Some(f) = e.clearance_factor {
-                        c.p50_h *= f;
-                        c.p90_h *= f;
+            let edit = |net: &mut Network| -> Result<(), ScenarioError> {
+                let index = i + 1;
+                factor("border", index, "clearance_factor", e.clearance_factor)?;
+                factor("border", index, "fee_factor", e.fee_factor)?;
+                factor("border", index, "capacity_factor", e.capacity_factor)?;
+                for id in &e.ids {
+                    let b = net
+                        .borders
+                        .iter_mut()
+                        .find(|b| &b.id == id)
+                        .ok_or_else(|| unknown("border", index, id))?;
+                    if let Some(s) = e.status {
+                        b.status = s;
                     }
-                    if let Some(f) = e.fee_factor {
-                        c.fee_usd *= f;
+                    if let (Some(f), Some(c)) = (e.capacity_factor, b.capacity.as_mut()) {
+                        c.value *= f;
+                    }
+                    for c in [&mut b.forward, &mut b.reverse] {
+                        if let Some(f) = e.clearance_factor {
+                            c.p50_h *= f;
+                            c.p90_h *= f;
+                        }
+                        if let Some(f) = e.fee_factor {
+                            c.fee_usd *= f;
+                        }
                     }
                 }
+                Ok(())
+            };
+            if let Err(e) = edit(net) {
+                errors.push(e);
             }
         }
         for (i, e) in self.transfers.iter().enumerate() {
-            let index = i + 1;
-            factor("transfer", index, "handling_factor", e.handling_factor)?;
-            for id in &e.ids {
-                let t = net
-                    .transfers
-                    .iter_mut()
-                    .find(|t| &t.id == id)
-                    .ok_or_else(|| unknown("transfer", index, id))?;
-                if let Some(s) = e.status {
-                    t.status = s;
+            let edit = |net: &mut Network| -> Result<(), ScenarioError> {
+                let index = i + 1;
+                factor("transfer", index, "handling_factor", e.handling_factor)?;
+                for id in &e.ids {
+                    let t = net
+                        .transfers
+                        .iter_mut()
+                        .find(|t| &t.id == id)
+                        .ok_or_else(|| unknown("transfer", index, id))?;
+                    if let Some(s) = e.status {
+                        t.status = s;
+                    }
+                    if let Some(f) = e.handling_factor {
+                        t.handling_p50_h *= f;
+                        t.handling_p90_h *= f;
+                    }
                 }
-                if let Some(f) = e.handling_factor {
-                    t.handling_p50_h *= f;
-                    t.handling_p90_h *= f;
-                }
+                Ok(())
+            };
+            if let Err(e) = edit(net) {
+                errors.push(e);
             }
         }
         for (i, e) in self.services.iter().enumerate() {
-            let index = i + 1;
-            positive("service", index, "frequency_per_week", e.frequency_per_week)?;
-            for id in &e.ids {
-                let s = net
-                    .services
-                    .iter_mut()
-                    .find(|s| &s.id == id)
-                    .ok_or_else(|| unknown("service", index, id))?;
-                if let Some(st) = e.status {
-                    s.status = st;
+            let edit = |net: &mut Network| -> Result<(), ScenarioError> {
+                let index = i + 1;
+                positive("service", index, "frequency_per_week", e.frequency_per_week)?;
+                for id in &e.ids {
+                    let s = net
+                        .services
+                        .iter_mut()
+                        .find(|s| &s.id == id)
+                        .ok_or_else(|| unknown("service", index, id))?;
+                    if let Some(st) = e.status {
+                        s.status = st;
+                    }
+                    if let Some(f) = e.frequency_per_week {
+                        s.frequency_per_week = f;
+                    }
                 }
-                if let Some(f) = e.frequency_per_week {
-                    s.frequency_per_week = f;
-                }
+                Ok(())
+            };
+            if let Err(e) = edit(net) {
+                errors.push(e);
             }
         }
-        self.add_places_and_links(net)
+        self.add_places_and_links(net, &mut errors);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ScenarioError::Problems {
+                file: self.file.clone(),
+                problems: errors,
+            })
+        }
     }
 
-    fn add_places_and_links(&self, net: &mut Network) -> Result<(), ScenarioError> {
+    fn add_places_and_links(&self, net: &mut Network, errors: &mut Vec<ScenarioError>) {
         let bad = |table: &'static str, index: usize, key: &'static str, message: String| {
             ScenarioError::BadValue {
                 file: self.file.clone(),
@@ -388,153 +455,169 @@ impl Scenario {
             }
         };
         for (i, p) in self.new_places.iter().enumerate() {
-            let index = i + 1;
-            if !crate::csv_table::is_slug(&p.id) {
-                return Err(bad(
-                    "new_place",
-                    index,
-                    "id",
-                    format!("`{}` is not a valid id", p.id),
-                ));
+            let edit = |net: &mut Network| -> Result<(), ScenarioError> {
+                let index = i + 1;
+                if !crate::csv_table::is_slug(&p.id) {
+                    return Err(bad(
+                        "new_place",
+                        index,
+                        "id",
+                        format!("`{}` is not a valid id", p.id),
+                    ));
+                }
+                if net.place_id(&p.id).is_some() {
+                    return Err(bad(
+                        "new_place",
+                        index,
+                        "id",
+                        format!("a place `{}` exists already", p.id),
+                    ));
+                }
+                if !(p.country.len() == 2 && p.country.bytes().all(|b| b.is_ascii_uppercase())) {
+                    return Err(bad(
+                        "new_place",
+                        index,
+                        "country",
+                        format!("`{}` is not an ISO code like KZ", p.country),
+                    ));
+                }
+                if !(-90.0..=90.0).contains(&p.lat) {
+                    return Err(bad(
+                        "new_place",
+                        index,
+                        "lat",
+                        format!("{} is out of range", p.lat),
+                    ));
+                }
+                if !(-180.0..=180.0).contains(&p.lon) {
+                    return Err(bad(
+                        "new_place",
+                        index,
+                        "lon",
+                        format!("{} is out of range", p.lon),
+                    ));
+                }
+                let kind: PlaceKind = p
+                    .kind
+                    .parse()
+                    .map_err(|e| bad("new_place", index, "kind", e))?;
+                net.add_place(Place {
+                    id: p.id.clone(),
+                    name_en: p.name_en.clone(),
+                    name_zh: None,
+                    name_ru: None,
+                    aliases: Vec::new(),
+                    country: p.country.clone(),
+                    lat: p.lat,
+                    lon: p.lon,
+                    kind,
+                    source: p.source.clone(),
+                });
+                Ok(())
+            };
+            if let Err(e) = edit(net) {
+                errors.push(e);
             }
-            if net.place_id(&p.id).is_some() {
-                return Err(bad(
-                    "new_place",
-                    index,
-                    "id",
-                    format!("a place `{}` exists already", p.id),
-                ));
-            }
-            if !(p.country.len() == 2 && p.country.bytes().all(|b| b.is_ascii_uppercase())) {
-                return Err(bad(
-                    "new_place",
-                    index,
-                    "country",
-                    format!("`{}` is not an ISO code like KZ", p.country),
-                ));
-            }
-            if !(-90.0..=90.0).contains(&p.lat) {
-                return Err(bad(
-                    "new_place",
-                    index,
-                    "lat",
-                    format!("{} is out of range", p.lat),
-                ));
-            }
-            if !(-180.0..=180.0).contains(&p.lon) {
-                return Err(bad(
-                    "new_place",
-                    index,
-                    "lon",
-                    format!("{} is out of range", p.lon),
-                ));
-            }
-            let kind: PlaceKind = p
-                .kind
-                .parse()
-                .map_err(|e| bad("new_place", index, "kind", e))?;
-            net.add_place(Place {
-                id: p.id.clone(),
-                name_en: p.name_en.clone(),
-                name_zh: None,
-                name_ru: None,
-                aliases: Vec::new(),
-                country: p.country.clone(),
-                lat: p.lat,
-                lon: p.lon,
-                kind,
-                source: p.source.clone(),
-            });
         }
         for (i, l) in self.new_links.iter().enumerate() {
-            let index = i + 1;
-            if !crate::csv_table::is_slug(&l.id) || net.links.iter().any(|x| x.id == l.id) {
-                return Err(bad(
-                    "new_link",
-                    index,
-                    "id",
-                    format!("`{}` is not a new valid link id", l.id),
-                ));
-            }
-            let from = net.place_id(&l.from).ok_or_else(|| {
-                bad(
-                    "new_link",
-                    index,
-                    "from",
-                    format!("unknown place `{}`", l.from),
-                )
-            })?;
-            let to = net
-                .place_id(&l.to)
-                .ok_or_else(|| bad("new_link", index, "to", format!("unknown place `{}`", l.to)))?;
-            let mode: Mode = l
-                .mode
-                .parse()
-                .map_err(|e| bad("new_link", index, "mode", e))?;
-            match (mode, l.gauge_mm) {
-                (Mode::Rail, None) => {
+            let edit = |net: &mut Network| -> Result<(), ScenarioError> {
+                let index = i + 1;
+                if !crate::csv_table::is_slug(&l.id) || net.links.iter().any(|x| x.id == l.id) {
                     return Err(bad(
                         "new_link",
                         index,
-                        "gauge_mm",
-                        "a rail link needs a gauge".into(),
-                    ))
+                        "id",
+                        format!("`{}` is not a new valid link id", l.id),
+                    ));
                 }
-                (m, Some(_)) if m != Mode::Rail => {
+                let from = net.place_id(&l.from).ok_or_else(|| {
+                    bad(
+                        "new_link",
+                        index,
+                        "from",
+                        format!("unknown place `{}`", l.from),
+                    )
+                })?;
+                let to = net.place_id(&l.to).ok_or_else(|| {
+                    bad("new_link", index, "to", format!("unknown place `{}`", l.to))
+                })?;
+                let mode: Mode = l
+                    .mode
+                    .parse()
+                    .map_err(|e| bad("new_link", index, "mode", e))?;
+                match (mode, l.gauge_mm) {
+                    (Mode::Rail, None) => {
+                        return Err(bad(
+                            "new_link",
+                            index,
+                            "gauge_mm",
+                            "a rail link needs a gauge".into(),
+                        ))
+                    }
+                    (m, Some(_)) if m != Mode::Rail => {
+                        return Err(bad(
+                            "new_link",
+                            index,
+                            "gauge_mm",
+                            format!("a {m} link cannot have a gauge"),
+                        ))
+                    }
+                    _ => {}
+                }
+                if matches!(mode, Mode::Rail | Mode::Road)
+                    && net.place(from).country != net.place(to).country
+                {
                     return Err(bad(
                         "new_link",
                         index,
-                        "gauge_mm",
-                        format!("a {m} link cannot have a gauge"),
-                    ))
+                        "to",
+                        "a land link cannot cross a border; add a border crossing".into(),
+                    ));
                 }
-                _ => {}
-            }
-            if matches!(mode, Mode::Rail | Mode::Road)
-                && net.place(from).country != net.place(to).country
-            {
-                return Err(bad(
-                    "new_link",
-                    index,
-                    "to",
-                    "a land link cannot cross a border; add a border crossing".into(),
-                ));
-            }
-            if !(l.length_km.is_finite() && l.length_km > 0.0) {
-                return Err(bad(
-                    "new_link",
-                    index,
-                    "length_km",
-                    format!("{} must be positive", l.length_km),
-                ));
-            }
-            for (key, v) in [("speed_kmh", l.speed_kmh), ("duration_h", l.duration_h)] {
-                if let Some(x) = v {
-                    if !(x.is_finite() && x > 0.0) {
-                        return Err(bad("new_link", index, key, format!("{x} must be positive")));
+                if !(l.length_km.is_finite() && l.length_km > 0.0) {
+                    return Err(bad(
+                        "new_link",
+                        index,
+                        "length_km",
+                        format!("{} must be positive", l.length_km),
+                    ));
+                }
+                for (key, v) in [("speed_kmh", l.speed_kmh), ("duration_h", l.duration_h)] {
+                    if let Some(x) = v {
+                        if !(x.is_finite() && x > 0.0) {
+                            return Err(bad(
+                                "new_link",
+                                index,
+                                key,
+                                format!("{x} must be positive"),
+                            ));
+                        }
                     }
                 }
+                net.links.push(Link {
+                    id: l.id.clone(),
+                    from,
+                    to,
+                    mode,
+                    gauge: l.gauge_mm.map(Gauge),
+                    length_km: l.length_km,
+                    speed_kmh: l.speed_kmh,
+                    duration_h: l.duration_h,
+                    track: None,
+                    electrified: None,
+                    energy: None,
+                    capacity: None,
+                    status: l.status.unwrap_or(Status::Open),
+                    opening_year: None,
+                    oneway: false,
+                    geometry: None,
+                    source: l.source.clone(),
+                });
+                Ok(())
+            };
+            if let Err(e) = edit(net) {
+                errors.push(e);
             }
-            net.links.push(Link {
-                id: l.id.clone(),
-                from,
-                to,
-                mode,
-                gauge: l.gauge_mm.map(Gauge),
-                length_km: l.length_km,
-                speed_kmh: l.speed_kmh,
-                duration_h: l.duration_h,
-                track: None,
-                electrified: None,
-                energy: None,
-                capacity: None,
-                status: l.status.unwrap_or(Status::Open),
-                opening_year: None,
-                oneway: false,
-                geometry: None,
-                source: l.source.clone(),
-            });
         }
-        Ok(())
     }
 }

@@ -60,7 +60,13 @@ fn an_unknown_id_names_the_table_and_the_id() {
     )
     .unwrap();
     let e = s.applied_to(&mini()).unwrap_err();
-    assert!(matches!(e, ScenarioError::UnknownId { ref id, .. } if id == "nowhere"));
+    let ScenarioError::Problems { problems, .. } = &e else {
+        panic!("{e}")
+    };
+    assert!(
+        matches!(&problems[..], [ScenarioError::UnknownId { id, .. }] if id == "nowhere"),
+        "{e}"
+    );
     assert!(e.to_string().contains("[[border]] #1"), "{e}");
 }
 

@@ -379,3 +379,76 @@ fn line_numbers_are_right_in_files_with_crlf_line_ends() {
         "unknown place id `xain`",
     );
 }
+
+#[test]
+fn a_gauge_that_no_neighbouring_link_shares_is_a_warning() {
+    let mut net = silkroute_feed::builtin();
+    assert!(
+        !silkroute_feed::validate(&net)
+            .problems
+            .iter()
+            .any(|p| p.field.as_deref() == Some("gauge_mm")),
+        "the built-in network has no such link"
+    );
+    let l = net
+        .links
+        .iter_mut()
+        .find(|l| l.id == "xian-lanzhou-rail")
+        .unwrap();
+    l.gauge = Some(silkroute_model::Gauge(1000));
+    let report = silkroute_feed::validate(&net);
+    let warnings: Vec<_> = report
+        .problems
+        .iter()
+        .filter(|p| {
+            p.field.as_deref() == Some("gauge_mm") && p.message.contains("xian-lanzhou-rail")
+        })
+        .collect();
+    assert_eq!(warnings.len(), 2, "{report}");
+    assert!(warnings
+        .iter()
+        .all(|p| p.severity == silkroute_feed::Severity::Warning));
+    assert!(
+        warnings.iter().any(|p| p.message.contains("at `xian`")),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_scenario_that_breaks_the_network_is_refused_with_every_problem_and_changes_nothing() {
+    let net = silkroute_feed::builtin();
+    let s = silkroute_feed::Scenario::parse(
+        r#"
+name = "broken"
+description = "three mistakes"
+source = "test"
+[[link]]
+ids = ["atlantis-rail"]
+status = "closed"
+[[border]]
+ids = ["khorgos-altynkol"]
+clearance_factor = 1e308
+[[new_link]]
+id = "kashgar-osh-rail"
+from = "kashgar"
+to = "osh"
+mode = "rail"
+gauge_mm = 1435
+length_km = 400
+source = "test"
+"#,
+        "broken.toml",
+    )
+    .unwrap();
+    let before = net.clone();
+    let e = s.applied_to(&net).unwrap_err().to_string();
+    for part in [
+        "atlantis-rail",
+        "clearance_factor",
+        "cannot cross a border",
+        "nothing was changed",
+    ] {
+        assert!(e.contains(part), "{part} missing from: {e}");
+    }
+    assert_eq!(net.links.len(), before.links.len());
+}

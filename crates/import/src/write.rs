@@ -138,17 +138,10 @@ pub(crate) const LINK_HEADER: [&str; 13] = [
     "source",
 ];
 
-/// Great-circle distance in km (haversine, mean Earth radius).
+/// Great-circle distance in km between `[lon, lat]` points (geo's haversine, mean Earth radius).
 pub(crate) fn haversine_km(a: [f64; 2], b: [f64; 2]) -> f64 {
-    let (lon1, lat1, lon2, lat2) = (
-        a[0].to_radians(),
-        a[1].to_radians(),
-        b[0].to_radians(),
-        b[1].to_radians(),
-    );
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
-        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
-    2.0 * 6371.0088 * h.sqrt().asin()
+    use geo::{Distance, Haversine, Point};
+    Haversine.distance(Point::new(a[0], a[1]), Point::new(b[0], b[1])) / 1000.0
 }
 
 /// A WKT LINESTRING of `[lon, lat]` points, 7 decimals (about 1 cm).

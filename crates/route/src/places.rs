@@ -1,6 +1,6 @@
 //! Finding places by id or name, forgiving about case, accents and apostrophes.
 
-use silkroute_model::{Network, PlaceId};
+use silkroute_model::{Network, Place, PlaceId};
 use std::collections::HashMap;
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 
@@ -37,6 +37,19 @@ fn suggest(s: &[(String, String)]) -> String {
 }
 
 /// `lat,lon` in decimal degrees, if `s` is that.
+/// Every name a place is found by: id, English, Chinese and Russian names, aliases.
+pub(crate) fn names_of(p: &Place) -> impl Iterator<Item = &String> {
+    [
+        Some(&p.id),
+        Some(&p.name_en),
+        p.name_zh.as_ref(),
+        p.name_ru.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(p.aliases.iter())
+}
+
 pub(crate) fn parse_lat_lon(s: &str) -> Option<(f64, f64)> {
     let (a, b) = s.split_once(',')?;
     let lat: f64 = a.trim().parse().ok()?;
@@ -65,16 +78,7 @@ impl PlaceFinder {
         }
         for (i, p) in net.places.iter().enumerate() {
             let id = PlaceId(i as u32);
-            let names = [
-                Some(&p.id),
-                Some(&p.name_en),
-                p.name_zh.as_ref(),
-                p.name_ru.as_ref(),
-            ]
-            .into_iter()
-            .flatten()
-            .chain(p.aliases.iter());
-            for name in names {
+            for name in names_of(p) {
                 let key = normalize_name(name);
                 if key.is_empty() {
                     continue;

@@ -15,7 +15,7 @@ use crate::itinerary::{with_distributions, Itinerary};
 use crate::matrix::reach;
 use crate::objective::Objective;
 use crate::pareto::{pareto, ParetoRequest};
-use crate::places::{normalize_name, parse_lat_lon, PlaceFinder, UnknownPlace};
+use crate::places::{names_of, normalize_name, parse_lat_lon, PlaceFinder, UnknownPlace};
 use crate::search::{RouteError, RouteRequest};
 use silkroute_graph::{compile, CompileError, CompiledNetwork, Graph, Hierarchy, Metric};
 use silkroute_model::{Cargo, Criterion, Mode, Network, PlaceId};
@@ -460,19 +460,7 @@ pub fn places(net: &Network, q: &PlacesRequest) -> Result<PlacesResponse, Invali
         .places
         .iter()
         .filter(|p| country.as_ref().is_none_or(|c| &p.country == c))
-        .filter(|p| {
-            needle.is_empty()
-                || [
-                    Some(&p.id),
-                    Some(&p.name_en),
-                    p.name_zh.as_ref(),
-                    p.name_ru.as_ref(),
-                ]
-                .into_iter()
-                .flatten()
-                .chain(p.aliases.iter())
-                .any(|n| normalize_name(n).contains(&needle))
-        })
+        .filter(|p| needle.is_empty() || names_of(p).any(|n| normalize_name(n).contains(&needle)))
         .map(PlaceInfo::of)
         .collect();
     Ok(PlacesResponse { places })
