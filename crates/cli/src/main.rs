@@ -12,7 +12,6 @@ macro_rules! say {
     }};
 }
 
-/// [`say!`] without the newline.
 /// Prints a line of prose wrapped to the output width (continuation lines indented).
 macro_rules! tell {
     ($($arg:tt)*) => {{
@@ -20,6 +19,7 @@ macro_rules! tell {
     }};
 }
 
+/// [`say!`] without the newline.
 macro_rules! say_raw {
     ($($arg:tt)*) => {{
         use std::io::Write as _;

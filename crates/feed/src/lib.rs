@@ -17,6 +17,7 @@ mod export;
 mod load;
 mod report;
 mod scenario;
+mod schema;
 mod validate;
 
 pub use builtin::{builtin, builtin_scenario, builtin_scenario_names, BUILTIN_FILES};
@@ -26,4 +27,5 @@ pub use export::network_geojson;
 pub use load::{load_dir, load_files, FEED_FILES};
 pub use report::{Problem, Report, Severity};
 pub use scenario::{Scenario, ScenarioError};
+pub use schema::FeedFile;
 pub use validate::validate;

@@ -3,6 +3,7 @@
 use crate::csv_table::{Row, Table};
 use crate::error::FeedError;
 use crate::report::Report;
+use crate::schema::FeedFile;
 use crate::validate::{self, Lines};
 use silkroute_model::{
     BorderCrossing, Capacity, CapacityUnit, Clearance, CostFactor, EmissionFactor, Gauge, Layer,
@@ -12,17 +13,16 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::str::FromStr;
 
-/// The files of a feed and whether each is required.
-pub const FEED_FILES: [(&str, bool); 8] = [
-    ("places.csv", true),
-    ("links.csv", true),
-    ("borders.csv", false),
-    ("transfers.csv", false),
-    ("services.csv", false),
-    ("modes.csv", true),
-    ("cost_factors.csv", true),
-    ("emission_factors.csv", true),
-];
+/// The files of a feed and whether each is required (from [`FeedFile`]).
+pub const FEED_FILES: [(&str, bool); 8] = {
+    let mut out = [("", false); 8];
+    let mut i = 0;
+    while i < FeedFile::ALL.len() {
+        out[i] = (FeedFile::ALL[i].name(), FeedFile::ALL[i].is_required());
+        i += 1;
+    }
+    out
+};
 
 /// Loads the feed in folder `dir`. On success returns the network and a report holding only
 /// warnings; when any error is found returns [`FeedError::Invalid`] with every problem.
@@ -58,7 +58,8 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
     for (name, required) in FEED_FILES {
         match files.get(name) {
             Some(bytes) => {
-                let (req, known) = columns(name);
+                let file = FeedFile::named(name).expect("FEED_FILES come from FeedFile");
+                let (req, known) = (file.required_columns(), file.columns());
                 if let Some(t) = Table::parse(name, bytes, req, known, &mut report) {
                     tables.insert(name, t);
                 }
@@ -124,160 +125,6 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
         Err(FeedError::Invalid(report))
     } else {
         Ok((network, report))
-    }
-}
-
-fn columns(file: &str) -> (&'static [&'static str], &'static [&'static str]) {
-    match file {
-        "places.csv" => (
-            &["id", "name_en", "country", "lat", "lon", "kind", "source"],
-            &[
-                "id", "name_en", "name_zh", "name_ru", "aliases", "country", "lat", "lon", "kind",
-                "source",
-            ],
-        ),
-        "links.csv" => (
-            &["id", "from", "to", "mode", "length_km", "status", "source"],
-            &[
-                "id",
-                "from",
-                "to",
-                "mode",
-                "gauge_mm",
-                "length_km",
-                "speed_kmh",
-                "duration_h",
-                "track",
-                "electrified",
-                "energy",
-                "capacity",
-                "capacity_unit",
-                "status",
-                "opening_year",
-                "oneway",
-                "geometry",
-                "source",
-            ],
-        ),
-        "borders.csv" => (
-            &[
-                "id",
-                "from_post",
-                "to_post",
-                "mode",
-                "gauge_change",
-                "forward_p50_h",
-                "forward_p90_h",
-                "reverse_p50_h",
-                "reverse_p90_h",
-                "status",
-                "source",
-            ],
-            &[
-                "id",
-                "from_post",
-                "to_post",
-                "mode",
-                "gauge_mm",
-                "gauge_change",
-                "length_km",
-                "forward_p50_h",
-                "forward_p90_h",
-                "reverse_p50_h",
-                "reverse_p90_h",
-                "forward_fee_usd",
-                "reverse_fee_usd",
-                "capacity",
-                "capacity_unit",
-                "status",
-                "opening_year",
-                "source",
-            ],
-        ),
-        "transfers.csv" => (
-            &[
-                "id",
-                "place",
-                "from_mode",
-                "to_mode",
-                "both_ways",
-                "handling_p50_h",
-                "handling_p90_h",
-                "cost_usd",
-                "hub_co2e_kg_per_t",
-                "status",
-                "source",
-            ],
-            &[
-                "id",
-                "place",
-                "from_mode",
-                "from_gauge_mm",
-                "to_mode",
-                "to_gauge_mm",
-                "both_ways",
-                "handling_p50_h",
-                "handling_p90_h",
-                "cost_usd",
-                "hub_co2e_kg_per_t",
-                "capacity",
-                "capacity_unit",
-                "status",
-                "opening_year",
-                "source",
-            ],
-        ),
-        "services.csv" => (
-            &[
-                "id",
-                "name",
-                "mode",
-                "stops",
-                "frequency_per_week",
-                "status",
-                "source",
-            ],
-            &[
-                "id",
-                "name",
-                "mode",
-                "stops",
-                "frequency_per_week",
-                "tariff_usd_per_feu",
-                "status",
-                "opening_year",
-                "source",
-            ],
-        ),
-        "modes.csv" => (
-            &[
-                "mode",
-                "default_speed_kmh",
-                "run_p90_factor",
-                "default_wait_p50_h",
-                "default_wait_p90_h",
-                "default_energy",
-                "source",
-            ],
-            &[
-                "mode",
-                "default_speed_kmh",
-                "run_p90_factor",
-                "default_wait_p50_h",
-                "default_wait_p90_h",
-                "default_energy",
-                "source",
-            ],
-        ),
-        "cost_factors.csv" => (
-            &["mode", "country", "usd_per_feu_km", "source"],
-            &["mode", "country", "usd_per_feu_km", "source"],
-        ),
-        "emission_factors.csv" => (
-            &["mode", "energy", "ttw_g_per_tkm", "wtw_g_per_tkm", "source"],
-            &["mode", "energy", "ttw_g_per_tkm", "wtw_g_per_tkm", "source"],
-        ),
-        _ => (&[], &[]),
     }
 }
 

@@ -15,6 +15,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use osmpbf::{BlobDecode, BlobReader, Element};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use silkroute_feed::FeedFile;
 use std::path::Path;
 
 /// What to import.
@@ -393,7 +394,7 @@ fn write_feed(
     let mut places: Vec<i64> = Vec::new();
     let mut placed: HashSet<i64> = HashSet::default();
     let mut modes_at: HashMap<i64, u8> = HashMap::default();
-    let mut links = FeedWriter::create(out, "links.csv", &LINK_HEADER)?;
+    let mut links = FeedWriter::create(out, FeedFile::Links, &LINK_HEADER)?;
     let mut link_count = 0;
     for w in ways {
         let n = w.refs.len();
@@ -435,7 +436,7 @@ fn write_feed(
     }
     links.finish()?;
     let source = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)";
-    let mut place_file = FeedWriter::create(out, "places.csv", &PLACE_HEADER)?;
+    let mut place_file = FeedWriter::create(out, FeedFile::Places, &PLACE_HEADER)?;
     let mut border_posts = 0;
     for &p in &places {
         let c = coords[&p];
@@ -585,7 +586,7 @@ fn write_transfers(
 ) -> Result<usize, ImportError> {
     let mut file = FeedWriter::create(
         out,
-        "transfers.csv",
+        FeedFile::Transfers,
         &[
             "id",
             "place",

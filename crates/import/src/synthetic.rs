@@ -8,6 +8,7 @@ use crate::write::{
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use silkroute_feed::FeedFile;
 use std::path::Path;
 
 /// What to generate.
@@ -51,7 +52,7 @@ pub fn generate(opts: GenOptions, dir: &Path) -> Result<GenStats, ImportError> {
     );
     let id = |x: u32, y: u32| format!("g{x}-{y}");
     let at = |x: u32, y: u32| [60.0 + x as f64 * CELL_LON, 40.0 + y as f64 * CELL_LAT];
-    let mut places = FeedWriter::create(dir, "places.csv", &PLACE_HEADER)?;
+    let mut places = FeedWriter::create(dir, FeedFile::Places, &PLACE_HEADER)?;
     for y in 0..side {
         for x in 0..side {
             let p = at(x, y);
@@ -68,7 +69,7 @@ pub fn generate(opts: GenOptions, dir: &Path) -> Result<GenStats, ImportError> {
     }
     places.finish()?;
     let mut rng = StdRng::seed_from_u64(opts.seed);
-    let mut links = FeedWriter::create(dir, "links.csv", &LINK_HEADER)?;
+    let mut links = FeedWriter::create(dir, FeedFile::Links, &LINK_HEADER)?;
     let mut count = 0;
     let mut link = |links: &mut FeedWriter,
                     a: (u32, u32),

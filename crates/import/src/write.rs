@@ -1,6 +1,6 @@
 //! Writing feed folders: CSV files through temporary files renamed into place.
 
-use silkroute_feed::BUILTIN_FILES;
+use silkroute_feed::{FeedFile, BUILTIN_FILES};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -44,8 +44,13 @@ pub struct FeedWriter {
 
 impl FeedWriter {
     /// Starts `dir/name` with a header row.
-    pub fn create(dir: &Path, name: &str, header: &[&str]) -> Result<FeedWriter, ImportError> {
-        let path = dir.join(name);
+    pub fn create(dir: &Path, file: FeedFile, header: &[&str]) -> Result<FeedWriter, ImportError> {
+        let path = dir.join(file.name());
+        file.check_header(header)
+            .map_err(|message| ImportError::Io {
+                path: path.clone(),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidInput, message),
+            })?;
         let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|source| ImportError::Io {
             path: path.clone(),
             source,
@@ -117,11 +122,11 @@ pub(crate) fn start_feed(dir: &Path) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// The header of `places.csv` as written by importers.
+/// The header of `places.csv` as written by importers (checked against [`FeedFile::Places`]).
 pub(crate) const PLACE_HEADER: [&str; 7] =
     ["id", "name_en", "country", "lat", "lon", "kind", "source"];
 
-/// The header of `links.csv` as written by importers.
+/// The header of `links.csv` as written by importers (checked against [`FeedFile::Links`]).
 pub(crate) const LINK_HEADER: [&str; 13] = [
     "id",
     "from",

@@ -3,8 +3,8 @@
 use crate::distribution::{simulate, TimeComponent, TimeDistribution, TimeFamily};
 use crate::search::{RouteRequest, Step};
 use serde::Serialize;
-use silkroute_graph::{EdgeKind, Graph, NodeId, Wait, WaitBasis};
-use silkroute_model::{Mode, Network, PlaceId, Track};
+use silkroute_graph::{Edge, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
+use silkroute_model::{BorderCrossing, Cargo, Link, Mode, Network, PlaceId, Track, Transfer};
 
 /// What happens on a leg.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -293,138 +293,20 @@ impl Itinerary {
                 Step::Edge { edge, .. } => {
                     let e = &graph.edges()[edge as usize];
                     objective_value += req.objective.edge_weight(e, cargo);
-                    let (tail, head) = (graph.node(e.tail), graph.node(e.head));
-                    let link = match e.kind {
-                        EdgeKind::Run(i) => Some(&net.links[i as usize]),
-                        _ => None,
-                    };
-                    match link.and_then(|l| Some(l).zip(l.geometry.as_deref())) {
-                        Some((l, line)) if tail.place == l.from => {
-                            coordinates.extend_from_slice(line)
-                        }
-                        Some((_, line)) => coordinates.extend(line.iter().rev()),
-                        None => coordinates.push(at(head.place)),
+                    extend_geometry(&mut coordinates, net, graph, e);
+                    legs.push(edge_leg(net, graph, e, cargo));
+                    let head = graph.node(e.head);
+                    if matches!(e.kind, EdgeKind::Transfer(_))
+                        && (e.wait_p50_h > 0.0 || e.wait_p90_h > 0.0)
+                    {
+                        legs.push(wait_leg(
+                            net,
+                            head.place,
+                            head.layer.mode,
+                            head.layer.gauge.map(|g| g.0),
+                            &head.board_wait,
+                        ));
                     }
-                    let from = net.place(tail.place).id.clone();
-                    let to = net.place(head.place).id.clone();
-                    let emission = e.emission_factor.map(|i| &net.emission_factors[i as usize]);
-                    let cost_source = match (e.cost_factor, e.tariff_service) {
-                        (Some(i), _) => {
-                            let f = &net.cost_factors[i as usize];
-                            Some(format!(
-                                "{} USD/FEU-km ({} {}): {}",
-                                f.usd_per_feu_km,
-                                f.mode,
-                                f.country.as_deref().unwrap_or("default"),
-                                f.source
-                            ))
-                        }
-                        (None, Some(s)) => {
-                            let s = &net.services[s as usize];
-                            Some(format!("tariff of {}: {}", s.name, s.source))
-                        }
-                        (None, None) => None,
-                    };
-                    let mut leg = Leg {
-                        from,
-                        to,
-                        mode: head.layer.mode,
-                        kind: LegKind::Run,
-                        gauge_change: false,
-                        gauge_mm: head.layer.gauge.map(|g| g.0),
-                        distance_km: e.distance_km,
-                        time_h: e.time_p50_h,
-                        time_p90_h: e.time_p90_h,
-                        distribution: TimeFamily::fit(e.time_p50_h, e.time_p90_h, false),
-                        ride: None,
-                        cost_usd: cargo.usd(e.cost_usd_per_feu),
-                        co2e_kg: cargo.co2e_kg(e.wtw_g_per_t),
-                        ttw_co2e_kg: cargo.co2e_kg(e.ttw_g_per_t),
-                        element: String::new(),
-                        description: String::new(),
-                        source: String::new(),
-                        cost_source,
-                        intensity_wtw_g_per_tkm: emission.map(|f| f.wtw_g_per_tkm),
-                        intensity_ttw_g_per_tkm: emission.map(|f| f.ttw_g_per_tkm),
-                        emission_source: emission.map(|f| f.source.clone()),
-                    };
-                    match e.kind {
-                        EdgeKind::Run(i) => {
-                            let l = &net.links[i as usize];
-                            leg.element = l.id.clone();
-                            leg.source = l.source.clone();
-                            let mut d = format!(
-                                "{} {:.0} km in {:.1} h ({:.0} km/h)",
-                                head.layer.mode,
-                                l.length_km,
-                                e.time_p50_h,
-                                l.length_km / e.time_p50_h
-                            );
-                            if let Some(t) = l.track {
-                                d.push_str(match t {
-                                    Track::Single => ", single track",
-                                    Track::Double => ", double track",
-                                });
-                            }
-                            if l.electrified == Some(true) {
-                                d.push_str(", electrified");
-                            }
-                            leg.description = d;
-                        }
-                        EdgeKind::Border { border, .. } => {
-                            let b = &net.borders[border as usize];
-                            leg.kind = LegKind::Border;
-                            leg.element = b.id.clone();
-                            leg.source = b.source.clone();
-                            leg.cost_source = Some(format!("border fees: {}", b.source));
-                            leg.description = format!(
-                                "cross the border {} ({}) → {} ({}): clearance and fees",
-                                net.place(tail.place).name_en,
-                                net.place(tail.place).country,
-                                net.place(head.place).name_en,
-                                net.place(head.place).country
-                            );
-                        }
-                        EdgeKind::Transfer(i) => {
-                            let t = &net.transfers[i as usize];
-                            leg.kind = LegKind::Transfer;
-                            leg.element = t.id.clone();
-                            leg.source = t.source.clone();
-                            leg.cost_source = Some(format!("handling charge: {}", t.source));
-                            leg.emission_source = Some(format!(
-                                "hub emissions {} kg CO2e/t: {}",
-                                t.hub_co2e_kg_per_t, t.source
-                            ));
-                            leg.gauge_change = tail.layer.mode == head.layer.mode;
-                            leg.description = if leg.gauge_change {
-                                format!(
-                                    "gauge change {} → {} mm at {}",
-                                    tail.layer.gauge.map_or(0, |g| g.0),
-                                    head.layer.gauge.map_or(0, |g| g.0),
-                                    net.place(head.place).name_en
-                                )
-                            } else {
-                                format!(
-                                    "transfer {} → {} at {}",
-                                    tail.layer,
-                                    head.layer,
-                                    net.place(head.place).name_en
-                                )
-                            };
-                            legs.push(leg);
-                            if e.wait_p50_h > 0.0 || e.wait_p90_h > 0.0 {
-                                legs.push(wait_leg(
-                                    net,
-                                    head.place,
-                                    head.layer.mode,
-                                    head.layer.gauge.map(|g| g.0),
-                                    &head.board_wait,
-                                ));
-                            }
-                            continue;
-                        }
-                    }
-                    legs.push(leg);
                 }
             }
         }
@@ -444,6 +326,150 @@ impl Itinerary {
             emissions,
         }
     }
+}
+
+/// Appends the drawn line of edge `e`: the link's geometry in the direction travelled, or the
+/// head place.
+fn extend_geometry(coordinates: &mut Vec<[f64; 2]>, net: &Network, graph: &Graph, e: &Edge) {
+    let (tail, head) = (graph.node(e.tail), graph.node(e.head));
+    let at = |p: PlaceId| {
+        let pl = net.place(p);
+        [pl.lon, pl.lat]
+    };
+    let link = match e.kind {
+        EdgeKind::Run(i) => Some(&net.links[i as usize]),
+        _ => None,
+    };
+    match link.and_then(|l| Some(l).zip(l.geometry.as_deref())) {
+        Some((l, line)) if tail.place == l.from => coordinates.extend_from_slice(line),
+        Some((_, line)) => coordinates.extend(line.iter().rev()),
+        None => coordinates.push(at(head.place)),
+    }
+}
+
+/// The leg of one edge: what every kind shares (time, money, emissions and their sources), then
+/// what its kind says ([`run_details`], [`border_details`], [`transfer_details`]).
+fn edge_leg(net: &Network, graph: &Graph, e: &Edge, cargo: &Cargo) -> Leg {
+    let (tail, head) = (graph.node(e.tail), graph.node(e.head));
+    let from = net.place(tail.place).id.clone();
+    let to = net.place(head.place).id.clone();
+    let emission = e.emission_factor.map(|i| &net.emission_factors[i as usize]);
+    let cost_source = match (e.cost_factor, e.tariff_service) {
+        (Some(i), _) => {
+            let f = &net.cost_factors[i as usize];
+            Some(format!(
+                "{} USD/FEU-km ({} {}): {}",
+                f.usd_per_feu_km,
+                f.mode,
+                f.country.as_deref().unwrap_or("default"),
+                f.source
+            ))
+        }
+        (None, Some(s)) => {
+            let s = &net.services[s as usize];
+            Some(format!("tariff of {}: {}", s.name, s.source))
+        }
+        (None, None) => None,
+    };
+    let mut leg = Leg {
+        from,
+        to,
+        mode: head.layer.mode,
+        kind: LegKind::Run,
+        gauge_change: false,
+        gauge_mm: head.layer.gauge.map(|g| g.0),
+        distance_km: e.distance_km,
+        time_h: e.time_p50_h,
+        time_p90_h: e.time_p90_h,
+        distribution: TimeFamily::fit(e.time_p50_h, e.time_p90_h, false),
+        ride: None,
+        cost_usd: cargo.usd(e.cost_usd_per_feu),
+        co2e_kg: cargo.co2e_kg(e.wtw_g_per_t),
+        ttw_co2e_kg: cargo.co2e_kg(e.ttw_g_per_t),
+        element: String::new(),
+        description: String::new(),
+        source: String::new(),
+        cost_source,
+        intensity_wtw_g_per_tkm: emission.map(|f| f.wtw_g_per_tkm),
+        intensity_ttw_g_per_tkm: emission.map(|f| f.ttw_g_per_tkm),
+        emission_source: emission.map(|f| f.source.clone()),
+    };
+    match e.kind {
+        EdgeKind::Run(i) => run_details(&mut leg, &net.links[i as usize], e, head),
+        EdgeKind::Border { border, .. } => {
+            border_details(&mut leg, net, &net.borders[border as usize], tail, head)
+        }
+        EdgeKind::Transfer(i) => {
+            transfer_details(&mut leg, net, &net.transfers[i as usize], tail, head)
+        }
+    }
+    leg
+}
+
+/// A run along link `l`: its speed, track and electrification.
+fn run_details(leg: &mut Leg, l: &Link, e: &Edge, head: &Node) {
+    leg.element = l.id.clone();
+    leg.source = l.source.clone();
+    let mut d = format!(
+        "{} {:.0} km in {:.1} h ({:.0} km/h)",
+        head.layer.mode,
+        l.length_km,
+        e.time_p50_h,
+        l.length_km / e.time_p50_h
+    );
+    if let Some(t) = l.track {
+        d.push_str(match t {
+            Track::Single => ", single track",
+            Track::Double => ", double track",
+        });
+    }
+    if l.electrified == Some(true) {
+        d.push_str(", electrified");
+    }
+    leg.description = d;
+}
+
+/// A border crossing `b`: clearance and fees.
+fn border_details(leg: &mut Leg, net: &Network, b: &BorderCrossing, tail: &Node, head: &Node) {
+    leg.kind = LegKind::Border;
+    leg.element = b.id.clone();
+    leg.source = b.source.clone();
+    leg.cost_source = Some(format!("border fees: {}", b.source));
+    leg.description = format!(
+        "cross the border {} ({}) → {} ({}): clearance and fees",
+        net.place(tail.place).name_en,
+        net.place(tail.place).country,
+        net.place(head.place).name_en,
+        net.place(head.place).country
+    );
+}
+
+/// A transfer `t`: a gauge change, or a change of mode.
+fn transfer_details(leg: &mut Leg, net: &Network, t: &Transfer, tail: &Node, head: &Node) {
+    leg.kind = LegKind::Transfer;
+    leg.element = t.id.clone();
+    leg.source = t.source.clone();
+    leg.cost_source = Some(format!("handling charge: {}", t.source));
+    leg.emission_source = Some(format!(
+        "hub emissions {} kg CO2e/t: {}",
+        t.hub_co2e_kg_per_t, t.source
+    ));
+    leg.gauge_change = tail.layer.mode == head.layer.mode;
+    leg.description = if leg.gauge_change {
+        format!(
+            "gauge change {} → {} mm at {}",
+            tail.layer.gauge.map_or(0, |g| g.0),
+            head.layer.gauge.map_or(0, |g| g.0),
+            net.place(head.place).name_en
+        )
+    } else {
+        format!(
+            "transfer {} → {} at {}",
+            tail.layer,
+            head.layer,
+            net.place(head.place).name_en
+        )
+    };
 }
 
 impl Itinerary {

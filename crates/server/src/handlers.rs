@@ -266,7 +266,9 @@ pub async fn compare(
     let base = state.baseline();
     let scen = query::router(&state, params.scenario.as_ref())?;
     let req = query::compare_request(&base, &params)?;
-    Ok(Json(base.compare(&scen, &req).map_err(route_error)?))
+    // Two networks, up to four searches: off the async threads, within the time limit.
+    let answer = compute(move || base.compare(&scen, &req).map_err(route_error)).await?;
+    Ok(Json(answer))
 }
 
 /// Any other path.

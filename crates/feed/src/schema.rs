@@ -1,0 +1,250 @@
+//! The feed's files and their columns: the one schema the loader reads, the importers write and
+//! docs/feed.md documents.
+
+/// A file of a feed folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FeedFile {
+    /// `places.csv`: places.
+    Places,
+    /// `links.csv`: rail, road, sea and air links.
+    Links,
+    /// `borders.csv`: border crossings.
+    Borders,
+    /// `transfers.csv`: changes of mode or gauge.
+    Transfers,
+    /// `services.csv`: scheduled services.
+    Services,
+    /// `modes.csv`: defaults per mode.
+    Modes,
+    /// `cost_factors.csv`: tariffs per mode and country.
+    CostFactors,
+    /// `emission_factors.csv`: emission intensities per mode and energy.
+    EmissionFactors,
+}
+
+impl FeedFile {
+    /// Every file, in the order they are read.
+    pub const ALL: [FeedFile; 8] = [
+        FeedFile::Places,
+        FeedFile::Links,
+        FeedFile::Borders,
+        FeedFile::Transfers,
+        FeedFile::Services,
+        FeedFile::Modes,
+        FeedFile::CostFactors,
+        FeedFile::EmissionFactors,
+    ];
+
+    /// The file name (`links.csv`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            FeedFile::Places => "places.csv",
+            FeedFile::Links => "links.csv",
+            FeedFile::Borders => "borders.csv",
+            FeedFile::Transfers => "transfers.csv",
+            FeedFile::Services => "services.csv",
+            FeedFile::Modes => "modes.csv",
+            FeedFile::CostFactors => "cost_factors.csv",
+            FeedFile::EmissionFactors => "emission_factors.csv",
+        }
+    }
+
+    /// Whether a feed must have this file.
+    pub const fn is_required(self) -> bool {
+        match self {
+            FeedFile::Places => true,
+            FeedFile::Links => true,
+            FeedFile::Borders => false,
+            FeedFile::Transfers => false,
+            FeedFile::Services => false,
+            FeedFile::Modes => true,
+            FeedFile::CostFactors => true,
+            FeedFile::EmissionFactors => true,
+        }
+    }
+
+    /// The file called `name`, if it is one of the feed's.
+    pub fn named(name: &str) -> Option<FeedFile> {
+        FeedFile::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The columns every row must have.
+    pub fn required_columns(self) -> &'static [&'static str] {
+        self.schema().0
+    }
+
+    /// Every column the loader reads (others are warned about and ignored).
+    pub fn columns(self) -> &'static [&'static str] {
+        self.schema().1
+    }
+
+    /// Checks that a header an importer writes has every required column and only known ones.
+    pub fn check_header(self, header: &[&str]) -> Result<(), String> {
+        if let Some(c) = header.iter().find(|c| !self.columns().contains(c)) {
+            return Err(format!(
+                "{}: `{c}` is not a column of the feed",
+                self.name()
+            ));
+        }
+        if let Some(c) = self.required_columns().iter().find(|c| !header.contains(c)) {
+            return Err(format!(
+                "{}: the required column `{c}` is missing",
+                self.name()
+            ));
+        }
+        Ok(())
+    }
+
+    fn schema(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            FeedFile::Places => (
+                &["id", "name_en", "country", "lat", "lon", "kind", "source"],
+                &[
+                    "id", "name_en", "name_zh", "name_ru", "aliases", "country", "lat", "lon",
+                    "kind", "source",
+                ],
+            ),
+            FeedFile::Links => (
+                &["id", "from", "to", "mode", "length_km", "status", "source"],
+                &[
+                    "id",
+                    "from",
+                    "to",
+                    "mode",
+                    "gauge_mm",
+                    "length_km",
+                    "speed_kmh",
+                    "duration_h",
+                    "track",
+                    "electrified",
+                    "energy",
+                    "capacity",
+                    "capacity_unit",
+                    "status",
+                    "opening_year",
+                    "oneway",
+                    "geometry",
+                    "source",
+                ],
+            ),
+            FeedFile::Borders => (
+                &[
+                    "id",
+                    "from_post",
+                    "to_post",
+                    "mode",
+                    "gauge_change",
+                    "forward_p50_h",
+                    "forward_p90_h",
+                    "reverse_p50_h",
+                    "reverse_p90_h",
+                    "status",
+                    "source",
+                ],
+                &[
+                    "id",
+                    "from_post",
+                    "to_post",
+                    "mode",
+                    "gauge_mm",
+                    "gauge_change",
+                    "length_km",
+                    "forward_p50_h",
+                    "forward_p90_h",
+                    "reverse_p50_h",
+                    "reverse_p90_h",
+                    "forward_fee_usd",
+                    "reverse_fee_usd",
+                    "capacity",
+                    "capacity_unit",
+                    "status",
+                    "opening_year",
+                    "source",
+                ],
+            ),
+            FeedFile::Transfers => (
+                &[
+                    "id",
+                    "place",
+                    "from_mode",
+                    "to_mode",
+                    "both_ways",
+                    "handling_p50_h",
+                    "handling_p90_h",
+                    "cost_usd",
+                    "hub_co2e_kg_per_t",
+                    "status",
+                    "source",
+                ],
+                &[
+                    "id",
+                    "place",
+                    "from_mode",
+                    "from_gauge_mm",
+                    "to_mode",
+                    "to_gauge_mm",
+                    "both_ways",
+                    "handling_p50_h",
+                    "handling_p90_h",
+                    "cost_usd",
+                    "hub_co2e_kg_per_t",
+                    "capacity",
+                    "capacity_unit",
+                    "status",
+                    "opening_year",
+                    "source",
+                ],
+            ),
+            FeedFile::Services => (
+                &[
+                    "id",
+                    "name",
+                    "mode",
+                    "stops",
+                    "frequency_per_week",
+                    "status",
+                    "source",
+                ],
+                &[
+                    "id",
+                    "name",
+                    "mode",
+                    "stops",
+                    "frequency_per_week",
+                    "tariff_usd_per_feu",
+                    "status",
+                    "opening_year",
+                    "source",
+                ],
+            ),
+            FeedFile::Modes => (
+                &[
+                    "mode",
+                    "default_speed_kmh",
+                    "run_p90_factor",
+                    "default_wait_p50_h",
+                    "default_wait_p90_h",
+                    "default_energy",
+                    "source",
+                ],
+                &[
+                    "mode",
+                    "default_speed_kmh",
+                    "run_p90_factor",
+                    "default_wait_p50_h",
+                    "default_wait_p90_h",
+                    "default_energy",
+                    "source",
+                ],
+            ),
+            FeedFile::CostFactors => (
+                &["mode", "country", "usd_per_feu_km", "source"],
+                &["mode", "country", "usd_per_feu_km", "source"],
+            ),
+            FeedFile::EmissionFactors => (
+                &["mode", "energy", "ttw_g_per_tkm", "wtw_g_per_tkm", "source"],
+                &["mode", "energy", "ttw_g_per_tkm", "wtw_g_per_tkm", "source"],
+            ),
+        }
+    }
+}
