@@ -355,9 +355,13 @@ fn print_menu(router: &Router, q: &RouteQuery, routes: &[Itinerary], sources: bo
             None => String::new(),
         };
         let modes: Vec<&str> = s.modes.iter().map(|m| m.as_str()).collect();
+        let note = match (marks.is_empty(), buys.is_empty()) {
+            (true, _) => buys,
+            (false, true) => marks.join(", "),
+            (false, false) => format!("{}; {buys}", marks.join(", ")),
+        };
         rows.push(vec![
             (n + 1).to_string(),
-            marks.join(", "),
             format!("{:.1}", s.time_h.p50 / 24.0),
             format!("{:.1}", s.time_h.p90 / 24.0),
             num(s.cost_usd, 0),
@@ -365,7 +369,7 @@ fn print_menu(router: &Router, q: &RouteQuery, routes: &[Itinerary], sources: bo
             num(s.distance_km, 0),
             modes.join("+"),
             crossings(s),
-            buys,
+            note,
         ]);
         prev = Some(it);
     }
@@ -375,7 +379,6 @@ fn print_menu(router: &Router, q: &RouteQuery, routes: &[Itinerary], sources: bo
         render(
             &[
                 "#",
-                "",
                 "p50 d",
                 "p90 d",
                 "USD",
@@ -383,9 +386,9 @@ fn print_menu(router: &Router, q: &RouteQuery, routes: &[Itinerary], sources: bo
                 "km",
                 "modes",
                 "borders · ports",
-                "vs the faster option above"
+                "best at; vs the faster option above"
             ],
-            &[r, l, r, r, r, r, r, l, l, l],
+            &[r, r, r, r, r, r, l, l, l],
             &rows
         )
     );

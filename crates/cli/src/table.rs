@@ -34,17 +34,88 @@ pub fn output_width() -> u16 {
 /// Columns at most this wide never wrap (numbers, kinds, modes, countries).
 const SHORT_COLUMN: u16 = 13;
 
-/// Renders rows under a header, columns separated by two spaces. Right-aligned (numeric)
-/// columns keep their width; left-aligned ones wrap when the table would be wider than
-/// [`output_width`].
+/// Renders rows under a header, columns separated by two spaces, fitted to [`output_width`].
+/// Right-aligned (numeric) and short columns keep their width; long text columns wrap. When the
+/// last column is text and would be left fewer than [`MIN_TEXT_COLUMN`] columns, it is printed
+/// instead under each row, indented and wrapped to the full width.
 pub fn render(header: &[&str], align: &[Align], rows: &[Vec<String>]) -> String {
+    let width = output_width();
+    let n = header.len();
+    if n > 1 && matches!(align[n - 1], Align::Left) {
+        let rest = table(
+            &header[..n - 1],
+            &align[..n - 1],
+            rows,
+            Some(n - 1),
+            width,
+            true,
+        );
+        let rest_width = rest
+            .column_max_content_widths()
+            .iter()
+            .map(|w| w + 2)
+            .sum::<u16>();
+        let last_width = rows
+            .iter()
+            .map(|r| display_width(&r[n - 1]))
+            .chain([display_width(header[n - 1])])
+            .max()
+            .unwrap_or(0);
+        let room = width.saturating_sub(rest_width);
+        if rest_width <= width && room < MIN_TEXT_COLUMN.min(last_width) {
+            let lines: Vec<String> = rest.lines().map(|l| l.trim_end().to_string()).collect();
+            if lines.len() == rows.len() + 1 {
+                let mut out = String::new();
+                for (i, line) in lines.iter().enumerate() {
+                    out.push_str(line);
+                    out.push('\n');
+                    if i > 0 && !rows[i - 1][n - 1].is_empty() {
+                        let note = format!("      {}", rows[i - 1][n - 1]);
+                        out.push_str(&wrap(&note, 6));
+                        out.push('\n');
+                    }
+                }
+                return out;
+            }
+        }
+    }
+    let t = table(header, align, rows, None, width, false);
+    let mut out: String = t.lines().map(|l| l.trim_end().to_string() + "\n").collect();
+    if out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// Narrowest a wrapped last text column may be before it moves under the rows.
+pub const MIN_TEXT_COLUMN: u16 = 36;
+
+/// Display width of `text` (a Chinese character takes two columns), as comfy-table counts it.
+fn display_width(text: &str) -> u16 {
+    let mut t = Table::new();
+    t.load_style(comfy_table::presets::NOTHING)
+        .add_row(vec![text]);
+    t.column_max_content_widths().first().copied().unwrap_or(0)
+}
+
+/// The comfy-table of `rows` (only the first `columns` cells of each, when given); with
+/// `no_wrap`, every column keeps its content width.
+fn table(
+    header: &[&str],
+    align: &[Align],
+    rows: &[Vec<String>],
+    columns: Option<usize>,
+    width: u16,
+    no_wrap: bool,
+) -> Table {
     let mut t = Table::new();
     t.load_style(comfy_table::presets::NOTHING)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(output_width())
+        .set_width(width)
         .set_header(header.iter().copied());
     for r in rows {
-        t.add_row(r.iter().map(String::as_str));
+        let cells = &r[..columns.unwrap_or(r.len())];
+        t.add_row(cells.iter().map(String::as_str));
     }
     let widths = t.column_max_content_widths();
     for (i, a) in align.iter().enumerate() {
@@ -54,23 +125,19 @@ pub fn render(header: &[&str], align: &[Align], rows: &[Vec<String>]) -> String 
             if let Align::Right = a {
                 c.set_cell_alignment(CellAlignment::Right);
             }
-            if matches!(a, Align::Right) || short {
+            if no_wrap || matches!(a, Align::Right) || short {
                 c.set_constraint(ColumnConstraint::ContentWidth);
             }
         }
     }
-    let mut out: String = t.lines().map(|l| l.trim_end().to_string() + "\n").collect();
-    if rows.is_empty() && out.is_empty() {
-        out.push('\n');
-    }
-    out
+    t
 }
 
 /// `text` wrapped to [`output_width`], continuation lines indented by `indent` spaces.
 pub fn wrap(text: &str, indent: usize) -> String {
     let pad = " ".repeat(indent);
     let opts = textwrap::Options::new(output_width() as usize).subsequent_indent(&pad);
-    text.lines()
+    text.split('\n')
         .map(|l| textwrap::fill(l, &opts))
         .collect::<Vec<_>>()
         .join("\n")
