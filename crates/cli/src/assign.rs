@@ -7,7 +7,10 @@ use crate::table::{num, render, Align};
 use crate::write::write_atomic;
 use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressStyle};
-use silkroute_flows::{assign, critical, AssignmentConfig, CostModel, Demand, EdgeFlow, Method};
+use silkroute_flows::{
+    assign, critical, AssignResponse, AssignmentConfig, CostModel, CriticalResponse, Demand,
+    EdgeFlow, Method,
+};
 use silkroute_graph::compile;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -85,7 +88,10 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         let ranking = critical(&net, &graph, &demand, &config, &result);
         bar.finish_and_clear();
         if args.json {
-            print_json(&serde_json::json!({"scenarios": scenarios, "elements": ranking}))?;
+            print_json(&CriticalResponse {
+                scenarios,
+                elements: ranking,
+            })?;
             return Ok(ExitCode::SUCCESS);
         }
         tell!(
@@ -129,18 +135,17 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         return Ok(ExitCode::SUCCESS);
     }
     if args.json {
-        let out = serde_json::json!({
-            "scenarios": scenarios,
-            "iterations": result.iterations,
-            "relative_gap": result.relative_gap,
-            "seconds": seconds,
-            "total_cost_usd_per_day": result.total_cost_usd_per_day,
-            "demand_t_per_day": demand.total(),
-            "stranded_t_per_day": result.stranded_total(),
-            "edges": flows,
-            "od_routes": result.od_routes(&net, &graph, &demand, &config),
-        });
-        print_json(&out)?;
+        print_json(&AssignResponse {
+            scenarios,
+            iterations: result.iterations,
+            relative_gap: result.relative_gap,
+            seconds,
+            total_cost_usd_per_day: result.total_cost_usd_per_day,
+            demand_t_per_day: demand.total(),
+            stranded_t_per_day: result.stranded_total(),
+            od_routes: result.od_routes(&net, &graph, &demand, &config),
+            edges: flows,
+        })?;
         return Ok(ExitCode::SUCCESS);
     }
     tell!(

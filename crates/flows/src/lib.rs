@@ -11,12 +11,14 @@
 //! Flows are tonnes per day on the directed edges of the compiled graph; capacities apply per
 //! direction (see docs/assignment.md).
 
+mod answer;
 mod assignment;
 mod cost;
 mod critical;
 mod demand;
 mod shortest;
 
+pub use answer::{AssignResponse, CriticalResponse};
 pub use assignment::{assign, Assignment, AssignmentConfig, EdgeFlow, Method, OdRoute};
 pub use cost::{capacity_t_per_day, CostModel, TONNES_PER_TRAIN, TONNES_PER_VEHICLE};
 pub use critical::{critical, Criticality};

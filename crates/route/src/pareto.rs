@@ -83,6 +83,55 @@ impl PartialOrd for Item {
     }
 }
 
+/// The labels of a search, each state's bag of non-dominated labels, the labels that reached
+/// the destination, and the queue.
+struct Bags {
+    labels: Vec<Label>,
+    bags: Vec<Vec<u32>>,
+    at_target: Vec<u32>,
+    heap: BinaryHeap<Item>,
+    epsilon: f64,
+}
+
+impl Bags {
+    fn new(states: usize, epsilon: f64) -> Bags {
+        Bags {
+            labels: Vec::new(),
+            bags: vec![Vec::new(); states],
+            at_target: Vec::new(),
+            heap: BinaryHeap::new(),
+            epsilon,
+        }
+    }
+
+    /// Adds `lab` unless a label at its state or at the destination covers it (within
+    /// epsilon); removes the labels of its state it dominates exactly, and queues it.
+    fn push(&mut self, lab: Label) {
+        let s = lab.state as usize;
+        let labels = &mut self.labels;
+        let dominated = self.bags[s].iter().chain(self.at_target.iter()).any(|&o| {
+            labels[o as usize].alive && covers(&labels[o as usize].cost, &lab.cost, self.epsilon)
+        });
+        if dominated {
+            return;
+        }
+        for &o in &self.bags[s] {
+            let other = &mut labels[o as usize];
+            if other.alive && covers(&lab.cost, &other.cost, 0.0) {
+                other.alive = false;
+            }
+        }
+        let id = labels.len() as u32;
+        self.bags[s].retain(|&o| labels[o as usize].alive);
+        self.bags[s].push(id);
+        self.heap.push(Item {
+            cost: lab.cost,
+            label: id,
+        });
+        labels.push(lab);
+    }
+}
+
 /// `a` dominates `b` within a factor `1 + eps` on every criterion.
 fn covers(a: &Vector, b: &Vector, eps: f64) -> bool {
     a.iter().zip(b).all(|(x, y)| *x <= y * (1.0 + eps) + 1e-9)
@@ -122,37 +171,7 @@ pub fn pareto(
     let is_target = |state: usize| {
         state / n == phases - 1 && graph.node(NodeId((state % n) as u32)).place == r.to
     };
-    let mut labels: Vec<Label> = Vec::new();
-    let mut bags: Vec<Vec<u32>> = vec![Vec::new(); n * phases];
-    let mut at_target: Vec<u32> = Vec::new();
-    let mut heap = BinaryHeap::new();
-    let push = |labels: &mut Vec<Label>,
-                bags: &mut Vec<Vec<u32>>,
-                heap: &mut BinaryHeap<Item>,
-                at_target: &[u32],
-                lab: Label| {
-        let s = lab.state as usize;
-        let dominated = bags[s].iter().chain(at_target.iter()).any(|&o| {
-            labels[o as usize].alive && covers(&labels[o as usize].cost, &lab.cost, req.epsilon)
-        });
-        if dominated {
-            return;
-        }
-        for &o in &bags[s] {
-            let other = &mut labels[o as usize];
-            if other.alive && covers(&lab.cost, &other.cost, 0.0) {
-                other.alive = false;
-            }
-        }
-        let id = labels.len() as u32;
-        bags[s].retain(|&o| labels[o as usize].alive);
-        bags[s].push(id);
-        heap.push(Item {
-            cost: lab.cost,
-            label: id,
-        });
-        labels.push(lab);
-    };
+    let mut bags = Bags::new(n * phases, req.epsilon);
     for &v in graph.place_nodes(r.from) {
         if !allowed(v) {
             continue;
@@ -164,9 +183,10 @@ pub fn pareto(
             step: Step::Start,
             alive: true,
         };
-        push(&mut labels, &mut bags, &mut heap, &at_target, lab);
+        bags.push(lab);
     }
-    while let Some(Item { label, .. }) = heap.pop() {
+    while let Some(Item { label, .. }) = bags.heap.pop() {
+        let labels = &bags.labels;
         if !labels[label as usize].alive {
             continue;
         }
@@ -175,11 +195,12 @@ pub fn pareto(
             labels[label as usize].cost,
         );
         if is_target(state) {
-            if !at_target
+            if !bags
+                .at_target
                 .iter()
                 .any(|&o| covers(&labels[o as usize].cost, &cost, req.epsilon) && o != label)
             {
-                at_target.push(label);
+                bags.at_target.push(label);
             }
             continue;
         }
@@ -192,7 +213,7 @@ pub fn pareto(
                 step: Step::Via { prev: state as u32 },
                 alive: true,
             };
-            push(&mut labels, &mut bags, &mut heap, &at_target, lab);
+            bags.push(lab);
         }
         for ei in graph.out_edges(v) {
             let e = &graph.edges()[ei];
@@ -214,10 +235,13 @@ pub fn pareto(
                 },
                 alive: true,
             };
-            push(&mut labels, &mut bags, &mut heap, &at_target, lab);
+            bags.push(lab);
         }
     }
     // Exact non-dominance among the destination labels, then the cap.
+    let Bags {
+        labels, at_target, ..
+    } = bags;
     let mut front: Vec<u32> = Vec::new();
     for &l in &at_target {
         let c = &labels[l as usize].cost;

@@ -1,0 +1,38 @@
+//! The answers of the assignment queries, as `silkroute assign --json` and
+//! `silkroute critical --json` print them.
+
+use crate::assignment::{EdgeFlow, OdRoute};
+use crate::critical::Criticality;
+use serde::Serialize;
+
+/// Answer of an equilibrium assignment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssignResponse {
+    /// Scenarios applied, in order.
+    pub scenarios: Vec<String>,
+    /// Iterations run.
+    pub iterations: usize,
+    /// Relative gap reached.
+    pub relative_gap: f64,
+    /// Wall-clock seconds of the assignment.
+    pub seconds: f64,
+    /// Σ generalized cost × flow, USD per day.
+    pub total_cost_usd_per_day: f64,
+    /// Demand assigned, tonnes per day.
+    pub demand_t_per_day: f64,
+    /// Demand without any route, tonnes per day.
+    pub stranded_t_per_day: f64,
+    /// Every loaded edge, busiest (by volume/capacity, then tonnes) first.
+    pub edges: Vec<EdgeFlow>,
+    /// The cheapest route of each origin–destination pair at the equilibrium costs.
+    pub od_routes: Vec<OdRoute>,
+}
+
+/// Answer of a criticality ranking.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CriticalResponse {
+    /// Scenarios applied, in order.
+    pub scenarios: Vec<String>,
+    /// Links and border crossings, most stranded demand first, then largest cost increase.
+    pub elements: Vec<Criticality>,
+}
