@@ -242,61 +242,18 @@ pub fn assign(
             if gap <= config.relative_gap {
                 break;
             }
-            // Target point: plain FW uses the all-or-nothing loading y; CFW mixes in the previous
-            // target s1, BFW the previous two (s1, s2), so that the direction s - x is conjugate
-            // (with respect to the diagonal Hessian h = c'(x)) to the previous direction(s).
+            // Target point: y mixed with the previous targets (direction_weights), then the step.
             let (y_edges, y_starts) = (y.edges, y.starts);
             let hess: Vec<f64> = (0..m).map(|e| costs.derivative(e, x[e])).collect();
-            let dot = |u: &dyn Fn(usize) -> f64, w: &dyn Fn(usize) -> f64| -> f64 {
-                (0..m)
-                    .filter(|&e| hess[e] > 0.0)
-                    .map(|e| hess[e] * u(e) * w(e))
-                    .sum()
-            };
-            // weights of (y, s1, s2)
-            let mut beta = (1.0, 0.0, 0.0);
-            let bfw_ready = config.method == Method::BiconjugateFrankWolfe
-                && prev_prev_target.is_some()
-                && prev_lambda < 0.999;
-            if let (true, Some((s1, _)), Some((s2, _))) =
-                (bfw_ready, &prev_target, &prev_prev_target)
-            {
-                let tau = prev_lambda;
-                let a = |e: usize| y_edges[e] - x[e];
-                let b = |e: usize| s1[e] - x[e];
-                let c = |e: usize| s2[e] - x[e];
-                let d2 = |e: usize| tau * s1[e] + (1.0 - tau) * s2[e] - x[e];
-                let (ad2, d2d2) = (dot(&a, &d2), dot(&d2, &d2));
-                let mu = if d2d2 > 0.0 {
-                    (-(1.0 - tau) * ad2 / d2d2).max(0.0)
-                } else {
-                    0.0
-                };
-                let (ab, bb, cb) = (dot(&a, &b), dot(&b, &b), dot(&c, &b));
-                let nu = if bb > 0.0 {
-                    (-(ab + mu * cb) / bb).max(0.0)
-                } else {
-                    0.0
-                };
-                let b0 = 1.0 / (1.0 + nu + mu);
-                beta = (b0, nu * b0, mu * b0);
-            } else if matches!(
+            let beta = direction_weights(
                 config.method,
-                Method::ConjugateFrankWolfe | Method::BiconjugateFrankWolfe
-            ) {
-                if let Some((s1, _)) = &prev_target {
-                    let a = |e: usize| y_edges[e] - x[e];
-                    let b = |e: usize| s1[e] - x[e];
-                    let (num, q) = (dot(&b, &a), dot(&b, &b));
-                    let den = num - q;
-                    let alpha = if den != 0.0 {
-                        (num / den).clamp(0.0, 0.99)
-                    } else {
-                        0.0
-                    };
-                    beta = (1.0 - alpha, alpha, 0.0);
-                }
-            }
+                &hess,
+                &x,
+                &y_edges,
+                prev_target.as_ref().map(|t| &t.0[..]),
+                prev_prev_target.as_ref().map(|t| &t.0[..]),
+                prev_lambda,
+            );
             let mix = |y: &[f64], s1: Option<&Vec<f64>>, s2: Option<&Vec<f64>>| -> Vec<f64> {
                 (0..y.len())
                     .map(|i| {
@@ -316,34 +273,7 @@ pub fn assign(
                 prev_target.as_ref().map(|t| &t.1),
                 prev_prev_target.as_ref().map(|t| &t.1),
             );
-            // Line search on the derivative of Beckmann's objective along s - x.
-            let slope = |lambda: f64| -> f64 {
-                let mut g = 0.0;
-                for e in 0..m {
-                    let d = s[e] - x[e];
-                    if d != 0.0 {
-                        g += costs.cost(e, x[e] + lambda * d) * d;
-                    }
-                }
-                for v in 0..xs.len() {
-                    g += start_cost[v] * (ss[v] - xs[v]);
-                }
-                g
-            };
-            let lambda = if slope(1.0) <= 0.0 {
-                1.0
-            } else {
-                let (mut lo, mut hi) = (0.0, 1.0);
-                for _ in 0..60 {
-                    let mid = 0.5 * (lo + hi);
-                    if slope(mid) > 0.0 {
-                        hi = mid
-                    } else {
-                        lo = mid
-                    }
-                }
-                0.5 * (lo + hi)
-            };
+            let lambda = line_search(&costs, &start_cost, (&x, &xs), (&s, &ss));
             for e in 0..m {
                 x[e] += lambda * (s[e] - x[e]);
             }
@@ -367,6 +297,106 @@ pub fn assign(
         stranded,
         od_cost,
     }
+}
+
+/// Weights of (the all-or-nothing loading y, the previous target s1, the one before s2) in the
+/// next target point: plain Frank–Wolfe uses y alone; the conjugate method mixes in s1, the
+/// bi-conjugate method s1 and s2, so that the direction s − x is conjugate (with respect to the
+/// diagonal Hessian `hess` = c'(x)) to the previous direction(s).
+fn direction_weights(
+    method: Method,
+    hess: &[f64],
+    x: &[f64],
+    y_edges: &[f64],
+    prev_target: Option<&[f64]>,
+    prev_prev_target: Option<&[f64]>,
+    prev_lambda: f64,
+) -> (f64, f64, f64) {
+    let m = x.len();
+    let dot = |u: &dyn Fn(usize) -> f64, w: &dyn Fn(usize) -> f64| -> f64 {
+        (0..m)
+            .filter(|&e| hess[e] > 0.0)
+            .map(|e| hess[e] * u(e) * w(e))
+            .sum()
+    };
+    let bfw_ready = method == Method::BiconjugateFrankWolfe
+        && prev_prev_target.is_some()
+        && prev_lambda < 0.999;
+    if let (true, Some(s1), Some(s2)) = (bfw_ready, prev_target, prev_prev_target) {
+        let tau = prev_lambda;
+        let a = |e: usize| y_edges[e] - x[e];
+        let b = |e: usize| s1[e] - x[e];
+        let c = |e: usize| s2[e] - x[e];
+        let d2 = |e: usize| tau * s1[e] + (1.0 - tau) * s2[e] - x[e];
+        let (ad2, d2d2) = (dot(&a, &d2), dot(&d2, &d2));
+        let mu = if d2d2 > 0.0 {
+            (-(1.0 - tau) * ad2 / d2d2).max(0.0)
+        } else {
+            0.0
+        };
+        let (ab, bb, cb) = (dot(&a, &b), dot(&b, &b), dot(&c, &b));
+        let nu = if bb > 0.0 {
+            (-(ab + mu * cb) / bb).max(0.0)
+        } else {
+            0.0
+        };
+        let b0 = 1.0 / (1.0 + nu + mu);
+        return (b0, nu * b0, mu * b0);
+    }
+    if matches!(
+        method,
+        Method::ConjugateFrankWolfe | Method::BiconjugateFrankWolfe
+    ) {
+        if let Some(s1) = prev_target {
+            let a = |e: usize| y_edges[e] - x[e];
+            let b = |e: usize| s1[e] - x[e];
+            let (num, q) = (dot(&b, &a), dot(&b, &b));
+            let den = num - q;
+            let alpha = if den != 0.0 {
+                (num / den).clamp(0.0, 0.99)
+            } else {
+                0.0
+            };
+            return (1.0 - alpha, alpha, 0.0);
+        }
+    }
+    (1.0, 0.0, 0.0)
+}
+
+/// The step λ in [0, 1] from the current loading (edges `x`, boarding `xs`) towards the target
+/// (`s`, `ss`) that minimises Beckmann's objective: bisection on its derivative along s − x.
+fn line_search(
+    costs: &EdgeCosts,
+    start_cost: &[f64],
+    (x, xs): (&[f64], &[f64]),
+    (s, ss): (&[f64], &[f64]),
+) -> f64 {
+    let slope = |lambda: f64| -> f64 {
+        let mut g = 0.0;
+        for e in 0..x.len() {
+            let d = s[e] - x[e];
+            if d != 0.0 {
+                g += costs.cost(e, x[e] + lambda * d) * d;
+            }
+        }
+        for v in 0..xs.len() {
+            g += start_cost[v] * (ss[v] - xs[v]);
+        }
+        g
+    };
+    if slope(1.0) <= 0.0 {
+        return 1.0;
+    }
+    let (mut lo, mut hi) = (0.0, 1.0);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if slope(mid) > 0.0 {
+            hi = mid
+        } else {
+            lo = mid
+        }
+    }
+    0.5 * (lo + hi)
 }
 
 /// The cheapest route of one origin–destination pair at the equilibrium costs.
