@@ -10,9 +10,11 @@ use crate::itinerary::Itinerary;
 use crate::matrix::MatrixCell;
 use crate::objective::Objective;
 use crate::search::{check_request, no_route_error, RouteError, RouteRequest, Step};
+use silkroute_graph::hierarchy::QueryState;
 use silkroute_graph::hierarchy::{Weight, INFINITY};
 use silkroute_graph::{Graph, Hierarchy, HierarchyQuery, Metric};
 use silkroute_model::{Criterion, Network, PlaceId};
+use std::sync::Mutex;
 
 /// The hierarchy metric that answers `req`, if the request is plain enough for one.
 pub fn fast_metric(req: &RouteRequest) -> Option<Metric> {
@@ -136,8 +138,67 @@ pub fn best_route(
     req: &RouteRequest,
     deadline_h: Option<f64>,
 ) -> Result<Itinerary, RouteError> {
+    best_route_with(
+        net,
+        graph,
+        hierarchies,
+        &QueryPool::default(),
+        req,
+        deadline_h,
+    )
+}
+
+/// Hierarchy query labels kept between queries, per metric (a [`Router`](crate::Router) keeps
+/// one, as fast_paths keeps a `PathCalculator` per thread): a query on a hierarchy of n nodes
+/// then costs what it touches, not O(n) to allocate and clear its labels.
+#[derive(Default)]
+pub struct QueryPool {
+    states: Mutex<Vec<(Metric, QueryState)>>,
+}
+
+impl QueryPool {
+    /// Runs `f` with a query on `h` (built for `metric`), reusing kept labels when there are.
+    pub fn with_query<T>(
+        &self,
+        metric: Metric,
+        h: &Hierarchy,
+        f: impl FnOnce(&mut HierarchyQuery) -> T,
+    ) -> T {
+        let kept = {
+            let mut states = self.states.lock().unwrap_or_else(|e| e.into_inner());
+            states
+                .iter()
+                .position(|(m, _)| *m == metric)
+                .map(|i| states.swap_remove(i).1)
+        };
+        let mut q = match kept {
+            Some(state) => HierarchyQuery::with_state(h, state),
+            None => HierarchyQuery::new(h),
+        };
+        let out = f(&mut q);
+        let mut states = self.states.lock().unwrap_or_else(|e| e.into_inner());
+        // At most one kept state per metric and worker thread is useful; more is memory.
+        if states.len() < MAX_KEPT_STATES {
+            states.push((metric, q.into_state()));
+        }
+        out
+    }
+}
+
+/// Most query states a [`QueryPool`] keeps.
+const MAX_KEPT_STATES: usize = 32;
+
+/// [`best_route`] with hierarchy query labels from `pool`.
+pub fn best_route_with(
+    net: &Network,
+    graph: &Graph,
+    hierarchies: &[(Metric, Hierarchy)],
+    pool: &QueryPool,
+    req: &RouteRequest,
+    deadline_h: Option<f64>,
+) -> Result<Itinerary, RouteError> {
     let search = |r: &RouteRequest| match hierarchy_for(hierarchies, r) {
-        Some((metric, h)) => route_fast(net, graph, &mut HierarchyQuery::new(h), metric, r),
+        Some((metric, h)) => pool.with_query(metric, h, |q| route_fast(net, graph, q, metric, r)),
         None => crate::search::route(net, graph, r),
     };
     let (other, judged): (Objective, fn(&Itinerary) -> f64) = match req.objective {

@@ -40,7 +40,10 @@ pub use answer::{
 pub use compare::{Comparison, Reachability};
 pub use distribution::{simulate, TimeComponent, TimeDistribution, TimeFamily, Z90};
 pub use duration::parse_duration_h;
-pub use fast::{best_matrix, best_route, fast_metric, hierarchy_for, matrix_fast, route_fast};
+pub use fast::{
+    best_matrix, best_route, best_route_with, fast_metric, hierarchy_for, matrix_fast, route_fast,
+    QueryPool,
+};
 pub use itinerary::{
     with_distributions, EmissionLine, EmissionTotals, Emissions, Itinerary, Leg, LegKind, Summary,
     TimeRange,

@@ -1,5 +1,7 @@
 //! Finding places by id or name, forgiving about case, accents and apostrophes.
 
+use rstar::primitives::GeomWithData;
+use rstar::RTree;
 use silkroute_model::{Network, Place, PlaceId};
 use std::collections::HashMap;
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
@@ -50,6 +52,24 @@ pub(crate) fn names_of(p: &Place) -> impl Iterator<Item = &String> {
     .chain(p.aliases.iter())
 }
 
+/// The point on the unit sphere at `lat`, `lon` (degrees): the nearest place by straight-line
+/// distance between these points is the nearest on the sphere, across the date line too.
+fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
+    let (la, lo) = (lat.to_radians(), lon.to_radians());
+    [la.cos() * lo.cos(), la.cos() * lo.sin(), la.sin()]
+}
+
+/// An R*-tree (rstar) of the places' positions, for nearest-place queries in O(log n).
+fn positions(net: &Network) -> RTree<GeomWithData<[f64; 3], u32>> {
+    RTree::bulk_load(
+        net.places
+            .iter()
+            .enumerate()
+            .map(|(i, p)| GeomWithData::new(unit_vector(p.lat, p.lon), i as u32))
+            .collect(),
+    )
+}
+
 pub(crate) fn parse_lat_lon(s: &str) -> Option<(f64, f64)> {
     let (a, b) = s.split_once(',')?;
     let lat: f64 = a.trim().parse().ok()?;
@@ -64,7 +84,7 @@ pub struct PlaceFinder {
     keys: Vec<(String, PlaceId)>,
     names: Vec<(String, String)>,
     /// `[lat, lon]` of every place, for "lat,lon" queries.
-    coordinates: Vec<[f64; 2]>,
+    positions: RTree<GeomWithData<[f64; 3], u32>>,
 }
 
 impl PlaceFinder {
@@ -92,12 +112,12 @@ impl PlaceFinder {
             .iter()
             .map(|p| (p.id.clone(), p.name_en.clone()))
             .collect();
-        let coordinates = net.places.iter().map(|p| [p.lat, p.lon]).collect();
+        let positions = positions(net);
         PlaceFinder {
             by_key,
             keys,
             names,
-            coordinates,
+            positions,
         }
     }
 
@@ -152,26 +172,17 @@ impl PlaceFinder {
                 by_key: HashMap::new(),
                 keys: Vec::new(),
                 names: Vec::new(),
-                coordinates: net.places.iter().map(|p| [p.lat, p.lon]).collect(),
+                positions: positions(net),
             }
         } else {
             PlaceFinder::new(net)
         }
     }
 
-    /// The place nearest to `lat`, `lon` (equirectangular distance; a linear scan, which takes
-    /// a few milliseconds on a million places).
+    /// The place nearest to `lat`, `lon` on the sphere (an R*-tree query, O(log n)).
     pub fn nearest(&self, lat: f64, lon: f64) -> Option<PlaceId> {
-        let k = lat.to_radians().cos();
-        self.coordinates
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let dlon = (c[1] - lon + 540.0).rem_euclid(360.0) - 180.0;
-                let d = (c[0] - lat).powi(2) + (dlon * k).powi(2);
-                (d, i)
-            })
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, i)| PlaceId(i as u32))
+        self.positions
+            .nearest_neighbor(unit_vector(lat, lon))
+            .map(|p| PlaceId(p.data))
     }
 }

@@ -10,7 +10,7 @@ use crate::answer::{
     RouteResponse,
 };
 use crate::compare::compare;
-use crate::fast::{best_matrix, best_route, hierarchy_for};
+use crate::fast::{best_matrix, best_route_with, hierarchy_for, QueryPool};
 use crate::itinerary::{with_distributions, Itinerary};
 use crate::matrix::reach;
 use crate::objective::Objective;
@@ -230,6 +230,7 @@ pub struct Router {
     scenarios: Vec<String>,
     names: OnceLock<PlaceFinder>,
     coordinates: OnceLock<PlaceFinder>,
+    queries: QueryPool,
 }
 
 impl Router {
@@ -257,6 +258,7 @@ impl Router {
             scenarios,
             names: OnceLock::new(),
             coordinates: OnceLock::new(),
+            queries: QueryPool::default(),
         }
     }
 
@@ -310,7 +312,14 @@ impl Router {
         req: &RouteRequest,
         deadline_h: Option<f64>,
     ) -> Result<Itinerary, RouteError> {
-        best_route(&self.net, &self.graph, &self.hierarchies, req, deadline_h)
+        best_route_with(
+            &self.net,
+            &self.graph,
+            &self.hierarchies,
+            &self.queries,
+            req,
+            deadline_h,
+        )
     }
 
     /// The itineraries `q` asks for.

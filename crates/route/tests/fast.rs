@@ -148,3 +148,46 @@ fn requests_with_filters_are_left_to_dijkstra() {
     let p90 = RouteRequest::new(req.from, req.to, Objective::Least(Criterion::P90));
     assert_eq!(fast_metric(&p90), None);
 }
+
+/// A router built from a graph file keeps its hierarchy query labels between queries (and a
+/// label set for another hierarchy is not reused): its answers equal fresh-state answers for
+/// every pair, asked twice in a row.
+#[test]
+fn a_router_reusing_query_labels_answers_like_fresh_queries() {
+    let net = builtin();
+    let graph = compile(&net).unwrap();
+    let hierarchies: Vec<_> = [Metric::Time, Metric::Cost]
+        .into_iter()
+        .map(|m| (m, prepare(&graph, m).0))
+        .collect();
+    let router = silkroute_route::Router::from_compiled(silkroute_graph::CompiledNetwork {
+        network: net.clone(),
+        graph: graph.clone(),
+        hierarchies: hierarchies.clone(),
+    });
+    let places: Vec<PlaceId> = (0..net.places.len() as u32).map(PlaceId).collect();
+    for round in 0..2 {
+        for (i, &from) in places.iter().enumerate() {
+            let to = places[(i * 7 + round + 1) % places.len()];
+            if from == to {
+                continue;
+            }
+            for objective in [
+                Objective::Least(Criterion::Time),
+                Objective::Least(Criterion::Cost),
+            ] {
+                let req = RouteRequest::new(from, to, objective);
+                let reused = router.best(&req, None);
+                let fresh = silkroute_route::best_route(&net, &graph, &hierarchies, &req, None);
+                assert_eq!(
+                    reused.map(|it| (it.objective_value, it.legs.len())),
+                    fresh.map(|it| (it.objective_value, it.legs.len())),
+                    "{} → {} by {}",
+                    net.place(from).id,
+                    net.place(to).id,
+                    objective.name()
+                );
+            }
+        }
+    }
+}

@@ -21,7 +21,7 @@ mod query;
 
 pub use contract::{BuildStats, Hierarchy};
 pub use metric::{Metric, NoMetric};
-pub use query::{HierarchyPath, HierarchyQuery};
+pub use query::{HierarchyPath, HierarchyQuery, QueryState};
 
 /// An integer edge weight; sums saturate at [`INFINITY`].
 pub type Weight = u32;

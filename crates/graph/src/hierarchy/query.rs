@@ -141,14 +141,55 @@ pub struct HierarchyQuery<'h> {
     settled: usize,
 }
 
+/// The labels of a point-to-point query, apart from its hierarchy, to be kept between queries:
+/// creating them costs O(nodes), a query resets only the ranks it touched.
+pub struct QueryState {
+    fwd: Side,
+    bwd: Side,
+}
+
+impl QueryState {
+    /// Labels for a hierarchy of `nodes` nodes.
+    pub fn new(nodes: usize) -> QueryState {
+        QueryState {
+            fwd: Side::new(nodes),
+            bwd: Side::new(nodes),
+        }
+    }
+
+    /// The number of nodes the labels are for.
+    pub fn nodes(&self) -> usize {
+        self.fwd.label.len()
+    }
+}
+
 impl<'h> HierarchyQuery<'h> {
     /// Query state for `h`.
     pub fn new(h: &'h Hierarchy) -> HierarchyQuery<'h> {
+        HierarchyQuery::with_state(h, QueryState::new(h.nodes()))
+    }
+
+    /// Queries on `h` with labels kept from earlier queries (new ones if `state` is for a
+    /// hierarchy of another size).
+    pub fn with_state(h: &'h Hierarchy, state: QueryState) -> HierarchyQuery<'h> {
+        let state = if state.nodes() == h.nodes() {
+            state
+        } else {
+            QueryState::new(h.nodes())
+        };
         HierarchyQuery {
             h,
-            fwd: Side::new(h.nodes()),
-            bwd: Side::new(h.nodes()),
+            fwd: state.fwd,
+            bwd: state.bwd,
             settled: 0,
+        }
+    }
+
+    /// The labels, to keep for the next query on a hierarchy of the same size.
+    pub fn into_state(self) -> QueryState {
+        QueryState {
+            fwd: self.fwd,
+            bwd: self.bwd,
         }
     }
 
