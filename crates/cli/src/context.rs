@@ -101,15 +101,11 @@ fn resolve(arg: &str) -> Result<Scenario, Failure> {
 /// `silkroute scenarios [--json]`: the built-in scenarios that apply to the network.
 pub fn list_scenarios(feed: &Option<PathBuf>, json: bool) -> CmdResult {
     let net = load_network(feed)?;
-    let mut offered = Vec::new();
-    for name in builtin_scenario_names() {
-        let s = builtin_scenario(name)
-            .expect("listed")
-            .map_err(Failure::failed)?;
-        if s.applied_to(&net).is_ok() {
-            offered.push(s);
-        }
-    }
+    let offered: Vec<_> = silkroute_feed::offered_scenarios(&net)
+        .map_err(Failure::failed)?
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
     let answer = silkroute_server::scenarios_response(&offered);
     if json {
         print_json(&answer)?;

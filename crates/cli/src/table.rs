@@ -3,6 +3,7 @@
 
 use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table};
 use std::io::IsTerminal;
+use unicode_width::UnicodeWidthStr;
 
 /// Column alignment.
 #[derive(Clone, Copy)]
@@ -92,10 +93,7 @@ pub const MIN_TEXT_COLUMN: u16 = 36;
 
 /// Display width of `text` (a Chinese character takes two columns), as comfy-table counts it.
 fn display_width(text: &str) -> u16 {
-    let mut t = Table::new();
-    t.load_style(comfy_table::presets::NOTHING)
-        .add_row(vec![text]);
-    t.column_max_content_widths().first().copied().unwrap_or(0)
+    UnicodeWidthStr::width(text).min(u16::MAX as usize) as u16
 }
 
 /// The comfy-table of `rows` (only the first `columns` cells of each, when given); with

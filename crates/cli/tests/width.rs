@@ -2,15 +2,10 @@
 //! output is not a terminal. Widths are display widths (a Chinese character takes two columns).
 
 use assert_cmd::Command;
-use comfy_table::Table;
+use unicode_width::UnicodeWidthStr;
 
 fn display_width(line: &str) -> usize {
-    // comfy-table measures cells the same way; a one-cell table without padding or borders
-    // reports the line's display width.
-    let mut t = Table::new();
-    t.load_style(comfy_table::presets::NOTHING);
-    t.add_row(vec![line]);
-    t.column_max_content_widths()[0] as usize
+    UnicodeWidthStr::width(line)
 }
 
 fn lines_over(args: &[&str], columns: Option<&str>, limit: usize) -> Vec<String> {

@@ -80,3 +80,17 @@ pub fn builtin_scenario(name: &str) -> Option<Result<Scenario, ScenarioError>> {
         .find(|(n, _)| *n == name)
         .map(|(n, text)| Scenario::parse(text, &format!("builtin:{n}")))
 }
+
+/// The shipped scenarios that apply to `net`, each with the network it makes. A scenario that
+/// names elements `net` lacks (a custom feed without the CKU railway) is left out; a shipped
+/// scenario that does not parse is an error (a build defect).
+pub fn offered_scenarios(net: &Network) -> Result<Vec<(Scenario, Network)>, ScenarioError> {
+    let mut out = Vec::new();
+    for name in builtin_scenario_names() {
+        let s = builtin_scenario(name).expect("listed")?;
+        if let Ok(edited) = s.applied_to(net) {
+            out.push((s, edited));
+        }
+    }
+    Ok(out)
+}

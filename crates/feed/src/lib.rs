@@ -20,7 +20,9 @@ mod scenario;
 mod schema;
 mod validate;
 
-pub use builtin::{builtin, builtin_scenario, builtin_scenario_names, BUILTIN_FILES};
+pub use builtin::{
+    builtin, builtin_scenario, builtin_scenario_names, offered_scenarios, BUILTIN_FILES,
+};
 pub use demand::{load_demand, parse_demand, DemandRow, TONNES_PER_TEU};
 pub use error::FeedError;
 pub use export::network_geojson;

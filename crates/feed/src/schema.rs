@@ -217,34 +217,26 @@ impl FeedFile {
                     "source",
                 ],
             ),
-            FeedFile::Modes => (
-                &[
-                    "mode",
-                    "default_speed_kmh",
-                    "run_p90_factor",
-                    "default_wait_p50_h",
-                    "default_wait_p90_h",
-                    "default_energy",
-                    "source",
-                ],
-                &[
-                    "mode",
-                    "default_speed_kmh",
-                    "run_p90_factor",
-                    "default_wait_p50_h",
-                    "default_wait_p90_h",
-                    "default_energy",
-                    "source",
-                ],
-            ),
-            FeedFile::CostFactors => (
-                &["mode", "country", "usd_per_feu_km", "source"],
-                &["mode", "country", "usd_per_feu_km", "source"],
-            ),
-            FeedFile::EmissionFactors => (
-                &["mode", "energy", "ttw_g_per_tkm", "wtw_g_per_tkm", "source"],
-                &["mode", "energy", "ttw_g_per_tkm", "wtw_g_per_tkm", "source"],
-            ),
+            FeedFile::Modes => (MODES, MODES),
+            FeedFile::CostFactors => (COST_FACTORS, COST_FACTORS),
+            FeedFile::EmissionFactors => (EMISSION_FACTORS, EMISSION_FACTORS),
         }
     }
 }
+
+/// `modes.csv`: every column is required.
+const MODES: &[&str] = &[
+    "mode",
+    "default_speed_kmh",
+    "run_p90_factor",
+    "default_wait_p50_h",
+    "default_wait_p90_h",
+    "default_energy",
+    "source",
+];
+
+/// `cost_factors.csv`: every column is required.
+const COST_FACTORS: &[&str] = &["mode", "country", "usd_per_feu_km", "source"];
+
+/// `emission_factors.csv`: every column is required.
+const EMISSION_FACTORS: &[&str] = &["mode", "energy", "ttw_g_per_tkm", "wtw_g_per_tkm", "source"];

@@ -9,7 +9,6 @@
 
 use crate::write::{
     degrees, haversine_km, start_feed, wkt_linestring, FeedWriter, ImportError, LINK_HEADER,
-    PLACE_HEADER,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use osmpbf::{BlobDecode, BlobReader, Element};
@@ -436,7 +435,8 @@ fn write_feed(
     }
     links.finish()?;
     let source = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)";
-    let mut place_file = FeedWriter::create(out, FeedFile::Places, &PLACE_HEADER)?;
+    let mut place_file =
+        FeedWriter::create(out, FeedFile::Places, FeedFile::Places.required_columns())?;
     let mut border_posts = 0;
     for &p in &places {
         let c = coords[&p];

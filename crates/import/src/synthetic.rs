@@ -3,9 +3,7 @@
 //! along every Nth row and column with junctions every N cells, like the trunk roads of a
 //! region over its local streets.
 
-use crate::write::{
-    start_feed, wkt_linestring, FeedWriter, ImportError, LINK_HEADER, PLACE_HEADER,
-};
+use crate::write::{start_feed, wkt_linestring, FeedWriter, ImportError, LINK_HEADER};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use silkroute_feed::FeedFile;
@@ -52,7 +50,8 @@ pub fn generate(opts: GenOptions, dir: &Path) -> Result<GenStats, ImportError> {
     );
     let id = |x: u32, y: u32| format!("g{x}-{y}");
     let at = |x: u32, y: u32| [60.0 + x as f64 * CELL_LON, 40.0 + y as f64 * CELL_LAT];
-    let mut places = FeedWriter::create(dir, FeedFile::Places, &PLACE_HEADER)?;
+    let mut places =
+        FeedWriter::create(dir, FeedFile::Places, FeedFile::Places.required_columns())?;
     for y in 0..side {
         for x in 0..side {
             let p = at(x, y);

@@ -122,10 +122,6 @@ pub(crate) fn start_feed(dir: &Path) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// The header of `places.csv` as written by importers (checked against [`FeedFile::Places`]).
-pub(crate) const PLACE_HEADER: [&str; 7] =
-    ["id", "name_en", "country", "lat", "lon", "kind", "source"];
-
 /// The header of `links.csv` as written by importers (checked against [`FeedFile::Links`]).
 pub(crate) const LINK_HEADER: [&str; 13] = [
     "id",

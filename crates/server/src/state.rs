@@ -1,6 +1,6 @@
 //! What the server holds: one [`Router`] per scenario combination.
 
-use silkroute_feed::{builtin_scenario, builtin_scenario_names, Scenario};
+use silkroute_feed::{offered_scenarios, Scenario};
 use silkroute_graph::CompiledNetwork;
 use silkroute_model::Network;
 use silkroute_route::Router;
@@ -35,16 +35,11 @@ impl AppState {
     fn with_baseline(net: Network, baseline: Router) -> Result<AppState, String> {
         let mut scenarios = Vec::new();
         let mut cache = HashMap::new();
-        for name in builtin_scenario_names() {
-            let s = builtin_scenario(name)
-                .expect("listed")
-                .map_err(|e| e.to_string())?;
-            if let Ok(edited) = s.applied_to(&net) {
-                let names = vec![s.name.clone()];
-                let router = Router::new(edited, names.clone()).map_err(|e| e.to_string())?;
-                cache.insert(names, Arc::new(router));
-                scenarios.push(s);
-            }
+        for (s, edited) in offered_scenarios(&net).map_err(|e| e.to_string())? {
+            let names = vec![s.name.clone()];
+            let router = Router::new(edited, names.clone()).map_err(|e| e.to_string())?;
+            cache.insert(names, Arc::new(router));
+            scenarios.push(s);
         }
         cache.insert(Vec::new(), Arc::new(baseline));
         Ok(AppState {

@@ -82,13 +82,6 @@ async fn every_endpoint_declares_its_parameters_and_answers() {
                     p["schema"].is_object(),
                     "{method} {path}: {p} has no schema"
                 );
-                if p["in"] == "path" {
-                    let name = p["name"].as_str().unwrap();
-                    assert!(
-                        path.contains(&format!("{{{name}}}")),
-                        "{method} {path}: {p}"
-                    );
-                }
             }
             for (status, r) in op["responses"].as_object().unwrap() {
                 if status.starts_with('4') {
