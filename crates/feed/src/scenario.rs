@@ -25,7 +25,7 @@ pub enum ScenarioError {
     /// Every problem of a scenario that could not be applied (nothing was applied).
     #[error(
         "scenario {file} cannot be applied; nothing was changed:\n{}",
-        list_problems(problems)
+        list_problems(file, problems)
     )]
     Problems {
         /// The scenario file.
@@ -224,10 +224,15 @@ pub struct NewLink {
     pub source: String,
 }
 
-fn list_problems(problems: &[ScenarioError]) -> String {
+/// One line per problem, without the file name the heading already gives.
+fn list_problems(file: &str, problems: &[ScenarioError]) -> String {
+    let prefix = format!("scenario {file}: ");
     problems
         .iter()
-        .map(|p| format!("  - {p}"))
+        .map(|p| {
+            let text = p.to_string();
+            format!("  - {}", text.strip_prefix(&prefix).unwrap_or(&text))
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
