@@ -234,6 +234,19 @@ pub struct RouteArgs {
     /// A deadline such as 12d or 300h: report the probability of arriving in time.
     #[arg(long, value_parser = parse_duration_h)]
     pub deadline: Option<f64>,
+    /// When the cargo is ready at the origin: ISO 8601, in the origin's time zone unless an
+    /// offset or [zone] is given (2026-12-07T09:00, 2026-12-07).
+    #[arg(long, value_name = "DATE-TIME")]
+    pub depart: Option<String>,
+    /// Arrive by this instant (destination's time zone unless given): the latest departure.
+    #[arg(long, value_name = "DATE-TIME", conflicts_with = "depart")]
+    pub arrive_by: Option<String>,
+    /// With --depart: every departure in this window that no later one beats (7d, 48h).
+    #[arg(long, value_name = "DURATION", requires = "depart")]
+    pub window: Option<String>,
+    /// Undated: use the week of this date (default: the feed's reference week).
+    #[arg(long, value_name = "DATE", conflicts_with_all = ["depart", "arrive_by"])]
+    pub reference_date: Option<String>,
 }
 
 /// Arguments of `matrix`.

@@ -51,7 +51,7 @@ pub fn load_router(feed: &Option<PathBuf>, scenarios: &[String]) -> Result<Route
         Some(file) => {
             let c = read_graph_file(file).map_err(Failure::failed)?;
             if scenarios.is_empty() {
-                return Ok(Router::from_compiled(c));
+                return Router::from_compiled(c).map_err(Failure::failed);
             }
             // A scenario edits the network: the stored graph and hierarchies no longer apply.
             c.network

@@ -74,10 +74,21 @@ fn route_query(router: &Router, args: &RouteArgs) -> Result<RouteQuery, Failure>
     } else {
         Menu::Best
     };
+    let when = router
+        .when(
+            request.from,
+            request.to,
+            args.depart.as_deref(),
+            args.arrive_by.as_deref(),
+            args.window.as_deref(),
+            args.reference_date.as_deref(),
+        )
+        .map_err(invalid)?;
     Ok(RouteQuery {
         request,
         menu,
         deadline_h: args.deadline,
+        when,
     })
 }
 

@@ -7,7 +7,7 @@ use silkroute_model::Network;
 use std::collections::HashMap;
 
 /// The built-in feed files, by name.
-pub const BUILTIN_FILES: [(&str, &str); 8] = [
+pub const BUILTIN_FILES: [(&str, &str); 9] = [
     (
         "places.csv",
         include_str!("../../../data/builtin/places.csv"),
@@ -33,6 +33,10 @@ pub const BUILTIN_FILES: [(&str, &str); 8] = [
     (
         "emission_factors.csv",
         include_str!("../../../data/builtin/emission_factors.csv"),
+    ),
+    (
+        "feed_info.csv",
+        include_str!("../../../data/builtin/feed_info.csv"),
     ),
 ];
 

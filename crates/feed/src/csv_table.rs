@@ -226,6 +226,20 @@ impl<'t> Row<'t> {
         t.parse().map(Some).map_err(|e| self.err(report, col, e))
     }
 
+    /// An optional value parsed by `parse`; `Ok(None)` when empty, `Err(())` when invalid.
+    pub fn parsed_opt_with<T>(
+        &self,
+        col: &str,
+        report: &mut Report,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, ()> {
+        let t = self.text(col);
+        if t.is_empty() {
+            return Ok(None);
+        }
+        parse(t).map(Some).map_err(|e| self.err(report, col, e))
+    }
+
     /// A required number within `[min, max]`.
     pub fn number(&self, col: &str, min: f64, max: f64, report: &mut Report) -> Option<f64> {
         let t = self.required(col, report)?;

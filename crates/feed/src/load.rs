@@ -6,16 +6,17 @@ use crate::report::Report;
 use crate::schema::FeedFile;
 use crate::validate::{self, Lines};
 use silkroute_model::{
-    BorderCrossing, Capacity, CapacityUnit, Clearance, CostFactor, EmissionFactor, Gauge, Layer,
-    Link, Mode, ModeDefaults, Network, Place, PlaceId, PlaceKind, Service, Status, Track, Transfer,
+    parse_weekday, BorderCrossing, Calendar, Capacity, CapacityUnit, Carries, Clearance,
+    CostFactor, EmissionFactor, Gauge, Layer, Link, Mode, ModeDefaults, Network, Place, PlaceId,
+    PlaceKind, Schedule, Service, ServiceStop, Status, Track, Transfer, WaitModel,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::str::FromStr;
 
 /// The files of a feed and whether each is required (from [`FeedFile`]).
-pub const FEED_FILES: [(&str, bool); 8] = {
-    let mut out = [("", false); 8];
+pub const FEED_FILES: [(&str, bool); 10] = {
+    let mut out = [("", false); 10];
     let mut i = 0;
     while i < FeedFile::ALL.len() {
         out[i] = (FeedFile::ALL[i].name(), FeedFile::ALL[i].is_required());
@@ -94,10 +95,19 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
         .get("transfers.csv")
         .map(|t| read_transfers(t, &ctx, &mut lines, &mut report))
         .unwrap_or_default();
-    let services = tables
-        .get("services.csv")
-        .map(|t| read_services(t, &ctx, &mut lines, &mut report))
-        .unwrap_or_default();
+    let services = match (tables.get("services.csv"), tables.get("service_stops.csv")) {
+        (Some(t), stops) => read_services(t, stops, &ctx, &links, &mut lines, &mut report),
+        (None, Some(_)) => {
+            report.error(
+                "service_stops.csv",
+                None,
+                None,
+                "stop patterns without services.csv",
+            );
+            Vec::new()
+        }
+        (None, None) => Vec::new(),
+    };
     let modes = tables
         .get("modes.csv")
         .map(|t| read_modes(t, &mut report))
@@ -110,7 +120,10 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
         .get("emission_factors.csv")
         .map(|t| read_emission_factors(t, &mut report))
         .unwrap_or_default();
-    let network = Network::new(
+    let reference_date = tables
+        .get("feed_info.csv")
+        .and_then(|t| read_feed_info(t, &mut report));
+    let mut network = Network::new(
         places,
         links,
         borders,
@@ -120,6 +133,9 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
         cost_factors,
         emission_factors,
     );
+    if let Some(d) = reference_date {
+        network.reference_date = d;
+    }
     validate::check(&network, &lines, &mut report);
     if report.has_errors() {
         Err(FeedError::Invalid(report))
@@ -267,6 +283,9 @@ fn read_places(t: &Table, lines: &mut Lines, report: &mut Report) -> Vec<Place> 
         let lat = row.number("lat", -90.0, 90.0, report);
         let lon = row.number("lon", -180.0, 180.0, report);
         let kind: Option<PlaceKind> = row.parsed("kind", report);
+        let timezone = country
+            .as_deref()
+            .and_then(|c| place_timezone(&row, c, report));
         let src = source(&row, report);
         let aliases = row
             .text("aliases")
@@ -282,8 +301,9 @@ fn read_places(t: &Table, lines: &mut Lines, report: &mut Report) -> Vec<Place> 
             Some(lat),
             Some(lon),
             Some(kind),
+            Some(timezone),
             Some(source),
-        ) = (id, name_en, country, lat, lon, kind, src)
+        ) = (id, name_en, country, lat, lon, kind, timezone, src)
         {
             lines.places.push(row.line);
             out.push(Place {
@@ -296,6 +316,7 @@ fn read_places(t: &Table, lines: &mut Lines, report: &mut Report) -> Vec<Place> 
                 lat,
                 lon,
                 kind,
+                timezone,
                 source,
             });
         }
@@ -658,47 +679,399 @@ fn read_transfers(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) 
     out
 }
 
-fn read_services(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> Vec<Service> {
+/// The reference date of feed_info.csv (its one row), moved to the Monday of its week.
+fn read_feed_info(t: &Table, report: &mut Report) -> Option<jiff::civil::Date> {
+    let mut out = None;
+    for row in t.rows() {
+        if out.is_some() {
+            row_error(&row, report, "reference_date", "feed_info.csv has one row");
+            return None;
+        }
+        let d = row.parsed_opt_with("reference_date", report, parse_date);
+        source(&row, report)?;
+        let d = d.ok().flatten()?;
+        let back = i64::from(d.weekday().to_monday_zero_offset());
+        out = d.checked_sub(jiff::Span::new().days(back)).ok();
+    }
+    out
+}
+
+/// The time zone of a place: the `timezone` column, or the zone of its country when the
+/// country has one (docs/feed.md lists them).
+fn place_timezone(row: &Row, country: &str, report: &mut Report) -> Option<String> {
+    match row.optional("timezone") {
+        Some(tz) => match jiff::tz::TimeZone::get(&tz) {
+            Ok(_) => Some(tz),
+            Err(_) => {
+                report.error(
+                    row.file(),
+                    Some(row.line),
+                    Some("timezone"),
+                    format!("`{tz}` is not an IANA time zone name like Asia/Almaty"),
+                );
+                None
+            }
+        },
+        None => match country_timezone(country) {
+            Some(tz) => Some(tz.to_string()),
+            None => {
+                report.error(
+                    row.file(),
+                    Some(row.line),
+                    Some("timezone"),
+                    format!(
+                        "empty, and country {country} has no default zone: give an IANA name like Asia/Almaty"
+                    ),
+                );
+                None
+            }
+        },
+    }
+}
+
+/// The zone a place of `country` takes when places.csv gives none: one zone per country of the
+/// corridor. China uses Beijing time (Asia/Shanghai) everywhere, also in Xinjiang, because
+/// China Railway and the airlines publish Beijing time; Kazakhstan has one zone (UTC+5) since
+/// 1 March 2024. Countries with several zones (Russia) have no default.
+pub fn country_timezone(country: &str) -> Option<&'static str> {
+    Some(match country {
+        "CN" => "Asia/Shanghai",
+        "KZ" => "Asia/Almaty",
+        "KG" => "Asia/Bishkek",
+        "UZ" => "Asia/Tashkent",
+        "TJ" => "Asia/Dushanbe",
+        "TM" => "Asia/Ashgabat",
+        "AZ" => "Asia/Baku",
+        "GE" => "Asia/Tbilisi",
+        "TR" => "Europe/Istanbul",
+        "AF" => "Asia/Kabul",
+        "PK" => "Asia/Karachi",
+        "IR" => "Asia/Tehran",
+        "MN" => "Asia/Ulaanbaatar",
+        "BY" => "Europe/Minsk",
+        "PL" => "Europe/Warsaw",
+        "DE" => "Europe/Berlin",
+        _ => return None,
+    })
+}
+
+/// A `;`-separated list column, items trimmed, empty items dropped.
+fn list<'t>(row: &Row<'t>, col: &str) -> Vec<&'t str> {
+    row.text(col)
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Each item of a `;` list parsed by `parse`; `None` (with an error naming the item) when any
+/// item is invalid.
+fn parsed_list<T>(
+    row: &Row,
+    col: &str,
+    report: &mut Report,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Option<Vec<T>> {
+    let mut out = Some(Vec::new());
+    for item in list(row, col) {
+        match parse(item) {
+            Ok(v) => {
+                if let Some(o) = out.as_mut() {
+                    o.push(v)
+                }
+            }
+            Err(e) => {
+                report.error(row.file(), Some(row.line), Some(col), e);
+                out = None;
+            }
+        }
+    }
+    out
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    s.parse()
+        .map_err(|_| format!("`{s}` is not a date like 2025-05-20"))
+}
+
+fn parse_time(s: &str) -> Result<jiff::civil::Time, String> {
+    s.parse()
+        .map_err(|_| format!("`{s}` is not a time of day like 09:30"))
+}
+
+/// Reads a service's schedule: a timetable when `days` or `add_dates` is given (then `times`
+/// is required), a frequency otherwise.
+fn schedule(row: &Row, report: &mut Report) -> Option<Schedule> {
+    let days = parsed_list(row, "days", report, |d| match d {
+        "daily" => Ok(None),
+        d => parse_weekday(d).map(Some),
+    });
+    let added = parsed_list(row, "add_dates", report, parse_date);
+    let removed = parsed_list(row, "remove_dates", report, parse_date);
+    let times = parsed_list(row, "times", report, parse_time);
+    let start = row.parsed_opt_with("start_date", report, parse_date);
+    let end = row.parsed_opt_with("end_date", report, parse_date);
+    let freq = row.number_opt("frequency_per_week", 0.001, 10_000.0, report);
+    let wait: Result<Option<WaitModel>, ()> = row.parsed_opt("wait_model", report);
+    let (days, added, removed, times, start, end, freq, wait) = (
+        days?,
+        added?,
+        removed?,
+        times?,
+        start.ok()?,
+        end.ok()?,
+        freq.ok()?,
+        wait.ok()?,
+    );
+    let timetabled = !days.is_empty() || !added.is_empty();
+    let err = |report: &mut Report, col: &str, msg: &str| {
+        report.error(row.file(), Some(row.line), Some(col), msg);
+        None
+    };
+    if timetabled {
+        if times.is_empty() {
+            return err(
+                report,
+                "times",
+                "a timetabled service (with `days` or `add_dates`) needs its departure times at the first stop, like 09:30",
+            );
+        }
+        if freq.is_some() {
+            return err(
+                report,
+                "frequency_per_week",
+                "give either a timetable (`days`/`add_dates` and `times`) or a frequency, not both",
+            );
+        }
+        if let (Some(s), Some(e)) = (start, end) {
+            if e < s {
+                return err(report, "end_date", "the end date is before the start date");
+            }
+        }
+        let mut weekdays = [false; 7];
+        for d in days {
+            match d {
+                Some(w) => weekdays[w.to_monday_zero_offset() as usize] = true,
+                None => weekdays = [true; 7],
+            }
+        }
+        Some(Schedule::Timetable(Calendar {
+            weekdays,
+            times,
+            start,
+            end,
+            added,
+            removed,
+        }))
+    } else {
+        match freq {
+            Some(per_week) => Some(Schedule::Frequency {
+                per_week,
+                wait: wait.unwrap_or(WaitModel::Uniform),
+            }),
+            None => err(
+                report,
+                "frequency_per_week",
+                "a service needs a frequency or a timetable (`days` or `add_dates`, and `times`)",
+            ),
+        }
+    }
+}
+
+/// Default boarding rules of a stop: board anywhere but the last stop, alight anywhere but the
+/// first, never at a border post.
+fn default_stop(net_places: &[Place], place: PlaceId, i: usize, n: usize) -> ServiceStop {
+    let post = net_places[place.index()].kind == PlaceKind::BorderPost;
+    ServiceStop {
+        place,
+        arrive_h: None,
+        depart_h: None,
+        pickup: i + 1 < n && !post,
+        dropoff: i > 0 && !post,
+        via: Vec::new(),
+    }
+}
+
+/// The stop patterns given in service_stops.csv, by service id, in `seq` order.
+fn read_service_stops(
+    t: &Table,
+    ctx: &Ctx,
+    links: &HashMap<&str, u32>,
+    report: &mut Report,
+) -> HashMap<String, Vec<(u64, f64, ServiceStop)>> {
+    let mut out: HashMap<String, Vec<(u64, f64, ServiceStop)>> = HashMap::new();
+    for row in t.rows() {
+        let service = row.required("service", report);
+        let seq = row.number("seq", 0.0, 1e9, report);
+        let place = ctx.place(&row, "place", report);
+        let arrive = row.number_opt("arrive_h", 0.0, 24.0 * 366.0, report);
+        let depart = row.number_opt("depart_h", 0.0, 24.0 * 366.0, report);
+        let pickup = row.yes_no_opt("pickup", report);
+        let dropoff = row.yes_no_opt("dropoff", report);
+        let via = parsed_list(&row, "via", report, |l| {
+            links
+                .get(l)
+                .copied()
+                .ok_or_else(|| format!("unknown link id `{l}` (not in links.csv)"))
+        });
+        if let (Ok(Some(a)), Ok(Some(d))) = (arrive, depart) {
+            if d < a {
+                row_error(&row, report, "depart_h", "departs before it arrives");
+                continue;
+            }
+        }
+        if let (
+            Some(service),
+            Some(seq),
+            Some(place),
+            Ok(arrive_h),
+            Ok(depart_h),
+            Ok(pickup),
+            Ok(dropoff),
+            Some(via),
+        ) = (service, seq, place, arrive, depart, pickup, dropoff, via)
+        {
+            let post = ctx.places[place.index()].kind == PlaceKind::BorderPost;
+            out.entry(service).or_default().push((
+                row.line,
+                seq,
+                ServiceStop {
+                    place,
+                    arrive_h,
+                    depart_h,
+                    // Resolved against the stop's position once the pattern is complete.
+                    pickup: pickup.unwrap_or(!post),
+                    dropoff: dropoff.unwrap_or(!post),
+                    via,
+                },
+            ));
+        }
+    }
+    for stops in out.values_mut() {
+        stops.sort_by(|a, b| a.1.total_cmp(&b.1));
+    }
+    out
+}
+
+fn row_error(row: &Row, report: &mut Report, col: &str, msg: &str) {
+    report.error(row.file(), Some(row.line), Some(col), msg);
+}
+
+fn read_services(
+    t: &Table,
+    stop_table: Option<&Table>,
+    ctx: &Ctx,
+    links: &[Link],
+    lines: &mut Lines,
+    report: &mut Report,
+) -> Vec<Service> {
+    let link_index: HashMap<&str, u32> = links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.as_str(), i as u32))
+        .collect();
+    let mut patterns = stop_table
+        .map(|st| read_service_stops(st, ctx, &link_index, report))
+        .unwrap_or_default();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for row in t.rows() {
         let id = unique_id(&row, &mut seen, report);
         let name = row.required("name", report);
         let mode: Option<Mode> = row.parsed("mode", report);
-        let mut stops = Some(Vec::new());
-        for stop in row
-            .text("stops")
-            .split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            match ctx.index.get(stop) {
-                Some(&p) => {
-                    if let Some(s) = stops.as_mut() {
-                        s.push(p)
+        let carries: Result<Option<Carries>, ()> = row.parsed_opt("carries", report);
+        let capacity = row.number_opt("capacity_per_departure", 0.0, 1e6, report);
+        let listed = list(&row, "stops");
+        let given = id.as_ref().and_then(|id| patterns.remove(id));
+        let stops = match (listed.is_empty(), given) {
+            (false, Some(_)) => {
+                row_error(
+                    &row,
+                    report,
+                    "stops",
+                    "the stops are given in service_stops.csv too: leave this column empty",
+                );
+                None
+            }
+            (true, None) => {
+                row_error(
+                    &row,
+                    report,
+                    "stops",
+                    "a service needs its stops: `a;b;c` here, or rows in service_stops.csv",
+                );
+                None
+            }
+            (true, Some(rows)) => {
+                let n = rows.len();
+                let mut stops: Vec<ServiceStop> = rows.into_iter().map(|r| r.2).collect();
+                if let Some(first) = stops.first_mut() {
+                    first.dropoff = false;
+                }
+                if let Some(last) = stops.last_mut() {
+                    last.pickup = false;
+                }
+                (n >= 1).then_some(stops)
+            }
+            (false, None) => {
+                let mut ok = true;
+                let mut places = Vec::new();
+                for stop in &listed {
+                    match ctx.index.get(*stop) {
+                        Some(&p) => places.push(p),
+                        None => {
+                            row_error(
+                                &row,
+                                report,
+                                "stops",
+                                &format!("unknown place id `{stop}` (not in places.csv)"),
+                            );
+                            ok = false;
+                        }
                     }
                 }
-                None => {
-                    report.error(
-                        &t.file,
-                        Some(row.line),
-                        Some("stops"),
-                        format!("unknown place id `{stop}` (not in places.csv)"),
-                    );
-                    stops = None;
+                let n = places.len();
+                ok.then(|| {
+                    places
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, p)| default_stop(ctx.places, p, i, n))
+                        .collect()
+                })
+            }
+        };
+        let stops = stops.and_then(|stops: Vec<ServiceStop>| {
+            if stops.len() < 2 {
+                row_error(
+                    &row,
+                    report,
+                    "stops",
+                    "a service needs at least two stops",
+                );
+                return None;
+            }
+            let mut last = 0.0;
+            for (i, s) in stops.iter().enumerate() {
+                for t in [s.arrive_h, s.depart_h].into_iter().flatten() {
+                    if t < last {
+                        row_error(
+                            &row,
+                            report,
+                            "stops",
+                            &format!(
+                                "stop {} (`{}`) is timed before the stop before it (service_stops.csv)",
+                                i + 1,
+                                ctx.places[s.place.index()].id
+                            ),
+                        );
+                        return None;
+                    }
+                    last = t;
                 }
             }
-        }
-        if stops.as_ref().is_some_and(|s| s.len() < 2) {
-            report.error(
-                &t.file,
-                Some(row.line),
-                Some("stops"),
-                "a service needs at least two stops separated by `;`",
-            );
-            stops = None;
-        }
-        let freq = row.number("frequency_per_week", 0.001, 10_000.0, report);
+            Some(stops)
+        });
+        let schedule = schedule(&row, report);
         let tariff = row.number_opt("tariff_usd_per_feu", 0.0, 1e6, report);
         let st = status_and_year(&row, report);
         let src = source(&row, report);
@@ -706,26 +1079,42 @@ fn read_services(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -
             Some(id),
             Some(name),
             Some(mode),
+            Ok(carries),
+            Ok(capacity_per_departure),
             Some(stops),
-            Some(frequency_per_week),
+            Some(schedule),
             Ok(tariff_usd_per_feu),
             Some((status, opening_year)),
             Some(source),
-        ) = (id, name, mode, stops, freq, tariff, st, src)
-        {
+        ) = (
+            id, name, mode, carries, capacity, stops, schedule, tariff, st, src,
+        ) {
             lines.services.push(row.line);
             out.push(Service {
                 id,
                 name,
+                operator: row.optional("operator"),
                 mode,
-                stops,
-                frequency_per_week,
+                carries: carries.unwrap_or(Carries::Cargo),
+                capacity_per_departure,
                 tariff_usd_per_feu,
+                stops,
+                schedule,
                 status,
                 opening_year,
                 source,
             });
         }
+    }
+    let mut orphans: Vec<_> = patterns.into_iter().collect();
+    orphans.sort_by_key(|(_, rows)| rows[0].0);
+    for (service, rows) in orphans {
+        report.error(
+            "service_stops.csv",
+            Some(rows[0].0),
+            Some("service"),
+            format!("unknown service id `{service}` (not in services.csv)"),
+        );
     }
     out
 }
@@ -751,6 +1140,15 @@ fn read_modes(t: &Table, report: &mut Report) -> Vec<ModeDefaults> {
         let w50 = row.number("default_wait_p50_h", 0.0, 2000.0, report);
         let w90 = row.number("default_wait_p90_h", 0.0, 2000.0, report);
         let energy = row.required("default_energy", report);
+        let connection = row.number_opt("min_connection_h", 0.0, 2000.0, report);
+        if let (Ok(None), Some(m)) = (connection, mode) {
+            report.warning(
+                &t.file,
+                Some(row.line),
+                Some("min_connection_h"),
+                format!("no minimum connection time for {m}: changes of service take no time"),
+            );
+        }
         let src = source(&row, report);
         if let (Some(w50), Some(w90)) = (w50, w90) {
             if !ordered(&row, "default_wait_p90_h", w50, w90, report) {
@@ -764,8 +1162,9 @@ fn read_modes(t: &Table, report: &mut Report) -> Vec<ModeDefaults> {
             Some(default_wait_p50_h),
             Some(default_wait_p90_h),
             Some(default_energy),
+            Ok(connection),
             Some(source),
-        ) = (mode, speed, factor, w50, w90, energy, src)
+        ) = (mode, speed, factor, w50, w90, energy, connection, src)
         {
             out.push(ModeDefaults {
                 mode,
@@ -773,6 +1172,7 @@ fn read_modes(t: &Table, report: &mut Report) -> Vec<ModeDefaults> {
                 run_p90_factor,
                 default_wait_p50_h,
                 default_wait_p90_h,
+                min_connection_h: connection.unwrap_or(0.0),
                 default_energy,
                 source,
             });

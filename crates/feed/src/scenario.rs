@@ -16,7 +16,7 @@
 //! ```
 
 use serde::Deserialize;
-use silkroute_model::{Gauge, Link, Mode, Network, Place, PlaceKind, Status};
+use silkroute_model::{Gauge, Link, Mode, Network, Place, PlaceKind, Schedule, Status};
 use std::path::Path;
 
 /// Why a scenario could not be read or applied.
@@ -194,6 +194,8 @@ pub struct NewPlace {
     pub lon: f64,
     /// Kind (`city`, `rail_terminal`, `port`, `airport`, `border_post`).
     pub kind: String,
+    /// IANA time zone; the country's zone when omitted.
+    pub timezone: Option<String>,
     /// Where it comes from.
     pub source: String,
 }
@@ -429,7 +431,18 @@ impl Scenario {
                         s.status = st;
                     }
                     if let Some(f) = e.frequency_per_week {
-                        s.frequency_per_week = f;
+                        match &mut s.schedule {
+                            Schedule::Frequency { per_week, .. } => *per_week = f,
+                            Schedule::Timetable(_) => {
+                                return Err(ScenarioError::BadValue {
+                                    file: file.clone(),
+                                    table: "service",
+                                    index,
+                                    key: "frequency_per_week",
+                                    message: format!("`{id}` runs to a timetable, not a frequency"),
+                                })
+                            }
+                        }
                     }
                 }
                 Ok(())
@@ -506,6 +519,27 @@ impl Scenario {
                     .kind
                     .parse()
                     .map_err(|e| bad("new_place", index, "kind", e))?;
+                let timezone = match &p.timezone {
+                    Some(tz) if jiff::tz::TimeZone::get(tz).is_ok() => tz.clone(),
+                    Some(tz) => {
+                        return Err(bad(
+                            "new_place",
+                            index,
+                            "timezone",
+                            format!("`{tz}` is not an IANA time zone name like Asia/Almaty"),
+                        ))
+                    }
+                    None => crate::load::country_timezone(&p.country)
+                        .ok_or_else(|| {
+                            bad(
+                                "new_place",
+                                index,
+                                "timezone",
+                                format!("missing, and country {} has no default zone", p.country),
+                            )
+                        })?
+                        .to_string(),
+                };
                 net.add_place(Place {
                     id: p.id.clone(),
                     name_en: p.name_en.clone(),
@@ -516,6 +550,7 @@ impl Scenario {
                     lat: p.lat,
                     lon: p.lon,
                     kind,
+                    timezone,
                     source: p.source.clone(),
                 });
                 Ok(())

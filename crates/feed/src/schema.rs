@@ -14,8 +14,12 @@ pub enum FeedFile {
     Transfers,
     /// `services.csv`: scheduled services.
     Services,
+    /// `service_stops.csv`: stop patterns with times and boarding rules.
+    ServiceStops,
     /// `modes.csv`: defaults per mode.
     Modes,
+    /// `feed_info.csv`: the feed's reference week.
+    FeedInfo,
     /// `cost_factors.csv`: tariffs per mode and country.
     CostFactors,
     /// `emission_factors.csv`: emission intensities per mode and energy.
@@ -24,15 +28,17 @@ pub enum FeedFile {
 
 impl FeedFile {
     /// Every file, in the order they are read.
-    pub const ALL: [FeedFile; 8] = [
+    pub const ALL: [FeedFile; 10] = [
         FeedFile::Places,
         FeedFile::Links,
         FeedFile::Borders,
         FeedFile::Transfers,
         FeedFile::Services,
+        FeedFile::ServiceStops,
         FeedFile::Modes,
         FeedFile::CostFactors,
         FeedFile::EmissionFactors,
+        FeedFile::FeedInfo,
     ];
 
     /// The file name (`links.csv`).
@@ -43,7 +49,9 @@ impl FeedFile {
             FeedFile::Borders => "borders.csv",
             FeedFile::Transfers => "transfers.csv",
             FeedFile::Services => "services.csv",
+            FeedFile::ServiceStops => "service_stops.csv",
             FeedFile::Modes => "modes.csv",
+            FeedFile::FeedInfo => "feed_info.csv",
             FeedFile::CostFactors => "cost_factors.csv",
             FeedFile::EmissionFactors => "emission_factors.csv",
         }
@@ -57,7 +65,9 @@ impl FeedFile {
             FeedFile::Borders => false,
             FeedFile::Transfers => false,
             FeedFile::Services => false,
+            FeedFile::ServiceStops => false,
             FeedFile::Modes => true,
+            FeedFile::FeedInfo => false,
             FeedFile::CostFactors => true,
             FeedFile::EmissionFactors => true,
         }
@@ -101,7 +111,7 @@ impl FeedFile {
                 &["id", "name_en", "country", "lat", "lon", "kind", "source"],
                 &[
                     "id", "name_en", "name_zh", "name_ru", "aliases", "country", "lat", "lon",
-                    "kind", "source",
+                    "kind", "timezone", "source",
                 ],
             ),
             FeedFile::Links => (
@@ -196,41 +206,62 @@ impl FeedFile {
                 ],
             ),
             FeedFile::Services => (
+                &["id", "name", "mode", "status", "source"],
                 &[
                     "id",
                     "name",
+                    "operator",
                     "mode",
+                    "carries",
+                    "capacity_per_departure",
                     "stops",
                     "frequency_per_week",
-                    "status",
-                    "source",
-                ],
-                &[
-                    "id",
-                    "name",
-                    "mode",
-                    "stops",
-                    "frequency_per_week",
+                    "wait_model",
+                    "days",
+                    "times",
+                    "start_date",
+                    "end_date",
+                    "add_dates",
+                    "remove_dates",
                     "tariff_usd_per_feu",
                     "status",
                     "opening_year",
                     "source",
                 ],
             ),
-            FeedFile::Modes => (MODES, MODES),
+            FeedFile::ServiceStops => (
+                &["service", "seq", "place"],
+                &[
+                    "service", "seq", "place", "arrive_h", "depart_h", "pickup", "dropoff", "via",
+                ],
+            ),
+            FeedFile::Modes => (MODES, MODES_ALL),
+            FeedFile::FeedInfo => (&["reference_date", "source"], &["reference_date", "source"]),
             FeedFile::CostFactors => (COST_FACTORS, COST_FACTORS),
             FeedFile::EmissionFactors => (EMISSION_FACTORS, EMISSION_FACTORS),
         }
     }
 }
 
-/// `modes.csv`: every column is required.
+/// `modes.csv`: the required columns.
 const MODES: &[&str] = &[
     "mode",
     "default_speed_kmh",
     "run_p90_factor",
     "default_wait_p50_h",
     "default_wait_p90_h",
+    "default_energy",
+    "source",
+];
+
+/// `modes.csv`: the required columns and the optional minimum connection time.
+const MODES_ALL: &[&str] = &[
+    "mode",
+    "default_speed_kmh",
+    "run_p90_factor",
+    "default_wait_p50_h",
+    "default_wait_p90_h",
+    "min_connection_h",
     "default_energy",
     "source",
 ];

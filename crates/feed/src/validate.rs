@@ -4,8 +4,8 @@
 
 use crate::report::Report;
 use geo::{Distance, Haversine, Point};
-use silkroute_model::{Mode, Network, Status};
-use std::collections::{BTreeSet, HashMap};
+use silkroute_model::{Mode, Network, PlaceId, Status};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Line numbers of the loaded elements, parallel to the network's collections.
 #[derive(Debug, Default)]
@@ -222,9 +222,10 @@ fn check_services(net: &Network, lines: &Lines, report: &mut Report) {
         let served = net.services.iter().any(|s| {
             s.mode == l.mode
                 && s.status == Status::Open
-                && s.stops
-                    .windows(2)
-                    .any(|w| (w[0] == l.from && w[1] == l.to) || (w[0] == l.to && w[1] == l.from))
+                && s.stops.windows(2).any(|w| {
+                    (w[0].place == l.from && w[1].place == l.to)
+                        || (w[0].place == l.to && w[1].place == l.from)
+                })
         });
         if !served {
             report.warning(
@@ -232,8 +233,8 @@ fn check_services(net: &Network, lines: &Lines, report: &mut Report) {
                 line,
                 Some("id"),
                 format!(
-                    "no open {} service runs over `{}`; the mode's default wait applies",
-                    l.mode, l.id
+                    "no open {} service runs over `{}`: {} moves only by service, so the link is not used",
+                    l.mode, l.id, l.mode
                 ),
             );
         }
@@ -241,25 +242,101 @@ fn check_services(net: &Network, lines: &Lines, report: &mut Report) {
     for (i, s) in net.services.iter().enumerate() {
         let line = lines.services.get(i).copied();
         for w in s.stops.windows(2) {
-            let linked = net.links.iter().any(|l| {
-                l.mode == s.mode
-                    && ((l.from == w[0] && l.to == w[1]) || (l.from == w[1] && l.to == w[0]))
-            });
-            if matches!(s.mode, Mode::Sea | Mode::Air) && !linked {
-                report.warning(
+            let (a, b) = (w[0].place, w[1].place);
+            let problem = if w[1].via.is_empty() {
+                (!track_exists(net, s.mode, a, b)).then(|| {
+                    format!(
+                        "no {} track (links and border crossings) joins consecutive stops `{}` and `{}`",
+                        s.mode,
+                        net.place(a).id,
+                        net.place(b).id
+                    )
+                })
+            } else {
+                via_problem(net, s.mode, a, b, &w[1].via)
+            };
+            if let Some(p) = problem {
+                report.error(
                     "services.csv",
                     line,
                     Some("stops"),
-                    format!(
-                        "no {} link joins consecutive stops `{}` and `{}`",
-                        s.mode,
-                        net.place(w[0]).id,
-                        net.place(w[1]).id
-                    ),
+                    format!("`{}`: {p}", s.id),
                 );
             }
         }
     }
+}
+
+/// Whether links and border crossings of `mode` (any gauge) join `a` to `b`.
+fn track_exists(net: &Network, mode: Mode, a: PlaceId, b: PlaceId) -> bool {
+    let mut next: HashMap<PlaceId, Vec<PlaceId>> = HashMap::new();
+    for l in net.links.iter().filter(|l| l.mode == mode) {
+        next.entry(l.from).or_default().push(l.to);
+        if !l.oneway {
+            next.entry(l.to).or_default().push(l.from);
+        }
+    }
+    for x in net.borders.iter().filter(|x| x.mode == mode) {
+        next.entry(x.from_post).or_default().push(x.to_post);
+        next.entry(x.to_post).or_default().push(x.from_post);
+    }
+    let mut seen = HashSet::from([a]);
+    let mut todo = vec![a];
+    while let Some(p) = todo.pop() {
+        if p == b {
+            return true;
+        }
+        for &q in next.get(&p).into_iter().flatten() {
+            if seen.insert(q) {
+                todo.push(q);
+            }
+        }
+    }
+    false
+}
+
+/// What is wrong with the `via` links of a hop from `a` to `b`, if anything: each must be of
+/// the service's mode and continue where the one before ended (border crossings between them
+/// are taken where the links end at the two posts of one).
+fn via_problem(net: &Network, mode: Mode, a: PlaceId, b: PlaceId, via: &[u32]) -> Option<String> {
+    let mut at = a;
+    for &li in via {
+        let l = &net.links[li as usize];
+        if l.mode != mode {
+            return Some(format!("via link `{}` is {}, not {}", l.id, l.mode, mode));
+        }
+        if at != l.from && at != l.to {
+            let crossed = net.borders.iter().find(|x| {
+                x.mode == mode
+                    && ((x.from_post == at && (x.to_post == l.from || x.to_post == l.to))
+                        || (x.to_post == at && (x.from_post == l.from || x.from_post == l.to)))
+            });
+            match crossed {
+                Some(x) => {
+                    at = if x.from_post == at {
+                        x.to_post
+                    } else {
+                        x.from_post
+                    }
+                }
+                None => {
+                    return Some(format!(
+                        "via link `{}` does not continue from `{}`",
+                        l.id,
+                        net.place(at).id
+                    ))
+                }
+            }
+        }
+        at = if at == l.from { l.to } else { l.from };
+    }
+    (at != b).then(|| {
+        format!(
+            "the via links end at `{}`, not at the stop `{}`",
+            net.place(at).id,
+            net.place(b).id
+        )
+    })
 }
 
 fn check_transfers(net: &Network, lines: &Lines, report: &mut Report) {

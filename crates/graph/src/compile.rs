@@ -17,6 +17,9 @@ pub enum CompileError {
     /// emission_factors.csv has no row for a mode and energy.
     #[error("no emission factor for {0}/{1} (emission_factors.csv)")]
     MissingEmissionFactor(Mode, String),
+    /// A service could not be laid on the graph.
+    #[error(transparent)]
+    Timetable(#[from] crate::timetable::TimetableError),
 }
 
 /// Compiles the open elements of `net` into a routing graph.
@@ -73,10 +76,10 @@ impl Builder<'_> {
         let mut services = Vec::new();
         let mut per_week = 0.0;
         for (i, s) in self.net.services.iter().enumerate() {
-            let departs_here = s.stops[..s.stops.len().saturating_sub(1)].contains(&place);
+            let departs_here = s.stops.iter().any(|st| st.place == place && st.pickup);
             if s.status == Status::Open && s.mode == mode && departs_here {
                 services.push(i as u32);
-                per_week += s.frequency_per_week;
+                per_week += s.departures_per_week(self.net.reference_date);
             }
         }
         if per_week > 0.0 {
@@ -275,7 +278,8 @@ fn single_hop_tariff(net: &Network, mode: Mode, a: PlaceId, b: PlaceId) -> Optio
             s.status == Status::Open
                 && s.mode == mode
                 && s.stops.len() == 2
-                && ((s.stops[0] == a && s.stops[1] == b) || (s.stops[0] == b && s.stops[1] == a))
+                && ((s.stops[0].place == a && s.stops[1].place == b)
+                    || (s.stops[0].place == b && s.stops[1].place == a))
         })
         .filter_map(|(i, s)| s.tariff_usd_per_feu.map(|t| (i as u32, t)))
         .min_by(|x, y| x.1.total_cmp(&y.1))

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 /// The first eight bytes of every graph file.
 pub const MAGIC: &[u8; 8] = b"SILKGRPH";
 /// The payload layout version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER_LEN: usize = 40;
 
 /// A network compiled for routing, as stored in a graph file.
@@ -338,7 +338,7 @@ fn check_network(net: &Network) -> Result<(), String> {
         }
     }
     for s in &net.services {
-        if s.stops.iter().any(|p| p.index() >= n) {
+        if s.stops.iter().any(|p| p.place.index() >= n) {
             return bad("service", &s.id);
         }
     }

@@ -12,6 +12,8 @@
 //! - [`write_graph_file`] / [`read_graph_file`]: the compiled graph file (checked header,
 //!   checksum) that loads without parsing CSV or contracting again.
 //! - [`Hierarchy`]: contraction hierarchies for single-criterion queries on big graphs.
+//! - [`Timetable`]: the open services laid on the graph as [`Pattern`]s (stop nodes, the edges
+//!   between them, stop times, departures), for the timetable router.
 //!
 //! Only `open` elements are compiled; scenarios open planned ones before compiling.
 
@@ -19,6 +21,7 @@ mod compile;
 mod file;
 mod graph;
 pub mod hierarchy;
+mod timetable;
 
 pub use compile::{compile, CompileError};
 pub use file::{
@@ -27,3 +30,6 @@ pub use file::{
 };
 pub use graph::{Edge, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
 pub use hierarchy::{Hierarchy, HierarchyQuery, Metric, NoMetric};
+pub use timetable::{
+    Departures, HopTotals, Instant, Pattern, PatternStop, Timetable, TimetableError, HORIZON_DAYS,
+};

@@ -1,4 +1,4 @@
-//! The elements of a network: places, links, border crossings, transfers and services.
+//! The elements of a network: places, links, border crossings and transfers.
 
 use crate::network::PlaceId;
 use crate::vocabulary::{Gauge, Layer, Mode, PlaceKind, Status, Track};
@@ -25,6 +25,9 @@ pub struct Place {
     pub lon: f64,
     /// What kind of place this is.
     pub kind: PlaceKind,
+    /// IANA time zone of the place's clocks (`Asia/Shanghai`, also in Xinjiang: China Railway
+    /// publishes Beijing time).
+    pub timezone: String,
     /// Where the data comes from.
     pub source: String,
 }
@@ -222,27 +225,4 @@ impl Transfer {
             && self.to.mode == Mode::Rail
             && self.from.gauge != self.to.gauge
     }
-}
-
-/// A regular service: a container train, a ferry line, a cargo flight.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Service {
-    /// Stable slug.
-    pub id: String,
-    /// Human name.
-    pub name: String,
-    /// Mode.
-    pub mode: Mode,
-    /// Stops in running order.
-    pub stops: Vec<PlaceId>,
-    /// Departures per week.
-    pub frequency_per_week: f64,
-    /// Published end-to-end price per FEU, USD.
-    pub tariff_usd_per_feu: Option<f64>,
-    /// Open, planned or closed.
-    pub status: Status,
-    /// Expected opening year of a planned service.
-    pub opening_year: Option<u16>,
-    /// Where the data comes from.
-    pub source: String,
 }

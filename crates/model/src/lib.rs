@@ -2,7 +2,8 @@
 //!
 //! Principal types:
 //! - [`Network`]: every collection of a feed, with ids resolved to indices.
-//! - [`Place`], [`Link`], [`BorderCrossing`], [`Transfer`], [`Service`]: the elements.
+//! - [`Place`], [`Link`], [`BorderCrossing`], [`Transfer`]: the infrastructure.
+//! - [`Service`]: who runs on it, with its stops ([`ServiceStop`]) and [`Schedule`].
 //! - [`Layer`]: a mode and (for rail) a gauge; a place has one graph node per layer it touches.
 //! - [`ModeDefaults`], [`CostFactor`], [`EmissionFactor`]: the parameter tables.
 //!
@@ -14,13 +15,15 @@ mod criterion;
 mod elements;
 mod network;
 mod parameters;
+mod service;
 mod vocabulary;
 
 pub use cargo::{Cargo, TONNES_PER_FEU};
 pub use criterion::{Costs, Criterion};
-pub use elements::{
-    BorderCrossing, Capacity, CapacityUnit, Clearance, Link, Place, Service, Transfer,
-};
-pub use network::{Network, PlaceId};
+pub use elements::{BorderCrossing, Capacity, CapacityUnit, Clearance, Link, Place, Transfer};
+pub use network::{Network, PlaceId, DEFAULT_REFERENCE_DATE};
 pub use parameters::{CostFactor, EmissionFactor, ModeDefaults};
+pub use service::{
+    parse_weekday, Calendar, Carries, Schedule, Service, ServiceStop, WaitModel, WeekdayName,
+};
 pub use vocabulary::{ElementKind, Gauge, Layer, Mode, PlaceKind, Status, Track};

@@ -1,9 +1,15 @@
 //! The whole network: collections of elements keyed by their ids.
 
-use crate::elements::{BorderCrossing, Link, Place, Service, Transfer};
+use crate::elements::{BorderCrossing, Link, Place, Transfer};
 use crate::parameters::{CostFactor, EmissionFactor, ModeDefaults};
+use crate::service::Service;
 use crate::vocabulary::Mode;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+
+/// The reference week of a feed that names none (no `feed_info.csv`): the week of Monday
+/// 1 June 2026.
+pub const DEFAULT_REFERENCE_DATE: Date = jiff::civil::date(2026, 6, 1);
 use std::collections::HashMap;
 use std::fmt;
 
@@ -28,7 +34,7 @@ impl fmt::Display for PlaceId {
 ///
 /// Built by the feed loader (`silkroute-feed`); edited by scenarios; compiled into a routing
 /// graph by `silkroute-graph`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Network {
     /// Places, indexed by [`PlaceId`].
     pub places: Vec<Place>,
@@ -46,6 +52,9 @@ pub struct Network {
     pub cost_factors: Vec<CostFactor>,
     /// Emission intensities.
     pub emission_factors: Vec<EmissionFactor>,
+    /// The Monday of the week the feed's timetables represent: undated queries take the cargo
+    /// as ready at a random moment of this week.
+    pub reference_date: Date,
     #[serde(skip)]
     place_index: HashMap<String, PlaceId>,
 }
@@ -78,6 +87,7 @@ impl Network {
             modes,
             cost_factors,
             emission_factors,
+            reference_date: DEFAULT_REFERENCE_DATE,
             place_index,
         }
     }

@@ -12,10 +12,14 @@ pub struct ModeDefaults {
     pub default_speed_kmh: f64,
     /// Bad-case running time = typical × this factor.
     pub run_p90_factor: f64,
-    /// Typical wait to board when no service is known, hours.
+    /// Typical wait to move without a service, hours: the booking lead time of a truck, the
+    /// formation of a chartered train (sea and air move only by service).
     pub default_wait_p50_h: f64,
-    /// Bad-case wait to board when no service is known, hours.
+    /// Bad-case wait to move without a service, hours.
     pub default_wait_p90_h: f64,
+    /// The least time between arriving on one service (or at the origin) and boarding another
+    /// of this mode at the same place: handling, terminal cut-off, hours.
+    pub min_connection_h: f64,
     /// Emission-factor energy key used when a link gives none.
     pub default_energy: String,
     /// Where the data comes from.

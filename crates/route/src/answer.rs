@@ -5,7 +5,7 @@
 //! request gives the same JSON through both.
 
 use crate::compare::Comparison;
-use crate::itinerary::Itinerary;
+use crate::itinerary::{Itinerary, TimeRange};
 use crate::matrix::{MatrixCell, Reachable};
 use serde::Serialize;
 use silkroute_model::{Cargo, Network, Place, PlaceId, PlaceKind};
@@ -99,8 +99,45 @@ pub struct RouteResponse {
     /// For menus: how the options were chosen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub menu: Option<String>,
+    /// When: what was asked and, for an undated query, the distribution over the week.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
     /// The itineraries (one for a plain route).
     pub routes: Vec<Itinerary>,
+}
+
+/// The time frame of an answer on services.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Timing {
+    /// `depart`, `arrive_by`, `window` or `undated`.
+    pub kind: &'static str,
+    /// What was asked, in words.
+    pub description: String,
+    /// Undated: the time from ready to arrival for cargo ready at a random moment of the
+    /// reference week (origin wait included), over every itinerary that serves it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ready_to_arrival_h: Option<TimeRange>,
+    /// Undated: the share of the week's ready times each listed itinerary serves, in the order
+    /// of `routes`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shares: Vec<f64>,
+    /// Undated with a deadline: the odds of arriving within it, over the week.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_time_probability: Option<f64>,
+}
+
+impl Timing {
+    /// A time frame of `kind` described by `description`.
+    pub fn new(kind: &'static str, description: String) -> Timing {
+        Timing {
+            kind,
+            description,
+            ready_to_arrival_h: None,
+            shares: Vec::new(),
+            on_time_probability: None,
+        }
+    }
 }
 
 /// Answer to a matrix query: one cell per ordered pair of distinct places.

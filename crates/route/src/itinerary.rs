@@ -69,6 +69,17 @@ pub struct Leg {
     pub intensity_ttw_g_per_tkm: Option<f64>,
     /// Source of the emission figure.
     pub emission_source: Option<String>,
+    /// The service that carries the cargo on this leg (its id), or what does when none does
+    /// (`truck`, `charter`); for a wait, the service waited for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// When the leg starts, local time of its first place
+    /// (`2026-12-07T09:00+08:00[Asia/Shanghai]`); on timetabled itineraries only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub departs: Option<String>,
+    /// When the leg ends, local time of its last place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrives: Option<String>,
 }
 
 /// Total time: quantiles of the total and the sums of the elements' own quantiles.
@@ -119,6 +130,12 @@ pub struct Summary {
     /// Probability of arriving within the deadline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_time_probability: Option<f64>,
+    /// When the cargo is ready at the origin, local time (timetabled itineraries).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ready: Option<String>,
+    /// When it arrives at the destination, local time, with every element at its typical time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrives: Option<String>,
 }
 
 /// A GeoJSON LineString through the places of the route, `[lon, lat]`.
@@ -212,7 +229,7 @@ pub struct Emissions {
 }
 
 impl Emissions {
-    fn of(legs: &[Leg], tonnes: f64) -> Emissions {
+    pub(crate) fn of(legs: &[Leg], tonnes: f64) -> Emissions {
         let lines: Vec<EmissionLine> = legs
             .iter()
             .enumerate()
@@ -330,7 +347,12 @@ impl Itinerary {
 
 /// Appends the drawn line of edge `e`: the link's geometry in the direction travelled, or the
 /// head place.
-fn extend_geometry(coordinates: &mut Vec<[f64; 2]>, net: &Network, graph: &Graph, e: &Edge) {
+pub(crate) fn extend_geometry(
+    coordinates: &mut Vec<[f64; 2]>,
+    net: &Network,
+    graph: &Graph,
+    e: &Edge,
+) {
     let (tail, head) = (graph.node(e.tail), graph.node(e.head));
     let at = |p: PlaceId| {
         let pl = net.place(p);
@@ -349,7 +371,7 @@ fn extend_geometry(coordinates: &mut Vec<[f64; 2]>, net: &Network, graph: &Graph
 
 /// The leg of one edge: what every kind shares (time, money, emissions and their sources), then
 /// what its kind says ([`run_details`], [`border_details`], [`transfer_details`]).
-fn edge_leg(net: &Network, graph: &Graph, e: &Edge, cargo: &Cargo) -> Leg {
+pub(crate) fn edge_leg(net: &Network, graph: &Graph, e: &Edge, cargo: &Cargo) -> Leg {
     let (tail, head) = (graph.node(e.tail), graph.node(e.head));
     let from = net.place(tail.place).id.clone();
     let to = net.place(head.place).id.clone();
@@ -393,6 +415,9 @@ fn edge_leg(net: &Network, graph: &Graph, e: &Edge, cargo: &Cargo) -> Leg {
         intensity_wtw_g_per_tkm: emission.map(|f| f.wtw_g_per_tkm),
         intensity_ttw_g_per_tkm: emission.map(|f| f.ttw_g_per_tkm),
         emission_source: emission.map(|f| f.source.clone()),
+        service: None,
+        departs: None,
+        arrives: None,
     };
     match e.kind {
         EdgeKind::Run(i) => run_details(&mut leg, &net.links[i as usize], e, head),
@@ -614,6 +639,9 @@ fn wait_leg(net: &Network, place: PlaceId, mode: Mode, gauge_mm: Option<u16>, w:
         intensity_wtw_g_per_tkm: None,
         intensity_ttw_g_per_tkm: None,
         emission_source: None,
+        service: None,
+        departs: None,
+        arrives: None,
     }
 }
 
@@ -695,7 +723,7 @@ fn merge_junction_runs(net: &Network, legs: Vec<Leg>) -> Vec<Leg> {
     out
 }
 
-fn summarize(legs: &[Leg]) -> Summary {
+pub(crate) fn summarize(legs: &[Leg]) -> Summary {
     let mut modes = Vec::new();
     for l in legs.iter().filter(|l| l.kind == LegKind::Run) {
         if !modes.contains(&l.mode) {
@@ -744,5 +772,7 @@ fn summarize(legs: &[Leg]) -> Summary {
         modes,
         deadline_h: None,
         on_time_probability: None,
+        ready: None,
+        arrives: None,
     }
 }

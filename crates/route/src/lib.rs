@@ -25,17 +25,19 @@ mod distribution;
 mod duration;
 mod fast;
 mod itinerary;
+mod journey;
 mod matrix;
 mod objective;
 mod pareto;
 mod places;
 mod router;
 mod search;
+mod timed;
 
 pub use alternatives::{alternatives, dissimilar, shared_fraction, AlternativesRequest};
 pub use answer::{
     CompareResponse, MatrixResponse, PlaceInfo, PlaceRef, PlacesResponse, ReachResponse,
-    RouteResponse, ScenarioInfo, ScenariosResponse,
+    RouteResponse, ScenarioInfo, ScenariosResponse, Timing,
 };
 pub use compare::{Comparison, Reachability};
 pub use distribution::{simulate, TimeComponent, TimeDistribution, TimeFamily, Z90};
@@ -48,14 +50,18 @@ pub use itinerary::{
     with_distributions, EmissionLine, EmissionTotals, Emissions, Itinerary, Leg, LegKind, Summary,
     TimeRange,
 };
+pub use journey::{
+    earliest_arrival, Carrier, Journey, JourneyStep, WaitReason, FREQUENCY_WAIT_QUANTILE,
+};
 pub use matrix::{matrix, reach, MatrixCell, Reachable};
 pub use objective::{Objective, ObjectiveError};
 pub use pareto::{criteria_of, pareto, ParetoRequest};
 pub use places::{normalize_name, PlaceFinder, UnknownPlace};
 pub use router::{
-    parse_budget, places, InvalidParameter, MatrixRequest, Menu, PlacesRequest, ReachRequest,
-    RouteQuery, Router, Shipment, DEFAULT_CRITERIA, DEFAULT_EPSILON, DEFAULT_PARETO_CAP,
-    MAX_ALTERNATIVES, MAX_PARETO_CAP,
+    parse_budget, places, week_start, InvalidParameter, MatrixRequest, Menu, PlacesRequest,
+    ReachRequest, RouteQuery, Router, Shipment, When, DEFAULT_CRITERIA, DEFAULT_EPSILON,
+    DEFAULT_PARETO_CAP, MAX_ALTERNATIVES, MAX_PARETO_CAP,
 };
 pub use search::{route, RouteError, RouteRequest};
 pub use silkroute_model::{Cargo, Costs, Criterion, TONNES_PER_FEU};
+pub use timed::{local_time, timed_itinerary};

@@ -7,17 +7,22 @@
 use crate::alternatives::{alternatives, AlternativesRequest};
 use crate::answer::{
     CompareResponse, MatrixResponse, PlaceInfo, PlaceRef, PlacesResponse, ReachResponse,
-    RouteResponse,
+    RouteResponse, Timing,
 };
 use crate::compare::compare;
 use crate::fast::{best_matrix, best_route_with, hierarchy_for, QueryPool};
+use crate::itinerary::TimeRange;
 use crate::itinerary::{with_distributions, Itinerary};
+use crate::journey::{earliest_arrival, Journey};
 use crate::matrix::reach;
 use crate::objective::Objective;
 use crate::pareto::{pareto, ParetoRequest};
 use crate::places::{names_of, normalize_name, parse_lat_lon, PlaceFinder, UnknownPlace};
 use crate::search::{RouteError, RouteRequest};
+use crate::timed::{local_time, timed_itinerary};
+use rayon::prelude::*;
 use silkroute_graph::{compile, CompileError, CompiledNetwork, Graph, Hierarchy, Metric};
+use silkroute_graph::{Instant, Timetable};
 use silkroute_model::{Cargo, Criterion, Mode, Network, PlaceId};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -156,6 +161,75 @@ pub struct RouteQuery {
     pub menu: Menu,
     /// A deadline, hours: each itinerary gets the odds of making it.
     pub deadline_h: Option<f64>,
+    /// When the cargo is ready.
+    pub when: When,
+}
+
+/// When the cargo is ready (or must arrive) for a route query.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum When {
+    /// No date: ready at a random moment of the reference week (the feed's when `None`).
+    Undated {
+        /// Any day of the week to use.
+        reference: Option<jiff::civil::Date>,
+    },
+    /// Ready at `at`; with a window, every non-dominated departure within it.
+    Depart {
+        /// The ready instant.
+        at: Instant,
+        /// The window, hours.
+        window_h: Option<f64>,
+    },
+    /// The latest ready time that arrives by this instant.
+    ArriveBy(Instant),
+}
+
+/// Ready times an undated query spreads over the reference week: one an hour.
+pub const UNDATED_SAMPLES: usize = 168;
+/// Itineraries an undated answer lists (the rest still count in its distribution).
+pub const MAX_UNDATED_ITINERARIES: usize = 5;
+/// Departures a window lists at most.
+pub const MAX_WINDOW_DEPARTURES: usize = 60;
+
+/// The Monday of the week of `d`.
+pub fn week_start(d: jiff::civil::Date) -> jiff::civil::Date {
+    let back = i64::from(d.weekday().to_monday_zero_offset());
+    d.checked_sub(jiff::Span::new().days(back)).unwrap_or(d)
+}
+
+/// A mixture of shifted distributions: ready time `k` of the week follows its itinerary's
+/// distribution moved by the difference of its planned time from the itinerary's.
+struct Mixture {
+    parts: Vec<(crate::distribution::TimeDistribution, Vec<f64>)>,
+    samples: usize,
+}
+
+impl Mixture {
+    fn cdf(&self, x: f64) -> f64 {
+        let mut sum = 0.0;
+        for (d, shifts) in &self.parts {
+            for s in shifts {
+                sum += d.probability_within(x - s);
+            }
+        }
+        sum / self.samples as f64
+    }
+
+    fn quantile(&self, q: f64) -> f64 {
+        let (mut lo, mut hi) = (0.0, 1.0);
+        while self.cdf(hi) < q && hi < 1e7 {
+            hi *= 2.0;
+        }
+        for _ in 0..60 {
+            let mid = 0.5 * (lo + hi);
+            if self.cdf(mid) < q {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        hi
+    }
 }
 
 /// Filters and cargo shared by matrix and reach requests.
@@ -226,6 +300,7 @@ pub fn parse_budget(objective: &Objective, text: &str) -> Result<f64, InvalidPar
 pub struct Router {
     net: Network,
     graph: Graph,
+    timetable: Timetable,
     hierarchies: Vec<(Metric, Hierarchy)>,
     scenarios: Vec<String>,
     names: OnceLock<PlaceFinder>,
@@ -237,11 +312,11 @@ impl Router {
     /// Compiles `net` (with `scenarios` applied, named for the answers).
     pub fn new(net: Network, scenarios: Vec<String>) -> Result<Router, CompileError> {
         let graph = compile(&net)?;
-        Ok(Router::with_graph(net, graph, Vec::new(), scenarios))
+        Router::with_graph(net, graph, Vec::new(), scenarios)
     }
 
     /// The network of a graph file, with its graph and hierarchies.
-    pub fn from_compiled(c: CompiledNetwork) -> Router {
+    pub fn from_compiled(c: CompiledNetwork) -> Result<Router, CompileError> {
         Router::with_graph(c.network, c.graph, c.hierarchies, Vec::new())
     }
 
@@ -250,16 +325,140 @@ impl Router {
         graph: Graph,
         hierarchies: Vec<(Metric, Hierarchy)>,
         scenarios: Vec<String>,
-    ) -> Router {
-        Router {
+    ) -> Result<Router, CompileError> {
+        let timetable = Timetable::compile(&net, &graph)?;
+        Ok(Router {
             net,
             graph,
+            timetable,
             hierarchies,
             scenarios,
             names: OnceLock::new(),
             coordinates: OnceLock::new(),
             queries: QueryPool::default(),
+        })
+    }
+
+    /// Its services laid on the graph.
+    pub fn timetable(&self) -> &Timetable {
+        &self.timetable
+    }
+
+    /// `text` as an instant: an ISO 8601 date-time with an offset or a `[zone]`, or without
+    /// one in the time zone of `place` (`2026-12-07T09:00`, `2026-12-07` for midnight).
+    pub fn instant(
+        &self,
+        param: &'static str,
+        text: &str,
+        place: PlaceId,
+    ) -> Result<Instant, InvalidParameter> {
+        let t = text.trim();
+        if let Ok(z) = t.parse::<jiff::ZonedDateTime>() {
+            return Ok(z.timestamp().as_second());
         }
+        if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+            return Ok(ts.as_second());
+        }
+        let civil = t
+            .parse::<jiff::civil::DateTime>()
+            .or_else(|_| {
+                t.parse::<jiff::civil::Date>()
+                    .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+            })
+            .map_err(|_| {
+                InvalidParameter::new(
+                    param,
+                    format!("`{text}` is not an ISO 8601 date or date-time like 2026-12-07T09:00"),
+                )
+            })?;
+        let zone_name = &self.net.place(place).timezone;
+        let zone = jiff::tz::TimeZone::get(zone_name)
+            .map_err(|e| InvalidParameter::new(param, format!("time zone {zone_name}: {e}")))?;
+        civil
+            .to_zoned_datetime(zone)
+            .map(|z| z.timestamp().as_second())
+            .map_err(|e| InvalidParameter::new(param, format!("`{text}`: {e}")))
+    }
+
+    /// The time frame of a route query from its parameters as typed (CLI and HTTP alike).
+    pub fn when(
+        &self,
+        from: PlaceId,
+        to: PlaceId,
+        depart: Option<&str>,
+        arrive_by: Option<&str>,
+        window: Option<&str>,
+        reference_date: Option<&str>,
+    ) -> Result<When, InvalidParameter> {
+        if depart.is_some() && arrive_by.is_some() {
+            return Err(InvalidParameter::new(
+                "arrive_by",
+                "give a departure or an arrival deadline, not both",
+            ));
+        }
+        if reference_date.is_some() && (depart.is_some() || arrive_by.is_some()) {
+            return Err(InvalidParameter::new(
+                "reference_date",
+                "a reference week is for undated queries; this one has a date",
+            ));
+        }
+        let window_h = window
+            .map(|w| {
+                crate::duration::parse_duration_h(w)
+                    .map_err(|m| InvalidParameter::new("window", m))
+                    .and_then(|h| {
+                        if h > 0.0 && h <= 60.0 * 24.0 {
+                            Ok(h)
+                        } else {
+                            Err(InvalidParameter::new(
+                                "window",
+                                "give a window from 1h to 60d",
+                            ))
+                        }
+                    })
+            })
+            .transpose()?;
+        match (depart, arrive_by) {
+            (Some(d), None) => Ok(When::Depart {
+                at: self.instant("depart", d, from)?,
+                window_h,
+            }),
+            (None, Some(a)) => {
+                if window_h.is_some() {
+                    return Err(InvalidParameter::new(
+                        "window",
+                        "a window needs a departure (depart)",
+                    ));
+                }
+                Ok(When::ArriveBy(self.instant("arrive_by", a, to)?))
+            }
+            _ => {
+                if window_h.is_some() {
+                    return Err(InvalidParameter::new(
+                        "window",
+                        "a window needs a departure (depart)",
+                    ));
+                }
+                let reference = reference_date
+                    .map(|r| {
+                        r.trim().parse::<jiff::civil::Date>().map_err(|_| {
+                            InvalidParameter::new(
+                                "reference_date",
+                                format!("`{r}` is not a date like 2026-06-01"),
+                            )
+                        })
+                    })
+                    .transpose()?;
+                Ok(When::Undated { reference })
+            }
+        }
+    }
+
+    /// Whether route queries run on services: the network has open services, or a date was
+    /// asked for. Networks without any (an OpenStreetMap import) route on infrastructure,
+    /// with a contraction hierarchy when one fits.
+    pub fn uses_services(&self, when: &When) -> bool {
+        !self.timetable.patterns.is_empty() || !matches!(when, When::Undated { .. })
     }
 
     /// The network.
@@ -325,7 +524,13 @@ impl Router {
     /// The itineraries `q` asks for.
     pub fn route(&self, q: &RouteQuery) -> Result<RouteResponse, RouteError> {
         let req = &q.request;
+        let mut timing = None;
         let routes = match &q.menu {
+            Menu::Best if self.uses_services(&q.when) => {
+                let (routes, t) = self.on_services(q)?;
+                timing = Some(t);
+                routes
+            }
             Menu::Best => vec![self.best(req, q.deadline_h)?],
             Menu::Pareto {
                 criteria,
@@ -363,8 +568,234 @@ impl Router {
             scenarios: self.scenarios.clone(),
             cargo: req.cargo,
             menu: q.menu.describe(),
+            timing,
             routes,
         })
+    }
+
+    /// A best-route query on the services: dated, arrive-by, a departure window, or undated
+    /// (ready at a random moment of the reference week).
+    fn on_services(&self, q: &RouteQuery) -> Result<(Vec<Itinerary>, Timing), RouteError> {
+        let req = &q.request;
+        let none = || self.no_route(req, "");
+        if !req.via.is_empty() {
+            return Err(RouteError::Invalid(InvalidParameter::new(
+                "via",
+                "passing through given places is not built for routes on services yet",
+            )));
+        }
+        let search =
+            |ready: Instant| earliest_arrival(&self.net, &self.graph, &self.timetable, req, ready);
+        let itinerary = |j: &Journey| {
+            timed_itinerary(&self.net, &self.graph, &self.timetable, req, j)
+                .with_distribution(q.deadline_h)
+        };
+        match q.when {
+            When::Depart { at, window_h: None } => {
+                let j = search(at).ok_or_else(none)?;
+                Ok((
+                    vec![itinerary(&j)],
+                    Timing::new(
+                        "depart",
+                        format!("ready at {}", local_time(&self.net, req.from, at)),
+                    ),
+                ))
+            }
+            When::Depart {
+                at,
+                window_h: Some(window_h),
+            } => {
+                let end = at + (window_h * 3600.0) as Instant;
+                let mut out: Vec<Journey> = Vec::new();
+                let mut t = at;
+                while t < end && out.len() < MAX_WINDOW_DEPARTURES {
+                    let Some(j) = search(t) else { break };
+                    let next = j.latest_ready();
+                    if out.last().is_some_and(|prev| prev.arrival == j.arrival) {
+                        out.pop();
+                    }
+                    out.push(j);
+                    match next {
+                        Some(r) => t = r + 1,
+                        None => break,
+                    }
+                }
+                if out.is_empty() {
+                    return Err(none());
+                }
+                let routes = out.iter().map(itinerary).collect();
+                Ok((
+                    routes,
+                    Timing::new(
+                        "window",
+                        format!(
+                            "every departure from {} to {} that no later-ready one beats: the latest ready time of each and its arrival",
+                            local_time(&self.net, req.from, at),
+                            local_time(&self.net, req.from, end)
+                        ),
+                    ),
+                ))
+            }
+            When::ArriveBy(deadline) => {
+                if req.objective != Objective::Least(Criterion::Time) {
+                    return Err(RouteError::Invalid(InvalidParameter::new(
+                        "arrive_by",
+                        "an arrival deadline needs the time objective (by=time)",
+                    )));
+                }
+                // Arrival never decreases with the ready time (FIFO), so the latest ready
+                // time that still arrives in time is found by bisection, to the minute.
+                let (mut lo, mut hi) = (deadline - crate::journey::HORIZON_S, deadline);
+                let arrives = |r: Instant| search(r).is_some_and(|j| j.arrival <= deadline);
+                if !arrives(lo) {
+                    return Err(self.no_route(req, " arriving by then"));
+                }
+                while hi - lo > 60 {
+                    let mid = lo + (hi - lo) / 2;
+                    if arrives(mid) {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                let j = search(lo).ok_or_else(none)?;
+                let j = match j.latest_ready() {
+                    Some(r) if r > lo => search(r).filter(|k| k.arrival <= deadline).unwrap_or(j),
+                    _ => j,
+                };
+                Ok((
+                    vec![itinerary(&j)],
+                    Timing::new(
+                        "arrive_by",
+                        format!(
+                            "the latest ready time that arrives by {}",
+                            local_time(&self.net, req.to, deadline)
+                        ),
+                    ),
+                ))
+            }
+            When::Undated { reference } => self.undated(q, reference),
+        }
+    }
+
+    /// Cargo ready at a random moment of the reference week: the best journey for each of
+    /// [`UNDATED_SAMPLES`] ready times spread evenly over it, grouped into the itineraries
+    /// they follow, and the mixed distribution of the ready-to-arrival time.
+    fn undated(
+        &self,
+        q: &RouteQuery,
+        reference: Option<jiff::civil::Date>,
+    ) -> Result<(Vec<Itinerary>, Timing), RouteError> {
+        let req = &q.request;
+        let reference = reference.unwrap_or(self.net.reference_date);
+        let monday = week_start(reference);
+        let zone = jiff::tz::TimeZone::get(&self.net.place(req.from).timezone)
+            .unwrap_or(jiff::tz::TimeZone::UTC);
+        let start = monday
+            .to_datetime(jiff::civil::Time::midnight())
+            .to_zoned_datetime(zone)
+            .map(|z| z.timestamp().as_second())
+            .map_err(|e| {
+                RouteError::Invalid(InvalidParameter::new(
+                    "reference_date",
+                    format!("no midnight on {monday}: {e}"),
+                ))
+            })?;
+        let step = 7 * 24 * 3600 / UNDATED_SAMPLES as Instant;
+        let journeys: Vec<Journey> = (0..UNDATED_SAMPLES as Instant)
+            .into_par_iter()
+            .filter_map(|k| {
+                earliest_arrival(
+                    &self.net,
+                    &self.graph,
+                    &self.timetable,
+                    req,
+                    start + k * step + step / 2,
+                )
+            })
+            .collect();
+        if journeys.len() < UNDATED_SAMPLES {
+            return Err(self.no_route(req, ""));
+        }
+        // Group by the itinerary followed, most used first.
+        let mut groups: Vec<(Vec<(crate::journey::Carrier, u32)>, Vec<usize>)> = Vec::new();
+        for (k, j) in journeys.iter().enumerate() {
+            let sig = j.signature();
+            match groups.iter_mut().find(|(s, _)| *s == sig) {
+                Some((_, ks)) => ks.push(k),
+                None => groups.push((sig, vec![k])),
+            }
+        }
+        groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+        let hours = |j: &Journey| (j.arrival - j.ready) as f64 / 3600.0;
+        let mut routes = Vec::new();
+        let mut parts = Vec::new();
+        let mut shares = Vec::new();
+        for (_, ks) in groups.iter().take(MAX_UNDATED_ITINERARIES) {
+            // The group's ready time of median duration stands for it.
+            let mut by_time = ks.clone();
+            by_time.sort_by(|&a, &b| hours(&journeys[a]).total_cmp(&hours(&journeys[b])));
+            let rep = &journeys[by_time[by_time.len() / 2]];
+            let it = timed_itinerary(&self.net, &self.graph, &self.timetable, req, rep);
+            let d = it.time_distribution();
+            let shifts: Vec<f64> = ks
+                .iter()
+                .map(|&k| hours(&journeys[k]) - hours(rep))
+                .collect();
+            parts.push((d, shifts));
+            shares.push(ks.len() as f64 / journeys.len() as f64);
+            routes.push(it.with_distribution(q.deadline_h));
+        }
+        // Groups past the cap still count in the mixture, by their own distributions.
+        for (_, ks) in groups.iter().skip(MAX_UNDATED_ITINERARIES) {
+            let rep = &journeys[ks[0]];
+            let it = timed_itinerary(&self.net, &self.graph, &self.timetable, req, rep);
+            let shifts = ks
+                .iter()
+                .map(|&k| hours(&journeys[k]) - hours(rep))
+                .collect();
+            parts.push((it.time_distribution(), shifts));
+        }
+        let mixture = Mixture {
+            parts,
+            samples: journeys.len(),
+        };
+        let (p50, p90, p95) = (
+            mixture.quantile(0.5),
+            mixture.quantile(0.9),
+            mixture.quantile(0.95),
+        );
+        let planned: Vec<f64> = journeys.iter().map(hours).collect();
+        let mean_planned = planned.iter().sum::<f64>() / planned.len() as f64;
+        let mut timing = Timing::new(
+            "undated",
+            format!(
+                "cargo ready at a random moment of the week of {monday} ({} ready times, one every {} min); {} itinerar{} serve them",
+                journeys.len(),
+                step / 60,
+                groups.len(),
+                if groups.len() == 1 { "y" } else { "ies" }
+            ),
+        );
+        timing.ready_to_arrival_h = Some(TimeRange {
+            p50,
+            p90,
+            p95: Some(p95),
+            method: "mixture",
+            sum_p50: mean_planned,
+            sum_p90: planned.iter().cloned().fold(0.0, f64::max),
+        });
+        timing.shares = shares;
+        timing.on_time_probability = q.deadline_h.map(|h| mixture.cdf(h));
+        Ok((routes, timing))
+    }
+
+    fn no_route(&self, req: &RouteRequest, constraint: &str) -> RouteError {
+        RouteError::NoRoute {
+            from: self.net.place(req.from).name_en.clone(),
+            to: self.net.place(req.to).name_en.clone(),
+            constraint: constraint.to_string(),
+        }
     }
 
     /// The route request a matrix or reach query makes from `from` to `to`.

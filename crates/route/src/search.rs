@@ -80,6 +80,9 @@ pub enum RouteError {
     /// The request contradicts itself (avoiding the origin, say).
     #[error("{0}")]
     Contradiction(String),
+    /// A parameter cannot be used with this query.
+    #[error("{0}")]
+    Invalid(crate::router::InvalidParameter),
 }
 
 #[derive(Clone, Copy, PartialEq)]

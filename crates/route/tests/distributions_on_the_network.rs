@@ -112,6 +112,7 @@ fn splitting_a_link_leaves_the_distribution_unchanged() {
                 lat: from.lat + f * (to.lat - from.lat),
                 lon: from.lon + f * (to.lon - from.lon),
                 kind: PlaceKind::RailTerminal,
+                timezone: from.timezone.clone(),
                 source: "test: a station on the Lanzhou–Urumqi line".into(),
             })
         };

@@ -164,7 +164,8 @@ fn a_router_reusing_query_labels_answers_like_fresh_queries() {
         network: net.clone(),
         graph: graph.clone(),
         hierarchies: hierarchies.clone(),
-    });
+    })
+    .expect("the generated network has no services to lay");
     let places: Vec<PlaceId> = (0..net.places.len() as u32).map(PlaceId).collect();
     for round in 0..2 {
         for (i, &from) in places.iter().enumerate() {

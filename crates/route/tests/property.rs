@@ -83,6 +83,7 @@ fn network(s: &Spec) -> Network {
             lat: 40.0 + i as f64,
             lon: 70.0 + i as f64,
             kind: PlaceKind::City,
+            timezone: "Asia/Almaty".into(),
             source: "test".into(),
         })
         .collect::<Vec<_>>();
@@ -175,6 +176,14 @@ fn network(s: &Spec) -> Network {
             source: "test".into(),
         });
     }
+    let stop = |p: usize, i: usize| ServiceStop {
+        place: PlaceId(p as u32),
+        arrive_h: None,
+        depart_h: None,
+        pickup: i == 0,
+        dropoff: i == 1,
+        via: Vec::new(),
+    };
     let services = s
         .services
         .iter()
@@ -183,9 +192,15 @@ fn network(s: &Spec) -> Network {
         .map(|(k, &(a, b, f))| Service {
             id: format!("s{k}"),
             name: format!("S{k}"),
+            operator: None,
             mode: Mode::Rail,
-            stops: vec![PlaceId(a as u32), PlaceId(b as u32)],
-            frequency_per_week: f,
+            carries: Carries::Cargo,
+            capacity_per_departure: None,
+            stops: vec![stop(a, 0), stop(b, 1)],
+            schedule: Schedule::Frequency {
+                per_week: f,
+                wait: WaitModel::Uniform,
+            },
             tariff_usd_per_feu: None,
             status: Status::Open,
             opening_year: None,
@@ -198,6 +213,7 @@ fn network(s: &Spec) -> Network {
         run_p90_factor: 1.3,
         default_wait_p50_h: wait,
         default_wait_p90_h: wait * 2.0,
+        min_connection_h: 0.0,
         default_energy: "diesel".into(),
         source: "test".into(),
     };
@@ -339,6 +355,7 @@ proptest! {
             }
             Err(RouteError::NoRoute { .. }) => prop_assert!(oracle.is_none(), "router found no route, Bellman–Ford found {oracle:?}"),
             Err(RouteError::Contradiction(_)) => prop_assert!(avoid.is_some()),
+            Err(e @ RouteError::Invalid(_)) => prop_assert!(false, "infrastructure search refused: {e}"),
         }
     }
 

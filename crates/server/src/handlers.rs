@@ -79,6 +79,7 @@ fn route_error(e: RouteError) -> AppError {
             AppError::new(StatusCode::NOT_FOUND, "no_route", e.to_string())
         }
         RouteError::Contradiction(m) => AppError::new(StatusCode::BAD_REQUEST, "contradiction", m),
+        RouteError::Invalid(p) => p.into(),
     }
 }
 

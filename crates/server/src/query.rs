@@ -94,6 +94,15 @@ pub struct RouteParams {
     #[param(minimum = 1, maximum = 10)]
     #[schema(minimum = 1, maximum = 10)]
     pub alternatives: Option<usize>,
+    /// When the cargo is ready: ISO 8601 date-time, in the origin's time zone unless an offset
+    /// or `[zone]` is given (`2026-12-07T09:00`).
+    pub depart: Option<String>,
+    /// Arrive by this instant (the destination's zone unless given): the latest departure.
+    pub arrive_by: Option<String>,
+    /// With `depart`: list every departure in this window that no later one beats (`7d`).
+    pub window: Option<String>,
+    /// Undated queries: use the week of this date (default: the feed's reference week).
+    pub reference_date: Option<String>,
 }
 
 /// Parameters of `/v1/compare`.
@@ -358,10 +367,19 @@ pub fn route_query(r: &Router, p: &RouteParams) -> Result<RouteQuery, AppError> 
         .as_deref()
         .map(|d| parse_duration_h(d).map_err(|e| AppError::invalid("deadline", e)))
         .transpose()?;
+    let when = r.when(
+        request.from,
+        request.to,
+        p.depart.as_deref(),
+        p.arrive_by.as_deref(),
+        p.window.as_deref(),
+        p.reference_date.as_deref(),
+    )?;
     Ok(RouteQuery {
         request,
         menu,
         deadline_h,
+        when,
     })
 }
 

@@ -29,7 +29,8 @@ impl AppState {
     /// file (scenarios are compiled from its network as usual).
     pub fn from_compiled(compiled: CompiledNetwork) -> Result<AppState, String> {
         let net = compiled.network.clone();
-        AppState::with_baseline(net, Router::from_compiled(compiled))
+        let baseline = Router::from_compiled(compiled).map_err(|e| e.to_string())?;
+        AppState::with_baseline(net, baseline)
     }
 
     fn with_baseline(net: Network, baseline: Router) -> Result<AppState, String> {

@@ -1,0 +1,432 @@
+//! Services → ride patterns on the graph: for every open service, the graph nodes of its stops,
+//! the edges it runs over between them (borders and gauge changes included, as timed events of
+//! the ride), the times of its stops from the first departure, and when it departs.
+
+use crate::graph::{EdgeKind, Graph, NodeId};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Span, Timestamp};
+use silkroute_model::{Calendar, Mode, Network, PlaceId, Schedule, Status, WaitModel};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+
+/// Seconds since the Unix epoch, UTC: the router's clock.
+pub type Instant = i64;
+
+/// How far ahead a departure is looked for: a journey may take up to 60 days, and a service
+/// may run only a few times a year.
+pub const HORIZON_DAYS: i64 = 400;
+
+/// Why a service could not be laid on the graph.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum TimetableError {
+    /// No track of the service's mode joins two consecutive stops.
+    #[error("service `{service}`: no open {mode} track joins `{from}` and `{to}`")]
+    NoTrack {
+        /// Service id.
+        service: String,
+        /// Mode.
+        mode: Mode,
+        /// Stop place id.
+        from: String,
+        /// Next stop place id.
+        to: String,
+    },
+    /// A place's time zone is unknown to the bundled database.
+    #[error("place `{place}`: unknown time zone `{zone}`")]
+    TimeZone {
+        /// Place id.
+        place: String,
+        /// Zone name.
+        zone: String,
+    },
+}
+
+/// One stop of a pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PatternStop {
+    /// The place.
+    pub place: PlaceId,
+    /// The graph node the service is on here (its layer: mode and gauge).
+    pub node: NodeId,
+    /// Seconds from the first departure to the arrival here.
+    pub arrive_s: i64,
+    /// Seconds from the first departure to the departure from here.
+    pub depart_s: i64,
+    /// Whether cargo may board here.
+    pub pickup: bool,
+    /// Whether cargo may alight here.
+    pub dropoff: bool,
+}
+
+/// The totals of one hop of a pattern, per FEU (money) and per tonne (emissions).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct HopTotals {
+    /// Scheduled hours from leaving one stop to arriving at the next.
+    pub time_p50_h: f64,
+    /// Bad-case hours: the elements' p90, scaled like the schedule.
+    pub time_p90_h: f64,
+    /// Money per FEU: the tariff's distance share, or the edges' own money.
+    pub usd_per_feu: f64,
+    /// Well-to-wheel g CO2e per tonne.
+    pub wtw_g_per_t: f64,
+    /// Kilometres.
+    pub km: f64,
+}
+
+impl Pattern {
+    /// What the hop from stop `i` to `i + 1` costs `cargo`.
+    pub fn hop_costs(&self, i: usize, cargo: &silkroute_model::Cargo) -> silkroute_model::Costs {
+        let h = &self.hop_totals[i];
+        silkroute_model::Costs::per_cargo(
+            h.time_p50_h,
+            h.time_p90_h,
+            h.usd_per_feu,
+            h.wtw_g_per_t,
+            h.km,
+            cargo,
+        )
+    }
+
+    /// Money per FEU of edge `e` when this service carries the cargo over it.
+    pub fn edge_usd_per_feu(&self, e: &crate::graph::Edge) -> f64 {
+        match (self.tariff_usd_per_feu_km, e.kind) {
+            (Some(per_km), EdgeKind::Run(_)) => per_km * e.distance_km,
+            _ => e.cost_usd_per_feu,
+        }
+    }
+}
+
+/// When a pattern leaves its first stop.
+#[derive(Debug, Clone)]
+pub enum Departures {
+    /// At the calendar's times, local time of the first stop.
+    Timetable {
+        /// The days and times.
+        calendar: Calendar,
+        /// The first stop's zone.
+        zone: TimeZone,
+    },
+    /// At unknown times, `per_week` times a week.
+    Frequency {
+        /// Mean time between departures, seconds.
+        headway_s: i64,
+        /// The wait model.
+        wait: WaitModel,
+    },
+}
+
+/// An open service laid on the graph.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    /// Index into `Network::services`.
+    pub service: u32,
+    /// Mode.
+    pub mode: Mode,
+    /// Stops in running order.
+    pub stops: Vec<PatternStop>,
+    /// `hops[i]`: the graph edges from stop `i` to stop `i + 1`.
+    pub hops: Vec<Vec<u32>>,
+    /// `hop_totals[i]`: what the ride from stop `i` to stop `i + 1` costs one FEU of 1 t (time
+    /// as scheduled, money, emissions, km); see [`Pattern::hop_costs`].
+    pub hop_totals: Vec<HopTotals>,
+    /// The end-to-end tariff per km of track, when the service publishes one: a part-way ride
+    /// pays by distance share.
+    pub tariff_usd_per_feu_km: Option<f64>,
+    /// Whether the stop times were computed from running times (the data gave none).
+    pub times_estimated: bool,
+    /// When it leaves.
+    pub departures: Departures,
+}
+
+impl Pattern {
+    /// The first departure from stop `i` at or after `ready`, as the instant it leaves stop
+    /// `i`, with the quantile `q` of the wait for a frequency service (0.5: the median).
+    /// `None` when the calendar has no departure within [`HORIZON_DAYS`].
+    pub fn next_departure(&self, i: usize, ready: Instant, q: f64) -> Option<Instant> {
+        let offset = self.stops[i].depart_s;
+        match &self.departures {
+            Departures::Frequency { headway_s, wait } => {
+                Some(ready + wait.quantile_h(*headway_s as f64, q).round() as i64)
+            }
+            Departures::Timetable { calendar, zone } => {
+                let target = ready - offset;
+                let start = zone.to_datetime(Timestamp::from_second(target).ok()?);
+                let first = start.date().checked_sub(Span::new().days(1)).ok()?;
+                let last = calendar.last_date();
+                for d in 0..=HORIZON_DAYS {
+                    let day = first.checked_add(Span::new().days(d)).ok()?;
+                    if last.is_some_and(|l| day > l) {
+                        return None;
+                    }
+                    if !calendar.runs_on(day) {
+                        continue;
+                    }
+                    let best = calendar
+                        .times
+                        .iter()
+                        .filter_map(|t| trip_start(day, *t, zone))
+                        .filter(|&s| s >= target)
+                        .min();
+                    if let Some(s) = best {
+                        return Some(s + offset);
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    /// The instants the pattern leaves its first stop within `[from, to)` (timetables only).
+    pub fn trip_starts(&self, from: Instant, to: Instant) -> Vec<Instant> {
+        let mut out = Vec::new();
+        let mut t = from;
+        while let Some(s) = self.next_departure(0, t, 0.5) {
+            if s >= to || !matches!(self.departures, Departures::Timetable { .. }) {
+                break;
+            }
+            out.push(s);
+            t = s + 1;
+        }
+        out
+    }
+}
+
+/// The instant a trip leaves on local `day` at local `time` (a time skipped by a clock change
+/// is taken after the change).
+fn trip_start(day: Date, time: jiff::civil::Time, zone: &TimeZone) -> Option<Instant> {
+    let zoned = day.to_datetime(time).to_zoned_datetime(zone.clone()).ok()?;
+    Some(zoned.timestamp().as_second())
+}
+
+/// Every open service as a pattern, and which patterns board at each node.
+#[derive(Debug, Clone, Default)]
+pub struct Timetable {
+    /// The patterns.
+    pub patterns: Vec<Pattern>,
+    /// `boarding[node]`: the (pattern, stop index) pairs whose stop at that node takes cargo.
+    pub boarding: Vec<Vec<(u32, u16)>>,
+    /// Place pairs (board, alight) that an open cargo service of the mode serves, for the rule
+    /// that a chartered train runs only where no service covers the pair.
+    pub covered: HashSet<(Mode, PlaceId, PlaceId)>,
+}
+
+impl Timetable {
+    /// Lays every open cargo-carrying service of `net` on `graph`.
+    pub fn compile(net: &Network, graph: &Graph) -> Result<Timetable, TimetableError> {
+        let mut tt = Timetable {
+            patterns: Vec::new(),
+            boarding: vec![Vec::new(); graph.nodes().len()],
+            covered: HashSet::new(),
+        };
+        for (si, s) in net.services.iter().enumerate() {
+            if s.status != Status::Open || !s.carries.cargo() {
+                continue;
+            }
+            let pattern = lay(net, graph, si as u32)?;
+            let p = tt.patterns.len() as u32;
+            for (i, st) in pattern.stops.iter().enumerate() {
+                if st.pickup {
+                    tt.boarding[st.node.index()].push((p, i as u16));
+                    for later in &pattern.stops[i + 1..] {
+                        if later.dropoff {
+                            tt.covered.insert((s.mode, st.place, later.place));
+                        }
+                    }
+                }
+            }
+            tt.patterns.push(pattern);
+        }
+        Ok(tt)
+    }
+}
+
+fn lay(net: &Network, graph: &Graph, si: u32) -> Result<Pattern, TimetableError> {
+    let s = &net.services[si as usize];
+    let first = net.place(s.stops[0].place);
+    let zone = TimeZone::get(&first.timezone).map_err(|_| TimetableError::TimeZone {
+        place: first.id.clone(),
+        zone: first.timezone.clone(),
+    })?;
+    let mut at: Vec<NodeId> = graph
+        .place_nodes(s.stops[0].place)
+        .iter()
+        .copied()
+        .filter(|&v| graph.node(v).layer.mode == s.mode)
+        .collect();
+    let mut nodes = Vec::with_capacity(s.stops.len());
+    let mut hops = Vec::with_capacity(s.stops.len() - 1);
+    for w in s.stops.windows(2) {
+        let via: HashSet<u32> = w[1].via.iter().copied().collect();
+        let found = shortest_hop(graph, s.mode, &at, w[1].place, &via);
+        let Some((start, path, end)) = found else {
+            return Err(TimetableError::NoTrack {
+                service: s.id.clone(),
+                mode: s.mode,
+                from: net.place(w[0].place).id.clone(),
+                to: net.place(w[1].place).id.clone(),
+            });
+        };
+        if nodes.is_empty() {
+            nodes.push(start);
+        }
+        nodes.push(end);
+        hops.push(path);
+        at = vec![end];
+    }
+    let times_estimated = s.stops[1..].iter().any(|st| st.arrive_h.is_none());
+    let mut stops = Vec::with_capacity(s.stops.len());
+    let mut clock_h = 0.0;
+    for (i, st) in s.stops.iter().enumerate() {
+        let arrive_h = if i == 0 {
+            st.arrive_h.or(st.depart_h).unwrap_or(0.0)
+        } else {
+            let run: f64 = hops[i - 1]
+                .iter()
+                .map(|&e| graph.edges()[e as usize].time_p50_h)
+                .sum();
+            st.arrive_h.unwrap_or(clock_h + run)
+        };
+        let depart_h = st.depart_h.unwrap_or(arrive_h).max(arrive_h);
+        clock_h = depart_h;
+        stops.push(PatternStop {
+            place: st.place,
+            node: nodes[i],
+            arrive_s: (arrive_h * 3600.0).round() as i64,
+            depart_s: (depart_h * 3600.0).round() as i64,
+            pickup: st.pickup,
+            dropoff: st.dropoff,
+        });
+    }
+    // Offsets count from the departure at the first stop.
+    let base = stops[0].depart_s;
+    for st in &mut stops {
+        st.arrive_s -= base;
+        st.depart_s -= base;
+    }
+    stops[0].arrive_s = 0;
+    let departures = match &s.schedule {
+        Schedule::Timetable(c) => Departures::Timetable {
+            calendar: c.clone(),
+            zone,
+        },
+        Schedule::Frequency { per_week, wait } => Departures::Frequency {
+            headway_s: (168.0 * 3600.0 / per_week).round() as i64,
+            wait: *wait,
+        },
+    };
+    let track_km: f64 = hops
+        .iter()
+        .flatten()
+        .map(|&e| &graph.edges()[e as usize])
+        .filter(|e| matches!(e.kind, EdgeKind::Run(_)))
+        .map(|e| e.distance_km)
+        .sum();
+    let tariff_usd_per_feu_km = s
+        .tariff_usd_per_feu
+        .filter(|_| track_km > 0.0)
+        .map(|t| t / track_km);
+    let mut pattern = Pattern {
+        service: si,
+        mode: s.mode,
+        stops,
+        hops,
+        hop_totals: Vec::new(),
+        tariff_usd_per_feu_km,
+        times_estimated,
+        departures,
+    };
+    pattern.hop_totals = (0..pattern.hops.len())
+        .map(|i| {
+            let edges: Vec<_> = pattern.hops[i]
+                .iter()
+                .map(|&e| &graph.edges()[e as usize])
+                .collect();
+            let typical: f64 = edges.iter().map(|e| e.time_p50_h).sum();
+            let bad: f64 = edges.iter().map(|e| e.time_p90_h).sum();
+            let scheduled =
+                (pattern.stops[i + 1].arrive_s - pattern.stops[i].depart_s) as f64 / 3600.0;
+            let scale = if typical > 0.0 {
+                scheduled / typical
+            } else {
+                1.0
+            };
+            HopTotals {
+                time_p50_h: scheduled,
+                time_p90_h: (bad * scale).max(scheduled),
+                usd_per_feu: edges.iter().map(|e| pattern.edge_usd_per_feu(e)).sum(),
+                wtw_g_per_t: edges.iter().map(|e| e.wtw_g_per_t).sum(),
+                km: edges.iter().map(|e| e.distance_km).sum(),
+            }
+        })
+        .collect();
+    Ok(pattern)
+}
+
+/// The fastest track (typical times) of `mode` from any of `from` to a node of place `to`:
+/// runs, border crossings and gauge changes on the mode's layers; only the links in `via` when
+/// it is not empty. Returns the start node, the edges and the end node.
+fn shortest_hop(
+    graph: &Graph,
+    mode: Mode,
+    from: &[NodeId],
+    to: PlaceId,
+    via: &HashSet<u32>,
+) -> Option<(NodeId, Vec<u32>, NodeId)> {
+    let mut dist: HashMap<NodeId, (f64, Option<u32>)> = HashMap::new();
+    let mut heap = BinaryHeap::new();
+    for &v in from {
+        dist.insert(v, (0.0, None));
+        heap.push(Reverse((Ordered(0.0), v)));
+    }
+    while let Some(Reverse((Ordered(d), v))) = heap.pop() {
+        if dist.get(&v).is_some_and(|&(best, _)| d > best) {
+            continue;
+        }
+        if graph.node(v).place == to && !from.contains(&v) {
+            let mut path = Vec::new();
+            let mut at = v;
+            while let Some((_, Some(e))) = dist.get(&at) {
+                path.push(*e);
+                at = graph.edges()[*e as usize].tail;
+            }
+            path.reverse();
+            return Some((at, path, v));
+        }
+        for ei in graph.out_edges(v) {
+            let e = &graph.edges()[ei];
+            if graph.node(e.head).layer.mode != mode {
+                continue;
+            }
+            if let EdgeKind::Run(l) = e.kind {
+                if !via.is_empty() && !via.contains(&l) {
+                    continue;
+                }
+            }
+            let nd = d + e.time_p50_h;
+            if dist.get(&e.head).is_none_or(|&(best, _)| nd < best) {
+                dist.insert(e.head, (nd, Some(ei as u32)));
+                heap.push(Reverse((Ordered(nd), e.head)));
+            }
+        }
+    }
+    None
+}
+
+/// A total order on non-NaN floats for the heap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ordered(f64);
+
+impl Eq for Ordered {}
+
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ordered {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}

@@ -1,0 +1,308 @@
+//! Services: who carries goods and people, where they stop and when they run.
+//!
+//! A [`Service`] is a stop pattern ([`ServiceStop`]s in running order) with a [`Schedule`]:
+//! either a timetable ([`Calendar`]: weekdays, date ranges, explicit dates, exceptions, and the
+//! departure times of day at the first stop, in the first stop's time zone) or a frequency with
+//! a documented wait model ([`WaitModel`]). A return service exists only if the data has one.
+
+use crate::network::PlaceId;
+use crate::vocabulary::{Mode, Status};
+use jiff::civil::{Date, Time, Weekday};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A regular service: a container train, a ferry line, a cargo flight, a passenger train.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    /// Stable slug.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// Operator, when known.
+    pub operator: Option<String>,
+    /// Mode.
+    pub mode: Mode,
+    /// What it carries.
+    pub carries: Carries,
+    /// Capacity per departure, FEU (containers) or seats for passenger services.
+    pub capacity_per_departure: Option<f64>,
+    /// Published end-to-end price per FEU, USD. A part-way ride pays by distance share.
+    pub tariff_usd_per_feu: Option<f64>,
+    /// Stops in running order.
+    pub stops: Vec<ServiceStop>,
+    /// When it runs.
+    pub schedule: Schedule,
+    /// Open, planned or closed.
+    pub status: Status,
+    /// Expected opening year of a planned service.
+    pub opening_year: Option<u16>,
+    /// Where the data comes from.
+    pub source: String,
+}
+
+impl Service {
+    /// The places of the stop pattern, in running order.
+    pub fn stop_places(&self) -> impl Iterator<Item = PlaceId> + '_ {
+        self.stops.iter().map(|s| s.place)
+    }
+
+    /// Average departures per week: the frequency, or the calendar's departures in the week of
+    /// `reference` (a Monday-to-Sunday week).
+    pub fn departures_per_week(&self, reference: Date) -> f64 {
+        match &self.schedule {
+            Schedule::Frequency { per_week, .. } => *per_week,
+            Schedule::Timetable(c) => {
+                let monday = reference
+                    .checked_sub(
+                        jiff::Span::new()
+                            .days(i64::from(reference.weekday().to_monday_zero_offset())),
+                    )
+                    .unwrap_or(reference);
+                let days = (0..7)
+                    .filter_map(|d| monday.checked_add(jiff::Span::new().days(d)).ok())
+                    .filter(|d| c.runs_on(*d))
+                    .count();
+                (days * c.times.len()) as f64
+            }
+        }
+    }
+
+    /// Whether cargo (or passengers, for a passenger service) can ride from stop index `board`
+    /// to stop index `alight`.
+    pub fn serves(&self, board: usize, alight: usize) -> bool {
+        board < alight
+            && alight < self.stops.len()
+            && self.stops[board].pickup
+            && self.stops[alight].dropoff
+    }
+}
+
+/// What a service carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Carries {
+    /// Goods only.
+    Cargo,
+    /// People only.
+    Passengers,
+    /// Both (a ferry with trucks and passengers, belly cargo on a passenger flight).
+    Both,
+}
+
+impl Carries {
+    /// Whether goods can ride.
+    pub fn cargo(self) -> bool {
+        matches!(self, Carries::Cargo | Carries::Both)
+    }
+
+    /// The name used in feeds.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Carries::Cargo => "cargo",
+            Carries::Passengers => "passengers",
+            Carries::Both => "both",
+        }
+    }
+}
+
+impl FromStr for Carries {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cargo" => Ok(Carries::Cargo),
+            "passengers" => Ok(Carries::Passengers),
+            "both" => Ok(Carries::Both),
+            other => Err(format!(
+                "unknown value `{other}` (expected cargo, passengers or both)"
+            )),
+        }
+    }
+}
+
+/// One stop of a service's pattern.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceStop {
+    /// The place.
+    pub place: PlaceId,
+    /// Hours from the departure at the first stop to the arrival here; `None` when the data
+    /// gives none (the graph compiler then computes it from the running times on the track and
+    /// labels it an estimate).
+    pub arrive_h: Option<f64>,
+    /// Hours from the departure at the first stop to the departure from here.
+    pub depart_h: Option<f64>,
+    /// Whether cargo or passengers may board here.
+    pub pickup: bool,
+    /// Whether cargo or passengers may alight here.
+    pub dropoff: bool,
+    /// The links the service runs on from the previous stop to this one (indices into
+    /// `Network::links`), in order; empty when the data names none (the compiler takes the
+    /// shortest path on the service's mode).
+    pub via: Vec<u32>,
+}
+
+/// When a service runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Schedule {
+    /// Departures at given times on given days.
+    Timetable(Calendar),
+    /// A number of departures per week whose times are not known; the wait to board follows
+    /// `wait`.
+    Frequency {
+        /// Departures per week.
+        per_week: f64,
+        /// How long cargo that arrives at a random moment waits.
+        wait: WaitModel,
+    },
+}
+
+/// The wait for a frequency service by cargo ready at a random moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum WaitModel {
+    /// Regular departures at unknown times: the wait is uniform over the headway
+    /// (median half the headway, p90 0.9 headways).
+    Uniform,
+    /// Irregular departures (a ferry that sails when full): departures form a Poisson process,
+    /// the wait is exponential with the headway as its mean (median ln 2 ≈ 0.69 headways, p90
+    /// ln 10 ≈ 2.3 headways).
+    Exponential,
+}
+
+impl WaitModel {
+    /// The `q` quantile (0 < q < 1) of the wait for a headway of `headway_h` hours.
+    pub fn quantile_h(self, headway_h: f64, q: f64) -> f64 {
+        match self {
+            WaitModel::Uniform => q * headway_h,
+            WaitModel::Exponential => -(1.0 - q).ln() * headway_h,
+        }
+    }
+
+    /// The name used in feeds.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WaitModel::Uniform => "uniform",
+            WaitModel::Exponential => "exponential",
+        }
+    }
+}
+
+impl FromStr for WaitModel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "uniform" => Ok(WaitModel::Uniform),
+            "exponential" => Ok(WaitModel::Exponential),
+            other => Err(format!(
+                "unknown wait model `{other}` (expected uniform or exponential)"
+            )),
+        }
+    }
+}
+
+/// The days a timetabled service runs and its departure times at the first stop.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Calendar {
+    /// Weekdays it runs on, Monday first (none: only on `added` dates).
+    pub weekdays: [bool; 7],
+    /// Departure times of day at the first stop, local time of the first stop.
+    pub times: Vec<Time>,
+    /// First day of the weekday pattern (inclusive), if bounded.
+    pub start: Option<Date>,
+    /// Last day of the weekday pattern (inclusive), if bounded.
+    pub end: Option<Date>,
+    /// Extra dates it runs (a dated tourist train).
+    pub added: Vec<Date>,
+    /// Dates it does not run although the pattern says so.
+    pub removed: Vec<Date>,
+}
+
+impl Calendar {
+    /// Whether the service leaves its first stop on local date `d`.
+    pub fn runs_on(&self, d: Date) -> bool {
+        if self.added.contains(&d) {
+            return true;
+        }
+        if self.removed.contains(&d) {
+            return false;
+        }
+        let in_range = self.start.is_none_or(|s| d >= s) && self.end.is_none_or(|e| d <= e);
+        in_range && self.weekdays[d.weekday().to_monday_zero_offset() as usize]
+    }
+
+    /// The last date it can run, if bounded: `end` or the last added date.
+    pub fn last_date(&self) -> Option<Date> {
+        let added = self.added.iter().max().copied();
+        match (!self.weekdays.contains(&true), self.end) {
+            (true, _) => added,
+            (false, Some(e)) => Some(added.map_or(e, |a| a.max(e))),
+            (false, None) => None,
+        }
+    }
+}
+
+/// Parses a weekday name as feeds write it (`mon`, `Monday`).
+pub fn parse_weekday(s: &str) -> Result<Weekday, String> {
+    let w = s.trim().to_ascii_lowercase();
+    let day = match w.get(..3).unwrap_or(&w) {
+        "mon" => Weekday::Monday,
+        "tue" => Weekday::Tuesday,
+        "wed" => Weekday::Wednesday,
+        "thu" => Weekday::Thursday,
+        "fri" => Weekday::Friday,
+        "sat" => Weekday::Saturday,
+        "sun" => Weekday::Sunday,
+        _ => return Err(format!("`{s}` is not a weekday (mon, tue, … sun)")),
+    };
+    Ok(day)
+}
+
+/// Writes a weekday the way feeds do (`mon`).
+pub struct WeekdayName(pub Weekday);
+
+impl fmt::Display for WeekdayName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.0 {
+            Weekday::Monday => "mon",
+            Weekday::Tuesday => "tue",
+            Weekday::Wednesday => "wed",
+            Weekday::Thursday => "thu",
+            Weekday::Friday => "fri",
+            Weekday::Saturday => "sat",
+            Weekday::Sunday => "sun",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_calendar_runs_on_its_weekdays_within_its_range_and_exceptions() {
+        let c = Calendar {
+            weekdays: [false, false, true, false, false, false, false],
+            times: vec![Time::constant(10, 0, 0, 0)],
+            start: Some(date(2024, 3, 6)),
+            end: None,
+            added: vec![date(2024, 3, 9)],
+            removed: vec![date(2024, 3, 13)],
+        };
+        assert!(c.runs_on(date(2024, 3, 6)));
+        assert!(!c.runs_on(date(2024, 3, 7)));
+        assert!(c.runs_on(date(2024, 3, 9)));
+        assert!(!c.runs_on(date(2024, 3, 13)));
+        assert!(c.runs_on(date(2024, 3, 20)));
+        assert!(!c.runs_on(date(2024, 2, 28)));
+    }
+
+    #[test]
+    fn wait_quantiles_follow_their_models() {
+        assert!((WaitModel::Uniform.quantile_h(100.0, 0.5) - 50.0).abs() < 1e-9);
+        assert!((WaitModel::Exponential.quantile_h(100.0, 0.5) - 69.3147).abs() < 1e-3);
+        assert!((WaitModel::Exponential.quantile_h(100.0, 0.9) - 230.2585).abs() < 1e-3);
+    }
+}

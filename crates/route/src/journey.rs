@@ -1,0 +1,573 @@
+//! The timetable router: earliest arrival on services, from a ready time.
+//!
+//! A time-dependent Dijkstra on a condensed graph (docs/methodology.md §10). Its states:
+//! - *free* at a graph node: the cargo stands at a place on a layer, on no vehicle;
+//! - *on a truck* at a road node (trucks run on demand after a booking lead time);
+//! - *on a service* at a stop of its pattern, labelled with the departure from that stop;
+//! - *on a chartered train* at a rail node, with the place it was formed at (a charter may only
+//!   carry cargo between places no service covers).
+//!
+//! Every change of service is a connection: the mode's minimum connection time, then the next
+//! departure of the timetable (or the stated quantile of a frequency's wait). Borders and gauge
+//! changes on a service's track are timed events of the ride, not changes of service. Labels
+//! are earliest instants; all transitions are FIFO (a later start never arrives earlier), so
+//! the first time the destination is settled is its earliest arrival.
+
+use crate::search::RouteRequest;
+use silkroute_graph::{Departures, Edge, EdgeKind, Graph, Instant, NodeId, Timetable};
+use silkroute_model::{Costs, Mode, Network, PlaceId, PlaceKind};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+/// The quantile of a frequency service's wait used in dated queries: the median.
+pub const FREQUENCY_WAIT_QUANTILE: f64 = 0.5;
+
+/// The longest journey searched: 60 days.
+pub const HORIZON_S: Instant = 60 * 24 * 3600;
+
+/// Why cargo waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitReason {
+    /// The minimum connection time of `mode` before boarding.
+    Connection(Mode),
+    /// The next timetabled departure of a pattern.
+    Timetable(u32),
+    /// The median wait for a frequency service (pattern index).
+    Frequency(u32),
+    /// Booking a truck.
+    TruckBooking,
+    /// Forming a chartered train.
+    CharterFormation,
+    /// A service's scheduled stop at an intermediate place, cargo on board (pattern index).
+    Dwell(u32),
+}
+
+/// Who moves the cargo over an edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carrier {
+    /// A service (pattern index).
+    Service(u32),
+    /// A chartered train.
+    Charter,
+    /// A truck on demand.
+    Truck,
+    /// Handling at a place (a change of mode or gauge between vehicles).
+    Handling,
+}
+
+/// One step of a journey, in time order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JourneyStep {
+    /// Waiting at a node.
+    Wait {
+        /// Where.
+        node: NodeId,
+        /// From.
+        from: Instant,
+        /// Until.
+        to: Instant,
+        /// Why.
+        reason: WaitReason,
+    },
+    /// Traversing a graph edge.
+    Edge {
+        /// Index into the graph's edges.
+        edge: u32,
+        /// Starts.
+        depart: Instant,
+        /// Ends.
+        arrive: Instant,
+        /// On what.
+        carrier: Carrier,
+    },
+}
+
+/// A journey found by [`earliest_arrival`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Journey {
+    /// When the cargo was ready at the origin.
+    pub ready: Instant,
+    /// When it arrives.
+    pub arrival: Instant,
+    /// The objective's value (for `time`: hours from ready to arrival).
+    pub weight: f64,
+    /// The steps.
+    pub steps: Vec<JourneyStep>,
+}
+
+impl Journey {
+    /// The services ridden, in order (pattern indices), with the charter and truck legs as
+    /// `None`: what makes two journeys "the same itinerary" in a profile.
+    pub fn signature(&self) -> Vec<(Carrier, u32)> {
+        let mut out: Vec<(Carrier, u32)> = Vec::new();
+        for s in &self.steps {
+            if let JourneyStep::Edge { edge, carrier, .. } = s {
+                out.push((*carrier, *edge));
+            }
+        }
+        out
+    }
+
+    /// The latest ready time that catches the same first departure: the first boarding's
+    /// departure minus what comes before it. `None` when the journey boards no timetabled
+    /// service (then every later ready time arrives later).
+    pub fn latest_ready(&self) -> Option<Instant> {
+        for s in &self.steps {
+            if let JourneyStep::Wait {
+                reason, from, to, ..
+            } = s
+            {
+                match reason {
+                    WaitReason::Timetable(_) => return Some(self.ready + (to - from)),
+                    WaitReason::Frequency(_) => return None,
+                    _ => {}
+                }
+            }
+        }
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum How {
+    Origin,
+    Edge(u32),
+    BookTruck,
+    Unload,
+    Board { ready: Instant },
+    Stay,
+    Alight,
+    FormCharter,
+    LeaveCharter,
+}
+
+/// A label: the objective's weight so far, then the instant (ties go to the earlier).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Label {
+    weight: f64,
+    at: Instant,
+}
+
+impl Label {
+    const UNREACHED: Label = Label {
+        weight: f64::INFINITY,
+        at: Instant::MAX,
+    };
+
+    fn better_than(self, other: Label) -> bool {
+        self.weight < other.weight || (self.weight == other.weight && self.at < other.at)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Queued(Label, u32);
+
+impl Eq for Queued {}
+
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0
+            .weight
+            .total_cmp(&other.0.weight)
+            .then(self.0.at.cmp(&other.0.at))
+            .then(self.1.cmp(&other.1))
+    }
+}
+
+struct Search<'a> {
+    net: &'a Network,
+    graph: &'a Graph,
+    tt: &'a Timetable,
+    req: &'a RouteRequest,
+    n: usize,
+    ride_base: Vec<usize>,
+    charter_base: usize,
+    charters: HashMap<(NodeId, PlaceId), usize>,
+    charter_of: Vec<(NodeId, PlaceId)>,
+    label: Vec<Label>,
+    parent: Vec<(u32, How)>,
+    heap: BinaryHeap<Reverse<Queued>>,
+}
+
+/// The best journey to `req.to` by `req.objective` of cargo ready at `req.from` at `ready`
+/// (for `time`: the earliest arrival), riding the open services of `tt`, trucks on demand and
+/// chartered trains where no service covers the pair; modes, avoided places and countries as
+/// in `req`. Money and emissions do not depend on the hour, so the search is exact for every
+/// objective whose time part is the arrival. `None` when nothing arrives within the timetable
+/// horizon.
+pub fn earliest_arrival(
+    net: &Network,
+    graph: &Graph,
+    tt: &Timetable,
+    req: &RouteRequest,
+    ready: Instant,
+) -> Option<Journey> {
+    let n = graph.nodes().len();
+    let mut ride_base = Vec::with_capacity(tt.patterns.len());
+    let mut next = 3 * n;
+    for p in &tt.patterns {
+        ride_base.push(next);
+        next += p.stops.len();
+    }
+    let mut s = Search {
+        net,
+        graph,
+        tt,
+        req,
+        n,
+        ride_base,
+        charter_base: next,
+        charters: HashMap::new(),
+        charter_of: Vec::new(),
+        label: vec![Label::UNREACHED; next],
+        parent: vec![(u32::MAX, How::Origin); next],
+        heap: BinaryHeap::new(),
+    };
+    let start = Label {
+        weight: 0.0,
+        at: ready,
+    };
+    for &v in graph.place_nodes(req.from) {
+        if s.allowed_node(v) {
+            s.relax(v.0, start, u32::MAX, How::Origin);
+        }
+    }
+    let horizon = ready + crate::journey::HORIZON_S;
+    while let Some(Reverse(Queued(l, state))) = s.heap.pop() {
+        if s.label[state as usize].better_than(l) || l.at > horizon {
+            continue;
+        }
+        let st = state as usize;
+        let free = st < n || (2 * n..3 * n).contains(&st);
+        if free && graph.node(NodeId((st % n) as u32)).place == req.to {
+            return Some(s.journey(state, ready));
+        }
+        s.expand(state, l);
+    }
+    None
+}
+
+impl Search<'_> {
+    fn allowed_mode(&self, m: Mode) -> bool {
+        self.req.modes.is_empty() || self.req.modes.contains(&m)
+    }
+
+    fn allowed_node(&self, v: NodeId) -> bool {
+        let nd = self.graph.node(v);
+        let place = self.net.place(nd.place);
+        self.allowed_mode(nd.layer.mode)
+            && !self.req.avoid_places.contains(&nd.place)
+            && !self.req.avoid_countries.contains(&place.country)
+    }
+
+    fn relax(&mut self, state: u32, l: Label, from: u32, how: How) {
+        let s = state as usize;
+        if s >= self.label.len() {
+            self.label.resize(s + 1, Label::UNREACHED);
+            self.parent.resize(s + 1, (u32::MAX, How::Origin));
+        }
+        if l.better_than(self.label[s]) {
+            self.label[s] = l;
+            self.parent[s] = (from, how);
+            self.heap.push(Reverse(Queued(l, state)));
+        }
+    }
+
+    fn hours(h: f64) -> Instant {
+        (h * 3600.0).round() as Instant
+    }
+
+    /// `l` moved on by `costs` and to the instant `at`.
+    fn step(&self, l: Label, costs: &Costs, at: Instant) -> Label {
+        Label {
+            weight: l.weight + self.req.objective.weight(costs),
+            at,
+        }
+    }
+
+    /// A wait from `l` until `at` (p90 `p90_h` when it has a spread).
+    fn wait(&self, l: Label, at: Instant, p90_h: Option<f64>) -> Label {
+        let h = (at - l.at) as f64 / 3600.0;
+        self.step(l, &Costs::hours(h, p90_h.unwrap_or(h).max(h)), at)
+    }
+
+    /// An edge taken at its typical time (no wait after it: waits are the router's own).
+    fn edge(&self, l: Label, e: &Edge) -> Label {
+        let c = Costs::per_cargo(
+            e.time_p50_h,
+            e.time_p90_h,
+            e.cost_usd_per_feu,
+            e.wtw_g_per_t,
+            e.distance_km,
+            &self.req.cargo,
+        );
+        self.step(l, &c, l.at + Self::hours(e.time_p50_h))
+    }
+
+    fn charter_state(&mut self, v: NodeId, formed_at: PlaceId) -> u32 {
+        let next = self.charter_of.len();
+        let k = *self.charters.entry((v, formed_at)).or_insert(next);
+        if k == next {
+            self.charter_of.push((v, formed_at));
+        }
+        (self.charter_base + k) as u32
+    }
+
+    fn expand(&mut self, state: u32, l: Label) {
+        let st = state as usize;
+        let (n, graph, net) = (self.n, self.graph, self.net);
+        let t = l.at;
+        if st < n || (2 * n..3 * n).contains(&st) {
+            // Free at a node; off a chartered train (which may not be followed by another, or
+            // charters would cover in two pieces a pair a service serves) from 2n.
+            let after_charter = st >= n;
+            let v = NodeId((st % n) as u32);
+            let nd = graph.node(v);
+            if let Some(d) = net.mode_defaults(nd.layer.mode) {
+                let after = t + Self::hours(d.default_wait_p50_h);
+                let waited = self.wait(l, after, Some(d.default_wait_p90_h));
+                match nd.layer.mode {
+                    Mode::Road => self.relax((n + v.index()) as u32, waited, state, How::BookTruck),
+                    Mode::Rail if !after_charter => {
+                        let c = self.charter_state(v, nd.place);
+                        self.relax(c, waited, state, How::FormCharter);
+                    }
+                    _ => {}
+                }
+            }
+            let base = if after_charter { 2 * n } else { 0 };
+            for ei in graph.out_edges(v) {
+                let e = &graph.edges()[ei];
+                if matches!(e.kind, EdgeKind::Transfer(_)) && self.allowed_node(e.head) {
+                    let next = self.edge(l, e);
+                    self.relax(
+                        (base + e.head.index()) as u32,
+                        next,
+                        state,
+                        How::Edge(ei as u32),
+                    );
+                }
+            }
+            let st = v.index();
+            for &(p, i) in &self.tt.boarding[st] {
+                let pattern = &self.tt.patterns[p as usize];
+                if !self.allowed_mode(pattern.mode) {
+                    continue;
+                }
+                let connection = net
+                    .mode_defaults(pattern.mode)
+                    .map_or(0, |d| Self::hours(d.min_connection_h));
+                let ready = t + connection;
+                if let Some(dep) =
+                    pattern.next_departure(i as usize, ready, FREQUENCY_WAIT_QUANTILE)
+                {
+                    let p90 = match pattern.departures {
+                        Departures::Frequency { headway_s, wait } => {
+                            Some(wait.quantile_h(headway_s as f64 / 3600.0, 0.9))
+                        }
+                        Departures::Timetable { .. } => None,
+                    };
+                    let boarded = self.wait(l, dep, p90.map(|w| w + connection as f64 / 3600.0));
+                    let ride = (self.ride_base[p as usize] + i as usize) as u32;
+                    self.relax(ride, boarded, state, How::Board { ready });
+                }
+            }
+        } else if st < 2 * n {
+            // On a truck (unloading ends the charter rule: a truck leg came between).
+            let v = NodeId((st - n) as u32);
+            self.relax(v.0, l, state, How::Unload);
+            for ei in graph.out_edges(v) {
+                let e = &graph.edges()[ei];
+                let moves = matches!(e.kind, EdgeKind::Run(_) | EdgeKind::Border { .. });
+                if moves && graph.node(e.head).layer.mode == Mode::Road && self.allowed_node(e.head)
+                {
+                    let next = self.edge(l, e);
+                    self.relax(
+                        (n + e.head.index()) as u32,
+                        next,
+                        state,
+                        How::Edge(ei as u32),
+                    );
+                }
+            }
+        } else if st < self.charter_base {
+            // On a service, leaving stop i at t.
+            let p = self.ride_base.partition_point(|&b| b <= st) - 1;
+            let i = st - self.ride_base[p];
+            let pattern = &self.tt.patterns[p];
+            if i + 1 < pattern.stops.len() {
+                let (here, next) = (&pattern.stops[i], &pattern.stops[i + 1]);
+                let avoided = pattern.hops[i].iter().any(|&e| {
+                    let place = graph.node(graph.edges()[e as usize].head).place;
+                    self.req.avoid_places.contains(&place)
+                        || self.req.avoid_countries.contains(&net.place(place).country)
+                });
+                if !avoided {
+                    let arrived = self.step(
+                        l,
+                        &pattern.hop_costs(i, &self.req.cargo),
+                        t + (next.arrive_s - here.depart_s),
+                    );
+                    let onward = self.wait(arrived, t + (next.depart_s - here.depart_s), None);
+                    self.relax(state + 1, onward, state, How::Stay);
+                    if next.dropoff && self.allowed_node(next.node) {
+                        self.relax(next.node.0, arrived, state, How::Alight);
+                    }
+                }
+            }
+        } else {
+            // On a chartered train.
+            let (v, formed_at) = self.charter_of[st - self.charter_base];
+            let place = graph.node(v).place;
+            if place != formed_at
+                && net.place(place).kind != PlaceKind::BorderPost
+                && !self.tt.covered.contains(&(Mode::Rail, formed_at, place))
+            {
+                self.relax((2 * n + v.index()) as u32, l, state, How::LeaveCharter);
+            }
+            for ei in graph.out_edges(v) {
+                let e = &graph.edges()[ei];
+                if graph.node(e.head).layer.mode == Mode::Rail && self.allowed_node(e.head) {
+                    let next = self.edge(l, e);
+                    let c = self.charter_state(e.head, formed_at);
+                    self.relax(c, next, state, How::Edge(ei as u32));
+                }
+            }
+        }
+    }
+
+    /// Walks the parents back from `end` into steps in time order.
+    fn journey(&self, end: u32, ready: Instant) -> Journey {
+        let n = self.n;
+        let mut chain = Vec::new();
+        let mut at = end;
+        while at != u32::MAX {
+            let (from, how) = self.parent[at as usize];
+            chain.push((at, how, from));
+            at = from;
+        }
+        chain.reverse();
+        let mut steps = Vec::new();
+        for &(state, how, from) in &chain {
+            let t = self.label[state as usize].at;
+            let t_from = if from == u32::MAX {
+                ready
+            } else {
+                self.label[from as usize].at
+            };
+            let st = state as usize;
+            match how {
+                How::Origin | How::Unload | How::LeaveCharter => {}
+                How::BookTruck => steps.push(JourneyStep::Wait {
+                    node: NodeId((st % n) as u32),
+                    from: t_from,
+                    to: t,
+                    reason: WaitReason::TruckBooking,
+                }),
+                How::FormCharter => steps.push(JourneyStep::Wait {
+                    node: self.charter_of[st - self.charter_base].0,
+                    from: t_from,
+                    to: t,
+                    reason: WaitReason::CharterFormation,
+                }),
+                How::Edge(e) => {
+                    let carrier = if st < n || (2 * n..3 * n).contains(&st) {
+                        Carrier::Handling
+                    } else if st < 2 * n {
+                        Carrier::Truck
+                    } else {
+                        Carrier::Charter
+                    };
+                    steps.push(JourneyStep::Edge {
+                        edge: e,
+                        depart: t_from,
+                        arrive: t,
+                        carrier,
+                    });
+                }
+                How::Board { ready: after } => {
+                    let p = self.ride_base.partition_point(|&b| b <= st) - 1;
+                    let node = NodeId(from % n as u32);
+                    let mode = self.tt.patterns[p].mode;
+                    if after > t_from {
+                        steps.push(JourneyStep::Wait {
+                            node,
+                            from: t_from,
+                            to: after,
+                            reason: WaitReason::Connection(mode),
+                        });
+                    }
+                    if t > after {
+                        let reason = match self.tt.patterns[p].departures {
+                            Departures::Timetable { .. } => WaitReason::Timetable(p as u32),
+                            Departures::Frequency { .. } => WaitReason::Frequency(p as u32),
+                        };
+                        steps.push(JourneyStep::Wait {
+                            node,
+                            from: after,
+                            to: t,
+                            reason,
+                        });
+                    }
+                }
+                How::Stay | How::Alight => {
+                    // The hop from the stop of `from` to the next stop.
+                    let fs = from as usize;
+                    let p = self.ride_base.partition_point(|&b| b <= fs) - 1;
+                    let i = fs - self.ride_base[p];
+                    self.hop_steps(p, i, t_from, &mut steps);
+                    let next = &self.tt.patterns[p].stops[i + 1];
+                    if how == How::Stay && next.depart_s > next.arrive_s {
+                        steps.push(JourneyStep::Wait {
+                            node: next.node,
+                            from: t - (next.depart_s - next.arrive_s),
+                            to: t,
+                            reason: WaitReason::Dwell(p as u32),
+                        });
+                    }
+                }
+            }
+        }
+        Journey {
+            ready,
+            arrival: self.label[end as usize].at,
+            weight: self.label[end as usize].weight,
+            steps,
+        }
+    }
+
+    /// The edges of hop `i` of pattern `p`, leaving stop `i` at `depart`, each timed by its
+    /// typical time and the whole hop stretched to the stop times of the timetable.
+    fn hop_steps(&self, p: usize, i: usize, depart: Instant, steps: &mut Vec<JourneyStep>) {
+        let pattern = &self.tt.patterns[p];
+        let (here, next) = (&pattern.stops[i], &pattern.stops[i + 1]);
+        let scheduled = (next.arrive_s - here.depart_s) as f64;
+        let edges = &pattern.hops[i];
+        let typical: f64 = edges
+            .iter()
+            .map(|&e| self.graph.edges()[e as usize].time_p50_h * 3600.0)
+            .sum();
+        let scale = if typical > 0.0 {
+            scheduled / typical
+        } else {
+            1.0
+        };
+        let mut clock = depart as f64;
+        for &e in edges {
+            let dt = self.graph.edges()[e as usize].time_p50_h * 3600.0 * scale;
+            steps.push(JourneyStep::Edge {
+                edge: e,
+                depart: clock.round() as Instant,
+                arrive: (clock + dt).round() as Instant,
+                carrier: Carrier::Service(p as u32),
+            });
+            clock += dt;
+        }
+    }
+}

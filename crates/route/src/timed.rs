@@ -1,0 +1,257 @@
+//! A [`Journey`] of the timetable router as an [`Itinerary`]: legs with their services, local
+//! departure and arrival times, waits with their reasons, and the rides numbered by vehicle.
+
+use crate::distribution::TimeFamily;
+use crate::itinerary::{
+    edge_leg, extend_geometry, summarize, Emissions, Itinerary, Leg, LegKind, LineString,
+};
+use crate::journey::{Carrier, Journey, JourneyStep, WaitReason, FREQUENCY_WAIT_QUANTILE};
+use crate::search::RouteRequest;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use silkroute_graph::{Departures, Graph, Instant, NodeId, Timetable};
+use silkroute_model::{Network, PlaceId};
+
+/// `t` as local time at `place`: `2026-12-07T09:00+08:00[Asia/Shanghai]`.
+pub fn local_time(net: &Network, place: PlaceId, t: Instant) -> String {
+    let zone_name = &net.place(place).timezone;
+    let (Ok(ts), Ok(zone)) = (Timestamp::from_second(t), TimeZone::get(zone_name)) else {
+        return format!("@{t}");
+    };
+    let zdt = ts.to_zoned_datetime(zone);
+    format!("{}[{zone_name}]", zdt.strftime("%Y-%m-%dT%H:%M%:z"))
+}
+
+/// The itinerary of `journey`: one leg per edge and per wait, with local times.
+pub fn timed_itinerary(
+    net: &Network,
+    graph: &Graph,
+    tt: &Timetable,
+    req: &RouteRequest,
+    journey: &Journey,
+) -> Itinerary {
+    let cargo = &req.cargo;
+    let mut legs: Vec<Leg> = Vec::new();
+    let mut coordinates = Vec::new();
+    let origin = net.place(req.from);
+    coordinates.push([origin.lon, origin.lat]);
+    let mut ride: Option<u32> = None;
+    let mut last_carrier: Option<Carrier> = None;
+    for step in &journey.steps {
+        match *step {
+            JourneyStep::Edge {
+                edge,
+                depart,
+                arrive,
+                carrier,
+            } => {
+                let e = &graph.edges()[edge as usize];
+                extend_geometry(&mut coordinates, net, graph, e);
+                let mut leg = edge_leg(net, graph, e, cargo);
+                let hours = (arrive - depart) as f64 / 3600.0;
+                if (hours - leg.time_h).abs() > 1e-6 && leg.time_h > 0.0 {
+                    // A timetabled hop stretched to its stop times: the spread scales with it.
+                    let f = hours / leg.time_h;
+                    leg.time_h = hours;
+                    leg.time_p90_h *= f;
+                    leg.distribution = TimeFamily::fit(leg.time_h, leg.time_p90_h, false);
+                }
+                leg.departs = Some(local_time(net, graph.node(e.tail).place, depart));
+                leg.arrives = Some(local_time(net, graph.node(e.head).place, arrive));
+                match carrier {
+                    Carrier::Service(p) => {
+                        let s = &net.services[tt.patterns[p as usize].service as usize];
+                        leg.service = Some(s.id.clone());
+                        if leg.kind == LegKind::Run {
+                            leg.description = format!("{} on {}", leg.description, s.name);
+                            let pattern = &tt.patterns[p as usize];
+                            if let (Some(tariff), Some(per_km)) =
+                                (s.tariff_usd_per_feu, pattern.tariff_usd_per_feu_km)
+                            {
+                                leg.cost_usd = cargo.usd(pattern.edge_usd_per_feu(e));
+                                leg.cost_source = Some(format!(
+                                    "tariff of {} ({tariff} USD/FEU end to end) by distance share, {per_km:.3} USD/FEU-km: {}",
+                                    s.name, s.source
+                                ));
+                            }
+                        } else {
+                            leg.description = format!("{} (on board {})", leg.description, s.name);
+                        }
+                    }
+                    Carrier::Charter => {
+                        leg.service = Some("charter".into());
+                        if leg.kind == LegKind::Run {
+                            leg.description = format!("{} on a chartered train", leg.description);
+                        }
+                    }
+                    Carrier::Truck => {
+                        leg.service = Some("truck".into());
+                    }
+                    Carrier::Handling => {}
+                }
+                if leg.kind == LegKind::Run {
+                    let same = last_carrier == Some(carrier) && ride.is_some();
+                    if !same {
+                        ride = Some(ride.map_or(0, |r| r + 1));
+                    }
+                    leg.ride = ride;
+                    last_carrier = Some(carrier);
+                } else if !matches!(
+                    carrier,
+                    Carrier::Service(_) | Carrier::Charter | Carrier::Truck
+                ) {
+                    last_carrier = None;
+                }
+                legs.push(leg);
+            }
+            JourneyStep::Wait {
+                node,
+                from,
+                to,
+                reason,
+            } => {
+                if !matches!(reason, WaitReason::Dwell(_)) {
+                    last_carrier = None;
+                }
+                legs.push(wait_leg(net, graph, tt, node, from, to, reason));
+            }
+        }
+    }
+    let mut summary = summarize(&legs);
+    summary.ready = Some(local_time(net, req.from, journey.ready));
+    summary.arrives = Some(local_time(net, req.to, journey.arrival));
+    let emissions = Emissions::of(&legs, cargo.tonnes);
+    coordinates.dedup();
+    let objective_value = (journey.arrival - journey.ready) as f64 / 3600.0;
+    Itinerary {
+        summary,
+        legs,
+        geometry: LineString {
+            kind: "LineString",
+            coordinates,
+        },
+        objective_value,
+        emissions,
+    }
+}
+
+fn wait_leg(
+    net: &Network,
+    graph: &Graph,
+    tt: &Timetable,
+    node: NodeId,
+    from: Instant,
+    to: Instant,
+    reason: WaitReason,
+) -> Leg {
+    let nd = graph.node(node);
+    let place = net.place(nd.place);
+    let hours = (to - from) as f64 / 3600.0;
+    let mode = nd.layer.mode;
+    let service_of = |p: u32| &net.services[tt.patterns[p as usize].service as usize];
+    let defaults = net.mode_defaults(mode);
+    let mut p90 = hours;
+    let mut distribution = TimeFamily::Fixed { hours };
+    let (service, description, source) = match reason {
+        WaitReason::Connection(m) => (
+            None,
+            format!(
+                "minimum connection time for {m}: handling and terminal cut-off before boarding"
+            ),
+            defaults.map(|d| d.source.clone()).unwrap_or_default(),
+        ),
+        WaitReason::Timetable(p) => {
+            let s = service_of(p);
+            (
+                Some(s.id.clone()),
+                format!(
+                    "wait for the next departure of {} at {}",
+                    s.name,
+                    local_time(net, nd.place, to)
+                ),
+                s.source.clone(),
+            )
+        }
+        WaitReason::Frequency(p) => {
+            let s = service_of(p);
+            if let Departures::Frequency { headway_s, wait } = tt.patterns[p as usize].departures {
+                let headway_h = headway_s as f64 / 3600.0;
+                p90 = wait.quantile_h(headway_h, 0.9);
+                distribution = match wait {
+                    silkroute_model::WaitModel::Uniform => TimeFamily::Uniform { max_h: headway_h },
+                    silkroute_model::WaitModel::Exponential => TimeFamily::fit(hours, p90, false),
+                };
+            }
+            (
+                Some(s.id.clone()),
+                format!(
+                    "wait for {}: departure times unknown, {:.2} a week; the {} wait ({} model, quantile {FREQUENCY_WAIT_QUANTILE})",
+                    s.name,
+                    s.departures_per_week(net.reference_date),
+                    "median",
+                    match tt.patterns[p as usize].departures {
+                        Departures::Frequency { wait, .. } => wait.as_str(),
+                        Departures::Timetable { .. } => "timetable",
+                    }
+                ),
+                s.source.clone(),
+            )
+        }
+        WaitReason::TruckBooking => {
+            if let Some(d) = defaults {
+                p90 = d.default_wait_p90_h;
+                distribution = TimeFamily::fit(hours, p90, false);
+            }
+            (
+                Some("truck".into()),
+                "book a truck (lead time; trucks run on demand)".to_string(),
+                defaults.map(|d| d.source.clone()).unwrap_or_default(),
+            )
+        }
+        WaitReason::CharterFormation => {
+            if let Some(d) = defaults {
+                p90 = d.default_wait_p90_h;
+                distribution = TimeFamily::fit(hours, p90, false);
+            }
+            (
+                Some("charter".into()),
+                "form a chartered train: no service covers this pair".to_string(),
+                defaults.map(|d| d.source.clone()).unwrap_or_default(),
+            )
+        }
+        WaitReason::Dwell(p) => {
+            let s = service_of(p);
+            (
+                Some(s.id.clone()),
+                format!("scheduled stop of {} (cargo on board)", s.name),
+                s.source.clone(),
+            )
+        }
+    };
+    Leg {
+        from: place.id.clone(),
+        to: place.id.clone(),
+        mode,
+        kind: LegKind::Wait,
+        gauge_change: false,
+        gauge_mm: nd.layer.gauge.map(|g| g.0),
+        distance_km: 0.0,
+        time_h: hours,
+        time_p90_h: p90.max(hours),
+        distribution,
+        ride: None,
+        cost_usd: 0.0,
+        co2e_kg: 0.0,
+        ttw_co2e_kg: 0.0,
+        element: String::new(),
+        description,
+        source,
+        cost_source: None,
+        intensity_wtw_g_per_tkm: None,
+        intensity_ttw_g_per_tkm: None,
+        emission_source: None,
+        service,
+        departs: Some(local_time(net, nd.place, from)),
+        arrives: Some(local_time(net, nd.place, to)),
+    }
+}
