@@ -120,6 +120,10 @@ pub struct ImportOsmArgs {
     /// ISO 3166-1 alpha-2 code given to every place (OpenStreetMap nodes carry none).
     #[arg(long, default_value = "ZZ")]
     pub country: String,
+    /// IANA time zone of every place (default: the country's zone where it has one, UTC for
+    /// ZZ).
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
     /// Hide the progress bar.
     #[arg(long)]
     pub quiet: bool,

@@ -17,11 +17,23 @@ fn failure(e: ImportError) -> Failure {
 
 pub fn osm(args: ImportOsmArgs) -> CmdResult {
     let started = Instant::now();
+    let timezone = match (&args.timezone, args.country.as_str()) {
+        (Some(z), _) => z.clone(),
+        (None, "ZZ") => "UTC".to_string(),
+        (None, c) => silkroute_feed::country_timezone(c)
+            .ok_or_else(|| {
+                Failure::usage(anyhow::anyhow!(
+                    "--timezone: country {c} has no default zone; give one like Europe/Helsinki"
+                ))
+            })?
+            .to_string(),
+    };
     let opts = OsmOptions {
         rail: args.rail,
         roads: args.roads.iter().map(|r| r.trim().to_string()).collect(),
         ferries: args.ferries,
         country: args.country.clone(),
+        timezone,
         progress: !args.quiet,
     };
     let stats = import(&args.file, &args.out, &opts).map_err(failure)?;

@@ -9,7 +9,7 @@ use anyhow::anyhow;
 use silkroute_model::Network;
 use silkroute_route::{
     Criterion, InvalidParameter, Itinerary, LegKind, Menu, Objective, RouteError, RouteQuery,
-    RouteRequest, Router,
+    RouteRequest, RouteResponse, Router,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -103,6 +103,7 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
         return Ok(ExitCode::SUCCESS);
     }
     match q.menu {
+        Menu::Best if answer.timing.is_some() => print_timed(&router, &q, &answer, args.sources),
         Menu::Best => print_text(&router, &q.request, &answer.routes[0], args.sources),
         Menu::Pareto { .. } | Menu::Alternatives { .. } => {
             print_menu(&router, &q, &answer.routes, args.sources)
@@ -221,6 +222,272 @@ fn print_text(router: &Router, req: &RouteRequest, it: &Itinerary, sources: bool
         }
     } else {
         tell!("(--sources lists where every number comes from; --json gives every field)");
+    }
+}
+
+/// `2026-12-16T12:00+08:00[Asia/Shanghai]` as `Wed 16 12:00` (the month and the zone are in
+/// the lines under the table).
+fn short_time(zoned: &str) -> String {
+    zoned
+        .parse::<jiff::ZonedDateTime>()
+        .map(|z| z.strftime("%a %d %H:%M").to_string())
+        .unwrap_or_else(|_| zoned.to_string())
+}
+
+/// The kind of a leg as the tables show it.
+fn kind_name(l: &silkroute_route::Leg) -> &'static str {
+    match l.kind {
+        LegKind::Run => "run",
+        LegKind::Border => "border",
+        LegKind::Transfer if l.gauge_change => "gauge",
+        LegKind::Transfer => "transfer",
+        LegKind::Wait => "wait",
+    }
+}
+
+/// A route on services: legs with local departure and arrival times and the services that
+/// carry them; for an undated query, the distribution over the reference week and the other
+/// itineraries that serve part of it; for a window, one line per departure.
+fn print_timed(router: &Router, q: &RouteQuery, answer: &RouteResponse, sources: bool) {
+    let net = router.network();
+    let req = &q.request;
+    let timing = answer.timing.as_ref().expect("timed answers have a timing");
+    let name = |id: &str| {
+        net.place_id(id)
+            .map(|p| net.place(p).name_en.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    tell!(
+        "{} → {} · {}",
+        net.place(req.from).name_en,
+        net.place(req.to).name_en,
+        req.objective.explain()
+    );
+    let scenarios = router.scenarios();
+    tell!(
+        "cargo: {} · scenarios: {} · {}\n",
+        req.cargo,
+        if scenarios.is_empty() {
+            "none (today's network)".to_string()
+        } else {
+            scenarios.join(", ")
+        },
+        timing.description
+    );
+    if timing.kind == "window" {
+        let rows: Vec<Vec<String>> = answer
+            .routes
+            .iter()
+            .enumerate()
+            .map(|(i, it)| {
+                let s = &it.summary;
+                let services: Vec<&str> = it
+                    .legs
+                    .iter()
+                    .filter(|l| l.kind == LegKind::Run)
+                    .filter_map(|l| l.service.as_deref())
+                    .fold(Vec::new(), |mut v, x| {
+                        if v.last() != Some(&x) {
+                            v.push(x);
+                        }
+                        v
+                    });
+                vec![
+                    (i + 1).to_string(),
+                    s.ready.as_deref().map(short_time).unwrap_or_default(),
+                    s.arrives.as_deref().map(short_time).unwrap_or_default(),
+                    num(it.objective_value / 24.0, 1),
+                    num(s.cost_usd, 0),
+                    services.join(" + "),
+                ]
+            })
+            .collect();
+        let (l, r) = (Align::Left, Align::Right);
+        say_raw!(
+            "{}",
+            render(
+                &["#", "ready by", "arrives", "days", "USD", "services"],
+                &[r, l, l, r, r, l],
+                &rows
+            )
+        );
+        tell!("\ntimes are local: the origin's zone for \"ready by\", the destination's for \"arrives\"; --json gives every leg");
+        return;
+    }
+    let it = &answer.routes[0];
+    let rows: Vec<Vec<String>> = it
+        .legs
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mode = match l.gauge_mm {
+                Some(g) => format!("{}-{g}", l.mode),
+                None => l.mode.to_string(),
+            };
+            let place = if l.from == l.to {
+                name(&l.from)
+            } else {
+                format!("{} → {}", name(&l.from), name(&l.to))
+            };
+            vec![
+                (i + 1).to_string(),
+                place,
+                mode,
+                kind_name(l).to_string(),
+                l.departs.as_deref().map(short_time).unwrap_or_default(),
+                l.arrives.as_deref().map(short_time).unwrap_or_default(),
+                num(l.time_h, 1),
+                num(l.cost_usd, 0),
+                num(l.co2e_kg, 0),
+                l.description.clone(),
+            ]
+        })
+        .collect();
+    let (l, r) = (Align::Left, Align::Right);
+    say_raw!(
+        "{}",
+        render(
+            &[
+                "#",
+                "where",
+                "mode",
+                "what",
+                "starts",
+                "ends",
+                "hours",
+                "USD",
+                "kg CO2e",
+                "what happens"
+            ],
+            &[r, l, l, l, l, l, r, r, r, l],
+            &rows
+        )
+    );
+    let s = &it.summary;
+    let zones: Vec<String> = [req.from, req.to]
+        .iter()
+        .map(|&p| format!("{} {}", net.place(p).name_en, net.place(p).timezone))
+        .collect();
+    tell!(
+        "\nlocal times ({}); ready {} → arrives {}",
+        zones.join(", "),
+        s.ready.as_deref().unwrap_or("?"),
+        s.arrives.as_deref().unwrap_or("?")
+    );
+    tell!(
+        "total: {} km · {} USD · {} kg CO2e (well-to-wheel, ISO 14083)",
+        num(s.distance_km, 0),
+        num(s.cost_usd, 0),
+        num(s.co2e_kg, 0)
+    );
+    match (&timing.ready_to_arrival_h, timing.kind) {
+        (Some(t), "undated") => {
+            tell!(
+                "time, ready at a random moment of the week: p50 {:.1} d ({} h) · p90 {:.1} d ({} h) · p95 {:.1} d ({} h) [mixture over the week's ready times; planned mean {} h]",
+                t.p50 / 24.0,
+                num(t.p50, 0),
+                t.p90 / 24.0,
+                num(t.p90, 0),
+                t.p95.unwrap_or(f64::NAN) / 24.0,
+                num(t.p95.unwrap_or(f64::NAN), 0),
+                num(t.sum_p50, 0)
+            );
+            if let (Some(d), Some(p)) = (q.deadline_h, timing.on_time_probability) {
+                tell!(
+                    "on time within {:.1} d ({} h): {:.0} %",
+                    d / 24.0,
+                    num(d, 0),
+                    p * 100.0
+                );
+            }
+            tell!(
+                "this itinerary (shown for one ready time of the week) serves {:.0} % of ready times",
+                timing.shares.first().copied().unwrap_or(1.0) * 100.0
+            );
+            for (k, (other, share)) in answer.routes.iter().zip(&timing.shares).enumerate().skip(1)
+            {
+                tell!(
+                    "  itinerary {}: {:.0} % of ready times, via {}, p50 {:.1} d",
+                    k + 1,
+                    share * 100.0,
+                    crossings(&other.summary),
+                    other.summary.time_h.p50 / 24.0
+                );
+            }
+        }
+        _ => tell!("time: {}", time_line(s)),
+    }
+    let modes: Vec<&str> = s.modes.iter().map(|m| m.as_str()).collect();
+    tell!(
+        "borders: {}{} · gauge changes: {} · modes: {}",
+        if s.borders.is_empty() {
+            "none".to_string()
+        } else {
+            s.borders.join(", ")
+        },
+        if s.ports.is_empty() {
+            String::new()
+        } else {
+            format!(" · sea ports: {}", s.ports.join(" → "))
+        },
+        s.gauge_changes,
+        modes.join(", ")
+    );
+    print_other_criteria_timed(router, q, it);
+    if sources {
+        tell!("\nsources:");
+        for (i, l) in it.legs.iter().enumerate() {
+            tell!("  {:>2}. {}", i + 1, l.source);
+            if let Some(c) = &l.cost_source {
+                tell!("      cost: {c}");
+            }
+            if let Some(e) = &l.emission_source {
+                tell!("      CO2e: {e}");
+            }
+        }
+    } else {
+        tell!("(--sources lists where every number comes from; --json gives every field)");
+    }
+}
+
+/// The other criteria's best routes on services, at the same time frame.
+fn print_other_criteria_timed(router: &Router, q: &RouteQuery, it: &Itinerary) {
+    let mut lines = Vec::new();
+    for criterion in [Criterion::Time, Criterion::Cost, Criterion::Co2] {
+        let objective = Objective::Least(criterion);
+        if objective == q.request.objective || matches!(q.when, silkroute_route::When::ArriveBy(_))
+        {
+            continue;
+        }
+        let mut other = q.clone();
+        other.request.objective = objective;
+        other.deadline_h = None;
+        let Ok(answer) = router.route(&other) else {
+            continue;
+        };
+        let alt = &answer.routes[0];
+        let same = alt.same_route(it);
+        let s = &alt.summary;
+        let p50 = answer
+            .timing
+            .as_ref()
+            .and_then(|t| t.ready_to_arrival_h.map(|r| r.p50))
+            .unwrap_or(s.time_h.p50);
+        lines.push(format!(
+            "  by {:<5} {}: p50 {:.1} d, {} USD, {} kg CO2e, via {}",
+            objective.name(),
+            if same { "same route" } else { "differs " },
+            p50 / 24.0,
+            num(s.cost_usd, 0),
+            num(s.co2e_kg, 0),
+            crossings(s),
+        ));
+    }
+    if !lines.is_empty() {
+        tell!("\nother criteria:");
+        for l in lines {
+            tell!("{l}");
+        }
     }
 }
 

@@ -26,7 +26,7 @@ pub use builtin::{
 pub use demand::{load_demand, parse_demand, DemandRow, TONNES_PER_TEU};
 pub use error::FeedError;
 pub use export::network_geojson;
-pub use load::{load_dir, load_files, FEED_FILES};
+pub use load::{country_timezone, load_dir, load_files, FEED_FILES};
 pub use report::{Problem, Report, Severity};
 pub use scenario::{Scenario, ScenarioError};
 pub use schema::FeedFile;

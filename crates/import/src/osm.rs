@@ -28,6 +28,8 @@ pub struct OsmOptions {
     pub ferries: bool,
     /// ISO code given to every place.
     pub country: String,
+    /// IANA time zone given to every place.
+    pub timezone: String,
     /// Show a progress bar on standard error.
     pub progress: bool,
 }
@@ -48,6 +50,11 @@ pub struct OsmStats {
     /// Transfers written (road or rail to ferry).
     pub transfers: usize,
 }
+
+/// The columns of the places.csv an importer writes: the required ones and the time zone.
+pub const PLACE_COLUMNS: &[&str] = &[
+    "id", "name_en", "country", "lat", "lon", "kind", "timezone", "source",
+];
 
 /// Road classes known to the importer, with a typical freight speed in km/h (an estimate: the
 /// class's usual limit, trucks capped at 80 km/h).
@@ -119,6 +126,12 @@ pub fn import(pbf: &Path, out: &Path, opts: &OsmOptions) -> Result<OsmStats, Imp
         return Err(ImportError::Invalid(format!(
             "--country: `{}` is not an ISO 3166-1 alpha-2 code like FI",
             opts.country
+        )));
+    }
+    if jiff::tz::TimeZone::get(&opts.timezone).is_err() {
+        return Err(ImportError::Invalid(format!(
+            "--timezone: `{}` is not an IANA time zone name like Europe/Helsinki",
+            opts.timezone
         )));
     }
     let size = std::fs::metadata(pbf)
@@ -435,8 +448,7 @@ fn write_feed(
     }
     links.finish()?;
     let source = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)";
-    let mut place_file =
-        FeedWriter::create(out, FeedFile::Places, FeedFile::Places.required_columns())?;
+    let mut place_file = FeedWriter::create(out, FeedFile::Places, PLACE_COLUMNS)?;
     let mut border_posts = 0;
     for &p in &places {
         let c = coords[&p];
@@ -459,6 +471,7 @@ fn write_feed(
             degrees(c[1]),
             degrees(c[0]),
             kind.to_string(),
+            opts.timezone.clone(),
             format!("{source}, node {p}"),
         ])?;
     }

@@ -50,8 +50,7 @@ pub fn generate(opts: GenOptions, dir: &Path) -> Result<GenStats, ImportError> {
     );
     let id = |x: u32, y: u32| format!("g{x}-{y}");
     let at = |x: u32, y: u32| [60.0 + x as f64 * CELL_LON, 40.0 + y as f64 * CELL_LAT];
-    let mut places =
-        FeedWriter::create(dir, FeedFile::Places, FeedFile::Places.required_columns())?;
+    let mut places = FeedWriter::create(dir, FeedFile::Places, crate::osm::PLACE_COLUMNS)?;
     for y in 0..side {
         for x in 0..side {
             let p = at(x, y);
@@ -62,6 +61,7 @@ pub fn generate(opts: GenOptions, dir: &Path) -> Result<GenStats, ImportError> {
                 format!("{:.6}", p[1]),
                 format!("{:.6}", p[0]),
                 "junction".into(),
+                "UTC".into(),
                 source.clone(),
             ])?;
         }

@@ -22,6 +22,7 @@ fn options() -> OsmOptions {
         roads: vec!["primary".into(), "secondary".into(), "residential".into()],
         ferries: false,
         country: "KZ".into(),
+        timezone: "Asia/Almaty".into(),
         progress: false,
     }
 }

@@ -187,9 +187,13 @@ struct Search<'a> {
     req: &'a RouteRequest,
     n: usize,
     ride_base: Vec<usize>,
+    /// Local states per via phase (free, truck, off-charter, ride); charters come after all
+    /// phases.
     charter_base: usize,
-    charters: HashMap<(NodeId, PlaceId), usize>,
-    charter_of: Vec<(NodeId, PlaceId)>,
+    /// `via.len() + 1`: the places passed so far, in order.
+    phases: usize,
+    charters: HashMap<(NodeId, PlaceId, usize), usize>,
+    charter_of: Vec<(NodeId, PlaceId, usize)>,
     label: Vec<Label>,
     parent: Vec<(u32, How)>,
     heap: BinaryHeap<Reverse<Queued>>,
@@ -223,19 +227,22 @@ pub fn earliest_arrival(
         n,
         ride_base,
         charter_base: next,
+        phases: req.via.len() + 1,
         charters: HashMap::new(),
         charter_of: Vec::new(),
-        label: vec![Label::UNREACHED; next],
-        parent: vec![(u32::MAX, How::Origin); next],
+        label: vec![Label::UNREACHED; next * (req.via.len() + 1)],
+        parent: vec![(u32::MAX, How::Origin); next * (req.via.len() + 1)],
         heap: BinaryHeap::new(),
     };
     let start = Label {
         weight: 0.0,
         at: ready,
     };
+    let phase = s.advance(0, req.from);
     for &v in graph.place_nodes(req.from) {
         if s.allowed_node(v) {
-            s.relax(v.0, start, u32::MAX, How::Origin);
+            let id = s.id(phase, v.index());
+            s.relax(id, start, u32::MAX, How::Origin);
         }
     }
     let horizon = ready + crate::journey::HORIZON_S;
@@ -243,9 +250,9 @@ pub fn earliest_arrival(
         if s.label[state as usize].better_than(l) || l.at > horizon {
             continue;
         }
-        let st = state as usize;
+        let (phase, st) = s.split(state);
         let free = st < n || (2 * n..3 * n).contains(&st);
-        if free && graph.node(NodeId((st % n) as u32)).place == req.to {
+        if free && phase + 1 == s.phases && graph.node(NodeId((st % n) as u32)).place == req.to {
             return Some(s.journey(state, ready));
         }
         s.expand(state, l);
@@ -310,17 +317,43 @@ impl Search<'_> {
         self.step(l, &c, l.at + Self::hours(e.time_p50_h))
     }
 
-    fn charter_state(&mut self, v: NodeId, formed_at: PlaceId) -> u32 {
+    fn charter_state(&mut self, v: NodeId, formed_at: PlaceId, phase: usize) -> u32 {
         let next = self.charter_of.len();
-        let k = *self.charters.entry((v, formed_at)).or_insert(next);
+        let k = *self.charters.entry((v, formed_at, phase)).or_insert(next);
         if k == next {
-            self.charter_of.push((v, formed_at));
+            self.charter_of.push((v, formed_at, phase));
         }
-        (self.charter_base + k) as u32
+        (self.phases * self.charter_base + k) as u32
+    }
+
+    /// The global id of local state `local` in via phase `phase`.
+    fn id(&self, phase: usize, local: usize) -> u32 {
+        (phase * self.charter_base + local) as u32
+    }
+
+    /// The via phase and the local state of `id` (charters: `charter_base + k`).
+    fn split(&self, id: u32) -> (usize, usize) {
+        let id = id as usize;
+        let regular = self.phases * self.charter_base;
+        if id < regular {
+            (id / self.charter_base, id % self.charter_base)
+        } else {
+            let k = id - regular;
+            (self.charter_of[k].2, self.charter_base + k)
+        }
+    }
+
+    /// The phase after passing `place` in phase `phase`.
+    fn advance(&self, phase: usize, place: PlaceId) -> usize {
+        if phase < self.req.via.len() && self.req.via[phase] == place {
+            phase + 1
+        } else {
+            phase
+        }
     }
 
     fn expand(&mut self, state: u32, l: Label) {
-        let st = state as usize;
+        let (phase, st) = self.split(state);
         let (n, graph, net) = (self.n, self.graph, self.net);
         let t = l.at;
         if st < n || (2 * n..3 * n).contains(&st) {
@@ -333,9 +366,12 @@ impl Search<'_> {
                 let after = t + Self::hours(d.default_wait_p50_h);
                 let waited = self.wait(l, after, Some(d.default_wait_p90_h));
                 match nd.layer.mode {
-                    Mode::Road => self.relax((n + v.index()) as u32, waited, state, How::BookTruck),
+                    Mode::Road => {
+                        let truck = self.id(phase, n + v.index());
+                        self.relax(truck, waited, state, How::BookTruck)
+                    }
                     Mode::Rail if !after_charter => {
-                        let c = self.charter_state(v, nd.place);
+                        let c = self.charter_state(v, nd.place, phase);
                         self.relax(c, waited, state, How::FormCharter);
                     }
                     _ => {}
@@ -346,12 +382,8 @@ impl Search<'_> {
                 let e = &graph.edges()[ei];
                 if matches!(e.kind, EdgeKind::Transfer(_)) && self.allowed_node(e.head) {
                     let next = self.edge(l, e);
-                    self.relax(
-                        (base + e.head.index()) as u32,
-                        next,
-                        state,
-                        How::Edge(ei as u32),
-                    );
+                    let to = self.id(phase, base + e.head.index());
+                    self.relax(to, next, state, How::Edge(ei as u32));
                 }
             }
             let st = v.index();
@@ -374,26 +406,24 @@ impl Search<'_> {
                         Departures::Timetable { .. } => None,
                     };
                     let boarded = self.wait(l, dep, p90.map(|w| w + connection as f64 / 3600.0));
-                    let ride = (self.ride_base[p as usize] + i as usize) as u32;
+                    let ride = self.id(phase, self.ride_base[p as usize] + i as usize);
                     self.relax(ride, boarded, state, How::Board { ready });
                 }
             }
         } else if st < 2 * n {
             // On a truck (unloading ends the charter rule: a truck leg came between).
             let v = NodeId((st - n) as u32);
-            self.relax(v.0, l, state, How::Unload);
+            let unloaded = self.id(phase, v.index());
+            self.relax(unloaded, l, state, How::Unload);
             for ei in graph.out_edges(v) {
                 let e = &graph.edges()[ei];
                 let moves = matches!(e.kind, EdgeKind::Run(_) | EdgeKind::Border { .. });
                 if moves && graph.node(e.head).layer.mode == Mode::Road && self.allowed_node(e.head)
                 {
                     let next = self.edge(l, e);
-                    self.relax(
-                        (n + e.head.index()) as u32,
-                        next,
-                        state,
-                        How::Edge(ei as u32),
-                    );
+                    let ph = self.advance(phase, graph.node(e.head).place);
+                    let to = self.id(ph, n + e.head.index());
+                    self.relax(to, next, state, How::Edge(ei as u32));
                 }
             }
         } else if st < self.charter_base {
@@ -415,27 +445,34 @@ impl Search<'_> {
                         t + (next.arrive_s - here.depart_s),
                     );
                     let onward = self.wait(arrived, t + (next.depart_s - here.depart_s), None);
-                    self.relax(state + 1, onward, state, How::Stay);
+                    let ph = pattern.hops[i].iter().fold(phase, |ph, &e| {
+                        self.advance(ph, graph.node(graph.edges()[e as usize].head).place)
+                    });
+                    let stay = self.id(ph, st + 1);
+                    self.relax(stay, onward, state, How::Stay);
                     if next.dropoff && self.allowed_node(next.node) {
-                        self.relax(next.node.0, arrived, state, How::Alight);
+                        let off = self.id(ph, next.node.index());
+                        self.relax(off, arrived, state, How::Alight);
                     }
                 }
             }
         } else {
             // On a chartered train.
-            let (v, formed_at) = self.charter_of[st - self.charter_base];
+            let (v, formed_at, _) = self.charter_of[st - self.charter_base];
             let place = graph.node(v).place;
             if place != formed_at
                 && net.place(place).kind != PlaceKind::BorderPost
                 && !self.tt.covered.contains(&(Mode::Rail, formed_at, place))
             {
-                self.relax((2 * n + v.index()) as u32, l, state, How::LeaveCharter);
+                let off = self.id(phase, 2 * n + v.index());
+                self.relax(off, l, state, How::LeaveCharter);
             }
             for ei in graph.out_edges(v) {
                 let e = &graph.edges()[ei];
                 if graph.node(e.head).layer.mode == Mode::Rail && self.allowed_node(e.head) {
                     let next = self.edge(l, e);
-                    let c = self.charter_state(e.head, formed_at);
+                    let ph = self.advance(phase, graph.node(e.head).place);
+                    let c = self.charter_state(e.head, formed_at, ph);
                     self.relax(c, next, state, How::Edge(ei as u32));
                 }
             }
@@ -461,7 +498,8 @@ impl Search<'_> {
             } else {
                 self.label[from as usize].at
             };
-            let st = state as usize;
+            let (_, st) = self.split(state);
+            let from_local = (from != u32::MAX).then(|| self.split(from).1);
             match how {
                 How::Origin | How::Unload | How::LeaveCharter => {}
                 How::BookTruck => steps.push(JourneyStep::Wait {
@@ -493,7 +531,7 @@ impl Search<'_> {
                 }
                 How::Board { ready: after } => {
                     let p = self.ride_base.partition_point(|&b| b <= st) - 1;
-                    let node = NodeId(from % n as u32);
+                    let node = NodeId((from_local.unwrap_or(0) % n) as u32);
                     let mode = self.tt.patterns[p].mode;
                     if after > t_from {
                         steps.push(JourneyStep::Wait {
@@ -518,7 +556,7 @@ impl Search<'_> {
                 }
                 How::Stay | How::Alight => {
                     // The hop from the stop of `from` to the next stop.
-                    let fs = from as usize;
+                    let fs = from_local.unwrap_or(0);
                     let p = self.ride_base.partition_point(|&b| b <= fs) - 1;
                     let i = fs - self.ride_base[p];
                     self.hop_steps(p, i, t_from, &mut steps);

@@ -18,7 +18,7 @@ use crate::matrix::reach;
 use crate::objective::Objective;
 use crate::pareto::{pareto, ParetoRequest};
 use crate::places::{names_of, normalize_name, parse_lat_lon, PlaceFinder, UnknownPlace};
-use crate::search::{RouteError, RouteRequest};
+use crate::search::{check_request, no_route_error, RouteError, RouteRequest};
 use crate::timed::{local_time, timed_itinerary};
 use rayon::prelude::*;
 use silkroute_graph::{compile, CompileError, CompiledNetwork, Graph, Hierarchy, Metric};
@@ -577,13 +577,8 @@ impl Router {
     /// (ready at a random moment of the reference week).
     fn on_services(&self, q: &RouteQuery) -> Result<(Vec<Itinerary>, Timing), RouteError> {
         let req = &q.request;
-        let none = || self.no_route(req, "");
-        if !req.via.is_empty() {
-            return Err(RouteError::Invalid(InvalidParameter::new(
-                "via",
-                "passing through given places is not built for routes on services yet",
-            )));
-        }
+        check_request(&self.net, req)?;
+        let none = || no_route_error(&self.net, req);
         let search =
             |ready: Instant| earliest_arrival(&self.net, &self.graph, &self.timetable, req, ready);
         let itinerary = |j: &Journey| {
@@ -648,7 +643,7 @@ impl Router {
                 let (mut lo, mut hi) = (deadline - crate::journey::HORIZON_S, deadline);
                 let arrives = |r: Instant| search(r).is_some_and(|j| j.arrival <= deadline);
                 if !arrives(lo) {
-                    return Err(self.no_route(req, " arriving by then"));
+                    return Err(none());
                 }
                 while hi - lo > 60 {
                     let mid = lo + (hi - lo) / 2;
@@ -715,7 +710,7 @@ impl Router {
             })
             .collect();
         if journeys.len() < UNDATED_SAMPLES {
-            return Err(self.no_route(req, ""));
+            return Err(no_route_error(&self.net, req));
         }
         // Group by the itinerary followed, most used first.
         let mut groups: Vec<(Vec<(crate::journey::Carrier, u32)>, Vec<usize>)> = Vec::new();
@@ -788,14 +783,6 @@ impl Router {
         timing.shares = shares;
         timing.on_time_probability = q.deadline_h.map(|h| mixture.cdf(h));
         Ok((routes, timing))
-    }
-
-    fn no_route(&self, req: &RouteRequest, constraint: &str) -> RouteError {
-        RouteError::NoRoute {
-            from: self.net.place(req.from).name_en.clone(),
-            to: self.net.place(req.to).name_en.clone(),
-            constraint: constraint.to_string(),
-        }
     }
 
     /// The route request a matrix or reach query makes from `from` to `to`.

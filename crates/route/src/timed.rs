@@ -22,6 +22,18 @@ pub fn local_time(net: &Network, place: PlaceId, t: Instant) -> String {
     format!("{}[{zone_name}]", zdt.strftime("%Y-%m-%dT%H:%M%:z"))
 }
 
+/// `t` at `place` as `Wed 09 Dec 12:00`.
+fn short_local(net: &Network, place: PlaceId, t: Instant) -> String {
+    let zone = TimeZone::get(&net.place(place).timezone).unwrap_or(TimeZone::UTC);
+    match Timestamp::from_second(t) {
+        Ok(ts) => ts
+            .to_zoned_datetime(zone)
+            .strftime("%a %d %b %H:%M")
+            .to_string(),
+        Err(_) => format!("@{t}"),
+    }
+}
+
 /// The itinerary of `journey`: one leg per edge and per wait, with local times.
 pub fn timed_itinerary(
     net: &Network,
@@ -165,9 +177,9 @@ fn wait_leg(
             (
                 Some(s.id.clone()),
                 format!(
-                    "wait for the next departure of {} at {}",
+                    "wait for the next departure of {} ({} local)",
                     s.name,
-                    local_time(net, nd.place, to)
+                    short_local(net, nd.place, to)
                 ),
                 s.source.clone(),
             )
