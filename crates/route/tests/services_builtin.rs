@@ -1,0 +1,190 @@
+//! The built-in network on services: the timetabled Urumqi–Almaty train, and every pair of
+//! its terminals checked as a forwarder would look at the itinerary.
+
+use rayon::prelude::*;
+use silkroute_feed::builtin;
+use silkroute_model::{Mode, PlaceKind};
+use silkroute_route::{Criterion, Itinerary, LegKind, Menu, Objective, RouteQuery, RouteRequest};
+use silkroute_route::{RouteError, Router};
+
+fn query(r: &Router, from: &str, to: &str, depart: Option<&str>, modes: &[Mode]) -> RouteQuery {
+    let mut request = RouteRequest::new(
+        r.find(from).unwrap(),
+        r.find(to).unwrap(),
+        Objective::Least(Criterion::Time),
+    );
+    request.modes.extend(modes.iter().copied());
+    let when = r
+        .when(request.from, request.to, depart, None, None, None)
+        .unwrap();
+    RouteQuery {
+        request,
+        menu: Menu::Best,
+        deadline_h: None,
+        when,
+    }
+}
+
+fn rides(it: &Itinerary) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for l in it.legs.iter().filter(|l| l.kind == LegKind::Run) {
+        let s = l.service.as_deref().unwrap_or("?");
+        if out.last() != Some(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+#[test]
+fn urumqi_almaty_by_rail_rides_the_wednesday_train_or_waits_for_it() {
+    let r = Router::new(builtin(), Vec::new()).unwrap();
+    // Tuesday 8 December 2026, 09:00 in Urumqi (Beijing time): in time for Wednesday's train
+    // after the 24 h terminal cut-off.
+    let q = query(&r, "Urumqi", "Almaty", Some("2026-12-08T09:00"), &[Mode::Rail]);
+    let it = r.route(&q).unwrap().routes.remove(0);
+    assert_eq!(rides(&it), ["urumqi-almaty-train"]);
+    let board = it.legs.iter().find(|l| l.kind == LegKind::Run).unwrap();
+    assert_eq!(
+        board.departs.as_deref(),
+        Some("2026-12-09T12:00+08:00[Asia/Shanghai]")
+    );
+    let arrives = it.summary.arrives.clone().unwrap();
+    assert!(arrives.starts_with("2026-12-1") && arrives.ends_with("+05:00[Asia/Almaty]"));
+    // Thursday: the next train is the following Wednesday.
+    let q = query(&r, "Urumqi", "Almaty", Some("2026-12-10T09:00"), &[Mode::Rail]);
+    let it = r.route(&q).unwrap().routes.remove(0);
+    assert_eq!(rides(&it), ["urumqi-almaty-train"]);
+    let board = it.legs.iter().find(|l| l.kind == LegKind::Run).unwrap();
+    assert_eq!(
+        board.departs.as_deref(),
+        Some("2026-12-16T12:00+08:00[Asia/Shanghai]")
+    );
+}
+
+/// Every pair of the built-in network's terminals, default modes, undated: no place visited
+/// twice, a wait of at least the minimum connection time (or the truck's booking, the
+/// charter's formation) at every change of vehicle, and the week's p50 never below the
+/// running time of the fastest itinerary that serves it.
+#[test]
+fn every_pair_of_terminals_gives_an_itinerary_a_forwarder_would_accept() {
+    let net = builtin();
+    let r = Router::new(net.clone(), Vec::new()).unwrap();
+    let terminals: Vec<_> = (0..net.places.len() as u32)
+        .map(silkroute_model::PlaceId)
+        .filter(|&p| net.place(p).kind != PlaceKind::BorderPost)
+        .collect();
+    let pairs: Vec<_> = terminals
+        .iter()
+        .flat_map(|&a| terminals.iter().map(move |&b| (a, b)))
+        .filter(|(a, b)| a != b)
+        .collect();
+    let problems: Vec<String> = pairs
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let mut request = RouteRequest::new(a, b, Objective::Least(Criterion::Time));
+            request.modes.clear();
+            let q = RouteQuery {
+                request,
+                menu: Menu::Best,
+                deadline_h: None,
+                when: silkroute_route::When::Undated { reference: None },
+            };
+            let answer = match r.route(&q) {
+                Ok(a) => a,
+                Err(RouteError::NoRoute { .. }) => return None,
+                Err(e) => return Some(format!("{}→{}: {e}", net.place(a).id, net.place(b).id)),
+            };
+            let name = format!("{} → {}", net.place(a).id, net.place(b).id);
+            let mut out = Vec::new();
+            for it in &answer.routes {
+                out.extend(check(&net, it).into_iter().map(|p| format!("{name}: {p}")));
+            }
+            let t = answer.timing.unwrap().ready_to_arrival_h.unwrap();
+            let fastest_moving = answer
+                .routes
+                .iter()
+                .map(moving_h)
+                .fold(f64::INFINITY, f64::min);
+            if t.p50 < fastest_moving - 1e-6 {
+                out.push(format!(
+                    "{name}: p50 {:.1} h below the running time {fastest_moving:.1} h",
+                    t.p50
+                ));
+            }
+            if !(t.p50 <= t.p90 && t.p90 <= t.p95.unwrap()) {
+                out.push(format!("{name}: quantiles out of order {t:?}"));
+            }
+            (!out.is_empty()).then(|| out.join("\n"))
+        })
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "{} of {} pairs:\n{}",
+        problems.len(),
+        pairs.len(),
+        problems[..problems.len().min(20)].join("\n")
+    );
+}
+
+/// Hours moving: every leg but the waits.
+fn moving_h(it: &Itinerary) -> f64 {
+    it.legs
+        .iter()
+        .filter(|l| l.kind != LegKind::Wait)
+        .map(|l| l.time_h)
+        .sum()
+}
+
+fn check(net: &silkroute_model::Network, it: &Itinerary) -> Vec<String> {
+    let mut out = Vec::new();
+    // Places in order, repeats at one place (waits, transfers) collapsed.
+    let mut places: Vec<&str> = Vec::new();
+    for l in &it.legs {
+        for p in [&l.from, &l.to] {
+            if places.last() != Some(&p.as_str()) {
+                places.push(p);
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for p in &places {
+        if !seen.insert(*p) {
+            out.push(format!("visits {p} twice: {}", places.join(" → ")));
+            break;
+        }
+    }
+    // Every change of vehicle waits at least the least connection (or booking) time.
+    let mut prev_vehicle: Option<&str> = None;
+    let mut waited = 0.0;
+    for l in &it.legs {
+        match l.kind {
+            LegKind::Wait => {
+                if !l.description.starts_with("scheduled stop") {
+                    waited += l.time_h;
+                }
+            }
+            LegKind::Run => {
+                let vehicle = l.service.as_deref().unwrap_or("?");
+                if prev_vehicle != Some(vehicle) {
+                    let need = match vehicle {
+                        "truck" | "charter" => net
+                            .mode_defaults(l.mode)
+                            .map_or(0.0, |d| d.default_wait_p50_h),
+                        _ => net.mode_defaults(l.mode).map_or(0.0, |d| d.min_connection_h),
+                    };
+                    if waited + 1e-9 < need {
+                        out.push(format!(
+                            "boards {vehicle} at {} after {waited:.1} h, less than {need} h",
+                            l.from
+                        ));
+                    }
+                }
+                prev_vehicle = Some(vehicle);
+                waited = 0.0;
+            }
+            LegKind::Border | LegKind::Transfer => {}
+        }
+    }
+    out
+}
