@@ -184,6 +184,9 @@ pub enum When {
     ArriveBy(Instant),
 }
 
+/// What makes two journeys the same itinerary ([`Journey::signature`]).
+type Signature = Vec<(crate::journey::Carrier, u32)>;
+
 /// Ready times an undated query spreads over the reference week: one an hour.
 pub const UNDATED_SAMPLES: usize = 168;
 /// Itineraries an undated answer lists (the rest still count in its distribution).
@@ -713,7 +716,7 @@ impl Router {
             return Err(no_route_error(&self.net, req));
         }
         // Group by the itinerary followed, most used first.
-        let mut groups: Vec<(Vec<(crate::journey::Carrier, u32)>, Vec<usize>)> = Vec::new();
+        let mut groups: Vec<(Signature, Vec<usize>)> = Vec::new();
         for (k, j) in journeys.iter().enumerate() {
             let sig = j.signature();
             match groups.iter_mut().find(|(s, _)| *s == sig) {
@@ -721,7 +724,7 @@ impl Router {
                 None => groups.push((sig, vec![k])),
             }
         }
-        groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+        groups.sort_by_key(|g| std::cmp::Reverse(g.1.len()));
         let hours = |j: &Journey| (j.arrival - j.ready) as f64 / 3600.0;
         let mut routes = Vec::new();
         let mut parts = Vec::new();

@@ -41,7 +41,13 @@ fn urumqi_almaty_by_rail_rides_the_wednesday_train_or_waits_for_it() {
     let r = Router::new(builtin(), Vec::new()).unwrap();
     // Tuesday 8 December 2026, 09:00 in Urumqi (Beijing time): in time for Wednesday's train
     // after the 24 h terminal cut-off.
-    let q = query(&r, "Urumqi", "Almaty", Some("2026-12-08T09:00"), &[Mode::Rail]);
+    let q = query(
+        &r,
+        "Urumqi",
+        "Almaty",
+        Some("2026-12-08T09:00"),
+        &[Mode::Rail],
+    );
     let it = r.route(&q).unwrap().routes.remove(0);
     assert_eq!(rides(&it), ["urumqi-almaty-train"]);
     let board = it.legs.iter().find(|l| l.kind == LegKind::Run).unwrap();
@@ -52,7 +58,13 @@ fn urumqi_almaty_by_rail_rides_the_wednesday_train_or_waits_for_it() {
     let arrives = it.summary.arrives.clone().unwrap();
     assert!(arrives.starts_with("2026-12-1") && arrives.ends_with("+05:00[Asia/Almaty]"));
     // Thursday: the next train is the following Wednesday.
-    let q = query(&r, "Urumqi", "Almaty", Some("2026-12-10T09:00"), &[Mode::Rail]);
+    let q = query(
+        &r,
+        "Urumqi",
+        "Almaty",
+        Some("2026-12-10T09:00"),
+        &[Mode::Rail],
+    );
     let it = r.route(&q).unwrap().routes.remove(0);
     assert_eq!(rides(&it), ["urumqi-almaty-train"]);
     let board = it.legs.iter().find(|l| l.kind == LegKind::Run).unwrap();
@@ -171,7 +183,9 @@ fn check(net: &silkroute_model::Network, it: &Itinerary) -> Vec<String> {
                         "truck" | "charter" => net
                             .mode_defaults(l.mode)
                             .map_or(0.0, |d| d.default_wait_p50_h),
-                        _ => net.mode_defaults(l.mode).map_or(0.0, |d| d.min_connection_h),
+                        _ => net
+                            .mode_defaults(l.mode)
+                            .map_or(0.0, |d| d.min_connection_h),
                     };
                     if waited + 1e-9 < need {
                         out.push(format!(

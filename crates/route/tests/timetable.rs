@@ -6,7 +6,7 @@
 
 use silkroute_feed::load_files;
 use silkroute_model::{Mode, Network};
-use silkroute_route::{Criterion, Itinerary, When};
+use silkroute_route::{Criterion, Itinerary};
 use silkroute_route::{LegKind, Menu, Objective, RouteError, RouteQuery, RouteRequest, Router};
 use std::collections::HashMap;
 

@@ -1,0 +1,235 @@
+//! The timetable router against a brute force on random small timetables: a time-expanded
+//! Dijkstra that enumerates every trip of every service (not only the next one) and every
+//! truck leg, so it relies on no FIFO argument. Charters are priced out here (a formation time
+//! beyond the horizon); they are covered by the scenario tests.
+
+use proptest::prelude::*;
+use silkroute_feed::load_files;
+use silkroute_graph::{EdgeKind, Graph, Instant, NodeId, Timetable};
+use silkroute_model::{Mode, Network};
+use silkroute_route::{earliest_arrival, Criterion, Objective, RouteRequest, Router};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+
+#[derive(Debug, Clone)]
+struct Spec {
+    places: usize,
+    /// (from, to, km) rail links: a chain, then extras.
+    rail: Vec<(usize, usize, u32)>,
+    /// (from, to, km) road links.
+    road: Vec<(usize, usize, u32)>,
+    /// (stops, weekday bits, minutes of day).
+    services: Vec<(Vec<usize>, u8, u32)>,
+    /// Ready: minutes after Monday 1 June 2026 00:00 UTC.
+    ready_min: u32,
+    from: usize,
+    to: usize,
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (3usize..7).prop_flat_map(|n| {
+        let chain = proptest::collection::vec(50u32..800, n - 1);
+        let extra = proptest::collection::vec((0..n, 0..n, 50u32..800), 0..3);
+        let road = proptest::collection::vec((0..n, 0..n, 50u32..800), 0..4);
+        let services = proptest::collection::vec(
+            (proptest::collection::vec(0..n, 2..4), 1u8..128, 0u32..1440),
+            1..5,
+        );
+        (chain, extra, road, services, 0u32..(14 * 1440), 0..n, 0..n).prop_map(
+            move |(chain, extra, road, services, ready_min, from, to)| {
+                let mut rail: Vec<_> = chain
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &km)| (i, i + 1, km))
+                    .collect();
+                rail.extend(extra.into_iter().filter(|(a, b, _)| a != b));
+                let services = services
+                    .into_iter()
+                    .map(|(mut stops, days, minute)| {
+                        stops.dedup();
+                        (stops, days, minute)
+                    })
+                    .filter(|(stops, _, _)| stops.len() >= 2 && stops[0] != stops[stops.len() - 1])
+                    .collect();
+                Spec {
+                    places: n,
+                    rail,
+                    road: road.into_iter().filter(|(a, b, _)| a != b).collect(),
+                    services,
+                    ready_min,
+                    from,
+                    to,
+                }
+            },
+        )
+    })
+}
+
+fn network(s: &Spec) -> Result<Network, String> {
+    let mut places = String::from("id,name_en,country,lat,lon,kind,source\n");
+    for i in 0..s.places {
+        places.push_str(&format!("p{i},P{i},KZ,{},{},city,test\n", 40 + i, 60 + i));
+    }
+    let mut links = String::from("id,from,to,mode,gauge_mm,length_km,speed_kmh,status,source\n");
+    for (k, (a, b, km)) in s.rail.iter().enumerate() {
+        links.push_str(&format!("r{k},p{a},p{b},rail,1520,{km},50,open,test\n"));
+    }
+    for (k, (a, b, km)) in s.road.iter().enumerate() {
+        links.push_str(&format!("d{k},p{a},p{b},road,,{km},60,open,test\n"));
+    }
+    let mut transfers = String::from("id,place,from_mode,from_gauge_mm,to_mode,to_gauge_mm,both_ways,handling_p50_h,handling_p90_h,cost_usd,hub_co2e_kg_per_t,status,source\n");
+    for i in 0..s.places {
+        let touches_road = s.road.iter().any(|&(a, b, _)| a == i || b == i);
+        if touches_road {
+            transfers.push_str(&format!(
+                "t{i},p{i},rail,1520,road,,yes,1,2,10,1,open,test\n"
+            ));
+        }
+    }
+    let mut services = String::from("id,name,mode,stops,days,times,status,source\n");
+    for (k, (stops, days, minute)) in s.services.iter().enumerate() {
+        let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        let d: Vec<&str> = (0..7)
+            .filter(|i| days & (1 << i) != 0)
+            .map(|i| names[i])
+            .collect();
+        let st: Vec<String> = stops.iter().map(|p| format!("p{p}")).collect();
+        services.push_str(&format!(
+            "s{k},S{k},rail,{},{},{:02}:{:02},open,test\n",
+            st.join(";"),
+            d.join(";"),
+            minute / 60,
+            minute % 60
+        ));
+    }
+    let files: HashMap<&str, Vec<u8>> = [
+        ("places.csv", places),
+        ("links.csv", links),
+        ("transfers.csv", transfers),
+        ("services.csv", services),
+        ("modes.csv", "mode,default_speed_kmh,run_p90_factor,default_wait_p50_h,default_wait_p90_h,min_connection_h,default_energy,source\nrail,50,1.3,1999,1999,5,diesel,test\nroad,60,1.3,12,24,1,diesel,test\n".into()),
+        ("cost_factors.csv", "mode,country,usd_per_feu_km,source\nrail,*,1,test\nroad,*,2,test\n".into()),
+        ("emission_factors.csv", "mode,energy,ttw_g_per_tkm,wtw_g_per_tkm,source\nrail,diesel,18,22,test\nroad,diesel,60,75,test\n".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.into_bytes()))
+    .collect();
+    load_files(&files)
+        .map(|(n, _)| n)
+        .map_err(|e| e.to_string())
+}
+
+/// Brute force: Dijkstra over (free node | on a truck at a node | trip k of pattern p at
+/// stop i) with every trip enumerated.
+fn brute_force(
+    net: &Network,
+    graph: &Graph,
+    tt: &Timetable,
+    req: &RouteRequest,
+    ready: Instant,
+) -> Option<Instant> {
+    #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+    enum S {
+        Free(u32),
+        Truck(u32),
+        Trip(u32, Instant, u16),
+    }
+    let h = |x: f64| (x * 3600.0).round() as Instant;
+    let horizon = ready + 60 * 24 * 3600;
+    let trips: Vec<Vec<Instant>> = tt
+        .patterns
+        .iter()
+        .map(|p| p.trip_starts(ready - 70 * 24 * 3600, horizon))
+        .collect();
+    let mut best: HashMap<S, Instant> = HashMap::new();
+    let mut heap = BinaryHeap::new();
+    for &v in graph.place_nodes(req.from) {
+        heap.push(Reverse((ready, S::Free(v.0))));
+    }
+    while let Some(Reverse((t, s))) = heap.pop() {
+        if t > horizon || best.get(&s).is_some_and(|&b| b <= t) {
+            continue;
+        }
+        best.insert(s, t);
+        let mut push = |s2: S, t2: Instant| heap.push(Reverse((t2, s2)));
+        match s {
+            S::Free(v) => {
+                let nd = graph.node(NodeId(v));
+                if nd.place == req.to {
+                    return Some(t);
+                }
+                if nd.layer.mode == Mode::Road {
+                    push(
+                        S::Truck(v),
+                        t + h(net.mode_defaults(Mode::Road).unwrap().default_wait_p50_h),
+                    );
+                }
+                for ei in graph.out_edges(NodeId(v)) {
+                    let e = &graph.edges()[ei];
+                    if matches!(e.kind, EdgeKind::Transfer(_)) {
+                        push(S::Free(e.head.0), t + h(e.time_p50_h));
+                    }
+                }
+                for (pi, p) in tt.patterns.iter().enumerate() {
+                    let conn = h(net.mode_defaults(p.mode).unwrap().min_connection_h);
+                    for (i, st) in p.stops.iter().enumerate() {
+                        if st.node.0 != v || !st.pickup {
+                            continue;
+                        }
+                        for &start in &trips[pi] {
+                            if start + st.depart_s >= t + conn {
+                                push(S::Trip(pi as u32, start, i as u16), start + st.depart_s);
+                            }
+                        }
+                    }
+                }
+            }
+            S::Truck(v) => {
+                push(S::Free(v), t);
+                for ei in graph.out_edges(NodeId(v)) {
+                    let e = &graph.edges()[ei];
+                    if matches!(e.kind, EdgeKind::Run(_))
+                        && graph.node(e.head).layer.mode == Mode::Road
+                    {
+                        push(S::Truck(e.head.0), t + h(e.time_p50_h));
+                    }
+                }
+            }
+            S::Trip(pi, start, i) => {
+                let p = &tt.patterns[pi as usize];
+                let i = i as usize;
+                if i + 1 < p.stops.len() {
+                    let next = &p.stops[i + 1];
+                    push(S::Trip(pi, start, i as u16 + 1), start + next.depart_s);
+                    if next.dropoff {
+                        push(S::Free(next.node.0), start + next.arrive_s);
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn earliest_arrival_equals_a_time_expanded_brute_force(s in spec()) {
+        prop_assume!(s.from != s.to);
+        let net = network(&s).map_err(|e| TestCaseError::fail(format!("invalid random feed: {e}")))?;
+        let r = Router::new(net, Vec::new()).unwrap();
+        let (net, graph, tt) = (r.network(), r.graph(), r.timetable());
+        let req = RouteRequest::new(
+            net.place_id(&format!("p{}", s.from)).unwrap(),
+            net.place_id(&format!("p{}", s.to)).unwrap(),
+            Objective::Least(Criterion::Time),
+        );
+        let ready = jiff::civil::date(2026, 6, 1).to_datetime(jiff::civil::Time::midnight())
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC).unwrap().timestamp().as_second()
+            + i64::from(s.ready_min) * 60;
+        let ours = earliest_arrival(net, graph, tt, &req, ready).map(|j| j.arrival);
+        let oracle = brute_force(net, graph, tt, &req, ready);
+        prop_assert_eq!(ours, oracle);
+    }
+}
