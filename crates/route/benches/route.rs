@@ -106,6 +106,37 @@ fn benches(c: &mut Criterion) {
             black_box(compile(&n).unwrap())
         })
     });
+    // Routes on services (the timetable router), through the Router as the CLI asks them.
+    let router = silkroute_route::Router::new(net.clone(), Vec::new()).unwrap();
+    let at = router.instant("depart", "2026-12-07T09:00", from).unwrap();
+    let ask = |when| silkroute_route::RouteQuery {
+        request: req.clone(),
+        menu: silkroute_route::Menu::Best,
+        deadline_h: None,
+        when,
+    };
+    let mut g = c.benchmark_group("route xian-tashkent on services");
+    let dated = ask(silkroute_route::When::Depart { at, window_h: None });
+    g.bench_function("dated (--depart)", |b| {
+        b.iter(|| black_box(router.route(black_box(&dated)).unwrap()))
+    });
+    let window = ask(silkroute_route::When::Depart {
+        at,
+        window_h: Some(168.0),
+    });
+    g.bench_function("7-day window", |b| {
+        b.iter(|| black_box(router.route(black_box(&window)).unwrap()))
+    });
+    let undated = ask(silkroute_route::When::Undated { reference: None });
+    g.bench_function("undated (168 ready times and the mixture)", |b| {
+        b.iter(|| black_box(router.route(black_box(&undated)).unwrap()))
+    });
+    let mut rail_dated = dated.clone();
+    rail_dated.request.modes = [silkroute_model::Mode::Rail].into_iter().collect();
+    g.bench_function("dated, rail only", |b| {
+        b.iter(|| black_box(router.route(black_box(&rail_dated)).unwrap()))
+    });
+    g.finish();
     c.bench_function("load built-in feed (parse + validate)", |b| {
         b.iter(|| black_box(silkroute_feed::builtin()))
     });

@@ -203,27 +203,45 @@ pub fn week_start(d: jiff::civil::Date) -> jiff::civil::Date {
 /// A mixture of shifted distributions: ready time `k` of the week follows its itinerary's
 /// distribution moved by the difference of its planned time from the itinerary's.
 struct Mixture {
-    parts: Vec<(crate::distribution::TimeDistribution, Vec<f64>)>,
+    /// Per itinerary: its distribution and the shifts of its ready times, each with how many
+    /// ready times share it (identical shifts are common: a frequency service's wait does not
+    /// depend on the ready time).
+    parts: Vec<(crate::distribution::TimeDistribution, Vec<(f64, usize)>)>,
     samples: usize,
 }
 
 impl Mixture {
+    fn part(
+        d: crate::distribution::TimeDistribution,
+        shifts: impl IntoIterator<Item = f64>,
+    ) -> (crate::distribution::TimeDistribution, Vec<(f64, usize)>) {
+        let mut counted: Vec<(f64, usize)> = Vec::new();
+        for s in shifts {
+            match counted.iter_mut().find(|(x, _)| *x == s) {
+                Some((_, n)) => *n += 1,
+                None => counted.push((s, 1)),
+            }
+        }
+        (d, counted)
+    }
+
     fn cdf(&self, x: f64) -> f64 {
         let mut sum = 0.0;
         for (d, shifts) in &self.parts {
-            for s in shifts {
-                sum += d.probability_within(x - s);
+            for &(s, n) in shifts {
+                sum += n as f64 * d.probability_within(x - s);
             }
         }
         sum / self.samples as f64
     }
 
+    /// The `q` quantile, to a hundredth of an hour.
     fn quantile(&self, q: f64) -> f64 {
         let (mut lo, mut hi) = (0.0, 1.0);
         while self.cdf(hi) < q && hi < 1e7 {
             hi *= 2.0;
         }
-        for _ in 0..60 {
+        while hi - lo > 0.01 {
             let mid = 0.5 * (lo + hi);
             if self.cdf(mid) < q {
                 lo = mid;
@@ -736,11 +754,8 @@ impl Router {
             let rep = &journeys[by_time[by_time.len() / 2]];
             let it = timed_itinerary(&self.net, &self.graph, &self.timetable, req, rep);
             let d = it.time_distribution();
-            let shifts: Vec<f64> = ks
-                .iter()
-                .map(|&k| hours(&journeys[k]) - hours(rep))
-                .collect();
-            parts.push((d, shifts));
+            let shifts = ks.iter().map(|&k| hours(&journeys[k]) - hours(rep));
+            parts.push(Mixture::part(d, shifts));
             shares.push(ks.len() as f64 / journeys.len() as f64);
             routes.push(it.with_distribution(q.deadline_h));
         }
@@ -748,11 +763,8 @@ impl Router {
         for (_, ks) in groups.iter().skip(MAX_UNDATED_ITINERARIES) {
             let rep = &journeys[ks[0]];
             let it = timed_itinerary(&self.net, &self.graph, &self.timetable, req, rep);
-            let shifts = ks
-                .iter()
-                .map(|&k| hours(&journeys[k]) - hours(rep))
-                .collect();
-            parts.push((it.time_distribution(), shifts));
+            let shifts = ks.iter().map(|&k| hours(&journeys[k]) - hours(rep));
+            parts.push(Mixture::part(it.time_distribution(), shifts));
         }
         let mixture = Mixture {
             parts,
@@ -768,11 +780,12 @@ impl Router {
         let mut timing = Timing::new(
             "undated",
             format!(
-                "cargo ready at a random moment of the week of {monday} ({} ready times, one every {} min); {} itinerar{} serve them",
+                "cargo ready at a random moment of the week of {monday} ({} ready times, one every {} min); {} itinerar{} serve{} them",
                 journeys.len(),
                 step / 60,
                 groups.len(),
-                if groups.len() == 1 { "y" } else { "ies" }
+                if groups.len() == 1 { "y" } else { "ies" },
+                if groups.len() == 1 { "s" } else { "" }
             ),
         );
         timing.ready_to_arrival_h = Some(TimeRange {
