@@ -38,7 +38,8 @@ const SHORT_COLUMN: u16 = 13;
 /// Renders rows under a header, columns separated by two spaces, fitted to [`output_width`].
 /// Right-aligned (numeric) and short columns keep their width; long text columns wrap. When the
 /// last column is text and would be left fewer than [`MIN_TEXT_COLUMN`] columns, it is printed
-/// instead under each row, indented and wrapped to the full width.
+/// instead under each row, indented and wrapped to the full width; when the other columns do
+/// not fit either, they wrap and the texts follow the table, numbered by the first column.
 pub fn render(header: &[&str], align: &[Align], rows: &[Vec<String>]) -> String {
     let width = output_width();
     let n = header.len();
@@ -78,6 +79,18 @@ pub fn render(header: &[&str], align: &[Align], rows: &[Vec<String>]) -> String 
                 }
                 return out;
             }
+        }
+        if rest_width > width {
+            // Even without the text the columns do not fit: wrap them, and list the texts
+            // after the table by row number (the first column).
+            let t = table(&header[..n - 1], &align[..n - 1], rows, Some(n - 1), width, false);
+            let mut out: String = t.lines().map(|l| l.trim_end().to_string() + "\n").collect();
+            out.push('\n');
+            for r in rows.iter().filter(|r| !r[n - 1].is_empty()) {
+                out.push_str(&wrap(&format!("{:>3}. {}", r[0], r[n - 1]), 5));
+                out.push('\n');
+            }
+            return out;
         }
     }
     let t = table(header, align, rows, None, width, false);
