@@ -83,7 +83,14 @@ pub fn render(header: &[&str], align: &[Align], rows: &[Vec<String>]) -> String 
         if rest_width > width {
             // Even without the text the columns do not fit: wrap them, and list the texts
             // after the table by row number (the first column).
-            let t = table(&header[..n - 1], &align[..n - 1], rows, Some(n - 1), width, false);
+            let t = table(
+                &header[..n - 1],
+                &align[..n - 1],
+                rows,
+                Some(n - 1),
+                width,
+                false,
+            );
             let mut out: String = t.lines().map(|l| l.trim_end().to_string() + "\n").collect();
             out.push('\n');
             for r in rows.iter().filter(|r| !r[n - 1].is_empty()) {

@@ -48,6 +48,11 @@ pub enum TimeFamily {
         /// Upper bound.
         max_h: f64,
     },
+    /// Exponential with mean `mean_h`: the wait for irregular departures (a Poisson process).
+    Exponential {
+        /// Mean, hours.
+        mean_h: f64,
+    },
     /// Lognormal with `ln T ~ N(mu, sigma²)`.
     Lognormal {
         /// Mean of ln hours.
@@ -84,6 +89,13 @@ impl TimeFamily {
                 }
             }
             TimeFamily::Uniform { max_h } => (t / max_h).clamp(0.0, 1.0),
+            TimeFamily::Exponential { mean_h } => {
+                if t <= 0.0 {
+                    0.0
+                } else {
+                    1.0 - (-t / mean_h).exp()
+                }
+            }
             TimeFamily::Lognormal { mu, sigma } => {
                 if t <= 0.0 {
                     0.0
@@ -102,6 +114,10 @@ impl TimeFamily {
             TimeFamily::Uniform { max_h } => {
                 max_h * 0.5 * libm::erfc(-z / std::f64::consts::SQRT_2)
             }
+            TimeFamily::Exponential { mean_h } => {
+                // 1 − Φ(z) = Φ(−z), computed directly so that the upper tail keeps its digits.
+                -mean_h * (0.5 * libm::erfc(z / std::f64::consts::SQRT_2)).ln()
+            }
             TimeFamily::Lognormal { mu, sigma } => (mu + sigma * z).exp(),
         }
     }
@@ -111,6 +127,7 @@ impl TimeFamily {
         match *self {
             TimeFamily::Fixed { hours } => hours,
             TimeFamily::Uniform { max_h } => q.clamp(0.0, 1.0) * max_h,
+            TimeFamily::Exponential { mean_h } => -mean_h * (1.0 - q.clamp(0.0, 1.0 - 1e-15)).ln(),
             TimeFamily::Lognormal { .. } => {
                 let (mut lo, mut hi) = (-12.0f64, 12.0f64);
                 for _ in 0..80 {
@@ -130,7 +147,7 @@ impl TimeFamily {
     fn lower(&self) -> f64 {
         match *self {
             TimeFamily::Fixed { hours } => hours,
-            TimeFamily::Uniform { .. } => 0.0,
+            TimeFamily::Uniform { .. } | TimeFamily::Exponential { .. } => 0.0,
             TimeFamily::Lognormal { mu, sigma } => (mu + Z_LOW * sigma).exp(),
         }
     }
@@ -140,6 +157,7 @@ impl TimeFamily {
         match *self {
             TimeFamily::Fixed { hours } => hours,
             TimeFamily::Uniform { max_h } => rng.random::<f64>() * max_h,
+            TimeFamily::Exponential { mean_h } => -mean_h * (1.0 - rng.random::<f64>()).ln(),
             TimeFamily::Lognormal { mu, sigma } => {
                 let z: f64 = StandardNormal.sample(rng);
                 (mu + sigma * z).exp()

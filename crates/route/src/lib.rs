@@ -32,6 +32,7 @@ mod pareto;
 mod places;
 mod router;
 mod search;
+mod simulator;
 mod timed;
 
 pub use alternatives::{alternatives, dissimilar, shared_fraction, AlternativesRequest};

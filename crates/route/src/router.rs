@@ -703,20 +703,7 @@ impl Router {
         reference: Option<jiff::civil::Date>,
     ) -> Result<(Vec<Itinerary>, Timing), RouteError> {
         let req = &q.request;
-        let reference = reference.unwrap_or(self.net.reference_date);
-        let monday = week_start(reference);
-        let zone = jiff::tz::TimeZone::get(&self.net.place(req.from).timezone)
-            .unwrap_or(jiff::tz::TimeZone::UTC);
-        let start = monday
-            .to_datetime(jiff::civil::Time::midnight())
-            .to_zoned_datetime(zone)
-            .map(|z| z.timestamp().as_second())
-            .map_err(|e| {
-                RouteError::Invalid(InvalidParameter::new(
-                    "reference_date",
-                    format!("no midnight on {monday}: {e}"),
-                ))
-            })?;
+        let (monday, start) = self.week(req, reference)?;
         let step = 7 * 24 * 3600 / UNDATED_SAMPLES as Instant;
         let journeys: Vec<Journey> = (0..UNDATED_SAMPLES as Instant)
             .into_par_iter()
@@ -799,6 +786,54 @@ impl Router {
         timing.shares = shares;
         timing.on_time_probability = q.deadline_h.map(|h| mixture.cdf(h));
         Ok((routes, timing))
+    }
+
+    /// The Monday of the reference week (`reference`'s, or the feed's) and the instant it
+    /// starts in the origin's zone.
+    fn week(
+        &self,
+        req: &RouteRequest,
+        reference: Option<jiff::civil::Date>,
+    ) -> Result<(jiff::civil::Date, Instant), RouteError> {
+        let reference = reference.unwrap_or(self.net.reference_date);
+        let monday = week_start(reference);
+        let zone = jiff::tz::TimeZone::get(&self.net.place(req.from).timezone)
+            .unwrap_or(jiff::tz::TimeZone::UTC);
+        let start = monday
+            .to_datetime(jiff::civil::Time::midnight())
+            .to_zoned_datetime(zone)
+            .map(|z| z.timestamp().as_second())
+            .map_err(|e| {
+                RouteError::Invalid(InvalidParameter::new(
+                    "reference_date",
+                    format!("no midnight on {monday}: {e}"),
+                ))
+            })?;
+        Ok((monday, start))
+    }
+
+    /// `samples` seeded draws of an undated route's ready-to-arrival hours from the simulator
+    /// (crate::simulator): the oracle of the distribution [`Router::route`] reports.
+    pub fn simulate_undated(
+        &self,
+        q: &RouteQuery,
+        samples: usize,
+        seed: u64,
+    ) -> Result<Vec<f64>, RouteError> {
+        let reference = match q.when {
+            When::Undated { reference } => reference,
+            _ => None,
+        };
+        let (_, start) = self.week(&q.request, reference)?;
+        Ok(crate::simulator::simulate_week(
+            &self.net,
+            &self.graph,
+            &self.timetable,
+            &q.request,
+            start,
+            samples,
+            seed,
+        ))
     }
 
     /// The route request a matrix or reach query makes from `from` to `to`.

@@ -191,7 +191,9 @@ fn wait_leg(
                 p90 = wait.quantile_h(headway_h, 0.9);
                 distribution = match wait {
                     silkroute_model::WaitModel::Uniform => TimeFamily::Uniform { max_h: headway_h },
-                    silkroute_model::WaitModel::Exponential => TimeFamily::fit(hours, p90, false),
+                    silkroute_model::WaitModel::Exponential => {
+                        TimeFamily::Exponential { mean_h: headway_h }
+                    }
                 };
             }
             (

@@ -4,8 +4,8 @@
 use rayon::prelude::*;
 use silkroute_feed::builtin;
 use silkroute_model::{Mode, PlaceKind};
+use silkroute_route::Router;
 use silkroute_route::{Criterion, Itinerary, LegKind, Menu, Objective, RouteQuery, RouteRequest};
-use silkroute_route::{RouteError, Router};
 
 fn query(r: &Router, from: &str, to: &str, depart: Option<&str>, modes: &[Mode]) -> RouteQuery {
     let mut request = RouteRequest::new(
@@ -85,6 +85,12 @@ fn every_pair_of_terminals_gives_an_itinerary_a_forwarder_would_accept() {
     let terminals: Vec<_> = (0..net.places.len() as u32)
         .map(silkroute_model::PlaceId)
         .filter(|&p| net.place(p).kind != PlaceKind::BorderPost)
+        // Places only planned lines reach (Makmal on the CKU) have no route today.
+        .filter(|&p| {
+            net.links
+                .iter()
+                .any(|l| l.status == silkroute_model::Status::Open && (l.from == p || l.to == p))
+        })
         .collect();
     let pairs: Vec<_> = terminals
         .iter()
@@ -104,7 +110,6 @@ fn every_pair_of_terminals_gives_an_itinerary_a_forwarder_would_accept() {
             };
             let answer = match r.route(&q) {
                 Ok(a) => a,
-                Err(RouteError::NoRoute { .. }) => return None,
                 Err(e) => return Some(format!("{}→{}: {e}", net.place(a).id, net.place(b).id)),
             };
             let name = format!("{} → {}", net.place(a).id, net.place(b).id);
@@ -201,4 +206,43 @@ fn check(net: &silkroute_model::Network, it: &Itinerary) -> Vec<String> {
         }
     }
     out
+}
+
+/// The undated distribution agrees with the simulator (ready time uniform over the week, one
+/// delay per ride, missed connections waiting for the next departure) within 5 % at p50, p90
+/// and p95, on pairs that ride timetabled trains, frequency trains, ferries, flights and trucks.
+#[test]
+fn the_weeks_distribution_agrees_with_the_simulator() {
+    let r = Router::new(builtin(), Vec::new()).unwrap();
+    let cases: [(&str, &str, &[Mode]); 8] = [
+        ("Xi'an", "Tashkent", &[]),
+        ("Urumqi", "Almaty", &[Mode::Rail]),
+        ("Chengdu", "Tashkent", &[Mode::Rail]),
+        ("Xi'an", "Almaty", &[Mode::Rail]),
+        ("Aktau", "Baku", &[]),
+        ("Baku", "Xi'an", &[]),
+        ("Kashgar", "Osh", &[]),
+        ("Xi'an", "Baku", &[Mode::Rail, Mode::Sea]),
+    ];
+    let mut report = Vec::new();
+    for (from, to, modes) in cases {
+        let q = query(&r, from, to, None, modes);
+        let answer = r.route(&q).unwrap();
+        let t = answer.timing.unwrap().ready_to_arrival_h.unwrap();
+        let sim = r.simulate_undated(&q, 4000, 7).unwrap();
+        let at = |p: f64| sim[((sim.len() as f64 * p) as usize).min(sim.len() - 1)];
+        for (name, ours, theirs) in [
+            ("p50", t.p50, at(0.5)),
+            ("p90", t.p90, at(0.9)),
+            ("p95", t.p95.unwrap(), at(0.95)),
+        ] {
+            let off = (ours - theirs).abs() / theirs;
+            report.push(format!(
+                "{from} → {to} {name}: ours {ours:.1} h, simulator {theirs:.1} h ({:+.1} %)",
+                100.0 * (ours - theirs) / theirs
+            ));
+            assert!(off <= 0.05, "{}", report.join("\n"));
+        }
+    }
+    eprintln!("{}", report.join("\n"));
 }
