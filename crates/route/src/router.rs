@@ -526,12 +526,25 @@ impl Router {
         req.avoid(&self.net, self.finder(), text)
     }
 
-    /// The best itinerary for `req`, with its distribution (hierarchy when one fits).
+    /// The best itinerary for `req`, with its distribution: on the services (undated, the
+    /// itinerary that serves most ready times of the reference week, its time over the ready
+    /// times it serves) when the network has any, else on infrastructure (a hierarchy when one
+    /// fits).
     pub fn best(
         &self,
         req: &RouteRequest,
         deadline_h: Option<f64>,
     ) -> Result<Itinerary, RouteError> {
+        let undated = When::Undated { reference: None };
+        if self.uses_services(&undated) {
+            let q = RouteQuery {
+                request: req.clone(),
+                menu: Menu::Best,
+                deadline_h,
+                when: undated,
+            };
+            return Ok(self.on_services(&q)?.0.remove(0));
+        }
         best_route_with(
             &self.net,
             &self.graph,
@@ -742,9 +755,21 @@ impl Router {
             let it = timed_itinerary(&self.net, &self.graph, &self.timetable, req, rep);
             let d = it.time_distribution();
             let shifts = ks.iter().map(|&k| hours(&journeys[k]) - hours(rep));
-            parts.push(Mixture::part(d, shifts));
+            // The itinerary's own time: over the ready times it serves, not only its
+            // representative's.
+            let mut own = Mixture {
+                parts: vec![Mixture::part(d, shifts)],
+                samples: ks.len(),
+            };
+            let mut it = it;
+            let t = &mut it.summary.time_h;
+            (t.p50, t.p90, t.p95) = (own.quantile(0.5), own.quantile(0.9), Some(own.quantile(0.95)));
+            t.method = "mixture";
+            it.summary.deadline_h = q.deadline_h;
+            it.summary.on_time_probability = q.deadline_h.map(|h| own.cdf(h));
+            parts.push(own.parts.pop().expect("one part"));
             shares.push(ks.len() as f64 / journeys.len() as f64);
-            routes.push(it.with_distribution(q.deadline_h));
+            routes.push(it);
         }
         // Groups past the cap still count in the mixture, by their own distributions.
         for (_, ks) in groups.iter().skip(MAX_UNDATED_ITINERARIES) {
