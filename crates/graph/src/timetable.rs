@@ -209,21 +209,34 @@ pub struct Timetable {
     /// Place pairs (board, alight) that an open cargo service of the mode serves, for the rule
     /// that a chartered train runs only where no service covers the pair.
     pub covered: HashSet<(Mode, PlaceId, PlaceId)>,
+    /// Open services that cannot run because no open track joins two of their stops (a
+    /// scenario closed it), with the reason: they are left out.
+    pub suspended: Vec<TimetableError>,
 }
 
 impl Timetable {
-    /// Lays every open cargo-carrying service of `net` on `graph`.
+    /// Lays every open cargo-carrying service of `net` on `graph`; a service whose track is
+    /// closed is suspended (listed in `suspended`), a place with an unknown time zone is an
+    /// error.
     pub fn compile(net: &Network, graph: &Graph) -> Result<Timetable, TimetableError> {
         let mut tt = Timetable {
             patterns: Vec::new(),
             boarding: vec![Vec::new(); graph.nodes().len()],
             covered: HashSet::new(),
+            suspended: Vec::new(),
         };
         for (si, s) in net.services.iter().enumerate() {
             if s.status != Status::Open || !s.carries.cargo() {
                 continue;
             }
-            let pattern = lay(net, graph, si as u32)?;
+            let pattern = match lay(net, graph, si as u32) {
+                Ok(p) => p,
+                Err(e @ TimetableError::NoTrack { .. }) => {
+                    tt.suspended.push(e);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let p = tt.patterns.len() as u32;
             for (i, st) in pattern.stops.iter().enumerate() {
                 if st.pickup {

@@ -108,6 +108,68 @@ impl Journey {
         out
     }
 
+    /// Planned totals for `cargo`: the sum of the steps' typical hours (ready to arrival), the
+    /// sum of their bad-case hours (timetabled waits and connections fixed, a frequency wait at
+    /// its 0.9 quantile, truck booking and charter formation at the mode's p90, each edge at
+    /// its p90 stretched like the timetable), money, emissions and km, a service's tariff share
+    /// where it has one.
+    pub fn totals(
+        &self,
+        net: &Network,
+        graph: &Graph,
+        tt: &Timetable,
+        cargo: &silkroute_model::Cargo,
+    ) -> Costs {
+        let hours = (self.arrival - self.ready) as f64 / 3600.0;
+        let (mut p90, mut usd, mut g, mut km) = (0.0, 0.0, 0.0, 0.0);
+        for s in &self.steps {
+            match s {
+                JourneyStep::Edge {
+                    edge,
+                    carrier,
+                    depart,
+                    arrive,
+                } => {
+                    let e = &graph.edges()[*edge as usize];
+                    let h = (arrive - depart) as f64 / 3600.0;
+                    p90 += if e.time_p50_h > 0.0 {
+                        e.time_p90_h * h / e.time_p50_h
+                    } else {
+                        h
+                    };
+                    usd += match carrier {
+                        Carrier::Service(p) => tt.patterns[*p as usize].edge_usd_per_feu(e),
+                        _ => e.cost_usd_per_feu,
+                    };
+                    g += e.wtw_g_per_t;
+                    km += e.distance_km;
+                }
+                JourneyStep::Wait {
+                    node,
+                    from,
+                    to,
+                    reason,
+                } => {
+                    let h = (to - from) as f64 / 3600.0;
+                    let mode = graph.node(*node).layer.mode;
+                    p90 += match reason {
+                        WaitReason::Frequency(p) => match tt.patterns[*p as usize].departures {
+                            Departures::Frequency { headway_s, wait } => {
+                                wait.quantile_h(headway_s as f64 / 3600.0, 0.9)
+                            }
+                            Departures::Timetable { .. } => h,
+                        },
+                        WaitReason::TruckBooking | WaitReason::CharterFormation => net
+                            .mode_defaults(mode)
+                            .map_or(h, |d| d.default_wait_p90_h.max(h)),
+                        _ => h,
+                    };
+                }
+            }
+        }
+        Costs::per_cargo(hours, p90.max(hours), usd, g, km, cargo)
+    }
+
     /// The latest ready time that catches the same first departure: the first boarding's
     /// departure minus what comes before it. `None` when the journey boards no timetabled
     /// service (then every later ready time arrives later).
@@ -212,6 +274,21 @@ pub fn earliest_arrival(
     req: &RouteRequest,
     ready: Instant,
 ) -> Option<Journey> {
+    earliest_arrivals(net, graph, tt, req, ready, &[req.to])
+        .pop()
+        .flatten()
+}
+
+/// [`earliest_arrival`] to each of `targets` (in their order) from one search: the matrix and
+/// reach queries on services. `req.to` is ignored.
+pub fn earliest_arrivals(
+    net: &Network,
+    graph: &Graph,
+    tt: &Timetable,
+    req: &RouteRequest,
+    ready: Instant,
+    targets: &[PlaceId],
+) -> Vec<Option<Journey>> {
     let n = graph.nodes().len();
     let mut ride_base = Vec::with_capacity(tt.patterns.len());
     let mut next = 3 * n;
@@ -234,6 +311,12 @@ pub fn earliest_arrival(
         parent: vec![(u32::MAX, How::Origin); next * (req.via.len() + 1)],
         heap: BinaryHeap::new(),
     };
+    let mut wanted: HashMap<PlaceId, Vec<usize>> = HashMap::new();
+    for (i, t) in targets.iter().enumerate() {
+        wanted.entry(*t).or_default().push(i);
+    }
+    let mut out = vec![None; targets.len()];
+    let mut left = wanted.len();
     let start = Label {
         weight: 0.0,
         at: ready,
@@ -247,17 +330,32 @@ pub fn earliest_arrival(
     }
     let horizon = ready + crate::journey::HORIZON_S;
     while let Some(Reverse(Queued(l, state))) = s.heap.pop() {
+        if left == 0 {
+            break;
+        }
         if s.label[state as usize].better_than(l) || l.at > horizon {
             continue;
         }
         let (phase, st) = s.split(state);
         let free = st < n || (2 * n..3 * n).contains(&st);
-        if free && phase + 1 == s.phases && graph.node(NodeId((st % n) as u32)).place == req.to {
-            return Some(s.journey(state, ready));
+        if free && phase + 1 == s.phases {
+            let place = graph.node(NodeId((st % n) as u32)).place;
+            if place != req.from {
+                if let Some(slots) = wanted.remove(&place) {
+                    let j = s.journey(state, ready);
+                    for i in slots {
+                        out[i] = Some(j.clone());
+                    }
+                    left -= 1;
+                    if left == 0 {
+                        break;
+                    }
+                }
+            }
         }
         s.expand(state, l);
     }
-    None
+    out
 }
 
 impl Search<'_> {

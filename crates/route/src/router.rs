@@ -23,7 +23,7 @@ use crate::timed::{local_time, timed_itinerary};
 use rayon::prelude::*;
 use silkroute_graph::{compile, CompileError, CompiledNetwork, Graph, Hierarchy, Metric};
 use silkroute_graph::{Instant, Timetable};
-use silkroute_model::{Cargo, Criterion, Mode, Network, PlaceId};
+use silkroute_model::{Cargo, Costs, Criterion, Mode, Network, PlaceId};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
@@ -186,6 +186,9 @@ pub enum When {
 
 /// What makes two journeys the same itinerary ([`Journey::signature`]).
 type Signature = Vec<(crate::journey::Carrier, u32)>;
+
+/// How a matrix on services is filled in.
+pub const WEEK_NOTE: &str = "on services: each cell is the journey of median objective value over the reference week's 168 ready times (one an hour): time_sum_p50_h its planned ready-to-arrival hours (waits included), time_sum_p90_h the sum of its steps' bad cases; a pair that some ready time cannot reach is empty";
 
 /// Ready times an undated query spreads over the reference week: one an hour.
 pub const UNDATED_SAMPLES: usize = 168;
@@ -763,7 +766,11 @@ impl Router {
             };
             let mut it = it;
             let t = &mut it.summary.time_h;
-            (t.p50, t.p90, t.p95) = (own.quantile(0.5), own.quantile(0.9), Some(own.quantile(0.95)));
+            (t.p50, t.p90, t.p95) = (
+                own.quantile(0.5),
+                own.quantile(0.9),
+                Some(own.quantile(0.95)),
+            );
             t.method = "mixture";
             it.summary.deadline_h = q.deadline_h;
             it.summary.on_time_probability = q.deadline_h.map(|h| own.cdf(h));
@@ -881,6 +888,20 @@ impl Router {
             };
         };
         let template = Router::template(o, d, q.objective, &q.shipment);
+        if self.uses_services(&When::Undated { reference: None }) {
+            return MatrixResponse {
+                by: q.objective.name().to_string(),
+                scenarios: self.scenarios.clone(),
+                cargo: q.shipment.cargo,
+                note: Some(WEEK_NOTE.to_string()),
+                cells: self
+                    .week_matrix(&template, &q.origins, &q.destinations)
+                    .into_iter()
+                    .flatten()
+                    .filter(|c| c.from != c.to)
+                    .collect(),
+            };
+        }
         let note = hierarchy_for(&self.hierarchies, &template).map(|(metric, _)| {
             format!("contraction hierarchy for {metric}: only the minimised criterion is filled in")
         });
@@ -914,8 +935,123 @@ impl Router {
             within: q.budget,
             scenarios: self.scenarios.clone(),
             cargo: q.shipment.cargo,
-            places: reach(&self.net, &self.graph, &template, q.budget),
+            places: if self.uses_services(&When::Undated { reference: None }) {
+                self.week_reach(&template, q.budget)
+            } else {
+                reach(&self.net, &self.graph, &template, q.budget)
+            },
         }
+    }
+
+    /// For each of `targets`, the planned journeys of the reference week's ready times from
+    /// `req.from` (one search per ready time serves every target).
+    fn week_journeys(&self, req: &RouteRequest, targets: &[PlaceId]) -> Vec<Vec<Journey>> {
+        let mut out = vec![Vec::with_capacity(UNDATED_SAMPLES); targets.len()];
+        let Ok((_, start)) = self.week(req, None) else {
+            return out;
+        };
+        let step = 7 * 24 * 3600 / UNDATED_SAMPLES as Instant;
+        for k in 0..UNDATED_SAMPLES as Instant {
+            let ready = start + k * step + step / 2;
+            let found = crate::journey::earliest_arrivals(
+                &self.net,
+                &self.graph,
+                &self.timetable,
+                req,
+                ready,
+                targets,
+            );
+            for (slot, j) in out.iter_mut().zip(found) {
+                if let Some(j) = j {
+                    slot.push(j);
+                }
+            }
+        }
+        out
+    }
+
+    /// The week's summary of one origin–destination pair: the journey of median objective
+    /// value over the ready times, with its totals ([`Journey::totals`]). `None` unless every
+    /// ready time reaches the destination.
+    fn week_cell(&self, req: &RouteRequest, mut js: Vec<Journey>) -> Option<(Costs, f64, f64)> {
+        if js.len() < UNDATED_SAMPLES {
+            return None;
+        }
+        js.sort_by(|a, b| a.weight.total_cmp(&b.weight));
+        let mid = &js[js.len() / 2];
+        let t = mid.totals(&self.net, &self.graph, &self.timetable, &req.cargo);
+        Some((t, mid.weight, t.time_p50_h))
+    }
+
+    fn week_matrix(
+        &self,
+        template: &RouteRequest,
+        origins: &[PlaceId],
+        destinations: &[PlaceId],
+    ) -> Vec<Vec<crate::matrix::MatrixCell>> {
+        origins
+            .par_iter()
+            .map(|&o| {
+                let mut req = template.clone();
+                req.from = o;
+                req.via.clear();
+                let weeks = self.week_journeys(&req, destinations);
+                destinations
+                    .iter()
+                    .zip(weeks)
+                    .map(|(&d, js)| {
+                        let t = if d == o {
+                            None
+                        } else {
+                            self.week_cell(&req, js)
+                        };
+                        crate::matrix::MatrixCell {
+                            from: self.net.place(o).id.clone(),
+                            to: self.net.place(d).id.clone(),
+                            time_sum_p50_h: t.map(|(t, _, _)| t.time_p50_h),
+                            time_sum_p90_h: t.map(|(t, _, _)| t.time_p90_h),
+                            cost_usd: t.map(|(t, _, _)| t.usd),
+                            co2e_kg: t.map(|(t, _, _)| t.co2e_kg),
+                            distance_km: t.map(|(t, _, _)| t.km),
+                            objective_value: t.map(|(_, v, _)| v),
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn week_reach(&self, template: &RouteRequest, budget: f64) -> Vec<crate::matrix::Reachable> {
+        let mut req = template.clone();
+        req.via.clear();
+        let targets: Vec<PlaceId> = (0..self.net.places.len() as u32)
+            .map(PlaceId)
+            .filter(|&p| p != req.from)
+            .collect();
+        let weeks = self.week_journeys(&req, &targets);
+        let mut out: Vec<crate::matrix::Reachable> = targets
+            .iter()
+            .zip(weeks)
+            .filter_map(|(&p, js)| {
+                let (t, value, _) = self.week_cell(&req, js)?;
+                if value > budget {
+                    return None;
+                }
+                let pl = self.net.place(p);
+                Some(crate::matrix::Reachable {
+                    id: pl.id.clone(),
+                    name: pl.name_en.clone(),
+                    country: pl.country.clone(),
+                    coordinates: [pl.lon, pl.lat],
+                    value,
+                    time_sum_p50_h: t.time_p50_h,
+                    cost_usd: t.usd,
+                    co2e_kg: t.co2e_kg,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.value.total_cmp(&b.value).then_with(|| a.id.cmp(&b.id)));
+        out
     }
 
     /// `req` (places of this network) asked of this network and of `scenario`.
