@@ -18,7 +18,7 @@ pub type Instant = i64;
 pub const HORIZON_DAYS: i64 = 400;
 
 /// Why a service could not be laid on the graph.
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum TimetableError {
     /// No track of the service's mode joins two consecutive stops.
     #[error("service `{service}`: no open {mode} track joins `{from}` and `{to}`")]
