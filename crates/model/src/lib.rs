@@ -18,7 +18,7 @@ mod parameters;
 mod service;
 mod vocabulary;
 
-pub use cargo::{Cargo, TONNES_PER_FEU};
+pub use cargo::{Cargo, TONNES_PER_FEU, WHOLE_TRAIN_FEU};
 pub use criterion::{Costs, Criterion};
 pub use elements::{BorderCrossing, Capacity, CapacityUnit, Clearance, Link, Place, Transfer};
 pub use network::{Network, PlaceId, DEFAULT_REFERENCE_DATE};

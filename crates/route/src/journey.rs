@@ -558,9 +558,10 @@ impl Search<'_> {
             // On a chartered train.
             let (v, formed_at, _) = self.charter_of[st - self.charter_base];
             let place = graph.node(v).place;
+            let whole_train = self.req.cargo.feu >= silkroute_model::WHOLE_TRAIN_FEU;
             if place != formed_at
                 && net.place(place).kind != PlaceKind::BorderPost
-                && !self.tt.covered.contains(&(Mode::Rail, formed_at, place))
+                && (whole_train || !self.tt.covered.contains(&(Mode::Rail, formed_at, place)))
             {
                 let off = self.id(phase, 2 * n + v.index());
                 self.relax(off, l, state, How::LeaveCharter);

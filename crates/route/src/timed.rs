@@ -125,7 +125,7 @@ pub fn timed_itinerary(
                 if !matches!(reason, WaitReason::Dwell(_)) {
                     last_carrier = None;
                 }
-                legs.push(wait_leg(net, graph, tt, node, from, to, reason));
+                legs.push(wait_leg(net, graph, tt, node, (from, to), reason, cargo));
             }
         }
     }
@@ -152,9 +152,9 @@ fn wait_leg(
     graph: &Graph,
     tt: &Timetable,
     node: NodeId,
-    from: Instant,
-    to: Instant,
+    (from, to): (Instant, Instant),
     reason: WaitReason,
+    cargo: &silkroute_model::Cargo,
 ) -> Leg {
     let nd = graph.node(node);
     let place = net.place(nd.place);
@@ -229,7 +229,14 @@ fn wait_leg(
             }
             (
                 Some("charter".into()),
-                "form a chartered train: no service covers this pair".to_string(),
+                if cargo.feu >= silkroute_model::WHOLE_TRAIN_FEU {
+                    format!(
+                        "form a chartered train: the cargo fills a train (at least {} FEU)",
+                        silkroute_model::WHOLE_TRAIN_FEU
+                    )
+                } else {
+                    "form a chartered train: no service covers this pair".to_string()
+                },
                 defaults.map(|d| d.source.clone()).unwrap_or_default(),
             )
         }

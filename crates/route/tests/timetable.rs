@@ -333,3 +333,17 @@ sd,3,d,36,,,,
     let onward = dated(&r, "c", "d", "2026-12-07T06:00");
     assert!(!services(&onward).contains(&"sd".to_string()));
 }
+
+#[test]
+fn a_whole_train_is_chartered_where_a_single_container_waits_for_the_service() {
+    let r = router(MONDAYS);
+    // Tuesday: one container waits six days for Monday's train; 50 containers fill a train
+    // of their own, formed in 48 h.
+    let one = dated(&r, "a", "d", "2026-12-08T07:00");
+    assert_eq!(services(&one), ["mondays"]);
+    let mut q = query(&r, "a", "d", Some("2026-12-08T07:00"), &[Mode::Rail]);
+    q.request.cargo = "50x40ft".parse().unwrap();
+    let train = r.route(&q).unwrap().routes.remove(0);
+    assert_eq!(services(&train), ["charter"]);
+    assert!(train.legs[0].description.contains("fills a train"));
+}
