@@ -16,7 +16,9 @@
 //! ```
 
 use serde::Deserialize;
-use silkroute_model::{Gauge, Link, Mode, Network, Place, PlaceKind, Schedule, Status};
+use silkroute_model::{
+    Gauge, Link, Mode, Network, Place, PlaceKind, Schedule, ServiceStop, Status, WaitModel,
+};
 use std::path::Path;
 
 /// Why a scenario could not be read or applied.
@@ -117,6 +119,9 @@ pub struct Scenario {
     /// Links to add (after the new places).
     #[serde(default, rename = "new_link")]
     pub new_links: Vec<NewLink>,
+    /// Services to add (after the new places and links).
+    #[serde(default, rename = "new_service")]
+    pub new_services: Vec<NewService>,
     /// The file it was read from (or `builtin:NAME`).
     #[serde(skip)]
     pub file: String,
@@ -176,6 +181,35 @@ pub struct ServiceEdit {
     pub status: Option<Status>,
     /// New departures per week.
     pub frequency_per_week: Option<f64>,
+}
+
+/// A service added by a scenario: a frequency, or a timetable (`days` with `times`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewService {
+    /// Id (slug, new).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Mode.
+    pub mode: String,
+    /// Place ids in running order (cargo boards anywhere but the last stop and alights anywhere
+    /// but the first, never at a border post).
+    pub stops: Vec<String>,
+    /// Departures per week (a frequency service).
+    pub frequency_per_week: Option<f64>,
+    /// `uniform` (default) or `exponential`.
+    pub wait_model: Option<String>,
+    /// Weekdays (`mon` … `sun`, or `daily`) of a timetabled service.
+    #[serde(default)]
+    pub days: Vec<String>,
+    /// Departure times at the first stop, local time (`09:30`).
+    #[serde(default)]
+    pub times: Vec<String>,
+    /// End-to-end price per FEU, USD.
+    pub tariff_usd_per_feu: Option<f64>,
+    /// Where it comes from (an estimate says so).
+    pub source: String,
 }
 
 /// A place added by a scenario.
@@ -652,6 +686,114 @@ impl Scenario {
                     oneway: false,
                     geometry: None,
                     source: l.source.clone(),
+                });
+                Ok(())
+            };
+            if let Err(e) = edit(net) {
+                errors.push(e);
+            }
+        }
+        for (i, n) in self.new_services.iter().enumerate() {
+            let edit = |net: &mut Network| -> Result<(), ScenarioError> {
+                let index = i + 1;
+                let bad =
+                    |key: &'static str, message: String| bad("new_service", index, key, message);
+                if !crate::csv_table::is_slug(&n.id) || net.services.iter().any(|x| x.id == n.id) {
+                    return Err(bad(
+                        "id",
+                        format!("`{}` is not a new valid service id", n.id),
+                    ));
+                }
+                let mode: Mode = n.mode.parse().map_err(|e| bad("mode", e))?;
+                let mut places = Vec::new();
+                for p in &n.stops {
+                    places.push(
+                        net.place_id(p)
+                            .ok_or_else(|| bad("stops", format!("unknown place `{p}`")))?,
+                    );
+                }
+                if places.len() < 2 {
+                    return Err(bad("stops", "a service needs at least two stops".into()));
+                }
+                let count = places.len();
+                let stops = places
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &place)| {
+                        let post = net.place(place).kind == PlaceKind::BorderPost;
+                        ServiceStop {
+                            place,
+                            arrive_h: None,
+                            depart_h: None,
+                            pickup: k + 1 < count && !post,
+                            dropoff: k > 0 && !post,
+                            via: Vec::new(),
+                        }
+                    })
+                    .collect();
+                let schedule = match (n.frequency_per_week, n.days.is_empty()) {
+                    (Some(f), true) => {
+                        if !(f.is_finite() && f > 0.0) {
+                            return Err(bad(
+                                "frequency_per_week",
+                                format!("{} must be positive", shown(f)),
+                            ));
+                        }
+                        let wait = match n.wait_model.as_deref() {
+                            None => WaitModel::Uniform,
+                            Some(w) => w.parse().map_err(|e| bad("wait_model", e))?,
+                        };
+                        Schedule::Frequency { per_week: f, wait }
+                    }
+                    (None, false) => {
+                        let mut weekdays = [false; 7];
+                        for d in &n.days {
+                            if d == "daily" {
+                                weekdays = [true; 7];
+                            } else {
+                                let w = silkroute_model::parse_weekday(d)
+                                    .map_err(|e| bad("days", e))?;
+                                weekdays[w.to_monday_zero_offset() as usize] = true;
+                            }
+                        }
+                        let mut times = Vec::new();
+                        for t in &n.times {
+                            times.push(t.parse().map_err(|_| {
+                                bad("times", format!("`{t}` is not a time of day like 09:30"))
+                            })?);
+                        }
+                        if times.is_empty() {
+                            return Err(bad(
+                                "times",
+                                "a timetabled service needs its departure times".into(),
+                            ));
+                        }
+                        Schedule::Timetable(silkroute_model::Calendar {
+                            weekdays,
+                            times,
+                            ..Default::default()
+                        })
+                    }
+                    _ => {
+                        return Err(bad(
+                            "frequency_per_week",
+                            "give either frequency_per_week or days with times".into(),
+                        ))
+                    }
+                };
+                net.services.push(silkroute_model::Service {
+                    id: n.id.clone(),
+                    name: n.name.clone(),
+                    operator: None,
+                    mode,
+                    carries: silkroute_model::Carries::Cargo,
+                    capacity_per_departure: None,
+                    tariff_usd_per_feu: n.tariff_usd_per_feu,
+                    stops,
+                    schedule,
+                    status: Status::Open,
+                    opening_year: None,
+                    source: n.source.clone(),
                 });
                 Ok(())
             };

@@ -121,3 +121,72 @@ fn an_added_link_across_a_border_is_refused_with_its_key() {
     let e = s.applied_to(&mini()).unwrap_err();
     assert!(e.to_string().contains("[[new_link]] #1 key `to`"), "{e}");
 }
+
+#[test]
+fn a_scenario_adds_services_with_a_frequency_or_a_timetable() {
+    let s = Scenario::parse(
+        r#"
+name = "new-trains"
+[[new_service]]
+id = "almaty-xian-train"
+name = "Almaty–Xi'an return train"
+mode = "rail"
+stops = ["almaty", "xian"]
+frequency_per_week = 2
+source = "what-if"
+[[new_service]]
+id = "xian-almaty-express"
+name = "Xi'an–Almaty express"
+mode = "rail"
+stops = ["xian", "khorgos", "almaty"]
+days = ["mon", "thu"]
+times = ["10:00"]
+source = "what-if"
+"#,
+        "test.toml",
+    )
+    .unwrap();
+    let net = s.applied_to(&mini()).unwrap();
+    let express = net
+        .services
+        .iter()
+        .find(|x| x.id == "xian-almaty-express")
+        .unwrap();
+    // Nobody boards or alights at the border post.
+    assert!(!express.stops[1].pickup && !express.stops[1].dropoff);
+    assert!(matches!(
+        express.schedule,
+        silkroute_model::Schedule::Timetable(_)
+    ));
+    assert!(net.services.iter().any(|x| x.id == "almaty-xian-train"));
+}
+
+#[test]
+fn a_new_service_without_a_schedule_or_with_unknown_stops_is_refused() {
+    let s = Scenario::parse(
+        r#"
+name = "bad"
+[[new_service]]
+id = "ghost"
+name = "Ghost"
+mode = "rail"
+stops = ["xian", "atlantis"]
+frequency_per_week = 1
+source = "what-if"
+[[new_service]]
+id = "vague"
+name = "Vague"
+mode = "rail"
+stops = ["xian", "almaty"]
+source = "what-if"
+"#,
+        "bad.toml",
+    )
+    .unwrap();
+    let e = s.applied_to(&mini()).unwrap_err().to_string();
+    assert!(e.contains("unknown place `atlantis`"), "{e}");
+    assert!(
+        e.contains("give either frequency_per_week or days with times"),
+        "{e}"
+    );
+}
