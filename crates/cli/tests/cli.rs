@@ -636,3 +636,59 @@ fn the_two_directions_of_a_gauge_transfer_are_told_apart_in_the_assign_table() {
         rows.join("\n")
     );
 }
+
+#[test]
+fn dates_that_are_not_iso_8601_or_contradict_each_other_are_usage_errors() {
+    silkroute()
+        .args(["route", "Urumqi", "Almaty", "--depart", "next tuesday"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--depart: `next tuesday` is not an ISO 8601 date",
+        ));
+    silkroute()
+        .args(["route", "Urumqi", "Almaty", "--depart", "2026-13-01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--depart"));
+    silkroute()
+        .args(["route", "Urumqi", "Almaty", "--window", "7d"])
+        .assert()
+        .code(2);
+    silkroute()
+        .args([
+            "route",
+            "Urumqi",
+            "Almaty",
+            "--depart",
+            "2026-12-08T09:00",
+            "--window",
+            "90d",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--window: give a window from 1h to 60d",
+        ));
+}
+
+#[test]
+fn a_dated_route_prints_local_times_and_the_service() {
+    silkroute()
+        .args([
+            "route",
+            "Urumqi",
+            "Almaty",
+            "--modes",
+            "rail",
+            "--depart",
+            "2026-12-08T09:00",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Wed 09 12:00"))
+        .stdout(predicate::str::contains(
+            "Urumqi–Almaty timetabled freight train",
+        ))
+        .stdout(predicate::str::contains("+05:00[Asia/Almaty]"));
+}

@@ -452,3 +452,137 @@ source = "test"
     }
     assert_eq!(net.links.len(), before.links.len());
 }
+
+/// The mini feed with these services.csv rows (after a header with every schedule column).
+fn with_services(rows: &str) -> HashMap<&'static str, Vec<u8>> {
+    let mut files = mini();
+    files.insert(
+        "services.csv",
+        format!("id,name,mode,stops,frequency_per_week,wait_model,days,times,start_date,end_date,add_dates,status,source\n{rows}").into_bytes(),
+    );
+    files
+}
+
+#[test]
+fn broken_service_schedules_name_the_line_and_field() {
+    let r = errors_of(&with_services(
+        "a,A,rail,xian;almaty,,,funday,10:00,,,,open,test\n\
+         b,B,rail,xian;almaty,,,mon,,,,,open,test\n\
+         c,C,rail,xian;almaty,2,,mon,10:00,,,,open,test\n\
+         d,D,rail,xian;almaty,,,mon,25:00,,,,open,test\n\
+         e,E,rail,xian;almaty,,,mon,10:00,2026-02-30,,,open,test\n\
+         f,F,rail,xian;almaty,,,mon,10:00,2026-06-01,2026-05-01,,open,test\n\
+         g,G,rail,xian;almaty,1,sometimes,,,,,,open,test\n\
+         h,H,rail,xian;almaty,,,,,,,,open,test\n\
+         i,I,sea,xian;almaty,1,,,,,,,open,test\n",
+    ));
+    assert_error(
+        &r,
+        "services.csv",
+        Some(2),
+        Some("days"),
+        "`funday` is not a weekday",
+    );
+    assert_error(
+        &r,
+        "services.csv",
+        Some(3),
+        Some("times"),
+        "needs its departure times",
+    );
+    assert_error(
+        &r,
+        "services.csv",
+        Some(4),
+        Some("frequency_per_week"),
+        "not both",
+    );
+    assert_error(
+        &r,
+        "services.csv",
+        Some(5),
+        Some("times"),
+        "`25:00` is not a time of day",
+    );
+    assert_error(
+        &r,
+        "services.csv",
+        Some(6),
+        Some("start_date"),
+        "`2026-02-30` is not a date",
+    );
+    assert_error(
+        &r,
+        "services.csv",
+        Some(7),
+        Some("end_date"),
+        "before the start date",
+    );
+    assert_error(
+        &r,
+        "services.csv",
+        Some(8),
+        Some("wait_model"),
+        "unknown wait model `sometimes`",
+    );
+    assert_error(
+        &r,
+        "services.csv",
+        Some(9),
+        Some("frequency_per_week"),
+        "needs a frequency or a timetable",
+    );
+    assert_error(&r, "services.csv", Some(10), Some("stops"), "no sea track");
+}
+
+#[test]
+fn broken_stop_patterns_and_time_zones_name_the_line_and_field() {
+    let mut files = with_services("p,P,rail,,,,daily,10:00,,,,open,test\n");
+    files.insert(
+        "service_stops.csv",
+        b"service,seq,place,arrive_h,depart_h,pickup,dropoff,via\n\
+          p,1,xian,,0,,,\n\
+          p,2,almaty,30,20,,,\n\
+          q,1,xian,,0,,,\n\
+          p,3,atlantis,,,,,\n\
+          p,4,almaty,40,,maybe,,\n"
+            .to_vec(),
+    );
+    let r = errors_of(&files);
+    assert_error(
+        &r,
+        "service_stops.csv",
+        Some(3),
+        Some("depart_h"),
+        "departs before it arrives",
+    );
+    assert_error(
+        &r,
+        "service_stops.csv",
+        Some(4),
+        Some("service"),
+        "unknown service id `q`",
+    );
+    assert_error(
+        &r,
+        "service_stops.csv",
+        Some(5),
+        Some("place"),
+        "unknown place id `atlantis`",
+    );
+    assert_error(
+        &r,
+        "service_stops.csv",
+        Some(6),
+        Some("pickup"),
+        "`maybe` is not yes or no",
+    );
+    let r = errors_of(&edit("places.csv", ",CN,", ",ZZ,"));
+    assert_error(
+        &r,
+        "places.csv",
+        Some(2),
+        Some("timezone"),
+        "country ZZ has no default zone",
+    );
+}

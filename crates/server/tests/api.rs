@@ -339,3 +339,24 @@ async fn a_graph_file_server_answers_like_the_dijkstra_server() {
         assert_eq!(legs(&slow), legs(&quick), "by {by}");
     }
 }
+
+#[tokio::test]
+async fn dated_routes_take_iso_dates_and_refuse_others_naming_the_parameter() {
+    let (status, v) = get("/v1/route?from=xian&to=almaty&modes=rail&depart=2026-12-08T09:00").await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["timing"]["kind"], "depart");
+    let legs = v["routes"][0]["legs"].as_array().unwrap();
+    assert!(legs.iter().any(|l| l["service"] == "xian-almaty-train"));
+    assert!(legs
+        .iter()
+        .all(|l| l["departs"].is_string() && l["arrives"].is_string()));
+    let (status, v) = get("/v1/route?from=xian&to=almaty&depart=soon").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&v, "invalid_parameter", Some("depart"));
+    let (status, v) = get("/v1/route?from=xian&to=almaty&reference_date=2026-06-31").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&v, "invalid_parameter", Some("reference_date"));
+    let (status, v) = get("/v1/route?from=xian&to=almaty&arrive_by=2026-12-20T00:00&by=cost").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&v, "invalid_parameter", Some("arrive_by"));
+}
