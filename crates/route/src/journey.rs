@@ -208,13 +208,30 @@ enum How {
 struct Label {
     weight: f64,
     at: Instant,
+    /// Money so far, USD (for Pareto menus).
+    usd: f64,
+    /// Emissions so far, kg CO2e (for Pareto menus).
+    co2e_kg: f64,
+    /// Vehicles boarded so far: services, trucks, charters (for Pareto menus).
+    vehicles: u16,
 }
 
 impl Label {
     const UNREACHED: Label = Label {
         weight: f64::INFINITY,
         at: Instant::MAX,
+        usd: f64::INFINITY,
+        co2e_kg: f64::INFINITY,
+        vehicles: u16::MAX,
     };
+
+    /// Pareto dominance over arrival, money, emissions and vehicles (ties dominate).
+    fn dominates(&self, other: &Label) -> bool {
+        self.at <= other.at
+            && self.usd <= other.usd + 1e-9
+            && self.co2e_kg <= other.co2e_kg + 1e-9
+            && self.vehicles <= other.vehicles
+    }
 
     fn better_than(self, other: Label) -> bool {
         self.weight < other.weight || (self.weight == other.weight && self.at < other.at)
@@ -259,6 +276,23 @@ struct Search<'a> {
     label: Vec<Label>,
     parent: Vec<(u32, How)>,
     heap: BinaryHeap<Reverse<Queued>>,
+    /// Set for a Pareto search: labels kept per state instead of one.
+    pareto: Option<ParetoLabels>,
+}
+
+/// The label sets of a Pareto search.
+#[derive(Default)]
+struct ParetoLabels {
+    /// Every label made: its state, values, parent label and how it was reached.
+    arena: Vec<(u32, Label, u32, How, bool)>,
+    /// Live labels per state.
+    bags: HashMap<u32, Vec<u32>>,
+    /// Labels at the destination.
+    done: Vec<u32>,
+    /// The label being expanded.
+    current: u32,
+    /// Queue by instant.
+    queue: BinaryHeap<Reverse<(Instant, u32)>>,
 }
 
 /// The best journey to `req.to` by `req.objective` of cargo ready at `req.from` at `ready`
@@ -310,6 +344,7 @@ pub fn earliest_arrivals(
         label: vec![Label::UNREACHED; next * (req.via.len() + 1)],
         parent: vec![(u32::MAX, How::Origin); next * (req.via.len() + 1)],
         heap: BinaryHeap::new(),
+        pareto: None,
     };
     let mut wanted: HashMap<PlaceId, Vec<usize>> = HashMap::new();
     for (i, t) in targets.iter().enumerate() {
@@ -320,6 +355,9 @@ pub fn earliest_arrivals(
     let start = Label {
         weight: 0.0,
         at: ready,
+        usd: 0.0,
+        co2e_kg: 0.0,
+        vehicles: 0,
     };
     let phase = s.advance(0, req.from);
     for &v in graph.place_nodes(req.from) {
@@ -358,6 +396,96 @@ pub fn earliest_arrivals(
     out
 }
 
+/// Labels a Pareto search may make before it stops (a guard against label explosion on big
+/// networks; the built-in network needs a few thousand).
+pub const MAX_PARETO_LABELS: usize = 200_000;
+
+/// Every journey to `req.to` of cargo ready at `ready` that no other beats on arrival, money,
+/// emissions and the number of vehicles (a multi-label time-dependent search; labels that tie
+/// on all four are one). Earliest arrival first. Empty when nothing arrives.
+pub fn pareto_journeys(
+    net: &Network,
+    graph: &Graph,
+    tt: &Timetable,
+    req: &RouteRequest,
+    ready: Instant,
+) -> Vec<Journey> {
+    let n = graph.nodes().len();
+    let mut ride_base = Vec::with_capacity(tt.patterns.len());
+    let mut next = 3 * n;
+    for p in &tt.patterns {
+        ride_base.push(next);
+        next += p.stops.len();
+    }
+    let mut s = Search {
+        net,
+        graph,
+        tt,
+        req,
+        n,
+        ride_base,
+        charter_base: next,
+        phases: req.via.len() + 1,
+        charters: HashMap::new(),
+        charter_of: Vec::new(),
+        label: Vec::new(),
+        parent: Vec::new(),
+        heap: BinaryHeap::new(),
+        pareto: Some(ParetoLabels {
+            current: u32::MAX,
+            ..ParetoLabels::default()
+        }),
+    };
+    let start = Label {
+        weight: 0.0,
+        at: ready,
+        usd: 0.0,
+        co2e_kg: 0.0,
+        vehicles: 0,
+    };
+    let phase = s.advance(0, req.from);
+    for &v in graph.place_nodes(req.from) {
+        if s.allowed_node(v) {
+            let id = s.id(phase, v.index());
+            s.relax(id, start, u32::MAX, How::Origin);
+        }
+    }
+    let horizon = ready + HORIZON_S;
+    loop {
+        let p = s.pareto.as_mut().expect("a Pareto search");
+        let Some(Reverse((at, idx))) = p.queue.pop() else {
+            break;
+        };
+        let (state, l, _, _, dead) = p.arena[idx as usize];
+        if dead || at > horizon || p.arena.len() > MAX_PARETO_LABELS {
+            if p.arena.len() > MAX_PARETO_LABELS {
+                break;
+            }
+            continue;
+        }
+        if p.done.iter().any(|&d| p.arena[d as usize].1.dominates(&l)) {
+            continue;
+        }
+        let (phase, st) = s.split(state);
+        let free = st < n || (2 * n..3 * n).contains(&st);
+        let p = s.pareto.as_mut().expect("a Pareto search");
+        if free && phase + 1 == s.phases && graph.node(NodeId((st % n) as u32)).place == req.to {
+            let arena = &p.arena;
+            p.done.retain(|&d| !l.dominates(&arena[d as usize].1));
+            p.done.push(idx);
+            continue;
+        }
+        p.current = idx;
+        s.expand(state, l);
+    }
+    let p = s.pareto.as_ref().expect("a Pareto search");
+    let mut done = p.done.clone();
+    done.sort_by_key(|&d| p.arena[d as usize].1.at);
+    done.into_iter()
+        .map(|d| s.pareto_journey(d, ready))
+        .collect()
+}
+
 impl Search<'_> {
     fn allowed_mode(&self, m: Mode) -> bool {
         self.req.modes.is_empty() || self.req.modes.contains(&m)
@@ -372,6 +500,33 @@ impl Search<'_> {
     }
 
     fn relax(&mut self, state: u32, l: Label, from: u32, how: How) {
+        if let Some(p) = self.pareto.as_mut() {
+            if p.done.iter().any(|&d| p.arena[d as usize].1.dominates(&l)) {
+                return;
+            }
+            let bag = p.bags.entry(state).or_default();
+            if bag.iter().any(|&i| p.arena[i as usize].1.dominates(&l)) {
+                return;
+            }
+            let arena = &mut p.arena;
+            bag.retain(|&i| {
+                let dominated = l.dominates(&arena[i as usize].1);
+                if dominated {
+                    arena[i as usize].4 = true;
+                }
+                !dominated
+            });
+            let idx = arena.len() as u32;
+            let parent = if from == u32::MAX {
+                u32::MAX
+            } else {
+                p.current
+            };
+            arena.push((state, l, parent, how, false));
+            bag.push(idx);
+            p.queue.push(Reverse((l.at, idx)));
+            return;
+        }
         let s = state as usize;
         if s >= self.label.len() {
             self.label.resize(s + 1, Label::UNREACHED);
@@ -393,7 +548,16 @@ impl Search<'_> {
         Label {
             weight: l.weight + self.req.objective.weight(costs),
             at,
+            usd: l.usd + costs.usd,
+            co2e_kg: l.co2e_kg + costs.co2e_kg,
+            vehicles: l.vehicles,
         }
+    }
+
+    /// `l` on board one more vehicle.
+    fn boarded(mut l: Label) -> Label {
+        l.vehicles = l.vehicles.saturating_add(1);
+        l
     }
 
     /// A wait from `l` until `at` (p90 `p90_h` when it has a spread).
@@ -466,11 +630,11 @@ impl Search<'_> {
                 match nd.layer.mode {
                     Mode::Road => {
                         let truck = self.id(phase, n + v.index());
-                        self.relax(truck, waited, state, How::BookTruck)
+                        self.relax(truck, Self::boarded(waited), state, How::BookTruck)
                     }
                     Mode::Rail if !after_charter => {
                         let c = self.charter_state(v, nd.place, phase);
-                        self.relax(c, waited, state, How::FormCharter);
+                        self.relax(c, Self::boarded(waited), state, How::FormCharter);
                     }
                     _ => {}
                 }
@@ -505,7 +669,7 @@ impl Search<'_> {
                     };
                     let boarded = self.wait(l, dep, p90.map(|w| w + connection as f64 / 3600.0));
                     let ride = self.id(phase, self.ride_base[p as usize] + i as usize);
-                    self.relax(ride, boarded, state, How::Board { ready });
+                    self.relax(ride, Self::boarded(boarded), state, How::Board { ready });
                 }
             }
         } else if st < 2 * n {
@@ -580,23 +744,53 @@ impl Search<'_> {
 
     /// Walks the parents back from `end` into steps in time order.
     fn journey(&self, end: u32, ready: Instant) -> Journey {
-        let n = self.n;
         let mut chain = Vec::new();
         let mut at = end;
         while at != u32::MAX {
             let (from, how) = self.parent[at as usize];
-            chain.push((at, how, from));
-            at = from;
-        }
-        chain.reverse();
-        let mut steps = Vec::new();
-        for &(state, how, from) in &chain {
-            let t = self.label[state as usize].at;
             let t_from = if from == u32::MAX {
                 ready
             } else {
                 self.label[from as usize].at
             };
+            chain.push((at, how, from, self.label[at as usize].at, t_from));
+            at = from;
+        }
+        chain.reverse();
+        self.journey_of(&chain, ready, self.label[end as usize])
+    }
+
+    /// The journey of the Pareto label `end`.
+    fn pareto_journey(&self, end: u32, ready: Instant) -> Journey {
+        let p = self.pareto.as_ref().expect("a Pareto search");
+        let mut chain = Vec::new();
+        let mut at = end;
+        while at != u32::MAX {
+            let (state, l, parent, how, _) = p.arena[at as usize];
+            let (from, t_from) = if parent == u32::MAX {
+                (u32::MAX, ready)
+            } else {
+                let (s, pl, ..) = p.arena[parent as usize];
+                (s, pl.at)
+            };
+            chain.push((state, how, from, l.at, t_from));
+            at = parent;
+        }
+        chain.reverse();
+        self.journey_of(&chain, ready, p.arena[end as usize].1)
+    }
+
+    /// Steps in time order from a chain of (state, how it was reached, previous state, instant,
+    /// previous instant).
+    fn journey_of(
+        &self,
+        chain: &[(u32, How, u32, Instant, Instant)],
+        ready: Instant,
+        end: Label,
+    ) -> Journey {
+        let n = self.n;
+        let mut steps = Vec::new();
+        for &(state, how, from, t, t_from) in chain {
             let (_, st) = self.split(state);
             let from_local = (from != u32::MAX).then(|| self.split(from).1);
             match how {
@@ -673,8 +867,8 @@ impl Search<'_> {
         }
         Journey {
             ready,
-            arrival: self.label[end as usize].at,
-            weight: self.label[end as usize].weight,
+            arrival: end.at,
+            weight: end.weight,
             steps,
         }
     }

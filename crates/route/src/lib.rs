@@ -52,8 +52,8 @@ pub use itinerary::{
     TimeRange,
 };
 pub use journey::{
-    earliest_arrival, earliest_arrivals, Carrier, Journey, JourneyStep, WaitReason,
-    FREQUENCY_WAIT_QUANTILE,
+    earliest_arrival, earliest_arrivals, pareto_journeys, Carrier, Journey, JourneyStep,
+    WaitReason, FREQUENCY_WAIT_QUANTILE,
 };
 pub use matrix::{matrix, reach, MatrixCell, Reachable};
 pub use objective::{Objective, ObjectiveError};

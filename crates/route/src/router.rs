@@ -573,6 +573,15 @@ impl Router {
                 criteria,
                 epsilon,
                 cap,
+            } if self.uses_services(&q.when) => {
+                let (routes, t) = self.pareto_on_services(q, criteria, *epsilon, *cap)?;
+                timing = Some(t);
+                routes
+            }
+            Menu::Pareto {
+                criteria,
+                epsilon,
+                cap,
             } => {
                 let mut p = ParetoRequest::new(req.clone());
                 p.criteria = criteria.clone();
@@ -708,6 +717,140 @@ impl Router {
             }
             When::Undated { reference } => self.undated(q, reference),
         }
+    }
+
+    /// A Pareto menu on services: for a dated query, the journeys no other beats on arrival,
+    /// money, emissions and vehicles; undated, those of every ready time of the reference week,
+    /// grouped into itineraries (each with its time over the ready times it serves), and then
+    /// the ones no other beats on the menu's criteria.
+    fn pareto_on_services(
+        &self,
+        q: &RouteQuery,
+        criteria: &[Criterion],
+        epsilon: f64,
+        cap: usize,
+    ) -> Result<(Vec<Itinerary>, Timing), RouteError> {
+        let req = &q.request;
+        check_request(&self.net, req)?;
+        let search = |ready: Instant| {
+            crate::journey::pareto_journeys(&self.net, &self.graph, &self.timetable, req, ready)
+        };
+        let (journeys, timing): (Vec<Vec<Journey>>, Timing) = match q.when {
+            When::Depart { at, window_h: None } => (
+                vec![search(at)],
+                Timing::new(
+                    "depart",
+                    format!("ready at {}", local_time(&self.net, req.from, at)),
+                ),
+            ),
+            When::Undated { reference } => {
+                let (monday, start) = self.week(req, reference)?;
+                let step = 7 * 24 * 3600 / UNDATED_SAMPLES as Instant;
+                let all = (0..UNDATED_SAMPLES as Instant)
+                    .into_par_iter()
+                    .map(|k| search(start + k * step + step / 2))
+                    .collect();
+                (
+                    all,
+                    Timing::new(
+                        "undated",
+                        format!(
+                            "the options of every ready time of the week of {monday} ({UNDATED_SAMPLES} ready times), each with its time over the ready times it serves"
+                        ),
+                    ),
+                )
+            }
+            _ => {
+                return Err(RouteError::Invalid(InvalidParameter::new(
+                    "pareto",
+                    "a Pareto menu is for a departure or an undated query, not a window or an arrival deadline",
+                )))
+            }
+        };
+        if journeys.iter().all(|js| js.is_empty()) {
+            return Err(no_route_error(&self.net, req));
+        }
+        // Group by itinerary; each group's time over the ready times it serves.
+        let mut groups: Vec<(Signature, Vec<Journey>)> = Vec::new();
+        for j in journeys.into_iter().flatten() {
+            let sig = j.signature();
+            match groups.iter_mut().find(|(s, _)| *s == sig) {
+                Some((_, js)) => js.push(j),
+                None => groups.push((sig, vec![j])),
+            }
+        }
+        let hours = |j: &Journey| (j.arrival - j.ready) as f64 / 3600.0;
+        let mut options: Vec<Itinerary> = groups
+            .into_iter()
+            .map(|(_, mut js)| {
+                js.sort_by(|a, b| hours(a).total_cmp(&hours(b)));
+                let rep = &js[js.len() / 2];
+                let it = timed_itinerary(&self.net, &self.graph, &self.timetable, req, rep);
+                let d = it.time_distribution();
+                let mut own = Mixture {
+                    parts: vec![Mixture::part(d, js.iter().map(|j| hours(j) - hours(rep)))],
+                    samples: js.len(),
+                };
+                let mut it = it;
+                let t = &mut it.summary.time_h;
+                (t.p50, t.p90, t.p95) = (
+                    own.quantile(0.5),
+                    own.quantile(0.9),
+                    Some(own.quantile(0.95)),
+                );
+                t.method = "mixture";
+                t.sum_p50 = js.iter().map(hours).sum::<f64>() / js.len() as f64;
+                it.summary.deadline_h = q.deadline_h;
+                it.summary.on_time_probability = q.deadline_h.map(|h| own.cdf(h));
+                own.parts.clear();
+                it
+            })
+            .collect();
+        // The menu: no option beaten on every criterion by more than epsilon.
+        let value = |it: &Itinerary, c: &Criterion| match c {
+            Criterion::Time => it.summary.time_h.p50,
+            Criterion::P90 => it.summary.time_h.p90,
+            Criterion::Cost => it.summary.cost_usd,
+            Criterion::Co2 => it.summary.co2e_kg,
+        };
+        let beats = |a: &Itinerary, b: &Itinerary| {
+            criteria
+                .iter()
+                .all(|c| value(a, c) <= value(b, c) * (1.0 + epsilon) + 1e-9)
+                && criteria.iter().any(|c| value(a, c) < value(b, c) - 1e-9)
+        };
+        let kept: Vec<bool> = options
+            .iter()
+            .map(|b| !options.iter().any(|a| !std::ptr::eq(a, b) && beats(a, b)))
+            .collect();
+        let mut menu: Vec<Itinerary> = options
+            .drain(..)
+            .zip(kept)
+            .filter_map(|(it, k)| k.then_some(it))
+            .collect();
+        menu.sort_by(|a, b| a.summary.time_h.p50.total_cmp(&b.summary.time_h.p50));
+        if menu.len() > cap {
+            // Keep the best per criterion, then the fastest of the rest.
+            let mut keep: Vec<usize> = criteria
+                .iter()
+                .filter_map(|c| {
+                    (0..menu.len())
+                        .min_by(|&i, &j| value(&menu[i], c).total_cmp(&value(&menu[j], c)))
+                })
+                .collect();
+            for i in 0..menu.len() {
+                if keep.len() >= cap.max(criteria.len()) {
+                    break;
+                }
+                if !keep.contains(&i) {
+                    keep.push(i);
+                }
+            }
+            keep.sort_unstable();
+            keep.dedup();
+            menu = keep.into_iter().map(|i| menu[i].clone()).collect();
+        }
+        Ok((menu, timing))
     }
 
     /// Cargo ready at a random moment of the reference week: the best journey for each of
