@@ -1,4 +1,5 @@
-//! The timetable router against a brute force on random small timetables: a time-expanded
+//! The timetable router (earliest arrival and the Pareto set over arrival, money, emissions and
+//! vehicles) against a brute force on random small timetables: a time-expanded
 //! Dijkstra that enumerates every trip of every service (not only the next one) and every
 //! truck leg, so it relies on no FIFO argument. Charters are priced out here (a formation time
 //! beyond the horizon); they are covered by the scenario tests.
@@ -7,7 +8,9 @@ use proptest::prelude::*;
 use silkroute_feed::load_files;
 use silkroute_graph::{EdgeKind, Graph, Instant, NodeId, Timetable};
 use silkroute_model::{Mode, Network};
-use silkroute_route::{earliest_arrival, Criterion, Objective, RouteRequest, Router};
+use silkroute_route::{
+    earliest_arrival, pareto_journeys, Criterion, Objective, RouteRequest, Router,
+};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
@@ -211,11 +214,163 @@ fn brute_force(
     None
 }
 
+/// A label of the brute-force Pareto search: (arrival, USD, kg CO2e, vehicles).
+type Values = (Instant, f64, f64, u16);
+
+fn dominates(a: &Values, b: &Values) -> bool {
+    a.0 <= b.0 && a.1 <= b.1 + 1e-9 && a.2 <= b.2 + 1e-9 && a.3 <= b.3
+}
+
+/// Brute-force Pareto set over arrival, money, emissions and vehicles: labels per explicit
+/// state (every trip enumerated), processed in time order.
+fn brute_force_pareto(
+    net: &Network,
+    graph: &Graph,
+    tt: &Timetable,
+    req: &RouteRequest,
+    ready: Instant,
+) -> Vec<Values> {
+    #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+    enum S {
+        Free(u32),
+        Truck(u32),
+        Trip(u32, Instant, u16),
+    }
+    let h = |x: f64| (x * 3600.0).round() as Instant;
+    let cargo = req.cargo;
+    let horizon = ready + 60 * 24 * 3600;
+    let trips: Vec<Vec<Instant>> = tt
+        .patterns
+        .iter()
+        .map(|p| p.trip_starts(ready - 70 * 24 * 3600, horizon))
+        .collect();
+    let mut bags: HashMap<S, Vec<Values>> = HashMap::new();
+    let mut done: Vec<Values> = Vec::new();
+    let mut heap = BinaryHeap::new();
+    let mut push = |heap: &mut BinaryHeap<Reverse<(Instant, u64, S)>>,
+                    store: &mut Vec<(S, Values)>,
+                    s: S,
+                    v: Values| {
+        store.push((s, v));
+        heap.push(Reverse((v.0, store.len() as u64 - 1, s)));
+    };
+    let mut store: Vec<(S, Values)> = Vec::new();
+    for &v in graph.place_nodes(req.from) {
+        push(&mut heap, &mut store, S::Free(v.0), (ready, 0.0, 0.0, 0));
+    }
+    while let Some(Reverse((t, k, s))) = heap.pop() {
+        let v = store[k as usize].1;
+        if t > horizon || done.iter().any(|d| dominates(d, &v)) {
+            continue;
+        }
+        let bag = bags.entry(s).or_default();
+        if bag.iter().any(|b| dominates(b, &v)) {
+            continue;
+        }
+        bag.retain(|b| !dominates(&v, b));
+        bag.push(v);
+        let edge_cost = |e: &silkroute_graph::Edge| {
+            (cargo.usd(e.cost_usd_per_feu), cargo.co2e_kg(e.wtw_g_per_t))
+        };
+        match s {
+            S::Free(n) => {
+                let nd = graph.node(NodeId(n));
+                if nd.place == req.to {
+                    done.retain(|d| !dominates(&v, d));
+                    done.push(v);
+                    continue;
+                }
+                if nd.layer.mode == Mode::Road {
+                    let wait = h(net.mode_defaults(Mode::Road).unwrap().default_wait_p50_h);
+                    push(
+                        &mut heap,
+                        &mut store,
+                        S::Truck(n),
+                        (t + wait, v.1, v.2, v.3 + 1),
+                    );
+                }
+                for ei in graph.out_edges(NodeId(n)) {
+                    let e = &graph.edges()[ei];
+                    if matches!(e.kind, EdgeKind::Transfer(_)) {
+                        let (u, c) = edge_cost(e);
+                        push(
+                            &mut heap,
+                            &mut store,
+                            S::Free(e.head.0),
+                            (t + h(e.time_p50_h), v.1 + u, v.2 + c, v.3),
+                        );
+                    }
+                }
+                for (pi, p) in tt.patterns.iter().enumerate() {
+                    let conn = h(net.mode_defaults(p.mode).unwrap().min_connection_h);
+                    for (i, st) in p.stops.iter().enumerate() {
+                        if st.node.0 != n || !st.pickup {
+                            continue;
+                        }
+                        for &start in &trips[pi] {
+                            if start + st.depart_s >= t + conn {
+                                push(
+                                    &mut heap,
+                                    &mut store,
+                                    S::Trip(pi as u32, start, i as u16),
+                                    (start + st.depart_s, v.1, v.2, v.3 + 1),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            S::Truck(n) => {
+                push(&mut heap, &mut store, S::Free(n), v);
+                for ei in graph.out_edges(NodeId(n)) {
+                    let e = &graph.edges()[ei];
+                    if matches!(e.kind, EdgeKind::Run(_))
+                        && graph.node(e.head).layer.mode == Mode::Road
+                    {
+                        let (u, c) = edge_cost(e);
+                        push(
+                            &mut heap,
+                            &mut store,
+                            S::Truck(e.head.0),
+                            (t + h(e.time_p50_h), v.1 + u, v.2 + c, v.3),
+                        );
+                    }
+                }
+            }
+            S::Trip(pi, start, i) => {
+                let p = &tt.patterns[pi as usize];
+                let i = i as usize;
+                if i + 1 < p.stops.len() {
+                    let next = &p.stops[i + 1];
+                    let c = p.hop_costs(i, &cargo);
+                    let (u, co2) = (v.1 + c.usd, v.2 + c.co2e_kg);
+                    push(
+                        &mut heap,
+                        &mut store,
+                        S::Trip(pi, start, i as u16 + 1),
+                        (start + next.depart_s, u, co2, v.3),
+                    );
+                    if next.dropoff {
+                        push(
+                            &mut heap,
+                            &mut store,
+                            S::Free(next.node.0),
+                            (start + next.arrive_s, u, co2, v.3),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    done.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    done
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
-    fn earliest_arrival_equals_a_time_expanded_brute_force(s in spec()) {
+    fn earliest_arrival_and_the_pareto_set_equal_a_time_expanded_brute_force(s in spec()) {
         prop_assume!(s.from != s.to);
         let net = network(&s).map_err(|e| TestCaseError::fail(format!("invalid random feed: {e}")))?;
         let r = Router::new(net, Vec::new()).unwrap();
@@ -231,5 +386,23 @@ proptest! {
         let ours = earliest_arrival(net, graph, tt, &req, ready).map(|j| j.arrival);
         let oracle = brute_force(net, graph, tt, &req, ready);
         prop_assert_eq!(ours, oracle);
+        // The Pareto set over arrival, money, emissions and vehicles.
+        let mut menu: Vec<Values> = pareto_journeys(net, graph, tt, &req, ready)
+            .iter()
+            .map(|j| {
+                let t = j.totals(net, graph, tt, &req.cargo);
+                let vehicles = j.signature().iter().fold((0u16, None), |(n, prev), (c, _)| {
+                    let boards = matches!(c, silkroute_route::Carrier::Service(_) | silkroute_route::Carrier::Truck | silkroute_route::Carrier::Charter);
+                    if boards && prev != Some(*c) { (n + 1, Some(*c)) } else if boards { (n, prev) } else { (n, None) }
+                }).0;
+                (j.arrival, t.usd, t.co2e_kg, vehicles)
+            })
+            .collect();
+        menu.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let oracle = brute_force_pareto(net, graph, tt, &req, ready);
+        prop_assert_eq!(menu.len(), oracle.len(), "ours {:?} vs brute force {:?}", menu, oracle);
+        for (a, b) in menu.iter().zip(&oracle) {
+            prop_assert!(a.0 == b.0 && (a.1 - b.1).abs() < 1e-6 && (a.2 - b.2).abs() < 1e-6 && a.3 == b.3, "ours {:?} vs brute force {:?}", menu, oracle);
+        }
     }
 }
