@@ -247,10 +247,10 @@ fn brute_force_pareto(
     let mut bags: HashMap<S, Vec<Values>> = HashMap::new();
     let mut done: Vec<Values> = Vec::new();
     let mut heap = BinaryHeap::new();
-    let mut push = |heap: &mut BinaryHeap<Reverse<(Instant, u64, S)>>,
-                    store: &mut Vec<(S, Values)>,
-                    s: S,
-                    v: Values| {
+    let push = |heap: &mut BinaryHeap<Reverse<(Instant, u64, S)>>,
+                store: &mut Vec<(S, Values)>,
+                s: S,
+                v: Values| {
         store.push((s, v));
         heap.push(Reverse((v.0, store.len() as u64 - 1, s)));
     };
