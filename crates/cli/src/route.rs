@@ -192,37 +192,9 @@ fn print_text(router: &Router, req: &RouteRequest, it: &Itinerary, sources: bool
         num(s.co2e_kg, 0)
     );
     tell!("time: {}", time_line(s));
-    let modes: Vec<&str> = s.modes.iter().map(|m| m.as_str()).collect();
-    tell!(
-        "borders: {}{} · gauge changes: {} · modes: {}",
-        if s.borders.is_empty() {
-            "none".to_string()
-        } else {
-            s.borders.join(", ")
-        },
-        if s.ports.is_empty() {
-            String::new()
-        } else {
-            format!(" · sea ports: {}", s.ports.join(" → "))
-        },
-        s.gauge_changes,
-        modes.join(", ")
-    );
+    print_crossings(s);
     print_other_criteria(router, req, it);
-    if sources {
-        tell!("\nsources:");
-        for (i, l) in it.legs.iter().enumerate() {
-            tell!("  {:>2}. {}", i + 1, l.source);
-            if let Some(c) = &l.cost_source {
-                tell!("      cost: {c}");
-            }
-            if let Some(e) = &l.emission_source {
-                tell!("      CO2e: {e}");
-            }
-        }
-    } else {
-        tell!("(--sources lists where every number comes from; --json gives every field)");
-    }
+    print_sources(it, sources);
 }
 
 /// `2026-12-16T12:00+08:00[Asia/Shanghai]` as `Wed 16 12:00` (the month and the zone are in
@@ -417,37 +389,9 @@ fn print_timed(router: &Router, q: &RouteQuery, answer: &RouteResponse, sources:
         }
         _ => tell!("time: {}", time_line(s)),
     }
-    let modes: Vec<&str> = s.modes.iter().map(|m| m.as_str()).collect();
-    tell!(
-        "borders: {}{} · gauge changes: {} · modes: {}",
-        if s.borders.is_empty() {
-            "none".to_string()
-        } else {
-            s.borders.join(", ")
-        },
-        if s.ports.is_empty() {
-            String::new()
-        } else {
-            format!(" · sea ports: {}", s.ports.join(" → "))
-        },
-        s.gauge_changes,
-        modes.join(", ")
-    );
+    print_crossings(s);
     print_other_criteria_timed(router, q, it);
-    if sources {
-        tell!("\nsources:");
-        for (i, l) in it.legs.iter().enumerate() {
-            tell!("  {:>2}. {}", i + 1, l.source);
-            if let Some(c) = &l.cost_source {
-                tell!("      cost: {c}");
-            }
-            if let Some(e) = &l.emission_source {
-                tell!("      CO2e: {e}");
-            }
-        }
-    } else {
-        tell!("(--sources lists where every number comes from; --json gives every field)");
-    }
+    print_sources(it, sources);
 }
 
 /// The other criteria's best routes on services, at the same time frame.
@@ -488,6 +432,44 @@ fn print_other_criteria_timed(router: &Router, q: &RouteQuery, it: &Itinerary) {
         for l in lines {
             tell!("{l}");
         }
+    }
+}
+
+/// The borders, ports, gauge changes and modes of an itinerary.
+fn print_crossings(s: &silkroute_route::Summary) {
+    let modes: Vec<&str> = s.modes.iter().map(|m| m.as_str()).collect();
+    tell!(
+        "borders: {}{} · gauge changes: {} · modes: {}",
+        if s.borders.is_empty() {
+            "none".to_string()
+        } else {
+            s.borders.join(", ")
+        },
+        if s.ports.is_empty() {
+            String::new()
+        } else {
+            format!(" · sea ports: {}", s.ports.join(" → "))
+        },
+        s.gauge_changes,
+        modes.join(", ")
+    );
+}
+
+/// Where every leg's numbers come from (`--sources`), or how to ask for it.
+fn print_sources(it: &Itinerary, sources: bool) {
+    if sources {
+        tell!("\nsources:");
+        for (i, l) in it.legs.iter().enumerate() {
+            tell!("  {:>2}. {}", i + 1, l.source);
+            if let Some(c) = &l.cost_source {
+                tell!("      cost: {c}");
+            }
+            if let Some(e) = &l.emission_source {
+                tell!("      CO2e: {e}");
+            }
+        }
+    } else {
+        tell!("(--sources lists where every number comes from; --json gives every field)");
     }
 }
 

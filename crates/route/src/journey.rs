@@ -324,48 +324,14 @@ pub fn earliest_arrivals(
     targets: &[PlaceId],
 ) -> Vec<Option<Journey>> {
     let n = graph.nodes().len();
-    let mut ride_base = Vec::with_capacity(tt.patterns.len());
-    let mut next = 3 * n;
-    for p in &tt.patterns {
-        ride_base.push(next);
-        next += p.stops.len();
-    }
-    let mut s = Search {
-        net,
-        graph,
-        tt,
-        req,
-        n,
-        ride_base,
-        charter_base: next,
-        phases: req.via.len() + 1,
-        charters: HashMap::new(),
-        charter_of: Vec::new(),
-        label: vec![Label::UNREACHED; next * (req.via.len() + 1)],
-        parent: vec![(u32::MAX, How::Origin); next * (req.via.len() + 1)],
-        heap: BinaryHeap::new(),
-        pareto: None,
-    };
+    let mut s = Search::new(net, graph, tt, req, false);
     let mut wanted: HashMap<PlaceId, Vec<usize>> = HashMap::new();
     for (i, t) in targets.iter().enumerate() {
         wanted.entry(*t).or_default().push(i);
     }
     let mut out = vec![None; targets.len()];
     let mut left = wanted.len();
-    let start = Label {
-        weight: 0.0,
-        at: ready,
-        usd: 0.0,
-        co2e_kg: 0.0,
-        vehicles: 0,
-    };
-    let phase = s.advance(0, req.from);
-    for &v in graph.place_nodes(req.from) {
-        if s.allowed_node(v) {
-            let id = s.id(phase, v.index());
-            s.relax(id, start, u32::MAX, How::Origin);
-        }
-    }
+    s.start(ready);
     let horizon = ready + crate::journey::HORIZON_S;
     while let Some(Reverse(Queued(l, state))) = s.heap.pop() {
         if left == 0 {
@@ -411,45 +377,8 @@ pub fn pareto_journeys(
     ready: Instant,
 ) -> Vec<Journey> {
     let n = graph.nodes().len();
-    let mut ride_base = Vec::with_capacity(tt.patterns.len());
-    let mut next = 3 * n;
-    for p in &tt.patterns {
-        ride_base.push(next);
-        next += p.stops.len();
-    }
-    let mut s = Search {
-        net,
-        graph,
-        tt,
-        req,
-        n,
-        ride_base,
-        charter_base: next,
-        phases: req.via.len() + 1,
-        charters: HashMap::new(),
-        charter_of: Vec::new(),
-        label: Vec::new(),
-        parent: Vec::new(),
-        heap: BinaryHeap::new(),
-        pareto: Some(ParetoLabels {
-            current: u32::MAX,
-            ..ParetoLabels::default()
-        }),
-    };
-    let start = Label {
-        weight: 0.0,
-        at: ready,
-        usd: 0.0,
-        co2e_kg: 0.0,
-        vehicles: 0,
-    };
-    let phase = s.advance(0, req.from);
-    for &v in graph.place_nodes(req.from) {
-        if s.allowed_node(v) {
-            let id = s.id(phase, v.index());
-            s.relax(id, start, u32::MAX, How::Origin);
-        }
-    }
+    let mut s = Search::new(net, graph, tt, req, true);
+    s.start(ready);
     let horizon = ready + HORIZON_S;
     loop {
         let p = s.pareto.as_mut().expect("a Pareto search");
@@ -486,7 +415,66 @@ pub fn pareto_journeys(
         .collect()
 }
 
-impl Search<'_> {
+impl<'a> Search<'a> {
+    /// A search on `tt` for `req`: one label per state, or label sets (`pareto`).
+    fn new(
+        net: &'a Network,
+        graph: &'a Graph,
+        tt: &'a Timetable,
+        req: &'a RouteRequest,
+        pareto: bool,
+    ) -> Search<'a> {
+        let n = graph.nodes().len();
+        let mut ride_base = Vec::with_capacity(tt.patterns.len());
+        let mut next = 3 * n;
+        for p in &tt.patterns {
+            ride_base.push(next);
+            next += p.stops.len();
+        }
+        let states = if pareto {
+            0
+        } else {
+            next * (req.via.len() + 1)
+        };
+        Search {
+            net,
+            graph,
+            tt,
+            req,
+            n,
+            ride_base,
+            charter_base: next,
+            phases: req.via.len() + 1,
+            charters: HashMap::new(),
+            charter_of: Vec::new(),
+            label: vec![Label::UNREACHED; states],
+            parent: vec![(u32::MAX, How::Origin); states],
+            heap: BinaryHeap::new(),
+            pareto: pareto.then(|| ParetoLabels {
+                current: u32::MAX,
+                ..ParetoLabels::default()
+            }),
+        }
+    }
+
+    /// The cargo ready at the origin at `ready`, free on each of its allowed nodes.
+    fn start(&mut self, ready: Instant) {
+        let start = Label {
+            weight: 0.0,
+            at: ready,
+            usd: 0.0,
+            co2e_kg: 0.0,
+            vehicles: 0,
+        };
+        let phase = self.advance(0, self.req.from);
+        for &v in self.graph.place_nodes(self.req.from) {
+            if self.allowed_node(v) {
+                let id = self.id(phase, v.index());
+                self.relax(id, start, u32::MAX, How::Origin);
+            }
+        }
+    }
+
     fn allowed_mode(&self, m: Mode) -> bool {
         self.req.modes.is_empty() || self.req.modes.contains(&m)
     }

@@ -209,15 +209,18 @@ struct Mixture {
     /// Per itinerary: its distribution and the shifts of its ready times, each with how many
     /// ready times share it (identical shifts are common: a frequency service's wait does not
     /// depend on the ready time).
-    parts: Vec<(crate::distribution::TimeDistribution, Vec<(f64, usize)>)>,
+    parts: Vec<MixturePart>,
     samples: usize,
 }
+
+/// One itinerary's distribution and its ready times' shifts with their counts.
+type MixturePart = (crate::distribution::TimeDistribution, Vec<(f64, usize)>);
 
 impl Mixture {
     fn part(
         d: crate::distribution::TimeDistribution,
         shifts: impl IntoIterator<Item = f64>,
-    ) -> (crate::distribution::TimeDistribution, Vec<(f64, usize)>) {
+    ) -> MixturePart {
         let mut counted: Vec<(f64, usize)> = Vec::new();
         for s in shifts {
             match counted.iter_mut().find(|(x, _)| *x == s) {
@@ -719,6 +722,37 @@ impl Router {
         }
     }
 
+    /// The itinerary of a group of journeys that follow it at different ready times: shown at
+    /// the ready time of median duration, its time the mixture over the group's ready times
+    /// (with the odds of `deadline_h`); and that mixture's part for the week's distribution.
+    fn group_itinerary(
+        &self,
+        req: &RouteRequest,
+        group: &[&Journey],
+        deadline_h: Option<f64>,
+    ) -> (Itinerary, MixturePart) {
+        let hours = |j: &Journey| (j.arrival - j.ready) as f64 / 3600.0;
+        let mut by_time = group.to_vec();
+        by_time.sort_by(|a, b| hours(a).total_cmp(&hours(b)));
+        let rep = by_time[by_time.len() / 2];
+        let mut it = timed_itinerary(&self.net, &self.graph, &self.timetable, req, rep);
+        let shifts = group.iter().map(|j| hours(j) - hours(rep));
+        let mut own = Mixture {
+            parts: vec![Mixture::part(it.time_distribution(), shifts)],
+            samples: group.len(),
+        };
+        let t = &mut it.summary.time_h;
+        (t.p50, t.p90, t.p95) = (
+            own.quantile(0.5),
+            own.quantile(0.9),
+            Some(own.quantile(0.95)),
+        );
+        t.method = "mixture";
+        it.summary.deadline_h = deadline_h;
+        it.summary.on_time_probability = deadline_h.map(|h| own.cdf(h));
+        (it, own.parts.pop().expect("one part"))
+    }
+
     /// A Pareto menu on services: for a dated query, the journeys no other beats on arrival,
     /// money, emissions and vehicles; undated, those of every ready time of the reference week,
     /// grouped into itineraries (each with its time over the ready times it serves), and then
@@ -782,27 +816,10 @@ impl Router {
         let hours = |j: &Journey| (j.arrival - j.ready) as f64 / 3600.0;
         let mut options: Vec<Itinerary> = groups
             .into_iter()
-            .map(|(_, mut js)| {
-                js.sort_by(|a, b| hours(a).total_cmp(&hours(b)));
-                let rep = &js[js.len() / 2];
-                let it = timed_itinerary(&self.net, &self.graph, &self.timetable, req, rep);
-                let d = it.time_distribution();
-                let mut own = Mixture {
-                    parts: vec![Mixture::part(d, js.iter().map(|j| hours(j) - hours(rep)))],
-                    samples: js.len(),
-                };
-                let mut it = it;
-                let t = &mut it.summary.time_h;
-                (t.p50, t.p90, t.p95) = (
-                    own.quantile(0.5),
-                    own.quantile(0.9),
-                    Some(own.quantile(0.95)),
-                );
-                t.method = "mixture";
-                t.sum_p50 = js.iter().map(hours).sum::<f64>() / js.len() as f64;
-                it.summary.deadline_h = q.deadline_h;
-                it.summary.on_time_probability = q.deadline_h.map(|h| own.cdf(h));
-                own.parts.clear();
+            .map(|(_, js)| {
+                let group: Vec<&Journey> = js.iter().collect();
+                let (mut it, _) = self.group_itinerary(req, &group, q.deadline_h);
+                it.summary.time_h.sum_p50 = js.iter().map(hours).sum::<f64>() / js.len() as f64;
                 it
             })
             .collect();
@@ -894,30 +911,9 @@ impl Router {
         let mut parts = Vec::new();
         let mut shares = Vec::new();
         for (_, ks) in groups.iter().take(MAX_UNDATED_ITINERARIES) {
-            // The group's ready time of median duration stands for it.
-            let mut by_time = ks.clone();
-            by_time.sort_by(|&a, &b| hours(&journeys[a]).total_cmp(&hours(&journeys[b])));
-            let rep = &journeys[by_time[by_time.len() / 2]];
-            let it = timed_itinerary(&self.net, &self.graph, &self.timetable, req, rep);
-            let d = it.time_distribution();
-            let shifts = ks.iter().map(|&k| hours(&journeys[k]) - hours(rep));
-            // The itinerary's own time: over the ready times it serves, not only its
-            // representative's.
-            let mut own = Mixture {
-                parts: vec![Mixture::part(d, shifts)],
-                samples: ks.len(),
-            };
-            let mut it = it;
-            let t = &mut it.summary.time_h;
-            (t.p50, t.p90, t.p95) = (
-                own.quantile(0.5),
-                own.quantile(0.9),
-                Some(own.quantile(0.95)),
-            );
-            t.method = "mixture";
-            it.summary.deadline_h = q.deadline_h;
-            it.summary.on_time_probability = q.deadline_h.map(|h| own.cdf(h));
-            parts.push(own.parts.pop().expect("one part"));
+            let group: Vec<&Journey> = ks.iter().map(|&k| &journeys[k]).collect();
+            let (it, part) = self.group_itinerary(req, &group, q.deadline_h);
+            parts.push(part);
             shares.push(ks.len() as f64 / journeys.len() as f64);
             routes.push(it);
         }
