@@ -17,7 +17,8 @@ use crate::search::RouteRequest;
 use silkroute_graph::{Departures, Edge, EdgeKind, Graph, Instant, NodeId, Timetable};
 use silkroute_model::{Costs, Mode, Network, PlaceId, PlaceKind};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BinaryHeap;
 
 /// The quantile of a frequency service's wait used in dated queries: the median.
 pub const FREQUENCY_WAIT_QUANTILE: f64 = 0.5;
@@ -325,7 +326,7 @@ pub fn earliest_arrivals(
 ) -> Vec<Option<Journey>> {
     let n = graph.nodes().len();
     let mut s = Search::new(net, graph, tt, req, false);
-    let mut wanted: HashMap<PlaceId, Vec<usize>> = HashMap::new();
+    let mut wanted: HashMap<PlaceId, Vec<usize>> = HashMap::default();
     for (i, t) in targets.iter().enumerate() {
         wanted.entry(*t).or_default().push(i);
     }
@@ -445,7 +446,7 @@ impl<'a> Search<'a> {
             ride_base,
             charter_base: next,
             phases: req.via.len() + 1,
-            charters: HashMap::new(),
+            charters: HashMap::default(),
             charter_of: Vec::new(),
             label: vec![Label::UNREACHED; states],
             parent: vec![(u32::MAX, How::Origin); states],
