@@ -14,10 +14,10 @@
 //! the first time the destination is settled is its earliest arrival.
 
 use crate::search::RouteRequest;
+use rustc_hash::FxHashMap as HashMap;
 use silkroute_graph::{Departures, Edge, EdgeKind, Graph, Instant, NodeId, Timetable};
 use silkroute_model::{Costs, Mode, Network, PlaceId, PlaceKind};
 use std::cmp::Reverse;
-use rustc_hash::FxHashMap as HashMap;
 use std::collections::BinaryHeap;
 
 /// The quantile of a frequency service's wait used in dated queries: the median.
