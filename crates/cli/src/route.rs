@@ -137,17 +137,8 @@ fn print_text(router: &Router, req: &RouteRequest, it: &Itinerary, sources: bool
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let mode = match l.gauge_mm {
-                Some(g) => format!("{}-{g}", l.mode),
-                None => l.mode.to_string(),
-            };
-            let kind = match l.kind {
-                LegKind::Run => "run",
-                LegKind::Border => "border",
-                LegKind::Transfer if l.gauge_change => "gauge",
-                LegKind::Transfer => "transfer",
-                LegKind::Wait => "wait",
-            };
+            let mode = layer_name(l);
+            let kind = kind_name(l);
             vec![
                 (i + 1).to_string(),
                 name(&l.from),
@@ -204,6 +195,14 @@ fn short_time(zoned: &str) -> String {
         .parse::<jiff::ZonedDateTime>()
         .map(|z| z.strftime("%a %d %H:%M").to_string())
         .unwrap_or_else(|_| zoned.to_string())
+}
+
+/// The mode of a leg with its gauge (`rail-1520`), as the tables show it.
+fn layer_name(l: &silkroute_route::Leg) -> String {
+    match l.gauge_mm {
+        Some(g) => format!("{}-{g}", l.mode),
+        None => l.mode.to_string(),
+    }
 }
 
 /// The kind of a leg as the tables show it.
@@ -292,10 +291,7 @@ fn print_timed(router: &Router, q: &RouteQuery, answer: &RouteResponse, sources:
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let mode = match l.gauge_mm {
-                Some(g) => format!("{}-{g}", l.mode),
-                None => l.mode.to_string(),
-            };
+            let mode = layer_name(l);
             let place = if l.from == l.to {
                 name(&l.from)
             } else {

@@ -689,9 +689,7 @@ fn read_feed_info(t: &Table, report: &mut Report) -> Option<jiff::civil::Date> {
         }
         let d = row.parsed_opt_with("reference_date", report, parse_date);
         source(&row, report)?;
-        let d = d.ok().flatten()?;
-        let back = i64::from(d.weekday().to_monday_zero_offset());
-        out = d.checked_sub(jiff::Span::new().days(back)).ok();
+        out = Some(silkroute_model::week_start(d.ok().flatten()?));
     }
     out
 }

@@ -9,7 +9,6 @@ use crate::network::PlaceId;
 use crate::vocabulary::{Mode, Status};
 use jiff::civil::{Date, Time, Weekday};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::str::FromStr;
 
 /// A regular service: a container train, a ferry line, a cargo flight, a passenger train.
@@ -42,23 +41,13 @@ pub struct Service {
 }
 
 impl Service {
-    /// The places of the stop pattern, in running order.
-    pub fn stop_places(&self) -> impl Iterator<Item = PlaceId> + '_ {
-        self.stops.iter().map(|s| s.place)
-    }
-
     /// Average departures per week: the frequency, or the calendar's departures in the week of
     /// `reference` (a Monday-to-Sunday week).
     pub fn departures_per_week(&self, reference: Date) -> f64 {
         match &self.schedule {
             Schedule::Frequency { per_week, .. } => *per_week,
             Schedule::Timetable(c) => {
-                let monday = reference
-                    .checked_sub(
-                        jiff::Span::new()
-                            .days(i64::from(reference.weekday().to_monday_zero_offset())),
-                    )
-                    .unwrap_or(reference);
+                let monday = week_start(reference);
                 let days = (0..7)
                     .filter_map(|d| monday.checked_add(jiff::Span::new().days(d)).ok())
                     .filter(|d| c.runs_on(*d))
@@ -67,15 +56,12 @@ impl Service {
             }
         }
     }
+}
 
-    /// Whether cargo (or passengers, for a passenger service) can ride from stop index `board`
-    /// to stop index `alight`.
-    pub fn serves(&self, board: usize, alight: usize) -> bool {
-        board < alight
-            && alight < self.stops.len()
-            && self.stops[board].pickup
-            && self.stops[alight].dropoff
-    }
+/// The Monday of the week of `d`.
+pub fn week_start(d: Date) -> Date {
+    let back = i64::from(d.weekday().to_monday_zero_offset());
+    d.checked_sub(jiff::Span::new().days(back)).unwrap_or(d)
 }
 
 /// What a service carries.
@@ -257,23 +243,6 @@ pub fn parse_weekday(s: &str) -> Result<Weekday, String> {
         _ => return Err(format!("`{s}` is not a weekday (mon, tue, … sun)")),
     };
     Ok(day)
-}
-
-/// Writes a weekday the way feeds do (`mon`).
-pub struct WeekdayName(pub Weekday);
-
-impl fmt::Display for WeekdayName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self.0 {
-            Weekday::Monday => "mon",
-            Weekday::Tuesday => "tue",
-            Weekday::Wednesday => "wed",
-            Weekday::Thursday => "thu",
-            Weekday::Friday => "fri",
-            Weekday::Saturday => "sat",
-            Weekday::Sunday => "sun",
-        })
-    }
 }
 
 #[cfg(test)]

@@ -82,6 +82,47 @@ pub struct Leg {
     pub arrives: Option<String>,
 }
 
+impl Leg {
+    /// A wait at place `place` (id) on `mode`: typical and bad-case hours, their
+    /// distribution, what is waited for and where the figure comes from.
+    pub(crate) fn wait(
+        place: String,
+        mode: Mode,
+        gauge_mm: Option<u16>,
+        (time_h, time_p90_h): (f64, f64),
+        distribution: TimeFamily,
+        description: String,
+        source: String,
+    ) -> Leg {
+        Leg {
+            from: place.clone(),
+            to: place,
+            mode,
+            kind: LegKind::Wait,
+            gauge_change: false,
+            gauge_mm,
+            distance_km: 0.0,
+            time_h,
+            time_p90_h,
+            distribution,
+            ride: None,
+            cost_usd: 0.0,
+            co2e_kg: 0.0,
+            ttw_co2e_kg: 0.0,
+            element: String::new(),
+            description,
+            source,
+            cost_source: None,
+            intensity_wtw_g_per_tkm: None,
+            intensity_ttw_g_per_tkm: None,
+            emission_source: None,
+            service: None,
+            departs: None,
+            arrives: None,
+        }
+    }
+}
+
 /// Total time: quantiles of the total and the sums of the elements' own quantiles.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -613,36 +654,19 @@ fn wait_leg(net: &Network, place: PlaceId, mode: Mode, gauge_mm: Option<u16>, w:
             net.mode_defaults(mode).map(|d| d.source.clone()).unwrap_or_default(),
         ),
     };
-    Leg {
-        from: id.clone(),
-        to: id,
+    Leg::wait(
+        id,
         mode,
-        kind: LegKind::Wait,
-        gauge_change: false,
         gauge_mm,
-        distance_km: 0.0,
-        time_h: w.p50_h,
-        time_p90_h: w.p90_h,
-        distribution: TimeFamily::fit(
+        (w.p50_h, w.p90_h),
+        TimeFamily::fit(
             w.p50_h,
             w.p90_h,
             matches!(w.basis, WaitBasis::Services { .. }),
         ),
-        ride: None,
-        cost_usd: 0.0,
-        co2e_kg: 0.0,
-        ttw_co2e_kg: 0.0,
-        element: String::new(),
         description,
         source,
-        cost_source: None,
-        intensity_wtw_g_per_tkm: None,
-        intensity_ttw_g_per_tkm: None,
-        emission_source: None,
-        service: None,
-        departs: None,
-        arrives: None,
-    }
+    )
 }
 
 /// Joins consecutive runs of the same mode and emission factor that meet at a `junction` place

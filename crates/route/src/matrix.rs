@@ -111,6 +111,28 @@ pub struct Reachable {
     pub co2e_kg: f64,
 }
 
+impl Reachable {
+    /// Place `p` reached with objective value `value` and the route's totals `t`.
+    pub(crate) fn new(net: &Network, p: PlaceId, value: f64, t: &Costs) -> Reachable {
+        let pl = net.place(p);
+        Reachable {
+            id: pl.id.clone(),
+            name: pl.name_en.clone(),
+            country: pl.country.clone(),
+            coordinates: [pl.lon, pl.lat],
+            value,
+            time_sum_p50_h: t.time_p50_h,
+            cost_usd: t.usd,
+            co2e_kg: t.co2e_kg,
+        }
+    }
+
+    /// Best first, ties by id.
+    pub(crate) fn sort(places: &mut [Reachable]) {
+        places.sort_by(|a, b| a.value.total_cmp(&b.value).then_with(|| a.id.cmp(&b.id)));
+    }
+}
+
 /// Every place reachable from `template.from` whose best objective value is at most `budget`,
 /// best first (the origin itself excluded).
 pub fn reach(net: &Network, graph: &Graph, template: &RouteRequest, budget: f64) -> Vec<Reachable> {
@@ -126,19 +148,9 @@ pub fn reach(net: &Network, graph: &Graph, template: &RouteRequest, budget: f64)
                 return None;
             }
             let t = totals_along(graph, &req, &tree, s);
-            let pl = net.place(p);
-            Some(Reachable {
-                id: pl.id.clone(),
-                name: pl.name_en.clone(),
-                country: pl.country.clone(),
-                coordinates: [pl.lon, pl.lat],
-                value: tree.dist[s as usize],
-                time_sum_p50_h: t.time_p50_h,
-                cost_usd: t.usd,
-                co2e_kg: t.co2e_kg,
-            })
+            Some(Reachable::new(net, p, tree.dist[s as usize], &t))
         })
         .collect();
-    out.sort_by(|a, b| a.value.total_cmp(&b.value).then_with(|| a.id.cmp(&b.id)));
+    Reachable::sort(&mut out);
     out
 }

@@ -197,11 +197,7 @@ pub const MAX_UNDATED_ITINERARIES: usize = 5;
 /// Departures a window lists at most.
 pub const MAX_WINDOW_DEPARTURES: usize = 60;
 
-/// The Monday of the week of `d`.
-pub fn week_start(d: jiff::civil::Date) -> jiff::civil::Date {
-    let back = i64::from(d.weekday().to_monday_zero_offset());
-    d.checked_sub(jiff::Span::new().days(back)).unwrap_or(d)
-}
+pub use silkroute_model::week_start;
 
 /// A mixture of shifted distributions: ready time `k` of the week follows its itinerary's
 /// distribution moved by the difference of its planned time from the itinerary's.
@@ -1176,20 +1172,10 @@ impl Router {
                 if value > budget {
                     return None;
                 }
-                let pl = self.net.place(p);
-                Some(crate::matrix::Reachable {
-                    id: pl.id.clone(),
-                    name: pl.name_en.clone(),
-                    country: pl.country.clone(),
-                    coordinates: [pl.lon, pl.lat],
-                    value,
-                    time_sum_p50_h: t.time_p50_h,
-                    cost_usd: t.usd,
-                    co2e_kg: t.co2e_kg,
-                })
+                Some(crate::matrix::Reachable::new(&self.net, p, value, &t))
             })
             .collect();
-        out.sort_by(|a, b| a.value.total_cmp(&b.value).then_with(|| a.id.cmp(&b.id)));
+        crate::matrix::Reachable::sort(&mut out);
         out
     }
 

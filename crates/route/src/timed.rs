@@ -76,6 +76,11 @@ pub fn timed_itinerary(
                         leg.service = Some(s.id.clone());
                         if leg.kind == LegKind::Run {
                             leg.description = format!("{} on {}", leg.description, s.name);
+                            if tt.patterns[p as usize].times_estimated {
+                                leg.description.push_str(
+                                    " (stop times not published: estimated from the track's running times)",
+                                );
+                            }
                             let pattern = &tt.patterns[p as usize];
                             if let (Some(tariff), Some(per_km)) =
                                 (s.tariff_usd_per_feu, pattern.tariff_usd_per_feu_km)
@@ -249,30 +254,17 @@ fn wait_leg(
             )
         }
     };
-    Leg {
-        from: place.id.clone(),
-        to: place.id.clone(),
+    let mut leg = Leg::wait(
+        place.id.clone(),
         mode,
-        kind: LegKind::Wait,
-        gauge_change: false,
-        gauge_mm: nd.layer.gauge.map(|g| g.0),
-        distance_km: 0.0,
-        time_h: hours,
-        time_p90_h: p90.max(hours),
+        nd.layer.gauge.map(|g| g.0),
+        (hours, p90.max(hours)),
         distribution,
-        ride: None,
-        cost_usd: 0.0,
-        co2e_kg: 0.0,
-        ttw_co2e_kg: 0.0,
-        element: String::new(),
         description,
         source,
-        cost_source: None,
-        intensity_wtw_g_per_tkm: None,
-        intensity_ttw_g_per_tkm: None,
-        emission_source: None,
-        service,
-        departs: Some(local_time(net, nd.place, from)),
-        arrives: Some(local_time(net, nd.place, to)),
-    }
+    );
+    leg.service = service;
+    leg.departs = Some(local_time(net, nd.place, from));
+    leg.arrives = Some(local_time(net, nd.place, to));
+    leg
 }
