@@ -229,20 +229,22 @@ impl Calendar {
     }
 }
 
-/// Parses a weekday name as feeds write it (`mon`, `Monday`).
+/// Parses a weekday name as feeds write it: `mon` … `sun` or the full English name, any case.
 pub fn parse_weekday(s: &str) -> Result<Weekday, String> {
+    const DAYS: [(&str, &str, Weekday); 7] = [
+        ("mon", "monday", Weekday::Monday),
+        ("tue", "tuesday", Weekday::Tuesday),
+        ("wed", "wednesday", Weekday::Wednesday),
+        ("thu", "thursday", Weekday::Thursday),
+        ("fri", "friday", Weekday::Friday),
+        ("sat", "saturday", Weekday::Saturday),
+        ("sun", "sunday", Weekday::Sunday),
+    ];
     let w = s.trim().to_ascii_lowercase();
-    let day = match w.get(..3).unwrap_or(&w) {
-        "mon" => Weekday::Monday,
-        "tue" => Weekday::Tuesday,
-        "wed" => Weekday::Wednesday,
-        "thu" => Weekday::Thursday,
-        "fri" => Weekday::Friday,
-        "sat" => Weekday::Saturday,
-        "sun" => Weekday::Sunday,
-        _ => return Err(format!("`{s}` is not a weekday (mon, tue, … sun)")),
-    };
-    Ok(day)
+    DAYS.iter()
+        .find(|(short, long, _)| w == *short || w == *long)
+        .map(|d| d.2)
+        .ok_or_else(|| format!("`{s}` is not a weekday (mon, tue, … sun, or the full name)"))
 }
 
 #[cfg(test)]
@@ -266,6 +268,14 @@ mod tests {
         assert!(!c.runs_on(date(2024, 3, 13)));
         assert!(c.runs_on(date(2024, 3, 20)));
         assert!(!c.runs_on(date(2024, 2, 28)));
+    }
+
+    #[test]
+    fn weekdays_are_short_or_full_names_and_nothing_else() {
+        assert_eq!(parse_weekday("Wed"), Ok(Weekday::Wednesday));
+        assert_eq!(parse_weekday("wednesday"), Ok(Weekday::Wednesday));
+        assert!(parse_weekday("wednesdy").is_err());
+        assert!(parse_weekday("we").is_err());
     }
 
     #[test]
