@@ -71,6 +71,30 @@ pub fn dissimilar(a: &Itinerary, b: &Itinerary, max_shared: f64) -> bool {
     borders(a) != borders(b) || shared_fraction(a, b) < max_shared
 }
 
+/// Multiplies by `1 + penalty` the factors of every edge of the runs and border crossings that
+/// `used` (edge indices) passes, in both directions; transfers are not penalised.
+pub(crate) fn penalize(
+    graph: &Graph,
+    factors: &mut [f64],
+    used: impl IntoIterator<Item = usize>,
+    penalty: f64,
+) {
+    let element_of = |e: &silkroute_graph::Edge| match e.kind {
+        EdgeKind::Run(i) => Some((0u8, i)),
+        EdgeKind::Border { border, .. } => Some((1u8, border)),
+        EdgeKind::Transfer(_) => None,
+    };
+    let used: HashSet<(u8, u32)> = used
+        .into_iter()
+        .filter_map(|e| element_of(&graph.edges()[e]))
+        .collect();
+    for (i, e) in graph.edges().iter().enumerate() {
+        if element_of(e).is_some_and(|k| used.contains(&k)) {
+            factors[i] *= 1.0 + penalty;
+        }
+    }
+}
+
 /// Up to `req.count` mutually dissimilar itineraries, best first.
 pub fn alternatives(
     net: &Network,
@@ -79,11 +103,6 @@ pub fn alternatives(
 ) -> Result<Vec<Itinerary>, RouteError> {
     let r = &req.route;
     check_request(net, r)?;
-    let element_of = |e: &silkroute_graph::Edge| match e.kind {
-        EdgeKind::Run(i) => Some((0u8, i)),
-        EdgeKind::Border { border, .. } => Some((1u8, border)),
-        EdgeKind::Transfer(_) => None,
-    };
     let mut factors = vec![1.0; graph.edges().len()];
     let mut accepted: Vec<Itinerary> = Vec::new();
     for _ in 0..req.count.max(1) * 8 {
@@ -94,18 +113,11 @@ pub fn alternatives(
         let Some(target) = tree.target else { break };
         let steps = tree.path_to(target);
         let candidate = Itinerary::build(net, graph, r, tree.n, &steps);
-        let used: HashSet<(u8, u32)> = steps
-            .iter()
-            .filter_map(|&(_, s)| match s {
-                crate::search::Step::Edge { edge, .. } => element_of(&graph.edges()[edge as usize]),
-                _ => None,
-            })
-            .collect();
-        for (i, e) in graph.edges().iter().enumerate() {
-            if element_of(e).is_some_and(|k| used.contains(&k)) {
-                factors[i] *= 1.0 + req.penalty;
-            }
-        }
+        let used = steps.iter().filter_map(|&(_, s)| match s {
+            crate::search::Step::Edge { edge, .. } => Some(edge as usize),
+            _ => None,
+        });
+        penalize(graph, &mut factors, used, req.penalty);
         if accepted
             .iter()
             .all(|a| dissimilar(&candidate, a, req.max_shared))

@@ -15,7 +15,7 @@
 
 use crate::search::RouteRequest;
 use rustc_hash::FxHashMap as HashMap;
-use silkroute_graph::{Departures, Edge, EdgeKind, Graph, Instant, NodeId, Timetable};
+use silkroute_graph::{Departures, EdgeKind, Graph, Instant, NodeId, Timetable};
 use silkroute_model::{Costs, Mode, Network, PlaceId, PlaceKind};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -25,6 +25,51 @@ pub const FREQUENCY_WAIT_QUANTILE: f64 = 0.5;
 
 /// The longest journey searched: 60 days.
 pub const HORIZON_S: Instant = 60 * 24 * 3600;
+
+/// Extra weight per graph edge, in the objective's units, added wherever a journey uses the
+/// edge: on a truck, a chartered train or a service. An infinite surcharge closes the edge, and
+/// every service whose track uses it is suspended (as a scenario's closure does). The
+/// alternatives menu penalises the edges of the routes found with it; the assignment on
+/// services charges congestion and closes elements with it.
+#[derive(Debug, Clone)]
+pub struct Surcharges {
+    per_edge: Vec<f64>,
+    /// Per pattern and hop: the sum over the hop's edges.
+    per_hop: Vec<Vec<f64>>,
+    /// Per pattern: its track uses a closed edge.
+    suspended: Vec<bool>,
+}
+
+impl Surcharges {
+    /// `per_edge[e]` for each edge of `graph` (missing entries count as 0).
+    pub fn new(graph: &Graph, tt: &Timetable, mut per_edge: Vec<f64>) -> Surcharges {
+        per_edge.resize(graph.edges().len(), 0.0);
+        let per_hop: Vec<Vec<f64>> = tt
+            .patterns
+            .iter()
+            .map(|p| {
+                p.hops
+                    .iter()
+                    .map(|hop| hop.iter().map(|&e| per_edge[e as usize]).sum())
+                    .collect()
+            })
+            .collect();
+        let suspended = per_hop
+            .iter()
+            .map(|hops| hops.iter().any(|h: &f64| h.is_infinite()))
+            .collect();
+        Surcharges {
+            per_edge,
+            per_hop,
+            suspended,
+        }
+    }
+
+    /// The surcharge of edge `e`.
+    pub fn edge(&self, e: usize) -> f64 {
+        self.per_edge[e]
+    }
+}
 
 /// Why cargo waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,6 +324,8 @@ struct Search<'a> {
     heap: BinaryHeap<Reverse<Queued>>,
     /// Set for a Pareto search: labels kept per state instead of one.
     pareto: Option<ParetoLabels>,
+    /// Extra weights per edge, if any.
+    surcharges: Option<&'a Surcharges>,
 }
 
 /// The label sets of a Pareto search.
@@ -309,13 +356,14 @@ pub fn earliest_arrival(
     req: &RouteRequest,
     ready: Instant,
 ) -> Option<Journey> {
-    earliest_arrivals(net, graph, tt, req, ready, &[req.to])
+    earliest_arrivals(net, graph, tt, req, ready, &[req.to], None)
         .pop()
         .flatten()
 }
 
 /// [`earliest_arrival`] to each of `targets` (in their order) from one search: the matrix and
-/// reach queries on services. `req.to` is ignored.
+/// reach queries on services. `req.to` is ignored. With `surcharges`, the objective's weight
+/// of every edge used includes its surcharge (and closed edges are not used).
 pub fn earliest_arrivals(
     net: &Network,
     graph: &Graph,
@@ -323,9 +371,11 @@ pub fn earliest_arrivals(
     req: &RouteRequest,
     ready: Instant,
     targets: &[PlaceId],
+    surcharges: Option<&Surcharges>,
 ) -> Vec<Option<Journey>> {
     let n = graph.nodes().len();
     let mut s = Search::new(net, graph, tt, req, false);
+    s.surcharges = surcharges;
     let mut wanted: HashMap<PlaceId, Vec<usize>> = HashMap::default();
     for (i, t) in targets.iter().enumerate() {
         wanted.entry(*t).or_default().push(i);
@@ -455,6 +505,7 @@ impl<'a> Search<'a> {
                 current: u32::MAX,
                 ..ParetoLabels::default()
             }),
+            surcharges: None,
         }
     }
 
@@ -489,6 +540,9 @@ impl<'a> Search<'a> {
     }
 
     fn relax(&mut self, state: u32, l: Label, from: u32, how: How) {
+        if l.weight.is_infinite() {
+            return;
+        }
         if let Some(p) = self.pareto.as_mut() {
             if p.done.iter().any(|&d| p.arena[d as usize].1.dominates(&l)) {
                 return;
@@ -555,8 +609,10 @@ impl<'a> Search<'a> {
         self.step(l, &Costs::hours(h, p90_h.unwrap_or(h).max(h)), at)
     }
 
-    /// An edge taken at its typical time (no wait after it: waits are the router's own).
-    fn edge(&self, l: Label, e: &Edge) -> Label {
+    /// Edge `ei` taken at its typical time (no wait after it: waits are the router's own),
+    /// with its surcharge.
+    fn edge(&self, l: Label, ei: usize) -> Label {
+        let e = &self.graph.edges()[ei];
         let c = Costs::per_cargo(
             e.time_p50_h,
             e.time_p90_h,
@@ -565,7 +621,11 @@ impl<'a> Search<'a> {
             e.distance_km,
             &self.req.cargo,
         );
-        self.step(l, &c, l.at + Self::hours(e.time_p50_h))
+        let mut next = self.step(l, &c, l.at + Self::hours(e.time_p50_h));
+        if let Some(s) = self.surcharges {
+            next.weight += s.per_edge[ei];
+        }
+        next
     }
 
     fn charter_state(&mut self, v: NodeId, formed_at: PlaceId, phase: usize) -> u32 {
@@ -632,7 +692,7 @@ impl<'a> Search<'a> {
             for ei in graph.out_edges(v) {
                 let e = &graph.edges()[ei];
                 if matches!(e.kind, EdgeKind::Transfer(_)) && self.allowed_node(e.head) {
-                    let next = self.edge(l, e);
+                    let next = self.edge(l, ei);
                     let to = self.id(phase, base + e.head.index());
                     self.relax(to, next, state, How::Edge(ei as u32));
                 }
@@ -640,7 +700,9 @@ impl<'a> Search<'a> {
             let st = v.index();
             for &(p, i) in &self.tt.boarding[st] {
                 let pattern = &self.tt.patterns[p as usize];
-                if !self.allowed_mode(pattern.mode) {
+                if !self.allowed_mode(pattern.mode)
+                    || self.surcharges.is_some_and(|s| s.suspended[p as usize])
+                {
                     continue;
                 }
                 let connection = net
@@ -671,7 +733,7 @@ impl<'a> Search<'a> {
                 let moves = matches!(e.kind, EdgeKind::Run(_) | EdgeKind::Border { .. });
                 if moves && graph.node(e.head).layer.mode == Mode::Road && self.allowed_node(e.head)
                 {
-                    let next = self.edge(l, e);
+                    let next = self.edge(l, ei);
                     let ph = self.advance(phase, graph.node(e.head).place);
                     let to = self.id(ph, n + e.head.index());
                     self.relax(to, next, state, How::Edge(ei as u32));
@@ -690,11 +752,14 @@ impl<'a> Search<'a> {
                         || self.req.avoid_countries.contains(&net.place(place).country)
                 });
                 if !avoided {
-                    let arrived = self.step(
+                    let mut arrived = self.step(
                         l,
                         &pattern.hop_costs(i, &self.req.cargo),
                         t + (next.arrive_s - here.depart_s),
                     );
+                    if let Some(s) = self.surcharges {
+                        arrived.weight += s.per_hop[p][i];
+                    }
                     let onward = self.wait(arrived, t + (next.depart_s - here.depart_s), None);
                     let ph = pattern.hops[i].iter().fold(phase, |ph, &e| {
                         self.advance(ph, graph.node(graph.edges()[e as usize].head).place)
@@ -722,7 +787,7 @@ impl<'a> Search<'a> {
             for ei in graph.out_edges(v) {
                 let e = &graph.edges()[ei];
                 if graph.node(e.head).layer.mode == Mode::Rail && self.allowed_node(e.head) {
-                    let next = self.edge(l, e);
+                    let next = self.edge(l, ei);
                     let ph = self.advance(phase, graph.node(e.head).place);
                     let c = self.charter_state(e.head, formed_at, ph);
                     self.relax(c, next, state, How::Edge(ei as u32));

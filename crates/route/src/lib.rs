@@ -53,7 +53,7 @@ pub use itinerary::{
 };
 pub use journey::{
     earliest_arrival, earliest_arrivals, pareto_journeys, Carrier, Journey, JourneyStep,
-    WaitReason, FREQUENCY_WAIT_QUANTILE,
+    Surcharges, WaitReason, FREQUENCY_WAIT_QUANTILE,
 };
 pub use matrix::{matrix, reach, MatrixCell, Reachable};
 pub use objective::{Objective, ObjectiveError};

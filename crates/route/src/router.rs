@@ -13,7 +13,7 @@ use crate::compare::compare;
 use crate::fast::{best_matrix, best_route_with, hierarchy_for, QueryPool};
 use crate::itinerary::TimeRange;
 use crate::itinerary::{with_distributions, Itinerary};
-use crate::journey::{earliest_arrival, Journey};
+use crate::journey::{earliest_arrival, Journey, Surcharges};
 use crate::matrix::reach;
 use crate::objective::Objective;
 use crate::pareto::{pareto, ParetoRequest};
@@ -589,6 +589,11 @@ impl Router {
                 p.deadline_h = q.deadline_h;
                 pareto(&self.net, &self.graph, &p)?
             }
+            Menu::Alternatives { count } if self.uses_services(&q.when) => {
+                let (routes, t) = self.alternatives_on_services(q, *count)?;
+                timing = Some(t);
+                routes
+            }
             Menu::Alternatives { count } => with_distributions(
                 alternatives(
                     &self.net,
@@ -714,8 +719,112 @@ impl Router {
                     ),
                 ))
             }
-            When::Undated { reference } => self.undated(q, reference),
+            When::Undated { reference } => {
+                let (routes, timing, _) = self.undated(q, reference, None)?;
+                Ok((routes, timing))
+            }
         }
+    }
+
+    /// Alternatives on services, by the penalty method of [`crate::alternatives`]: after each
+    /// itinerary found, the runs and border crossings it uses weigh `1 + penalty` times more
+    /// (a surcharge of `penalty` × the edge's own weight, [`Surcharges`]) and the query runs
+    /// again; a candidate is kept when it is dissimilar to every one kept before. Each is
+    /// reported with its true numbers (undated: its time over the ready times it serves in the
+    /// penalised week), in order of the objective.
+    fn alternatives_on_services(
+        &self,
+        q: &RouteQuery,
+        count: usize,
+    ) -> Result<(Vec<Itinerary>, Timing), RouteError> {
+        let req = &q.request;
+        check_request(&self.net, req)?;
+        let rule = AlternativesRequest::new(req.clone(), count);
+        let own_weight: Vec<f64> = self
+            .graph
+            .edges()
+            .iter()
+            .map(|e| req.objective.weight(&e.costs(&req.cargo)))
+            .collect();
+        let mut factors = vec![1.0; own_weight.len()];
+        let mut accepted: Vec<(Itinerary, f64)> = Vec::new();
+        let mut timing = None;
+        for attempt in 0..count * 8 {
+            if accepted.len() >= count {
+                break;
+            }
+            let extra = factors
+                .iter()
+                .zip(&own_weight)
+                .map(|(f, w)| (f - 1.0) * w)
+                .collect();
+            let surcharges = Surcharges::new(&self.graph, &self.timetable, extra);
+            let found = match q.when {
+                When::Depart { at, window_h: None } => {
+                    crate::journey::earliest_arrivals(
+                        &self.net,
+                        &self.graph,
+                        &self.timetable,
+                        req,
+                        at,
+                        &[req.to],
+                        Some(&surcharges),
+                    )
+                    .pop()
+                    .flatten()
+                    .map(|j| {
+                        let it = timed_itinerary(&self.net, &self.graph, &self.timetable, req, &j)
+                            .with_distribution(q.deadline_h);
+                        let t = Timing::new(
+                            "depart",
+                            format!("ready at {}", local_time(&self.net, req.from, at)),
+                        );
+                        (it, t, vec![j])
+                    })
+                    .ok_or_else(|| no_route_error(&self.net, req))
+                }
+                When::Undated { reference } => {
+                    self.undated(q, reference, Some(&surcharges))
+                        .map(|(mut routes, t, group)| (routes.remove(0), t, group))
+                }
+                _ => {
+                    return Err(RouteError::Invalid(InvalidParameter::new(
+                        "alternatives",
+                        "alternatives are for a departure or an undated query, not a window or an arrival deadline",
+                    )))
+                }
+            };
+            let (candidate, t, group) = match found {
+                Ok(x) => x,
+                Err(e) if attempt == 0 => return Err(e),
+                Err(_) => break,
+            };
+            timing.get_or_insert(t);
+            let used = group.iter().flat_map(|j| {
+                j.steps.iter().filter_map(|s| match s {
+                    crate::journey::JourneyStep::Edge { edge, .. } => Some(*edge as usize),
+                    _ => None,
+                })
+            });
+            crate::alternatives::penalize(&self.graph, &mut factors, used, rule.penalty);
+            if accepted
+                .iter()
+                .all(|(a, _)| crate::alternatives::dissimilar(&candidate, a, rule.max_shared))
+            {
+                let m = &candidate.summary;
+                let value = req.objective.weight(&Costs {
+                    time_p50_h: m.time_h.p50,
+                    time_p90_h: m.time_h.p90,
+                    usd: m.cost_usd,
+                    co2e_kg: m.co2e_kg,
+                    km: m.distance_km,
+                });
+                accepted.push((candidate, value));
+            }
+        }
+        accepted.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let timing = timing.expect("a first attempt");
+        Ok((accepted.into_iter().map(|(it, _)| it).collect(), timing))
     }
 
     /// The itinerary of a group of journeys that follow it at different ready times: shown at
@@ -869,24 +978,31 @@ impl Router {
     /// Cargo ready at a random moment of the reference week: the best journey for each of
     /// [`UNDATED_SAMPLES`] ready times spread evenly over it, grouped into the itineraries
     /// they follow, and the mixed distribution of the ready-to-arrival time.
+    /// With `surcharges`, the searches weigh them (alternatives); the journeys of the most used
+    /// itinerary come back too.
     fn undated(
         &self,
         q: &RouteQuery,
         reference: Option<jiff::civil::Date>,
-    ) -> Result<(Vec<Itinerary>, Timing), RouteError> {
+        surcharges: Option<&Surcharges>,
+    ) -> Result<(Vec<Itinerary>, Timing, Vec<Journey>), RouteError> {
         let req = &q.request;
         let (monday, start) = self.week(req, reference)?;
         let step = 7 * 24 * 3600 / UNDATED_SAMPLES as Instant;
         let journeys: Vec<Journey> = (0..UNDATED_SAMPLES as Instant)
             .into_par_iter()
             .filter_map(|k| {
-                earliest_arrival(
+                crate::journey::earliest_arrivals(
                     &self.net,
                     &self.graph,
                     &self.timetable,
                     req,
                     start + k * step + step / 2,
+                    &[req.to],
+                    surcharges,
                 )
+                .pop()
+                .flatten()
             })
             .collect();
         if journeys.len() < UNDATED_SAMPLES {
@@ -952,7 +1068,8 @@ impl Router {
         });
         timing.shares = shares;
         timing.on_time_probability = q.deadline_h.map(|h| mixture.cdf(h));
-        Ok((routes, timing))
+        let top = groups[0].1.iter().map(|&k| journeys[k].clone()).collect();
+        Ok((routes, timing, top))
     }
 
     /// The Monday of the reference week (`reference`'s, or the feed's) and the instant it
@@ -1095,6 +1212,7 @@ impl Router {
                 req,
                 ready,
                 targets,
+                None,
             );
             for (slot, j) in out.iter_mut().zip(found) {
                 if let Some(j) = j {

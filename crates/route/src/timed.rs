@@ -139,7 +139,9 @@ pub fn timed_itinerary(
     summary.arrives = Some(local_time(net, req.to, journey.arrival));
     let emissions = Emissions::of(&legs, cargo.tonnes);
     coordinates.dedup();
-    let objective_value = (journey.arrival - journey.ready) as f64 / 3600.0;
+    let objective_value = req
+        .objective
+        .weight(&journey.totals(net, graph, tt, &req.cargo));
     Itinerary {
         summary,
         legs,

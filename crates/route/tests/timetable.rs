@@ -347,3 +347,30 @@ fn a_whole_train_is_chartered_where_a_single_container_waits_for_the_service() {
     assert_eq!(services(&train), ["charter"]);
     assert!(train.legs[0].description.contains("fills a train"));
 }
+
+#[test]
+fn alternatives_on_services_are_different_itineraries_with_their_true_numbers() {
+    // C → D: the daily 10:00 train (3 h connection, 4 h ride) or a truck (12 h booking, 4 h).
+    let r = router("cd,Daily C–D,rail,c;d,,,daily,10:00,,,,,,open,test\n");
+    for depart in [Some("2026-12-07T06:00"), None] {
+        let mut q = query(&r, "c", "d", depart, &[]);
+        q.menu = Menu::alternatives(3).unwrap();
+        let routes = r.route(&q).unwrap().routes;
+        let ridden: Vec<Vec<String>> = routes.iter().map(services).collect();
+        assert_eq!(ridden, [["cd"], ["truck"]], "{depart:?}");
+        assert!(routes[1]
+            .legs
+            .iter()
+            .any(|l| l.kind == LegKind::Run && l.mode == Mode::Road));
+        // The truck's numbers are its own, not the penalised search's: the same as asking for
+        // road only.
+        let road = r
+            .route(&query(&r, "c", "d", depart, &[Mode::Road]))
+            .unwrap()
+            .routes
+            .remove(0);
+        assert_eq!(routes[1].summary.cost_usd, road.summary.cost_usd);
+        assert_eq!(routes[1].summary.time_h.p50, road.summary.time_h.p50);
+        assert!(routes[0].summary.time_h.p50 < routes[1].summary.time_h.p50);
+    }
+}
