@@ -62,7 +62,23 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
             value_of_time_usd_per_t_h: args.value_of_time,
             ..CostModel::default()
         },
+        services: if net.services.is_empty() {
+            None
+        } else {
+            let tt = silkroute_graph::Timetable::compile(&net, &graph)
+                .map_err(|e| Failure::failed(anyhow!("{e}")))?;
+            Some(std::sync::Arc::new(tt))
+        },
         ..AssignmentConfig::default()
+    };
+    let carried = if config.services.is_some() {
+        format!(
+            "on the services (cargo ready at {} moments of the week of {})",
+            silkroute_flows::READY_TIMES,
+            silkroute_route::week_start(net.reference_date)
+        )
+    } else {
+        "on the infrastructure (per-place boarding waits: the network has no services)".to_string()
     };
     let bar = progress(args.quiet, "assigning");
     let started = std::time::Instant::now();
@@ -95,7 +111,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
             return Ok(ExitCode::SUCCESS);
         }
         tell!(
-            "critical elements ({} demand pairs, {} t/day; scenarios: {})\n",
+            "critical elements ({} demand pairs, {} t/day {carried}; scenarios: {})\n",
             demand.pairs.len(),
             num(demand.total(), 0),
             list(&scenarios)
@@ -143,13 +159,13 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
             total_cost_usd_per_day: result.total_cost_usd_per_day,
             demand_t_per_day: demand.total(),
             stranded_t_per_day: result.stranded_total(),
-            od_routes: result.od_routes(&net, &graph, &demand, &config),
+            od_routes: result.routes.clone(),
             edges: flows,
         })?;
         return Ok(ExitCode::SUCCESS);
     }
     tell!(
-        "assignment: {} pairs, {} t/day; {} iteration(s), relative gap {:.1e}, {:.2} s; scenarios: {}",
+        "assignment: {} pairs, {} t/day {carried}; {} iteration(s), relative gap {:.1e}, {:.2} s; scenarios: {}",
         demand.pairs.len(),
         num(demand.total(), 0),
         result.iterations,

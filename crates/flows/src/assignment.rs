@@ -13,8 +13,12 @@ use crate::demand::Demand;
 use crate::shortest::tree;
 use rayon::prelude::*;
 use serde::Serialize;
-use silkroute_graph::{EdgeKind, Graph, NodeId};
-use silkroute_model::{ElementKind, Mode, Network, PlaceId};
+use silkroute_graph::{EdgeKind, Graph, Instant, NodeId, Timetable};
+use silkroute_model::{Cargo, ElementKind, Mode, Network, PlaceId};
+use silkroute_route::{
+    earliest_arrivals, reference_week, JourneyStep, Objective, RouteRequest, Surcharges,
+};
+use std::sync::Arc;
 
 /// How to assign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +48,16 @@ pub struct AssignmentConfig {
     pub closed_edges: Vec<bool>,
     /// Run the shortest paths of the origins in parallel.
     pub parallel: bool,
+    /// Carry the demand on these services (the network's compiled timetable) with the
+    /// timetable router, cargo ready at [`READY_TIMES`] moments spread evenly over the
+    /// reference week; `None`: on the infrastructure graph with per-place boarding waits (a
+    /// network without services).
+    pub services: Option<Arc<Timetable>>,
 }
+
+/// Ready times per origin over the reference week in an assignment on services: one every
+/// 6 hours, each carrying an equal share of the day's demand.
+pub const READY_TIMES: usize = 28;
 
 impl Default for AssignmentConfig {
     fn default() -> Self {
@@ -55,6 +68,7 @@ impl Default for AssignmentConfig {
             cost: CostModel::default(),
             closed_edges: Vec::new(),
             parallel: true,
+            services: None,
         }
     }
 }
@@ -109,9 +123,220 @@ pub struct Assignment {
     pub stranded: Vec<((PlaceId, PlaceId), f64)>,
     /// Shortest generalized cost per tonne of each pair at the final costs.
     pub od_cost: Vec<((PlaceId, PlaceId), f64)>,
+    /// The cheapest route of every pair at the final costs (at equilibrium every used route of
+    /// a pair costs the same, up to the relative gap; this is one of them).
+    pub routes: Vec<OdRoute>,
 }
 
+/// An all-or-nothing loading: every pair on its cheapest route at given surcharges.
 struct Loading {
+    /// Tonnes per day per edge.
+    edges: Vec<f64>,
+    /// Σ tonnes × the part of each route's cost that does not depend on flow, USD per day.
+    fixed: f64,
+    /// Σ tonnes × each route's whole cost at the surcharges it was found with.
+    sptt: f64,
+    stranded: Vec<((PlaceId, PlaceId), f64)>,
+    od_cost: Vec<((PlaceId, PlaceId), f64)>,
+    routes: Vec<OdRoute>,
+}
+
+/// What the equilibrium loads: the infrastructure or the services.
+struct Loader<'a> {
+    net: &'a Network,
+    graph: &'a Graph,
+    demand: &'a Demand,
+    costs: &'a EdgeCosts,
+    usable: Vec<bool>,
+    start_cost: Vec<f64>,
+    config: &'a AssignmentConfig,
+}
+
+impl Loader<'_> {
+    /// Every pair on its cheapest route when edge `e` costs `surcharge[e]` USD per tonne over
+    /// its flow-independent cost; the routes themselves when `want_routes`.
+    fn load(&self, surcharge: &[f64], want_routes: bool) -> Loading {
+        match &self.config.services {
+            None => self.on_infrastructure(surcharge, want_routes),
+            Some(tt) => self.on_services(tt, surcharge, want_routes),
+        }
+    }
+
+    fn on_infrastructure(&self, surcharge: &[f64], want_routes: bool) -> Loading {
+        let weights: Vec<f64> = (0..surcharge.len())
+            .map(|e| self.costs.base(e) + surcharge[e])
+            .collect();
+        let l = all_or_nothing(
+            self.graph,
+            self.demand,
+            &weights,
+            &self.start_cost,
+            &self.usable,
+            self.config.parallel,
+        );
+        let fixed = (0..l.edges.len())
+            .map(|e| l.edges[e] * self.costs.base(e))
+            .sum::<f64>()
+            + l.starts
+                .iter()
+                .zip(&self.start_cost)
+                .map(|(a, b)| a * b)
+                .sum::<f64>();
+        let routes = if want_routes {
+            tree_routes(
+                self.net,
+                self.graph,
+                self.demand,
+                &weights,
+                &self.start_cost,
+                &self.usable,
+            )
+        } else {
+            Vec::new()
+        };
+        Loading {
+            edges: l.edges,
+            fixed,
+            sptt: l.sptt,
+            stranded: l.stranded,
+            od_cost: l.od_cost,
+            routes,
+        }
+    }
+
+    /// The timetable router from every origin at [`READY_TIMES`] ready times of the reference
+    /// week to all its destinations, with the surcharges (and closed edges) in its weights.
+    fn on_services(&self, tt: &Timetable, surcharge: &[f64], want_routes: bool) -> Loading {
+        let (net, graph) = (self.net, self.graph);
+        let per_edge = (0..surcharge.len())
+            .map(|e| {
+                if self.usable[e] {
+                    surcharge[e]
+                } else {
+                    f64::INFINITY
+                }
+            })
+            .collect();
+        let surcharges = Surcharges::new(graph, tt, per_edge);
+        let objective = Objective::Balanced {
+            value_of_time_usd_per_h: self.config.cost.value_of_time_usd_per_t_h,
+        };
+        let origins: Vec<(PlaceId, Vec<(PlaceId, f64)>)> =
+            self.demand.by_origin().into_iter().collect();
+        let m = graph.edges().len();
+        let one = |(o, dests): &(PlaceId, Vec<(PlaceId, f64)>)| {
+            let mut req = RouteRequest::new(*o, *o, objective);
+            req.cargo = Cargo::tonnes(1.0);
+            let targets: Vec<PlaceId> = dests.iter().map(|d| d.0).collect();
+            let readies: Vec<Instant> = match reference_week(net, *o, None) {
+                Ok((_, start)) => {
+                    let step = 7 * 24 * 3600 / READY_TIMES as Instant;
+                    (0..READY_TIMES as Instant)
+                        .map(|k| start + k * step + step / 2)
+                        .collect()
+                }
+                Err(_) => Vec::new(),
+            };
+            let share = 1.0 / READY_TIMES as f64;
+            let mut part = Loading {
+                edges: vec![0.0; m],
+                fixed: 0.0,
+                sptt: 0.0,
+                stranded: Vec::new(),
+                od_cost: Vec::new(),
+                routes: Vec::new(),
+            };
+            // Per destination: Σ weights and the journeys reached.
+            let mut found: Vec<Vec<silkroute_route::Journey>> = vec![Vec::new(); dests.len()];
+            for &ready in &readies {
+                let js =
+                    earliest_arrivals(net, graph, tt, &req, ready, &targets, Some(&surcharges));
+                for ((k, &(_, tonnes)), j) in dests.iter().enumerate().zip(js) {
+                    let Some(j) = j else { continue };
+                    let t = tonnes * share;
+                    let mut on_edges = 0.0;
+                    for s in &j.steps {
+                        if let JourneyStep::Edge { edge, .. } = s {
+                            part.edges[*edge as usize] += t;
+                            on_edges += surcharges.edge(*edge as usize);
+                        }
+                    }
+                    part.fixed += t * (j.weight - on_edges);
+                    part.sptt += t * j.weight;
+                    found[k].push(j);
+                }
+            }
+            for ((d, tonnes), js) in dests.iter().zip(found) {
+                let missed = READY_TIMES - js.len();
+                if missed > 0 {
+                    part.stranded
+                        .push(((*o, *d), tonnes * missed as f64 * share));
+                }
+                if js.is_empty() {
+                    continue;
+                }
+                let mean = js.iter().map(|j| j.weight).sum::<f64>() / js.len() as f64;
+                part.od_cost.push(((*o, *d), mean));
+                if want_routes {
+                    let mut by_weight: Vec<&silkroute_route::Journey> = js.iter().collect();
+                    by_weight.sort_by(|a, b| a.weight.total_cmp(&b.weight));
+                    let median = by_weight[by_weight.len() / 2];
+                    let edges: Vec<usize> = median
+                        .steps
+                        .iter()
+                        .filter_map(|s| match s {
+                            JourneyStep::Edge { edge, .. } => Some(*edge as usize),
+                            _ => None,
+                        })
+                        .collect();
+                    let mut route = od_route(net, graph, (*o, *d), *tonnes, mean, &edges);
+                    for s in &median.steps {
+                        if let JourneyStep::Edge {
+                            carrier: silkroute_route::Carrier::Service(p),
+                            ..
+                        } = s
+                        {
+                            let id = &net.services[tt.patterns[*p as usize].service as usize].id;
+                            if route.services.last() != Some(id) {
+                                route.services.push(id.clone());
+                            }
+                        }
+                    }
+                    part.routes.push(route);
+                }
+            }
+            part
+        };
+        let parts: Vec<Loading> = if self.config.parallel {
+            origins.par_iter().map(one).collect()
+        } else {
+            origins.iter().map(one).collect()
+        };
+        // Summed in origin order, so results do not depend on thread scheduling.
+        let mut out = Loading {
+            edges: vec![0.0; m],
+            fixed: 0.0,
+            sptt: 0.0,
+            stranded: Vec::new(),
+            od_cost: Vec::new(),
+            routes: Vec::new(),
+        };
+        for p in parts {
+            for (a, b) in out.edges.iter_mut().zip(p.edges) {
+                *a += b;
+            }
+            out.fixed += p.fixed;
+            out.sptt += p.sptt;
+            out.stranded.extend(p.stranded);
+            out.od_cost.extend(p.od_cost);
+            out.routes.extend(p.routes);
+        }
+        out
+    }
+}
+
+/// The infrastructure's all-or-nothing loading, with the boarding at each origin node.
+struct TreeLoading {
     edges: Vec<f64>,
     starts: Vec<f64>,
     sptt: f64,
@@ -126,7 +351,7 @@ fn all_or_nothing(
     start_cost: &[f64],
     usable: &[bool],
     parallel: bool,
-) -> Loading {
+) -> TreeLoading {
     let origins: Vec<(PlaceId, Vec<(PlaceId, f64)>)> = demand.by_origin().into_iter().collect();
     let m = graph.edges().len();
     let n = graph.nodes().len();
@@ -167,7 +392,7 @@ fn all_or_nothing(
         origins.iter().map(one).collect()
     };
     // Summed in origin order, so results do not depend on thread scheduling.
-    let mut out = Loading {
+    let mut out = TreeLoading {
         edges: vec![0.0; m],
         starts: vec![0.0; n],
         sptt: 0.0,
@@ -209,27 +434,37 @@ pub fn assign(
         .iter()
         .map(|nd| config.cost.value_of_time_usd_per_t_h * nd.board_wait.p50_h)
         .collect();
-    let current = |x: &[f64]| -> Vec<f64> { (0..m).map(|e| costs.cost(e, x[e])).collect() };
-    let free: Vec<f64> = current(&vec![0.0; m]);
-    let first = all_or_nothing(graph, demand, &free, &start_cost, &usable, config.parallel);
+    let loader = Loader {
+        net,
+        graph,
+        demand,
+        costs: &costs,
+        usable,
+        start_cost,
+        config,
+    };
+    // The route cost is its flow-independent part plus Σ over its edges of the surcharge
+    // s_e(x_e) = value of the congestion delay; Beckmann's objective is then
+    // F + Σ_e ∫₀^{x_e} s_e(v) dv, with F linear in the route flows.
+    let surcharge = |x: &[f64]| -> Vec<f64> { (0..m).map(|e| costs.surcharge(e, x[e])).collect() };
+    let first = loader.load(&vec![0.0; m], false);
     let mut x = first.edges;
-    let mut xs = first.starts;
+    let mut fixed = first.fixed;
     let mut stranded = first.stranded;
     let mut od_cost = first.od_cost;
     let mut iterations = 0;
     let mut gap = f64::INFINITY;
-    let mut prev_target: Option<(Vec<f64>, Vec<f64>)> = None;
-    let mut prev_prev_target: Option<(Vec<f64>, Vec<f64>)> = None;
+    let mut prev_target: Option<(Vec<f64>, f64)> = None;
+    let mut prev_prev_target: Option<(Vec<f64>, f64)> = None;
     let mut prev_lambda = 1.0;
-    let tstt = |x: &[f64], xs: &[f64], c: &[f64]| -> f64 {
-        x.iter().zip(c).map(|(a, b)| a * b).sum::<f64>()
-            + xs.iter().zip(&start_cost).map(|(a, b)| a * b).sum::<f64>()
+    let tstt = |x: &[f64], fixed: f64, s: &[f64]| -> f64 {
+        fixed + x.iter().zip(s).map(|(a, b)| a * b).sum::<f64>()
     };
     if config.method != Method::AllOrNothing {
         while iterations < config.max_iterations {
-            let c = current(&x);
-            let y = all_or_nothing(graph, demand, &c, &start_cost, &usable, config.parallel);
-            let total = tstt(&x, &xs, &c);
+            let sc = surcharge(&x);
+            let y = loader.load(&sc, false);
+            let total = tstt(&x, fixed, &sc);
             gap = if total > 0.0 {
                 ((total - y.sptt) / total).max(0.0)
             } else {
@@ -243,59 +478,49 @@ pub fn assign(
                 break;
             }
             // Target point: y mixed with the previous targets (direction_weights), then the step.
-            let (y_edges, y_starts) = (y.edges, y.starts);
             let hess: Vec<f64> = (0..m).map(|e| costs.derivative(e, x[e])).collect();
             let beta = direction_weights(
                 config.method,
                 &hess,
                 &x,
-                &y_edges,
+                &y.edges,
                 prev_target.as_ref().map(|t| &t.0[..]),
                 prev_prev_target.as_ref().map(|t| &t.0[..]),
                 prev_lambda,
             );
-            let mix = |y: &[f64], s1: Option<&Vec<f64>>, s2: Option<&Vec<f64>>| -> Vec<f64> {
-                (0..y.len())
-                    .map(|i| {
-                        beta.0 * y[i]
-                            + s1.map_or(0.0, |v| beta.1 * v[i])
-                            + s2.map_or(0.0, |v| beta.2 * v[i])
-                    })
-                    .collect()
-            };
-            let s = mix(
-                &y_edges,
-                prev_target.as_ref().map(|t| &t.0),
-                prev_prev_target.as_ref().map(|t| &t.0),
-            );
-            let ss = mix(
-                &y_starts,
-                prev_target.as_ref().map(|t| &t.1),
-                prev_prev_target.as_ref().map(|t| &t.1),
-            );
-            let lambda = line_search(&costs, &start_cost, (&x, &xs), (&s, &ss));
+            let target: Vec<f64> = (0..m)
+                .map(|i| {
+                    beta.0 * y.edges[i]
+                        + prev_target.as_ref().map_or(0.0, |t| beta.1 * t.0[i])
+                        + prev_prev_target.as_ref().map_or(0.0, |t| beta.2 * t.0[i])
+                })
+                .collect();
+            let target_fixed = beta.0 * y.fixed
+                + prev_target.as_ref().map_or(0.0, |t| beta.1 * t.1)
+                + prev_prev_target.as_ref().map_or(0.0, |t| beta.2 * t.1);
+            let lambda = line_search(&costs, (&x, fixed), (&target, target_fixed));
             for e in 0..m {
-                x[e] += lambda * (s[e] - x[e]);
+                x[e] += lambda * (target[e] - x[e]);
             }
-            for v in 0..xs.len() {
-                xs[v] += lambda * (ss[v] - xs[v]);
-            }
+            fixed += lambda * (target_fixed - fixed);
             prev_prev_target = prev_target.take();
-            prev_target = Some((s, ss));
+            prev_target = Some((target, target_fixed));
             prev_lambda = lambda;
         }
     } else {
         gap = 0.0;
     }
-    let c = current(&x);
+    let sc = surcharge(&x);
+    let routes = loader.load(&sc, true).routes;
     Assignment {
-        total_cost_usd_per_day: tstt(&x, &xs, &c),
+        total_cost_usd_per_day: tstt(&x, fixed, &sc),
+        costs: (0..m).map(|e| costs.base(e) + sc[e]).collect(),
         flows: x,
-        costs: c,
         iterations,
         relative_gap: gap,
         stranded,
         od_cost,
+        routes,
     }
 }
 
@@ -363,24 +588,17 @@ fn direction_weights(
     (1.0, 0.0, 0.0)
 }
 
-/// The step λ in [0, 1] from the current loading (edges `x`, boarding `xs`) towards the target
-/// (`s`, `ss`) that minimises Beckmann's objective: bisection on its derivative along s − x.
-fn line_search(
-    costs: &EdgeCosts,
-    start_cost: &[f64],
-    (x, xs): (&[f64], &[f64]),
-    (s, ss): (&[f64], &[f64]),
-) -> f64 {
+/// The step λ in [0, 1] from the current loading (edges `x`, flow-independent cost `fx`)
+/// towards the target (`s`, `fs`) that minimises Beckmann's objective: bisection on its
+/// derivative along s − x.
+fn line_search(costs: &EdgeCosts, (x, fx): (&[f64], f64), (s, fs): (&[f64], f64)) -> f64 {
     let slope = |lambda: f64| -> f64 {
-        let mut g = 0.0;
+        let mut g = fs - fx;
         for e in 0..x.len() {
             let d = s[e] - x[e];
             if d != 0.0 {
-                g += costs.cost(e, x[e] + lambda * d) * d;
+                g += costs.surcharge(e, x[e] + lambda * d) * d;
             }
-        }
-        for v in 0..xs.len() {
-            g += start_cost[v] * (ss[v] - xs[v]);
         }
         g
     };
@@ -414,71 +632,81 @@ pub struct OdRoute {
     pub borders: Vec<String>,
     /// Elements (links, borders, transfers) in order.
     pub elements: Vec<String>,
+    /// Services ridden, in order (empty on the infrastructure model).
+    pub services: Vec<String>,
+}
+
+/// The route of pair `od` over `edges` (in order).
+fn od_route(
+    net: &Network,
+    graph: &Graph,
+    (o, d): (PlaceId, PlaceId),
+    tonnes: f64,
+    cost_usd_per_t: f64,
+    edges: &[usize],
+) -> OdRoute {
+    let mut borders = Vec::new();
+    let mut elements: Vec<String> = Vec::new();
+    for &e in edges {
+        let id = match graph.edges()[e].kind {
+            EdgeKind::Run(l) => net.links[l as usize].id.clone(),
+            EdgeKind::Border { border, .. } => {
+                borders.push(net.borders[border as usize].id.clone());
+                net.borders[border as usize].id.clone()
+            }
+            EdgeKind::Transfer(x) => net.transfers[x as usize].id.clone(),
+        };
+        elements.push(id);
+    }
+    OdRoute {
+        from: net.place(o).id.clone(),
+        to: net.place(d).id.clone(),
+        tonnes_per_day: tonnes,
+        cost_usd_per_t,
+        borders,
+        elements,
+        services: Vec::new(),
+    }
+}
+
+/// The cheapest route of every pair on the infrastructure at edge weights `weights`.
+fn tree_routes(
+    net: &Network,
+    graph: &Graph,
+    demand: &Demand,
+    weights: &[f64],
+    start_cost: &[f64],
+    usable: &[bool],
+) -> Vec<OdRoute> {
+    let mut out = Vec::new();
+    for (o, dests) in demand.by_origin() {
+        let t = tree(graph, o, |v: NodeId| start_cost[v.index()], weights, usable);
+        for (d, tonnes) in dests {
+            let Some(node) = t.best_node(graph, d) else {
+                continue;
+            };
+            let mut edges = Vec::new();
+            let mut v = node;
+            while t.pred_edge[v.index()] != crate::shortest::NONE {
+                let e = t.pred_edge[v.index()] as usize;
+                edges.push(e);
+                v = graph.edges()[e].tail;
+            }
+            edges.reverse();
+            out.push(od_route(
+                net,
+                graph,
+                (o, d),
+                tonnes,
+                t.dist[node.index()],
+                &edges,
+            ));
+        }
+    }
+    out
 }
 
 impl Assignment {
-    /// The cheapest route of every pair at the final costs (at equilibrium every used route of a
-    /// pair costs the same, up to the relative gap; this is one of them).
-    pub fn od_routes(
-        &self,
-        net: &Network,
-        graph: &Graph,
-        demand: &Demand,
-        config: &AssignmentConfig,
-    ) -> Vec<OdRoute> {
-        let m = graph.edges().len();
-        let usable: Vec<bool> = if config.closed_edges.len() == m {
-            config.closed_edges.iter().map(|c| !c).collect()
-        } else {
-            vec![true; m]
-        };
-        let vot = config.cost.value_of_time_usd_per_t_h;
-        let mut out = Vec::new();
-        for (o, dests) in demand.by_origin() {
-            let t = tree(
-                graph,
-                o,
-                |v: NodeId| vot * graph.node(v).board_wait.p50_h,
-                &self.costs,
-                &usable,
-            );
-            for (d, tonnes) in dests {
-                let Some(node) = t.best_node(graph, d) else {
-                    continue;
-                };
-                let mut edges = Vec::new();
-                let mut v = node;
-                while t.pred_edge[v.index()] != crate::shortest::NONE {
-                    let e = t.pred_edge[v.index()] as usize;
-                    edges.push(e);
-                    v = graph.edges()[e].tail;
-                }
-                edges.reverse();
-                let mut borders = Vec::new();
-                let elements = edges
-                    .iter()
-                    .map(|&e| match graph.edges()[e].kind {
-                        EdgeKind::Run(l) => net.links[l as usize].id.clone(),
-                        EdgeKind::Border { border, .. } => {
-                            borders.push(net.borders[border as usize].id.clone());
-                            net.borders[border as usize].id.clone()
-                        }
-                        EdgeKind::Transfer(x) => net.transfers[x as usize].id.clone(),
-                    })
-                    .collect();
-                out.push(OdRoute {
-                    from: net.place(o).id.clone(),
-                    to: net.place(d).id.clone(),
-                    tonnes_per_day: tonnes,
-                    cost_usd_per_t: t.dist[node.index()],
-                    borders,
-                    elements,
-                });
-            }
-        }
-        out
-    }
-
     /// The flows per directed edge with their loads, capacities and delays, busiest first
     /// (edges without flow left out).
     pub fn edge_flows(&self, net: &Network, graph: &Graph, model: &CostModel) -> Vec<EdgeFlow> {

@@ -91,9 +91,14 @@ impl EdgeCosts {
         }
     }
 
-    /// Cost per tonne of edge `e` at flow `v` (tonnes per day).
-    pub fn cost(&self, e: usize, v: f64) -> f64 {
-        self.fixed[e] + self.free[e] * (1.0 + self.congestion(e, v))
+    /// The flow-independent cost per tonne of edge `e`: money, fixed waits, free-flow time.
+    pub fn base(&self, e: usize) -> f64 {
+        self.fixed[e] + self.free[e]
+    }
+
+    /// The value of the congestion delay per tonne of edge `e` at flow `v`.
+    pub fn surcharge(&self, e: usize, v: f64) -> f64 {
+        self.free[e] * self.congestion(e, v)
     }
 
     /// The BPR term `alpha (v / c)^beta`.
@@ -111,7 +116,7 @@ impl EdgeCosts {
         self.free_hours[e] * self.congestion(e, v)
     }
 
-    /// d cost / d v.
+    /// d surcharge / d v.
     pub fn derivative(&self, e: usize, v: f64) -> f64 {
         let c = self.capacity[e];
         if c.is_finite() && v > 0.0 {

@@ -19,7 +19,9 @@ mod demand;
 mod shortest;
 
 pub use answer::{AssignResponse, CriticalResponse};
-pub use assignment::{assign, Assignment, AssignmentConfig, EdgeFlow, Method, OdRoute};
+pub use assignment::{
+    assign, Assignment, AssignmentConfig, EdgeFlow, Method, OdRoute, READY_TIMES,
+};
 pub use cost::{capacity_t_per_day, CostModel, TONNES_PER_TRAIN, TONNES_PER_VEHICLE};
 pub use critical::{critical, Criticality};
 pub use demand::Demand;

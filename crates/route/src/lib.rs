@@ -60,9 +60,9 @@ pub use objective::{Objective, ObjectiveError};
 pub use pareto::{criteria_of, pareto, ParetoRequest};
 pub use places::{normalize_name, PlaceFinder, UnknownPlace};
 pub use router::{
-    parse_budget, places, week_start, InvalidParameter, MatrixRequest, Menu, PlacesRequest,
-    ReachRequest, RouteQuery, Router, Shipment, When, DEFAULT_CRITERIA, DEFAULT_EPSILON,
-    DEFAULT_PARETO_CAP, MAX_ALTERNATIVES, MAX_PARETO_CAP,
+    parse_budget, places, reference_week, week_start, InvalidParameter, MatrixRequest, Menu,
+    PlacesRequest, ReachRequest, RouteQuery, Router, Shipment, When, DEFAULT_CRITERIA,
+    DEFAULT_EPSILON, DEFAULT_PARETO_CAP, MAX_ALTERNATIVES, MAX_PARETO_CAP,
 };
 pub use search::{route, RouteError, RouteRequest};
 pub use silkroute_model::{Cargo, Costs, Criterion, TONNES_PER_FEU};

@@ -38,6 +38,28 @@ pub const MAX_ALTERNATIVES: usize = 10;
 /// The Pareto criteria by default.
 pub const DEFAULT_CRITERIA: [Criterion; 3] = [Criterion::Time, Criterion::Cost, Criterion::Co2];
 
+/// The Monday of the reference week (`reference`'s, or the feed's) and the instant it starts in
+/// the zone of `place`: the week over which undated queries and the assignment spread the ready
+/// times.
+pub fn reference_week(
+    net: &Network,
+    place: PlaceId,
+    reference: Option<jiff::civil::Date>,
+) -> Result<(jiff::civil::Date, Instant), InvalidParameter> {
+    let reference = reference.unwrap_or(net.reference_date);
+    let monday = week_start(reference);
+    let zone =
+        jiff::tz::TimeZone::get(&net.place(place).timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let start = monday
+        .to_datetime(jiff::civil::Time::midnight())
+        .to_zoned_datetime(zone)
+        .map(|z| z.timestamp().as_second())
+        .map_err(|e| {
+            InvalidParameter::new("reference_date", format!("no midnight on {monday}: {e}"))
+        })?;
+    Ok((monday, start))
+}
+
 /// A parameter that cannot be used, named as the API names it (`cap`, `within`); the CLI shows
 /// it as `--cap`, `--within`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -1072,28 +1094,14 @@ impl Router {
         Ok((routes, timing, top))
     }
 
-    /// The Monday of the reference week (`reference`'s, or the feed's) and the instant it
-    /// starts in the origin's zone.
+    /// The Monday of the reference week and the instant it starts at the origin
+    /// ([`reference_week`]).
     fn week(
         &self,
         req: &RouteRequest,
         reference: Option<jiff::civil::Date>,
     ) -> Result<(jiff::civil::Date, Instant), RouteError> {
-        let reference = reference.unwrap_or(self.net.reference_date);
-        let monday = week_start(reference);
-        let zone = jiff::tz::TimeZone::get(&self.net.place(req.from).timezone)
-            .unwrap_or(jiff::tz::TimeZone::UTC);
-        let start = monday
-            .to_datetime(jiff::civil::Time::midnight())
-            .to_zoned_datetime(zone)
-            .map(|z| z.timestamp().as_second())
-            .map_err(|e| {
-                RouteError::Invalid(InvalidParameter::new(
-                    "reference_date",
-                    format!("no midnight on {monday}: {e}"),
-                ))
-            })?;
-        Ok((monday, start))
+        reference_week(&self.net, req.from, reference).map_err(RouteError::Invalid)
     }
 
     /// `samples` seeded draws of an undated route's ready-to-arrival hours from the simulator
