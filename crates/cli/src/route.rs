@@ -267,7 +267,7 @@ fn print_timed(router: &Router, q: &RouteQuery, answer: &RouteResponse, sources:
                     (i + 1).to_string(),
                     s.ready.as_deref().map(short_time).unwrap_or_default(),
                     s.arrives.as_deref().map(short_time).unwrap_or_default(),
-                    num(it.objective_value / 24.0, 1),
+                    num(s.time_h.sum_p50 / 24.0, 1),
                     num(s.cost_usd, 0),
                     services.join(" + "),
                 ]

@@ -216,23 +216,20 @@ impl Journey {
         Costs::per_cargo(hours, p90.max(hours), usd, g, km, cargo)
     }
 
-    /// The latest ready time that catches the same first departure: the first boarding's
-    /// departure minus what comes before it. `None` when the journey boards no timetabled
-    /// service (then every later ready time arrives later).
+    /// The latest ready time that still arrives as this journey does: the ready time plus the
+    /// wait for its first timetabled departure (connections, bookings and a frequency's wait at
+    /// its stated quantile move with the ready time). `None` when the journey boards no
+    /// timetabled service (then every later ready time arrives later).
     pub fn latest_ready(&self) -> Option<Instant> {
-        for s in &self.steps {
-            if let JourneyStep::Wait {
-                reason, from, to, ..
-            } = s
-            {
-                match reason {
-                    WaitReason::Timetable(_) => return Some(self.ready + (to - from)),
-                    WaitReason::Frequency(_) => return None,
-                    _ => {}
-                }
-            }
-        }
-        None
+        self.steps.iter().find_map(|s| match s {
+            JourneyStep::Wait {
+                reason: WaitReason::Timetable(_),
+                from,
+                to,
+                ..
+            } => Some(self.ready + (to - from)),
+            _ => None,
+        })
     }
 }
 

@@ -218,6 +218,9 @@ pub const UNDATED_SAMPLES: usize = 168;
 pub const MAX_UNDATED_ITINERARIES: usize = 5;
 /// Departures a window lists at most.
 pub const MAX_WINDOW_DEPARTURES: usize = 60;
+/// How far a window moves on after an option on demand (no timetabled departure bounds it):
+/// one hour.
+pub const WINDOW_STEP_S: Instant = 3600;
 
 pub use silkroute_model::week_start;
 
@@ -678,14 +681,31 @@ impl Router {
                 while t < end && out.len() < MAX_WINDOW_DEPARTURES {
                     let Some(j) = search(t) else { break };
                     let next = j.latest_ready();
-                    if out.last().is_some_and(|prev| prev.arrival == j.arrival) {
-                        out.pop();
+                    // A timetabled departure is shown from the latest ready time that catches it.
+                    let j = match next {
+                        Some(r) if r > t => {
+                            search(r).filter(|k| k.arrival == j.arrival).unwrap_or(j)
+                        }
+                        _ => j,
+                    };
+                    match out.last() {
+                        // The same departure caught from a later ready time.
+                        Some(prev) if prev.arrival == j.arrival => {
+                            out.pop();
+                            out.push(j);
+                        }
+                        // An option on demand (no timetabled departure), the same as before:
+                        // listed once, from the first ready time it is the best.
+                        Some(prev)
+                            if next.is_none()
+                                && prev.latest_ready().is_none()
+                                && prev.signature() == j.signature() => {}
+                        _ => out.push(j),
                     }
-                    out.push(j);
-                    match next {
-                        Some(r) => t = r + 1,
-                        None => break,
-                    }
+                    t = match next {
+                        Some(r) => r + 1,
+                        None => t + WINDOW_STEP_S,
+                    };
                 }
                 if out.is_empty() {
                     return Err(none());
@@ -696,7 +716,7 @@ impl Router {
                     Timing::new(
                         "window",
                         format!(
-                            "every departure from {} to {} that no later-ready one beats: the latest ready time of each and its arrival",
+                            "every departure from {} to {} that no later-ready one beats: the latest ready time of each timetabled one and its arrival; an option on demand (trucks, frequency services) from the first hour it is the best",
                             local_time(&self.net, req.from, at),
                             local_time(&self.net, req.from, end)
                         ),

@@ -374,3 +374,49 @@ fn alternatives_on_services_are_different_itineraries_with_their_true_numbers() 
         assert!(routes[0].summary.time_h.p50 < routes[1].summary.time_h.p50);
     }
 }
+
+#[test]
+fn a_window_lists_every_train_and_the_truck_between_them() {
+    // C → D from Monday 06:00 for 3 days: the daily 10:00 train (3 h connection, 4 h ride)
+    // arrives at 14:00; a truck (12 h booking, 4 h drive) beats it from 07:00 until 22:00,
+    // when it would arrive after the next day's train.
+    let r = router("cd,Daily C–D,rail,c;d,,,daily,10:00,,,,,,open,test\n");
+    let mut q = query(&r, "c", "d", None, &[]);
+    q.when = r
+        .when(
+            q.request.from,
+            q.request.to,
+            Some("2026-12-07T06:00"),
+            None,
+            Some("3d"),
+            None,
+        )
+        .unwrap();
+    let routes = r.route(&q).unwrap().routes;
+    let listed: Vec<(String, String)> = routes
+        .iter()
+        .map(|it| {
+            let ready = it.summary.ready.clone().unwrap();
+            let carrier = services(it).join("+");
+            (ready[11..16].to_string() + &ready[..10][8..], carrier)
+        })
+        .collect();
+    let want = [
+        ("07:0007", "cd"),
+        ("07:0007", "truck"),
+        ("07:0008", "cd"),
+        ("07:0008", "truck"),
+        ("07:0009", "cd"),
+        ("07:0009", "truck"),
+        ("07:0010", "cd"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(listed, want);
+    // Arrivals only grow: no listed departure is beaten by a later one.
+    for w in routes.windows(2) {
+        assert!(w[0].summary.arrives < w[1].summary.arrives);
+    }
+}
