@@ -179,8 +179,64 @@ pub struct ServiceEdit {
     pub ids: Vec<String>,
     /// New status.
     pub status: Option<Status>,
-    /// New departures per week.
+    /// New departures per week (a frequency service).
     pub frequency_per_week: Option<f64>,
+    /// New weekdays (`mon` … `sun`, or `daily`); with `times`, a frequency service becomes
+    /// timetabled.
+    pub days: Option<Vec<String>>,
+    /// New departure times at the first stop, local time (`09:30`).
+    pub times: Option<Vec<String>>,
+    /// Dates added to the calendar (`2026-07-01`).
+    #[serde(default)]
+    pub add_dates: Vec<String>,
+    /// Dates removed from the calendar.
+    #[serde(default)]
+    pub remove_dates: Vec<String>,
+}
+
+/// Weekdays from `mon` … `sun` / full names / `daily`; the key at fault and why, if one is not.
+fn parse_days(days: &[String]) -> Result<[bool; 7], (&'static str, String)> {
+    let mut weekdays = [false; 7];
+    for d in days {
+        if d == "daily" {
+            weekdays = [true; 7];
+        } else {
+            let w = silkroute_model::parse_weekday(d).map_err(|e| ("days", e))?;
+            weekdays[w.to_monday_zero_offset() as usize] = true;
+        }
+    }
+    Ok(weekdays)
+}
+
+/// Times of day (`09:30`), at least one.
+fn parse_times(times: &[String]) -> Result<Vec<jiff::civil::Time>, (&'static str, String)> {
+    if times.is_empty() {
+        return Err((
+            "times",
+            "a timetabled service needs its departure times".into(),
+        ));
+    }
+    times
+        .iter()
+        .map(|t| {
+            t.parse()
+                .map_err(|_| ("times", format!("`{t}` is not a time of day like 09:30")))
+        })
+        .collect()
+}
+
+/// Dates (`2026-07-01`) of `key`.
+fn parse_dates(
+    key: &'static str,
+    dates: &[String],
+) -> Result<Vec<jiff::civil::Date>, (&'static str, String)> {
+    dates
+        .iter()
+        .map(|d| {
+            d.parse()
+                .map_err(|_| (key, format!("`{d}` is not a date like 2026-07-01")))
+        })
+        .collect()
 }
 
 /// A service added by a scenario: a frequency, or a timetable (`days` with `times`).
@@ -464,6 +520,60 @@ impl Scenario {
                     if let Some(st) = e.status {
                         s.status = st;
                     }
+                    let bad = |(key, message): (&'static str, String)| ScenarioError::BadValue {
+                        file: file.clone(),
+                        table: "service",
+                        index,
+                        key,
+                        message,
+                    };
+                    let weekdays = e.days.as_deref().map(parse_days).transpose().map_err(bad)?;
+                    let times = e
+                        .times
+                        .as_deref()
+                        .map(parse_times)
+                        .transpose()
+                        .map_err(bad)?;
+                    let added = parse_dates("add_dates", &e.add_dates).map_err(bad)?;
+                    let removed = parse_dates("remove_dates", &e.remove_dates).map_err(bad)?;
+                    let calendar_edit = weekdays.is_some()
+                        || times.is_some()
+                        || !added.is_empty()
+                        || !removed.is_empty();
+                    if calendar_edit {
+                        if e.frequency_per_week.is_some() {
+                            return Err(bad((
+                                "frequency_per_week",
+                                "give either a frequency or calendar changes, not both".into(),
+                            )));
+                        }
+                        if let Schedule::Frequency { .. } = s.schedule {
+                            // A frequency service gets a timetable only when it is given whole.
+                            match (&weekdays, &times) {
+                                (Some(_), Some(_)) => {
+                                    s.schedule = Schedule::Timetable(Default::default())
+                                }
+                                _ => {
+                                    return Err(bad((
+                                        "days",
+                                        format!("`{id}` runs at a frequency: give both days and times to put it on a timetable"),
+                                    )))
+                                }
+                            }
+                        }
+                        if let Schedule::Timetable(c) = &mut s.schedule {
+                            if let Some(w) = weekdays {
+                                c.weekdays = w;
+                            }
+                            if let Some(t) = &times {
+                                c.times = t.clone();
+                            }
+                            c.removed.retain(|d| !added.contains(d));
+                            c.added.extend(added.iter().copied());
+                            c.added.retain(|d| !removed.contains(d));
+                            c.removed.extend(removed.iter().copied());
+                        }
+                    }
                     if let Some(f) = e.frequency_per_week {
                         match &mut s.schedule {
                             Schedule::Frequency { per_week, .. } => *per_week = f,
@@ -746,28 +856,8 @@ impl Scenario {
                         Schedule::Frequency { per_week: f, wait }
                     }
                     (None, false) => {
-                        let mut weekdays = [false; 7];
-                        for d in &n.days {
-                            if d == "daily" {
-                                weekdays = [true; 7];
-                            } else {
-                                let w = silkroute_model::parse_weekday(d)
-                                    .map_err(|e| bad("days", e))?;
-                                weekdays[w.to_monday_zero_offset() as usize] = true;
-                            }
-                        }
-                        let mut times = Vec::new();
-                        for t in &n.times {
-                            times.push(t.parse().map_err(|_| {
-                                bad("times", format!("`{t}` is not a time of day like 09:30"))
-                            })?);
-                        }
-                        if times.is_empty() {
-                            return Err(bad(
-                                "times",
-                                "a timetabled service needs its departure times".into(),
-                            ));
-                        }
+                        let weekdays = parse_days(&n.days).map_err(|(k, m)| bad(k, m))?;
+                        let times = parse_times(&n.times).map_err(|(k, m)| bad(k, m))?;
                         Schedule::Timetable(silkroute_model::Calendar {
                             weekdays,
                             times,

@@ -190,3 +190,89 @@ source = "what-if"
         "{e}"
     );
 }
+
+#[test]
+fn a_scenario_changes_a_services_calendar_or_puts_a_frequency_service_on_a_timetable() {
+    use silkroute_model::Schedule;
+    let net = silkroute_feed::builtin();
+    let s = Scenario::parse(
+        r#"
+name = "new-days"
+[[service]]
+ids = ["xian-almaty-train"]
+days = ["wed", "saturday"]
+times = ["09:00", "21:00"]
+add_dates = ["2026-07-02"]
+remove_dates = ["2026-07-04"]
+[[service]]
+ids = ["kuryk-alat-ferry"]
+days = ["tue"]
+times = ["18:00"]
+"#,
+        "days.toml",
+    )
+    .unwrap();
+    let changed = s.applied_to(&net).unwrap();
+    let service = |id: &str| changed.services.iter().find(|x| x.id == id).unwrap();
+    let Schedule::Timetable(c) = &service("xian-almaty-train").schedule else {
+        panic!("still timetabled")
+    };
+    assert_eq!(c.weekdays, [false, false, true, false, false, true, false]);
+    assert_eq!(c.times.len(), 2);
+    let date = |d: &str| d.parse::<jiff::civil::Date>().unwrap();
+    assert!(c.runs_on(date("2026-07-02"))); // a Thursday, added
+    assert!(!c.runs_on(date("2026-07-04"))); // a Saturday, removed
+    assert!(c.runs_on(date("2026-07-08"))); // a Wednesday
+    let Schedule::Timetable(f) = &service("kuryk-alat-ferry").schedule else {
+        panic!("the ferry should now run to a timetable")
+    };
+    assert_eq!(f.weekdays, [false, true, false, false, false, false, false]);
+    // The network it was applied to is unchanged.
+    assert!(matches!(
+        net.services
+            .iter()
+            .find(|x| x.id == "kuryk-alat-ferry")
+            .unwrap()
+            .schedule,
+        Schedule::Frequency { .. }
+    ));
+}
+
+#[test]
+fn calendar_edits_that_cannot_apply_are_refused_with_their_keys() {
+    let net = silkroute_feed::builtin();
+    let s = Scenario::parse(
+        r#"
+name = "bad-days"
+[[service]]
+ids = ["xian-almaty-train"]
+days = ["wednesdy"]
+[[service]]
+ids = ["kuryk-alat-ferry"]
+days = ["tue"]
+[[service]]
+ids = ["xian-almaty-train"]
+times = ["25:00"]
+[[service]]
+ids = ["xian-almaty-train"]
+add_dates = ["2026-02-30"]
+"#,
+        "bad-days.toml",
+    )
+    .unwrap();
+    let e = s.applied_to(&net).unwrap_err().to_string();
+    assert!(e.contains("[[service]] #1 key `days`"), "{e}");
+    assert!(e.contains("wednesdy"), "{e}");
+    assert!(
+        e.contains("[[service]] #2 key `days`") && e.contains("give both days and times"),
+        "{e}"
+    );
+    assert!(
+        e.contains("[[service]] #3 key `times`") && e.contains("25:00"),
+        "{e}"
+    );
+    assert!(
+        e.contains("[[service]] #4 key `add_dates`") && e.contains("2026-02-30"),
+        "{e}"
+    );
+}

@@ -420,3 +420,20 @@ fn a_window_lists_every_train_and_the_truck_between_them() {
         assert!(w[0].summary.arrives < w[1].summary.arrives);
     }
 }
+
+#[test]
+fn a_scenario_that_moves_the_monday_train_to_tuesday_is_caught_the_same_day() {
+    let s = silkroute_feed::Scenario::parse(
+        "name = \"tuesdays\"\n[[service]]\nids = [\"mondays\"]\ndays = [\"tue\"]\ntimes = [\"11:00\"]\n",
+        "tuesdays.toml",
+    )
+    .unwrap();
+    let net = s.applied_to(&network(MONDAYS, None, PLACES)).unwrap();
+    let r = Router::new(net, vec!["tuesdays".into()]).unwrap();
+    let it = dated(&r, "a", "d", "2026-12-08T07:00");
+    let board = it.legs.iter().find(|l| l.kind == LegKind::Run).unwrap();
+    assert_eq!(
+        board.departs.as_deref(),
+        Some("2026-12-08T11:00+08:00[Asia/Shanghai]")
+    );
+}
