@@ -1,15 +1,18 @@
 //! The timetable router (earliest arrival and the Pareto set over arrival, money, emissions and
 //! vehicles) against a brute force on random small timetables: a time-expanded
 //! Dijkstra that enumerates every trip of every service (not only the next one) and every
-//! truck leg, so it relies on no FIFO argument. Charters are priced out here (a formation time
-//! beyond the horizon); they are covered by the scenario tests.
+//! truck leg, so it relies on no FIFO argument. A frequency service departs, in a dated query, the
+//! stated quantile of its wait after the cargo is ready for it (FREQUENCY_WAIT_QUANTILE), in the
+//! oracle as in the router. Charters are priced out here (a formation time beyond the horizon);
+//! they are covered by the scenario tests.
 
 use proptest::prelude::*;
 use silkroute_feed::load_files;
-use silkroute_graph::{EdgeKind, Graph, Instant, NodeId, Timetable};
+use silkroute_graph::{Departures, EdgeKind, Graph, Instant, NodeId, Pattern, Timetable};
 use silkroute_model::{Mode, Network};
 use silkroute_route::{
     earliest_arrival, pareto_journeys, Criterion, Objective, RouteRequest, Router,
+    FREQUENCY_WAIT_QUANTILE,
 };
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -21,8 +24,8 @@ struct Spec {
     rail: Vec<(usize, usize, u32)>,
     /// (from, to, km) road links.
     road: Vec<(usize, usize, u32)>,
-    /// (stops, weekday bits, minutes of day).
-    services: Vec<(Vec<usize>, u8, u32)>,
+    /// (stops, weekday bits, minutes of day, or departures per week of a frequency service).
+    services: Vec<(Vec<usize>, u8, u32, Option<u32>)>,
     /// Ready: minutes after Monday 1 June 2026 00:00 UTC.
     ready_min: u32,
     from: usize,
@@ -35,7 +38,12 @@ fn spec() -> impl Strategy<Value = Spec> {
         let extra = proptest::collection::vec((0..n, 0..n, 50u32..800), 0..3);
         let road = proptest::collection::vec((0..n, 0..n, 50u32..800), 0..4);
         let services = proptest::collection::vec(
-            (proptest::collection::vec(0..n, 2..4), 1u8..128, 0u32..1440),
+            (
+                proptest::collection::vec(0..n, 2..4),
+                1u8..128,
+                0u32..1440,
+                proptest::option::weighted(0.3, 1u32..30),
+            ),
             1..5,
         );
         (chain, extra, road, services, 0u32..(14 * 1440), 0..n, 0..n).prop_map(
@@ -48,11 +56,11 @@ fn spec() -> impl Strategy<Value = Spec> {
                 rail.extend(extra.into_iter().filter(|(a, b, _)| a != b));
                 let services = services
                     .into_iter()
-                    .map(|(mut stops, days, minute)| {
+                    .map(|(mut stops, days, minute, frequency)| {
                         stops.dedup();
-                        (stops, days, minute)
+                        (stops, days, minute, frequency)
                     })
-                    .filter(|(stops, _, _)| stops.len() >= 2 && stops[0] != stops[stops.len() - 1])
+                    .filter(|(stops, ..)| stops.len() >= 2 && stops[0] != stops[stops.len() - 1])
                     .collect();
                 Spec {
                     places: n,
@@ -89,21 +97,31 @@ fn network(s: &Spec) -> Result<Network, String> {
             ));
         }
     }
-    let mut services = String::from("id,name,mode,stops,days,times,status,source\n");
-    for (k, (stops, days, minute)) in s.services.iter().enumerate() {
+    let mut services =
+        String::from("id,name,mode,stops,frequency_per_week,wait_model,days,times,status,source\n");
+    for (k, (stops, days, minute, frequency)) in s.services.iter().enumerate() {
         let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
         let d: Vec<&str> = (0..7)
             .filter(|i| days & (1 << i) != 0)
             .map(|i| names[i])
             .collect();
         let st: Vec<String> = stops.iter().map(|p| format!("p{p}")).collect();
-        services.push_str(&format!(
-            "s{k},S{k},rail,{},{},{:02}:{:02},open,test\n",
-            st.join(";"),
-            d.join(";"),
-            minute / 60,
-            minute % 60
-        ));
+        match frequency {
+            Some(f) => {
+                let model = if f % 2 == 0 { "uniform" } else { "exponential" };
+                services.push_str(&format!(
+                    "s{k},S{k},rail,{},{f},{model},,,open,test\n",
+                    st.join(";")
+                ))
+            }
+            None => services.push_str(&format!(
+                "s{k},S{k},rail,{},,,{},{:02}:{:02},open,test\n",
+                st.join(";"),
+                d.join(";"),
+                minute / 60,
+                minute % 60
+            )),
+        }
     }
     let files: HashMap<&str, Vec<u8>> = [
         ("places.csv", places),
@@ -120,6 +138,25 @@ fn network(s: &Spec) -> Result<Network, String> {
     load_files(&files)
         .map(|(n, _)| n)
         .map_err(|e| e.to_string())
+}
+
+/// The trip starts of pattern `p` that board at stop `i` for cargo ready there at `t` (after
+/// the minimum connection `conn`): every enumerated trip departing then or later, or for a
+/// frequency service the one that departs the stated quantile of the wait after `t + conn`.
+fn boardable(p: &Pattern, trips: &[Instant], i: usize, t: Instant, conn: Instant) -> Vec<Instant> {
+    let st = &p.stops[i];
+    match p.departures {
+        Departures::Frequency { headway_s, wait } => {
+            // The wait model scales with its headway: in seconds here, as in the router.
+            let w = wait.quantile_h(headway_s as f64, FREQUENCY_WAIT_QUANTILE);
+            vec![t + conn + w.round() as Instant - st.depart_s]
+        }
+        Departures::Timetable { .. } => trips
+            .iter()
+            .copied()
+            .filter(|&start| start + st.depart_s >= t + conn)
+            .collect(),
+    }
 }
 
 /// Brute force: Dijkstra over (free node | on a truck at a node | trip k of pattern p at
@@ -179,10 +216,8 @@ fn brute_force(
                         if st.node.0 != v || !st.pickup {
                             continue;
                         }
-                        for &start in &trips[pi] {
-                            if start + st.depart_s >= t + conn {
-                                push(S::Trip(pi as u32, start, i as u16), start + st.depart_s);
-                            }
+                        for start in boardable(p, &trips[pi], i, t, conn) {
+                            push(S::Trip(pi as u32, start, i as u16), start + st.depart_s);
                         }
                     }
                 }
@@ -307,15 +342,13 @@ fn brute_force_pareto(
                         if st.node.0 != n || !st.pickup {
                             continue;
                         }
-                        for &start in &trips[pi] {
-                            if start + st.depart_s >= t + conn {
-                                push(
-                                    &mut heap,
-                                    &mut store,
-                                    S::Trip(pi as u32, start, i as u16),
-                                    (start + st.depart_s, v.1, v.2, v.3 + 1),
-                                );
-                            }
+                        for start in boardable(p, &trips[pi], i, t, conn) {
+                            push(
+                                &mut heap,
+                                &mut store,
+                                S::Trip(pi as u32, start, i as u16),
+                                (start + st.depart_s, v.1, v.2, v.3 + 1),
+                            );
                         }
                     }
                 }
