@@ -17,7 +17,7 @@ use rand::{Rng, SeedableRng};
 use silkroute_model::{Mode, PlaceId};
 use silkroute_route::{earliest_arrival, Objective, RouteRequest};
 use std::hint::black_box;
-use vulture::{RaptorCache, Timetable as _};
+use vulture::{RaptorCache, StopIdx, Timetable as _};
 
 fn benches(c: &mut Criterion) {
     let g = sea_grid(30, 300, 20, 4, 21, 7);
@@ -71,11 +71,10 @@ fn benches(c: &mut Criterion) {
             queries
                 .iter()
                 .map(|&(from, to, ready)| {
-                    let (s, t) = (g.raptor.stop_idx_of(&from), g.raptor.stop_idx_of(&to));
                     g.raptor
                         .query()
-                        .from(s)
-                        .to(t)
+                        .from(StopIdx::new(from))
+                        .to(StopIdx::new(to))
                         .max_transfers(64)
                         .depart_at(raptor_time(ready))
                         .run_with_cache(&mut cache)
@@ -99,11 +98,10 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function("vulture rRAPTOR range query", |b| {
         b.iter(|| {
-            let (s, t) = (g.raptor.stop_idx_of(&from), g.raptor.stop_idx_of(&to));
             g.raptor
                 .query()
-                .from(s)
-                .to(t)
+                .from(StopIdx::new(from))
+                .to(StopIdx::new(to))
                 .max_transfers(64)
                 .depart_in_window(readies.iter().map(|&r| raptor_time(r)))
                 .run_with_cache(&mut cache)

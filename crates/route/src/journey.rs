@@ -216,6 +216,41 @@ impl Journey {
         Costs::per_cargo(hours, p90.max(hours), usd, g, km, cargo)
     }
 
+    /// This journey for cargo ready at `later`, between its ready time and
+    /// [`Journey::latest_ready`]: the steps before its first timetabled departure move by the
+    /// difference, which the wait for that departure absorbs; the rest is unchanged. It is the
+    /// best journey from `later` as it was from its own ready time (every journey from `later`
+    /// is one from the earlier ready time with a longer first wait, which weighs the same
+    /// amount more under every objective).
+    pub fn ready_at(&self, later: Instant, objective: &crate::Objective) -> Journey {
+        let d = later - self.ready;
+        let mut out = self.clone();
+        out.ready = later;
+        let h = d as f64 / 3600.0;
+        out.weight -= objective.weight(&Costs::hours(h, h));
+        for s in &mut out.steps {
+            match s {
+                JourneyStep::Wait {
+                    reason: WaitReason::Timetable(_),
+                    from,
+                    ..
+                } => {
+                    *from += d;
+                    break;
+                }
+                JourneyStep::Wait { from, to, .. } => {
+                    *from += d;
+                    *to += d;
+                }
+                JourneyStep::Edge { depart, arrive, .. } => {
+                    *depart += d;
+                    *arrive += d;
+                }
+            }
+        }
+        out
+    }
+
     /// The latest ready time that still arrives as this journey does: the ready time plus the
     /// wait for its first timetabled departure (connections, bookings and a frequency's wait at
     /// its stated quantile move with the ready time). `None` when the journey boards no

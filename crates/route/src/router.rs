@@ -1031,20 +1031,43 @@ impl Router {
         let req = &q.request;
         let (monday, start) = self.week(req, reference)?;
         let step = 7 * 24 * 3600 / UNDATED_SAMPLES as Instant;
-        let journeys: Vec<Journey> = (0..UNDATED_SAMPLES as Instant)
+        let search = |ready: Instant| {
+            crate::journey::earliest_arrivals(
+                &self.net,
+                &self.graph,
+                &self.timetable,
+                req,
+                ready,
+                &[req.to],
+                surcharges,
+            )
+            .pop()
+            .flatten()
+        };
+        // A journey whose first timetabled departure is still caught from a later ready time is
+        // that time's best journey too (Journey::ready_at), so a search is needed only once the
+        // ready time passes it. Chunks of a day run in parallel.
+        const CHUNK: usize = 24;
+        let journeys: Vec<Journey> = (0..UNDATED_SAMPLES.div_ceil(CHUNK))
             .into_par_iter()
-            .filter_map(|k| {
-                crate::journey::earliest_arrivals(
-                    &self.net,
-                    &self.graph,
-                    &self.timetable,
-                    req,
-                    start + k * step + step / 2,
-                    &[req.to],
-                    surcharges,
-                )
-                .pop()
-                .flatten()
+            .flat_map_iter(|c| {
+                let mut out = Vec::with_capacity(CHUNK);
+                let mut caught: Option<(Journey, Instant)> = None;
+                for k in c * CHUNK..((c + 1) * CHUNK).min(UNDATED_SAMPLES) {
+                    let ready = start + k as Instant * step + step / 2;
+                    if let Some((j, latest)) = &caught {
+                        if ready <= *latest {
+                            out.push(j.ready_at(ready, &req.objective));
+                            continue;
+                        }
+                    }
+                    let found = search(ready);
+                    caught = found
+                        .as_ref()
+                        .and_then(|j| j.latest_ready().map(|l| (j.clone(), l)));
+                    out.extend(found);
+                }
+                out
             })
             .collect();
         if journeys.len() < UNDATED_SAMPLES {

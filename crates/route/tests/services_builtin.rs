@@ -246,3 +246,67 @@ fn the_weeks_distribution_agrees_with_the_simulator() {
     }
     eprintln!("{}", report.join("\n"));
 }
+
+#[test]
+fn a_journey_moved_to_a_later_ready_time_is_what_a_new_search_finds() {
+    // The undated query reuses a journey for every ready time up to its latest ready time
+    // (Journey::ready_at) instead of searching again; on the built-in network, for terminal
+    // pairs and objectives, every ready time of the week in 20-minute steps agrees.
+    use silkroute_route::earliest_arrival;
+    let r = Router::new(builtin(), Vec::new()).unwrap();
+    let (net, graph, tt) = (r.network(), r.graph(), r.timetable());
+    let terminals: Vec<_> = net
+        .places
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind != PlaceKind::BorderPost)
+        .map(|(i, _)| silkroute_model::PlaceId(i as u32))
+        .collect();
+    let (_, monday) = silkroute_route::reference_week(net, terminals[0], None).unwrap();
+    let pairs: Vec<_> = terminals
+        .iter()
+        .flat_map(|&a| terminals.iter().map(move |&b| (a, b)))
+        .filter(|(a, b)| a != b)
+        .step_by(37)
+        .collect();
+    let objectives = [
+        Objective::Least(Criterion::Time),
+        Objective::Least(Criterion::Cost),
+        Objective::Balanced {
+            value_of_time_usd_per_h: 20.0,
+        },
+    ];
+    let checked: usize = pairs
+        .par_iter()
+        .map(|&(a, b)| {
+            let mut n = 0;
+            for objective in objectives {
+                let req = RouteRequest::new(a, b, objective);
+                let mut caught: Option<(silkroute_route::Journey, i64)> = None;
+                for k in 0..7 * 72 {
+                    let ready = monday + k * 1200;
+                    let fresh = earliest_arrival(net, graph, tt, &req, ready);
+                    if let (Some((j, latest)), Some(f)) = (&caught, &fresh) {
+                        if ready <= *latest {
+                            let moved = j.ready_at(ready, &objective);
+                            assert_eq!(moved.arrival, f.arrival, "{a:?} → {b:?} at {ready}");
+                            assert!(
+                                (moved.weight - f.weight).abs() < 1e-6 * f.weight.abs().max(1.0)
+                            );
+                            n += 1;
+                            continue;
+                        }
+                    }
+                    caught = fresh
+                        .as_ref()
+                        .and_then(|j| j.latest_ready().map(|l| (j.clone(), l)));
+                }
+            }
+            n
+        })
+        .sum();
+    assert!(
+        checked > 1000,
+        "only {checked} ready times reused a journey"
+    );
+}

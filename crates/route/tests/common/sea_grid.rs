@@ -3,8 +3,10 @@
 //! few times. Sea moves only by service (no trucks, no charters), and the minimum connection is
 //! zero, so silkroute's earliest arrival and RAPTOR's answer the same question on the same trips.
 //! The same trips are laid out for vulture (crates.io), the Rust RAPTOR, from silkroute's
-//! compiled patterns: every trip from three days before the epoch to `days` days after it, times
-//! in seconds on vulture's clock ([`raptor_time`]).
+//! compiled patterns through vulture's adapter trait ([`PatternTrips`], laid out as vulture's own
+//! GTFS adapter is: departures per route and position, found by binary search): every trip from
+//! three days before the epoch to `days` days after it, times in seconds on vulture's clock
+//! ([`raptor_time`]).
 
 #![allow(dead_code)]
 
@@ -13,8 +15,7 @@ use rand::{Rng, SeedableRng};
 use silkroute_graph::{compile, Graph, Instant, Timetable};
 use silkroute_model::Network;
 use std::collections::HashMap;
-use vulture::manual::SimpleTimetable;
-use vulture::SecondOfDay;
+use vulture::{RouteIdx, SecondOfDay, StopIdx, TripIdx};
 
 /// Monday 2026-06-01 00:00 UTC, the feed's reference week.
 pub const EPOCH: Instant = 1_780_272_000;
@@ -28,7 +29,7 @@ pub struct SeaGrid {
     pub net: Network,
     pub graph: Graph,
     pub tt: Timetable,
-    pub raptor: SimpleTimetable<u32, u32, u32>,
+    pub raptor: PatternTrips,
     /// Ports in place order (place index → the vulture stop key).
     pub ports: usize,
 }
@@ -129,36 +130,7 @@ pub fn sea_grid(
     };
     let graph = compile(&net).expect("compiles");
     let tt = Timetable::compile(&net, &graph).expect("the timetable compiles");
-    // The same trips for vulture: one route per pattern, one trip per departure.
-    let mut raptor = SimpleTimetable::new();
-    let mut trip_key = 0u32;
-    for (pi, p) in tt.patterns.iter().enumerate() {
-        let stops: Vec<u32> = p.stops.iter().map(|s| s.place.0).collect();
-        let starts = p.trip_starts(RAPTOR_ZERO, EPOCH + days * 24 * 3600);
-        let trips: Vec<(u32, Vec<(SecondOfDay, SecondOfDay)>)> = starts
-            .iter()
-            .map(|&t0| {
-                trip_key += 1;
-                let times = p
-                    .stops
-                    .iter()
-                    .map(|s| {
-                        (
-                            SecondOfDay((t0 + s.arrive_s - RAPTOR_ZERO) as u32),
-                            SecondOfDay((t0 + s.depart_s - RAPTOR_ZERO) as u32),
-                        )
-                    })
-                    .collect();
-                (trip_key, times)
-            })
-            .collect();
-        let refs: Vec<(u32, &[(SecondOfDay, SecondOfDay)])> =
-            trips.iter().map(|(k, t)| (*k, t.as_slice())).collect();
-        raptor = raptor.route(pi as u32, &stops, &refs);
-    }
-    for place in 0..net.places.len() as u32 {
-        raptor = raptor.register_stop(place);
-    }
+    let raptor = PatternTrips::new(&net, &tt, days);
     SeaGrid {
         ports: net.places.len(),
         net,
@@ -171,11 +143,10 @@ pub fn sea_grid(
 /// vulture's earliest arrival from port `from` to port `to` ready at `ready` (an instant).
 pub fn raptor_arrival(g: &SeaGrid, from: u32, to: u32, ready: Instant) -> Option<Instant> {
     use vulture::Timetable as _;
-    let (s, t) = (g.raptor.stop_idx_of(&from), g.raptor.stop_idx_of(&to));
     g.raptor
         .query()
-        .from(s)
-        .to(t)
+        .from(StopIdx::new(from))
+        .to(StopIdx::new(to))
         .max_transfers(64)
         .depart_at(raptor_time(ready))
         .run()
@@ -187,4 +158,113 @@ pub fn raptor_arrival(g: &SeaGrid, from: u32, to: u32, ready: Instant) -> Option
 /// An instant on vulture's clock.
 pub fn raptor_time(t: Instant) -> SecondOfDay {
     SecondOfDay((t - RAPTOR_ZERO) as u32)
+}
+
+/// silkroute's patterns and their trips as a vulture [`vulture::Timetable`]: a stop per place, a
+/// route per pattern, a trip per departure.
+pub struct PatternTrips {
+    n_stops: usize,
+    /// Per route: its stops.
+    routes: Vec<Vec<StopIdx>>,
+    /// Per stop: the routes serving it, with the stop's first position.
+    serving: Vec<Vec<(RouteIdx, u32)>>,
+    /// Per route and position: may cargo board / alight there.
+    pickup: Vec<Vec<bool>>,
+    dropoff: Vec<Vec<bool>>,
+    /// Per route: its trips in departure order.
+    trips_of: Vec<Vec<TripIdx>>,
+    /// Per route and position: the departures of its trips, in the same order.
+    departures: Vec<Vec<Vec<SecondOfDay>>>,
+    /// Per trip: its route and (arrival, departure) per position.
+    trips: Vec<(u32, Vec<(SecondOfDay, SecondOfDay)>)>,
+    no_footpaths: Vec<StopIdx>,
+}
+
+impl PatternTrips {
+    fn new(net: &Network, tt: &Timetable, days: i64) -> PatternTrips {
+        let n_stops = net.places.len();
+        let mut out = PatternTrips {
+            n_stops,
+            routes: Vec::new(),
+            serving: vec![Vec::new(); n_stops],
+            pickup: Vec::new(),
+            dropoff: Vec::new(),
+            trips_of: Vec::new(),
+            departures: Vec::new(),
+            trips: Vec::new(),
+            no_footpaths: Vec::new(),
+        };
+        for (r, p) in tt.patterns.iter().enumerate() {
+            let stops: Vec<StopIdx> = p.stops.iter().map(|s| StopIdx::new(s.place.0)).collect();
+            for (pos, st) in stops.iter().enumerate() {
+                let list = &mut out.serving[st.get() as usize];
+                if !list.iter().any(|(route, _)| route.get() == r as u32) {
+                    list.push((RouteIdx::new(r as u32), pos as u32));
+                }
+            }
+            out.routes.push(stops);
+            out.pickup.push(p.stops.iter().map(|s| s.pickup).collect());
+            out.dropoff
+                .push(p.stops.iter().map(|s| s.dropoff).collect());
+            let starts = p.trip_starts(RAPTOR_ZERO, EPOCH + days * 24 * 3600);
+            let mut ids = Vec::new();
+            let mut deps = vec![Vec::new(); p.stops.len()];
+            for t0 in starts {
+                let times: Vec<(SecondOfDay, SecondOfDay)> = p
+                    .stops
+                    .iter()
+                    .map(|s| (raptor_time(t0 + s.arrive_s), raptor_time(t0 + s.depart_s)))
+                    .collect();
+                for (pos, &(_, d)) in times.iter().enumerate() {
+                    deps[pos].push(d);
+                }
+                ids.push(TripIdx::new(out.trips.len() as u32));
+                out.trips.push((r as u32, times));
+            }
+            out.trips_of.push(ids);
+            out.departures.push(deps);
+        }
+        out
+    }
+}
+
+impl vulture::Timetable for PatternTrips {
+    fn n_stops(&self) -> usize {
+        self.n_stops
+    }
+    fn n_routes(&self) -> usize {
+        self.routes.len()
+    }
+    fn get_routes_serving_stop(&self, stop: StopIdx) -> &[(RouteIdx, u32)] {
+        &self.serving[stop.get() as usize]
+    }
+    fn get_stops_after(&self, route: RouteIdx, pos: u32) -> &[StopIdx] {
+        &self.routes[route.get() as usize][pos as usize..]
+    }
+    fn stop_at(&self, route: RouteIdx, pos: u32) -> StopIdx {
+        self.routes[route.get() as usize][pos as usize]
+    }
+    fn get_earliest_trip(&self, route: RouteIdx, at: SecondOfDay, pos: u32) -> Option<TripIdx> {
+        let r = route.get() as usize;
+        if !self.pickup[r][pos as usize] {
+            return None;
+        }
+        let k = self.departures[r][pos as usize].partition_point(|&d| d < at);
+        self.trips_of[r].get(k).copied()
+    }
+    fn get_arrival_time(&self, trip: TripIdx, pos: u32) -> SecondOfDay {
+        self.trips[trip.get() as usize].1[pos as usize].0
+    }
+    fn get_departure_time(&self, trip: TripIdx, pos: u32) -> SecondOfDay {
+        self.trips[trip.get() as usize].1[pos as usize].1
+    }
+    fn pickup_allowed(&self, trip: TripIdx, pos: u32) -> bool {
+        self.pickup[self.trips[trip.get() as usize].0 as usize][pos as usize]
+    }
+    fn drop_off_allowed(&self, trip: TripIdx, pos: u32) -> bool {
+        self.dropoff[self.trips[trip.get() as usize].0 as usize][pos as usize]
+    }
+    fn get_footpaths_from(&self, _stop: StopIdx) -> &[StopIdx] {
+        &self.no_footpaths
+    }
 }
