@@ -3,7 +3,8 @@
 //! weeks of trips), where only services move and connections take no time, so both answer the
 //! same earliest-arrival question. Measured: 200 random queries one at a time, and the profile
 //! an undated query needs (168 hourly ready times over a week) for one pair: silkroute's 168
-//! searches against vulture's rRAPTOR range query over the same 168 departure times.
+//! searches, silkroute reusing a journey up to its latest ready time (as `Router` does for
+//! undated queries), and vulture's rRAPTOR range query over the same 168 departure times.
 //!
 //! `cargo bench -p silkroute-route --bench raptor`
 
@@ -96,6 +97,31 @@ fn benches(c: &mut Criterion) {
     group.bench_function("silkroute, 168 searches", |b| {
         b.iter(|| readies.iter().filter_map(|&r| ours(&(from, to, r))).count())
     });
+    let objective = Objective::Least(silkroute_route::Criterion::Time);
+    group.bench_function(
+        "silkroute, searches reused up to each journey's latest ready time",
+        |b| {
+            b.iter(|| {
+                let req = request(from, to);
+                let mut caught: Option<(silkroute_route::Journey, i64)> = None;
+                let mut n = 0;
+                for &r in &readies {
+                    if let Some((j, latest)) = &caught {
+                        if r <= *latest {
+                            n += usize::from(j.ready_at(r, &objective).arrival > 0);
+                            continue;
+                        }
+                    }
+                    let found = earliest_arrival(&g.net, &g.graph, &g.tt, &req, r);
+                    caught = found
+                        .as_ref()
+                        .and_then(|j| j.latest_ready().map(|l| (j.clone(), l)));
+                    n += usize::from(found.is_some());
+                }
+                n
+            })
+        },
+    );
     group.bench_function("vulture rRAPTOR range query", |b| {
         b.iter(|| {
             g.raptor

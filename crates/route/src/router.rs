@@ -235,7 +235,7 @@ struct Mixture {
 }
 
 /// One itinerary's distribution and its ready times' shifts with their counts.
-type MixturePart = (crate::distribution::TimeDistribution, Vec<(f64, usize)>);
+type MixturePart = (crate::distribution::Cumulative, Vec<(f64, usize)>);
 
 impl Mixture {
     fn part(
@@ -249,7 +249,7 @@ impl Mixture {
                 None => counted.push((s, 1)),
             }
         }
-        (d, counted)
+        (d.cumulative(), counted)
     }
 
     fn cdf(&self, x: f64) -> f64 {

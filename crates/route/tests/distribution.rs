@@ -87,6 +87,15 @@ proptest! {
         prop_assert!(d.overflow <= 0.01);
     }
 
+    /// The running sums give the odds the cell sums give, anywhere.
+    #[test]
+    fn running_sums_give_the_same_odds(components in itinerary(), t in -10.0f64..5000.0) {
+        let d = TimeDistribution::of(&families(&components));
+        let odds = d.probability_within(t);
+        let c = d.clone().cumulative();
+        prop_assert!((c.probability_within(t) - odds).abs() <= 1e-12, "{t}");
+    }
+
     /// The median of a sum of non-negative times is at least the median of any part of it, and
     /// a ride's median is its summed running time: the total's p50 never falls below the
     /// running time of the rides.
