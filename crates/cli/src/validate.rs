@@ -7,7 +7,31 @@ use std::process::ExitCode;
 
 pub fn run(args: ValidateArgs) -> CmdResult {
     let (report, valid, summary) = match load_dir(&args.dir) {
-        Ok((net, report)) => {
+        Ok((net, mut report)) => {
+            // What only laying the services on the graph finds: a service without track, a
+            // tariff table whose fares fall with distance.
+            let valid = match silkroute_graph::compile(&net) {
+                Err(e) => {
+                    report.error("(the compiled network)", None, None, e.to_string());
+                    false
+                }
+                Ok(g) => match silkroute_graph::Timetable::compile(&net, &g) {
+                    Ok(tt) => {
+                        for s in &tt.suspended {
+                            report.warning("services.csv", None, None, s.to_string());
+                        }
+                        true
+                    }
+                    Err(e) => {
+                        let file = match e {
+                            silkroute_graph::TimetableError::Fares { .. } => "service_fares.csv",
+                            _ => "services.csv",
+                        };
+                        report.error(file, None, None, e.to_string());
+                        false
+                    }
+                },
+            };
             let summary = format!(
                 "{} places, {} links, {} border crossings, {} transfers, {} services",
                 net.places.len(),
@@ -16,7 +40,7 @@ pub fn run(args: ValidateArgs) -> CmdResult {
                 net.transfers.len(),
                 net.services.len()
             );
-            (report, true, Some(summary))
+            (report, valid, Some(summary))
         }
         Err(FeedError::Invalid(report)) => (report, false, None),
         Err(e) => return Err(Failure::failed(e)),

@@ -15,8 +15,8 @@ use std::path::Path;
 use std::str::FromStr;
 
 /// The files of a feed and whether each is required (from [`FeedFile`]).
-pub const FEED_FILES: [(&str, bool); 10] = {
-    let mut out = [("", false); 10];
+pub const FEED_FILES: [(&str, bool); FeedFile::ALL.len()] = {
+    let mut out = [("", false); FeedFile::ALL.len()];
     let mut i = 0;
     while i < FeedFile::ALL.len() {
         out[i] = (FeedFile::ALL[i].name(), FeedFile::ALL[i].is_required());
@@ -95,7 +95,7 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
         .get("transfers.csv")
         .map(|t| read_transfers(t, &ctx, &mut lines, &mut report))
         .unwrap_or_default();
-    let services = match (tables.get("services.csv"), tables.get("service_stops.csv")) {
+    let mut services = match (tables.get("services.csv"), tables.get("service_stops.csv")) {
         (Some(t), stops) => read_services(t, stops, &ctx, &links, &mut lines, &mut report),
         (None, Some(_)) => {
             report.error(
@@ -108,6 +108,9 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
         }
         (None, None) => Vec::new(),
     };
+    if let Some(t) = tables.get("service_fares.csv") {
+        read_fares(t, &ctx, &mut services, &mut report);
+    }
     let modes = tables
         .get("modes.csv")
         .map(|t| read_modes(t, &mut report))
@@ -951,6 +954,87 @@ fn read_service_stops(
     out
 }
 
+/// The tariff tables of service_fares.csv, attached to their services: each row a ride between
+/// two stops of the service, boarding before alighting, where the service takes and sets down
+/// cargo; one price per pair.
+fn read_fares(t: &Table, ctx: &Ctx, services: &mut [Service], report: &mut Report) {
+    for row in t.rows() {
+        let service = row.required("service", report);
+        let from = ctx.place(&row, "from", report);
+        let to = ctx.place(&row, "to", report);
+        let usd = row.number("usd_per_feu", 0.0, 1e7, report);
+        let source = row.required("source", report);
+        let (Some(service), Some(from), Some(to), Some(usd_per_feu), Some(source)) =
+            (service, from, to, usd, source)
+        else {
+            continue;
+        };
+        let Some(s) = services.iter_mut().find(|s| s.id == service) else {
+            row_error(
+                &row,
+                report,
+                "service",
+                &format!("unknown service id `{service}` (not in services.csv)"),
+            );
+            continue;
+        };
+        let position = |p: PlaceId| s.stops.iter().position(|st| st.place == p);
+        let name = |p: PlaceId| ctx.places[p.index()].id.clone();
+        match (position(from), position(to)) {
+            (None, _) => row_error(
+                &row,
+                report,
+                "from",
+                &format!("`{}` is not a stop of `{service}`", name(from)),
+            ),
+            (_, None) => row_error(
+                &row,
+                report,
+                "to",
+                &format!("`{}` is not a stop of `{service}`", name(to)),
+            ),
+            (Some(a), Some(b)) if a >= b => row_error(
+                &row,
+                report,
+                "to",
+                &format!(
+                    "`{}` does not come after `{}` on `{service}`",
+                    name(to),
+                    name(from)
+                ),
+            ),
+            (Some(a), _) if !s.stops[a].pickup => row_error(
+                &row,
+                report,
+                "from",
+                &format!("`{service}` takes no cargo at `{}`", name(from)),
+            ),
+            (_, Some(b)) if !s.stops[b].dropoff => row_error(
+                &row,
+                report,
+                "to",
+                &format!("`{service}` sets no cargo down at `{}`", name(to)),
+            ),
+            _ if s.fares.iter().any(|f| f.from == from && f.to == to) => row_error(
+                &row,
+                report,
+                "to",
+                &format!(
+                    "a second price for `{}` → `{}` on `{service}`",
+                    name(from),
+                    name(to)
+                ),
+            ),
+            _ => s.fares.push(silkroute_model::Fare {
+                from,
+                to,
+                usd_per_feu,
+                source,
+            }),
+        }
+    }
+}
+
 fn row_error(row: &Row, report: &mut Report, col: &str, msg: &str) {
     report.error(row.file(), Some(row.line), Some(col), msg);
 }
@@ -1096,6 +1180,7 @@ fn read_services(
                 carries: carries.unwrap_or(Carries::Cargo),
                 capacity_per_departure,
                 tariff_usd_per_feu,
+                fares: Vec::new(),
                 stops,
                 schedule,
                 status,

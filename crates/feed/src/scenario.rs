@@ -879,6 +879,7 @@ impl Scenario {
                     carries: silkroute_model::Carries::Cargo,
                     capacity_per_departure: None,
                     tariff_usd_per_feu: n.tariff_usd_per_feu,
+                    fares: Vec::new(),
                     stops,
                     schedule,
                     status: Status::Open,

@@ -16,6 +16,8 @@ pub enum FeedFile {
     Services,
     /// `service_stops.csv`: stop patterns with times and boarding rules.
     ServiceStops,
+    /// `service_fares.csv`: tariff tables, the price of rides between two stops of a service.
+    ServiceFares,
     /// `modes.csv`: defaults per mode.
     Modes,
     /// `feed_info.csv`: the feed's reference week.
@@ -28,13 +30,14 @@ pub enum FeedFile {
 
 impl FeedFile {
     /// Every file, in the order they are read.
-    pub const ALL: [FeedFile; 10] = [
+    pub const ALL: [FeedFile; 11] = [
         FeedFile::Places,
         FeedFile::Links,
         FeedFile::Borders,
         FeedFile::Transfers,
         FeedFile::Services,
         FeedFile::ServiceStops,
+        FeedFile::ServiceFares,
         FeedFile::Modes,
         FeedFile::CostFactors,
         FeedFile::EmissionFactors,
@@ -50,6 +53,7 @@ impl FeedFile {
             FeedFile::Transfers => "transfers.csv",
             FeedFile::Services => "services.csv",
             FeedFile::ServiceStops => "service_stops.csv",
+            FeedFile::ServiceFares => "service_fares.csv",
             FeedFile::Modes => "modes.csv",
             FeedFile::FeedInfo => "feed_info.csv",
             FeedFile::CostFactors => "cost_factors.csv",
@@ -66,6 +70,7 @@ impl FeedFile {
             FeedFile::Transfers => false,
             FeedFile::Services => false,
             FeedFile::ServiceStops => false,
+            FeedFile::ServiceFares => false,
             FeedFile::Modes => true,
             FeedFile::FeedInfo => false,
             FeedFile::CostFactors => true,
@@ -234,6 +239,10 @@ impl FeedFile {
                 &[
                     "service", "seq", "place", "arrive_h", "depart_h", "pickup", "dropoff", "via",
                 ],
+            ),
+            FeedFile::ServiceFares => (
+                &["service", "from", "to", "usd_per_feu", "source"],
+                &["service", "from", "to", "usd_per_feu", "source"],
             ),
             FeedFile::Modes => (MODES, MODES_ALL),
             FeedFile::FeedInfo => (&["reference_date", "source"], &["reference_date", "source"]),

@@ -32,6 +32,20 @@ pub enum TimetableError {
         /// Next stop place id.
         to: String,
     },
+    /// A tariff table in which a longer ride is cheaper than a shorter one from the same stop.
+    #[error("service `{service}`: the fare from `{from}` to `{to}` ({usd_per_feu} USD/FEU) is below the fare to the stop before it ({shorter_usd_per_feu} USD/FEU); fares must not fall the further the cargo rides")]
+    Fares {
+        /// Service id.
+        service: String,
+        /// Boarding stop.
+        from: String,
+        /// Alighting stop.
+        to: String,
+        /// Its fare.
+        usd_per_feu: f64,
+        /// The fare to the stop before.
+        shorter_usd_per_feu: f64,
+    },
     /// A place's time zone is unknown to the bundled database.
     #[error("place `{place}`: unknown time zone `{zone}`")]
     TimeZone {
@@ -88,9 +102,12 @@ impl Pattern {
         )
     }
 
-    /// Money per FEU of edge `e` when this service carries the cargo over it.
-    pub fn edge_usd_per_feu(&self, e: &crate::graph::Edge) -> f64 {
-        match (self.tariff_usd_per_feu_km, e.kind) {
+    /// Money per FEU of edge `edge` (= `e`) when this service carries the cargo over it: the
+    /// tariff's rate on the edge's hop times its km, else the edge's own money.
+    pub fn edge_usd_per_feu(&self, edge: u32, e: &crate::graph::Edge) -> f64 {
+        let hop = self.hops.iter().position(|h| h.contains(&edge));
+        let rate = hop.and_then(|i| self.tariff_usd_per_feu_km[i]);
+        match (rate, e.kind) {
             (Some(per_km), EdgeKind::Run(_)) => per_km * e.distance_km,
             _ => e.cost_usd_per_feu,
         }
@@ -130,9 +147,13 @@ pub struct Pattern {
     /// `hop_totals[i]`: what the ride from stop `i` to stop `i + 1` costs one FEU of 1 t (time
     /// as scheduled, money, emissions, km); see [`Pattern::hop_costs`].
     pub hop_totals: Vec<HopTotals>,
-    /// The end-to-end tariff per km of track, when the service publishes one: a part-way ride
-    /// pays by distance share.
-    pub tariff_usd_per_feu_km: Option<f64>,
+    /// Per hop: the tariff per km of its track, when the service publishes one: the end-to-end
+    /// tariff's rate (a part-way ride pays by distance share), or on a pattern of a tariff table
+    /// the increase of the fare from the boarding stop over the hop, spread over its km.
+    pub tariff_usd_per_feu_km: Vec<Option<f64>>,
+    /// On a pattern of a tariff table: the one stop it boards at (a service with a table is
+    /// laid once per boarding stop, so that a ride pays the table's fare to where it alights).
+    pub fares_from: Option<usize>,
     /// Whether the stop times were computed from running times (the data gave none).
     pub times_estimated: bool,
     /// When it leaves.
@@ -237,18 +258,25 @@ impl Timetable {
                 }
                 Err(e) => return Err(e),
             };
-            let p = tt.patterns.len() as u32;
-            for (i, st) in pattern.stops.iter().enumerate() {
-                if st.pickup {
-                    tt.boarding[st.node.index()].push((p, i as u16));
-                    for later in &pattern.stops[i + 1..] {
-                        if later.dropoff {
-                            tt.covered.insert((s.mode, st.place, later.place));
+            let patterns = if s.fares.is_empty() {
+                vec![pattern]
+            } else {
+                by_boarding_stop(net, graph, s, &pattern)?
+            };
+            for pattern in patterns {
+                let p = tt.patterns.len() as u32;
+                for (i, st) in pattern.stops.iter().enumerate() {
+                    if st.pickup {
+                        tt.boarding[st.node.index()].push((p, i as u16));
+                        for later in &pattern.stops[i + 1..] {
+                            if later.dropoff {
+                                tt.covered.insert((s.mode, st.place, later.place));
+                            }
                         }
                     }
                 }
+                tt.patterns.push(pattern);
             }
-            tt.patterns.push(pattern);
         }
         Ok(tt)
     }
@@ -335,10 +363,11 @@ fn lay(net: &Network, graph: &Graph, si: u32) -> Result<Pattern, TimetableError>
         .filter(|e| matches!(e.kind, EdgeKind::Run(_)))
         .map(|e| e.distance_km)
         .sum();
-    let tariff_usd_per_feu_km = s
+    let rate = s
         .tariff_usd_per_feu
         .filter(|_| track_km > 0.0)
         .map(|t| t / track_km);
+    let tariff_usd_per_feu_km = vec![rate; hops.len()];
     let mut pattern = Pattern {
         service: si,
         mode: s.mode,
@@ -346,10 +375,17 @@ fn lay(net: &Network, graph: &Graph, si: u32) -> Result<Pattern, TimetableError>
         hops,
         hop_totals: Vec::new(),
         tariff_usd_per_feu_km,
+        fares_from: None,
         times_estimated,
         departures,
     };
-    pattern.hop_totals = (0..pattern.hops.len())
+    pattern.hop_totals = hop_totals(graph, &pattern);
+    Ok(pattern)
+}
+
+/// What each hop of `pattern` costs (time as scheduled, money by its tariff, emissions, km).
+fn hop_totals(graph: &Graph, pattern: &Pattern) -> Vec<HopTotals> {
+    (0..pattern.hops.len())
         .map(|i| {
             let edges: Vec<_> = pattern.hops[i]
                 .iter()
@@ -367,13 +403,79 @@ fn lay(net: &Network, graph: &Graph, si: u32) -> Result<Pattern, TimetableError>
             HopTotals {
                 time_p50_h: scheduled,
                 time_p90_h: (bad * scale).max(scheduled),
-                usd_per_feu: edges.iter().map(|e| pattern.edge_usd_per_feu(e)).sum(),
+                usd_per_feu: pattern.hops[i]
+                    .iter()
+                    .zip(&edges)
+                    .map(|(&ei, e)| pattern.edge_usd_per_feu(ei, e))
+                    .sum(),
                 wtw_g_per_t: edges.iter().map(|e| e.wtw_g_per_t).sum(),
                 km: edges.iter().map(|e| e.distance_km).sum(),
             }
         })
-        .collect();
-    Ok(pattern)
+        .collect()
+}
+
+/// A service with a tariff table, laid once per stop where it takes cargo: each copy boards
+/// only there, and its hops' rates make the money for the track from there to every later stop
+/// the table's fare (pairs not in the table: the end-to-end tariff's distance share, or the
+/// track's own money); border and handling fees on the way are charged as they are with an
+/// end-to-end tariff. A hop without track (a border post to the next) passes its share to the
+/// next hop. A fare that falls the further the cargo rides is refused.
+fn by_boarding_stop(
+    net: &Network,
+    graph: &Graph,
+    s: &silkroute_model::Service,
+    pattern: &Pattern,
+) -> Result<Vec<Pattern>, TimetableError> {
+    let runs = |hop: &[u32]| -> Vec<(u32, f64)> {
+        hop.iter()
+            .copied()
+            .filter(|&e| matches!(graph.edges()[e as usize].kind, EdgeKind::Run(_)))
+            .map(|e| (e, graph.edges()[e as usize].distance_km))
+            .collect()
+    };
+    let mut out = Vec::new();
+    for b in 0..pattern.stops.len() {
+        if !pattern.stops[b].pickup {
+            continue;
+        }
+        let mut p = pattern.clone();
+        p.fares_from = Some(b);
+        for (i, st) in p.stops.iter_mut().enumerate() {
+            st.pickup = i == b;
+        }
+        let (mut without_table, mut charged) = (0.0, 0.0);
+        for i in b..p.hops.len() {
+            let track = runs(&p.hops[i]);
+            without_table += track
+                .iter()
+                .map(|&(e, _)| pattern.edge_usd_per_feu(e, &graph.edges()[e as usize]))
+                .sum::<f64>();
+            let to = pattern.stops[i + 1].place;
+            let fare = s
+                .fares
+                .iter()
+                .find(|f| f.from == pattern.stops[b].place && f.to == to)
+                .map_or(without_table, |f| f.usd_per_feu);
+            if fare < charged - 1e-9 {
+                return Err(TimetableError::Fares {
+                    service: s.id.clone(),
+                    from: net.place(pattern.stops[b].place).id.clone(),
+                    to: net.place(to).id.clone(),
+                    usd_per_feu: fare,
+                    shorter_usd_per_feu: charged,
+                });
+            }
+            let km: f64 = track.iter().map(|t| t.1).sum();
+            if km > 0.0 {
+                p.tariff_usd_per_feu_km[i] = Some((fare - charged) / km);
+                charged = fare;
+            }
+        }
+        p.hop_totals = hop_totals(graph, &p);
+        out.push(p);
+    }
+    Ok(out)
 }
 
 /// The fastest track (typical times) of `mode` from any of `from` to a node of place `to`:

@@ -24,6 +24,6 @@ pub use elements::{BorderCrossing, Capacity, CapacityUnit, Clearance, Link, Plac
 pub use network::{Network, PlaceId, DEFAULT_REFERENCE_DATE};
 pub use parameters::{CostFactor, EmissionFactor, ModeDefaults};
 pub use service::{
-    parse_weekday, week_start, Calendar, Carries, Schedule, Service, ServiceStop, WaitModel,
+    parse_weekday, week_start, Calendar, Carries, Fare, Schedule, Service, ServiceStop, WaitModel,
 };
 pub use vocabulary::{ElementKind, Gauge, Layer, Mode, PlaceKind, Status, Track};

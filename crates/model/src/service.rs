@@ -26,8 +26,12 @@ pub struct Service {
     pub carries: Carries,
     /// Capacity per departure, FEU (containers) or seats for passenger services.
     pub capacity_per_departure: Option<f64>,
-    /// Published end-to-end price per FEU, USD. A part-way ride pays by distance share.
+    /// Published end-to-end price per FEU, USD. A part-way ride pays by distance share, unless
+    /// `fares` prices it.
     pub tariff_usd_per_feu: Option<f64>,
+    /// A tariff table: the price of rides between two of its stops (service_fares.csv). Pairs
+    /// not in it pay the end-to-end tariff's distance share (or the track's own money).
+    pub fares: Vec<Fare>,
     /// Stops in running order.
     pub stops: Vec<ServiceStop>,
     /// When it runs.
@@ -37,6 +41,19 @@ pub struct Service {
     /// Expected opening year of a planned service.
     pub opening_year: Option<u16>,
     /// Where the data comes from.
+    pub source: String,
+}
+
+/// The price of a ride of a service between two of its stops.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fare {
+    /// Where the cargo boards.
+    pub from: PlaceId,
+    /// Where it alights (a later stop).
+    pub to: PlaceId,
+    /// USD per FEU.
+    pub usd_per_feu: f64,
+    /// Where the price comes from.
     pub source: String,
 }
 

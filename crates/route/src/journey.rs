@@ -184,7 +184,7 @@ impl Journey {
                         h
                     };
                     usd += match carrier {
-                        Carrier::Service(p) => tt.patterns[*p as usize].edge_usd_per_feu(e),
+                        Carrier::Service(p) => tt.patterns[*p as usize].edge_usd_per_feu(*edge, e),
                         _ => e.cost_usd_per_feu,
                     };
                     g += e.wtw_g_per_t;

@@ -82,14 +82,32 @@ pub fn timed_itinerary(
                                 );
                             }
                             let pattern = &tt.patterns[p as usize];
-                            if let (Some(tariff), Some(per_km)) =
-                                (s.tariff_usd_per_feu, pattern.tariff_usd_per_feu_km)
-                            {
-                                leg.cost_usd = cargo.usd(pattern.edge_usd_per_feu(e));
-                                leg.cost_source = Some(format!(
-                                    "tariff of {} ({tariff} USD/FEU end to end) by distance share, {per_km:.3} USD/FEU-km: {}",
-                                    s.name, s.source
-                                ));
+                            let hop = pattern.hops.iter().position(|h| h.contains(&edge));
+                            let per_km = hop.and_then(|i| pattern.tariff_usd_per_feu_km[i]);
+                            match (pattern.fares_from, s.tariff_usd_per_feu, per_km) {
+                                (Some(b), _, Some(per_km)) => {
+                                    leg.cost_usd = cargo.usd(pattern.edge_usd_per_feu(edge, e));
+                                    let from = &net.place(pattern.stops[b].place).id;
+                                    let sources: Vec<&str> = s
+                                        .fares
+                                        .iter()
+                                        .filter(|f| f.from == pattern.stops[b].place)
+                                        .map(|f| f.source.as_str())
+                                        .collect();
+                                    leg.cost_source = Some(format!(
+                                        "tariff table of {} from {from} (service_fares.csv), {per_km:.3} USD/FEU-km on this stretch: {}",
+                                        s.name,
+                                        if sources.is_empty() { s.source.as_str() } else { sources[0] }
+                                    ));
+                                }
+                                (None, Some(tariff), Some(per_km)) => {
+                                    leg.cost_usd = cargo.usd(pattern.edge_usd_per_feu(edge, e));
+                                    leg.cost_source = Some(format!(
+                                        "tariff of {} ({tariff} USD/FEU end to end) by distance share, {per_km:.3} USD/FEU-km: {}",
+                                        s.name, s.source
+                                    ));
+                                }
+                                _ => {}
                             }
                         } else {
                             leg.description = format!("{} (on board {})", leg.description, s.name);

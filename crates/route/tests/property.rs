@@ -202,6 +202,7 @@ fn network(s: &Spec) -> Network {
                 wait: WaitModel::Uniform,
             },
             tariff_usd_per_feu: None,
+            fares: Vec::new(),
             status: Status::Open,
             opening_year: None,
             source: "test".into(),

@@ -56,7 +56,15 @@ const SERVICE_HEADER: &str = "id,name,mode,stops,frequency_per_week,wait_model,d
 
 /// The drawn network with `services` rows (after the header) and optional stop patterns.
 fn network(services: &str, stops: Option<&str>, places: &str) -> Network {
-    let mut files: HashMap<&str, Vec<u8>> = HashMap::new();
+    match load_files(&files(services, stops, places)) {
+        Ok((net, _)) => net,
+        Err(e) => panic!("the drawn network is invalid: {e}"),
+    }
+}
+
+/// The drawn network's files.
+fn files(services: &str, stops: Option<&str>, places: &str) -> HashMap<&'static str, Vec<u8>> {
+    let mut files: HashMap<&'static str, Vec<u8>> = HashMap::new();
     files.insert("places.csv", places.as_bytes().to_vec());
     files.insert("links.csv", LINKS.as_bytes().to_vec());
     files.insert("borders.csv", BORDERS.as_bytes().to_vec());
@@ -71,10 +79,7 @@ fn network(services: &str, stops: Option<&str>, places: &str) -> Network {
     if let Some(s) = stops {
         files.insert("service_stops.csv", s.as_bytes().to_vec());
     }
-    match load_files(&files) {
-        Ok((net, _)) => net,
-        Err(e) => panic!("the drawn network is invalid: {e}"),
-    }
+    files
 }
 
 fn router(services: &str) -> Router {
@@ -436,4 +441,84 @@ fn a_scenario_that_moves_the_monday_train_to_tuesday_is_caught_the_same_day() {
         board.departs.as_deref(),
         Some("2026-12-08T11:00+08:00[Asia/Shanghai]")
     );
+}
+
+/// The money of the runs ridden on service `id`.
+fn track_usd(it: &Itinerary, id: &str) -> f64 {
+    it.legs
+        .iter()
+        .filter(|l| l.kind == LegKind::Run && l.service.as_deref() == Some(id))
+        .map(|l| l.cost_usd)
+        .sum()
+}
+
+#[test]
+fn a_tariff_table_prices_part_way_rides_and_the_rest_pay_by_distance_share() {
+    // A — B — posts — C — D daily, 1,000 USD/FEU end to end over 1,100 km of track; the
+    // table prices A → C at 700 and B → D at 400.
+    let service = "abcd,A–D,rail,a;b;c;d,,,daily,10:00,,,,,1000,open,test\n";
+    let mut f = files(service, None, PLACES);
+    f.insert(
+        "service_fares.csv",
+        b"service,from,to,usd_per_feu,source\nabcd,a,c,700,test table\nabcd,b,d,400,test table\n"
+            .to_vec(),
+    );
+    let (net, _) = load_files(&f).unwrap();
+    let r = Router::new(net, Vec::new()).unwrap();
+    let ride = |from: &str, to: &str| {
+        let it = dated(&r, from, to, "2026-12-07T06:00");
+        assert_eq!(services(&it), ["abcd"], "{from} → {to}");
+        track_usd(&it, "abcd")
+    };
+    assert!((ride("a", "c") - 700.0).abs() < 1e-6);
+    assert!((ride("b", "d") - 400.0).abs() < 1e-6);
+    // Not in the table: the distance share, 500 of 1,100 km and all of it.
+    assert!((ride("a", "b") - 1000.0 * 500.0 / 1100.0).abs() < 1e-6);
+    assert!((ride("a", "d") - 1000.0).abs() < 1e-6);
+    // The cost note names the table.
+    let it = dated(&r, "a", "c", "2026-12-07T06:00");
+    let run = it.legs.iter().find(|l| l.kind == LegKind::Run).unwrap();
+    assert!(
+        run.cost_source.as_deref().unwrap().contains("tariff table"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_tariff_table_where_a_longer_ride_is_cheaper_is_refused() {
+    let service = "abcd,A–D,rail,a;b;c;d,,,daily,10:00,,,,,1000,open,test\n";
+    let mut f = files(service, None, PLACES);
+    f.insert(
+        "service_fares.csv",
+        b"service,from,to,usd_per_feu,source\nabcd,a,c,700,t\nabcd,a,d,600,t\n".to_vec(),
+    );
+    let (net, _) = load_files(&f).unwrap();
+    let e = Router::new(net, Vec::new()).err().unwrap().to_string();
+    assert!(
+        e.contains(
+            "fare from `a` to `d` (600 USD/FEU) is below the fare to the stop before it (700"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn fares_that_do_not_fit_the_service_are_refused_with_line_and_field() {
+    let service = "abcd,A–D,rail,a;b;c;d,,,daily,10:00,,,,,1000,open,test\n";
+    let mut f = files(service, None, PLACES);
+    f.insert(
+        "service_fares.csv",
+        b"service,from,to,usd_per_feu,source\nghost,a,c,1,t\nabcd,c,a,1,t\nabcd,a,pkz,1,t\nabcd,a,c,-5,t\nabcd,a,c,1,t\nabcd,a,c,2,t\n"
+            .to_vec(),
+    );
+    let e = load_files(&f).err().unwrap().to_string();
+    for expected in [
+        "service_fares.csv:2: field `service`: unknown service id `ghost`",
+        "service_fares.csv:3: field `to`: `a` does not come after `c`",
+        "service_fares.csv:4: field `to`: `pkz` is not a stop of `abcd`",
+        "service_fares.csv:5: field `usd_per_feu`: -5 is out of range",
+        "service_fares.csv:7: field `to`: a second price for `a` → `c`",
+    ] {
+        assert!(e.contains(expected), "missing «{expected}» in:\n{e}");
+    }
 }
