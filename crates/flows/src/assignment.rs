@@ -141,6 +141,20 @@ struct Loading {
     routes: Vec<OdRoute>,
 }
 
+impl Loading {
+    /// Nothing loaded on `m` edges.
+    fn empty(m: usize) -> Loading {
+        Loading {
+            edges: vec![0.0; m],
+            fixed: 0.0,
+            sptt: 0.0,
+            stranded: Vec::new(),
+            od_cost: Vec::new(),
+            routes: Vec::new(),
+        }
+    }
+}
+
 /// What the equilibrium loads: the infrastructure or the services.
 struct Loader<'a> {
     net: &'a Network,
@@ -238,14 +252,7 @@ impl Loader<'_> {
                 Err(_) => Vec::new(),
             };
             let share = 1.0 / READY_TIMES as f64;
-            let mut part = Loading {
-                edges: vec![0.0; m],
-                fixed: 0.0,
-                sptt: 0.0,
-                stranded: Vec::new(),
-                od_cost: Vec::new(),
-                routes: Vec::new(),
-            };
+            let mut part = Loading::empty(m);
             // Per destination: Σ weights and the journeys reached.
             let mut found: Vec<Vec<silkroute_route::Journey>> = vec![Vec::new(); dests.len()];
             for &ready in &readies {
@@ -313,14 +320,7 @@ impl Loader<'_> {
             origins.iter().map(one).collect()
         };
         // Summed in origin order, so results do not depend on thread scheduling.
-        let mut out = Loading {
-            edges: vec![0.0; m],
-            fixed: 0.0,
-            sptt: 0.0,
-            stranded: Vec::new(),
-            od_cost: Vec::new(),
-            routes: Vec::new(),
-        };
+        let mut out = Loading::empty(m);
         for p in parts {
             for (a, b) in out.edges.iter_mut().zip(p.edges) {
                 *a += b;
