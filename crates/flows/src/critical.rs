@@ -61,14 +61,22 @@ pub fn critical(
             let stranded = a.stranded_total() - base_stranded;
             // Cost of the demand still served, compared on the same demand: the base cost of the
             // stranded pairs is removed before the comparison.
+            // Only the tonnes stranded by the closure: on services a pair can be partly
+            // stranded already in the base (some ready times reach nothing).
             let stranded_base_cost: f64 = a
                 .stranded
                 .iter()
                 .filter_map(|(od, t)| {
+                    let before: f64 = base
+                        .stranded
+                        .iter()
+                        .filter(|(p, _)| p == od)
+                        .map(|(_, t)| t)
+                        .sum();
                     base.od_cost
                         .iter()
                         .find(|(p, _)| p == od)
-                        .map(|(_, c)| c * t)
+                        .map(|(_, c)| c * (t - before).max(0.0))
                 })
                 .sum();
             Criticality {

@@ -457,6 +457,16 @@ fn by_boarding_stop(
                 .iter()
                 .find(|f| f.from == pattern.stops[b].place && f.to == to)
                 .map_or(without_table, |f| f.usd_per_feu);
+            if !pattern.stops[i + 1].dropoff {
+                // Nobody alights here (a border post): no fare to check; the track's money
+                // so far is carried to the next hop.
+                let km: f64 = track.iter().map(|t| t.1).sum();
+                if km > 0.0 {
+                    p.tariff_usd_per_feu_km[i] = Some((without_table.max(charged) - charged) / km);
+                    charged = without_table.max(charged);
+                }
+                continue;
+            }
             if fare < charged - 1e-9 {
                 return Err(TimetableError::Fares {
                     service: s.id.clone(),

@@ -23,6 +23,24 @@ use std::collections::BinaryHeap;
 /// The quantile of a frequency service's wait used in dated queries: the median.
 pub const FREQUENCY_WAIT_QUANTILE: f64 = 0.5;
 
+/// Hours weigh this much (objective units per hour) in searches by money or emissions, whose
+/// own weights ignore time: among options that cost the same to rounding noise (sums of the same
+/// per-km rates in another order differ by 1e-12), the faster one wins; 60 days add 0.0014.
+pub const TIME_TIE_BREAK_PER_H: f64 = 1e-6;
+
+/// The weight of `costs` in a timetable search by `objective`: its own weight, plus
+/// [`TIME_TIE_BREAK_PER_H`] per hour when the objective does not count time.
+pub(crate) fn search_weight(objective: &crate::Objective, costs: &Costs) -> f64 {
+    use silkroute_model::Criterion;
+    let tie = match objective {
+        crate::Objective::Least(Criterion::Cost | Criterion::Co2) => {
+            TIME_TIE_BREAK_PER_H * costs.time_p50_h
+        }
+        _ => 0.0,
+    };
+    objective.weight(costs) + tie
+}
+
 /// The longest journey searched: 60 days.
 pub const HORIZON_S: Instant = 60 * 24 * 3600;
 
@@ -139,6 +157,9 @@ pub struct Journey {
     pub weight: f64,
     /// The steps.
     pub steps: Vec<JourneyStep>,
+    /// How long the first timetabled departure boarded leaves after the cargo could board it
+    /// (0 when it boards the moment it is ready); `None` when it boards no timetabled service.
+    pub first_departure_slack_s: Option<Instant>,
 }
 
 impl Journey {
@@ -226,8 +247,9 @@ impl Journey {
         let d = later - self.ready;
         let mut out = self.clone();
         out.ready = later;
+        out.first_departure_slack_s = self.first_departure_slack_s.map(|s| s - d);
         let h = d as f64 / 3600.0;
-        out.weight -= objective.weight(&Costs::hours(h, h));
+        out.weight -= search_weight(objective, &Costs::hours(h, h));
         for s in &mut out.steps {
             match s {
                 JourneyStep::Wait {
@@ -256,15 +278,7 @@ impl Journey {
     /// its stated quantile move with the ready time). `None` when the journey boards no
     /// timetabled service (then every later ready time arrives later).
     pub fn latest_ready(&self) -> Option<Instant> {
-        self.steps.iter().find_map(|s| match s {
-            JourneyStep::Wait {
-                reason: WaitReason::Timetable(_),
-                from,
-                to,
-                ..
-            } => Some(self.ready + (to - from)),
-            _ => None,
-        })
+        self.first_departure_slack_s.map(|s| self.ready + s)
     }
 }
 
@@ -621,7 +635,7 @@ impl<'a> Search<'a> {
     /// `l` moved on by `costs` and to the instant `at`.
     fn step(&self, l: Label, costs: &Costs, at: Instant) -> Label {
         Label {
-            weight: l.weight + self.req.objective.weight(costs),
+            weight: l.weight + search_weight(&self.req.objective, costs),
             at,
             usd: l.usd + costs.usd,
             co2e_kg: l.co2e_kg + costs.co2e_kg,
@@ -876,6 +890,7 @@ impl<'a> Search<'a> {
     ) -> Journey {
         let n = self.n;
         let mut steps = Vec::new();
+        let mut slack = None;
         for &(state, how, from, t, t_from) in chain {
             let (_, st) = self.split(state);
             let from_local = (from != u32::MAX).then(|| self.split(from).1);
@@ -920,6 +935,11 @@ impl<'a> Search<'a> {
                             reason: WaitReason::Connection(mode),
                         });
                     }
+                    let timetabled =
+                        matches!(self.tt.patterns[p].departures, Departures::Timetable { .. });
+                    if timetabled && slack.is_none() {
+                        slack = Some(t - after);
+                    }
                     if t > after {
                         let reason = match self.tt.patterns[p].departures {
                             Departures::Timetable { .. } => WaitReason::Timetable(p as u32),
@@ -956,6 +976,7 @@ impl<'a> Search<'a> {
             arrival: end.at,
             weight: end.weight,
             steps,
+            first_departure_slack_s: slack,
         }
     }
 

@@ -773,7 +773,7 @@ impl Router {
     /// (a surcharge of `penalty` × the edge's own weight, [`Surcharges`]) and the query runs
     /// again; a candidate is kept when it is dissimilar to every one kept before. Each is
     /// reported with its true numbers (undated: its time over the ready times it serves in the
-    /// penalised week), in order of the objective.
+    /// penalised week): the best first, then the others in order of the objective.
     fn alternatives_on_services(
         &self,
         q: &RouteQuery,
@@ -864,7 +864,11 @@ impl Router {
                 accepted.push((candidate, value));
             }
         }
-        accepted.sort_by(|a, b| a.1.total_cmp(&b.1));
+        // The unpenalised best first; the others by their objective's value (undated, each
+        // over the ready times it serves in its own penalised week).
+        if accepted.len() > 1 {
+            accepted[1..].sort_by(|a, b| a.1.total_cmp(&b.1));
+        }
         let timing = timing.expect("a first attempt");
         Ok((accepted.into_iter().map(|(it, _)| it).collect(), timing))
     }

@@ -88,16 +88,17 @@ pub fn timed_itinerary(
                                 (Some(b), _, Some(per_km)) => {
                                     leg.cost_usd = cargo.usd(pattern.edge_usd_per_feu(edge, e));
                                     let from = &net.place(pattern.stops[b].place).id;
-                                    let sources: Vec<&str> = s
+                                    let mut sources: Vec<&str> = s
                                         .fares
                                         .iter()
                                         .filter(|f| f.from == pattern.stops[b].place)
                                         .map(|f| f.source.as_str())
                                         .collect();
+                                    sources.dedup();
                                     leg.cost_source = Some(format!(
-                                        "tariff table of {} from {from} (service_fares.csv), {per_km:.3} USD/FEU-km on this stretch: {}",
+                                        "tariff table of {} from {from} (service_fares.csv; stops it does not price by the end-to-end tariff's distance share), {per_km:.3} USD/FEU-km on this stretch: {}",
                                         s.name,
-                                        if sources.is_empty() { s.source.as_str() } else { sources[0] }
+                                        if sources.is_empty() { s.source.clone() } else { sources.join(" ; ") }
                                     ));
                                 }
                                 (None, Some(tariff), Some(per_km)) => {

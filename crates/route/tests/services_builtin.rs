@@ -261,7 +261,8 @@ fn the_weeks_distribution_agrees_with_the_simulator() {
 fn a_journey_moved_to_a_later_ready_time_is_what_a_new_search_finds() {
     // The undated query reuses a journey for every ready time up to its latest ready time
     // (Journey::ready_at) instead of searching again; on the built-in network, for terminal
-    // pairs and objectives, every ready time of the week in 20-minute steps agrees.
+    // pairs, objectives and all modes or rail only, every ready time of the week in 20-minute
+    // steps agrees.
     use silkroute_route::earliest_arrival;
     let r = Router::new(builtin(), Vec::new()).unwrap();
     let (net, graph, tt) = (r.network(), r.graph(), r.timetable());
@@ -273,12 +274,21 @@ fn a_journey_moved_to_a_later_ready_time_is_what_a_new_search_finds() {
         .map(|(i, _)| silkroute_model::PlaceId(i as u32))
         .collect();
     let (_, monday) = silkroute_route::reference_week(net, terminals[0], None).unwrap();
-    let pairs: Vec<_> = terminals
+    // Every 37th terminal pair, and the pairs of the three timetabled trains, which the rail-only
+    // queries below ride (with all modes most journeys fly, drive or charter).
+    let mut pairs: Vec<_> = terminals
         .iter()
         .flat_map(|&a| terminals.iter().map(move |&b| (a, b)))
         .filter(|(a, b)| a != b)
         .step_by(37)
         .collect();
+    for (a, b) in [
+        ("urumqi", "almaty"),
+        ("chengdu", "tashkent"),
+        ("xian", "almaty"),
+    ] {
+        pairs.push((r.find(a).unwrap(), r.find(b).unwrap()));
+    }
     let objectives = [
         Objective::Least(Criterion::Time),
         Objective::Least(Criterion::Cost),
@@ -290,8 +300,12 @@ fn a_journey_moved_to_a_later_ready_time_is_what_a_new_search_finds() {
         .par_iter()
         .map(|&(a, b)| {
             let mut n = 0;
-            for objective in objectives {
-                let req = RouteRequest::new(a, b, objective);
+            for (objective, modes) in objectives
+                .iter()
+                .flat_map(|o| [(*o, vec![]), (*o, vec![Mode::Rail])])
+            {
+                let mut req = RouteRequest::new(a, b, objective);
+                req.modes.extend(modes);
                 let mut caught: Option<(silkroute_route::Journey, i64)> = None;
                 for k in 0..7 * 72 {
                     let ready = monday + k * 1200;
@@ -315,8 +329,5 @@ fn a_journey_moved_to_a_later_ready_time_is_what_a_new_search_finds() {
             n
         })
         .sum();
-    assert!(
-        checked > 1000,
-        "only {checked} ready times reused a journey"
-    );
+    assert!(checked > 500, "only {checked} ready times reused a journey");
 }
