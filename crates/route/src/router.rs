@@ -683,9 +683,7 @@ impl Router {
                     let next = j.latest_ready();
                     // A timetabled departure is shown from the latest ready time that catches it.
                     let j = match next {
-                        Some(r) if r > t => {
-                            search(r).filter(|k| k.arrival == j.arrival).unwrap_or(j)
-                        }
+                        Some(r) if r > t => j.ready_at(r, &req.objective),
                         _ => j,
                     };
                     match out.last() {
@@ -747,7 +745,7 @@ impl Router {
                 }
                 let j = search(lo).ok_or_else(none)?;
                 let j = match j.latest_ready() {
-                    Some(r) if r > lo => search(r).filter(|k| k.arrival <= deadline).unwrap_or(j),
+                    Some(r) if r > lo => j.ready_at(r, &req.objective),
                     _ => j,
                 };
                 Ok((

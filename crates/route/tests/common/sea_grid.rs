@@ -140,8 +140,15 @@ pub fn sea_grid(
     }
 }
 
-/// vulture's earliest arrival from port `from` to port `to` ready at `ready` (an instant).
-pub fn raptor_arrival(g: &SeaGrid, from: u32, to: u32, ready: Instant) -> Option<Instant> {
+/// vulture's earliest arrival from port `from` to port `to` ready at `ready` (an instant),
+/// with the label arrays of `cache`.
+pub fn raptor_arrival_with(
+    g: &SeaGrid,
+    cache: &mut vulture::RaptorCache,
+    from: u32,
+    to: u32,
+    ready: Instant,
+) -> Option<Instant> {
     use vulture::Timetable as _;
     g.raptor
         .query()
@@ -149,10 +156,16 @@ pub fn raptor_arrival(g: &SeaGrid, from: u32, to: u32, ready: Instant) -> Option
         .to(StopIdx::new(to))
         .max_transfers(64)
         .depart_at(raptor_time(ready))
-        .run()
+        .run_with_cache(cache)
         .iter()
         .map(|j| j.arrival().0 as Instant + RAPTOR_ZERO)
         .min()
+}
+
+/// [`raptor_arrival_with`] with a cache of its own.
+pub fn raptor_arrival(g: &SeaGrid, from: u32, to: u32, ready: Instant) -> Option<Instant> {
+    let mut cache = vulture::RaptorCache::for_timetable(&g.raptor);
+    raptor_arrival_with(g, &mut cache, from, to, ready)
 }
 
 /// An instant on vulture's clock.
