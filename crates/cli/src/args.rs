@@ -202,6 +202,13 @@ pub struct RouteArgs {
     /// Avoid a place (id or name) or a country (ISO code such as KZ); repeatable.
     #[arg(long, value_name = "PLACE|COUNTRY")]
     pub avoid: Vec<String>,
+    /// Leave out the export clearance at the origin (the shipper has it done).
+    #[arg(long)]
+    pub no_export_clearance: bool,
+    /// Leave out the import clearance at the destination (the consignee has it done, or the
+    /// cargo stays under bond).
+    #[arg(long)]
+    pub no_import_clearance: bool,
     /// Apply a scenario: a built-in name (cku-open) or a TOML file; repeatable, applied in order.
     #[arg(long, value_name = "NAME|FILE")]
     pub scenario: Vec<String>,

@@ -62,6 +62,8 @@ fn route_query(router: &Router, args: &RouteArgs) -> Result<RouteQuery, Failure>
     for a in &args.avoid {
         router.avoid(&mut request, a).map_err(Failure::usage)?;
     }
+    request.export_clearance = !args.no_export_clearance;
+    request.import_clearance = !args.no_import_clearance;
     let menu = if args.pareto {
         Menu::pareto(
             Some(args.criteria.clone()),
@@ -213,6 +215,7 @@ fn kind_name(l: &silkroute_route::Leg) -> &'static str {
         LegKind::Transfer if l.gauge_change => "gauge",
         LegKind::Transfer => "transfer",
         LegKind::Wait => "wait",
+        LegKind::Customs => "customs",
     }
 }
 

@@ -214,7 +214,8 @@ fn route_json_follows_the_contract() {
         for key in ["distance_km", "time_h", "cost_usd", "co2e_kg"] {
             assert!(leg[key].is_number(), "leg lacks {key}: {leg}");
         }
-        assert!(["run", "border", "transfer", "wait"].contains(&leg["kind"].as_str().unwrap()));
+        assert!(["run", "border", "transfer", "wait", "customs"]
+            .contains(&leg["kind"].as_str().unwrap()));
     }
     assert_eq!(r["geometry"]["type"], "LineString");
     assert_eq!(

@@ -7,7 +7,7 @@ use silkroute_model::Network;
 use std::collections::HashMap;
 
 /// The built-in feed files, by name.
-pub const BUILTIN_FILES: [(&str, &str); 9] = [
+pub const BUILTIN_FILES: [(&str, &str); 11] = [
     (
         "places.csv",
         include_str!("../../../data/builtin/places.csv"),
@@ -24,6 +24,14 @@ pub const BUILTIN_FILES: [(&str, &str); 9] = [
     (
         "services.csv",
         include_str!("../../../data/builtin/services.csv"),
+    ),
+    (
+        "countries.csv",
+        include_str!("../../../data/builtin/countries.csv"),
+    ),
+    (
+        "clearances.csv",
+        include_str!("../../../data/builtin/clearances.csv"),
     ),
     ("modes.csv", include_str!("../../../data/builtin/modes.csv")),
     (

@@ -7,8 +7,9 @@ use crate::schema::FeedFile;
 use crate::validate::{self, Lines};
 use silkroute_model::{
     parse_weekday, BorderCrossing, Calendar, Capacity, CapacityUnit, Carries, Clearance,
-    CostFactor, EmissionFactor, Gauge, Layer, Link, Mode, ModeDefaults, Network, Place, PlaceId,
-    PlaceKind, Schedule, Service, ServiceStop, Status, Track, Transfer, WaitModel,
+    CostFactor, Country, CustomsClearance, EmissionFactor, Gauge, Layer, Link, Mode, ModeDefaults,
+    Network, OpeningHours, Place, PlaceId, PlaceKind, Procedure, Schedule, Service, ServiceStop,
+    Status, Track, Transfer, WaitModel,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -111,6 +112,14 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
     if let Some(t) = tables.get("service_fares.csv") {
         read_fares(t, &ctx, &mut services, &mut report);
     }
+    let countries = tables
+        .get("countries.csv")
+        .map(|t| read_countries(t, &mut report))
+        .unwrap_or_default();
+    let clearances = tables
+        .get("clearances.csv")
+        .map(|t| read_clearances(t, &ctx, &mut report))
+        .unwrap_or_default();
     let modes = tables
         .get("modes.csv")
         .map(|t| read_modes(t, &mut report))
@@ -139,6 +148,8 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
     if let Some(d) = reference_date {
         network.reference_date = d;
     }
+    network.countries = countries;
+    network.clearances = clearances;
     validate::check(&network, &lines, &mut report);
     if report.has_errors() {
         Err(FeedError::Invalid(report))
@@ -538,6 +549,7 @@ fn read_borders(
         let forward = clearance(&row, "forward", report);
         let reverse = clearance(&row, "reverse", report);
         let cap = capacity(&row, report);
+        let hours = opening_hours(&row, report);
         let st = status_and_year(&row, report);
         let src = source(&row, report);
         if let (Some(from), Some(to)) = (from, to) {
@@ -565,6 +577,7 @@ fn read_borders(
             Some(forward),
             Some(reverse),
             Some(capacity),
+            Some(opening_hours),
             Some((status, opening_year)),
             Some(source),
         ) = (
@@ -578,6 +591,7 @@ fn read_borders(
             forward,
             reverse,
             cap,
+            hours,
             st,
             src,
         ) {
@@ -593,6 +607,7 @@ fn read_borders(
                 forward,
                 reverse,
                 capacity,
+                opening_hours,
                 status,
                 opening_year,
                 source,
@@ -600,6 +615,118 @@ fn read_borders(
         }
     }
     out
+}
+
+/// The opening hours of a border crossing from `open_days` (`mon-fri`, or days separated by
+/// `;`), `open_hours` (`08:00-20:00`), `open_timezone` (IANA) and `closed_dates` (dates or
+/// `first..last` ranges separated by `;`): `Some(None)` when the row gives none (open around
+/// the clock), `None` after reporting an error.
+fn opening_hours(row: &Row, report: &mut Report) -> Option<Option<OpeningHours>> {
+    let cols = ["open_days", "open_hours", "open_timezone"];
+    let given: Vec<Option<String>> = cols.iter().map(|c| row.optional(c)).collect();
+    let closed_text = row.optional("closed_dates");
+    if given.iter().all(Option::is_none) {
+        if closed_text.is_some() {
+            row_error(
+                row,
+                report,
+                "closed_dates",
+                "closed dates need open_days, open_hours and open_timezone",
+            );
+            return None;
+        }
+        return Some(None);
+    }
+    if let Some(i) = given.iter().position(Option::is_none) {
+        row_error(
+            row,
+            report,
+            cols[i],
+            &format!(
+                "opening hours need all of open_days, open_hours and open_timezone; `{}` is empty",
+                cols[i]
+            ),
+        );
+        return None;
+    }
+    let (days, hours, zone) = (given[0].clone()?, given[1].clone()?, given[2].clone()?);
+    let mut weekdays = [false; 7];
+    for part in days.split(';') {
+        let range: Vec<&str> = part.split('-').collect();
+        let parsed: Result<Vec<usize>, String> = range
+            .iter()
+            .map(|d| parse_weekday(d).map(|w| w.to_monday_zero_offset() as usize))
+            .collect();
+        match (parsed, range.len()) {
+            (Ok(d), 1) => weekdays[d[0]] = true,
+            (Ok(d), 2) if d[0] <= d[1] => (d[0]..=d[1]).for_each(|i| weekdays[i] = true),
+            (Ok(_), _) => {
+                row_error(
+                    row,
+                    report,
+                    "open_days",
+                    &format!("`{part}` is not a day or a range of days such as mon-fri"),
+                );
+                return None;
+            }
+            (Err(e), _) => {
+                row_error(row, report, "open_days", &e);
+                return None;
+            }
+        }
+    }
+    let times: Vec<Option<jiff::civil::Time>> = hours
+        .split('-')
+        .map(|t| t.trim().parse::<jiff::civil::Time>().ok())
+        .collect();
+    let (open, close) = match times.as_slice() {
+        [Some(a), Some(b)] if a < b => (*a, *b),
+        _ => {
+            row_error(
+                row,
+                report,
+                "open_hours",
+                &format!(
+                    "`{hours}` is not a daily window such as 08:00-20:00 (opening before closing)"
+                ),
+            );
+            return None;
+        }
+    };
+    if jiff::tz::TimeZone::get(&zone).is_err() {
+        row_error(
+            row,
+            report,
+            "open_timezone",
+            &format!("`{zone}` is not an IANA time zone (e.g. Asia/Bishkek)"),
+        );
+        return None;
+    }
+    let mut closed = Vec::new();
+    for part in closed_text.iter().flat_map(|t| t.split(';')) {
+        let ends: Vec<Option<jiff::civil::Date>> =
+            part.split("..").map(|d| d.trim().parse().ok()).collect();
+        match ends.as_slice() {
+            [Some(d)] => closed.push((*d, *d)),
+            [Some(a), Some(b)] if a <= b => closed.push((*a, *b)),
+            _ => {
+                row_error(
+                    row,
+                    report,
+                    "closed_dates",
+                    &format!("`{part}` is not a date (YYYY-MM-DD) or a range first..last"),
+                );
+                return None;
+            }
+        }
+    }
+    Some(Some(OpeningHours {
+        weekdays,
+        open,
+        close,
+        timezone: zone,
+        closed,
+    }))
 }
 
 fn read_transfers(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> Vec<Transfer> {
@@ -1260,6 +1387,125 @@ fn read_modes(t: &Table, report: &mut Report) -> Vec<ModeDefaults> {
                 source,
             });
         }
+    }
+    out
+}
+
+fn read_countries(t: &Table, report: &mut Report) -> Vec<Country> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let code = row.required("code", report);
+        let name = row.required("name_en", report);
+        let territory = row.required("customs_territory", report);
+        let src = source(&row, report);
+        let (Some(code), Some(name_en), Some(customs_territory), Some(source)) =
+            (code, name, territory, src)
+        else {
+            continue;
+        };
+        if code.len() != 2 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+            row_error(
+                &row,
+                report,
+                "code",
+                &format!("`{code}` is not an ISO 3166-1 alpha-2 code (two capital letters)"),
+            );
+            continue;
+        }
+        if !seen.insert(code.clone()) {
+            row_error(&row, report, "code", &format!("`{code}` appears twice"));
+            continue;
+        }
+        out.push(Country {
+            code,
+            name_en,
+            customs_territory,
+            source,
+        });
+    }
+    out
+}
+
+fn read_clearances(t: &Table, ctx: &Ctx, report: &mut Report) -> Vec<CustomsClearance> {
+    let mut seen = HashSet::new();
+    let mut keys = HashSet::new();
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let id = unique_id(&row, &mut seen, report);
+        let country = row.required("country", report);
+        let place = match row.optional("place") {
+            Some(_) => ctx.place(&row, "place", report).map(Some),
+            None => Some(None),
+        };
+        let mode = match row.required("mode", report).as_deref() {
+            Some("*") => Some(None),
+            Some(_) => row.parsed::<Mode>("mode", report).map(Some),
+            None => None,
+        };
+        let procedure: Option<Procedure> = row.parsed("procedure", report);
+        let p50 = row.number("p50_h", 0.0, 2000.0, report);
+        let p90 = row.number("p90_h", 0.0, 2000.0, report);
+        let fee = row.number("fee_usd", 0.0, 1e6, report);
+        let src = source(&row, report);
+        let (
+            Some(id),
+            Some(country),
+            Some(place),
+            Some(mode),
+            Some(procedure),
+            Some(p50_h),
+            Some(p90_h),
+            Some(fee_usd),
+            Some(source),
+        ) = (id, country, place, mode, procedure, p50, p90, fee, src)
+        else {
+            continue;
+        };
+        if p90_h < p50_h {
+            row_error(
+                &row,
+                report,
+                "p90_h",
+                &format!("the bad case ({p90_h} h) is below the typical time ({p50_h} h)"),
+            );
+            continue;
+        }
+        if let Some(p) = place {
+            if ctx.country(p) != country {
+                row_error(
+                    &row,
+                    report,
+                    "place",
+                    &format!(
+                        "`{}` is in {}, not in {country}",
+                        ctx.places[p.index()].id,
+                        ctx.country(p)
+                    ),
+                );
+                continue;
+            }
+        }
+        if !keys.insert((country.clone(), place, mode, procedure)) {
+            row_error(
+                &row,
+                report,
+                "procedure",
+                &format!("a second {procedure} row for the same country, place and mode"),
+            );
+            continue;
+        }
+        out.push(CustomsClearance {
+            id,
+            country,
+            place,
+            mode,
+            procedure,
+            p50_h,
+            p90_h,
+            fee_usd,
+            source,
+        });
     }
     out
 }

@@ -18,6 +18,10 @@ pub enum FeedFile {
     ServiceStops,
     /// `service_fares.csv`: tariff tables, the price of rides between two stops of a service.
     ServiceFares,
+    /// `countries.csv`: countries and their customs territories.
+    Countries,
+    /// `clearances.csv`: customs clearance by country (or place), mode and procedure.
+    Clearances,
     /// `modes.csv`: defaults per mode.
     Modes,
     /// `feed_info.csv`: the feed's reference week.
@@ -30,7 +34,7 @@ pub enum FeedFile {
 
 impl FeedFile {
     /// Every file, in the order they are read.
-    pub const ALL: [FeedFile; 11] = [
+    pub const ALL: [FeedFile; 13] = [
         FeedFile::Places,
         FeedFile::Links,
         FeedFile::Borders,
@@ -38,6 +42,8 @@ impl FeedFile {
         FeedFile::Services,
         FeedFile::ServiceStops,
         FeedFile::ServiceFares,
+        FeedFile::Countries,
+        FeedFile::Clearances,
         FeedFile::Modes,
         FeedFile::CostFactors,
         FeedFile::EmissionFactors,
@@ -54,6 +60,8 @@ impl FeedFile {
             FeedFile::Services => "services.csv",
             FeedFile::ServiceStops => "service_stops.csv",
             FeedFile::ServiceFares => "service_fares.csv",
+            FeedFile::Countries => "countries.csv",
+            FeedFile::Clearances => "clearances.csv",
             FeedFile::Modes => "modes.csv",
             FeedFile::FeedInfo => "feed_info.csv",
             FeedFile::CostFactors => "cost_factors.csv",
@@ -71,6 +79,8 @@ impl FeedFile {
             FeedFile::Services => false,
             FeedFile::ServiceStops => false,
             FeedFile::ServiceFares => false,
+            FeedFile::Countries => false,
+            FeedFile::Clearances => false,
             FeedFile::Modes => true,
             FeedFile::FeedInfo => false,
             FeedFile::CostFactors => true,
@@ -168,6 +178,10 @@ impl FeedFile {
                     "forward_p90_h",
                     "reverse_p50_h",
                     "reverse_p90_h",
+                    "open_days",
+                    "open_hours",
+                    "open_timezone",
+                    "closed_dates",
                     "forward_fee_usd",
                     "reverse_fee_usd",
                     "capacity",
@@ -243,6 +257,33 @@ impl FeedFile {
             FeedFile::ServiceFares => (
                 &["service", "from", "to", "usd_per_feu", "source"],
                 &["service", "from", "to", "usd_per_feu", "source"],
+            ),
+            FeedFile::Countries => (
+                &["code", "name_en", "customs_territory", "source"],
+                &["code", "name_en", "customs_territory", "source"],
+            ),
+            FeedFile::Clearances => (
+                &[
+                    "id",
+                    "country",
+                    "mode",
+                    "procedure",
+                    "p50_h",
+                    "p90_h",
+                    "fee_usd",
+                    "source",
+                ],
+                &[
+                    "id",
+                    "country",
+                    "place",
+                    "mode",
+                    "procedure",
+                    "p50_h",
+                    "p90_h",
+                    "fee_usd",
+                    "source",
+                ],
             ),
             FeedFile::Modes => (MODES, MODES_ALL),
             FeedFile::FeedInfo => (&["reference_date", "source"], &["reference_date", "source"]),

@@ -39,6 +39,68 @@ pub(crate) fn check(net: &Network, lines: &Lines, report: &mut Report) {
     check_services(net, lines, report);
     check_transfers(net, lines, report);
     check_connectivity(net, lines, report);
+    check_customs(net, lines, report);
+}
+
+/// Warns where customs figures are missing: the exit and entry of a flight or sailing between
+/// customs territories, and the export and import clearance of a country's places by the modes
+/// they are reached on (when the network spans more than one territory). Missing figures count
+/// as 0 h and 0 USD, and the itinerary says so.
+fn check_customs(net: &Network, lines: &Lines, report: &mut Report) {
+    use silkroute_model::Procedure;
+    for (i, l) in net.links.iter().enumerate() {
+        if l.status != Status::Open || !net.crosses_customs(l.mode, l.from, l.to) {
+            continue;
+        }
+        for (place, procedure) in [
+            (l.from, Procedure::Exit),
+            (l.from, Procedure::Entry),
+            (l.to, Procedure::Exit),
+            (l.to, Procedure::Entry),
+        ] {
+            if net.clearance_index(place, l.mode, procedure).is_none() {
+                report.warning(
+                    "links.csv",
+                    lines.links.get(i).copied(),
+                    Some("to"),
+                    format!(
+                        "`{}` leaves a customs territory by {}, but clearances.csv has no {procedure} figures for `{}` ({}): counted as 0 h and 0 USD",
+                        l.id,
+                        l.mode,
+                        net.place(place).id,
+                        net.place(place).country
+                    ),
+                );
+            }
+        }
+    }
+    let territories: HashSet<&str> = net
+        .places
+        .iter()
+        .map(|p| net.customs_territory(&p.country))
+        .collect();
+    if territories.len() < 2 || net.clearances.is_empty() {
+        // A feed without clearances.csv: its itineraries say where figures are missing.
+        return;
+    }
+    let mut missing: BTreeSet<(String, Procedure, Mode)> = BTreeSet::new();
+    for l in net.links.iter().filter(|l| l.status == Status::Open) {
+        for p in [l.from, l.to] {
+            for procedure in [Procedure::Export, Procedure::Import] {
+                if net.clearance_index(p, l.mode, procedure).is_none() {
+                    missing.insert((net.place(p).country.clone(), procedure, l.mode));
+                }
+            }
+        }
+    }
+    for (country, procedure, mode) in missing {
+        report.warning(
+            "clearances.csv",
+            None,
+            Some("procedure"),
+            format!("no {procedure} clearance figures for {country} by {mode}: cargo leaving or entering its customs territory there is cleared in 0 h for 0 USD"),
+        );
+    }
 }
 
 fn used_modes(net: &Network) -> BTreeSet<Mode> {

@@ -655,6 +655,7 @@ fn od_route(
                 net.borders[border as usize].id.clone()
             }
             EdgeKind::Transfer(x) => net.transfers[x as usize].id.clone(),
+            EdgeKind::Clearance { .. } => graph.edges()[e].kind.element_id(net).1.to_string(),
         };
         elements.push(id);
     }
@@ -722,6 +723,7 @@ impl Assignment {
                     EdgeKind::Run(l) => net.links[l as usize].capacity,
                     EdgeKind::Border { border, .. } => net.borders[border as usize].capacity,
                     EdgeKind::Transfer(t) => net.transfers[t as usize].capacity,
+                    EdgeKind::Clearance { .. } => None,
                 };
                 let (tail, head) = (graph.node(e.tail), graph.node(e.head));
                 // A transfer starts and ends at one place: its direction is the change of layer.

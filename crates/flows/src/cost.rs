@@ -71,6 +71,7 @@ impl EdgeCosts {
                 EdgeKind::Run(i) => net.links[i as usize].capacity,
                 EdgeKind::Border { border, .. } => net.borders[border as usize].capacity,
                 EdgeKind::Transfer(i) => net.transfers[i as usize].capacity,
+                EdgeKind::Clearance { .. } => None,
             };
             fixed.push(one_tonne.usd(e.cost_usd_per_feu) + vot * e.wait_p50_h);
             free.push(vot * e.time_p50_h);

@@ -34,7 +34,7 @@ pub fn critical(
     let mut elements: Vec<(ElementKind, u32, f64)> = Vec::new();
     for (i, e) in graph.edges().iter().enumerate() {
         let key = e.kind.element();
-        if key.0 == ElementKind::Transfer {
+        if matches!(key.0, ElementKind::Transfer | ElementKind::Clearance) {
             continue;
         }
         match elements.iter_mut().find(|(k, id, _)| (*k, *id) == key) {

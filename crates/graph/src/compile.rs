@@ -1,7 +1,7 @@
 //! Network → graph.
 
 use crate::graph::{Edge, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
-use silkroute_model::{Layer, Mode, Network, PlaceId, Status};
+use silkroute_model::{Layer, Mode, Network, PlaceId, Procedure, Status};
 use std::collections::HashMap;
 
 /// Why a network could not be compiled. The feed validator rules these out for loaded feeds;
@@ -50,14 +50,25 @@ pub fn compile(net: &Network) -> Result<Graph, CompileError> {
 
 struct Builder<'n> {
     net: &'n Network,
-    node_of: HashMap<(PlaceId, Layer), NodeId>,
+    node_of: HashMap<(PlaceId, Layer, bool), NodeId>,
     nodes: Vec<Node>,
     edges: Vec<Edge>,
 }
 
 impl Builder<'_> {
     fn node(&mut self, place: PlaceId, layer: Layer) -> Result<NodeId, CompileError> {
-        if let Some(&n) = self.node_of.get(&(place, layer)) {
+        self.node_on(place, layer, false)
+    }
+
+    /// The node of `place` on `layer`, on its international side or not; an international node
+    /// comes with its exit and entry edges to the inland node.
+    fn node_on(
+        &mut self,
+        place: PlaceId,
+        layer: Layer,
+        international: bool,
+    ) -> Result<NodeId, CompileError> {
+        if let Some(&n) = self.node_of.get(&(place, layer, international)) {
             return Ok(n);
         }
         let board_wait = self.board_wait(place, layer.mode)?;
@@ -66,9 +77,50 @@ impl Builder<'_> {
             place,
             layer,
             board_wait,
+            international,
         });
-        self.node_of.insert((place, layer), id);
+        self.node_of.insert((place, layer, international), id);
+        if international {
+            let inland = self.node_on(place, layer, false)?;
+            self.clearance(place, layer.mode, Procedure::Exit, inland, id);
+            self.clearance(place, layer.mode, Procedure::Entry, id, inland);
+        }
         Ok(id)
+    }
+
+    /// A customs edge at `place` from `tail` to `head` with the figures of `procedure`.
+    fn clearance(
+        &mut self,
+        place: PlaceId,
+        mode: Mode,
+        procedure: Procedure,
+        tail: NodeId,
+        head: NodeId,
+    ) {
+        let row = self.net.clearance_index(place, mode, procedure);
+        let (p50, p90, fee) = row.map_or((0.0, 0.0, 0.0), |r| {
+            let c = &self.net.clearances[r];
+            (c.p50_h, c.p90_h, c.fee_usd)
+        });
+        self.edges.push(Edge {
+            tail,
+            head,
+            kind: EdgeKind::Clearance {
+                procedure,
+                row: row.map(|r| r as u32),
+            },
+            distance_km: 0.0,
+            time_p50_h: p50,
+            time_p90_h: p90,
+            wait_p50_h: 0.0,
+            wait_p90_h: 0.0,
+            cost_usd_per_feu: fee,
+            wtw_g_per_t: 0.0,
+            ttw_g_per_t: 0.0,
+            cost_factor: None,
+            tariff_service: None,
+            emission_factor: None,
+        });
     }
 
     /// Half the headway of the open services of `mode` departing from `place`, or the default.
@@ -146,7 +198,11 @@ impl Builder<'_> {
         };
         let (ef, wtw, ttw) = self.emission(l.mode, l.energy_key(&defaults.default_energy))?;
         let layer = l.layer();
-        let (na, nb) = (self.node(l.from, layer)?, self.node(l.to, layer)?);
+        let international = net.crosses_customs(l.mode, l.from, l.to);
+        let (na, nb) = (
+            self.node_on(l.from, layer, international)?,
+            self.node_on(l.to, layer, international)?,
+        );
         let directions = if l.oneway {
             &[(na, nb)][..]
         } else {
@@ -182,6 +238,10 @@ impl Builder<'_> {
         let (ef, wtw, ttw) = self.emission(b.mode, &defaults.default_energy)?;
         let layer = b.layer();
         let (na, nb) = (self.node(b.from_post, layer)?, self.node(b.to_post, layer)?);
+        let (wait_p50_h, wait_p90_h) = b
+            .opening_hours
+            .as_ref()
+            .map_or((0.0, 0.0), |h| closure_wait(h, self.net.reference_date));
         for (tail, head, c, forward) in [(na, nb, b.forward, true), (nb, na, b.reverse, false)] {
             self.edges.push(Edge {
                 tail,
@@ -190,8 +250,8 @@ impl Builder<'_> {
                 distance_km: b.length_km,
                 time_p50_h: c.p50_h,
                 time_p90_h: c.p90_h,
-                wait_p50_h: 0.0,
-                wait_p90_h: 0.0,
+                wait_p50_h,
+                wait_p90_h,
                 cost_usd_per_feu: c.fee_usd,
                 wtw_g_per_t: wtw * b.length_km,
                 ttw_g_per_t: ttw * b.length_km,
@@ -257,16 +317,49 @@ impl Builder<'_> {
             first_out[i + 1] += first_out[i];
         }
         let mut place_nodes = vec![Vec::new(); net.places.len()];
+        let mut international_nodes = vec![Vec::new(); net.places.len()];
         for (i, n) in nodes.iter().enumerate() {
-            place_nodes[n.place.index()].push(NodeId(i as u32));
+            let list = if n.international {
+                &mut international_nodes
+            } else {
+                &mut place_nodes
+            };
+            list[n.place.index()].push(NodeId(i as u32));
         }
         Graph {
             nodes,
             edges,
             first_out,
             place_nodes,
+            international_nodes,
         }
     }
+}
+
+/// The wait for a border post to open, median and 90th percentile, of cargo reaching it at a
+/// uniformly random moment of the week of `reference` (sampled every 10 minutes): the
+/// calendar's effect for searches that take no date. Hours.
+fn closure_wait(hours: &silkroute_model::OpeningHours, reference: jiff::civil::Date) -> (f64, f64) {
+    let Ok(zone) = jiff::tz::TimeZone::get(&hours.timezone) else {
+        return (0.0, 0.0);
+    };
+    let Ok(start) = reference
+        .to_datetime(jiff::civil::Time::midnight())
+        .to_zoned_datetime(zone.clone())
+    else {
+        return (0.0, 0.0);
+    };
+    let t0 = start.timestamp().as_second();
+    let mut waits: Vec<f64> = (0..7 * 24 * 6)
+        .map(|k| {
+            let t = t0 + k * 600;
+            let open = hours.next_open(t, &zone, 60).unwrap_or(t);
+            (open - t) as f64 / 3600.0
+        })
+        .collect();
+    waits.sort_by(f64::total_cmp);
+    let q = |p: f64| waits[((waits.len() - 1) as f64 * p).round() as usize];
+    (q(0.5), q(0.9))
 }
 
 /// The cheapest tariff of an open single-hop service of `mode` between `a` and `b`.

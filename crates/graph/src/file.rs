@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 /// The first eight bytes of every graph file.
 pub const MAGIC: &[u8; 8] = b"SILKGRPH";
 /// The payload layout version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 const HEADER_LEN: usize = 40;
 
 /// A network compiled for routing, as stored in a graph file.
@@ -290,7 +290,7 @@ fn finish(
         )));
     }
     let n = decoded.network;
-    let network = Network::new(
+    let mut network = Network::new(
         n.places,
         n.links,
         n.borders,
@@ -300,6 +300,16 @@ fn finish(
         n.cost_factors,
         n.emission_factors,
     );
+    network.reference_date = n.reference_date;
+    network.countries = n.countries;
+    network.clearances = n.clearances;
+    if network
+        .clearances
+        .iter()
+        .any(|c| c.place.is_some_and(|p| p.index() >= network.places.len()))
+    {
+        return Err(corrupt("a clearance names a missing place".to_string()));
+    }
     check_network(&network).map_err(corrupt)?;
     decoded.graph.check(&network).map_err(corrupt)?;
     for (m, h) in &decoded.hierarchies {

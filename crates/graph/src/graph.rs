@@ -1,7 +1,7 @@
 //! The routing graph: nodes, edges, and the adjacency arrays.
 
 use serde::{Deserialize, Serialize};
-use silkroute_model::{Cargo, Costs, ElementKind, Layer, Network, PlaceId};
+use silkroute_model::{Cargo, Costs, ElementKind, Layer, Network, PlaceId, Procedure};
 use std::ops::Range;
 
 /// Index of a node in [`Graph::nodes`].
@@ -49,6 +49,11 @@ pub struct Node {
     pub layer: Layer,
     /// Wait to board this layer here (at the origin or after a change of mode).
     pub board_wait: Wait,
+    /// The international side of a port or airport: flights and sailings to or from another
+    /// customs territory call here, and cargo passes customs (an exit or entry edge) between
+    /// this node and the place's node of the same layer.
+    #[serde(default)]
+    pub international: bool,
 }
 
 /// What an edge represents.
@@ -65,6 +70,14 @@ pub enum EdgeKind {
     },
     /// Changing mode or gauge (index into `Network::transfers`).
     Transfer(u32),
+    /// Customs at a port or airport, between its inland node and its international side.
+    Clearance {
+        /// Exit (inland → international side) or entry (international side → inland).
+        procedure: Procedure,
+        /// Index into `Network::clearances` of the figures charged; `None` where the feed has
+        /// none (validation warns; the edge then costs nothing).
+        row: Option<u32>,
+    },
 }
 
 /// A directed, fully costed edge. Money is per FEU and emissions per tonne of cargo; queries
@@ -108,6 +121,7 @@ impl EdgeKind {
             EdgeKind::Run(i) => (ElementKind::Link, i),
             EdgeKind::Border { border, .. } => (ElementKind::Border, border),
             EdgeKind::Transfer(i) => (ElementKind::Transfer, i),
+            EdgeKind::Clearance { row, .. } => (ElementKind::Clearance, row.unwrap_or(u32::MAX)),
         }
     }
 
@@ -119,6 +133,10 @@ impl EdgeKind {
                 (ElementKind::Border, &net.borders[border as usize].id)
             }
             EdgeKind::Transfer(i) => (ElementKind::Transfer, &net.transfers[i as usize].id),
+            EdgeKind::Clearance { row, .. } => (
+                ElementKind::Clearance,
+                row.map_or("none", |r| net.clearances[r as usize].id.as_str()),
+            ),
         }
     }
 }
@@ -152,6 +170,10 @@ pub struct Graph {
     pub(crate) edges: Vec<Edge>,
     pub(crate) first_out: Vec<u32>,
     pub(crate) place_nodes: Vec<Vec<NodeId>>,
+    /// The international nodes of each place (ports and airports with flights or sailings to
+    /// another customs territory).
+    #[serde(default)]
+    pub(crate) international_nodes: Vec<Vec<NodeId>>,
 }
 
 impl Graph {
@@ -175,9 +197,18 @@ impl Graph {
         self.first_out[n.index()] as usize..self.first_out[n.index() + 1] as usize
     }
 
-    /// The nodes of a place (one per layer it touches); empty for a place nothing reaches.
+    /// The inland nodes of a place (one per layer it touches), where cargo starts and ends;
+    /// empty for a place nothing reaches.
     pub fn place_nodes(&self, p: PlaceId) -> &[NodeId] {
         self.place_nodes
+            .get(p.index())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The international nodes of a place: its port's or airport's side beyond customs.
+    pub fn international_nodes(&self, p: PlaceId) -> &[NodeId] {
+        self.international_nodes
             .get(p.index())
             .map(Vec::as_slice)
             .unwrap_or(&[])
@@ -214,6 +245,9 @@ impl Graph {
                     EdgeKind::Run(l) => (l as usize) < net.links.len(),
                     EdgeKind::Border { border, .. } => (border as usize) < net.borders.len(),
                     EdgeKind::Transfer(t) => (t as usize) < net.transfers.len(),
+                    EdgeKind::Clearance { row, .. } => {
+                        row.is_none_or(|r| (r as usize) < net.clearances.len())
+                    }
                 };
                 let refs = e
                     .cost_factor
@@ -228,7 +262,13 @@ impl Graph {
             }
         }
         if self.place_nodes.len() > net.places.len()
-            || self.place_nodes.iter().flatten().any(|v| v.index() >= n)
+            || self.international_nodes.len() > net.places.len()
+            || self
+                .place_nodes
+                .iter()
+                .chain(&self.international_nodes)
+                .flatten()
+                .any(|v| v.index() >= n)
         {
             return Err("the place index names missing nodes".into());
         }

@@ -233,6 +233,20 @@ pub struct Timetable {
     /// Open services that cannot run because no open track joins two of their stops (a
     /// scenario closed it), with the reason: they are left out.
     pub suspended: Vec<TimetableError>,
+    /// Per border crossing (index into `Network::borders`): its opening hours with their zone,
+    /// when it does not work around the clock.
+    pub border_hours: Vec<Option<(silkroute_model::OpeningHours, TimeZone)>>,
+}
+
+impl Timetable {
+    /// When cargo reaching border crossing `border` at `t` can start crossing: `t` itself, or
+    /// the next opening of its posts.
+    pub fn border_opens(&self, border: u32, t: Instant) -> Instant {
+        match self.border_hours.get(border as usize) {
+            Some(Some((hours, zone))) => hours.next_open(t, zone, HORIZON_DAYS).unwrap_or(t),
+            _ => t,
+        }
+    }
 }
 
 impl Timetable {
@@ -245,7 +259,22 @@ impl Timetable {
             boarding: vec![Vec::new(); graph.nodes().len()],
             covered: HashSet::new(),
             suspended: Vec::new(),
+            border_hours: Vec::with_capacity(net.borders.len()),
         };
+        for b in &net.borders {
+            let hours = match &b.opening_hours {
+                Some(h) => {
+                    let zone =
+                        TimeZone::get(&h.timezone).map_err(|_| TimetableError::TimeZone {
+                            place: b.id.clone(),
+                            zone: h.timezone.clone(),
+                        })?;
+                    Some((h.clone(), zone))
+                }
+                None => None,
+            };
+            tt.border_hours.push(hours);
+        }
         for (si, s) in net.services.iter().enumerate() {
             if s.status != Status::Open || !s.carries.cargo() {
                 continue;
@@ -292,6 +321,7 @@ fn lay(net: &Network, graph: &Graph, si: u32) -> Result<Pattern, TimetableError>
     let mut at: Vec<NodeId> = graph
         .place_nodes(s.stops[0].place)
         .iter()
+        .chain(graph.international_nodes(s.stops[0].place))
         .copied()
         .filter(|&v| graph.node(v).layer.mode == s.mode)
         .collect();
@@ -520,7 +550,9 @@ fn shortest_hop(
         }
         for ei in graph.out_edges(v) {
             let e = &graph.edges()[ei];
-            if graph.node(e.head).layer.mode != mode {
+            // Customs are passed before boarding and after alighting, never on board.
+            if graph.node(e.head).layer.mode != mode || matches!(e.kind, EdgeKind::Clearance { .. })
+            {
                 continue;
             }
             if let EdgeKind::Run(l) = e.kind {

@@ -169,6 +169,9 @@ pub struct BorderCrossing {
     pub reverse: Clearance,
     /// Reported capacity.
     pub capacity: Option<Capacity>,
+    /// When the posts work, if not around the clock.
+    #[serde(default)]
+    pub opening_hours: Option<crate::OpeningHours>,
     /// Open, planned or closed.
     pub status: Status,
     /// Expected opening year of a planned crossing.

@@ -1,5 +1,6 @@
 //! The whole network: collections of elements keyed by their ids.
 
+use crate::customs::{Country, CustomsClearance, Procedure};
 use crate::elements::{BorderCrossing, Link, Place, Transfer};
 use crate::parameters::{CostFactor, EmissionFactor, ModeDefaults};
 use crate::service::Service;
@@ -55,6 +56,13 @@ pub struct Network {
     /// The Monday of the week the feed's timetables represent: undated queries take the cargo
     /// as ready at a random moment of this week.
     pub reference_date: Date,
+    /// Countries and their customs territories (countries.csv); a country not listed is a
+    /// territory of its own.
+    #[serde(default)]
+    pub countries: Vec<Country>,
+    /// What customs clearance costs (clearances.csv).
+    #[serde(default)]
+    pub clearances: Vec<CustomsClearance>,
     #[serde(skip)]
     place_index: HashMap<String, PlaceId>,
 }
@@ -88,6 +96,8 @@ impl Network {
             cost_factors,
             emission_factors,
             reference_date: DEFAULT_REFERENCE_DATE,
+            countries: Vec::new(),
+            clearances: Vec::new(),
             place_index,
         }
     }
@@ -134,6 +144,43 @@ impl Network {
                     .iter()
                     .position(|f| f.mode == mode && f.country.is_none())
             })
+    }
+
+    /// The customs territory of a country: its union's name, or its own code.
+    pub fn customs_territory<'a>(&'a self, country: &'a str) -> &'a str {
+        self.countries
+            .iter()
+            .find(|c| c.code == country)
+            .map_or(country, |c| c.customs_territory.as_str())
+    }
+
+    /// The customs territory of a place.
+    pub fn territory_of(&self, place: PlaceId) -> &str {
+        self.customs_territory(&self.place(place).country)
+    }
+
+    /// Whether a link of `mode` from `a` to `b` leaves a customs territory without a border
+    /// crossing: a flight or a sailing between two territories, which calls at the
+    /// international sides of its ports and airports (exit and entry formalities).
+    pub fn crosses_customs(&self, mode: Mode, a: PlaceId, b: PlaceId) -> bool {
+        matches!(mode, Mode::Air | Mode::Sea) && self.territory_of(a) != self.territory_of(b)
+    }
+
+    /// The clearances.csv row (index) that applies to `procedure` at `place` by `mode`: the
+    /// place's own row before its country's, a mode's before every mode's.
+    pub fn clearance_index(
+        &self,
+        place: PlaceId,
+        mode: Mode,
+        procedure: Procedure,
+    ) -> Option<usize> {
+        let country = &self.place(place).country;
+        self.clearances
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.fit(place, country, mode, procedure).map(|f| (f, i)))
+            .max_by_key(|&(f, i)| (f, std::cmp::Reverse(i)))
+            .map(|(_, i)| i)
     }
 
     /// The emission intensity of a mode and energy.

@@ -118,6 +118,8 @@ pub enum ElementKind {
     Border,
     /// A transfer between modes or gauges at a place.
     Transfer,
+    /// Customs clearance (a row of clearances.csv, or none where the feed has no figures).
+    Clearance,
 }
 
 impl ElementKind {
@@ -127,6 +129,7 @@ impl ElementKind {
             ElementKind::Link => "link",
             ElementKind::Border => "border",
             ElementKind::Transfer => "transfer",
+            ElementKind::Clearance => "clearance",
         }
     }
 }

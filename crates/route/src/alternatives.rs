@@ -82,7 +82,7 @@ pub(crate) fn penalize(
     let element_of = |e: &silkroute_graph::Edge| match e.kind {
         EdgeKind::Run(i) => Some((0u8, i)),
         EdgeKind::Border { border, .. } => Some((1u8, border)),
-        EdgeKind::Transfer(_) => None,
+        EdgeKind::Transfer(_) | EdgeKind::Clearance { .. } => None,
     };
     let used: HashSet<(u8, u32)> = used
         .into_iter()

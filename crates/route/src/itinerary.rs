@@ -4,7 +4,9 @@ use crate::distribution::{simulate, TimeComponent, TimeDistribution, TimeFamily}
 use crate::search::{RouteRequest, Step};
 use serde::Serialize;
 use silkroute_graph::{Edge, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
-use silkroute_model::{BorderCrossing, Cargo, Link, Mode, Network, PlaceId, Track, Transfer};
+use silkroute_model::{
+    BorderCrossing, Cargo, Link, Mode, Network, PlaceId, Procedure, Track, Transfer,
+};
 
 /// What happens on a leg.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -19,6 +21,9 @@ pub enum LegKind {
     Transfer,
     /// Waiting for a departure.
     Wait,
+    /// Customs: export at the origin, import at the destination, exit or entry at a port or
+    /// airport.
+    Customs,
 }
 
 /// One leg of an itinerary.
@@ -83,6 +88,63 @@ pub struct Leg {
 }
 
 impl Leg {
+    /// A customs leg at `place`: `procedure` by `mode` with the figures of clearances.csv row
+    /// `row` (none: the feed has no figures, the leg costs nothing and says so).
+    pub(crate) fn customs(
+        net: &Network,
+        place: PlaceId,
+        (mode, gauge_mm): (Mode, Option<u16>),
+        procedure: Procedure,
+        row: Option<u32>,
+        cargo: &Cargo,
+    ) -> Leg {
+        let pl = net.place(place);
+        let c = row.map(|r| &net.clearances[r as usize]);
+        let (p50, p90) = c.map_or((0.0, 0.0), |c| (c.p50_h, c.p90_h));
+        let at = match (procedure, mode) {
+            (Procedure::Exit | Procedure::Entry, Mode::Air) => " airport",
+            (Procedure::Exit | Procedure::Entry, Mode::Sea) => " port",
+            _ => "",
+        };
+        let what = match procedure {
+            Procedure::Export => format!(
+                "export clearance at {}{at} ({}): declaration, documents, seal",
+                pl.name_en, pl.country
+            ),
+            Procedure::Import => format!(
+                "import clearance at {}{at} ({}): declaration, duties assessed, release",
+                pl.name_en, pl.country
+            ),
+            Procedure::Exit => format!(
+                "leave {} at {}{at}: exit formalities, screening",
+                pl.country, pl.name_en
+            ),
+            Procedure::Entry => format!(
+                "enter {} at {}{at}: entry formalities (import or transit declaration)",
+                pl.country, pl.name_en
+            ),
+        };
+        let mut leg = Leg::wait(
+            pl.id.clone(),
+            mode,
+            gauge_mm,
+            (p50, p90),
+            TimeFamily::fit(p50, p90, false),
+            match c {
+                Some(_) => what,
+                None => format!(
+                    "{what}; no figures in the feed (clearances.csv): counted as 0 h and 0 USD"
+                ),
+            },
+            c.map(|c| c.source.clone()).unwrap_or_default(),
+        );
+        leg.kind = LegKind::Customs;
+        leg.element = c.map_or_else(|| "none".to_string(), |c| c.id.clone());
+        leg.cost_usd = cargo.usd(c.map_or(0.0, |c| c.fee_usd));
+        leg.cost_source = c.map(|c| format!("customs fees: {}", c.source));
+        leg
+    }
+
     /// A wait at place `place` (id) on `mode`: typical and bad-case hours, their
     /// distribution, what is waited for and where the figure comes from.
     pub(crate) fn wait(
@@ -274,7 +336,7 @@ impl Emissions {
         let lines: Vec<EmissionLine> = legs
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.kind != LegKind::Wait)
+            .filter(|(_, l)| !matches!(l.kind, LegKind::Wait | LegKind::Customs))
             .map(|(i, l)| {
                 let hub = l.kind == LegKind::Transfer;
                 EmissionLine {
@@ -354,6 +416,28 @@ impl Itinerary {
                     extend_geometry(&mut coordinates, net, graph, e);
                     legs.push(edge_leg(net, graph, e, cargo));
                     let head = graph.node(e.head);
+                    if let EdgeKind::Border { border, .. } = e.kind {
+                        if e.wait_p50_h > 0.0 || e.wait_p90_h > 0.0 {
+                            let b = &net.borders[border as usize];
+                            let tail = graph.node(e.tail);
+                            let mut wait = Leg::wait(
+                                net.place(tail.place).id.clone(),
+                                tail.layer.mode,
+                                tail.layer.gauge.map(|g| g.0),
+                                (e.wait_p50_h, e.wait_p90_h),
+                                TimeFamily::fit(e.wait_p50_h, e.wait_p90_h, false),
+                                format!(
+                                    "wait for the border post to open ({}): median and 90th percentile over the week",
+                                    b.opening_hours.as_ref().map_or_else(String::new, |h| h.describe())
+                                ),
+                                b.source.clone(),
+                            );
+                            wait.element = b.id.clone();
+                            let crossing = legs.pop().expect("the crossing was just pushed");
+                            legs.push(wait);
+                            legs.push(crossing);
+                        }
+                    }
                     if matches!(e.kind, EdgeKind::Transfer(_))
                         && (e.wait_p50_h > 0.0 || e.wait_p90_h > 0.0)
                     {
@@ -467,6 +551,12 @@ pub(crate) fn edge_leg(net: &Network, graph: &Graph, e: &Edge, cargo: &Cargo) ->
         }
         EdgeKind::Transfer(i) => {
             transfer_details(&mut leg, net, &net.transfers[i as usize], tail, head)
+        }
+        EdgeKind::Clearance { procedure, row } => {
+            let layer = (tail.layer.mode, tail.layer.gauge.map(|g| g.0));
+            let mut customs = Leg::customs(net, tail.place, layer, procedure, row, cargo);
+            customs.cost_usd = leg.cost_usd;
+            return customs;
         }
     }
     leg

@@ -16,7 +16,7 @@
 use crate::search::RouteRequest;
 use rustc_hash::FxHashMap as HashMap;
 use silkroute_graph::{Departures, EdgeKind, Graph, Instant, NodeId, Timetable};
-use silkroute_model::{Costs, Mode, Network, PlaceId, PlaceKind};
+use silkroute_model::{Costs, Mode, Network, PlaceId, PlaceKind, Procedure};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -104,6 +104,8 @@ pub enum WaitReason {
     CharterFormation,
     /// A service's scheduled stop at an intermediate place, cargo on board (pattern index).
     Dwell(u32),
+    /// A border crossing's posts are closed (index into `Network::borders`).
+    BorderClosed(u32),
 }
 
 /// Who moves the cargo over an edge.
@@ -132,6 +134,20 @@ pub enum JourneyStep {
         to: Instant,
         /// Why.
         reason: WaitReason,
+    },
+    /// Customs clearance at the origin (export) or the destination (import), on the node the
+    /// cargo leaves or arrives on.
+    Customs {
+        /// Where.
+        node: NodeId,
+        /// Export or import.
+        procedure: Procedure,
+        /// Index into `Network::clearances` of the figures; `None` where the feed has none.
+        row: Option<u32>,
+        /// From.
+        from: Instant,
+        /// Until.
+        to: Instant,
     },
     /// Traversing a graph edge.
     Edge {
@@ -211,6 +227,12 @@ impl Journey {
                     g += e.wtw_g_per_t;
                     km += e.distance_km;
                 }
+                JourneyStep::Customs { row, from, to, .. } => {
+                    let h = (to - from) as f64 / 3600.0;
+                    let c = row.map(|r| &net.clearances[r as usize]);
+                    p90 += c.map_or(h, |c| c.p90_h.max(h));
+                    usd += c.map_or(0.0, |c| c.fee_usd);
+                }
                 JourneyStep::Wait {
                     node,
                     from,
@@ -260,7 +282,7 @@ impl Journey {
                     *from += d;
                     break;
                 }
-                JourneyStep::Wait { from, to, .. } => {
+                JourneyStep::Wait { from, to, .. } | JourneyStep::Customs { from, to, .. } => {
                     *from += d;
                     *to += d;
                 }
@@ -285,10 +307,16 @@ impl Journey {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum How {
     Origin,
+    /// Export-cleared at the origin, on the node of the state.
+    Export,
+    /// Import-cleared at the destination (a Pareto label's last step).
+    Import,
     Edge(u32),
     BookTruck,
     Unload,
-    Board { ready: Instant },
+    Board {
+        ready: Instant,
+    },
     Stay,
     Alight,
     FormCharter,
@@ -372,6 +400,10 @@ struct Search<'a> {
     pareto: Option<ParetoLabels>,
     /// Extra weights per edge, if any.
     surcharges: Option<&'a Surcharges>,
+    /// The customs territory the search stays in (cargo that does not leave it is not
+    /// cleared), or `None`: the cargo leaves its territory, export-cleared at the origin and
+    /// import-cleared at the destination.
+    inside: Option<&'a str>,
 }
 
 /// The label sets of a Pareto search.
@@ -419,39 +451,102 @@ pub fn earliest_arrivals(
     targets: &[PlaceId],
     surcharges: Option<&Surcharges>,
 ) -> Vec<Option<Journey>> {
+    // Cargo for its own customs territory stays in it; for another, or where no way inside
+    // exists, it leaves export-cleared and arrives import-cleared.
+    let home = net.territory_of(req.from);
+    let mut out = vec![None; targets.len()];
+    let same: Vec<usize> = (0..targets.len())
+        .filter(|&i| net.territory_of(targets[i]) == home)
+        .collect();
+    if !same.is_empty() {
+        let found = search_to(
+            net,
+            graph,
+            tt,
+            req,
+            ready,
+            &same,
+            targets,
+            Some(home),
+            surcharges,
+        );
+        for (i, j) in same.iter().zip(found) {
+            out[*i] = j;
+        }
+    }
+    let abroad: Vec<usize> = (0..targets.len()).filter(|&i| out[i].is_none()).collect();
+    if !abroad.is_empty() {
+        let found = search_to(
+            net, graph, tt, req, ready, &abroad, targets, None, surcharges,
+        );
+        for (i, j) in abroad.iter().zip(found) {
+            out[*i] = j;
+        }
+    }
+    out
+}
+
+/// One search from `req.from` to the targets `wanted` (indices into `targets`), inside a
+/// customs territory or leaving it.
+#[allow(clippy::too_many_arguments)]
+fn search_to(
+    net: &Network,
+    graph: &Graph,
+    tt: &Timetable,
+    req: &RouteRequest,
+    ready: Instant,
+    wanted_targets: &[usize],
+    targets: &[PlaceId],
+    inside: Option<&str>,
+    surcharges: Option<&Surcharges>,
+) -> Vec<Option<Journey>> {
     let n = graph.nodes().len();
     let mut s = Search::new(net, graph, tt, req, false);
     s.surcharges = surcharges;
+    s.inside = inside;
     let mut wanted: HashMap<PlaceId, Vec<usize>> = HashMap::default();
-    for (i, t) in targets.iter().enumerate() {
-        wanted.entry(*t).or_default().push(i);
+    for (k, &i) in wanted_targets.iter().enumerate() {
+        wanted.entry(targets[i]).or_default().push(k);
     }
-    let mut out = vec![None; targets.len()];
+    let mut out = vec![None; wanted_targets.len()];
     let mut left = wanted.len();
     s.start(ready);
     let horizon = ready + crate::journey::HORIZON_S;
-    while let Some(Reverse(Queued(l, state))) = s.heap.pop() {
+    // Arrivals at a target with their import clearance, settled once no label left in the
+    // queue can beat them.
+    let mut arrived: BinaryHeap<Reverse<Queued>> = BinaryHeap::new();
+    loop {
+        let next = s.heap.peek().map(|Reverse(q)| *q);
+        while let Some(Reverse(a)) = arrived.peek().copied() {
+            if next.is_some_and(|q| q.0.better_than(a.0)) {
+                break;
+            }
+            arrived.pop();
+            let place = graph.node(NodeId((s.split(a.1).1 % n) as u32)).place;
+            if let Some(slots) = wanted.remove(&place) {
+                let j = s.cleared_journey(a.1, ready);
+                for k in slots {
+                    out[k] = Some(j.clone());
+                }
+                left -= 1;
+            }
+        }
         if left == 0 {
             break;
         }
+        let Some(Reverse(Queued(l, state))) = s.heap.pop() else {
+            break;
+        };
         if s.label[state as usize].better_than(l) || l.at > horizon {
             continue;
         }
         let (phase, st) = s.split(state);
         let free = st < n || (2 * n..3 * n).contains(&st);
         if free && phase + 1 == s.phases {
-            let place = graph.node(NodeId((st % n) as u32)).place;
-            if place != req.from {
-                if let Some(slots) = wanted.remove(&place) {
-                    let j = s.journey(state, ready);
-                    for i in slots {
-                        out[i] = Some(j.clone());
-                    }
-                    left -= 1;
-                    if left == 0 {
-                        break;
-                    }
-                }
+            let v = NodeId((st % n) as u32);
+            let place = graph.node(v).place;
+            if place != req.from && !graph.node(v).international && wanted.contains_key(&place) {
+                arrived.push(Reverse(Queued(s.import(v, l), state)));
             }
         }
         s.expand(state, l);
@@ -473,8 +568,28 @@ pub fn pareto_journeys(
     req: &RouteRequest,
     ready: Instant,
 ) -> Vec<Journey> {
+    let home = net.territory_of(req.from);
+    if net.territory_of(req.to) == home {
+        let inside = pareto_search(net, graph, tt, req, ready, Some(home));
+        if !inside.is_empty() {
+            return inside;
+        }
+    }
+    pareto_search(net, graph, tt, req, ready, None)
+}
+
+/// [`pareto_journeys`] inside a customs territory, or leaving it.
+fn pareto_search(
+    net: &Network,
+    graph: &Graph,
+    tt: &Timetable,
+    req: &RouteRequest,
+    ready: Instant,
+    inside: Option<&str>,
+) -> Vec<Journey> {
     let n = graph.nodes().len();
     let mut s = Search::new(net, graph, tt, req, true);
+    s.inside = inside;
     s.start(ready);
     let horizon = ready + HORIZON_S;
     loop {
@@ -494,13 +609,28 @@ pub fn pareto_journeys(
         }
         let (phase, st) = s.split(state);
         let free = st < n || (2 * n..3 * n).contains(&st);
-        let p = s.pareto.as_mut().expect("a Pareto search");
-        if free && phase + 1 == s.phases && graph.node(NodeId((st % n) as u32)).place == req.to {
+        let v = NodeId((st % n) as u32);
+        if free
+            && phase + 1 == s.phases
+            && graph.node(v).place == req.to
+            && !graph.node(v).international
+        {
+            let cleared = s.import(v, l);
+            let p = s.pareto.as_mut().expect("a Pareto search");
+            if p.done
+                .iter()
+                .any(|&d| p.arena[d as usize].1.dominates(&cleared))
+            {
+                continue;
+            }
             let arena = &p.arena;
-            p.done.retain(|&d| !l.dominates(&arena[d as usize].1));
-            p.done.push(idx);
+            p.done.retain(|&d| !cleared.dominates(&arena[d as usize].1));
+            let end = p.arena.len() as u32;
+            p.arena.push((state, cleared, idx, How::Import, false));
+            p.done.push(end);
             continue;
         }
+        let p = s.pareto.as_mut().expect("a Pareto search");
         p.current = idx;
         s.expand(state, l);
     }
@@ -552,7 +682,55 @@ impl<'a> Search<'a> {
                 ..ParetoLabels::default()
             }),
             surcharges: None,
+            inside: None,
         }
+    }
+
+    /// Whether the cargo leaves its customs territory in this search (and is cleared).
+    fn clears(&self) -> bool {
+        self.inside.is_none()
+    }
+
+    /// The clearance row, costs and duration of `procedure` on node `v`.
+    fn customs(&self, v: NodeId, procedure: Procedure) -> (Option<u32>, Costs, Instant) {
+        let nd = self.graph.node(v);
+        let row = self.net.clearance_index(nd.place, nd.layer.mode, procedure);
+        let (p50, p90, fee) = row.map_or((0.0, 0.0, 0.0), |r| {
+            let c = &self.net.clearances[r];
+            (c.p50_h, c.p90_h, c.fee_usd)
+        });
+        let costs = Costs::per_cargo(p50, p90, fee, 0.0, 0.0, &self.req.cargo);
+        (row.map(|r| r as u32), costs, Self::hours(p50))
+    }
+
+    /// `l` at the destination node `v` after its import clearance (when the search clears and
+    /// the request wants it).
+    fn import(&self, v: NodeId, l: Label) -> Label {
+        if !self.clears() || !self.req.import_clearance {
+            return l;
+        }
+        let (_, costs, dt) = self.customs(v, Procedure::Import);
+        self.step(l, &costs, l.at + dt)
+    }
+
+    /// The journey to the free state `end`, with the import clearance there.
+    fn cleared_journey(&self, end: u32, ready: Instant) -> Journey {
+        let mut j = self.journey(end, ready);
+        if self.clears() && self.req.import_clearance {
+            let v = NodeId((self.split(end).1 % self.n) as u32);
+            let (row, _, _) = self.customs(v, Procedure::Import);
+            let l = self.import(v, self.label[end as usize]);
+            j.steps.push(JourneyStep::Customs {
+                node: v,
+                procedure: Procedure::Import,
+                row,
+                from: j.arrival,
+                to: l.at,
+            });
+            j.arrival = l.at;
+            j.weight = l.weight;
+        }
+        j
     }
 
     /// The cargo ready at the origin at `ready`, free on each of its allowed nodes.
@@ -568,7 +746,13 @@ impl<'a> Search<'a> {
         for &v in self.graph.place_nodes(self.req.from) {
             if self.allowed_node(v) {
                 let id = self.id(phase, v.index());
-                self.relax(id, start, u32::MAX, How::Origin);
+                if self.clears() && self.req.export_clearance {
+                    let (_, costs, dt) = self.customs(v, Procedure::Export);
+                    let cleared = self.step(start, &costs, ready + dt);
+                    self.relax(id, cleared, u32::MAX, How::Export);
+                } else {
+                    self.relax(id, start, u32::MAX, How::Origin);
+                }
             }
         }
     }
@@ -579,10 +763,20 @@ impl<'a> Search<'a> {
 
     fn allowed_node(&self, v: NodeId) -> bool {
         let nd = self.graph.node(v);
-        let place = self.net.place(nd.place);
-        self.allowed_mode(nd.layer.mode)
-            && !self.req.avoid_places.contains(&nd.place)
-            && !self.req.avoid_countries.contains(&place.country)
+        self.allowed_mode(nd.layer.mode) && !self.blocked(nd.place)
+    }
+
+    /// Whether the request avoids `place`, or the search stays in a customs territory
+    /// `place` is not in.
+    fn blocked(&self, place: PlaceId) -> bool {
+        self.req.avoid_places.contains(&place)
+            || self
+                .req
+                .avoid_countries
+                .contains(&self.net.place(place).country)
+            || self
+                .inside
+                .is_some_and(|t| self.net.territory_of(place) != t)
     }
 
     fn relax(&mut self, state: u32, l: Label, from: u32, how: How) {
@@ -659,6 +853,17 @@ impl<'a> Search<'a> {
     /// with its surcharge.
     fn edge(&self, l: Label, ei: usize) -> Label {
         let e = &self.graph.edges()[ei];
+        let l = match e.kind {
+            EdgeKind::Border { border, .. } => {
+                let opens = self.tt.border_opens(border, l.at);
+                if opens > l.at {
+                    self.wait(l, opens, None)
+                } else {
+                    l
+                }
+            }
+            _ => l,
+        };
         let c = Costs::per_cargo(
             e.time_p50_h,
             e.time_p90_h,
@@ -737,7 +942,8 @@ impl<'a> Search<'a> {
             let base = if after_charter { 2 * n } else { 0 };
             for ei in graph.out_edges(v) {
                 let e = &graph.edges()[ei];
-                if matches!(e.kind, EdgeKind::Transfer(_)) && self.allowed_node(e.head) {
+                let at_place = matches!(e.kind, EdgeKind::Transfer(_) | EdgeKind::Clearance { .. });
+                if at_place && self.allowed_node(e.head) {
                     let next = self.edge(l, ei);
                     let to = self.id(phase, base + e.head.index());
                     self.relax(to, next, state, How::Edge(ei as u32));
@@ -792,11 +998,9 @@ impl<'a> Search<'a> {
             let pattern = &self.tt.patterns[p];
             if i + 1 < pattern.stops.len() {
                 let (here, next) = (&pattern.stops[i], &pattern.stops[i + 1]);
-                let avoided = pattern.hops[i].iter().any(|&e| {
-                    let place = graph.node(graph.edges()[e as usize].head).place;
-                    self.req.avoid_places.contains(&place)
-                        || self.req.avoid_countries.contains(&net.place(place).country)
-                });
+                let avoided = pattern.hops[i]
+                    .iter()
+                    .any(|&e| self.blocked(graph.node(graph.edges()[e as usize].head).place));
                 if !avoided {
                     let mut arrived = self.step(
                         l,
@@ -896,6 +1100,21 @@ impl<'a> Search<'a> {
             let from_local = (from != u32::MAX).then(|| self.split(from).1);
             match how {
                 How::Origin | How::Unload | How::LeaveCharter => {}
+                How::Export | How::Import => {
+                    let v = NodeId((st % n) as u32);
+                    let procedure = if how == How::Export {
+                        Procedure::Export
+                    } else {
+                        Procedure::Import
+                    };
+                    steps.push(JourneyStep::Customs {
+                        node: v,
+                        procedure,
+                        row: self.customs(v, procedure).0,
+                        from: t_from,
+                        to: t,
+                    });
+                }
                 How::BookTruck => steps.push(JourneyStep::Wait {
                     node: NodeId((st % n) as u32),
                     from: t_from,
@@ -909,6 +1128,19 @@ impl<'a> Search<'a> {
                     reason: WaitReason::CharterFormation,
                 }),
                 How::Edge(e) => {
+                    let mut t_from = t_from;
+                    if let EdgeKind::Border { border, .. } = self.graph.edges()[e as usize].kind {
+                        let opens = self.tt.border_opens(border, t_from);
+                        if opens > t_from {
+                            steps.push(JourneyStep::Wait {
+                                node: self.graph.edges()[e as usize].tail,
+                                from: t_from,
+                                to: opens,
+                                reason: WaitReason::BorderClosed(border),
+                            });
+                            t_from = opens;
+                        }
+                    }
                     let carrier = if st < n || (2 * n..3 * n).contains(&st) {
                         Carrier::Handling
                     } else if st < 2 * n {

@@ -169,7 +169,8 @@ pub fn pareto(
                 || !r.avoid_countries.contains(&net.place(nd.place).country))
     };
     let is_target = |state: usize| {
-        state / n == phases - 1 && graph.node(NodeId((state % n) as u32)).place == r.to
+        let nd = graph.node(NodeId((state % n) as u32));
+        state / n == phases - 1 && nd.place == r.to && !nd.international
     };
     let mut bags = Bags::new(n * phases, req.epsilon);
     for &v in graph.place_nodes(r.from) {
@@ -205,7 +206,8 @@ pub fn pareto(
             continue;
         }
         let (phase, v) = (state / n, NodeId((state % n) as u32));
-        if phase < phases - 1 && graph.node(v).place == r.via[phase] {
+        if phase < phases - 1 && graph.node(v).place == r.via[phase] && !graph.node(v).international
+        {
             let lab = Label {
                 state: (state + n) as u32,
                 cost,

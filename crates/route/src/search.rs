@@ -28,6 +28,12 @@ pub struct RouteRequest {
     pub avoid_countries: HashSet<String>,
     /// The cargo.
     pub cargo: Cargo,
+    /// Whether the itinerary includes the export clearance at the origin when the cargo leaves
+    /// its customs territory (false: the shipper has it done).
+    pub export_clearance: bool,
+    /// Whether it includes the import clearance at the destination (false: the consignee has
+    /// it done, or the cargo stays under bond).
+    pub import_clearance: bool,
 }
 
 impl RouteRequest {
@@ -42,6 +48,8 @@ impl RouteRequest {
             avoid_places: HashSet::new(),
             avoid_countries: HashSet::new(),
             cargo: Cargo::default(),
+            export_clearance: true,
+            import_clearance: true,
         }
     }
 }
@@ -275,11 +283,13 @@ pub(crate) fn search_penalized(
         settled[s] = true;
         let (phase, v) = (s / n, NodeId((s % n) as u32));
         let place = graph.node(v).place;
-        if stop_at_target && phase == phases - 1 && place == req.to {
+        // Cargo ends inland, through customs (not on a port's or airport's international side).
+        if stop_at_target && phase == phases - 1 && place == req.to && !graph.node(v).international
+        {
             target = Some(state);
             break;
         }
-        if phase < phases - 1 && place == req.via[phase] {
+        if phase < phases - 1 && place == req.via[phase] && !graph.node(v).international {
             let next = s + n;
             if weight < dist[next] {
                 dist[next] = weight;

@@ -14,7 +14,7 @@ use crate::timed::timed_itinerary;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
-use silkroute_graph::{Departures, Graph, Instant, Timetable};
+use silkroute_graph::{Departures, EdgeKind, Graph, Instant, Timetable};
 use silkroute_model::Network;
 use std::collections::HashMap;
 
@@ -86,8 +86,14 @@ fn run(
                 WaitReason::Connection(_) | WaitReason::Dwell(_) => {
                     clock += (to - from) as f64;
                 }
+                // Applied at the crossing itself, for whenever the cargo gets there.
+                WaitReason::BorderClosed(_) => {}
             },
-            JourneyStep::Edge { .. } => {
+            JourneyStep::Customs { .. } => clock += secs(leg.distribution.sample(rng)),
+            JourneyStep::Edge { edge, .. } => {
+                if let EdgeKind::Border { border, .. } = graph.edges()[*edge as usize].kind {
+                    clock = tt.border_opens(border, clock.ceil() as Instant) as f64;
+                }
                 let hours = match leg.ride {
                     Some(r) => {
                         let z = *z_of_ride

@@ -140,6 +140,21 @@ pub fn timed_itinerary(
                 }
                 legs.push(leg);
             }
+            JourneyStep::Customs {
+                node,
+                procedure,
+                row,
+                from,
+                to,
+            } => {
+                last_carrier = None;
+                let nd = graph.node(node);
+                let layer = (nd.layer.mode, nd.layer.gauge.map(|g| g.0));
+                let mut leg = Leg::customs(net, nd.place, layer, procedure, row, cargo);
+                leg.departs = Some(local_time(net, nd.place, from));
+                leg.arrives = Some(local_time(net, nd.place, to));
+                legs.push(leg);
+            }
             JourneyStep::Wait {
                 node,
                 from,
@@ -264,6 +279,19 @@ fn wait_leg(
                     "form a chartered train: no service covers this pair".to_string()
                 },
                 defaults.map(|d| d.source.clone()).unwrap_or_default(),
+            )
+        }
+        WaitReason::BorderClosed(b) => {
+            let b = &net.borders[b as usize];
+            (
+                None,
+                format!(
+                    "wait for the border post to open ({})",
+                    b.opening_hours
+                        .as_ref()
+                        .map_or_else(String::new, |h| h.describe())
+                ),
+                b.source.clone(),
             )
         }
         WaitReason::Dwell(p) => {

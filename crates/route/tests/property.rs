@@ -142,6 +142,7 @@ fn network(s: &Spec) -> Network {
                 ..c
             },
             capacity: None,
+            opening_hours: None,
             status: Status::Open,
             opening_year: None,
             source: "test".into(),
