@@ -298,6 +298,120 @@ fn suspicious_lengths_and_isolated_places_are_warnings() {
     );
 }
 
+/// The mini feed with a borders.csv whose road crossing has these opening-hour cells.
+fn with_hours(days: &str, hours: &str, zone: &str, closed: &str) -> HashMap<&'static str, Vec<u8>> {
+    let mut files = mini();
+    let text = String::from_utf8(files["borders.csv"].clone()).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let extra = match i {
+            0 => "open_days,open_hours,open_timezone,closed_dates".to_string(),
+            3 => format!("{days},{hours},{zone},{closed}"),
+            _ => ",,,".to_string(),
+        };
+        out.push_str(&format!("{line},{extra}\n"));
+    }
+    files.insert("borders.csv", out.into_bytes());
+    files
+}
+
+#[test]
+fn opening_hours_of_a_border_load_and_broken_ones_name_the_field() {
+    let ok = with_hours(
+        "mon-fri",
+        "08:00-20:00",
+        "Asia/Bishkek",
+        "2026-10-01..2026-10-07",
+    );
+    let (net, _) = load_files(&ok).unwrap();
+    let hours = net.borders[2].opening_hours.as_ref().unwrap();
+    assert_eq!(hours.weekdays, [true, true, true, true, true, false, false]);
+    assert_eq!(hours.closed.len(), 1);
+    let cases = [
+        (
+            with_hours("mon-fry", "08:00-20:00", "Asia/Bishkek", ""),
+            "open_days",
+            "not a weekday",
+        ),
+        (
+            with_hours("fri-mon", "08:00-20:00", "Asia/Bishkek", ""),
+            "open_days",
+            "range of days",
+        ),
+        (
+            with_hours("mon-fri", "20:00-08:00", "Asia/Bishkek", ""),
+            "open_hours",
+            "opening before closing",
+        ),
+        (
+            with_hours("mon-fri", "08:00-20:00", "Asia/Frunze", ""),
+            "open_timezone",
+            "IANA",
+        ),
+        (
+            with_hours("mon-fri", "08:00-20:00", "Asia/Bishkek", "2026-13-01"),
+            "closed_dates",
+            "YYYY-MM-DD",
+        ),
+        (
+            with_hours("mon-fri", "", "Asia/Bishkek", ""),
+            "open_hours",
+            "need all of",
+        ),
+    ];
+    for (files, field, needle) in cases {
+        assert_error(
+            &errors_of(&files),
+            "borders.csv",
+            Some(4),
+            Some(field),
+            needle,
+        );
+    }
+}
+
+#[test]
+fn broken_customs_rows_name_file_line_and_field() {
+    let mut files = mini();
+    files.insert(
+        "countries.csv",
+        b"code,name_en,customs_territory,source\nkz,Kazakhstan,EAEU,test\n".to_vec(),
+    );
+    files.insert(
+        "clearances.csv",
+        b"id,country,place,mode,procedure,p50_h,p90_h,fee_usd,source\n\
+cn-export,CN,,*,export,4,2,0,test\n\
+kz-x,KZ,,rail,clearing,1,2,0,test\n\
+kz-almaty,KZ,xian,*,import,1,2,0,test\n\
+kz-boat,KZ,,boat,import,1,2,0,test\n"
+            .to_vec(),
+    );
+    let r = errors_of(&files);
+    assert_error(&r, "countries.csv", Some(2), Some("code"), "ISO 3166-1");
+    assert_error(
+        &r,
+        "clearances.csv",
+        Some(2),
+        Some("p90_h"),
+        "below the typical",
+    );
+    assert_error(
+        &r,
+        "clearances.csv",
+        Some(3),
+        Some("procedure"),
+        "unknown procedure",
+    );
+    assert_error(
+        &r,
+        "clearances.csv",
+        Some(4),
+        Some("place"),
+        "is in CN, not in KZ",
+    );
+    assert_error(&r, "clearances.csv", Some(5), Some("mode"), "boat");
+}
+
 #[test]
 fn a_folder_that_does_not_exist_is_a_clear_error() {
     let e = load_dir(Path::new("/no/such/feed")).unwrap_err();
@@ -312,7 +426,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
     /// Whatever bytes a file holds, loading reports problems and never panics.
     #[test]
-    fn no_input_panics(file in 0usize..8, bytes in proptest::collection::vec(any::<u8>(), 0..300), keep_header in any::<bool>()) {
+    fn no_input_panics(file in 0usize..FEED_FILES.len(), bytes in proptest::collection::vec(any::<u8>(), 0..300), keep_header in any::<bool>()) {
         let mut files = mini();
         let name = FEED_FILES[file].0;
         let mut content = Vec::new();
@@ -328,7 +442,7 @@ proptest! {
 
     /// Mangling one field of a valid row never panics either.
     #[test]
-    fn mangled_fields_never_panic(file in 0usize..8, row in 1usize..4, col in 0usize..18, junk in "[-0-9a-z;.,\"é 中]{0,12}") {
+    fn mangled_fields_never_panic(file in 0usize..FEED_FILES.len(), row in 1usize..4, col in 0usize..18, junk in "[-0-9a-z;.,\"é 中]{0,12}") {
         let mut files = mini();
         let name = FEED_FILES[file].0;
         let Some(text) = files.get(name).map(|b| String::from_utf8(b.clone()).unwrap()) else { return Ok(()) };
