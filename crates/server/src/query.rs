@@ -78,6 +78,12 @@ pub struct RouteParams {
     pub cargo: Option<String>,
     /// Deadline such as `12d` or `300h`: adds the on-time probability.
     pub deadline: Option<String>,
+    /// Include the export clearance at the origin when the cargo leaves its customs
+    /// territory (default true; false: the shipper has it done).
+    pub export_clearance: Option<bool>,
+    /// Include the import clearance at the destination (default true; false: the consignee has
+    /// it done, or the cargo stays under bond).
+    pub import_clearance: Option<bool>,
     /// Return the Pareto menu.
     pub pareto: Option<bool>,
     /// Pareto criteria: `time,cost,co2[,p90]` (only with `pareto`).
@@ -343,6 +349,9 @@ pub fn route_query(r: &Router, p: &RouteParams) -> Result<RouteQuery, AppError> 
             cargo: p.cargo.as_ref(),
         },
     )?;
+    let mut request = request;
+    request.export_clearance = p.export_clearance.unwrap_or(true);
+    request.import_clearance = p.import_clearance.unwrap_or(true);
     let menu = if pareto {
         let criteria = p
             .criteria

@@ -83,6 +83,32 @@ async fn post_takes_the_same_parameters_as_json() {
 }
 
 #[tokio::test]
+async fn customs_legs_come_with_the_route_and_can_be_left_out() {
+    let kinds = |v: &Value| -> Vec<String> {
+        v["routes"][0]["legs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["kind"] == "customs")
+            .map(|l| l["description"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The test feed has no clearances.csv: the legs are there and say that figures are missing.
+    let (s, v) = get("/v1/route?from=xian&to=almaty&modes=rail&depart=2026-12-08T09:00").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let k = kinds(&v);
+    assert_eq!(k.len(), 2, "{k:?}");
+    assert!(k[0].starts_with("export clearance at Xi'an (CN)"), "{k:?}");
+    assert!(k[1].starts_with("import clearance at Almaty (KZ)"), "{k:?}");
+    assert!(k[1].contains("no figures in the feed"), "{k:?}");
+    let (s, v) = get("/v1/route?from=xian&to=almaty&modes=rail&depart=2026-12-08T09:00&export_clearance=false&import_clearance=false").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(kinds(&v).is_empty(), "{v}");
+    let (s, v) = get("/v1/route?from=xian&to=almaty&import_clearance=maybe").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+}
+
+#[tokio::test]
 async fn a_missing_to_is_a_400() {
     let (s, v) = get("/v1/route?from=xian").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
