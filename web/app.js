@@ -63,7 +63,7 @@ function style(countryData) {
         id: 'markers', type: 'circle', source: 'markers',
         paint: {
           'circle-radius': 6, 'circle-stroke-width': 2, 'circle-stroke-color': '#fff',
-          'circle-color': ['match', ['get', 'kind'], 'border', '#e6550d', 'gauge', '#6a51a3', '#333'],
+          'circle-color': ['match', ['get', 'kind'], 'border', '#e6550d', 'gauge', '#6a51a3', 'customs', '#31a354', '#333'],
         },
       },
     ],
@@ -103,8 +103,9 @@ function render(map, places) {
   const markers = [];
   for (const l of r ? r.legs : []) {
     const p = places.get(l.to);
-    if (p && (l.kind === 'border' || l.gauge_change)) {
-      markers.push({ type: 'Feature', geometry: { type: 'Point', coordinates: p.coordinates }, properties: { kind: l.gauge_change ? 'gauge' : 'border' } });
+    if (p && (l.kind === 'border' || l.kind === 'customs' || l.gauge_change)) {
+      const kind = l.gauge_change ? 'gauge' : l.kind;
+      markers.push({ type: 'Feature', geometry: { type: 'Point', coordinates: p.coordinates }, properties: { kind } });
     }
   }
   map.getSource('markers').setData({ type: 'FeatureCollection', features: markers });
