@@ -97,24 +97,17 @@ impl Builder<'_> {
         tail: NodeId,
         head: NodeId,
     ) {
-        let row = self.net.clearance_index(place, mode, procedure);
-        let (p50, p90, fee) = row.map_or((0.0, 0.0, 0.0), |r| {
-            let c = &self.net.clearances[r];
-            (c.p50_h, c.p90_h, c.fee_usd)
-        });
+        let (row, c) = self.net.customs(place, mode, procedure);
         self.edges.push(Edge {
             tail,
             head,
-            kind: EdgeKind::Clearance {
-                procedure,
-                row: row.map(|r| r as u32),
-            },
+            kind: EdgeKind::Clearance { procedure, row },
             distance_km: 0.0,
-            time_p50_h: p50,
-            time_p90_h: p90,
+            time_p50_h: c.p50_h,
+            time_p90_h: c.p90_h,
             wait_p50_h: 0.0,
             wait_p90_h: 0.0,
-            cost_usd_per_feu: fee,
+            cost_usd_per_feu: c.fee_usd,
             wtw_g_per_t: 0.0,
             ttw_g_per_t: 0.0,
             cost_factor: None,

@@ -104,6 +104,15 @@ pub struct CustomsClearance {
 }
 
 impl CustomsClearance {
+    /// Its hours and fee as a [`crate::Clearance`].
+    pub fn figures(&self) -> crate::Clearance {
+        crate::Clearance {
+            p50_h: self.p50_h,
+            p90_h: self.p90_h,
+            fee_usd: self.fee_usd,
+        }
+    }
+
     /// How well this row fits `place` in `country` by `mode`: `None` when it does not apply,
     /// higher when more specific (a place beats a country, a mode beats every mode).
     pub fn fit(
@@ -180,24 +189,14 @@ impl OpeningHours {
     /// How the hours read in output: `mon–fri 08:00–20:00 Asia/Bishkek, closed 2 periods`.
     pub fn describe(&self) -> String {
         const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-        let days: Vec<&str> = (0..7)
-            .filter(|&i| self.weekdays[i])
-            .map(|i| NAMES[i])
-            .collect();
-        let days = match days.as_slice() {
+        let open: Vec<usize> = (0..7).filter(|&i| self.weekdays[i]).collect();
+        let consecutive = open.windows(2).all(|w| w[1] == w[0] + 1);
+        let days = match open.as_slice() {
             [] => "never".to_string(),
-            [a] => a.to_string(),
+            [d] => NAMES[*d].to_string(),
             all if all.len() == 7 => "daily".to_string(),
-            [first, .., last]
-                if (0..7)
-                    .filter(|&i| self.weekdays[i])
-                    .collect::<Vec<_>>()
-                    .windows(2)
-                    .all(|w| w[1] == w[0] + 1) =>
-            {
-                format!("{first}–{last}")
-            }
-            many => many.join(","),
+            [first, .., last] if consecutive => format!("{}–{}", NAMES[*first], NAMES[*last]),
+            many => many.iter().map(|&i| NAMES[i]).collect::<Vec<_>>().join(","),
         };
         let mut s = format!(
             "{days} {}–{} {}",

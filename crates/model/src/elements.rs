@@ -135,8 +135,8 @@ impl Link {
     }
 }
 
-/// Clearance at a border in one direction.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// Clearance at a border in one direction (also the figures of a customs procedure).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Clearance {
     /// Typical (median) hours, both sides' formalities and queueing.
     pub p50_h: f64,

@@ -183,6 +183,19 @@ impl Network {
             .map(|(_, i)| i)
     }
 
+    /// The clearances.csv row of `procedure` at `place` by `mode` ([`Network::clearance_index`])
+    /// with its figures; none: zero hours and fees (the feed has no figures).
+    pub fn customs(
+        &self,
+        place: PlaceId,
+        mode: Mode,
+        procedure: Procedure,
+    ) -> (Option<u32>, crate::Clearance) {
+        let row = self.clearance_index(place, mode, procedure);
+        let figures = row.map_or_else(crate::Clearance::default, |r| self.clearances[r].figures());
+        (row.map(|r| r as u32), figures)
+    }
+
     /// The emission intensity of a mode and energy.
     pub fn emission_factor(&self, mode: Mode, energy: &str) -> Option<&EmissionFactor> {
         self.emission_factors

@@ -414,8 +414,6 @@ impl Itinerary {
                     let e = &graph.edges()[edge as usize];
                     objective_value += req.objective.edge_weight(e, cargo);
                     extend_geometry(&mut coordinates, net, graph, e);
-                    legs.push(edge_leg(net, graph, e, cargo));
-                    let head = graph.node(e.head);
                     if let EdgeKind::Border { border, .. } = e.kind {
                         if e.wait_p50_h > 0.0 || e.wait_p90_h > 0.0 {
                             let b = &net.borders[border as usize];
@@ -433,11 +431,11 @@ impl Itinerary {
                                 b.source.clone(),
                             );
                             wait.element = b.id.clone();
-                            let crossing = legs.pop().expect("the crossing was just pushed");
                             legs.push(wait);
-                            legs.push(crossing);
                         }
                     }
+                    legs.push(edge_leg(net, graph, e, cargo));
+                    let head = graph.node(e.head);
                     if matches!(e.kind, EdgeKind::Transfer(_))
                         && (e.wait_p50_h > 0.0 || e.wait_p90_h > 0.0)
                     {
@@ -498,6 +496,10 @@ pub(crate) fn extend_geometry(
 /// what its kind says ([`run_details`], [`border_details`], [`transfer_details`]).
 pub(crate) fn edge_leg(net: &Network, graph: &Graph, e: &Edge, cargo: &Cargo) -> Leg {
     let (tail, head) = (graph.node(e.tail), graph.node(e.head));
+    if let EdgeKind::Clearance { procedure, row } = e.kind {
+        let layer = (tail.layer.mode, tail.layer.gauge.map(|g| g.0));
+        return Leg::customs(net, tail.place, layer, procedure, row, cargo);
+    }
     let from = net.place(tail.place).id.clone();
     let to = net.place(head.place).id.clone();
     let emission = e.emission_factor.map(|i| &net.emission_factors[i as usize]);
@@ -552,12 +554,7 @@ pub(crate) fn edge_leg(net: &Network, graph: &Graph, e: &Edge, cargo: &Cargo) ->
         EdgeKind::Transfer(i) => {
             transfer_details(&mut leg, net, &net.transfers[i as usize], tail, head)
         }
-        EdgeKind::Clearance { procedure, row } => {
-            let layer = (tail.layer.mode, tail.layer.gauge.map(|g| g.0));
-            let mut customs = Leg::customs(net, tail.place, layer, procedure, row, cargo);
-            customs.cost_usd = leg.cost_usd;
-            return customs;
-        }
+        EdgeKind::Clearance { .. } => {} // a customs leg of its own, returned above
     }
     leg
 }

@@ -694,13 +694,9 @@ impl<'a> Search<'a> {
     /// The clearance row, costs and duration of `procedure` on node `v`.
     fn customs(&self, v: NodeId, procedure: Procedure) -> (Option<u32>, Costs, Instant) {
         let nd = self.graph.node(v);
-        let row = self.net.clearance_index(nd.place, nd.layer.mode, procedure);
-        let (p50, p90, fee) = row.map_or((0.0, 0.0, 0.0), |r| {
-            let c = &self.net.clearances[r];
-            (c.p50_h, c.p90_h, c.fee_usd)
-        });
-        let costs = Costs::per_cargo(p50, p90, fee, 0.0, 0.0, &self.req.cargo);
-        (row.map(|r| r as u32), costs, Self::hours(p50))
+        let (row, c) = self.net.customs(nd.place, nd.layer.mode, procedure);
+        let costs = Costs::per_cargo(c.p50_h, c.p90_h, c.fee_usd, 0.0, 0.0, &self.req.cargo);
+        (row, costs, Self::hours(c.p50_h))
     }
 
     /// `l` at the destination node `v` after its import clearance (when the search clears and
