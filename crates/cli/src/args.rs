@@ -209,6 +209,9 @@ pub struct RouteArgs {
     /// cargo stays under bond).
     #[arg(long)]
     pub no_import_clearance: bool,
+    /// Drivers per truck: 1, or 2 (multi-manning: the truck stops only for the daily rest).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub crew: u8,
     /// Apply a scenario: a built-in name (cku-open) or a TOML file; repeatable, applied in order.
     #[arg(long, value_name = "NAME|FILE")]
     pub scenario: Vec<String>,

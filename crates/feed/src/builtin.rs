@@ -7,7 +7,7 @@ use silkroute_model::Network;
 use std::collections::HashMap;
 
 /// The built-in feed files, by name.
-pub const BUILTIN_FILES: [(&str, &str); 11] = [
+pub const BUILTIN_FILES: [(&str, &str); 12] = [
     (
         "places.csv",
         include_str!("../../../data/builtin/places.csv"),
@@ -32,6 +32,10 @@ pub const BUILTIN_FILES: [(&str, &str); 11] = [
     (
         "clearances.csv",
         include_str!("../../../data/builtin/clearances.csv"),
+    ),
+    (
+        "driving_rules.csv",
+        include_str!("../../../data/builtin/driving_rules.csv"),
     ),
     ("modes.csv", include_str!("../../../data/builtin/modes.csv")),
     (

@@ -7,9 +7,9 @@ use crate::schema::FeedFile;
 use crate::validate::{self, Lines};
 use silkroute_model::{
     parse_weekday, BorderCrossing, Calendar, Capacity, CapacityUnit, Carries, Clearance,
-    CostFactor, Country, CustomsClearance, EmissionFactor, Gauge, Layer, Link, Mode, ModeDefaults,
-    Network, OpeningHours, Place, PlaceId, PlaceKind, Procedure, Schedule, Service, ServiceStop,
-    Status, Track, Transfer, WaitModel,
+    CostFactor, Country, CustomsClearance, DrivingRules, EmissionFactor, Gauge, Layer, Link, Mode,
+    ModeDefaults, Network, OpeningHours, Place, PlaceId, PlaceKind, Procedure, Schedule, Service,
+    ServiceStop, Status, Track, Transfer, VehicleChange, WaitModel,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -120,6 +120,10 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
         .get("clearances.csv")
         .map(|t| read_clearances(t, &ctx, &mut report))
         .unwrap_or_default();
+    let driving_rules = tables
+        .get("driving_rules.csv")
+        .map(|t| read_driving_rules(t, &mut report))
+        .unwrap_or_default();
     let modes = tables
         .get("modes.csv")
         .map(|t| read_modes(t, &mut report))
@@ -150,6 +154,7 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
     }
     network.countries = countries;
     network.clearances = clearances;
+    network.driving_rules = driving_rules;
     validate::check(&network, &lines, &mut report);
     if report.has_errors() {
         Err(FeedError::Invalid(report))
@@ -550,6 +555,16 @@ fn read_borders(
         let reverse = clearance(&row, "reverse", report);
         let cap = capacity(&row, report);
         let hours = opening_hours(&row, report);
+        let change = row.parsed_opt::<VehicleChange>("vehicle_change", report);
+        if matches!(change, Ok(Some(_))) && mode == Some(Mode::Rail) {
+            row_error(
+                &row,
+                report,
+                "vehicle_change",
+                "only trucks change vehicles at a border (a rail crossing's change is a transfer)",
+            );
+            continue;
+        }
         let st = status_and_year(&row, report);
         let src = source(&row, report);
         if let (Some(from), Some(to)) = (from, to) {
@@ -578,6 +593,7 @@ fn read_borders(
             Some(reverse),
             Some(capacity),
             Some(opening_hours),
+            Ok(vehicle_change),
             Some((status, opening_year)),
             Some(source),
         ) = (
@@ -592,6 +608,7 @@ fn read_borders(
             reverse,
             cap,
             hours,
+            change,
             st,
             src,
         ) {
@@ -608,6 +625,7 @@ fn read_borders(
                 reverse,
                 capacity,
                 opening_hours,
+                vehicle_change,
                 status,
                 opening_year,
                 source,
@@ -1421,6 +1439,81 @@ fn read_countries(t: &Table, report: &mut Report) -> Vec<Country> {
             code,
             name_en,
             customs_territory,
+            source,
+        });
+    }
+    out
+}
+
+fn read_driving_rules(t: &Table, report: &mut Report) -> Vec<DrivingRules> {
+    let mut keys = HashSet::new();
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let country = row.required("country", report);
+        let crew = row.number("crew", 1.0, 2.0, report);
+        let cont = row.number_opt("continuous_driving_h", 0.25, 24.0, report);
+        let brk = row.number("break_h", 0.0, 24.0, report);
+        let daily = row.number("daily_driving_h", 0.25, 24.0, report);
+        let rest = row.number("daily_rest_h", 0.0, 48.0, report);
+        let spread = row.number("duty_spread_h", 0.25, 48.0, report);
+        let src = source(&row, report);
+        let (
+            Some(country),
+            Some(crew),
+            Ok(continuous_driving_h),
+            Some(break_h),
+            Some(daily_driving_h),
+            Some(daily_rest_h),
+            Some(duty_spread_h),
+            Some(source),
+        ) = (country, crew, cont, brk, daily, rest, spread, src)
+        else {
+            continue;
+        };
+        if crew.fract() != 0.0 {
+            row_error(&row, report, "crew", "a crew is 1 or 2 drivers");
+            continue;
+        }
+        let country = (country != "*").then_some(country);
+        if let Some(c) = &country {
+            if c.len() != 2 || !c.chars().all(|c| c.is_ascii_uppercase()) {
+                row_error(
+                    &row,
+                    report,
+                    "country",
+                    &format!("`{c}` is not an ISO 3166-1 alpha-2 code or `*`"),
+                );
+                continue;
+            }
+        }
+        if daily_driving_h > duty_spread_h {
+            row_error(
+                &row,
+                report,
+                "daily_driving_h",
+                &format!(
+                    "{daily_driving_h} h of driving do not fit in a spread of duty of {duty_spread_h} h"
+                ),
+            );
+            continue;
+        }
+        if !keys.insert((country.clone(), crew as u8)) {
+            row_error(
+                &row,
+                report,
+                "country",
+                "a second row for the same country and crew",
+            );
+            continue;
+        }
+        out.push(DrivingRules {
+            country,
+            crew: crew as u8,
+            continuous_driving_h,
+            break_h,
+            daily_driving_h,
+            daily_rest_h,
+            duty_spread_h,
             source,
         });
     }

@@ -22,6 +22,8 @@ pub enum FeedFile {
     Countries,
     /// `clearances.csv`: customs clearance by country (or place), mode and procedure.
     Clearances,
+    /// `driving_rules.csv`: drivers' hours per country and crew.
+    DrivingRules,
     /// `modes.csv`: defaults per mode.
     Modes,
     /// `feed_info.csv`: the feed's reference week.
@@ -34,7 +36,7 @@ pub enum FeedFile {
 
 impl FeedFile {
     /// Every file, in the order they are read.
-    pub const ALL: [FeedFile; 13] = [
+    pub const ALL: [FeedFile; 14] = [
         FeedFile::Places,
         FeedFile::Links,
         FeedFile::Borders,
@@ -44,6 +46,7 @@ impl FeedFile {
         FeedFile::ServiceFares,
         FeedFile::Countries,
         FeedFile::Clearances,
+        FeedFile::DrivingRules,
         FeedFile::Modes,
         FeedFile::CostFactors,
         FeedFile::EmissionFactors,
@@ -62,6 +65,7 @@ impl FeedFile {
             FeedFile::ServiceFares => "service_fares.csv",
             FeedFile::Countries => "countries.csv",
             FeedFile::Clearances => "clearances.csv",
+            FeedFile::DrivingRules => "driving_rules.csv",
             FeedFile::Modes => "modes.csv",
             FeedFile::FeedInfo => "feed_info.csv",
             FeedFile::CostFactors => "cost_factors.csv",
@@ -81,6 +85,7 @@ impl FeedFile {
             FeedFile::ServiceFares => false,
             FeedFile::Countries => false,
             FeedFile::Clearances => false,
+            FeedFile::DrivingRules => false,
             FeedFile::Modes => true,
             FeedFile::FeedInfo => false,
             FeedFile::CostFactors => true,
@@ -182,6 +187,7 @@ impl FeedFile {
                     "open_hours",
                     "open_timezone",
                     "closed_dates",
+                    "vehicle_change",
                     "forward_fee_usd",
                     "reverse_fee_usd",
                     "capacity",
@@ -285,6 +291,7 @@ impl FeedFile {
                     "source",
                 ],
             ),
+            FeedFile::DrivingRules => (DRIVING_RULES, DRIVING_RULES),
             FeedFile::Modes => (MODES, MODES_ALL),
             FeedFile::FeedInfo => (&["reference_date", "source"], &["reference_date", "source"]),
             FeedFile::CostFactors => (COST_FACTORS, COST_FACTORS),
@@ -292,6 +299,18 @@ impl FeedFile {
         }
     }
 }
+
+/// `driving_rules.csv`: every column is required (`continuous_driving_h` may be empty).
+const DRIVING_RULES: &[&str] = &[
+    "country",
+    "crew",
+    "continuous_driving_h",
+    "break_h",
+    "daily_driving_h",
+    "daily_rest_h",
+    "duty_spread_h",
+    "source",
+];
 
 /// `modes.csv`: the required columns.
 const MODES: &[&str] = &[

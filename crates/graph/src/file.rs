@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 /// The first eight bytes of every graph file.
 pub const MAGIC: &[u8; 8] = b"SILKGRPH";
 /// The payload layout version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 const HEADER_LEN: usize = 40;
 
 /// A network compiled for routing, as stored in a graph file.
@@ -289,20 +289,7 @@ fn finish(
             "{left_over} bytes left over after the payload"
         )));
     }
-    let n = decoded.network;
-    let mut network = Network::new(
-        n.places,
-        n.links,
-        n.borders,
-        n.transfers,
-        n.services,
-        n.modes,
-        n.cost_factors,
-        n.emission_factors,
-    );
-    network.reference_date = n.reference_date;
-    network.countries = n.countries;
-    network.clearances = n.clearances;
+    let network = decoded.network.indexed();
     if network
         .clearances
         .iter()

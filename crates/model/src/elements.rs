@@ -172,6 +172,9 @@ pub struct BorderCrossing {
     /// When the posts work, if not around the clock.
     #[serde(default)]
     pub opening_hours: Option<crate::OpeningHours>,
+    /// Whether trucks hand their cargo to another vehicle here (road crossings).
+    #[serde(default)]
+    pub vehicle_change: Option<VehicleChange>,
     /// Open, planned or closed.
     pub status: Status,
     /// Expected opening year of a planned crossing.
@@ -186,6 +189,41 @@ impl BorderCrossing {
         Layer {
             mode: self.mode,
             gauge: self.gauge,
+        }
+    }
+}
+
+/// How cargo changes trucks at a road border: the vehicle of one side may not drive on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VehicleChange {
+    /// The cargo is unloaded from one truck and loaded onto another (Khorgos: Chinese trucks
+    /// may not operate in Central Asia).
+    Transload,
+    /// The trailer is handed to a tractor of the other side in the neutral zone (Irkeshtam,
+    /// Torugart).
+    TrailerSwap,
+}
+
+impl VehicleChange {
+    /// How a user reads it: `transloaded to another truck`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            VehicleChange::Transload => "transloaded to a truck of the other side",
+            VehicleChange::TrailerSwap => "trailer handed to a tractor of the other side",
+        }
+    }
+}
+
+impl std::str::FromStr for VehicleChange {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "transload" => Ok(VehicleChange::Transload),
+            "trailer_swap" => Ok(VehicleChange::TrailerSwap),
+            _ => Err(format!(
+                "`{s}` is not a vehicle change (transload or trailer_swap)"
+            )),
         }
     }
 }

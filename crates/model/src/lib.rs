@@ -6,6 +6,7 @@
 //! - [`Service`]: who runs on it, with its stops ([`ServiceStop`]) and [`Schedule`].
 //! - [`Layer`]: a mode and (for rail) a gauge; a place has one graph node per layer it touches.
 //! - [`Country`], [`CustomsClearance`]: customs territories and what clearing cargo costs.
+//! - [`DrivingRules`], [`Shift`]: drivers' hours on the road.
 //! - [`ModeDefaults`], [`CostFactor`], [`EmissionFactor`]: the parameter tables.
 //!
 //! Units are in field names (`_km`, `_h`, `_usd`, `_kg`, `_g_per_tkm`). Money is USD per 40 ft
@@ -14,6 +15,7 @@
 mod cargo;
 mod criterion;
 mod customs;
+mod driving;
 mod elements;
 mod network;
 mod parameters;
@@ -23,7 +25,10 @@ mod vocabulary;
 pub use cargo::{Cargo, TONNES_PER_FEU, WHOLE_TRAIN_FEU};
 pub use criterion::{Costs, Criterion};
 pub use customs::{Country, CustomsClearance, OpeningHours, Procedure};
-pub use elements::{BorderCrossing, Capacity, CapacityUnit, Clearance, Link, Place, Transfer};
+pub use driving::{DrivingRules, Pause, PauseKind, Shift};
+pub use elements::{
+    BorderCrossing, Capacity, CapacityUnit, Clearance, Link, Place, Transfer, VehicleChange,
+};
 pub use network::{Network, PlaceId, DEFAULT_REFERENCE_DATE};
 pub use parameters::{CostFactor, EmissionFactor, ModeDefaults};
 pub use service::{

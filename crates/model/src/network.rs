@@ -1,6 +1,7 @@
 //! The whole network: collections of elements keyed by their ids.
 
 use crate::customs::{Country, CustomsClearance, Procedure};
+use crate::driving::DrivingRules;
 use crate::elements::{BorderCrossing, Link, Place, Transfer};
 use crate::parameters::{CostFactor, EmissionFactor, ModeDefaults};
 use crate::service::Service;
@@ -63,6 +64,10 @@ pub struct Network {
     /// What customs clearance costs (clearances.csv).
     #[serde(default)]
     pub clearances: Vec<CustomsClearance>,
+    /// Drivers' hours per country and crew (driving_rules.csv); none: trucks drive around the
+    /// clock.
+    #[serde(default)]
+    pub driving_rules: Vec<DrivingRules>,
     #[serde(skip)]
     place_index: HashMap<String, PlaceId>,
 }
@@ -98,8 +103,33 @@ impl Network {
             reference_date: DEFAULT_REFERENCE_DATE,
             countries: Vec::new(),
             clearances: Vec::new(),
+            driving_rules: Vec::new(),
             place_index,
         }
+    }
+
+    /// This network with its index of places by id rebuilt (after deserializing, which skips
+    /// it).
+    pub fn indexed(mut self) -> Network {
+        self.place_index = self
+            .places
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), PlaceId(i as u32)))
+            .collect();
+        self
+    }
+
+    /// The drivers' hours of a crew of `crew` in `country`: its own row, else the `*` row;
+    /// `None` where the feed has neither (trucks then drive around the clock).
+    /// (An index into [`Network::driving_rules`].)
+    pub fn driving_rules_of(&self, country: &str, crew: u8) -> Option<usize> {
+        let of = |c: Option<&str>| {
+            self.driving_rules
+                .iter()
+                .position(|r| r.crew == crew && r.country.as_deref() == c)
+        };
+        of(Some(country)).or_else(|| of(None))
     }
 
     /// The place with this index.

@@ -85,6 +85,24 @@ pub struct Leg {
     /// When the leg ends, local time of its last place.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arrives: Option<String>,
+    /// For a truck's run: the breaks and daily rests its crew takes on the way, as the
+    /// drivers' hours of the country require (included in `time_h`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pauses: Vec<DriverPause>,
+}
+
+/// A break or daily rest a truck's crew takes during a leg.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DriverPause {
+    /// Break or daily rest.
+    pub kind: silkroute_model::PauseKind,
+    /// When it starts, local time of the leg's first place.
+    pub starts: String,
+    /// How long the truck stands, hours.
+    pub hours: f64,
+    /// Distance driven on the leg before it, km.
+    pub after_km: f64,
 }
 
 impl Leg {
@@ -180,6 +198,7 @@ impl Leg {
             emission_source: None,
             service: None,
             departs: None,
+            pauses: Vec::new(),
             arrives: None,
         }
     }
@@ -544,6 +563,7 @@ pub(crate) fn edge_leg(net: &Network, graph: &Graph, e: &Edge, cargo: &Cargo) ->
         emission_source: emission.map(|f| f.source.clone()),
         service: None,
         departs: None,
+        pauses: Vec::new(),
         arrives: None,
     };
     match e.kind {
@@ -582,6 +602,17 @@ fn run_details(leg: &mut Leg, l: &Link, e: &Edge, head: &Node) {
     leg.description = d;
 }
 
+/// `h` hours as a user reads them: `45 min`, `11 h`, `1.5 h`.
+pub(crate) fn hours_text(h: f64) -> String {
+    if h < 1.0 {
+        format!("{:.0} min", h * 60.0)
+    } else if h.fract().abs() < 1e-9 {
+        format!("{h:.0} h")
+    } else {
+        format!("{h:.1} h")
+    }
+}
+
 /// A border crossing `b`: clearance and fees.
 fn border_details(leg: &mut Leg, net: &Network, b: &BorderCrossing, tail: &Node, head: &Node) {
     leg.kind = LegKind::Border;
@@ -595,6 +626,10 @@ fn border_details(leg: &mut Leg, net: &Network, b: &BorderCrossing, tail: &Node,
         net.place(head.place).name_en,
         net.place(head.place).country
     );
+    if let Some(change) = b.vehicle_change {
+        leg.description.push_str("; ");
+        leg.description.push_str(change.describe());
+    }
 }
 
 /// A transfer `t`: a gauge change, or a change of mode.

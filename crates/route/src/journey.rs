@@ -16,7 +16,7 @@
 use crate::search::RouteRequest;
 use rustc_hash::FxHashMap as HashMap;
 use silkroute_graph::{Departures, EdgeKind, Graph, Instant, NodeId, Timetable};
-use silkroute_model::{Costs, Mode, Network, PlaceId, PlaceKind, Procedure};
+use silkroute_model::{Costs, Mode, Network, Pause, PlaceId, PlaceKind, Procedure, Shift};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -155,11 +155,41 @@ pub enum JourneyStep {
         edge: u32,
         /// Starts.
         depart: Instant,
-        /// Ends.
+        /// Ends (after the crew's breaks and rests on the way, for a truck).
         arrive: Instant,
         /// On what.
         carrier: Carrier,
+        /// For a truck's run where the feed has drivers' hours: the rules and the crew's
+        /// shift when it sets off.
+        driving: Option<Driving>,
     },
+}
+
+/// The drivers' hours of a truck on one edge: which rules apply and the crew's shift when it
+/// sets off on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Driving {
+    /// Index into `Network::driving_rules`.
+    pub rules: u16,
+    /// The crew's clocks at the start of the edge.
+    pub shift: Shift,
+}
+
+impl Driving {
+    /// The breaks and rests in `driving_s` seconds of driving from this shift, and the time
+    /// the drive takes with them, seconds.
+    pub fn pauses(&self, net: &Network, driving_s: i64) -> (Vec<Pause>, i64) {
+        let mut out = Vec::new();
+        let rules = &net.driving_rules[self.rules as usize];
+        let (_, took) = self.shift.drive(rules, driving_s, |p| out.push(p));
+        (out, took)
+    }
+
+    /// The seconds of breaks and rests in `driving_s` seconds of driving.
+    pub fn paused_s(&self, net: &Network, driving_s: i64) -> i64 {
+        let rules = &net.driving_rules[self.rules as usize];
+        self.shift.drive(rules, driving_s, |_| {}).1 - driving_s
+    }
 }
 
 /// A journey found by [`earliest_arrival`].
@@ -212,14 +242,20 @@ impl Journey {
                     carrier,
                     depart,
                     arrive,
+                    driving,
                 } => {
                     let e = &graph.edges()[*edge as usize];
-                    let h = (arrive - depart) as f64 / 3600.0;
-                    p90 += if e.time_p50_h > 0.0 {
-                        e.time_p90_h * h / e.time_p50_h
-                    } else {
-                        h
-                    };
+                    // Breaks and rests take as long in the bad case.
+                    let paused_h = driving.map_or(0.0, |d| {
+                        d.paused_s(net, (e.time_p50_h * 3600.0).round() as i64) as f64 / 3600.0
+                    });
+                    let h = (arrive - depart) as f64 / 3600.0 - paused_h;
+                    p90 += paused_h
+                        + if e.time_p50_h > 0.0 {
+                            e.time_p90_h * h / e.time_p50_h
+                        } else {
+                            h
+                        };
                     usd += match carrier {
                         Carrier::Service(p) => tt.patterns[*p as usize].edge_usd_per_feu(*edge, e),
                         _ => e.cost_usd_per_feu,
@@ -334,6 +370,9 @@ struct Label {
     co2e_kg: f64,
     /// Vehicles boarded so far: services, trucks, charters (for Pareto menus).
     vehicles: u16,
+    /// On a truck: the crew's shift (one per state: the label kept is the best by the
+    /// objective, not the most rested crew; docs/methodology.md §13).
+    shift: Shift,
 }
 
 impl Label {
@@ -343,6 +382,7 @@ impl Label {
         usd: f64::INFINITY,
         co2e_kg: f64::INFINITY,
         vehicles: u16::MAX,
+        shift: Shift::FRESH,
     };
 
     /// Pareto dominance over arrival, money, emissions and vehicles (ties dominate).
@@ -737,6 +777,7 @@ impl<'a> Search<'a> {
             usd: 0.0,
             co2e_kg: 0.0,
             vehicles: 0,
+            shift: Shift::FRESH,
         };
         let phase = self.advance(0, self.req.from);
         for &v in self.graph.place_nodes(self.req.from) {
@@ -830,6 +871,7 @@ impl<'a> Search<'a> {
             usd: l.usd + costs.usd,
             co2e_kg: l.co2e_kg + costs.co2e_kg,
             vehicles: l.vehicles,
+            shift: l.shift,
         }
     }
 
@@ -873,6 +915,65 @@ impl<'a> Search<'a> {
             next.weight += s.per_edge[ei];
         }
         next
+    }
+
+    /// The drivers' hours that apply on edges leaving `place` (by its country) for the
+    /// request's crew, if the feed has any.
+    fn rules_at(&self, place: PlaceId) -> Option<u16> {
+        if self.net.driving_rules.is_empty() {
+            return None;
+        }
+        let country = &self.net.place(place).country;
+        self.net
+            .driving_rules_of(country, self.req.crew)
+            .map(|r| r as u16)
+    }
+
+    /// Edge `ei` on a truck: a run with the breaks and rests its crew must take on the way; a
+    /// border crossing where the cargo changes trucks (a fresh crew) or the crew waits (a
+    /// wait counts as a break, a closed post's long wait as the daily rest).
+    fn truck_edge(&self, l: Label, ei: usize) -> Label {
+        let e = &self.graph.edges()[ei];
+        let rules = self.rules_at(self.graph.node(e.tail).place);
+        match e.kind {
+            EdgeKind::Border { border, .. } => {
+                let closed_s = self.tt.border_opens(border, l.at) - l.at;
+                let mut next = self.edge(l, ei);
+                if self.net.borders[border as usize].vehicle_change.is_some() {
+                    next.shift = Shift::FRESH;
+                    next.vehicles = next.vehicles.saturating_add(1);
+                } else if let Some(r) = rules {
+                    let r = &self.net.driving_rules[r as usize];
+                    let crossing_s = Self::hours(e.time_p50_h);
+                    next.shift = l.shift.stand(r, closed_s, true).stand(r, crossing_s, false);
+                }
+                next
+            }
+            _ => {
+                let Some(r) = rules else {
+                    return self.edge(l, ei);
+                };
+                let driving_s = Self::hours(e.time_p50_h);
+                let (shift, took) =
+                    l.shift
+                        .drive(&self.net.driving_rules[r as usize], driving_s, |_| {});
+                let paused_h = (took - driving_s) as f64 / 3600.0;
+                let c = Costs::per_cargo(
+                    e.time_p50_h + paused_h,
+                    e.time_p90_h + paused_h,
+                    e.cost_usd_per_feu,
+                    e.wtw_g_per_t,
+                    e.distance_km,
+                    &self.req.cargo,
+                );
+                let mut next = self.step(l, &c, l.at + took);
+                if let Some(s) = self.surcharges {
+                    next.weight += s.per_edge[ei];
+                }
+                next.shift = shift;
+                next
+            }
+        }
     }
 
     fn charter_state(&mut self, v: NodeId, formed_at: PlaceId, phase: usize) -> u32 {
@@ -926,7 +1027,9 @@ impl<'a> Search<'a> {
                 match nd.layer.mode {
                     Mode::Road => {
                         let truck = self.id(phase, n + v.index());
-                        self.relax(truck, Self::boarded(waited), state, How::BookTruck)
+                        let mut booked = Self::boarded(waited);
+                        booked.shift = Shift::FRESH;
+                        self.relax(truck, booked, state, How::BookTruck)
                     }
                     Mode::Rail if !after_charter => {
                         let c = self.charter_state(v, nd.place, phase);
@@ -981,7 +1084,7 @@ impl<'a> Search<'a> {
                 let moves = matches!(e.kind, EdgeKind::Run(_) | EdgeKind::Border { .. });
                 if moves && graph.node(e.head).layer.mode == Mode::Road && self.allowed_node(e.head)
                 {
-                    let next = self.edge(l, ei);
+                    let next = self.truck_edge(l, ei);
                     let ph = self.advance(phase, graph.node(e.head).place);
                     let to = self.id(ph, n + e.head.index());
                     self.relax(to, next, state, How::Edge(ei as u32));
@@ -1048,12 +1151,13 @@ impl<'a> Search<'a> {
         let mut at = end;
         while at != u32::MAX {
             let (from, how) = self.parent[at as usize];
-            let t_from = if from == u32::MAX {
-                ready
+            let (t_from, shift) = if from == u32::MAX {
+                (ready, Shift::FRESH)
             } else {
-                self.label[from as usize].at
+                let l = self.label[from as usize];
+                (l.at, l.shift)
             };
-            chain.push((at, how, from, self.label[at as usize].at, t_from));
+            chain.push((at, how, from, self.label[at as usize].at, t_from, shift));
             at = from;
         }
         chain.reverse();
@@ -1067,13 +1171,13 @@ impl<'a> Search<'a> {
         let mut at = end;
         while at != u32::MAX {
             let (state, l, parent, how, _) = p.arena[at as usize];
-            let (from, t_from) = if parent == u32::MAX {
-                (u32::MAX, ready)
+            let (from, t_from, shift) = if parent == u32::MAX {
+                (u32::MAX, ready, Shift::FRESH)
             } else {
                 let (s, pl, ..) = p.arena[parent as usize];
-                (s, pl.at)
+                (s, pl.at, pl.shift)
             };
-            chain.push((state, how, from, l.at, t_from));
+            chain.push((state, how, from, l.at, t_from, shift));
             at = parent;
         }
         chain.reverse();
@@ -1084,14 +1188,14 @@ impl<'a> Search<'a> {
     /// previous instant).
     fn journey_of(
         &self,
-        chain: &[(u32, How, u32, Instant, Instant)],
+        chain: &[(u32, How, u32, Instant, Instant, Shift)],
         ready: Instant,
         end: Label,
     ) -> Journey {
         let n = self.n;
         let mut steps = Vec::new();
         let mut slack = None;
-        for &(state, how, from, t, t_from) in chain {
+        for &(state, how, from, t, t_from, shift) in chain {
             let (_, st) = self.split(state);
             let from_local = (from != u32::MAX).then(|| self.split(from).1);
             match how {
@@ -1144,11 +1248,19 @@ impl<'a> Search<'a> {
                     } else {
                         Carrier::Charter
                     };
+                    let edge = &self.graph.edges()[e as usize];
+                    let driving = match (carrier, edge.kind) {
+                        (Carrier::Truck, EdgeKind::Run(_)) => self
+                            .rules_at(self.graph.node(edge.tail).place)
+                            .map(|rules| Driving { rules, shift }),
+                        _ => None,
+                    };
                     steps.push(JourneyStep::Edge {
                         edge: e,
                         depart: t_from,
                         arrive: t,
                         carrier,
+                        driving,
                     });
                 }
                 How::Board { ready: after } => {
@@ -1232,6 +1344,7 @@ impl<'a> Search<'a> {
                 depart: clock.round() as Instant,
                 arrive: (clock + dt).round() as Instant,
                 carrier: Carrier::Service(p as u32),
+                driving: None,
             });
             clock += dt;
         }

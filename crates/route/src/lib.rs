@@ -48,11 +48,11 @@ pub use fast::{
     QueryPool,
 };
 pub use itinerary::{
-    with_distributions, EmissionLine, EmissionTotals, Emissions, Itinerary, Leg, LegKind, Summary,
-    TimeRange,
+    with_distributions, DriverPause, EmissionLine, EmissionTotals, Emissions, Itinerary, Leg,
+    LegKind, Summary, TimeRange,
 };
 pub use journey::{
-    earliest_arrival, earliest_arrivals, pareto_journeys, Carrier, Journey, JourneyStep,
+    earliest_arrival, earliest_arrivals, pareto_journeys, Carrier, Driving, Journey, JourneyStep,
     Surcharges, WaitReason, FREQUENCY_WAIT_QUANTILE,
 };
 pub use matrix::{matrix, reach, MatrixCell, Reachable};

@@ -34,6 +34,9 @@ pub struct RouteRequest {
     /// Whether it includes the import clearance at the destination (false: the consignee has
     /// it done, or the cargo stays under bond).
     pub import_clearance: bool,
+    /// Drivers on each truck: 1, or 2 (multi-manning: the truck stops only for the daily
+    /// rest). Their hours follow the feed's driving_rules.csv.
+    pub crew: u8,
 }
 
 impl RouteRequest {
@@ -50,6 +53,7 @@ impl RouteRequest {
             cargo: Cargo::default(),
             export_clearance: true,
             import_clearance: true,
+            crew: 1,
         }
     }
 }

@@ -8,6 +8,7 @@
 //! departure taken as the first departure of that service at or after the moment the cargo is
 //! ready for it, so a delayed arrival that misses its connection waits for the next one.
 
+use crate::distribution::TimeFamily;
 use crate::journey::{earliest_arrival, Journey, JourneyStep, WaitReason};
 use crate::search::RouteRequest;
 use crate::timed::timed_itinerary;
@@ -90,20 +91,29 @@ fn run(
                 WaitReason::BorderClosed(_) => {}
             },
             JourneyStep::Customs { .. } => clock += secs(leg.distribution.sample(rng)),
-            JourneyStep::Edge { edge, .. } => {
-                if let EdgeKind::Border { border, .. } = graph.edges()[*edge as usize].kind {
+            JourneyStep::Edge { edge, driving, .. } => {
+                let e = &graph.edges()[*edge as usize];
+                if let EdgeKind::Border { border, .. } = e.kind {
                     clock = tt.border_opens(border, clock.ceil() as Instant) as f64;
                 }
+                // A truck's crew pauses by the hours it actually drives.
+                let run = match driving {
+                    Some(_) => TimeFamily::fit(e.time_p50_h, e.time_p90_h, false),
+                    None => leg.distribution,
+                };
                 let hours = match leg.ride {
                     Some(r) => {
                         let z = *z_of_ride
                             .entry(r)
                             .or_insert_with(|| StandardNormal.sample(rng));
-                        leg.distribution.at_z(z)
+                        run.at_z(z)
                     }
-                    None => leg.distribution.sample(rng),
+                    None => run.sample(rng),
                 };
-                clock += secs(hours);
+                clock += match driving {
+                    Some(d) => d.pauses(net, secs(hours).round() as i64).1 as f64,
+                    None => secs(hours),
+                };
             }
         }
     }

@@ -2,14 +2,16 @@
 //! departure and arrival times, waits with their reasons, and the rides numbered by vehicle.
 
 use crate::distribution::TimeFamily;
+use crate::itinerary::DriverPause;
 use crate::itinerary::{
     edge_leg, extend_geometry, summarize, Emissions, Itinerary, Leg, LegKind, LineString,
 };
-use crate::journey::{Carrier, Journey, JourneyStep, WaitReason, FREQUENCY_WAIT_QUANTILE};
+use crate::journey::{Carrier, Driving, Journey, JourneyStep, WaitReason, FREQUENCY_WAIT_QUANTILE};
 use crate::search::RouteRequest;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use silkroute_graph::{Departures, Graph, Instant, NodeId, Timetable};
+use silkroute_model::PauseKind;
 use silkroute_model::{Network, PlaceId};
 
 /// `t` as local time at `place`: `2026-12-07T09:00+08:00[Asia/Shanghai]`.
@@ -56,12 +58,15 @@ pub fn timed_itinerary(
                 depart,
                 arrive,
                 carrier,
+                driving,
             } => {
                 let e = &graph.edges()[edge as usize];
                 extend_geometry(&mut coordinates, net, graph, e);
                 let mut leg = edge_leg(net, graph, e, cargo);
                 let hours = (arrive - depart) as f64 / 3600.0;
-                if (hours - leg.time_h).abs() > 1e-6 && leg.time_h > 0.0 {
+                if let Some(d) = driving {
+                    add_pauses(net, graph, &mut leg, e, d, depart, req.crew);
+                } else if (hours - leg.time_h).abs() > 1e-6 && leg.time_h > 0.0 {
                     // A timetabled hop stretched to its stop times: the spread scales with it.
                     let f = hours / leg.time_h;
                     leg.time_h = hours;
@@ -125,6 +130,12 @@ pub fn timed_itinerary(
                     }
                     Carrier::Handling => {}
                 }
+                let changes_truck = match e.kind {
+                    silkroute_graph::EdgeKind::Border { border, .. } => {
+                        net.borders[border as usize].vehicle_change.is_some()
+                    }
+                    _ => false,
+                };
                 if leg.kind == LegKind::Run {
                     let same = last_carrier == Some(carrier) && ride.is_some();
                     if !same {
@@ -135,7 +146,8 @@ pub fn timed_itinerary(
                 } else if !matches!(
                     carrier,
                     Carrier::Service(_) | Carrier::Charter | Carrier::Truck
-                ) {
+                ) || changes_truck
+                {
                     last_carrier = None;
                 }
                 legs.push(leg);
@@ -186,6 +198,73 @@ pub fn timed_itinerary(
         objective_value,
         emissions,
     }
+}
+
+/// The breaks and rests of a truck's crew on `leg` (edge `e`, setting off at `depart` with
+/// the shift of `d`): listed, included in its times, and said in its description.
+fn add_pauses(
+    net: &Network,
+    graph: &Graph,
+    leg: &mut Leg,
+    e: &silkroute_graph::Edge,
+    d: Driving,
+    depart: Instant,
+    crew: u8,
+) {
+    let driving_s = (e.time_p50_h * 3600.0).round() as i64;
+    let (pauses, took) = d.pauses(net, driving_s);
+    if pauses.is_empty() {
+        return;
+    }
+    let place = graph.node(e.tail).place;
+    let paused_h = (took - driving_s) as f64 / 3600.0;
+    leg.time_h += paused_h;
+    leg.time_p90_h += paused_h;
+    leg.distribution = TimeFamily::fit(leg.time_h, leg.time_p90_h, false);
+    let mut clock = depart;
+    let mut driven = 0;
+    for p in &pauses {
+        clock += p.after_driving_s - driven;
+        driven = p.after_driving_s;
+        leg.pauses.push(DriverPause {
+            kind: p.kind,
+            starts: local_time(net, place, clock),
+            hours: p.duration_s as f64 / 3600.0,
+            after_km: leg.distance_km * p.after_driving_s as f64 / driving_s.max(1) as f64,
+        });
+        clock += p.duration_s;
+    }
+    let count = |k: PauseKind| pauses.iter().filter(|p| p.kind == k).count();
+    let rules = &net.driving_rules[d.rules as usize];
+    let code = &net.place(place).country;
+    let whose = net
+        .countries
+        .iter()
+        .find(|k| &k.code == code)
+        .map_or(code.clone(), |k| k.name_en.clone());
+    leg.source
+        .push_str(&format!(" ; drivers' hours ({code}): {}", rules.source));
+    let mut said = Vec::new();
+    for (k, h) in [
+        (PauseKind::DailyRest, rules.daily_rest_h),
+        (PauseKind::Break, rules.break_h),
+    ] {
+        let n = count(k);
+        if n > 0 {
+            said.push(format!(
+                "{n} {}{} of {}",
+                k.describe(),
+                if n > 1 { "s" } else { "" },
+                crate::itinerary::hours_text(h)
+            ));
+        }
+    }
+    leg.description.push_str(&format!(
+        "; {:.1} h at the wheel and {} under the drivers' hours in {whose} ({crew} driver{})",
+        driving_s as f64 / 3600.0,
+        said.join(" and "),
+        if crew > 1 { "s" } else { "" }
+    ));
 }
 
 fn wait_leg(

@@ -143,6 +143,7 @@ fn network(s: &Spec) -> Network {
             },
             capacity: None,
             opening_hours: None,
+            vehicle_change: None,
             status: Status::Open,
             opening_year: None,
             source: "test".into(),

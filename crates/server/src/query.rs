@@ -84,6 +84,8 @@ pub struct RouteParams {
     /// Include the import clearance at the destination (default true; false: the consignee has
     /// it done, or the cargo stays under bond).
     pub import_clearance: Option<bool>,
+    /// Drivers per truck: 1 (default) or 2 (the truck stops only for the daily rest).
+    pub crew: Option<u8>,
     /// Return the Pareto menu.
     pub pareto: Option<bool>,
     /// Pareto criteria: `time,cost,co2[,p90]` (only with `pareto`).
@@ -352,6 +354,16 @@ pub fn route_query(r: &Router, p: &RouteParams) -> Result<RouteQuery, AppError> 
     let mut request = request;
     request.export_clearance = p.export_clearance.unwrap_or(true);
     request.import_clearance = p.import_clearance.unwrap_or(true);
+    request.crew = match p.crew {
+        None => 1,
+        Some(c @ (1 | 2)) => c,
+        Some(c) => {
+            return Err(AppError::invalid(
+                "crew",
+                format!("a truck's crew is 1 or 2 drivers, not {c}"),
+            ))
+        }
+    };
     let menu = if pareto {
         let criteria = p
             .criteria
