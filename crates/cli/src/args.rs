@@ -212,6 +212,10 @@ pub struct RouteArgs {
     /// Drivers per truck: 1, or 2 (multi-manning: the truck stops only for the daily rest).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
     pub crew: u8,
+    /// A journey of people: ride only services that carry passengers (a GTFS import's
+    /// trains and buses), with no trucks, charters or customs of goods.
+    #[arg(long)]
+    pub passengers: bool,
     /// Apply a scenario: a built-in name (cku-open) or a TOML file; repeatable, applied in order.
     #[arg(long, value_name = "NAME|FILE")]
     pub scenario: Vec<String>,

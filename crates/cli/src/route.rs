@@ -65,6 +65,7 @@ fn route_query(router: &Router, args: &RouteArgs) -> Result<RouteQuery, Failure>
     request.export_clearance = !args.no_export_clearance;
     request.import_clearance = !args.no_import_clearance;
     request.crew = args.crew;
+    request.passengers = args.passengers;
     let menu = if args.pareto {
         Menu::pareto(
             Some(args.criteria.clone()),

@@ -40,6 +40,48 @@ pub(crate) fn check(net: &Network, lines: &Lines, report: &mut Report) {
     check_transfers(net, lines, report);
     check_connectivity(net, lines, report);
     check_customs(net, lines, report);
+    check_gaugeless_rail(net, lines, report);
+}
+
+/// Warns once about rail links without a gauge (a GTFS import's): passenger services run on
+/// them, but no cargo service may, and no chartered train is formed on them.
+fn check_gaugeless_rail(net: &Network, lines: &Lines, report: &mut Report) {
+    let gaugeless: Vec<usize> = (0..net.links.len())
+        .filter(|&i| net.links[i].mode == Mode::Rail && net.links[i].gauge.is_none())
+        .collect();
+    if let Some(&first) = gaugeless.first() {
+        report.warning(
+            "links.csv",
+            lines.links.get(first).copied(),
+            Some("gauge_mm"),
+            format!(
+                "{} rail link(s) have no gauge (`{}` first): passenger services may use them, cargo is not routed on them by chartered train",
+                gaugeless.len(),
+                net.links[first].id
+            ),
+        );
+    }
+    for (si, s) in net.services.iter().enumerate() {
+        if !s.carries.cargo() || s.mode != Mode::Rail {
+            continue;
+        }
+        if let Some(l) = s
+            .stops
+            .iter()
+            .flat_map(|st| st.via.iter())
+            .find(|&&l| net.links[l as usize].gauge.is_none())
+        {
+            report.error(
+                "services.csv",
+                lines.services.get(si).copied(),
+                Some("carries"),
+                format!(
+                    "`{}` carries cargo on the rail link `{}`, which has no gauge",
+                    s.id, net.links[*l as usize].id
+                ),
+            );
+        }
+    }
 }
 
 /// Warns where customs figures are missing: the exit and entry of a flight or sailing between

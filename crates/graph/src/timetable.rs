@@ -254,6 +254,16 @@ impl Timetable {
     /// closed is suspended (listed in `suspended`), a place with an unknown time zone is an
     /// error.
     pub fn compile(net: &Network, graph: &Graph) -> Result<Timetable, TimetableError> {
+        Timetable::compile_for(net, graph, false)
+    }
+
+    /// [`Timetable::compile`] for cargo (`passengers` false) or for people: the open services
+    /// that carry passengers.
+    pub fn compile_for(
+        net: &Network,
+        graph: &Graph,
+        passengers: bool,
+    ) -> Result<Timetable, TimetableError> {
         let mut tt = Timetable {
             patterns: Vec::new(),
             boarding: vec![Vec::new(); graph.nodes().len()],
@@ -276,7 +286,12 @@ impl Timetable {
             tt.border_hours.push(hours);
         }
         for (si, s) in net.services.iter().enumerate() {
-            if s.status != Status::Open || !s.carries.cargo() {
+            let carries = if passengers {
+                s.carries.passengers()
+            } else {
+                s.carries.cargo()
+            };
+            if s.status != Status::Open || !carries {
                 continue;
             }
             let pattern = match lay(net, graph, si as u32) {

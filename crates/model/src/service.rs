@@ -100,6 +100,11 @@ impl Carries {
         matches!(self, Carries::Cargo | Carries::Both)
     }
 
+    /// Whether people can ride.
+    pub fn passengers(self) -> bool {
+        matches!(self, Carries::Passengers | Carries::Both)
+    }
+
     /// The name used in feeds.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -728,7 +728,7 @@ impl<'a> Search<'a> {
 
     /// Whether the cargo leaves its customs territory in this search (and is cleared).
     fn clears(&self) -> bool {
-        self.inside.is_none()
+        self.inside.is_none() && !self.req.passengers
     }
 
     /// The clearance row, costs and duration of `procedure` on node `v`.
@@ -1021,7 +1021,10 @@ impl<'a> Search<'a> {
             let after_charter = st >= n;
             let v = NodeId((st % n) as u32);
             let nd = graph.node(v);
-            if let Some(d) = net.mode_defaults(nd.layer.mode) {
+            if let Some(d) = net
+                .mode_defaults(nd.layer.mode)
+                .filter(|_| !self.req.passengers)
+            {
                 let after = t + Self::hours(d.default_wait_p50_h);
                 let waited = self.wait(l, after, Some(d.default_wait_p90_h));
                 match nd.layer.mode {
@@ -1031,7 +1034,7 @@ impl<'a> Search<'a> {
                         booked.shift = Shift::FRESH;
                         self.relax(truck, booked, state, How::BookTruck)
                     }
-                    Mode::Rail if !after_charter => {
+                    Mode::Rail if !after_charter && nd.layer.gauge.is_some() => {
                         let c = self.charter_state(v, nd.place, phase);
                         self.relax(c, Self::boarded(waited), state, How::FormCharter);
                     }
@@ -1058,6 +1061,7 @@ impl<'a> Search<'a> {
                 }
                 let connection = net
                     .mode_defaults(pattern.mode)
+                    .filter(|_| !self.req.passengers)
                     .map_or(0, |d| Self::hours(d.min_connection_h));
                 let ready = t + connection;
                 if let Some(dep) =
@@ -1135,7 +1139,8 @@ impl<'a> Search<'a> {
             }
             for ei in graph.out_edges(v) {
                 let e = &graph.edges()[ei];
-                if graph.node(e.head).layer.mode == Mode::Rail && self.allowed_node(e.head) {
+                let head = graph.node(e.head).layer;
+                if head.mode == Mode::Rail && head.gauge.is_some() && self.allowed_node(e.head) {
                     let next = self.edge(l, ei);
                     let ph = self.advance(phase, graph.node(e.head).place);
                     let c = self.charter_state(e.head, formed_at, ph);

@@ -349,6 +349,8 @@ pub struct Router {
     net: Network,
     graph: Graph,
     timetable: Timetable,
+    /// The services that carry people, laid for passenger journeys.
+    passenger_timetable: Timetable,
     hierarchies: Vec<(Metric, Hierarchy)>,
     scenarios: Vec<String>,
     names: OnceLock<PlaceFinder>,
@@ -375,10 +377,12 @@ impl Router {
         scenarios: Vec<String>,
     ) -> Result<Router, CompileError> {
         let timetable = Timetable::compile(&net, &graph)?;
+        let passenger_timetable = Timetable::compile_for(&net, &graph, true)?;
         Ok(Router {
             net,
             graph,
             timetable,
+            passenger_timetable,
             hierarchies,
             scenarios,
             names: OnceLock::new(),
@@ -387,9 +391,19 @@ impl Router {
         })
     }
 
-    /// Its services laid on the graph.
+    /// Its cargo services laid on the graph.
     pub fn timetable(&self) -> &Timetable {
         &self.timetable
+    }
+
+    /// The services `req` may ride: those that carry passengers for a journey of people,
+    /// else those that carry cargo.
+    pub fn timetable_for(&self, req: &RouteRequest) -> &Timetable {
+        if req.passengers {
+            &self.passenger_timetable
+        } else {
+            &self.timetable
+        }
     }
 
     /// `text` as an instant: an ISO 8601 date-time with an offset or a `[zone]`, or without
@@ -505,8 +519,8 @@ impl Router {
     /// Whether route queries run on services: the network has open services, or a date was
     /// asked for. Networks without any (an OpenStreetMap import) route on infrastructure,
     /// with a contraction hierarchy when one fits.
-    pub fn uses_services(&self, when: &When) -> bool {
-        !self.timetable.patterns.is_empty() || !matches!(when, When::Undated { .. })
+    pub fn uses_services(&self, req: &RouteRequest, when: &When) -> bool {
+        !self.timetable_for(req).patterns.is_empty() || !matches!(when, When::Undated { .. })
     }
 
     /// The network.
@@ -563,7 +577,7 @@ impl Router {
         deadline_h: Option<f64>,
     ) -> Result<Itinerary, RouteError> {
         let undated = When::Undated { reference: None };
-        if self.uses_services(&undated) {
+        if self.uses_services(req, &undated) {
             let q = RouteQuery {
                 request: req.clone(),
                 menu: Menu::Best,
@@ -587,7 +601,7 @@ impl Router {
         let req = &q.request;
         let mut timing = None;
         let routes = match &q.menu {
-            Menu::Best if self.uses_services(&q.when) => {
+            Menu::Best if self.uses_services(&q.request, &q.when) => {
                 let (routes, t) = self.on_services(q)?;
                 timing = Some(t);
                 routes
@@ -597,7 +611,7 @@ impl Router {
                 criteria,
                 epsilon,
                 cap,
-            } if self.uses_services(&q.when) => {
+            } if self.uses_services(&q.request, &q.when) => {
                 let (routes, t) = self.pareto_on_services(q, criteria, *epsilon, *cap)?;
                 timing = Some(t);
                 routes
@@ -614,7 +628,7 @@ impl Router {
                 p.deadline_h = q.deadline_h;
                 pareto(&self.net, &self.graph, &p)?
             }
-            Menu::Alternatives { count } if self.uses_services(&q.when) => {
+            Menu::Alternatives { count } if self.uses_services(&q.request, &q.when) => {
                 let (routes, t) = self.alternatives_on_services(q, *count)?;
                 timing = Some(t);
                 routes
@@ -655,9 +669,9 @@ impl Router {
         check_request(&self.net, req)?;
         let none = || no_route_error(&self.net, req);
         let search =
-            |ready: Instant| earliest_arrival(&self.net, &self.graph, &self.timetable, req, ready);
+            |ready: Instant| earliest_arrival(&self.net, &self.graph, self.timetable_for(req), req, ready);
         let itinerary = |j: &Journey| {
-            timed_itinerary(&self.net, &self.graph, &self.timetable, req, j)
+            timed_itinerary(&self.net, &self.graph, self.timetable_for(req), req, j)
                 .with_distribution(q.deadline_h)
         };
         match q.when {
@@ -798,13 +812,13 @@ impl Router {
                 .zip(&own_weight)
                 .map(|(f, w)| (f - 1.0) * w)
                 .collect();
-            let surcharges = Surcharges::new(&self.graph, &self.timetable, extra);
+            let surcharges = Surcharges::new(&self.graph, self.timetable_for(req), extra);
             let found = match q.when {
                 When::Depart { at, window_h: None } => {
                     crate::journey::earliest_arrivals(
                         &self.net,
                         &self.graph,
-                        &self.timetable,
+                        self.timetable_for(req),
                         req,
                         at,
                         &[req.to],
@@ -813,7 +827,7 @@ impl Router {
                     .pop()
                     .flatten()
                     .map(|j| {
-                        let it = timed_itinerary(&self.net, &self.graph, &self.timetable, req, &j)
+                        let it = timed_itinerary(&self.net, &self.graph, self.timetable_for(req), req, &j)
                             .with_distribution(q.deadline_h);
                         let t = Timing::new(
                             "depart",
@@ -884,7 +898,7 @@ impl Router {
         let mut by_time = group.to_vec();
         by_time.sort_by(|a, b| hours(a).total_cmp(&hours(b)));
         let rep = by_time[by_time.len() / 2];
-        let mut it = timed_itinerary(&self.net, &self.graph, &self.timetable, req, rep);
+        let mut it = timed_itinerary(&self.net, &self.graph, self.timetable_for(req), req, rep);
         let shifts = group.iter().map(|j| hours(j) - hours(rep));
         let mut own = Mixture {
             parts: vec![Mixture::part(it.time_distribution(), shifts)],
@@ -916,7 +930,7 @@ impl Router {
         let req = &q.request;
         check_request(&self.net, req)?;
         let search = |ready: Instant| {
-            crate::journey::pareto_journeys(&self.net, &self.graph, &self.timetable, req, ready)
+            crate::journey::pareto_journeys(&self.net, &self.graph, self.timetable_for(req), req, ready)
         };
         let (journeys, timing): (Vec<Vec<Journey>>, Timing) = match q.when {
             When::Depart { at, window_h: None } => (
@@ -1037,7 +1051,7 @@ impl Router {
             crate::journey::earliest_arrivals(
                 &self.net,
                 &self.graph,
-                &self.timetable,
+                self.timetable_for(req),
                 req,
                 ready,
                 &[req.to],
@@ -1099,7 +1113,7 @@ impl Router {
         // Groups past the cap still count in the mixture, by their own distributions.
         for (_, ks) in groups.iter().skip(MAX_UNDATED_ITINERARIES) {
             let rep = &journeys[ks[0]];
-            let it = timed_itinerary(&self.net, &self.graph, &self.timetable, req, rep);
+            let it = timed_itinerary(&self.net, &self.graph, self.timetable_for(req), req, rep);
             let shifts = ks.iter().map(|&k| hours(&journeys[k]) - hours(rep));
             parts.push(Mixture::part(it.time_distribution(), shifts));
         }
@@ -1165,7 +1179,7 @@ impl Router {
         Ok(crate::simulator::simulate_week(
             &self.net,
             &self.graph,
-            &self.timetable,
+            self.timetable_for(&q.request),
             &q.request,
             start,
             samples,
@@ -1193,7 +1207,7 @@ impl Router {
             };
         };
         let template = Router::template(o, d, q.objective, &q.shipment);
-        if self.uses_services(&When::Undated { reference: None }) {
+        if self.uses_services(&template, &When::Undated { reference: None }) {
             return MatrixResponse {
                 by: q.objective.name().to_string(),
                 scenarios: self.scenarios.clone(),
@@ -1240,7 +1254,7 @@ impl Router {
             within: q.budget,
             scenarios: self.scenarios.clone(),
             cargo: q.shipment.cargo,
-            places: if self.uses_services(&When::Undated { reference: None }) {
+            places: if self.uses_services(&template, &When::Undated { reference: None }) {
                 self.week_reach(&template, q.budget)
             } else {
                 reach(&self.net, &self.graph, &template, q.budget)
@@ -1261,7 +1275,7 @@ impl Router {
             let found = crate::journey::earliest_arrivals(
                 &self.net,
                 &self.graph,
-                &self.timetable,
+                self.timetable_for(req),
                 req,
                 ready,
                 targets,
@@ -1285,7 +1299,7 @@ impl Router {
         }
         js.sort_by(|a, b| a.weight.total_cmp(&b.weight));
         let mid = &js[js.len() / 2];
-        let t = mid.totals(&self.net, &self.graph, &self.timetable, &req.cargo);
+        let t = mid.totals(&self.net, &self.graph, self.timetable_for(req), &req.cargo);
         Some((t, mid.weight, t.time_p50_h))
     }
 

@@ -37,6 +37,10 @@ pub struct RouteRequest {
     /// Drivers on each truck: 1, or 2 (multi-manning: the truck stops only for the daily
     /// rest). Their hours follow the feed's driving_rules.csv.
     pub crew: u8,
+    /// A journey of people rather than goods: only services that carry passengers, no trucks
+    /// or chartered trains, no customs clearance of goods, and no minimum connection time
+    /// (changes within a station take none).
+    pub passengers: bool,
 }
 
 impl RouteRequest {
@@ -54,6 +58,7 @@ impl RouteRequest {
             export_clearance: true,
             import_clearance: true,
             crew: 1,
+            passengers: false,
         }
     }
 }

@@ -86,6 +86,8 @@ pub struct RouteParams {
     pub import_clearance: Option<bool>,
     /// Drivers per truck: 1 (default) or 2 (the truck stops only for the daily rest).
     pub crew: Option<u8>,
+    /// A journey of people (default false): only services that carry passengers.
+    pub passengers: Option<bool>,
     /// Return the Pareto menu.
     pub pareto: Option<bool>,
     /// Pareto criteria: `time,cost,co2[,p90]` (only with `pareto`).
@@ -354,6 +356,7 @@ pub fn route_query(r: &Router, p: &RouteParams) -> Result<RouteQuery, AppError> 
     let mut request = request;
     request.export_clearance = p.export_clearance.unwrap_or(true);
     request.import_clearance = p.import_clearance.unwrap_or(true);
+    request.passengers = p.passengers.unwrap_or(false);
     request.crew = match p.crew {
         None => 1,
         Some(c @ (1 | 2)) => c,
