@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Every test: the Rust workspace, the OpenAPI document (openapi-spec-validator from PyPI) and the
+# Every test: the Rust workspace (with the GTFS sample feeds it downloads), the OpenAPI document (openapi-spec-validator from PyPI) and the
 # browser test (headless Chromium against `silkroute serve`). Installs what each needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+echo "== GTFS sample feeds (gtfs-kit, downloaded)"
+bash tests/gtfs/fetch.sh
 echo "== Rust tests"
-cargo test --workspace --locked
+SILKROUTE_REQUIRE_GTFS=1 cargo test --workspace --locked
 echo "== OpenAPI document"
 bash tests/openapi/run.sh
 echo "== browser test"

@@ -95,6 +95,24 @@ fn parse_metric(s: &str) -> Result<silkroute_graph::Metric, String> {
 pub enum ImportCommand {
     /// An OpenStreetMap extract (.osm.pbf): rail, roads and ferries to a feed folder.
     Osm(ImportOsmArgs),
+    /// A GTFS feed (.zip or folder): stations, links and passenger services with calendars.
+    Gtfs(ImportGtfsArgs),
+}
+
+/// Arguments of `import gtfs`.
+#[derive(Args)]
+#[command(
+    after_help = "Example:\n  silkroute import gtfs nyc_subway_gtfs.zip --out nyc --country US\n  silkroute route \"Times Sq-42 St\" \"Coney Island-Stillwell Av\" --feed nyc --passengers --depart 2017-06-12T08:00"
+)]
+pub struct ImportGtfsArgs {
+    /// The GTFS feed: a .zip file or a folder of .txt files.
+    pub file: PathBuf,
+    /// The feed folder to write (created; existing feed files in it are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// ISO 3166-1 alpha-2 code given to every place (GTFS stops carry none).
+    #[arg(long, default_value = "ZZ")]
+    pub country: String,
 }
 
 /// Arguments of `import osm`.
@@ -144,7 +162,14 @@ pub struct GenArgs {
     /// A highway runs along every Nth row and column, with junctions every N cells.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(2..))]
     pub highway_every: u32,
-    /// The feed folder to write.
+    /// Write a synthetic timetable as a GTFS folder instead (for `import gtfs` and
+    /// benchmarks): a grid of about `--nodes` stations with a line along every row and column.
+    #[arg(long)]
+    pub timetable: bool,
+    /// With --timetable: mean minutes between trips of a line.
+    #[arg(long, default_value_t = 10.0)]
+    pub headway_min: f64,
+    /// The feed folder to write (with --timetable: the GTFS folder).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 }

@@ -1,6 +1,6 @@
 //! `silkroute import osm` and `silkroute gen`: feeds from OpenStreetMap and synthetic networks.
 
-use crate::args::{GenArgs, ImportOsmArgs};
+use crate::args::{GenArgs, ImportGtfsArgs, ImportOsmArgs};
 use crate::failure::{CmdResult, Failure};
 use silkroute_import::osm::{import, OsmOptions};
 use silkroute_import::synthetic::{generate, GenOptions};
@@ -55,8 +55,58 @@ pub fn osm(args: ImportOsmArgs) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
+pub fn gtfs(args: ImportGtfsArgs) -> CmdResult {
+    let started = Instant::now();
+    let c = &args.country;
+    if c.len() != 2 || !c.chars().all(|c| c.is_ascii_uppercase()) {
+        return Err(Failure::usage(anyhow::anyhow!(
+            "--country: `{c}` is not an ISO 3166-1 alpha-2 code (two capital letters)"
+        )));
+    }
+    let stats = silkroute_import::gtfs::import(
+        &args.file,
+        &args.out,
+        &silkroute_import::gtfs::GtfsOptions { country: c.clone() },
+    )
+    .map_err(failure)?;
+    eprintln!(
+        "imported {} stops into {} places, {} links and {} services ({} trips, {} stop events; {} trips left out) in {:.2} s; feed written to {}",
+        stats.stops,
+        stats.places,
+        stats.links,
+        stats.services,
+        stats.trips,
+        stats.stop_events,
+        stats.skipped_trips,
+        started.elapsed().as_secs_f64(),
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn gen(args: GenArgs) -> CmdResult {
     let started = Instant::now();
+    if args.timetable {
+        let stats = silkroute_import::synthetic::generate_timetable(
+            silkroute_import::synthetic::TimetableOptions {
+                stations: args.nodes,
+                seed: args.seed,
+                headway_min: args.headway_min,
+            },
+            &args.out,
+        )
+        .map_err(failure)?;
+        eprintln!(
+            "generated a GTFS timetable of {} stations, {} lines, {} trips and {} stop events in {:.2} s; written to {}",
+            stats.stations,
+            stats.lines,
+            stats.trips,
+            stats.stop_events,
+            started.elapsed().as_secs_f64(),
+            args.out.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let stats = generate(
         GenOptions {
             nodes: args.nodes,

@@ -69,6 +69,7 @@ fn main() -> ExitCode {
         }
         args::Command::Build(a) => build::run(a),
         args::Command::Import(args::ImportCommand::Osm(a)) => import::osm(a),
+        args::Command::Import(args::ImportCommand::Gtfs(a)) => import::gtfs(a),
         args::Command::Gen(a) => import::gen(a),
     };
     match result {

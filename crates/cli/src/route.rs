@@ -240,9 +240,13 @@ fn print_timed(router: &Router, q: &RouteQuery, answer: &RouteResponse, sources:
         req.objective.explain()
     );
     let scenarios = router.scenarios();
+    let who = if req.passengers {
+        "people, on services that carry passengers (money and CO2e are still counted for one container: fares and CO2e per passenger are not built)".to_string()
+    } else {
+        format!("cargo: {}", req.cargo)
+    };
     tell!(
-        "cargo: {} · scenarios: {} · {}\n",
-        req.cargo,
+        "{who} · scenarios: {} · {}\n",
         if scenarios.is_empty() {
             "none (today's network)".to_string()
         } else {

@@ -138,13 +138,35 @@ fn a_gauge_on_a_road_link_is_an_error() {
 }
 
 #[test]
-fn a_rail_link_without_gauge_is_an_error() {
-    let r = errors_of(&edit(
+fn a_rail_link_without_gauge_is_for_passengers_only_and_warned() {
+    let files = edit(
         "links.csv",
         "xian,alashankou,rail,1435,",
         "xian,alashankou,rail,,",
+    );
+    let (net, r) = load_files(&files).expect("a gaugeless rail link loads");
+    assert!(net.links.iter().any(|l| l.gauge.is_none()));
+    let warned = r.problems.iter().any(|p| {
+        p.severity == Severity::Warning
+            && p.file == "links.csv"
+            && p.line == Some(2)
+            && p.field.as_deref() == Some("gauge_mm")
+            && p.message.contains("no gauge")
+    });
+    assert!(warned, "{r}");
+    // A border or transfer still needs one.
+    let r = errors_of(&edit(
+        "borders.csv",
+        "alashankou-dostyk,alashankou,dostyk,rail,1435,",
+        "alashankou-dostyk,alashankou,dostyk,rail,,",
     ));
-    assert_error(&r, "links.csv", Some(2), Some("gauge_mm"), "needs a gauge");
+    assert_error(
+        &r,
+        "borders.csv",
+        Some(2),
+        Some("gauge_mm"),
+        "needs a gauge",
+    );
 }
 
 #[test]

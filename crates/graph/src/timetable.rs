@@ -123,6 +123,10 @@ pub enum Departures {
         calendar: Calendar,
         /// The first stop's zone.
         zone: TimeZone,
+        /// The calendar's times as seconds after the start of the service day, sorted.
+        day_seconds: Vec<i64>,
+        /// The starts of the service days it runs on, precomputed over a span of days.
+        days: ServiceDays,
     },
     /// At unknown times, `per_week` times a week.
     Frequency {
@@ -131,6 +135,65 @@ pub enum Departures {
         /// The wait model.
         wait: WaitModel,
     },
+}
+
+/// The instants the service days of a calendar start on (those it runs on), over the span
+/// of its dates, or for an unbounded calendar about 400 days before to 800 days after the
+/// feed's reference date: departures are found by binary search instead of converting local
+/// times day by day.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceDays {
+    /// Starts of the running days, ascending.
+    pub starts: Vec<Instant>,
+    /// Targets before this instant are not covered (an unbounded calendar's earlier days).
+    pub covers_from: Option<Instant>,
+    /// Running days may exist after the last listed one (an unbounded calendar).
+    pub open_end: bool,
+}
+
+impl ServiceDays {
+    /// The running days of `calendar` in `zone` (see the type).
+    fn new(calendar: &Calendar, zone: &TimeZone, reference: Date) -> ServiceDays {
+        let add = |d: Date, n: i64| d.checked_add(Span::new().days(n)).ok();
+        let first_added = calendar.added.iter().min().copied();
+        let bounded_start = calendar.start.filter(|_| calendar.weekdays.contains(&true));
+        let (first, covers_from) = match (bounded_start, calendar.weekdays.contains(&true)) {
+            (Some(s), _) => (Some(first_added.map_or(s, |a| a.min(s))), None),
+            (None, true) => {
+                let f = add(reference, -400);
+                (f, f.and_then(|f| service_day_start(f, zone)))
+            }
+            (None, false) => (first_added, None),
+        };
+        let (last, open_end) = match calendar.last_date() {
+            Some(l) => (Some(l), false),
+            None => (add(reference, 800), true),
+        };
+        let mut starts = Vec::new();
+        if let (Some(first), Some(last)) = (first, last) {
+            let span = (last - first).get_days().min(5000);
+            for k in 0..=i64::from(span) {
+                let Some(day) = add(first, k) else { break };
+                if calendar.runs_on(day) {
+                    if let Some(b) = service_day_start(day, zone) {
+                        starts.push(b);
+                    }
+                }
+            }
+            if span == 5000 {
+                return ServiceDays {
+                    starts: Vec::new(),
+                    covers_from: Some(Instant::MAX),
+                    open_end: true,
+                };
+            }
+        }
+        ServiceDays {
+            starts,
+            covers_from,
+            open_end,
+        }
+    }
 }
 
 /// An open service laid on the graph.
@@ -170,8 +233,26 @@ impl Pattern {
             Departures::Frequency { headway_s, wait } => {
                 Some(ready + wait.quantile_h(*headway_s as f64, q).round() as i64)
             }
-            Departures::Timetable { calendar, zone } => {
+            Departures::Timetable {
+                calendar,
+                zone,
+                day_seconds,
+                days,
+            } => {
                 let target = ready - offset;
+                let max_s = *day_seconds.last()?;
+                if days.covers_from.is_none_or(|f| target >= f) {
+                    let k = days.starts.partition_point(|&b| b + max_s < target);
+                    if let Some(&base) = days.starts.get(k) {
+                        let i = day_seconds.partition_point(|&s| base + s < target);
+                        let leaves = base + day_seconds[i.min(day_seconds.len() - 1)];
+                        return (leaves - target <= HORIZON_DAYS * 86_400)
+                            .then_some(leaves + offset);
+                    }
+                    if !days.open_end {
+                        return None;
+                    }
+                }
                 let start = zone.to_datetime(Timestamp::from_second(target).ok()?);
                 let first = start.date().checked_sub(Span::new().days(1)).ok()?;
                 let last = calendar.last_date();
@@ -183,14 +264,10 @@ impl Pattern {
                     if !calendar.runs_on(day) {
                         continue;
                     }
-                    let best = calendar
-                        .times
-                        .iter()
-                        .filter_map(|t| trip_start(day, *t, zone))
-                        .filter(|&s| s >= target)
-                        .min();
-                    if let Some(s) = best {
-                        return Some(s + offset);
+                    let base = service_day_start(day, zone)?;
+                    let i = day_seconds.partition_point(|&s| base + s < target);
+                    if let Some(&s) = day_seconds.get(i) {
+                        return Some(base + s + offset);
                     }
                 }
                 None
@@ -213,11 +290,15 @@ impl Pattern {
     }
 }
 
-/// The instant a trip leaves on local `day` at local `time` (a time skipped by a clock change
-/// is taken after the change).
-fn trip_start(day: Date, time: jiff::civil::Time, zone: &TimeZone) -> Option<Instant> {
-    let zoned = day.to_datetime(time).to_zoned_datetime(zone.clone()).ok()?;
-    Some(zoned.timestamp().as_second())
+/// When the service day `day` starts in `zone`: noon minus 12 hours, as GTFS counts stop
+/// times (midnight except on the days clocks change), so a trip at `HH:MM` of `day` leaves
+/// this many seconds later.
+fn service_day_start(day: Date, zone: &TimeZone) -> Option<Instant> {
+    let noon = day
+        .to_datetime(jiff::civil::Time::constant(12, 0, 0, 0))
+        .to_zoned_datetime(zone.clone())
+        .ok()?;
+    Some(noon.timestamp().as_second() - 12 * 3600)
 }
 
 /// Every open service as a pattern, and which patterns board at each node.
@@ -310,7 +391,7 @@ impl Timetable {
             for pattern in patterns {
                 let p = tt.patterns.len() as u32;
                 for (i, st) in pattern.stops.iter().enumerate() {
-                    if st.pickup {
+                    if st.pickup && i + 1 < pattern.stops.len() {
                         tt.boarding[st.node.index()].push((p, i as u16));
                         for later in &pattern.stops[i + 1..] {
                             if later.dropoff {
@@ -392,10 +473,24 @@ fn lay(net: &Network, graph: &Graph, si: u32) -> Result<Pattern, TimetableError>
     }
     stops[0].arrive_s = 0;
     let departures = match &s.schedule {
-        Schedule::Timetable(c) => Departures::Timetable {
-            calendar: c.clone(),
-            zone,
-        },
+        Schedule::Timetable(c) => {
+            let mut day_seconds: Vec<i64> = c
+                .times
+                .iter()
+                .map(|t| {
+                    i64::from(t.hour()) * 3600 + i64::from(t.minute()) * 60 + i64::from(t.second())
+                })
+                .collect();
+            day_seconds.sort_unstable();
+            day_seconds.dedup();
+            let days = ServiceDays::new(c, &zone, net.reference_date);
+            Departures::Timetable {
+                calendar: c.clone(),
+                zone,
+                day_seconds,
+                days,
+            }
+        }
         Schedule::Frequency { per_week, wait } => Departures::Frequency {
             headway_s: (168.0 * 3600.0 / per_week).round() as i64,
             wait: *wait,

@@ -4,6 +4,8 @@
 //!   blocks decoded in parallel) → junction places, rail / road / ferry links with their way
 //!   geometry, one-way streets, speeds from `maxspeed` or the road class, gauges and
 //!   electrification from the rail tags, border posts from `barrier=border_control`.
+//! - [`gtfs::import`]: a GTFS feed (`gtfs-structures`) → stations, links and passenger
+//!   services with their calendars.
 //! - [`synthetic::generate`]: a seeded road-like grid with random deletions and a faster
 //!   highway layer, of any size, for benchmarks.
 //!
@@ -11,6 +13,7 @@
 //! parameter tables (`modes.csv`, `cost_factors.csv`, `emission_factors.csv`) of the built-in
 //! network, each file through a temporary file renamed into place.
 
+pub mod gtfs;
 pub mod osm;
 pub mod synthetic;
 mod write;

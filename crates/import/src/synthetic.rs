@@ -136,3 +136,238 @@ pub fn generate(opts: GenOptions, dir: &Path) -> Result<GenStats, ImportError> {
         links: count,
     })
 }
+
+/// What timetable to generate ([`generate_timetable`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimetableOptions {
+    /// About this many stations (rounded up to a square grid).
+    pub stations: usize,
+    /// Seed: the same seed gives the same timetable.
+    pub seed: u64,
+    /// Mean minutes between trips of a line (each line draws its own, 0.5× to 1.5× this).
+    pub headway_min: f64,
+}
+
+/// What was generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimetableStats {
+    /// Stations (GTFS stops).
+    pub stations: usize,
+    /// Lines in each direction (GTFS routes × 2).
+    pub lines: usize,
+    /// Trips.
+    pub trips: usize,
+    /// Stop events: a departure or an arrival at a stop (2 per hop of a trip).
+    pub stop_events: usize,
+}
+
+/// A GTFS text file written through a temporary file renamed into place.
+struct GtfsFile {
+    path: std::path::PathBuf,
+    csv: csv::Writer<std::io::BufWriter<tempfile::NamedTempFile>>,
+}
+
+impl GtfsFile {
+    fn create(dir: &Path, name: &str, header: &[&str]) -> Result<GtfsFile, ImportError> {
+        let path = dir.join(name);
+        let io = |source| ImportError::Io {
+            path: path.clone(),
+            source,
+        };
+        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+        let mut csv = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, tmp));
+        csv.write_record(header)
+            .map_err(|source| ImportError::Csv {
+                path: path.clone(),
+                source,
+            })?;
+        Ok(GtfsFile { path, csv })
+    }
+
+    fn row<I, T>(&mut self, fields: I) -> Result<(), ImportError>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.csv
+            .write_record(fields)
+            .map_err(|source| ImportError::Csv {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    fn finish(self) -> Result<(), ImportError> {
+        use std::io::Write;
+        let io = |path: &Path, source| ImportError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let buf = self
+            .csv
+            .into_inner()
+            .map_err(|e| io(&self.path, e.into_error()))?;
+        let mut tmp = buf
+            .into_inner()
+            .map_err(|e| io(&self.path, e.into_error()))?;
+        tmp.flush().map_err(|e| io(&self.path, e))?;
+        tmp.persist(&self.path)
+            .map_err(|e| io(&self.path, e.error))?;
+        Ok(())
+    }
+}
+
+fn hms(t: u32) -> String {
+    format!("{:02}:{:02}:{:02}", t / 3600, (t / 60) % 60, t % 60)
+}
+
+/// Writes a synthetic GTFS feed (a folder of .txt files) into `dir`, for benchmarks: a square
+/// grid of stations about 1 km apart, a line along every row and every column running both
+/// ways with a stop at every station, each line with its own seeded running times (1.5–4 min
+/// per hop, 30 s dwell) and headway, from 05:00 to midnight every day of 2026.
+pub fn generate_timetable(
+    opts: TimetableOptions,
+    dir: &Path,
+) -> Result<TimetableStats, ImportError> {
+    if opts.stations < 4 {
+        return Err(ImportError::Invalid("--nodes must be at least 4".into()));
+    }
+    if !(opts.headway_min.is_finite() && opts.headway_min >= 1.0) {
+        return Err(ImportError::Invalid(
+            "--headway-min must be at least 1 minute".into(),
+        ));
+    }
+    std::fs::create_dir_all(dir).map_err(|source| ImportError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let side = (opts.stations as f64).sqrt().ceil() as u32;
+    let mut rng = StdRng::seed_from_u64(opts.seed);
+    let mut agency = GtfsFile::create(
+        dir,
+        "agency.txt",
+        &["agency_id", "agency_name", "agency_url", "agency_timezone"],
+    )?;
+    agency.row([
+        "gen",
+        "silkroute gen --timetable (synthetic, not a real operator)",
+        "https://example.org/",
+        "Asia/Almaty",
+    ])?;
+    agency.finish()?;
+    let mut calendar = GtfsFile::create(
+        dir,
+        "calendar.txt",
+        &[
+            "service_id",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+            "start_date",
+            "end_date",
+        ],
+    )?;
+    calendar.row([
+        "daily", "1", "1", "1", "1", "1", "1", "1", "20260101", "20261231",
+    ])?;
+    calendar.finish()?;
+    let mut stops = GtfsFile::create(
+        dir,
+        "stops.txt",
+        &["stop_id", "stop_name", "stop_lat", "stop_lon"],
+    )?;
+    for y in 0..side {
+        for x in 0..side {
+            stops.row([
+                format!("s{x}-{y}"),
+                format!("Station {x},{y}"),
+                format!("{:.6}", 43.0 + f64::from(y) * CELL_LAT),
+                format!("{:.6}", 76.0 + f64::from(x) * CELL_LON),
+            ])?;
+        }
+    }
+    stops.finish()?;
+    let mut routes = GtfsFile::create(
+        dir,
+        "routes.txt",
+        &["route_id", "agency_id", "route_short_name", "route_type"],
+    )?;
+    let mut trips = GtfsFile::create(dir, "trips.txt", &["route_id", "service_id", "trip_id"])?;
+    let mut times = GtfsFile::create(
+        dir,
+        "stop_times.txt",
+        &[
+            "trip_id",
+            "arrival_time",
+            "departure_time",
+            "stop_id",
+            "stop_sequence",
+        ],
+    )?;
+    let mut stats = TimetableStats {
+        stations: (side * side) as usize,
+        lines: 0,
+        trips: 0,
+        stop_events: 0,
+    };
+    for (axis, count) in [("row", side), ("col", side)] {
+        for k in 0..count {
+            let route = format!("{axis}{k}");
+            routes.row([route.as_str(), "gen", route.as_str(), "1"])?;
+            let line: Vec<String> = (0..side)
+                .map(|i| match axis {
+                    "row" => format!("s{i}-{k}"),
+                    _ => format!("s{k}-{i}"),
+                })
+                .collect();
+            let hops: Vec<u32> = (1..side).map(|_| rng.random_range(90..=240)).collect();
+            let headway = (opts.headway_min * 60.0 * rng.random_range(0.5..1.5)).round() as u32;
+            for (dir_name, forward) in [("a", true), ("b", false)] {
+                stats.lines += 1;
+                let order: Vec<usize> = if forward {
+                    (0..line.len()).collect()
+                } else {
+                    (0..line.len()).rev().collect()
+                };
+                let mut start = 5 * 3600 + rng.random_range(0..headway.max(1));
+                let mut n = 0;
+                while start < 24 * 3600 {
+                    let trip = format!("{route}{dir_name}-{n}");
+                    trips.row([route.as_str(), "daily", trip.as_str()])?;
+                    let mut clock = start;
+                    for (seq, &i) in order.iter().enumerate() {
+                        let arrive = clock;
+                        let depart = if seq + 1 < order.len() && seq > 0 {
+                            arrive + 30
+                        } else {
+                            arrive
+                        };
+                        times.row([
+                            trip.clone(),
+                            hms(arrive),
+                            hms(depart),
+                            line[i].clone(),
+                            (seq + 1).to_string(),
+                        ])?;
+                        if seq + 1 < order.len() {
+                            let hop = if forward { hops[i] } else { hops[i - 1] };
+                            clock = depart + hop;
+                        }
+                    }
+                    stats.trips += 1;
+                    stats.stop_events += 2 * (order.len() - 1);
+                    n += 1;
+                    start += headway;
+                }
+            }
+        }
+    }
+    routes.finish()?;
+    trips.finish()?;
+    times.finish()?;
+    Ok(stats)
+}

@@ -23,6 +23,14 @@ pub enum ImportError {
         /// What the reader said.
         reason: String,
     },
+    /// The input feed (GTFS) is unreadable or inconsistent.
+    #[error("{path}: {reason}")]
+    BadInput {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the file and line inside the feed where known.
+        reason: String,
+    },
     /// A CSV record could not be written.
     #[error("{path}: {source}")]
     Csv {

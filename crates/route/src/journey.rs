@@ -1095,35 +1095,55 @@ impl<'a> Search<'a> {
                 }
             }
         } else if st < self.charter_base {
-            // On a service, leaving stop i at t.
+            // On a service, leaving stop i at t: ride on stop by stop. A single-label search
+            // scans the pattern in one go (as RAPTOR scans a route): each later stop's label
+            // is set without queueing it, until a stop an earlier trip of the pattern already
+            // leaves no later (FIFO: that trip is ahead from there on). A Pareto search
+            // queues every stop.
             let p = self.ride_base.partition_point(|&b| b <= st) - 1;
-            let i = st - self.ride_base[p];
             let pattern = &self.tt.patterns[p];
-            if i + 1 < pattern.stops.len() {
+            let (mut st, mut l, mut from, mut phase) = (st, l, state, phase);
+            loop {
+                let i = st - self.ride_base[p];
+                if i + 1 >= pattern.stops.len() {
+                    break;
+                }
                 let (here, next) = (&pattern.stops[i], &pattern.stops[i + 1]);
                 let avoided = pattern.hops[i]
                     .iter()
                     .any(|&e| self.blocked(graph.node(graph.edges()[e as usize].head).place));
-                if !avoided {
-                    let mut arrived = self.step(
-                        l,
-                        &pattern.hop_costs(i, &self.req.cargo),
-                        t + (next.arrive_s - here.depart_s),
-                    );
-                    if let Some(s) = self.surcharges {
-                        arrived.weight += s.per_hop[p][i];
-                    }
-                    let onward = self.wait(arrived, t + (next.depart_s - here.depart_s), None);
-                    let ph = pattern.hops[i].iter().fold(phase, |ph, &e| {
-                        self.advance(ph, graph.node(graph.edges()[e as usize].head).place)
-                    });
-                    let stay = self.id(ph, st + 1);
-                    self.relax(stay, onward, state, How::Stay);
-                    if next.dropoff && self.allowed_node(next.node) {
-                        let off = self.id(ph, next.node.index());
-                        self.relax(off, arrived, state, How::Alight);
-                    }
+                if avoided {
+                    break;
                 }
+                let t = l.at;
+                let mut arrived = self.step(
+                    l,
+                    &pattern.hop_costs(i, &self.req.cargo),
+                    t + (next.arrive_s - here.depart_s),
+                );
+                if let Some(s) = self.surcharges {
+                    arrived.weight += s.per_hop[p][i];
+                }
+                let onward = self.wait(arrived, t + (next.depart_s - here.depart_s), None);
+                let ph = pattern.hops[i].iter().fold(phase, |ph, &e| {
+                    self.advance(ph, graph.node(graph.edges()[e as usize].head).place)
+                });
+                let stay = self.id(ph, st + 1);
+                if next.dropoff && self.allowed_node(next.node) {
+                    let off = self.id(ph, next.node.index());
+                    self.relax(off, arrived, from, How::Alight);
+                }
+                if self.pareto.is_some() {
+                    self.relax(stay, onward, from, How::Stay);
+                    break;
+                }
+                let k = stay as usize;
+                if !onward.better_than(self.label[k]) {
+                    break;
+                }
+                self.label[k] = onward;
+                self.parent[k] = (from, How::Stay);
+                (st, l, from, phase) = (st + 1, onward, stay, ph);
             }
         } else {
             // On a chartered train.

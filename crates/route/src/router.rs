@@ -668,8 +668,9 @@ impl Router {
         let req = &q.request;
         check_request(&self.net, req)?;
         let none = || no_route_error(&self.net, req);
-        let search =
-            |ready: Instant| earliest_arrival(&self.net, &self.graph, self.timetable_for(req), req, ready);
+        let search = |ready: Instant| {
+            earliest_arrival(&self.net, &self.graph, self.timetable_for(req), req, ready)
+        };
         let itinerary = |j: &Journey| {
             timed_itinerary(&self.net, &self.graph, self.timetable_for(req), req, j)
                 .with_distribution(q.deadline_h)
@@ -930,7 +931,13 @@ impl Router {
         let req = &q.request;
         check_request(&self.net, req)?;
         let search = |ready: Instant| {
-            crate::journey::pareto_journeys(&self.net, &self.graph, self.timetable_for(req), req, ready)
+            crate::journey::pareto_journeys(
+                &self.net,
+                &self.graph,
+                self.timetable_for(req),
+                req,
+                ready,
+            )
         };
         let (journeys, timing): (Vec<Vec<Journey>>, Timing) = match q.when {
             When::Depart { at, window_h: None } => (
