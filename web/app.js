@@ -5,7 +5,7 @@ import * as maplibregl from '/assets/maplibre-gl.mjs';
 const ROUTE_COLOURS = ['#d7301f', '#2b8cbe', '#31a354', '#756bb1', '#fd8d3c'];
 const MODE_COLOURS = { rail: '#6b4f3a', road: '#c98b2b', sea: '#2171b5', air: '#9e9ac8' };
 const $ = (id) => document.getElementById(id);
-const state = { routes: [], selected: 0 };
+const state = { routes: [], selected: 0, labels: [] };
 window.__silkroute = { routeDrawn: false, legs: 0, errors: [] };
 
 async function api(path) {
@@ -70,10 +70,25 @@ function style(countryData) {
   };
 }
 
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+// `2026-12-08T09:00+08:00[Asia/Shanghai]` as `Tue 08.12 09:00` (the local time the API gives).
+function local(iso) {
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d:\d\d)/.exec(iso || '');
+  if (!m) return '';
+  const day = WEEKDAYS[new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDay()];
+  return `${day} ${m[3]}.${m[2]} ${m[4]}`;
+}
+
+const escape = (t) => String(t || '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+
 function legRow(l, name) {
   const kind = l.gauge_change ? 'gauge' : l.kind;
   const mode = l.gauge_mm ? `${l.mode} ${l.gauge_mm}` : l.mode;
-  return `<tr class="${kind}" title="${(l.description || '').replace(/"/g, '&quot;')}"><td>${name(l.from)}</td><td>${l.from === l.to ? '' : name(l.to)}</td><td>${mode}</td><td>${kind}</td>` +
+  const pauses = (l.pauses || []).length ? ` <span class="pauses" title="${escape(l.pauses.map((p) => `${p.kind.replace('_', ' ')} ${fmt(p.hours, 2)} h from ${local(p.starts)}`).join('; '))}">(${l.pauses.length} stop${l.pauses.length > 1 ? 's' : ''})</span>` : '';
+  const when = l.departs ? `${local(l.departs)}<br>${local(l.arrives)}` : '';
+  return `<tr class="${kind}" title="${escape(l.description)}"><td>${name(l.from)}</td><td>${l.from === l.to ? '' : name(l.to)}</td><td>${mode}</td><td>${kind}${pauses}${l.service ? `<br><small class="service">${escape(l.service_name || l.service)}</small>` : ''}</td>` +
+    `<td class="when">${when}</td>` +
     `<td class="n">${fmt(l.distance_km)}</td><td class="n">${fmt(l.time_h, 1)}</td><td class="n">${fmt(l.cost_usd)}</td><td class="n">${fmt(l.co2e_kg)}</td></tr>`;
 }
 
@@ -83,8 +98,9 @@ function render(map, places) {
   $('options').innerHTML = routes.map((r, i) => {
     const s = r.summary;
     const via = [...s.borders, ...(s.ports.length ? [`ports ${s.ports.join('→')}`] : [])].join(', ') || 'no border';
+    const when = s.ready && s.arrives ? `ready ${local(s.ready)} → arrives ${local(s.arrives)} (local)<br>` : '';
     return `<div class="option${i === state.selected ? ' selected' : ''}" data-i="${i}" style="border-color:${ROUTE_COLOURS[i % ROUTE_COLOURS.length]}">` +
-      `<b>${days(s.time_h.p50)}</b> typical, ${days(s.time_h.p90)} bad case · <b>${fmt(s.cost_usd)} USD</b> · ${fmt(s.co2e_kg)} kg CO2e<br>` +
+      `<b>${days(s.time_h.p50)}</b> typical, ${days(s.time_h.p90)} bad case · <b>${fmt(s.cost_usd)} USD</b> · ${fmt(s.co2e_kg)} kg CO2e<br>${when}` +
       `<small>${s.modes.join(' + ')} · ${fmt(s.distance_km)} km · ${via} · ${s.gauge_changes} gauge change(s)</small></div>`;
   }).join('');
   for (const el of document.querySelectorAll('.option')) {
@@ -93,7 +109,7 @@ function render(map, places) {
   const r = routes[state.selected];
   $('legs').querySelector('tbody').innerHTML = r ? r.legs.map((l) => legRow(l, name)).join('') : '';
   $('legs').querySelector('tfoot').innerHTML = r
-    ? `<tr><td colspan="4">total</td><td class="n">${fmt(r.summary.distance_km)}</td><td class="n" title="p50 of the total (legs convolved), not the sum of the column">${fmt(r.summary.time_h.p50, 1)} (p50)</td><td class="n">${fmt(r.summary.cost_usd)}</td><td class="n">${fmt(r.summary.co2e_kg)}</td></tr>`
+    ? `<tr><td colspan="5">total</td><td class="n">${fmt(r.summary.distance_km)}</td><td class="n" title="p50 of the total (legs convolved), not the sum of the column">${fmt(r.summary.time_h.p50, 1)} (p50)</td><td class="n">${fmt(r.summary.cost_usd)}</td><td class="n">${fmt(r.summary.co2e_kg)}</td></tr>`
     : '';
   map.getSource('routes').setData({
     type: 'FeatureCollection',
@@ -109,6 +125,21 @@ function render(map, places) {
     }
   }
   map.getSource('markers').setData({ type: 'FeatureCollection', features: markers });
+  // Place names as HTML markers (MapLibre's text layers would need glyph files).
+  for (const m of state.labels) m.remove();
+  state.labels = [];
+  const seen = new Set();
+  for (const l of r ? r.legs : []) {
+    for (const id of [l.from, l.to]) {
+      const p = places.get(id);
+      if (!p || seen.has(id)) continue;
+      seen.add(id);
+      const el = document.createElement('div');
+      el.className = 'place-label';
+      el.textContent = p.name;
+      state.labels.push(new maplibregl.Marker({ element: el, anchor: 'left', offset: [8, 0] }).setLngLat(p.coordinates).addTo(map));
+    }
+  }
   if (r && r.geometry.coordinates.length > 1) {
     const b = r.geometry.coordinates.reduce((acc, c) => acc.extend(c), new maplibregl.LngLatBounds(r.geometry.coordinates[0], r.geometry.coordinates[0]));
     map.fitBounds(b, { padding: 60, duration: 0 });
@@ -122,6 +153,17 @@ async function search(map, places) {
   $('delta').textContent = '';
   const modes = [...document.querySelectorAll('#modes input:checked')].map((c) => c.value).join(',');
   const q = new URLSearchParams({ from: $('from').value, to: $('to').value, by: $('by').value, modes, alternatives: '3' });
+  const depart = $('depart').value;
+  const windowed = $('window').value;
+  if (depart) q.set('depart', depart);
+  if (windowed) {
+    if (!depart) {
+      $('status').textContent = 'a departure list needs a ready time: set "Ready at"';
+      return;
+    }
+    q.set('window', windowed);
+    q.delete('alternatives');
+  }
   const scenario = $('scenario').value;
   if (scenario) q.set('scenario', scenario);
   try {

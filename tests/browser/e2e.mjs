@@ -37,8 +37,31 @@ try {
   if (!status.includes('→')) problems.push(`status says: ${status}`);
   const drawn = await page.evaluate(() => window.__silkroute.legs);
   if (drawn !== rows) problems.push(`page drew ${drawn} legs but the table has ${rows}`);
+  const labels = await page.locator('.place-label').count();
+  if (labels < 2) problems.push(`${labels} place labels on the map`);
+  // A dated question: the legs carry local times and the services' names.
+  await page.fill('#depart', '2026-12-08T09:00');
+  await page.evaluate(() => { window.__silkroute.routeDrawn = false; });
+  await page.click('#go');
+  await page.waitForFunction(() => window.__silkroute.routeDrawn === true, null, { timeout: 30000 });
+  const when = (await page.locator('#legs tbody td.when').allTextContents()).filter((t) => /\d\d:\d\d.*\d\d:\d\d/.test(t));
+  if (when.length < 3) problems.push(`only ${when.length} legs show local times`);
+  const firstOption = await page.textContent('.option');
+  if (!firstOption.includes('ready Tue 08.12 09:00')) problems.push(`the option says: ${firstOption}`);
+  // Every departure within a week.
+  await page.selectOption('#window', '7d');
+  await page.evaluate(() => { window.__silkroute.routeDrawn = false; });
+  await page.click('#go');
+  await page.waitForFunction(() => window.__silkroute.routeDrawn === true, null, { timeout: 30000 });
+  const departures = await page.locator('.option').count();
+  if (departures < 1) problems.push('no departure listed for the week');
+  await page.selectOption('#window', '');
+  await page.fill('#depart', '');
+  await page.evaluate(() => { window.__silkroute.routeDrawn = false; });
+  await page.click('#go');
+  await page.waitForFunction(() => window.__silkroute.routeDrawn === true, null, { timeout: 30000 });
   await page.screenshot({ path: shot });
-  console.log(`${status.trim()} — ${options} option(s), ${rows} legs; screenshot ${shot}`);
+  console.log(`${status.trim()} — ${options} option(s), ${rows} legs, ${labels} place labels; dated: ${when.length} legs with local times; 7-day window: ${departures} departure(s); screenshot ${shot}`);
 } finally {
   await browser.close();
 }

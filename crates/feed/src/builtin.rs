@@ -7,7 +7,7 @@ use silkroute_model::Network;
 use std::collections::HashMap;
 
 /// The built-in feed files, by name.
-pub const BUILTIN_FILES: [(&str, &str); 12] = [
+pub const BUILTIN_FILES: [(&str, &str); 13] = [
     (
         "places.csv",
         include_str!("../../../data/builtin/places.csv"),
@@ -24,6 +24,10 @@ pub const BUILTIN_FILES: [(&str, &str); 12] = [
     (
         "services.csv",
         include_str!("../../../data/builtin/services.csv"),
+    ),
+    (
+        "service_stops.csv",
+        include_str!("../../../data/builtin/service_stops.csv"),
     ),
     (
         "countries.csv",

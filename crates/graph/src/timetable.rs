@@ -137,31 +137,47 @@ pub enum Departures {
     },
 }
 
-/// The instants the service days of a calendar start on (those it runs on), over the span
-/// of its dates, or for an unbounded calendar about 400 days before to 800 days after the
-/// feed's reference date: departures are found by binary search instead of converting local
-/// times day by day.
+/// The days a calendar runs on, precomputed over the span of its dates, or for an unbounded
+/// calendar about 400 days before to 800 days after the feed's reference date: departures are
+/// found by binary search instead of converting local times day by day.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceDays {
-    /// Starts of the running days, ascending.
-    pub starts: Vec<Instant>,
+    /// The running days, ascending.
+    pub days: Vec<ServiceDay>,
     /// Targets before this instant are not covered (an unbounded calendar's earlier days).
     pub covers_from: Option<Instant>,
     /// Running days may exist after the last listed one (an unbounded calendar).
     pub open_end: bool,
 }
 
+/// A day a calendar runs on.
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceDay {
+    /// Local midnight.
+    pub start: Instant,
+    /// The date.
+    pub date: Date,
+    /// Whether the day has 24 hours (no clock change), so a time of day is `start` plus its
+    /// seconds.
+    pub regular: bool,
+}
+
+/// Local midnight of `day` in `zone` (the first instant of the day).
+fn day_start(day: Date, zone: &TimeZone) -> Option<Instant> {
+    trip_start(day, jiff::civil::Time::midnight(), zone)
+}
+
 impl ServiceDays {
     /// The running days of `calendar` in `zone` (see the type).
     fn new(calendar: &Calendar, zone: &TimeZone, reference: Date) -> ServiceDays {
         let add = |d: Date, n: i64| d.checked_add(Span::new().days(n)).ok();
+        let weekly = calendar.weekdays.contains(&true);
         let first_added = calendar.added.iter().min().copied();
-        let bounded_start = calendar.start.filter(|_| calendar.weekdays.contains(&true));
-        let (first, covers_from) = match (bounded_start, calendar.weekdays.contains(&true)) {
+        let (first, covers_from) = match (calendar.start.filter(|_| weekly), weekly) {
             (Some(s), _) => (Some(first_added.map_or(s, |a| a.min(s))), None),
             (None, true) => {
                 let f = add(reference, -400);
-                (f, f.and_then(|f| service_day_start(f, zone)))
+                (f, f.and_then(|f| day_start(f, zone)))
             }
             (None, false) => (first_added, None),
         };
@@ -169,27 +185,36 @@ impl ServiceDays {
             Some(l) => (Some(l), false),
             None => (add(reference, 800), true),
         };
-        let mut starts = Vec::new();
+        let mut days = Vec::new();
         if let (Some(first), Some(last)) = (first, last) {
-            let span = (last - first).get_days().min(5000);
-            for k in 0..=i64::from(span) {
-                let Some(day) = add(first, k) else { break };
-                if calendar.runs_on(day) {
-                    if let Some(b) = service_day_start(day, zone) {
-                        starts.push(b);
-                    }
-                }
-            }
-            if span == 5000 {
+            let span = i64::from((last - first).get_days());
+            if span > 5000 {
                 return ServiceDays {
-                    starts: Vec::new(),
+                    days: Vec::new(),
                     covers_from: Some(Instant::MAX),
                     open_end: true,
                 };
             }
+            for k in 0..=span {
+                let Some(date) = add(first, k) else { break };
+                if !calendar.runs_on(date) {
+                    continue;
+                }
+                let (Some(start), Some(next)) = (
+                    day_start(date, zone),
+                    add(date, 1).and_then(|d| day_start(d, zone)),
+                ) else {
+                    continue;
+                };
+                days.push(ServiceDay {
+                    start,
+                    date,
+                    regular: next - start == 86_400,
+                });
+            }
         }
         ServiceDays {
-            starts,
+            days,
             covers_from,
             open_end,
         }
@@ -242,12 +267,26 @@ impl Pattern {
                 let target = ready - offset;
                 let max_s = *day_seconds.last()?;
                 if days.covers_from.is_none_or(|f| target >= f) {
-                    let k = days.starts.partition_point(|&b| b + max_s < target);
-                    if let Some(&base) = days.starts.get(k) {
-                        let i = day_seconds.partition_point(|&s| base + s < target);
-                        let leaves = base + day_seconds[i.min(day_seconds.len() - 1)];
-                        return (leaves - target <= HORIZON_DAYS * 86_400)
-                            .then_some(leaves + offset);
+                    // An irregular day's times may be an hour later than start + seconds.
+                    let k = days
+                        .days
+                        .partition_point(|d| d.start + max_s + 3600 < target);
+                    for d in &days.days[k..] {
+                        let leaves = if d.regular {
+                            let i = day_seconds.partition_point(|&s| d.start + s < target);
+                            day_seconds.get(i).map(|&s| d.start + s)
+                        } else {
+                            calendar
+                                .times
+                                .iter()
+                                .filter_map(|t| trip_start(d.date, *t, zone))
+                                .filter(|&s| s >= target)
+                                .min()
+                        };
+                        if let Some(leaves) = leaves {
+                            return (leaves - target <= HORIZON_DAYS * 86_400)
+                                .then_some(leaves + offset);
+                        }
                     }
                     if !days.open_end {
                         return None;
@@ -264,10 +303,14 @@ impl Pattern {
                     if !calendar.runs_on(day) {
                         continue;
                     }
-                    let base = service_day_start(day, zone)?;
-                    let i = day_seconds.partition_point(|&s| base + s < target);
-                    if let Some(&s) = day_seconds.get(i) {
-                        return Some(base + s + offset);
+                    let best = calendar
+                        .times
+                        .iter()
+                        .filter_map(|t| trip_start(day, *t, zone))
+                        .filter(|&s| s >= target)
+                        .min();
+                    if let Some(s) = best {
+                        return Some(s + offset);
                     }
                 }
                 None
@@ -290,15 +333,11 @@ impl Pattern {
     }
 }
 
-/// When the service day `day` starts in `zone`: noon minus 12 hours, as GTFS counts stop
-/// times (midnight except on the days clocks change), so a trip at `HH:MM` of `day` leaves
-/// this many seconds later.
-fn service_day_start(day: Date, zone: &TimeZone) -> Option<Instant> {
-    let noon = day
-        .to_datetime(jiff::civil::Time::constant(12, 0, 0, 0))
-        .to_zoned_datetime(zone.clone())
-        .ok()?;
-    Some(noon.timestamp().as_second() - 12 * 3600)
+/// The instant a trip leaves on local `day` at local `time` (a time skipped by a clock change
+/// is taken after the change).
+fn trip_start(day: Date, time: jiff::civil::Time, zone: &TimeZone) -> Option<Instant> {
+    let zoned = day.to_datetime(time).to_zoned_datetime(zone.clone()).ok()?;
+    Some(zoned.timestamp().as_second())
 }
 
 /// Every open service as a pattern, and which patterns board at each node.

@@ -78,6 +78,9 @@ pub struct Leg {
     /// (`truck`, `charter`); for a wait, the service waited for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+    /// The name of that service (`Xi'an–Almaty container train`), when it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
     /// When the leg starts, local time of its first place
     /// (`2026-12-07T09:00+08:00[Asia/Shanghai]`); on timetabled itineraries only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -197,6 +200,7 @@ impl Leg {
             intensity_ttw_g_per_tkm: None,
             emission_source: None,
             service: None,
+            service_name: None,
             departs: None,
             pauses: Vec::new(),
             arrives: None,
@@ -562,6 +566,7 @@ pub(crate) fn edge_leg(net: &Network, graph: &Graph, e: &Edge, cargo: &Cargo) ->
         intensity_ttw_g_per_tkm: emission.map(|f| f.ttw_g_per_tkm),
         emission_source: emission.map(|f| f.source.clone()),
         service: None,
+        service_name: None,
         departs: None,
         pauses: Vec::new(),
         arrives: None,

@@ -79,6 +79,7 @@ pub fn timed_itinerary(
                     Carrier::Service(p) => {
                         let s = &net.services[tt.patterns[p as usize].service as usize];
                         leg.service = Some(s.id.clone());
+                        leg.service_name = Some(s.name.clone());
                         if leg.kind == LegKind::Run {
                             leg.description = format!("{} on {}", leg.description, s.name);
                             if tt.patterns[p as usize].times_estimated {
@@ -391,6 +392,10 @@ fn wait_leg(
         description,
         source,
     );
+    leg.service_name = service
+        .as_ref()
+        .and_then(|id| net.services.iter().find(|s| &s.id == id))
+        .map(|s| s.name.clone());
     leg.service = service;
     leg.departs = Some(local_time(net, nd.place, from));
     leg.arrives = Some(local_time(net, nd.place, to));
