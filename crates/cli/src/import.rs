@@ -70,10 +70,11 @@ pub fn gtfs(args: ImportGtfsArgs) -> CmdResult {
     )
     .map_err(failure)?;
     eprintln!(
-        "imported {} stops into {} places, {} links and {} services ({} trips, {} stop events; {} trips left out) in {:.2} s; feed written to {}",
+        "imported {} stops into {} places, {} links, {} footpaths and {} services ({} trips, {} stop events; {} trips left out) in {:.2} s; feed written to {}",
         stats.stops,
         stats.places,
         stats.links,
+        stats.footpaths,
         stats.services,
         stats.trips,
         stats.stop_events,

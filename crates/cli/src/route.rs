@@ -218,6 +218,7 @@ fn kind_name(l: &silkroute_route::Leg) -> &'static str {
         LegKind::Transfer => "transfer",
         LegKind::Wait => "wait",
         LegKind::Customs => "customs",
+        LegKind::Walk => "walk",
     }
 }
 

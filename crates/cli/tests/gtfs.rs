@@ -127,19 +127,37 @@ fn the_nyc_subway_routes_station_to_station_like_the_timetable_says() {
     // 91 stations: each parent station with its N and S platforms is one place.
     let places = std::fs::read_to_string(dir.path().join("places.csv")).unwrap();
     assert_eq!(places.lines().count(), 1 + 91);
+    // transfers.txt gives every station a 180 s change time (a row from the station to itself).
+    let footpaths = std::fs::read_to_string(dir.path().join("footpaths.csv")).unwrap();
+    assert!(footpaths.contains("\n101,101,3.00,GTFS transfers.txt"));
     // Van Cortlandt Park (101) to South Ferry (142) on Monday 6 January 2025 at 08:00: the 1
     // local leaves at 08:02; changing to the 2 express at 96 St and back to the 1 at Chambers
-    // St arrives 08:56, as vulture's RAPTOR finds on the same feed.
+    // St, three minutes each, arrives 09:02.
     let v = route(dir.path(), "101", "142", "2025-01-06T08:00");
-    assert_eq!(arrives(&v), "2025-01-06T08:56-05:00[America/New_York]");
-    let services: Vec<&str> = v["routes"][0]["legs"]
-        .as_array()
-        .unwrap()
+    assert_eq!(arrives(&v), "2025-01-06T09:02-05:00[America/New_York]");
+    let legs = v["routes"][0]["legs"].as_array().unwrap();
+    let services: Vec<&str> = legs
         .iter()
         .filter(|l| l["kind"] == "run")
         .filter_map(|l| l["service"].as_str())
         .collect();
     assert!(services.iter().any(|s| s.starts_with("2-")), "{services:?}");
+    let changes: Vec<(&str, f64)> = legs
+        .iter()
+        .filter(|l| {
+            l["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("minimum change time")
+        })
+        .map(|l| (l["from"].as_str().unwrap(), l["time_h"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(changes, [("120", 0.05), ("137", 0.05)]);
+    // Without the change times the same trip arrives 08:56, as vulture's RAPTOR finds on the
+    // feed with 0 s changes.
+    std::fs::remove_file(dir.path().join("footpaths.csv")).unwrap();
+    let v = route(dir.path(), "101", "142", "2025-01-06T08:00");
+    assert_eq!(arrives(&v), "2025-01-06T08:56-05:00[America/New_York]");
 }
 
 #[test]

@@ -7,9 +7,10 @@ use crate::schema::FeedFile;
 use crate::validate::{self, Lines};
 use silkroute_model::{
     parse_weekday, BorderCrossing, Calendar, Capacity, CapacityUnit, Carries, Clearance,
-    CostFactor, Country, CustomsClearance, DrivingRules, EmissionFactor, Gauge, Layer, Link, Mode,
-    ModeDefaults, Network, OpeningHours, Place, PlaceId, PlaceKind, Procedure, Schedule, Service,
-    ServiceStop, Status, Track, Transfer, VehicleChange, WaitModel,
+    CostFactor, Country, CustomsClearance, DaysInPeriod, DrivingRules, EmissionFactor, EntryRule,
+    Footpath, Gauge, Layer, Link, Mode, ModeDefaults, Network, OpeningHours, Place, PlaceId,
+    PlaceKind, Procedure, Purpose, Regime, Schedule, Service, ServiceStop, Status, Track, Transfer,
+    VehicleChange, WaitModel,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -112,6 +113,14 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
     if let Some(t) = tables.get("service_fares.csv") {
         read_fares(t, &ctx, &mut services, &mut report);
     }
+    let footpaths = tables
+        .get("footpaths.csv")
+        .map(|t| read_footpaths(t, &ctx, &mut report))
+        .unwrap_or_default();
+    let entry_rules = tables
+        .get("entry_rules.csv")
+        .map(|t| read_entry_rules(t, &mut report))
+        .unwrap_or_default();
     let countries = tables
         .get("countries.csv")
         .map(|t| read_countries(t, &mut report))
@@ -155,6 +164,8 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
     network.countries = countries;
     network.clearances = clearances;
     network.driving_rules = driving_rules;
+    network.footpaths = footpaths;
+    network.entry_rules = entry_rules;
     validate::check(&network, &lines, &mut report);
     if report.has_errors() {
         Err(FeedError::Invalid(report))
@@ -1440,6 +1451,236 @@ fn read_countries(t: &Table, report: &mut Report) -> Vec<Country> {
             code,
             name_en,
             customs_territory,
+            source,
+        });
+    }
+    out
+}
+
+/// Whether `code` looks like an ISO 3166-1 alpha-2 code (two capital letters).
+fn is_country_code(code: &str) -> bool {
+    code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// entry_rules.csv: dated entry rules by passport and destination. Two unconditional rules of
+/// one pair may not overlap in time (which would apply would be a guess).
+fn read_entry_rules(t: &Table, report: &mut Report) -> Vec<EntryRule> {
+    let mut out: Vec<EntryRule> = Vec::new();
+    let mut lines: Vec<u64> = Vec::new();
+    for row in t.rows() {
+        let code = |col: &str, report: &mut Report| {
+            let c = row.required(col, report)?;
+            if is_country_code(&c) {
+                Some(c)
+            } else {
+                row_error(
+                    &row,
+                    report,
+                    col,
+                    &format!("`{c}` is not an ISO 3166-1 alpha-2 code (two capital letters)"),
+                );
+                None
+            }
+        };
+        let passport = code("passport", report);
+        let destination = code("destination", report);
+        let valid_from = row.parsed_opt_with("valid_from", report, parse_date);
+        let valid_to = row.parsed_opt_with("valid_to", report, parse_date);
+        let regime = row.parsed::<Regime>("regime", report);
+        let days = |col: &str, report: &mut Report| {
+            row.number_opt(col, 1.0, 3650.0, report)
+                .map(|d| d.map(|d| d.round() as u32))
+        };
+        let days_per_stay = days("days_per_stay", report);
+        let per_period = days("days_per_period", report);
+        let period = days("period_days", report);
+        let lead = row
+            .number_opt("visa_lead_days", 0.0, 365.0, report)
+            .map(|d| d.map(|d| d.round() as u32));
+        let fee = row.number_opt("visa_fee_usd", 0.0, 10_000.0, report);
+        let purposes = parsed_list(&row, "purposes", report, |p| p.parse::<Purpose>());
+        let src = source(&row, report);
+        let (
+            Some(passport),
+            Some(destination),
+            Ok(valid_from),
+            Ok(valid_to),
+            Some(regime),
+            Ok(days_per_stay),
+            Ok(per_period),
+            Ok(period),
+            Ok(visa_lead_days),
+            Ok(visa_fee_usd),
+            Some(purposes),
+            Some(source),
+        ) = (
+            passport,
+            destination,
+            valid_from,
+            valid_to,
+            regime,
+            days_per_stay,
+            per_period,
+            period,
+            lead,
+            fee,
+            purposes,
+            src,
+        )
+        else {
+            continue;
+        };
+        let mut ok = true;
+        if passport == destination {
+            row_error(
+                &row,
+                report,
+                "destination",
+                "a passport needs no rule for its own country",
+            );
+            ok = false;
+        }
+        if let (Some(f), Some(t)) = (valid_from, valid_to) {
+            if t < f {
+                row_error(
+                    &row,
+                    report,
+                    "valid_to",
+                    &format!("{t} is before valid_from {f}"),
+                );
+                ok = false;
+            }
+        }
+        let days_per_period = match (per_period, period) {
+            (Some(days), Some(period_days)) if days <= period_days => {
+                Some(DaysInPeriod { days, period_days })
+            }
+            (Some(d), Some(p)) => {
+                row_error(
+                    &row,
+                    report,
+                    "days_per_period",
+                    &format!("{d} days cannot fit in a period of {p}"),
+                );
+                ok = false;
+                None
+            }
+            (None, None) => None,
+            (Some(_), None) => {
+                row_error(
+                    &row,
+                    report,
+                    "period_days",
+                    "days_per_period needs the period it counts in",
+                );
+                ok = false;
+                None
+            }
+            (None, Some(_)) => {
+                row_error(
+                    &row,
+                    report,
+                    "days_per_period",
+                    "period_days without the days allowed in it",
+                );
+                ok = false;
+                None
+            }
+        };
+        if purposes.is_empty() && regime != Regime::NoAdmission {
+            row_error(
+                &row,
+                report,
+                "purposes",
+                "no purpose: list the purposes the rule allows",
+            );
+            ok = false;
+        }
+        if !ok {
+            continue;
+        }
+        let condition = row.optional("condition");
+        let id = format!(
+            "{passport}-{destination}-{}",
+            valid_from.map_or_else(|| "open".to_string(), |d| d.to_string())
+        );
+        let rule = EntryRule {
+            id,
+            passport,
+            destination,
+            valid_from,
+            valid_to,
+            regime,
+            days_per_stay,
+            days_per_period,
+            purposes,
+            visa_lead_days,
+            visa_fee_usd,
+            condition,
+            source,
+        };
+        let overlapping = out.iter().zip(&lines).find(|(r, _)| {
+            r.condition.is_none()
+                && rule.condition.is_none()
+                && r.passport == rule.passport
+                && r.destination == rule.destination
+                && r.valid_from
+                    .is_none_or(|f| rule.valid_to.is_none_or(|t| f <= t))
+                && rule
+                    .valid_from
+                    .is_none_or(|f| r.valid_to.is_none_or(|t| f <= t))
+        });
+        if let Some((_, line)) = overlapping {
+            row_error(
+                &row,
+                report,
+                "valid_from",
+                &format!("overlaps the rule of line {line} for the same passport and destination"),
+            );
+            continue;
+        }
+        lines.push(row.line);
+        out.push(rule);
+    }
+    // Rules of one pair starting on the same day (a conditional one beside another) get
+    // distinct ids.
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for r in &mut out {
+        let k = seen.entry(r.id.clone()).or_insert(0);
+        *k += 1;
+        if *k > 1 {
+            r.id = format!("{}-{k}", r.id);
+        }
+    }
+    out
+}
+
+/// footpaths.csv: walks between places, and (`from` = `to`) the minimum change time at a
+/// station.
+fn read_footpaths(t: &Table, ctx: &Ctx, report: &mut Report) -> Vec<Footpath> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for row in t.rows() {
+        let from = ctx.place(&row, "from", report);
+        let to = ctx.place(&row, "to", report);
+        let minutes = row.number("minutes", 0.0, 1440.0, report);
+        let src = source(&row, report);
+        let (Some(from), Some(to), Some(minutes), Some(source)) = (from, to, minutes, src) else {
+            continue;
+        };
+        if !seen.insert((from, to)) {
+            row_error(
+                &row,
+                report,
+                "to",
+                "a second footpath between the same two places",
+            );
+            continue;
+        }
+        out.push(Footpath {
+            from,
+            to,
+            minutes,
             source,
         });
     }

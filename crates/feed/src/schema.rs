@@ -18,6 +18,10 @@ pub enum FeedFile {
     ServiceStops,
     /// `service_fares.csv`: tariff tables, the price of rides between two stops of a service.
     ServiceFares,
+    /// `footpaths.csv`: walks between stations and change times for passengers.
+    Footpaths,
+    /// `entry_rules.csv`: who may enter which country, for how long and why.
+    EntryRules,
     /// `countries.csv`: countries and their customs territories.
     Countries,
     /// `clearances.csv`: customs clearance by country (or place), mode and procedure.
@@ -36,7 +40,7 @@ pub enum FeedFile {
 
 impl FeedFile {
     /// Every file, in the order they are read.
-    pub const ALL: [FeedFile; 14] = [
+    pub const ALL: [FeedFile; 16] = [
         FeedFile::Places,
         FeedFile::Links,
         FeedFile::Borders,
@@ -44,6 +48,8 @@ impl FeedFile {
         FeedFile::Services,
         FeedFile::ServiceStops,
         FeedFile::ServiceFares,
+        FeedFile::Footpaths,
+        FeedFile::EntryRules,
         FeedFile::Countries,
         FeedFile::Clearances,
         FeedFile::DrivingRules,
@@ -63,6 +69,8 @@ impl FeedFile {
             FeedFile::Services => "services.csv",
             FeedFile::ServiceStops => "service_stops.csv",
             FeedFile::ServiceFares => "service_fares.csv",
+            FeedFile::Footpaths => "footpaths.csv",
+            FeedFile::EntryRules => "entry_rules.csv",
             FeedFile::Countries => "countries.csv",
             FeedFile::Clearances => "clearances.csv",
             FeedFile::DrivingRules => "driving_rules.csv",
@@ -83,6 +91,8 @@ impl FeedFile {
             FeedFile::Services => false,
             FeedFile::ServiceStops => false,
             FeedFile::ServiceFares => false,
+            FeedFile::Footpaths => false,
+            FeedFile::EntryRules => false,
             FeedFile::Countries => false,
             FeedFile::Clearances => false,
             FeedFile::DrivingRules => false,
@@ -264,6 +274,10 @@ impl FeedFile {
                 &["service", "from", "to", "usd_per_feu", "source"],
                 &["service", "from", "to", "usd_per_feu", "source"],
             ),
+            FeedFile::Footpaths => (
+                &["from", "to", "minutes", "source"],
+                &["from", "to", "minutes", "source"],
+            ),
             FeedFile::Countries => (
                 &["code", "name_en", "customs_territory", "source"],
                 &["code", "name_en", "customs_territory", "source"],
@@ -292,6 +306,7 @@ impl FeedFile {
                 ],
             ),
             FeedFile::DrivingRules => (DRIVING_RULES, DRIVING_RULES),
+            FeedFile::EntryRules => (ENTRY_RULES, ENTRY_RULES),
             FeedFile::Modes => (MODES, MODES_ALL),
             FeedFile::FeedInfo => (&["reference_date", "source"], &["reference_date", "source"]),
             FeedFile::CostFactors => (COST_FACTORS, COST_FACTORS),
@@ -309,6 +324,23 @@ const DRIVING_RULES: &[&str] = &[
     "daily_driving_h",
     "daily_rest_h",
     "duty_spread_h",
+    "source",
+];
+
+/// `entry_rules.csv`: every column is required (most may be empty).
+const ENTRY_RULES: &[&str] = &[
+    "passport",
+    "destination",
+    "valid_from",
+    "valid_to",
+    "regime",
+    "days_per_stay",
+    "days_per_period",
+    "period_days",
+    "purposes",
+    "visa_lead_days",
+    "visa_fee_usd",
+    "condition",
     "source",
 ];
 

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 /// The first eight bytes of every graph file.
 pub const MAGIC: &[u8; 8] = b"SILKGRPH";
 /// The payload layout version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 const HEADER_LEN: usize = 40;
 
 /// A network compiled for routing, as stored in a graph file.
@@ -337,6 +337,11 @@ fn check_network(net: &Network) -> Result<(), String> {
     for s in &net.services {
         if s.stops.iter().any(|p| p.place.index() >= n) {
             return bad("service", &s.id);
+        }
+    }
+    for f in &net.footpaths {
+        if f.from.index() >= n || f.to.index() >= n || !(f.minutes >= 0.0) {
+            return Err("a footpath names a missing place or has no time".into());
         }
     }
     Ok(())

@@ -356,9 +356,22 @@ pub struct Timetable {
     /// Per border crossing (index into `Network::borders`): its opening hours with their zone,
     /// when it does not work around the clock.
     pub border_hours: Vec<Option<(silkroute_model::OpeningHours, TimeZone)>>,
+    /// For people (`compile_for` with `passengers`): per place (index), the footpaths that
+    /// leave it for another place (indices into `Network::footpaths`); empty for cargo.
+    pub walks: Vec<Vec<u32>>,
+    /// For people: per place (index), the minimum time to change from one service to another
+    /// there, seconds (footpaths.csv rows from a place to itself; 0 where none); empty for
+    /// cargo.
+    pub change_s: Vec<Instant>,
 }
 
 impl Timetable {
+    /// The minimum change time for people at `place`, seconds (0 where none is known, or for
+    /// cargo).
+    pub fn change_at(&self, place: PlaceId) -> Instant {
+        self.change_s.get(place.index()).copied().unwrap_or(0)
+    }
+
     /// When cargo reaching border crossing `border` at `t` can start crossing: `t` itself, or
     /// the next opening of its posts.
     pub fn border_opens(&self, border: u32, t: Instant) -> Instant {
@@ -390,7 +403,21 @@ impl Timetable {
             covered: HashSet::new(),
             suspended: Vec::new(),
             border_hours: Vec::with_capacity(net.borders.len()),
+            walks: Vec::new(),
+            change_s: Vec::new(),
         };
+        if passengers {
+            tt.walks = vec![Vec::new(); net.places.len()];
+            tt.change_s = vec![0; net.places.len()];
+            for (i, f) in net.footpaths.iter().enumerate() {
+                if f.from == f.to {
+                    let s = (f.minutes * 60.0).round() as Instant;
+                    tt.change_s[f.from.index()] = tt.change_s[f.from.index()].max(s);
+                } else {
+                    tt.walks[f.from.index()].push(i as u32);
+                }
+            }
+        }
         for b in &net.borders {
             let hours = match &b.opening_hours {
                 Some(h) => {

@@ -14,10 +14,16 @@
 //!   stops are interpolated by distance.
 //! - **Modes**: tram, subway, rail, funicular and cable services → rail (no gauge); bus, coach,
 //!   trolleybus, taxi → road; ferry → sea; air → air. A station served by several modes gets a
-//!   zero-time transfer between each pair.
+//!   zero-time transfer between each pair (its change time applies to the travellers).
+//! - **Footpaths** (`transfers.txt`): a `min_transfer_time` between two stops of one place is
+//!   that station's minimum change time; between two places, a walk of that time. A
+//!   recommended or timed transfer between two places without a time is a walk at 1.33 m/s
+//!   (OpenTripPlanner's default walking speed) over the great-circle distance, labelled as an
+//!   estimate. Where several pairs of platforms map to the same pair of places, the longest
+//!   time is kept (a change the feed says takes that long is never promised in less).
+//!   Impossible, stay-on-board and must-alight transfers are not footpaths and are left out.
 //!
-//! Not imported (yet): `transfers.txt` and footpaths between stations (changes within a station
-//! take no time), shapes, fares.
+//! Not imported: shapes, fares, trip-to-trip transfers (`from_trip_id`).
 
 use crate::write::{haversine_km, start_feed, FeedWriter, ImportError};
 use gtfs_structures::{
@@ -53,6 +59,8 @@ pub struct GtfsStats {
     pub services: usize,
     /// Stop events of the imported trips (a departure or arrival at a stop).
     pub stop_events: usize,
+    /// Footpaths written: walks between places and change times at stations.
+    pub footpaths: usize,
 }
 
 /// The error chain of a gtfs-structures error, which names the file (and the CSV line).
@@ -379,6 +387,7 @@ pub fn import(feed: &Path, dir: &Path, opts: &GtfsOptions) -> Result<GtfsStats, 
     stats.places = places.len();
     stats.links = write_links(dir, &places, &fastest, feed)?;
     write_transfers(dir, &places, &modes_at)?;
+    stats.footpaths = write_footpaths(dir, &gtfs, &places, &place_of_stop)?;
     let (services, first_day) = write_services(dir, &gtfs, &places, &groups, &mode_of_route, feed)?;
     stats.services = services;
     write_feed_info(dir, first_day)?;
@@ -506,12 +515,75 @@ fn write_transfers(
                     "0".into(),
                     "0".into(),
                     "open".into(),
-                    "GTFS: a station served by both modes; changes within a station take no time (transfers.txt not imported)".into(),
+                    "GTFS: a station served by both modes; the change between them takes the station's change time (footpaths.csv)".into(),
                 ])?;
             }
         }
     }
     w.finish()
+}
+
+/// OpenTripPlanner's default walking speed, m/s (`walkSpeed`), for transfers without a time.
+const WALK_M_PER_S: f64 = 1.33;
+
+/// footpaths.csv from `transfers.txt` (see the module doc); returns the rows written.
+fn write_footpaths(
+    dir: &Path,
+    gtfs: &Gtfs,
+    places: &[(String, String, [f64; 2], String)],
+    place_of_stop: &HashMap<&str, usize>,
+) -> Result<usize, ImportError> {
+    use gtfs_structures::TransferType;
+    // (from place, to place) → (seconds, stated by the feed or estimated)
+    let mut walks: BTreeMap<(usize, usize), (u32, bool)> = BTreeMap::new();
+    let mut stop_ids: Vec<&String> = gtfs.stops.keys().collect();
+    stop_ids.sort();
+    for id in stop_ids {
+        let Some(&a) = place_of_stop.get(id.as_str()) else {
+            continue;
+        };
+        for t in &gtfs.stops[id].transfers {
+            let Some(&b) = place_of_stop.get(t.to_stop_id.as_str()) else {
+                continue;
+            };
+            let secs = match (t.transfer_type, t.min_transfer_time) {
+                (
+                    TransferType::Impossible | TransferType::StayOnBoard | TransferType::MustAlight,
+                    _,
+                ) => continue,
+                (_, Some(s)) => (s, true),
+                (_, None) if a != b => {
+                    let m = haversine_km(places[a].2, places[b].2) * 1000.0;
+                    ((m / WALK_M_PER_S).round() as u32, false)
+                }
+                (_, None) => continue,
+            };
+            let e = walks.entry((a, b)).or_insert(secs);
+            if secs.0 > e.0 {
+                *e = secs;
+            }
+        }
+    }
+    let mut w = FeedWriter::create(
+        dir,
+        FeedFile::Footpaths,
+        &["from", "to", "minutes", "source"],
+    )?;
+    for (&(a, b), &(secs, stated)) in &walks {
+        let source = match (stated, a == b) {
+            (true, true) => format!("GTFS transfers.txt: min_transfer_time {secs} s within the station (the longest of its platforms' rows)"),
+            (true, false) => format!("GTFS transfers.txt: min_transfer_time {secs} s between the stations (the longest of their platforms' rows)"),
+            (false, _) => format!("estimate: GTFS transfers.txt names the transfer without a time; great-circle distance at {WALK_M_PER_S} m/s (OpenTripPlanner's default walking speed)"),
+        };
+        w.row([
+            places[a].0.clone(),
+            places[b].0.clone(),
+            format!("{:.2}", f64::from(secs) / 60.0),
+            source,
+        ])?;
+    }
+    w.finish()?;
+    Ok(walks.len())
 }
 
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];

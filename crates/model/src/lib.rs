@@ -17,6 +17,7 @@ mod criterion;
 mod customs;
 mod driving;
 mod elements;
+mod entry;
 mod network;
 mod parameters;
 mod service;
@@ -29,9 +30,11 @@ pub use driving::{DrivingRules, Pause, PauseKind, Shift};
 pub use elements::{
     BorderCrossing, Capacity, CapacityUnit, Clearance, Link, Place, Transfer, VehicleChange,
 };
+pub use entry::{DaysInPeriod, EntryRule, Purpose, Regime};
 pub use network::{Network, PlaceId, DEFAULT_REFERENCE_DATE};
 pub use parameters::{CostFactor, EmissionFactor, ModeDefaults};
 pub use service::{
-    parse_weekday, week_start, Calendar, Carries, Fare, Schedule, Service, ServiceStop, WaitModel,
+    parse_weekday, week_start, Calendar, Carries, Fare, Footpath, Schedule, Service, ServiceStop,
+    WaitModel,
 };
 pub use vocabulary::{ElementKind, Gauge, Layer, Mode, PlaceKind, Status, Track};

@@ -68,6 +68,12 @@ pub struct Network {
     /// clock.
     #[serde(default)]
     pub driving_rules: Vec<DrivingRules>,
+    /// Walks between stations for passengers (footpaths.csv).
+    #[serde(default)]
+    pub footpaths: Vec<crate::Footpath>,
+    /// Who may enter which country, for how long and why (entry_rules.csv).
+    #[serde(default)]
+    pub entry_rules: Vec<crate::EntryRule>,
     #[serde(skip)]
     place_index: HashMap<String, PlaceId>,
 }
@@ -104,6 +110,8 @@ impl Network {
             countries: Vec::new(),
             clearances: Vec::new(),
             driving_rules: Vec::new(),
+            footpaths: Vec::new(),
+            entry_rules: Vec::new(),
             place_index,
         }
     }

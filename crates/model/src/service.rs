@@ -44,6 +44,21 @@ pub struct Service {
     pub source: String,
 }
 
+/// A walk for passengers (footpaths.csv, from GTFS transfers.txt): between two stations, one
+/// way, in a fixed time; or, with `from` equal to `to`, the minimum time to change from one
+/// service to another at that station.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Footpath {
+    /// Where the walk starts.
+    pub from: PlaceId,
+    /// Where it ends.
+    pub to: PlaceId,
+    /// How long it takes, minutes.
+    pub minutes: f64,
+    /// Where the figure comes from.
+    pub source: String,
+}
+
 /// The price of a ride of a service between two of its stops.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fare {

@@ -24,6 +24,8 @@ pub enum LegKind {
     /// Customs: export at the origin, import at the destination, exit or entry at a port or
     /// airport.
     Customs,
+    /// A traveller walking from one station to another (footpaths.csv).
+    Walk,
 }
 
 /// One leg of an itinerary.
@@ -205,6 +207,28 @@ impl Leg {
             pauses: Vec::new(),
             arrives: None,
         }
+    }
+
+    /// A traveller's walk `f` (footpaths.csv) from `from` to `to`; its mode is the mode of the
+    /// node it reaches.
+    pub(crate) fn walk(net: &Network, f: &silkroute_model::Footpath, mode: Mode) -> Leg {
+        let (a, b) = (net.place(f.from), net.place(f.to));
+        let hours = f.minutes / 60.0;
+        let mut leg = Leg::wait(
+            a.id.clone(),
+            mode,
+            None,
+            (hours, hours),
+            TimeFamily::Fixed { hours },
+            format!(
+                "walk from {} to {} ({:.0} min)",
+                a.name_en, b.name_en, f.minutes
+            ),
+            f.source.clone(),
+        );
+        leg.to = b.id.clone();
+        leg.kind = LegKind::Walk;
+        leg
     }
 }
 

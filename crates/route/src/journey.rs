@@ -106,6 +106,9 @@ pub enum WaitReason {
     Dwell(u32),
     /// A border crossing's posts are closed (index into `Network::borders`).
     BorderClosed(u32),
+    /// A traveller's minimum change time between services at a station (index into
+    /// `Network::footpaths` of the row from the station to itself).
+    Change(u32),
 }
 
 /// Who moves the cargo over an edge.
@@ -148,6 +151,19 @@ pub enum JourneyStep {
         from: Instant,
         /// Until.
         to: Instant,
+    },
+    /// A traveller walking from one station to another (index into `Network::footpaths`).
+    Walk {
+        /// Index into `Network::footpaths`.
+        footpath: u32,
+        /// The node left.
+        from_node: NodeId,
+        /// The node reached.
+        to_node: NodeId,
+        /// Starts.
+        depart: Instant,
+        /// Ends.
+        arrive: Instant,
     },
     /// Traversing a graph edge.
     Edge {
@@ -263,6 +279,9 @@ impl Journey {
                     g += e.wtw_g_per_t;
                     km += e.distance_km;
                 }
+                JourneyStep::Walk { depart, arrive, .. } => {
+                    p90 += (arrive - depart) as f64 / 3600.0;
+                }
                 JourneyStep::Customs { row, from, to, .. } => {
                     let h = (to - from) as f64 / 3600.0;
                     let c = row.map(|r| &net.clearances[r as usize]);
@@ -322,7 +341,8 @@ impl Journey {
                     *from += d;
                     *to += d;
                 }
-                JourneyStep::Edge { depart, arrive, .. } => {
+                JourneyStep::Edge { depart, arrive, .. }
+                | JourneyStep::Walk { depart, arrive, .. } => {
                     *depart += d;
                     *arrive += d;
                 }
@@ -357,6 +377,8 @@ enum How {
     Alight,
     FormCharter,
     LeaveCharter,
+    /// A traveller's walk (index into `Network::footpaths`).
+    Walk(u32),
 }
 
 /// A label: the objective's weight so far, then the instant (ties go to the earlier).
@@ -1051,6 +1073,22 @@ impl<'a> Search<'a> {
                     self.relax(to, next, state, How::Edge(ei as u32));
                 }
             }
+            if self.req.passengers && !self.tt.walks.is_empty() {
+                for &fi in &self.tt.walks[nd.place.index()] {
+                    let f = &net.footpaths[fi as usize];
+                    if self.blocked(f.to) {
+                        continue;
+                    }
+                    let h = f.minutes / 60.0;
+                    let walked = self.step(l, &Costs::hours(h, h), t + Self::hours(h));
+                    let ph = self.advance(phase, f.to);
+                    for &w in graph.place_nodes(f.to) {
+                        if self.allowed_node(w) {
+                            self.relax(self.id(ph, w.index()), walked, state, How::Walk(fi));
+                        }
+                    }
+                }
+            }
             let st = v.index();
             for &(p, i) in &self.tt.boarding[st] {
                 let pattern = &self.tt.patterns[p as usize];
@@ -1059,10 +1097,18 @@ impl<'a> Search<'a> {
                 {
                     continue;
                 }
-                let connection = net
-                    .mode_defaults(pattern.mode)
-                    .filter(|_| !self.req.passengers)
-                    .map_or(0, |d| Self::hours(d.min_connection_h));
+                // Cargo: the mode's handling and cut-off; people: the station's change time
+                // when they change from another service (none at the start of the trip).
+                let connection = if self.req.passengers {
+                    if l.vehicles > 0 {
+                        self.tt.change_at(nd.place)
+                    } else {
+                        0
+                    }
+                } else {
+                    net.mode_defaults(pattern.mode)
+                        .map_or(0, |d| Self::hours(d.min_connection_h))
+                };
                 let ready = t + connection;
                 if let Some(dep) =
                     pattern.next_departure(i as usize, ready, FREQUENCY_WAIT_QUANTILE)
@@ -1225,6 +1271,13 @@ impl<'a> Search<'a> {
             let from_local = (from != u32::MAX).then(|| self.split(from).1);
             match how {
                 How::Origin | How::Unload | How::LeaveCharter => {}
+                How::Walk(fi) => steps.push(JourneyStep::Walk {
+                    footpath: fi,
+                    from_node: NodeId((from_local.unwrap_or(0) % n) as u32),
+                    to_node: NodeId((st % n) as u32),
+                    depart: t_from,
+                    arrive: t,
+                }),
                 How::Export | How::Import => {
                     let v = NodeId((st % n) as u32);
                     let procedure = if how == How::Export {
@@ -1293,11 +1346,26 @@ impl<'a> Search<'a> {
                     let node = NodeId((from_local.unwrap_or(0) % n) as u32);
                     let mode = self.tt.patterns[p].mode;
                     if after > t_from {
+                        let place = self.graph.node(node).place;
+                        let change = self
+                            .req
+                            .passengers
+                            .then(|| {
+                                self.net
+                                    .footpaths
+                                    .iter()
+                                    .position(|f| f.from == place && f.to == place)
+                            })
+                            .flatten();
+                        let reason = match change {
+                            Some(fi) => WaitReason::Change(fi as u32),
+                            None => WaitReason::Connection(mode),
+                        };
                         steps.push(JourneyStep::Wait {
                             node,
                             from: t_from,
                             to: after,
-                            reason: WaitReason::Connection(mode),
+                            reason,
                         });
                     }
                     let timetabled =

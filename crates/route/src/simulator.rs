@@ -84,13 +84,14 @@ fn run(
                 WaitReason::TruckBooking | WaitReason::CharterFormation => {
                     clock += secs(leg.distribution.sample(rng));
                 }
-                WaitReason::Connection(_) | WaitReason::Dwell(_) => {
+                WaitReason::Connection(_) | WaitReason::Dwell(_) | WaitReason::Change(_) => {
                     clock += (to - from) as f64;
                 }
                 // Applied at the crossing itself, for whenever the cargo gets there.
                 WaitReason::BorderClosed(_) => {}
             },
             JourneyStep::Customs { .. } => clock += secs(leg.distribution.sample(rng)),
+            JourneyStep::Walk { depart, arrive, .. } => clock += (arrive - depart) as f64,
             JourneyStep::Edge { edge, driving, .. } => {
                 let e = &graph.edges()[*edge as usize];
                 if let EdgeKind::Border { border, .. } = e.kind {

@@ -168,6 +168,22 @@ pub fn timed_itinerary(
                 leg.arrives = Some(local_time(net, nd.place, to));
                 legs.push(leg);
             }
+            JourneyStep::Walk {
+                footpath,
+                to_node,
+                depart,
+                arrive,
+                ..
+            } => {
+                last_carrier = None;
+                let f = &net.footpaths[footpath as usize];
+                let mut leg = Leg::walk(net, f, graph.node(to_node).layer.mode);
+                leg.departs = Some(local_time(net, f.from, depart));
+                leg.arrives = Some(local_time(net, f.to, arrive));
+                let to = net.place(f.to);
+                coordinates.push([to.lon, to.lat]);
+                legs.push(leg);
+            }
             JourneyStep::Wait {
                 node,
                 from,
@@ -374,11 +390,19 @@ fn wait_leg(
                 b.source.clone(),
             )
         }
+        WaitReason::Change(fi) => {
+            let f = &net.footpaths[fi as usize];
+            (
+                None,
+                format!("minimum change time at {}", place.name_en),
+                f.source.clone(),
+            )
+        }
         WaitReason::Dwell(p) => {
             let s = service_of(p);
             (
                 Some(s.id.clone()),
-                format!("scheduled stop of {} (cargo on board)", s.name),
+                format!("scheduled stop of {} (on board)", s.name),
                 s.source.clone(),
             )
         }

@@ -202,7 +202,7 @@ fn check(net: &silkroute_model::Network, it: &Itinerary) -> Vec<String> {
                 prev_vehicle = Some(vehicle);
                 waited = 0.0;
             }
-            LegKind::Border | LegKind::Transfer | LegKind::Customs => {}
+            LegKind::Border | LegKind::Transfer | LegKind::Customs | LegKind::Walk => {}
         }
     }
     out.extend(customs_problems(net, it));
