@@ -35,6 +35,8 @@ const EXAMPLES: &str = "Examples:
 pub enum Command {
     /// The best route between two places, leg by leg.
     Route(RouteArgs),
+    /// A traveller's trip on passenger services, with the entry rules of every country.
+    Trip(TripArgs),
     /// Check a feed folder and report every problem (exit 0 when valid, 1 when not).
     Validate(ValidateArgs),
     /// List places.
@@ -200,6 +202,36 @@ fn by_names() -> clap::builder::PossibleValuesParser {
 #[derive(Args)]
 pub struct ScenariosArgs {
     /// Print JSON (the answer of /v1/scenarios).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `trip`.
+#[derive(Args)]
+#[command(
+    after_help = "Example:\n  silkroute trip \"Xi'an\" Almaty --passport CN --date 2025-05-29 --stay 14d\n  silkroute trip Almaty Tashkent Samarkand --passport DE --date 2026-06-01 --stay 5d,3d"
+)]
+pub struct TripArgs {
+    /// The start, then one or more destinations in order (place ids or names).
+    #[arg(required = true, num_args = 2..)]
+    pub places: Vec<String>,
+    /// The traveller's passport: ISO 3166-1 alpha-2 code of its country (CN, KZ, DE, …).
+    #[arg(long)]
+    pub passport: String,
+    /// When the traveller sets off: a date (2026-06-01) or date-time, local at the start
+    /// (default: now).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Days at each destination: one for all (14d) or one per destination (5d,3d).
+    #[arg(long, allow_hyphen_values = true)]
+    pub stay: Option<String>,
+    /// Why the traveller goes: tourism, business, transit, work, study, family or medical.
+    #[arg(long)]
+    pub purpose: Option<String>,
+    /// Ride only these modes, comma-separated (rail, road, air, sea; default: any).
+    #[arg(long)]
+    pub modes: Option<String>,
+    /// Print the answer as JSON.
     #[arg(long)]
     pub json: bool,
 }

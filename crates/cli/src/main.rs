@@ -43,6 +43,7 @@ mod reach;
 mod route;
 mod serve;
 mod table;
+mod trip;
 mod validate;
 mod write;
 
@@ -54,6 +55,7 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Route(a) => route::run(&cli.feed, a),
+        args::Command::Trip(a) => trip::run(&cli.feed, a),
         args::Command::Validate(a) => validate::run(a),
         args::Command::Places(a) => places::run(&cli.feed, a),
         args::Command::Export(a) => export::run(&cli.feed, a),

@@ -7,7 +7,7 @@ use silkroute_model::Network;
 use std::collections::HashMap;
 
 /// The built-in feed files, by name.
-pub const BUILTIN_FILES: [(&str, &str); 13] = [
+pub const BUILTIN_FILES: [(&str, &str); 16] = [
     (
         "places.csv",
         include_str!("../../../data/builtin/places.csv"),
@@ -28,6 +28,18 @@ pub const BUILTIN_FILES: [(&str, &str); 13] = [
     (
         "service_stops.csv",
         include_str!("../../../data/builtin/service_stops.csv"),
+    ),
+    (
+        "entry_rules.csv",
+        include_str!("../../../data/builtin/entry_rules.csv"),
+    ),
+    (
+        "passenger_fares.csv",
+        include_str!("../../../data/builtin/passenger_fares.csv"),
+    ),
+    (
+        "passenger_factors.csv",
+        include_str!("../../../data/builtin/passenger_factors.csv"),
     ),
     (
         "countries.csv",

@@ -8,9 +8,9 @@ use crate::validate::{self, Lines};
 use silkroute_model::{
     parse_weekday, BorderCrossing, Calendar, Capacity, CapacityUnit, Carries, Clearance,
     CostFactor, Country, CustomsClearance, DaysInPeriod, DrivingRules, EmissionFactor, EntryRule,
-    Footpath, Gauge, Layer, Link, Mode, ModeDefaults, Network, OpeningHours, Place, PlaceId,
-    PlaceKind, Procedure, Purpose, Regime, Schedule, Service, ServiceStop, Status, Track, Transfer,
-    VehicleChange, WaitModel,
+    Footpath, Gauge, Layer, Link, Mode, ModeDefaults, Network, OpeningHours, PassengerFactor,
+    PassengerFare, Place, PlaceId, PlaceKind, Procedure, Purpose, Regime, Schedule, Service,
+    ServiceStop, Status, Track, Transfer, TravellerAccess, VehicleChange, WaitModel,
 };
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -113,6 +113,13 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
     if let Some(t) = tables.get("service_fares.csv") {
         read_fares(t, &ctx, &mut services, &mut report);
     }
+    if let Some(t) = tables.get("passenger_fares.csv") {
+        read_passenger_fares(t, &ctx, &mut services, &mut report);
+    }
+    let passenger_factors = tables
+        .get("passenger_factors.csv")
+        .map(|t| read_passenger_factors(t, &mut report))
+        .unwrap_or_default();
     let footpaths = tables
         .get("footpaths.csv")
         .map(|t| read_footpaths(t, &ctx, &mut report))
@@ -166,6 +173,7 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
     network.driving_rules = driving_rules;
     network.footpaths = footpaths;
     network.entry_rules = entry_rules;
+    network.passenger_factors = passenger_factors;
     validate::check(&network, &lines, &mut report);
     if report.has_errors() {
         Err(FeedError::Invalid(report))
@@ -577,6 +585,7 @@ fn read_borders(
             );
             continue;
         }
+        let travellers = row.parsed_opt::<TravellerAccess>("passengers", report);
         let st = status_and_year(&row, report);
         let src = source(&row, report);
         if let (Some(from), Some(to)) = (from, to) {
@@ -606,6 +615,7 @@ fn read_borders(
             Some(capacity),
             Some(opening_hours),
             Ok(vehicle_change),
+            Ok(travellers),
             Some((status, opening_year)),
             Some(source),
         ) = (
@@ -621,6 +631,7 @@ fn read_borders(
             cap,
             hours,
             change,
+            travellers,
             st,
             src,
         ) {
@@ -638,6 +649,7 @@ fn read_borders(
                 capacity,
                 opening_hours,
                 vehicle_change,
+                travellers,
                 status,
                 opening_year,
                 source,
@@ -1338,6 +1350,7 @@ fn read_services(
                 capacity_per_departure,
                 tariff_usd_per_feu,
                 fares: Vec::new(),
+                passenger_fares: Vec::new(),
                 stops,
                 schedule,
                 status,
@@ -1869,6 +1882,100 @@ fn read_cost_factors(t: &Table, report: &mut Report) -> Vec<CostFactor> {
                 mode,
                 country: (country != "*").then_some(country),
                 usd_per_feu_km,
+                source,
+            });
+        }
+    }
+    out
+}
+
+/// passenger_fares.csv: one-way fares per passenger between two stops of a service that
+/// carries people.
+fn read_passenger_fares(t: &Table, ctx: &Ctx, services: &mut [Service], report: &mut Report) {
+    let mut seen = HashSet::new();
+    for row in t.rows() {
+        let service = row.required("service", report);
+        let from = ctx.place(&row, "from", report);
+        let to = ctx.place(&row, "to", report);
+        let usd = row.number("usd", 0.0, 1e6, report);
+        let src = source(&row, report);
+        let (Some(service), Some(from), Some(to), Some(usd), Some(source)) =
+            (service, from, to, usd, src)
+        else {
+            continue;
+        };
+        let Some(s) = services.iter_mut().find(|s| s.id == service) else {
+            row_error(
+                &row,
+                report,
+                "service",
+                &format!("unknown service id `{service}` (not in services.csv)"),
+            );
+            continue;
+        };
+        if !s.carries.passengers() {
+            row_error(
+                &row,
+                report,
+                "service",
+                &format!("`{service}` does not carry passengers"),
+            );
+            continue;
+        }
+        let position = |p: PlaceId| s.stops.iter().position(|st| st.place == p);
+        let name = |p: PlaceId| ctx.places[p.index()].id.clone();
+        match (position(from), position(to)) {
+            (None, _) => row_error(
+                &row,
+                report,
+                "from",
+                &format!("`{}` is not a stop of `{service}`", name(from)),
+            ),
+            (_, None) => row_error(
+                &row,
+                report,
+                "to",
+                &format!("`{}` is not a stop of `{service}`", name(to)),
+            ),
+            (Some(a), Some(b)) if a >= b => row_error(
+                &row,
+                report,
+                "to",
+                &format!(
+                    "`{}` does not come after `{}` on `{service}`",
+                    name(to),
+                    name(from)
+                ),
+            ),
+            _ if !seen.insert((service.clone(), from, to)) => {
+                row_error(&row, report, "to", "a second fare for the same ride")
+            }
+            _ => s.passenger_fares.push(PassengerFare {
+                from,
+                to,
+                usd,
+                source,
+            }),
+        }
+    }
+}
+
+/// passenger_factors.csv: emissions per passenger-km by mode.
+fn read_passenger_factors(t: &Table, report: &mut Report) -> Vec<PassengerFactor> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for row in t.rows() {
+        let mode: Option<Mode> = row.parsed("mode", report);
+        let wtw = row.number("wtw_g_per_pkm", 0.0, 10_000.0, report);
+        let src = source(&row, report);
+        if let (Some(mode), Some(wtw_g_per_pkm), Some(source)) = (mode, wtw, src) {
+            if !seen.insert(mode) {
+                row_error(&row, report, "mode", &format!("{mode} appears twice"));
+                continue;
+            }
+            out.push(PassengerFactor {
+                mode,
+                wtw_g_per_pkm,
                 source,
             });
         }

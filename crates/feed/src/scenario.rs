@@ -880,6 +880,7 @@ impl Scenario {
                     capacity_per_departure: None,
                     tariff_usd_per_feu: n.tariff_usd_per_feu,
                     fares: Vec::new(),
+                    passenger_fares: Vec::new(),
                     stops,
                     schedule,
                     status: Status::Open,

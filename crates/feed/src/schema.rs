@@ -22,6 +22,10 @@ pub enum FeedFile {
     Footpaths,
     /// `entry_rules.csv`: who may enter which country, for how long and why.
     EntryRules,
+    /// `passenger_fares.csv`: one-way fares of passengers between two stops of a service.
+    PassengerFares,
+    /// `passenger_factors.csv`: emissions per passenger-km by mode.
+    PassengerFactors,
     /// `countries.csv`: countries and their customs territories.
     Countries,
     /// `clearances.csv`: customs clearance by country (or place), mode and procedure.
@@ -40,7 +44,7 @@ pub enum FeedFile {
 
 impl FeedFile {
     /// Every file, in the order they are read.
-    pub const ALL: [FeedFile; 16] = [
+    pub const ALL: [FeedFile; 18] = [
         FeedFile::Places,
         FeedFile::Links,
         FeedFile::Borders,
@@ -50,6 +54,8 @@ impl FeedFile {
         FeedFile::ServiceFares,
         FeedFile::Footpaths,
         FeedFile::EntryRules,
+        FeedFile::PassengerFares,
+        FeedFile::PassengerFactors,
         FeedFile::Countries,
         FeedFile::Clearances,
         FeedFile::DrivingRules,
@@ -71,6 +77,8 @@ impl FeedFile {
             FeedFile::ServiceFares => "service_fares.csv",
             FeedFile::Footpaths => "footpaths.csv",
             FeedFile::EntryRules => "entry_rules.csv",
+            FeedFile::PassengerFares => "passenger_fares.csv",
+            FeedFile::PassengerFactors => "passenger_factors.csv",
             FeedFile::Countries => "countries.csv",
             FeedFile::Clearances => "clearances.csv",
             FeedFile::DrivingRules => "driving_rules.csv",
@@ -93,6 +101,8 @@ impl FeedFile {
             FeedFile::ServiceFares => false,
             FeedFile::Footpaths => false,
             FeedFile::EntryRules => false,
+            FeedFile::PassengerFares => false,
+            FeedFile::PassengerFactors => false,
             FeedFile::Countries => false,
             FeedFile::Clearances => false,
             FeedFile::DrivingRules => false,
@@ -198,6 +208,7 @@ impl FeedFile {
                     "open_timezone",
                     "closed_dates",
                     "vehicle_change",
+                    "passengers",
                     "forward_fee_usd",
                     "reverse_fee_usd",
                     "capacity",
@@ -307,6 +318,14 @@ impl FeedFile {
             ),
             FeedFile::DrivingRules => (DRIVING_RULES, DRIVING_RULES),
             FeedFile::EntryRules => (ENTRY_RULES, ENTRY_RULES),
+            FeedFile::PassengerFares => (
+                &["service", "from", "to", "usd", "source"],
+                &["service", "from", "to", "usd", "source"],
+            ),
+            FeedFile::PassengerFactors => (
+                &["mode", "wtw_g_per_pkm", "source"],
+                &["mode", "wtw_g_per_pkm", "source"],
+            ),
             FeedFile::Modes => (MODES, MODES_ALL),
             FeedFile::FeedInfo => (&["reference_date", "source"], &["reference_date", "source"]),
             FeedFile::CostFactors => (COST_FACTORS, COST_FACTORS),

@@ -340,7 +340,7 @@ fn check_network(net: &Network) -> Result<(), String> {
         }
     }
     for f in &net.footpaths {
-        if f.from.index() >= n || f.to.index() >= n || !(f.minutes >= 0.0) {
+        if f.from.index() >= n || f.to.index() >= n || !(0.0..=1440.0).contains(&f.minutes) {
             return Err("a footpath names a missing place or has no time".into());
         }
     }

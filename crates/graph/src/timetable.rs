@@ -46,6 +46,16 @@ pub enum TimetableError {
         /// The fare to the stop before.
         shorter_usd_per_feu: f64,
     },
+    /// A service for people runs through a border crossing closed to travellers.
+    #[error("service `{service}`: the crossing `{border}` is not open to travellers (borders.csv passengers = {access})")]
+    ClosedToTravellers {
+        /// Service id.
+        service: String,
+        /// Border crossing id.
+        border: String,
+        /// `no` or `permit`.
+        access: &'static str,
+    },
     /// A place's time zone is unknown to the bundled database.
     #[error("place `{place}`: unknown time zone `{zone}`")]
     TimeZone {
@@ -449,6 +459,12 @@ impl Timetable {
                 }
                 Err(e) => return Err(e),
             };
+            if passengers {
+                if let Some(e) = closed_to_travellers(net, graph, &pattern, s) {
+                    tt.suspended.push(e);
+                    continue;
+                }
+            }
             let patterns = if s.fares.is_empty() {
                 vec![pattern]
             } else {
@@ -471,6 +487,33 @@ impl Timetable {
         }
         Ok(tt)
     }
+}
+
+/// The first border crossing on `pattern` that travellers may not use (freight only, or only
+/// with a special permit), as the reason the service is left out for people.
+fn closed_to_travellers(
+    net: &Network,
+    graph: &Graph,
+    pattern: &Pattern,
+    s: &silkroute_model::Service,
+) -> Option<TimetableError> {
+    use silkroute_model::TravellerAccess;
+    pattern.hops.iter().flatten().find_map(|&e| {
+        let EdgeKind::Border { border, .. } = graph.edges()[e as usize].kind else {
+            return None;
+        };
+        let b = &net.borders[border as usize];
+        let access = match b.travellers {
+            Some(TravellerAccess::FreightOnly) => "no",
+            Some(TravellerAccess::Permit) => "permit",
+            _ => return None,
+        };
+        Some(TimetableError::ClosedToTravellers {
+            service: s.id.clone(),
+            border: b.id.clone(),
+            access,
+        })
+    })
 }
 
 fn lay(net: &Network, graph: &Graph, si: u32) -> Result<Pattern, TimetableError> {

@@ -175,6 +175,9 @@ pub struct BorderCrossing {
     /// Whether trucks hand their cargo to another vehicle here (road crossings).
     #[serde(default)]
     pub vehicle_change: Option<VehicleChange>,
+    /// Whether travellers may cross here (none: the data does not say).
+    #[serde(default)]
+    pub travellers: Option<TravellerAccess>,
     /// Open, planned or closed.
     pub status: Status,
     /// Expected opening year of a planned crossing.
@@ -189,6 +192,32 @@ impl BorderCrossing {
         Layer {
             mode: self.mode,
             gauge: self.gauge,
+        }
+    }
+}
+
+/// Whether people may use a border crossing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TravellerAccess {
+    /// Open to travellers (`yes`).
+    Open,
+    /// Open to travellers only with a special permit (`permit`): not offered by the planner.
+    Permit,
+    /// Freight only (`no`).
+    FreightOnly,
+}
+
+impl std::str::FromStr for TravellerAccess {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "yes" => Ok(TravellerAccess::Open),
+            "permit" => Ok(TravellerAccess::Permit),
+            "no" => Ok(TravellerAccess::FreightOnly),
+            _ => Err(format!(
+                "`{s}` is not an answer for travellers (yes, permit or no)"
+            )),
         }
     }
 }

@@ -28,13 +28,14 @@ pub use criterion::{Costs, Criterion};
 pub use customs::{Country, CustomsClearance, OpeningHours, Procedure};
 pub use driving::{DrivingRules, Pause, PauseKind, Shift};
 pub use elements::{
-    BorderCrossing, Capacity, CapacityUnit, Clearance, Link, Place, Transfer, VehicleChange,
+    BorderCrossing, Capacity, CapacityUnit, Clearance, Link, Place, Transfer, TravellerAccess,
+    VehicleChange,
 };
 pub use entry::{DaysInPeriod, EntryRule, Purpose, Regime};
 pub use network::{Network, PlaceId, DEFAULT_REFERENCE_DATE};
 pub use parameters::{CostFactor, EmissionFactor, ModeDefaults};
 pub use service::{
-    parse_weekday, week_start, Calendar, Carries, Fare, Footpath, Schedule, Service, ServiceStop,
-    WaitModel,
+    parse_weekday, week_start, Calendar, Carries, Fare, Footpath, PassengerFactor, PassengerFare,
+    Schedule, Service, ServiceStop, WaitModel,
 };
 pub use vocabulary::{ElementKind, Gauge, Layer, Mode, PlaceKind, Status, Track};

@@ -74,6 +74,9 @@ pub struct Network {
     /// Who may enter which country, for how long and why (entry_rules.csv).
     #[serde(default)]
     pub entry_rules: Vec<crate::EntryRule>,
+    /// Emissions per passenger-km by mode (passenger_factors.csv).
+    #[serde(default)]
+    pub passenger_factors: Vec<crate::PassengerFactor>,
     #[serde(skip)]
     place_index: HashMap<String, PlaceId>,
 }
@@ -112,6 +115,7 @@ impl Network {
             driving_rules: Vec::new(),
             footpaths: Vec::new(),
             entry_rules: Vec::new(),
+            passenger_factors: Vec::new(),
             place_index,
         }
     }

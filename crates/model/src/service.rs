@@ -32,6 +32,11 @@ pub struct Service {
     /// A tariff table: the price of rides between two of its stops (service_fares.csv). Pairs
     /// not in it pay the end-to-end tariff's distance share (or the track's own money).
     pub fares: Vec<Fare>,
+    /// What a passenger pays, one way, for rides between two of its stops
+    /// (passenger_fares.csv); other rides of people pay the distance share of the fare from
+    /// its first stop to its last, when that is known.
+    #[serde(default)]
+    pub passenger_fares: Vec<PassengerFare>,
     /// Stops in running order.
     pub stops: Vec<ServiceStop>,
     /// When it runs.
@@ -72,7 +77,59 @@ pub struct Fare {
     pub source: String,
 }
 
+/// A passenger's one-way fare for a ride between two stops of a service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PassengerFare {
+    /// Where the passenger boards.
+    pub from: PlaceId,
+    /// Where they alight (a later stop).
+    pub to: PlaceId,
+    /// USD per passenger.
+    pub usd: f64,
+    /// Where the price comes from.
+    pub source: String,
+}
+
+/// Emissions of carrying one passenger one kilometre by a mode, well-to-wheel (ISO 14083:
+/// passenger activity in passenger-km).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PassengerFactor {
+    /// The mode.
+    pub mode: crate::Mode,
+    /// g CO2e per passenger-km, well-to-wheel.
+    pub wtw_g_per_pkm: f64,
+    /// Where the figure comes from.
+    pub source: String,
+}
+
 impl Service {
+    /// The fare of a ride from stop `from` to stop `to` for one passenger, with its source:
+    /// the fare of that pair, or the distance share (`share` of the service's length) of the
+    /// fare from the first stop to the last.
+    pub fn passenger_fare(&self, from: PlaceId, to: PlaceId, share: f64) -> Option<(f64, String)> {
+        if let Some(f) = self
+            .passenger_fares
+            .iter()
+            .find(|f| f.from == from && f.to == to)
+        {
+            return Some((f.usd, f.source.clone()));
+        }
+        let (first, last) = (self.stops.first()?.place, self.stops.last()?.place);
+        self.passenger_fares
+            .iter()
+            .find(|f| f.from == first && f.to == last)
+            .map(|f| {
+                (
+                    f.usd * share,
+                    format!(
+                        "{:.0} % by distance of the end-to-end fare: {}",
+                        share * 100.0,
+                        f.source
+                    ),
+                )
+            })
+    }
+
     /// Average departures per week: the frequency, or the calendar's departures in the week of
     /// `reference` (a Monday-to-Sunday week).
     pub fn departures_per_week(&self, reference: Date) -> f64 {

@@ -1068,7 +1068,11 @@ impl<'a> Search<'a> {
                 let e = &graph.edges()[ei];
                 let at_place = matches!(e.kind, EdgeKind::Transfer(_) | EdgeKind::Clearance { .. });
                 if at_place && self.allowed_node(e.head) {
-                    let next = self.edge(l, ei);
+                    // People pass an airport's or port's customs of goods without its
+                    // figures (passport control is not modelled).
+                    let people_pass =
+                        self.req.passengers && matches!(e.kind, EdgeKind::Clearance { .. });
+                    let next = if people_pass { l } else { self.edge(l, ei) };
                     let to = self.id(phase, base + e.head.index());
                     self.relax(to, next, state, How::Edge(ei as u32));
                 }
@@ -1305,6 +1309,12 @@ impl<'a> Search<'a> {
                     to: t,
                     reason: WaitReason::CharterFormation,
                 }),
+                How::Edge(e)
+                    if self.req.passengers
+                        && matches!(
+                            self.graph.edges()[e as usize].kind,
+                            EdgeKind::Clearance { .. }
+                        ) => {}
                 How::Edge(e) => {
                     let mut t_from = t_from;
                     if let EdgeKind::Border { border, .. } = self.graph.edges()[e as usize].kind {

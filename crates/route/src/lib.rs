@@ -34,6 +34,7 @@ mod router;
 mod search;
 mod simulator;
 mod timed;
+mod trip;
 
 pub use alternatives::{alternatives, dissimilar, shared_fraction, AlternativesRequest};
 pub use answer::{
@@ -67,3 +68,7 @@ pub use router::{
 pub use search::{route, RouteError, RouteRequest};
 pub use silkroute_model::{Cargo, Costs, Criterion, TONNES_PER_FEU};
 pub use timed::{local_time, timed_itinerary};
+pub use trip::{
+    Alternative, CountryStay, EntryStatus, PeriodUse, TripJourney, TripLeg, TripOption,
+    TripProblem, TripRequest, TripResponse, Verdict,
+};

@@ -396,6 +396,11 @@ impl Router {
         &self.timetable
     }
 
+    /// The services that carry people, laid for passenger journeys.
+    pub fn passenger_timetable(&self) -> &Timetable {
+        &self.passenger_timetable
+    }
+
     /// The services `req` may ride: those that carry passengers for a journey of people,
     /// else those that carry cargo.
     pub fn timetable_for(&self, req: &RouteRequest) -> &Timetable {

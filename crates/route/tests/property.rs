@@ -144,6 +144,7 @@ fn network(s: &Spec) -> Network {
             capacity: None,
             opening_hours: None,
             vehicle_change: None,
+            travellers: None,
             status: Status::Open,
             opening_year: None,
             source: "test".into(),
