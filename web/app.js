@@ -190,6 +190,100 @@ async function search(map, places) {
   }
 }
 
+// The traveller tab: /v1/trip, its journeys, the countries with their rules, the problems.
+function drawTrip(map, places, t) {
+  const name = (id) => (places.get(id) || { name: id }).name;
+  const v = $('verdict');
+  v.className = t.verdict;
+  v.textContent = {
+    allowed: 'Allowed: every entry is allowed on this passport as planned',
+    visa_needed: 'Allowed with the visas below (get them before setting off)',
+    unknown: 'Unknown: the data has no entry rule for a country on the way (no guess is made)',
+    refused: 'Refused as planned: see the problems below',
+  }[t.verdict];
+  const rows = [];
+  t.journeys.forEach((j, k) => {
+    for (const l of j.legs) {
+      const where = l.from === l.to ? name(l.from) : `${name(l.from)} → ${name(l.to)}`;
+      const fare = l.fare_usd === null || l.fare_usd === undefined ? (l.kind === 'ride' ? '?' : '') : fmt(l.fare_usd);
+      rows.push(`<tr class="${l.kind}" title="${escape(l.description)}${l.fare_source ? `\nfare: ${escape(l.fare_source)}` : ''}"><td>${k + 1}</td><td>${l.kind} ${l.mode}</td><td>${escape(where)}</td>` +
+        `<td class="service">${escape(l.service_name || '')}</td><td class="when">${local(l.departs)}<br>${local(l.arrives)}</td>` +
+        `<td class="n">${fmt(l.hours, 1)}</td><td class="n">${fare}</td><td class="n">${fmt(l.co2e_kg, 1)}</td></tr>`);
+    }
+  });
+  $('trip-legs').querySelector('tbody').innerHTML = rows.join('');
+  $('trip-options').innerHTML = t.journeys.flatMap((j, k) => j.other_options.map((o) =>
+    `<p class="other">Journey ${k + 1} by ${o.mode}: ${escape(o.services.join(', then '))}, leaves ${local(o.departs)}, arrives ${local(o.arrives)} (${fmt(o.hours, 1)} h)</p>`)).join('');
+  $('trip-countries').querySelector('tbody').innerHTML = t.stays.map((s) => {
+    const allowance = s.period ? `${s.period.days_used}/${s.period.days_allowed} days in ${s.period.period_days}` : (s.days_per_stay ? `${s.days_per_stay} days a stay` : '');
+    const rule = s.rule ? `<span title="${escape(s.rule.source)}">${escape(s.rule.id)} (${s.rule.regime.replace('_', ' ')})</span>` : '';
+    return `<tr class="${s.status}" title="${escape(s.notes.join('; '))}"><td>${escape(s.country_name)}</td><td class="when">${local(s.entered)}<br>${local(s.left)}</td><td class="n">${s.days}</td><td>${s.purpose}</td><td>${s.status.replace('_', ' ')}</td><td>${allowance}</td><td>${rule}</td></tr>`;
+  }).join('');
+  const alt = (a) => ({
+    shorter_stay: () => `stay at most ${a.max_stay_days} days at ${escape(name(a.place))}`,
+    other_route: () => `go around ${a.avoids}: ${a.via.map(name).map(escape).join(' → ')} (arrives ${local(a.arrives)})`,
+    visa: () => `get a ${a.regime.replace('_', ' ')} for ${a.country}${a.lead_days !== null ? `, ${a.lead_days} days ahead` : ''}${a.fee_usd !== null ? `, ${fmt(a.fee_usd)} USD` : ''}`,
+  }[a.kind])();
+  $('problems').innerHTML = t.problems.length
+    ? `<b>Problems</b><ul>${t.problems.map((p) => `<li>${escape(p.message)}${p.alternatives.length ? `<br>instead: ${p.alternatives.map(alt).join('; or ')}` : ''}</li>`).join('')}</ul>`
+    : '';
+  const coords = [];
+  for (const j of t.journeys) {
+    for (const l of j.legs) {
+      for (const id of [l.from, l.to]) {
+        const p = places.get(id);
+        if (p && (!coords.length || coords[coords.length - 1] !== p.coordinates)) coords.push(p.coordinates);
+      }
+    }
+  }
+  for (const m of state.labels) m.remove();
+  state.labels = [];
+  const labelled = new Set();
+  for (const j of t.journeys) {
+    for (const id of [j.from, j.to]) {
+      const p = places.get(id);
+      if (!p || labelled.has(id)) continue;
+      labelled.add(id);
+      const el = document.createElement('div');
+      el.className = 'place-label';
+      el.textContent = p.name;
+      state.labels.push(new maplibregl.Marker({ element: el, anchor: 'left', offset: [8, 0] }).setLngLat(p.coordinates).addTo(map));
+    }
+  }
+  map.getSource('routes').setData({ type: 'FeatureCollection', features: coords.length > 1 ? [{ type: 'Feature', geometry: { type: 'LineString', coordinates: coords }, properties: { colour: ROUTE_COLOURS[0], selected: true } }] : [] });
+  map.getSource('markers').setData({ type: 'FeatureCollection', features: [] });
+  if (coords.length > 1) {
+    const b = coords.reduce((acc, c) => acc.extend(c), new maplibregl.LngLatBounds(coords[0], coords[0]));
+    map.fitBounds(b, { padding: 60, duration: 0 });
+  }
+}
+
+async function planTrip(map, places) {
+  window.__silkroute.tripDrawn = false;
+  $('trip-status').textContent = 'planning…';
+  const stops = [$('trip-from').value, $('trip-to').value, $('trip-then').value].filter((s) => s.trim());
+  const q = new URLSearchParams({ places: stops.join(','), passport: $('passport').value, date: $('trip-date').value, stay: `${$('trip-stay').value || 0}d`, purpose: $('purpose').value });
+  try {
+    const t = await api(`/v1/trip?${q}`);
+    $('trip-status').textContent = `${stops.join(' → ')}: ${t.journeys.length} journey(s), fares ${fmt(t.fare_usd)} USD${t.fares_complete ? '' : ' known (some not in the data)'}, ${fmt(t.co2e_kg)} kg CO2e per passenger`;
+    drawTrip(map, places, t);
+    map.once('idle', () => { window.__silkroute.tripDrawn = true; });
+    map.triggerRepaint();
+  } catch (e) {
+    $('trip-status').textContent = e.message;
+    $('verdict').className = '';
+    $('verdict').textContent = '';
+    window.__silkroute.tripDrawn = true;
+  }
+}
+
+function showTab(which) {
+  $('freight').hidden = which !== 'freight';
+  $('traveller').hidden = which !== 'trip';
+  $('tab-freight').classList.toggle('active', which === 'freight');
+  $('tab-trip').classList.toggle('active', which === 'trip');
+}
+
 async function main() {
   const [countryData, network, scenarios, placeList] = await Promise.all([
     countries(), api('/v1/network.geojson'), api('/v1/scenarios'), api('/v1/places'),
@@ -213,6 +307,11 @@ async function main() {
     map.getSource('network').setData(await api(`/v1/network.geojson${scenario ? `?scenario=${scenario}` : ''}`));
     if (state.routes.length) search(map, places);
   });
+  const passports = ['CN', 'KZ', 'KG', 'UZ', 'TJ', 'TM', 'AZ', 'GE', 'TR', 'RU', 'DE', 'US', 'IN'];
+  $('passport').innerHTML = passports.map((p) => `<option>${p}</option>`).join('');
+  $('tab-freight').addEventListener('click', () => showTab('freight'));
+  $('tab-trip').addEventListener('click', () => showTab('trip'));
+  $('trip').addEventListener('submit', (e) => { e.preventDefault(); planTrip(map, places); });
   window.__silkroute.ready = true;
 }
 

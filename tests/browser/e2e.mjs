@@ -62,6 +62,27 @@ try {
   await page.waitForFunction(() => window.__silkroute.routeDrawn === true, null, { timeout: 30000 });
   await page.screenshot({ path: shot });
   console.log(`${status.trim()} — ${options} option(s), ${rows} legs, ${labels} place labels; dated: ${when.length} legs with local times; 7-day window: ${departures} departure(s); screenshot ${shot}`);
+  // The traveller tab: a Chinese passport, Xi'an → Almaty on the tourist train's day.
+  await page.click('#tab-trip');
+  await page.fill('#trip-from', "Xi'an");
+  await page.fill('#trip-to', 'Almaty');
+  await page.selectOption('#passport', 'CN');
+  await page.fill('#trip-date', '2025-05-29');
+  await page.fill('#trip-stay', '14');
+  await page.evaluate(() => { window.__silkroute.tripDrawn = false; });
+  await page.click('#plan');
+  await page.waitForFunction(() => window.__silkroute.tripDrawn === true, null, { timeout: 30000 });
+  const verdict = await page.textContent('#verdict');
+  if (!verdict.startsWith('Allowed')) problems.push(`trip verdict: ${verdict}`);
+  const countries = await page.textContent('#trip-countries tbody');
+  if (!countries.includes('CN-KZ-2023-11-10')) problems.push(`countries table: ${countries}`);
+  const tripRows = await page.locator('#trip-legs tbody tr').count();
+  if (tripRows < 1) problems.push('no trip legs');
+  const others = await page.textContent('#trip-options');
+  if (!others.includes('Y29')) problems.push(`other options: ${others}`);
+  const tripShot = shot.replace(/\.png$/, '-trip.png');
+  await page.screenshot({ path: tripShot });
+  console.log(`trip: ${verdict.trim()}; ${tripRows} legs; screenshot ${tripShot}`);
 } finally {
   await browser.close();
 }

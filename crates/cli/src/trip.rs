@@ -67,6 +67,18 @@ fn short(t: &str) -> String {
         .unwrap_or_else(|_| t.to_string())
 }
 
+/// Fares as a traveller reads them: the sum, or what is known of it.
+fn fare_text(usd: f64, complete: bool) -> String {
+    match (complete, usd > 0.0) {
+        (true, _) => format!("fares {} USD", num(usd, 0)),
+        (false, true) => format!(
+            "fares {} USD known, others not in the data (? above)",
+            num(usd, 0)
+        ),
+        (false, false) => "fares not in the data".into(),
+    }
+}
+
 fn print_trip(a: &TripResponse) {
     tell!(
         "trip on passenger services · passport {} · purpose {}",
@@ -139,31 +151,21 @@ fn print_trip(a: &TripResponse) {
         );
         for o in &j.other_options {
             tell!(
-                "  or by {}: {} · leaves {} · arrives {} · {:.1} h · {} USD{} · {:.1} kg CO2e",
+                "  or by {}: {} · leaves {} · arrives {} · {:.1} h · {} · {:.1} kg CO2e",
                 o.mode,
                 o.services.join(", then "),
                 short(&o.departs),
                 short(&o.arrives),
                 o.hours,
-                num(o.fare_usd, 0),
-                if o.fares_complete {
-                    ""
-                } else {
-                    " (fares incomplete)"
-                },
+                fare_text(o.fare_usd, o.fares_complete),
                 o.co2e_kg
             );
         }
         say!("");
     }
     tell!(
-        "total: fares {} USD{} · {:.1} kg CO2e per passenger (well-to-wheel, ISO 14083 passenger-km)\n",
-        num(a.fare_usd, 0),
-        if a.fares_complete {
-            ""
-        } else {
-            " (some fares are not in the data: ? above)"
-        },
+        "total: {} · {:.1} kg CO2e per passenger (well-to-wheel, ISO 14083 passenger-km)\n",
+        fare_text(a.fare_usd, a.fares_complete),
         a.co2e_kg
     );
     tell!("countries:");

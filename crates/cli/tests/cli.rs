@@ -693,3 +693,46 @@ fn a_dated_route_prints_local_times_and_the_service() {
         ))
         .stdout(predicate::str::contains("+05:00[Asia/Almaty]"));
 }
+
+#[test]
+fn a_trip_with_bad_arguments_exits_2_naming_the_argument() {
+    for (args, named) in [
+        (vec!["--passport", "XX"], "--passport"),
+        (vec!["--passport", "CN", "--date", "2025/06/01"], "--date"),
+        (vec!["--passport", "CN", "--stay", "-3d"], "--stay"),
+        (
+            vec!["--passport", "CN", "--purpose", "sightseeing"],
+            "--purpose",
+        ),
+    ] {
+        silkroute()
+            .args(["trip", "Xi'an", "Almaty"])
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(named));
+    }
+}
+
+#[test]
+fn a_chinese_tourist_on_the_tourist_train_day_is_shown_the_rule_and_the_train() {
+    silkroute()
+        .args([
+            "trip",
+            "Xi'an",
+            "Almaty",
+            "--passport",
+            "CN",
+            "--date",
+            "2025-05-29",
+            "--stay",
+            "14d",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("verdict: allowed")
+                .and(predicate::str::contains("rule CN-KZ-2023-11-10"))
+                .and(predicate::str::contains("Y29 Xi'an–Almaty tourist train")),
+        );
+}

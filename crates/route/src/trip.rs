@@ -363,7 +363,13 @@ impl Router {
             .map(|r| r.passport.as_str())
             .chain(net.countries.iter().map(|c| c.code.as_str()))
             .collect();
-        if !known.contains(passport.as_str()) {
+        let code_like = passport.len() == 2 && passport.chars().all(|c| c.is_ascii_uppercase());
+        let unknown = if known.is_empty() {
+            !code_like
+        } else {
+            !known.contains(passport.as_str())
+        };
+        if unknown {
             return Err(InvalidParameter::new(
                 "passport",
                 format!(
@@ -504,9 +510,11 @@ impl Router {
             passport: req.passport.clone(),
             purpose: req.purpose,
             verdict,
-            fare_usd: journeys.iter().map(|j: &TripJourney| j.fare_usd).sum(),
+            fare_usd: journeys
+                .iter()
+                .fold(0.0, |a, j: &TripJourney| a + j.fare_usd),
             fares_complete: journeys.iter().all(|j| j.fares_complete),
-            co2e_kg: journeys.iter().map(|j| j.co2e_kg).sum(),
+            co2e_kg: journeys.iter().fold(0.0, |a, j| a + j.co2e_kg),
             journeys,
             stays,
             problems,
@@ -664,9 +672,9 @@ impl Router {
             ready: local_time(net, rr.from, j.ready),
             arrives: local_time(net, rr.to, j.arrival),
             hours: (j.arrival - j.ready) as f64 / 3600.0,
-            fare_usd: fares.iter().flatten().sum(),
+            fare_usd: fares.iter().flatten().fold(0.0, |a, f| a + f),
             fares_complete: fares.iter().all(Option::is_some),
-            co2e_kg: legs.iter().map(|l| l.co2e_kg).sum(),
+            co2e_kg: legs.iter().fold(0.0, |a, l| a + l.co2e_kg),
             legs,
             stay_days,
             other_options: Vec::new(),
@@ -821,15 +829,16 @@ impl Router {
             .collect();
         for r in on_day.iter().filter(|r| r.condition.is_some()) {
             stay.notes.push(format!(
-                "not applied: {} {} for {} days only for {} (rule {})",
+                "not applied, it has a condition ({}): {} for {}{} (rule {})",
+                r.condition.as_deref().unwrap_or_default(),
                 r.regime,
                 r.purposes
                     .iter()
                     .map(|p| p.as_str())
                     .collect::<Vec<_>>()
                     .join("/"),
-                r.days_per_stay.map_or("?".into(), |d| d.to_string()),
-                r.condition.as_deref().unwrap_or_default(),
+                r.days_per_stay
+                    .map_or(String::new(), |d| format!(", up to {d} days")),
                 r.id
             ));
         }

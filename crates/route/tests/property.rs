@@ -206,6 +206,7 @@ fn network(s: &Spec) -> Network {
             },
             tariff_usd_per_feu: None,
             fares: Vec::new(),
+            passenger_fares: Vec::new(),
             status: Status::Open,
             opening_year: None,
             source: "test".into(),

@@ -280,3 +280,19 @@ pub async fn not_found() -> AppError {
         "no such endpoint; see /openapi.json",
     )
 }
+
+/// `GET /v1/trip`
+#[utoipa::path(get, path = "/v1/trip", params(crate::query::TripParams), responses(
+    (status = 200, description = "The trip: journeys on passenger services, every country stayed in with its entry rule, problems and alternatives", body = silkroute_route::TripResponse),
+    (status = 400, description = "Bad or unknown parameter (passport, date, stay, purpose, modes)", body = ErrorBody),
+    (status = 404, description = "Unknown place (with suggestions) or no passenger service", body = ErrorBody)))]
+pub async fn trip(
+    State(state): State<Arc<AppState>>,
+    q: Result<Query<crate::query::TripParams>, QueryRejection>,
+) -> ApiResult<silkroute_route::TripResponse> {
+    let Query(params) = q.map_err(query_error)?;
+    let r = state.baseline();
+    let req = crate::query::trip_request(&r, &params)?;
+    let answer = r.trip(&req).map_err(route_error)?;
+    Ok(Json(answer))
+}

@@ -56,6 +56,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             get(handlers::matrix_get).post(handlers::matrix_post),
         )
         .route("/v1/reach", get(handlers::reach))
+        .route("/v1/trip", get(handlers::trip))
         .route("/v1/compare", get(handlers::compare))
         .fallback(handlers::not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -7,7 +7,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "silkroute",
-        description = "Freight routes across the China–Central Asia corridors: itineraries with time, cost and CO2e, Pareto menus, matrices and reach."
+        description = "Freight routes across the China–Central Asia corridors: itineraries with time, cost and CO2e, Pareto menus, matrices and reach; and travellers' trips with the entry rules of every country."
     ),
     paths(
         crate::handlers::health,
@@ -20,6 +20,7 @@ use utoipa::OpenApi;
         crate::handlers::matrix_post,
         crate::handlers::reach,
         crate::handlers::compare,
+        crate::handlers::trip,
     ),
     components(schemas(
         silkroute_route::RouteResponse,
@@ -28,10 +29,12 @@ use utoipa::OpenApi;
         silkroute_route::PlacesResponse,
         silkroute_route::CompareResponse,
         silkroute_route::ScenariosResponse,
+        silkroute_route::TripResponse,
         crate::handlers::HealthResponse,
         crate::error::ErrorBody,
         crate::query::RouteParams,
-        crate::query::MatrixParams
+        crate::query::MatrixParams,
+        crate::query::TripParams
     ))
 )]
 struct ApiDoc;

@@ -488,3 +488,55 @@ pub fn places_request(p: &PlacesParams) -> PlacesRequest {
         country: p.country.clone(),
     }
 }
+
+/// Parameters of `/v1/trip` (query string).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TripParams {
+    /// The start, then the destinations, comma-separated (`xian,almaty,tashkent`): place ids
+    /// or names.
+    #[param(required = true)]
+    #[schema(required = true)]
+    pub places: Option<String>,
+    /// The traveller's passport: ISO 3166-1 alpha-2 code (`CN`).
+    #[param(required = true)]
+    #[schema(required = true)]
+    pub passport: Option<String>,
+    /// When the traveller sets off: `2026-06-01` or `2026-06-01T08:00`, local at the start
+    /// (default: now).
+    pub date: Option<String>,
+    /// Days at each destination: `14d` for all, or one per destination (`5d,3d`).
+    pub stay: Option<String>,
+    /// `tourism` (default), `business`, `transit`, `work`, `study`, `family` or `medical`.
+    pub purpose: Option<String>,
+    /// Modes to ride, comma-separated (`rail,air`; default: any).
+    pub modes: Option<String>,
+}
+
+/// The trip request of `params`.
+pub fn trip_request(r: &Router, p: &TripParams) -> Result<silkroute_route::TripRequest, AppError> {
+    let places = p
+        .places
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| AppError::missing("places"))?;
+    let stops = places
+        .split(',')
+        .map(|name| r.find(name.trim()).map_err(|e| unknown_place("places", e)))
+        .collect::<Result<Vec<PlaceId>, AppError>>()?;
+    let passport = p
+        .passport
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| AppError::missing("passport"))?;
+    r.trip_request(
+        stops,
+        passport,
+        p.date.as_deref(),
+        p.stay.as_deref(),
+        p.purpose.as_deref(),
+        p.modes.as_deref(),
+    )
+    .map_err(AppError::from)
+}

@@ -386,3 +386,63 @@ async fn dated_routes_take_iso_dates_and_refuse_others_naming_the_parameter() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error(&v, "invalid_parameter", Some("arrive_by"));
 }
+
+/// A GET on the built-in network (passenger services and entry rules).
+async fn get_builtin(uri: &str) -> (StatusCode, Value) {
+    let state = Arc::new(AppState::new(silkroute_feed::builtin()).unwrap());
+    let resp = app(state)
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+#[tokio::test]
+async fn a_trip_names_the_rule_of_every_entry() {
+    let (s, v) =
+        get_builtin("/v1/trip?places=Xi%27an,Almaty&passport=CN&date=2025-06-01&stay=14d").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["verdict"], "allowed");
+    let kz = v["stays"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["country"] == "KZ")
+        .unwrap();
+    assert_eq!(kz["rule"]["id"], "CN-KZ-2023-11-10");
+    assert_eq!(kz["rule"]["regime"], "visa_free");
+}
+
+#[tokio::test]
+async fn bad_trip_parameters_are_400_naming_the_parameter() {
+    for (query, code, param) in [
+        (
+            "places=xian,almaty&passport=XX",
+            "invalid_parameter",
+            "passport",
+        ),
+        (
+            "places=xian,almaty&passport=CN&date=01.06.2025",
+            "invalid_parameter",
+            "date",
+        ),
+        (
+            "places=xian,almaty&passport=CN&stay=-3d",
+            "invalid_parameter",
+            "stay",
+        ),
+        (
+            "places=xian,almaty&passport=CN&purpose=sightseeing",
+            "invalid_parameter",
+            "purpose",
+        ),
+        ("places=xian&passport=CN", "invalid_parameter", "places"),
+        ("places=xian,almaty", "missing_parameter", "passport"),
+    ] {
+        let (s, v) = get_builtin(&format!("/v1/trip?{query}")).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{query}: {v}");
+        assert_error(&v, code, Some(param));
+    }
+}
