@@ -21,6 +21,22 @@ pub struct AppError {
     pub suggestions: Vec<(String, String)>,
 }
 
+impl From<silkroute_route::RouteError> for AppError {
+    /// 404 for no route, 400 for a contradiction or a parameter that does not apply.
+    fn from(e: silkroute_route::RouteError) -> AppError {
+        use silkroute_route::RouteError;
+        match e {
+            RouteError::NoRoute { .. } => {
+                AppError::new(StatusCode::NOT_FOUND, "no_route", e.to_string())
+            }
+            RouteError::Contradiction(m) => {
+                AppError::new(StatusCode::BAD_REQUEST, "contradiction", m)
+            }
+            RouteError::Invalid(p) => p.into(),
+        }
+    }
+}
+
 impl AppError {
     /// 400 for a bad parameter value.
     pub fn invalid(param: &str, message: impl Into<String>) -> AppError {

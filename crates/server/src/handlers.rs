@@ -74,13 +74,7 @@ async fn compute<T: Send + 'static>(
 }
 
 fn route_error(e: RouteError) -> AppError {
-    match e {
-        RouteError::NoRoute { .. } => {
-            AppError::new(StatusCode::NOT_FOUND, "no_route", e.to_string())
-        }
-        RouteError::Contradiction(m) => AppError::new(StatusCode::BAD_REQUEST, "contradiction", m),
-        RouteError::Invalid(p) => p.into(),
-    }
+    e.into()
 }
 
 /// Answer of `/health`.

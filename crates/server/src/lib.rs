@@ -12,7 +12,7 @@
 mod error;
 mod handlers;
 mod openapi;
-mod query;
+pub mod query;
 mod state;
 mod web;
 

@@ -1,0 +1,248 @@
+//! The Python extension `silkroute._silkroute` (pyo3): an engine opened on the built-in network,
+//! a feed folder or a graph file, with scenarios, answering the queries of the HTTP API with the
+//! same parameters and the same answers (the parameters come in and the answers go out as JSON
+//! text; the Python package `silkroute` turns them into dicts and pandas frames). The GIL is
+//! released while an engine opens or answers.
+//!
+//! Errors are raised as `EngineError(code, message, param)`, with the codes and messages of the
+//! HTTP API (`invalid_parameter`, `unknown_place`, `no_route`, …); the Python package maps them
+//! onto its `silkroute.Error` hierarchy.
+
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use silkroute_feed::{builtin, builtin_scenario, builtin_scenario_names, load_dir, Scenario};
+use silkroute_graph::{is_graph_file, read_graph_file};
+use silkroute_server::query::{self, MatrixParams, PlacesParams, RouteParams, TripParams};
+use silkroute_server::{AppError, AppState};
+use std::path::Path;
+use std::sync::Arc;
+
+pyo3::create_exception!(
+    _silkroute,
+    EngineError,
+    PyException,
+    "An error of the engine: args are (code, message, param)."
+);
+
+/// A failure as the Python side sees it: a code, a message, the parameter at fault.
+struct Failure {
+    code: String,
+    message: String,
+    param: Option<String>,
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Failure {
+        // The message of an unknown place already lists its suggestions.
+        Failure {
+            code: e.code.to_string(),
+            message: e.message,
+            param: e.param,
+        }
+    }
+}
+
+impl Failure {
+    fn new(code: &str, message: impl Into<String>, param: Option<&str>) -> Failure {
+        Failure {
+            code: code.into(),
+            message: message.into(),
+            param: param.map(str::to_string),
+        }
+    }
+
+    fn into_py(self) -> PyErr {
+        EngineError::new_err((self.code, self.message, self.param))
+    }
+}
+
+/// Parameters from the JSON text the Python side sends (unknown keys are refused, as by the
+/// HTTP API).
+fn params<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, Failure> {
+    serde_json::from_str(json).map_err(|e| Failure::new("invalid_parameter", e.to_string(), None))
+}
+
+fn answer<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
+    serde_json::to_string(value).map_err(|e| Failure::new("internal", e.to_string(), None))
+}
+
+/// Opens the network of `path` (a feed folder or a graph file; none: the built-in network)
+/// with `scenarios` (built-in names or TOML files) applied in order.
+fn open(path: Option<&str>, scenarios: &[String]) -> Result<AppState, Failure> {
+    let graph_file = path.map(Path::new).filter(|p| {
+        use std::io::Read;
+        let mut head = [0u8; 8];
+        p.is_file()
+            && std::fs::File::open(p)
+                .and_then(|mut f| f.read_exact(&mut head))
+                .is_ok()
+            && is_graph_file(&head)
+    });
+    let mut net = match (path, graph_file) {
+        (None, _) => builtin(),
+        (Some(_), Some(file)) => {
+            let c = read_graph_file(file)
+                .map_err(|e| Failure::new("invalid_network", e.to_string(), Some("path")))?;
+            if scenarios.is_empty() {
+                return AppState::from_compiled(c)
+                    .map_err(|e| Failure::new("invalid_network", e, Some("path")));
+            }
+            c.network
+        }
+        (Some(dir), None) => {
+            load_dir(Path::new(dir))
+                .map_err(|e| Failure::new("invalid_network", e.to_string(), Some("path")))?
+                .0
+        }
+    };
+    for arg in scenarios {
+        let scenario = match builtin_scenario(arg) {
+            Some(s) => s.map_err(|e| Failure::new("internal", e.to_string(), Some("scenarios")))?,
+            // A scenario's TOML text (a sweep ships scenarios to workers as text).
+            None if arg.contains('\n') => Scenario::parse(arg, "scenario text")
+                .map_err(|e| Failure::new("invalid_scenario", e.to_string(), Some("scenarios")))?,
+            None if Path::new(arg).exists() => Scenario::from_file(Path::new(arg))
+                .map_err(|e| Failure::new("invalid_scenario", e.to_string(), Some("scenarios")))?,
+            None => {
+                return Err(Failure::new(
+                    "unknown_scenario",
+                    format!(
+                        "unknown scenario `{arg}`: not a built-in scenario ({}) and no such file",
+                        builtin_scenario_names().join(", ")
+                    ),
+                    Some("scenarios"),
+                ))
+            }
+        };
+        net = scenario
+            .applied_to(&net)
+            .map_err(|e| Failure::new("invalid_scenario", e.to_string(), Some("scenarios")))?;
+    }
+    AppState::new(net).map_err(|e| Failure::new("invalid_network", e, Some("path")))
+}
+
+/// A network ready to query: what `silkroute serve` holds, without the server.
+#[pyclass(module = "silkroute._silkroute", frozen)]
+struct Engine {
+    state: Arc<AppState>,
+}
+
+impl Engine {
+    /// Runs `f` without the GIL and turns its failure into a Python exception.
+    fn run<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&AppState) -> Result<T, Failure> + Send,
+    ) -> PyResult<T> {
+        let state = self.state.clone();
+        py.allow_threads(move || f(&state))
+            .map_err(Failure::into_py)
+    }
+}
+
+#[pymethods]
+impl Engine {
+    /// Opens the built-in network (`path` None), a feed folder or a graph file, with the
+    /// scenarios applied in order.
+    #[new]
+    #[pyo3(signature = (path=None, scenarios=Vec::new()))]
+    fn new(py: Python<'_>, path: Option<String>, scenarios: Vec<String>) -> PyResult<Engine> {
+        let state = py
+            .allow_threads(|| open(path.as_deref(), &scenarios))
+            .map_err(Failure::into_py)?;
+        Ok(Engine {
+            state: Arc::new(state),
+        })
+    }
+
+    /// `/v1/route` with its parameters as a JSON object; the answer as JSON.
+    fn route(&self, py: Python<'_>, params_json: &str) -> PyResult<String> {
+        let p: RouteParams = params(params_json).map_err(Failure::into_py)?;
+        self.run(py, move |state| {
+            let r = query::router(state, p.scenario.as_ref())?;
+            let q = query::route_query(&r, &p)?;
+            let a = r.route(&q).map_err(AppError::from)?;
+            answer(&a)
+        })
+    }
+
+    /// `/v1/matrix` (no cell limit); the answer as JSON.
+    fn matrix(&self, py: Python<'_>, params_json: &str) -> PyResult<String> {
+        let p: MatrixParams = params(params_json).map_err(Failure::into_py)?;
+        self.run(py, move |state| {
+            let r = query::router(state, p.scenario.as_ref())?;
+            let req = query::matrix_request(&r, &p, usize::MAX)?;
+            answer(&r.matrix(&req))
+        })
+    }
+
+    /// `/v1/trip`; the answer as JSON.
+    fn trip(&self, py: Python<'_>, params_json: &str) -> PyResult<String> {
+        let p: TripParams = params(params_json).map_err(Failure::into_py)?;
+        self.run(py, move |state| {
+            let r = state.baseline();
+            let req = query::trip_request(&r, &p)?;
+            let a = r.trip(&req).map_err(AppError::from)?;
+            answer(&a)
+        })
+    }
+
+    /// `/v1/places`; the answer as JSON.
+    fn places(&self, py: Python<'_>, params_json: &str) -> PyResult<String> {
+        let p: PlacesParams = params(params_json).map_err(Failure::into_py)?;
+        self.run(py, move |state| {
+            let a = state
+                .baseline()
+                .places(&query::places_request(&p))
+                .map_err(AppError::from)?;
+            answer(&a)
+        })
+    }
+
+    /// The built-in scenarios that apply to this network (`/v1/scenarios`), as JSON.
+    fn scenarios(&self, py: Python<'_>) -> PyResult<String> {
+        self.run(py, |state| {
+            answer(&silkroute_server::scenarios_response(state.scenarios()))
+        })
+    }
+
+    /// The network as a GeoJSON FeatureCollection (`/v1/network.geojson`), as JSON.
+    fn network_geojson(&self, py: Python<'_>) -> PyResult<String> {
+        self.run(py, |state| {
+            answer(&silkroute_feed::network_geojson(state.baseline().network()))
+        })
+    }
+
+    /// The id of the place `name` (by id or any name, as the CLI finds it).
+    fn find(&self, name: &str) -> PyResult<String> {
+        let r = self.state.baseline();
+        let p = query::place(&r, "place", Some(&name.to_string()))
+            .map_err(|e| Failure::from(e).into_py())?;
+        Ok(r.network().place(p).id.clone())
+    }
+
+    /// Ids of the network's links and border crossings that a scenario can close: `(kind,
+    /// id)` with kind `link` or `border`.
+    fn elements(&self) -> Vec<(String, String)> {
+        let r = self.state.baseline();
+        let net = r.network();
+        net.links
+            .iter()
+            .map(|l| ("link".to_string(), l.id.clone()))
+            .chain(
+                net.borders
+                    .iter()
+                    .map(|b| ("border".to_string(), b.id.clone())),
+            )
+            .collect()
+    }
+}
+
+/// The extension module.
+#[pymodule]
+fn _silkroute(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Engine>()?;
+    m.add("EngineError", m.py().get_type::<EngineError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,90 @@
+"""The Python package on the built-in network: the same answers and errors as the CLI."""
+
+import json
+import os
+import pickle
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import silkroute as sr
+
+ROOT = Path(__file__).resolve().parents[3]
+CLI = ROOT / "target" / "debug" / "silkroute"
+
+
+@pytest.fixture(scope="module")
+def net():
+    return sr.Network.builtin()
+
+
+def cli(*args):
+    if not CLI.exists():
+        pytest.skip("the CLI is not built (cargo build -p silkroute)")
+    return subprocess.run([str(CLI), *args], capture_output=True, text=True)
+
+
+def test_a_route_has_a_legs_frame_and_the_cli_numbers(net):
+    it = net.route("xian", "tashkent", modes="rail")
+    legs = it.legs
+    assert isinstance(legs, pd.DataFrame)
+    assert {"from", "to", "kind", "mode", "time_h", "cost_usd", "co2e_kg"} <= set(legs.columns)
+    assert legs["kind"].tolist()[0] == "customs"
+    assert it.geometry["type"] == "LineString"
+    out = cli("route", "xian", "tashkent", "--modes", "rail", "--json")
+    if out.returncode == 0:
+        answer = json.loads(out.stdout)
+        assert answer["routes"][0]["summary"] == it.summary
+
+
+def test_a_matrix_is_a_long_frame_with_one_row_per_pair(net):
+    m = net.matrix(["xian", "urumqi"], ["almaty", "tashkent"], modes="rail")
+    assert len(m) == 4
+    assert set(zip(m["from"], m["to"])) == {
+        ("xian", "almaty"), ("xian", "tashkent"), ("urumqi", "almaty"), ("urumqi", "tashkent")}
+    assert (m["time_sum_p50_h"] > 0).all()
+
+
+def test_a_travellers_trip_names_the_rule(net):
+    t = net.trip(["Xi'an", "Almaty"], passport="CN", date="2025-06-01", stay="14d")
+    assert t.verdict == "allowed"
+    kz = t.stays.set_index("country").loc["KZ"]
+    assert kz["rule"] == "CN-KZ-2023-11-10"
+    assert kz["regime"] == "visa_free"
+
+
+def test_a_network_pickles_as_what_it_was_opened_from(net):
+    cku = net.with_scenarios("cku-open")
+    back = pickle.loads(pickle.dumps(cku))
+    assert back.scenarios == ("cku-open",)
+    a = cku.route("kashgar", "andijan", modes="rail").summary
+    b = back.route("kashgar", "andijan", modes="rail").summary
+    assert a == b
+
+
+def test_errors_are_python_exceptions_with_the_cli_message(net):
+    with pytest.raises(sr.UnknownPlace) as e:
+        net.route("Xain", "Tashkent")
+    assert "Xi'an (xian)" in str(e.value)
+    out = cli("route", "Xain", "Tashkent")
+    if out.returncode != 127:
+        assert out.returncode == 2
+        assert str(e.value) in out.stderr
+    with pytest.raises(ValueError):
+        net.route("xian", "tashkent", by="fast")
+    with pytest.raises(sr.InvalidParameter) as e:
+        net.trip(["xian", "almaty"], passport="XX")
+    assert e.value.param == "passport"
+    with pytest.raises(sr.InvalidParameter):
+        net.route("xian", "tashkent", nonsense=1)
+    with pytest.raises(sr.UnknownScenario):
+        sr.Network.builtin(["no-such-scenario"])
+    with pytest.raises(sr.InvalidNetwork):
+        sr.Network.load(os.devnull)
+
+
+def test_no_route_is_its_own_exception(net):
+    with pytest.raises(sr.NoRoute):
+        net.route("xian", "tashkent", modes="sea")
