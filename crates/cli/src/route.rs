@@ -242,7 +242,7 @@ fn print_timed(router: &Router, q: &RouteQuery, answer: &RouteResponse, sources:
     );
     let scenarios = router.scenarios();
     let who = if req.passengers {
-        "people, on services that carry passengers (money and CO2e are still counted for one container: fares and CO2e per passenger are not built)".to_string()
+        "people, on services that carry passengers (money and CO2e here are for one container; `silkroute trip` gives fares and CO2e per passenger, and the entry rules)".to_string()
     } else {
         format!("cargo: {}", req.cargo)
     };

@@ -78,7 +78,7 @@ fn open(path: Option<&str>, scenarios: &[String]) -> Result<AppState, Failure> {
                 .is_ok()
             && is_graph_file(&head)
     });
-    let mut net = match (path, graph_file) {
+    let net = match (path, graph_file) {
         (None, _) => builtin(),
         (Some(_), Some(file)) => {
             let c = read_graph_file(file)
@@ -95,6 +95,14 @@ fn open(path: Option<&str>, scenarios: &[String]) -> Result<AppState, Failure> {
                 .0
         }
     };
+    with_scenarios(net, scenarios)
+}
+
+/// `net` with `scenarios` (built-in names, TOML files or TOML text) applied in order.
+fn with_scenarios(
+    mut net: silkroute_model::Network,
+    scenarios: &[String],
+) -> Result<AppState, Failure> {
     for arg in scenarios {
         let scenario = match builtin_scenario(arg) {
             Some(s) => s.map_err(|e| Failure::new("internal", e.to_string(), Some("scenarios")))?,
@@ -118,7 +126,7 @@ fn open(path: Option<&str>, scenarios: &[String]) -> Result<AppState, Failure> {
             .applied_to(&net)
             .map_err(|e| Failure::new("invalid_scenario", e.to_string(), Some("scenarios")))?;
     }
-    AppState::new(net).map_err(|e| Failure::new("invalid_network", e, Some("path")))
+    AppState::lazy(net).map_err(|e| Failure::new("invalid_network", e, Some("path")))
 }
 
 /// A network ready to query: what `silkroute serve` holds, without the server.
@@ -150,6 +158,16 @@ impl Engine {
         let state = py
             .allow_threads(|| open(path.as_deref(), &scenarios))
             .map_err(Failure::into_py)?;
+        Ok(Engine {
+            state: Arc::new(state),
+        })
+    }
+
+    /// This engine's network with more scenarios applied (no file is read again).
+    fn derive(&self, py: Python<'_>, scenarios: Vec<String>) -> PyResult<Engine> {
+        let state = self.run(py, move |state| {
+            with_scenarios(state.baseline().network().clone(), &scenarios)
+        })?;
         Ok(Engine {
             state: Arc::new(state),
         })

@@ -25,6 +25,23 @@ impl AppState {
         AppState::with_baseline(net, baseline)
     }
 
+    /// Like [`AppState::new`], but a scenario's network is compiled when it is first asked
+    /// for, not at start: for engines opened many times over (a sweep opens one per scenario).
+    pub fn lazy(net: Network) -> Result<AppState, String> {
+        let baseline = Router::new(net.clone(), Vec::new()).map_err(|e| e.to_string())?;
+        let scenarios = offered_scenarios(&net)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        let cache = HashMap::from([(Vec::new(), Arc::new(baseline))]);
+        Ok(AppState {
+            base: net,
+            scenarios,
+            cache: RwLock::new(cache),
+        })
+    }
+
     /// Like [`AppState::new`], with the baseline's graph and hierarchies taken from a graph
     /// file (scenarios are compiled from its network as usual).
     pub fn from_compiled(compiled: CompiledNetwork) -> Result<AppState, String> {

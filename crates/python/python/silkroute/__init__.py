@@ -109,6 +109,16 @@ def _params(**kw: Any) -> Dict[str, Any]:
     return {k: v for k, v in kw.items() if v is not None}
 
 
+def _scenario_label(s: str) -> str:
+    """A scenario's name: itself, or the `name` of its TOML text."""
+    if "\n" not in s:
+        return s
+    for line in s.splitlines():
+        if line.strip().startswith("name"):
+            return line.split("=", 1)[1].strip().strip('"')
+    return "scenario"
+
+
 class Itinerary:
     """One itinerary: ``summary`` (dict), ``legs`` (DataFrame, one row per leg), ``geometry``
     (GeoJSON dict) and ``raw`` (the answer's dict, as the CLI's ``--json`` prints it)."""
@@ -206,8 +216,17 @@ class Network:
         return cls(path, scenarios)
 
     def with_scenarios(self, *scenarios: PathLike) -> "Network":
-        """This network with more scenarios applied."""
-        return Network(self._path, self._scenarios + tuple(os.fspath(s) for s in scenarios))
+        """This network with more scenarios applied (derived from this one: no file is read
+        again)."""
+        more = tuple(os.fspath(s) for s in scenarios)
+        net = Network.__new__(Network)
+        net._path = self._path
+        net._scenarios = self._scenarios + more
+        try:
+            net._engine = self._engine.derive(list(more))
+        except _EngineError as e:
+            _raise(e)
+        return net
 
     @property
     def path(self) -> Optional[str]:
@@ -223,7 +242,8 @@ class Network:
 
     def __repr__(self) -> str:
         where = self._path or "built-in"
-        return f"<Network {where}{' + ' + ', '.join(self._scenarios) if self._scenarios else ''}>"
+        names = [_scenario_label(s) for s in self._scenarios]
+        return f"<Network {where}{' + ' + ', '.join(names) if names else ''}>"
 
     # Queries ---------------------------------------------------------------------------
 
