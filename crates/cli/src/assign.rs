@@ -8,16 +8,12 @@ use crate::write::write_atomic;
 use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressStyle};
 use silkroute_flows::{
-    assign, critical, AssignResponse, AssignmentConfig, CostModel, CriticalResponse, Demand,
-    EdgeFlow, Method,
+    assign, critical, AssignResponse, AssignmentConfig, CriticalResponse, Demand, EdgeFlow, Method,
 };
 use silkroute_graph::compile;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
-
-/// The built-in demand (docs/demand.md).
-pub const BUILTIN_DEMAND: &str = include_str!("../../../data/demand/default.csv");
 
 pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> CmdResult {
     let (net, scenarios) = apply_scenarios(load_network(feed)?, &args.scenario)?;
@@ -33,44 +29,29 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
             if feed.is_some() {
                 return Err(Failure::usage(anyhow!("with --feed, give --demand FILE (the built-in demand refers to the built-in network)")));
             }
-            let mut report = silkroute_feed::Report::default();
-            let rows = silkroute_feed::parse_demand(
-                "data/demand/default.csv (built in)",
-                BUILTIN_DEMAND.as_bytes(),
-                &net,
-                &mut report,
-            );
-            if report.has_errors() {
-                return Err(Failure::failed(anyhow!(
+            silkroute_feed::builtin_demand(&net).map_err(|report| {
+                Failure::failed(anyhow!(
                     "the built-in demand is invalid (a build defect):\n{report}"
-                )));
-            }
-            rows
+                ))
+            })?
         }
     };
     let demand = Demand::from_rows(&rows);
-    let config = AssignmentConfig {
-        method: match args.method {
-            AssignMethod::Aon => Method::AllOrNothing,
-            AssignMethod::Fw => Method::FrankWolfe,
-            AssignMethod::Cfw => Method::ConjugateFrankWolfe,
-            AssignMethod::Bfw => Method::BiconjugateFrankWolfe,
-        },
-        relative_gap: args.gap,
-        max_iterations: args.max_iterations as usize,
-        cost: CostModel {
-            value_of_time_usd_per_t_h: args.value_of_time,
-            ..CostModel::default()
-        },
-        services: if net.services.is_empty() {
-            None
-        } else {
-            let tt = silkroute_graph::Timetable::compile(&net, &graph)
-                .map_err(|e| Failure::failed(anyhow!("{e}")))?;
-            Some(std::sync::Arc::new(tt))
-        },
-        ..AssignmentConfig::default()
+    let method = match args.method {
+        AssignMethod::Aon => Method::AllOrNothing,
+        AssignMethod::Fw => Method::FrankWolfe,
+        AssignMethod::Cfw => Method::ConjugateFrankWolfe,
+        AssignMethod::Bfw => Method::BiconjugateFrankWolfe,
     };
+    let config = AssignmentConfig::for_network(
+        &net,
+        &graph,
+        method,
+        args.gap,
+        args.max_iterations as usize,
+        args.value_of_time,
+    )
+    .map_err(|e| Failure::failed(anyhow!("{e}")))?;
     let carried = if config.services.is_some() {
         format!(
             "on the services (cargo ready at {} moments of the week of {})",

@@ -69,6 +69,26 @@ pub fn load_demand(path: &Path, net: &Network) -> Result<Vec<DemandRow>, Report>
     }
 }
 
+/// The built-in China–Central Asia demand (data/demand/default.csv, docs/demand.md).
+pub const BUILTIN_DEMAND: &str = include_str!("../../../data/demand/default.csv");
+
+/// The built-in demand's rows on `net` (the built-in network, possibly with scenarios); the
+/// report when they do not fit it.
+pub fn builtin_demand(net: &Network) -> Result<Vec<DemandRow>, Report> {
+    let mut report = Report::default();
+    let rows = parse_demand(
+        "data/demand/default.csv (built in)",
+        BUILTIN_DEMAND.as_bytes(),
+        net,
+        &mut report,
+    );
+    if report.has_errors() {
+        Err(report)
+    } else {
+        Ok(rows)
+    }
+}
+
 /// Parses demand CSV bytes; problems go to `report` under the name `file` (the path the user
 /// gave, so that an error names the file at fault).
 pub fn parse_demand(

@@ -23,7 +23,9 @@ mod validate;
 pub use builtin::{
     builtin, builtin_scenario, builtin_scenario_names, offered_scenarios, BUILTIN_FILES,
 };
-pub use demand::{load_demand, parse_demand, DemandRow, TONNES_PER_TEU};
+pub use demand::{
+    builtin_demand, load_demand, parse_demand, DemandRow, BUILTIN_DEMAND, TONNES_PER_TEU,
+};
 pub use error::FeedError;
 pub use export::network_geojson;
 pub use load::{country_timezone, load_dir, load_files, FEED_FILES};

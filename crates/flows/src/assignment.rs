@@ -33,6 +33,28 @@ pub enum Method {
     BiconjugateFrankWolfe,
 }
 
+impl Method {
+    /// Every method with its name (`aon`, `fw`, `cfw`, `bfw`), as the CLI, HTTP and Python name
+    /// them.
+    pub const NAMES: [(&'static str, Method); 4] = [
+        ("aon", Method::AllOrNothing),
+        ("fw", Method::FrankWolfe),
+        ("cfw", Method::ConjugateFrankWolfe),
+        ("bfw", Method::BiconjugateFrankWolfe),
+    ];
+}
+
+impl std::str::FromStr for Method {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Method, String> {
+        Method::NAMES
+            .iter()
+            .find(|(n, _)| *n == s.trim())
+            .map(|(_, m)| *m)
+            .ok_or_else(|| format!("`{s}` is not a method (aon, fw, cfw or bfw)"))
+    }
+}
+
 /// Settings of an assignment.
 #[derive(Debug, Clone)]
 pub struct AssignmentConfig {
@@ -58,6 +80,36 @@ pub struct AssignmentConfig {
 /// Ready times per origin over the reference week in an assignment on services: one every
 /// 6 hours, each carrying an equal share of the day's demand.
 pub const READY_TIMES: usize = 28;
+
+impl AssignmentConfig {
+    /// The settings for `net` (compiled as `graph`): `method`, stopping at `relative_gap` or
+    /// after `max_iterations`, at `value_of_time_usd_per_t_h`; on the network's services when
+    /// it has any (their timetable compiled here), else on the infrastructure.
+    pub fn for_network(
+        net: &silkroute_model::Network,
+        graph: &silkroute_graph::Graph,
+        method: Method,
+        relative_gap: f64,
+        max_iterations: usize,
+        value_of_time_usd_per_t_h: f64,
+    ) -> Result<AssignmentConfig, silkroute_graph::TimetableError> {
+        Ok(AssignmentConfig {
+            method,
+            relative_gap,
+            max_iterations,
+            cost: CostModel {
+                value_of_time_usd_per_t_h,
+                ..CostModel::default()
+            },
+            services: if net.services.is_empty() {
+                None
+            } else {
+                Some(Arc::new(Timetable::compile(net, graph)?))
+            },
+            ..AssignmentConfig::default()
+        })
+    }
+}
 
 impl Default for AssignmentConfig {
     fn default() -> Self {

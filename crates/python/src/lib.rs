@@ -129,10 +129,105 @@ fn with_scenarios(
     AppState::lazy(net).map_err(|e| Failure::new("invalid_network", e, Some("path")))
 }
 
+/// Parameters of an assignment (`silkroute assign` / `critical`).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssignParams {
+    /// Demand CSV text (docs/demand.md); none: the built-in demand (built-in network only).
+    demand_csv: Option<String>,
+    /// `aon`, `fw`, `cfw` or `bfw` (default).
+    method: Option<String>,
+    /// Stop at this relative gap (default 1e-4).
+    gap: Option<f64>,
+    /// Stop after this many iterations (default 2000).
+    max_iterations: Option<usize>,
+    /// USD per tonne-hour (default 1).
+    value_of_time: Option<f64>,
+    /// Rank the elements by what their closure costs (`silkroute critical`).
+    critical: Option<bool>,
+}
+
+/// An assignment of `p` on `net`: the flows, or with `critical` the ranking of elements.
+fn assign_answer(
+    net: &silkroute_model::Network,
+    builtin_network: bool,
+    p: AssignParams,
+) -> Result<String, Failure> {
+    use silkroute_flows::{
+        assign, critical, AssignResponse, AssignmentConfig, CriticalResponse, Demand, Method,
+    };
+    let bad = |param: &str, m: String| Failure::new("invalid_parameter", m, Some(param));
+    let rows = match &p.demand_csv {
+        Some(text) => {
+            let mut report = silkroute_feed::Report::default();
+            let rows = silkroute_feed::parse_demand("demand", text.as_bytes(), net, &mut report);
+            if report.has_errors() {
+                return Err(bad("demand", format!("the demand is not valid:\n{report}")));
+            }
+            rows
+        }
+        None if builtin_network => silkroute_feed::builtin_demand(net)
+            .map_err(|r| Failure::new("internal", r.to_string(), Some("demand")))?,
+        None => {
+            return Err(bad(
+                "demand",
+                "give a demand (the built-in demand refers to the built-in network)".into(),
+            ))
+        }
+    };
+    let method: Method = p
+        .method
+        .as_deref()
+        .unwrap_or("bfw")
+        .parse()
+        .map_err(|m| bad("method", m))?;
+    let gap = p.gap.unwrap_or(1e-4);
+    if !(gap > 0.0 && gap < 1.0) {
+        return Err(bad("gap", format!("{gap} is not a fraction in (0, 1)")));
+    }
+    let max_iterations = p.max_iterations.unwrap_or(2000).max(1);
+    let value_of_time = p.value_of_time.unwrap_or(1.0);
+    if !(value_of_time > 0.0 && value_of_time.is_finite()) {
+        return Err(bad(
+            "value_of_time",
+            format!("{value_of_time} is not a positive number"),
+        ));
+    }
+    let graph = silkroute_graph::compile(net)
+        .map_err(|e| Failure::new("invalid_network", e.to_string(), None))?;
+    let config =
+        AssignmentConfig::for_network(net, &graph, method, gap, max_iterations, value_of_time)
+            .map_err(|e| Failure::new("invalid_network", e.to_string(), None))?;
+    let demand = Demand::from_rows(&rows);
+    let started = std::time::Instant::now();
+    let result = assign(net, &graph, &demand, &config, |_, _| {});
+    let seconds = started.elapsed().as_secs_f64();
+    if p.critical.unwrap_or(false) {
+        let elements = critical(net, &graph, &demand, &config, &result);
+        return answer(&CriticalResponse {
+            scenarios: Vec::new(),
+            elements,
+        });
+    }
+    answer(&AssignResponse {
+        scenarios: Vec::new(),
+        iterations: result.iterations,
+        relative_gap: result.relative_gap,
+        seconds,
+        total_cost_usd_per_day: result.total_cost_usd_per_day,
+        demand_t_per_day: demand.total(),
+        stranded_t_per_day: result.stranded_total(),
+        od_routes: result.routes.clone(),
+        edges: result.edge_flows(net, &graph, &config.cost),
+    })
+}
+
 /// A network ready to query: what `silkroute serve` holds, without the server.
 #[pyclass(module = "silkroute._silkroute", frozen)]
 struct Engine {
     state: Arc<AppState>,
+    /// Opened on the built-in network (whose demand is built in).
+    builtin_network: bool,
 }
 
 impl Engine {
@@ -155,11 +250,13 @@ impl Engine {
     #[new]
     #[pyo3(signature = (path=None, scenarios=Vec::new()))]
     fn new(py: Python<'_>, path: Option<String>, scenarios: Vec<String>) -> PyResult<Engine> {
+        let builtin_network = path.is_none();
         let state = py
             .allow_threads(|| open(path.as_deref(), &scenarios))
             .map_err(Failure::into_py)?;
         Ok(Engine {
             state: Arc::new(state),
+            builtin_network,
         })
     }
 
@@ -170,6 +267,17 @@ impl Engine {
         })?;
         Ok(Engine {
             state: Arc::new(state),
+            builtin_network: self.builtin_network,
+        })
+    }
+
+    /// An assignment of trade flows (`silkroute assign`), or with `critical` the ranking of
+    /// elements by what their closure costs (`silkroute critical`); the answer as JSON.
+    fn assign(&self, py: Python<'_>, params_json: &str) -> PyResult<String> {
+        let p: AssignParams = params(params_json).map_err(Failure::into_py)?;
+        let builtin_network = self.builtin_network;
+        self.run(py, move |state| {
+            assign_answer(state.baseline().network(), builtin_network, p)
         })
     }
 

@@ -88,3 +88,26 @@ def test_errors_are_python_exceptions_with_the_cli_message(net):
 def test_no_route_is_its_own_exception(net):
     with pytest.raises(sr.NoRoute):
         net.route("xian", "tashkent", modes="sea")
+
+
+def test_an_assignment_is_a_frame_of_flows_like_the_cli(net):
+    flows = net.assign(gap=1e-3)
+    assert {"element", "direction", "mode", "tonnes_per_day", "delay_h"} <= set(flows.columns)
+    assert flows.attrs["demand_t_per_day"] > 0
+    out = cli("assign", "--gap", "1e-3", "--json", "--quiet")
+    if out.returncode == 0:
+        cli_flows = json.loads(out.stdout)
+        assert cli_flows["demand_t_per_day"] == pytest.approx(flows.attrs["demand_t_per_day"])
+        assert len(cli_flows["edges"]) == len(flows)
+
+
+def test_a_demand_frame_is_assigned_and_a_bad_one_refused(net):
+    demand = pd.DataFrame([{"origin": "xian", "destination": "tashkent", "commodity": "machinery",
+                            "tonnes_per_year": 100000, "source": "test"}])
+    flows = net.assign(demand, gap=1e-3)
+    assert flows["tonnes_per_day"].max() > 0
+    with pytest.raises(sr.InvalidParameter) as e:
+        net.assign(demand.assign(origin="nowhere"))
+    assert e.value.param == "demand"
+    with pytest.raises(sr.InvalidParameter):
+        net.assign(method="magic")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import pandas as pd
@@ -295,6 +296,37 @@ class Network:
         return Trip(_call(self._engine.trip, _params(places=",".join(_list(places) or []), passport=passport,
                                                      date=date, stay=stay, purpose=purpose,
                                                      modes=",".join(m) if m else None)))
+
+    def _assign(self, demand, scenario, **kw) -> Dict[str, Any]:
+        net = self.with_scenarios(*_list(scenario)) if scenario else self
+        if demand is None:
+            text = None
+        elif isinstance(demand, pd.DataFrame):
+            text = demand.to_csv(index=False)
+        else:
+            text = Path(os.fspath(demand)).read_text(encoding="utf-8")
+        return _call(net._engine.assign, _params(demand_csv=text, **kw))
+
+    def assign(self, demand: Union[None, PathLike, pd.DataFrame] = None, *, scenario=None,
+               method: Optional[str] = None, gap: Optional[float] = None,
+               max_iterations: Optional[int] = None, value_of_time: Optional[float] = None) -> pd.DataFrame:
+        """Trade flows assigned to the network (``silkroute assign``): one row per loaded edge
+        (element, direction, mode, tonnes_per_day, volume_capacity, delay_h, cost_usd_per_t …).
+        ``demand``: a CSV file or a DataFrame with the columns of docs/demand.md (None: the
+        built-in demand, on the built-in network). The run's totals are in ``.attrs``."""
+        a = self._assign(demand, scenario, method=method, gap=gap, max_iterations=max_iterations,
+                         value_of_time=value_of_time)
+        df = pd.DataFrame(a["edges"])
+        df.attrs = {k: v for k, v in a.items() if k not in ("edges", "od_routes")}
+        return df
+
+    def critical(self, demand: Union[None, PathLike, pd.DataFrame] = None, *, scenario=None,
+                 method: Optional[str] = None, gap: Optional[float] = None,
+                 value_of_time: Optional[float] = None) -> pd.DataFrame:
+        """Links and border crossings ranked by what their closure costs the assigned trade
+        (``silkroute critical``)."""
+        a = self._assign(demand, scenario, method=method, gap=gap, value_of_time=value_of_time, critical=True)
+        return pd.DataFrame(a["elements"])
 
     def places(self, q: Optional[str] = None, country: Optional[str] = None) -> pd.DataFrame:
         """The places, or those whose name contains ``q`` / in ``country``."""
