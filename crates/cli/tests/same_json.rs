@@ -45,7 +45,23 @@ async fn api(state: &Arc<AppState>, uri: &str) -> Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_query_answers_the_same_json_on_the_command_line_and_over_http() {
     let state = Arc::new(AppState::new(silkroute_feed::builtin()).unwrap());
-    let pairs: [(&[&str], &str); 11] = [
+    let pairs: [(&[&str], &str); 12] = [
+        (
+            &[
+                "trip",
+                "Xi'an",
+                "Almaty",
+                "Tashkent",
+                "--passport",
+                "CN",
+                "--date",
+                "2025-05-29",
+                "--stay",
+                "14d,20d",
+                "--json",
+            ],
+            "/v1/trip?places=Xi%27an,Almaty,Tashkent&passport=CN&date=2025-05-29&stay=14d,20d",
+        ),
         (
             &["route", "Xi'an", "Tashkent", "--json"],
             "/v1/route?from=Xi%27an&to=Tashkent",

@@ -164,6 +164,22 @@ async fn every_real_answer_matches_its_declared_schema() {
             StatusCode::NOT_FOUND,
         ),
         ("/v1/matrix?from=xian,almaty&by=cost", StatusCode::OK),
+        (
+            "/v1/trip?places=xian,almaty,tashkent&passport=CN&date=2025-05-01&stay=20d",
+            StatusCode::OK,
+        ),
+        (
+            "/v1/trip?places=urumqi,dushanbe&passport=CN&date=2026-06-01",
+            StatusCode::OK,
+        ),
+        (
+            "/v1/trip?places=xian,almaty&passport=CN&stay=-1d",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/v1/trip?places=xian,nowhere&passport=CN",
+            StatusCode::NOT_FOUND,
+        ),
         ("/v1/reach?from=xian&within=4d", StatusCode::OK),
         ("/v1/reach?from=xian&within=soon", StatusCode::BAD_REQUEST),
         (
