@@ -52,6 +52,7 @@ fn verdict_text(v: Verdict) -> &'static str {
 fn status_text(s: EntryStatus) -> &'static str {
     match s {
         EntryStatus::Citizen => "citizen",
+        EntryStatus::AirsideTransit => "airside",
         EntryStatus::Start => "start",
         EntryStatus::Allowed => "allowed",
         EntryStatus::VisaNeeded => "visa needed",

@@ -62,6 +62,8 @@ pub enum Verdict {
 pub enum EntryStatus {
     /// The traveller's own country.
     Citizen,
+    /// A change of flights at an airport without entering the country.
+    AirsideTransit,
     /// The country the trip starts in: not checked (the traveller is there already).
     Start,
     /// Allowed without a visa (or with a visa on arrival).
@@ -308,6 +310,30 @@ struct Presence {
     stay: Option<usize>,
     /// The journey during which it was entered (`None`: the trip starts there).
     journey: Option<usize>,
+    /// How the traveller came in and left (none: the trip starts or ends there).
+    entry_mode: Option<Mode>,
+    exit_mode: Option<Mode>,
+}
+
+impl Presence {
+    /// A change of flights at one airport with no stay: the traveller does not enter.
+    fn airside(&self) -> bool {
+        self.stay.is_none()
+            && self.journey.is_some()
+            && self.entered_at == self.left_at
+            && self.entry_mode == Some(Mode::Air)
+            && self.exit_mode == Some(Mode::Air)
+    }
+}
+
+/// A change of country on a journey: left at `exit` from `left_at`, entered at `entry` at
+/// `entered_at`, by `mode`.
+struct Crossing {
+    exit: Instant,
+    entry: Instant,
+    left_at: PlaceId,
+    entered_at: PlaceId,
+    mode: Mode,
 }
 
 /// The local calendar date of `t` at `place`.
@@ -446,6 +472,8 @@ impl Router {
             to: ready,
             stay: None,
             journey: None,
+            entry_mode: None,
+            exit_mode: None,
         }];
         for i in 0..req.stops.len() - 1 {
             let (from, to) = (req.stops[i], req.stops[i + 1]);
@@ -460,18 +488,21 @@ impl Router {
             })?;
             let (mut journey, crossings) = self.trip_journey(tt, &rr, &j, req.stays_days[i]);
             journey.other_options = self.other_options(req, &rr, &journey, ready);
-            for (t_exit, t_entry, entered_at, left_at) in crossings {
+            for c in crossings {
                 let last = presences.last_mut().expect("the start");
-                last.to = t_exit;
-                last.left_at = left_at;
+                last.to = c.exit;
+                last.left_at = c.left_at;
+                last.exit_mode = Some(c.mode);
                 presences.push(Presence {
-                    country: net.place(entered_at).country.clone(),
-                    entered_at,
-                    from: t_entry,
-                    left_at: entered_at,
-                    to: t_entry,
+                    country: net.place(c.entered_at).country.clone(),
+                    entered_at: c.entered_at,
+                    from: c.entry,
+                    left_at: c.entered_at,
+                    to: c.entry,
                     stay: None,
                     journey: Some(i),
+                    entry_mode: Some(c.mode),
+                    exit_mode: None,
                 });
             }
             let stay_s = i64::from(req.stays_days[i]) * 86_400;
@@ -492,9 +523,10 @@ impl Router {
         let verdict = stays
             .iter()
             .map(|s| match s.status {
-                EntryStatus::Citizen | EntryStatus::Start | EntryStatus::Allowed => {
-                    Verdict::Allowed
-                }
+                EntryStatus::Citizen
+                | EntryStatus::Start
+                | EntryStatus::Allowed
+                | EntryStatus::AirsideTransit => Verdict::Allowed,
                 EntryStatus::VisaNeeded => Verdict::VisaNeeded,
                 EntryStatus::Unknown => Verdict::Unknown,
                 EntryStatus::Refused => Verdict::Refused,
@@ -594,7 +626,7 @@ impl Router {
         rr: &RouteRequest,
         j: &crate::Journey,
         stay_days: u32,
-    ) -> (TripJourney, Vec<(Instant, Instant, PlaceId, PlaceId)>) {
+    ) -> (TripJourney, Vec<Crossing>) {
         let net = self.network();
         let it = timed_itinerary(net, self.graph(), tt, rr, j);
         let mut legs: Vec<TripLeg> = Vec::new();
@@ -618,7 +650,13 @@ impl Router {
             };
             let (a, b) = (pid(&leg.from), pid(&leg.to));
             if net.place(a).country != net.place(b).country {
-                crossings.push((t0, t1, b, a));
+                crossings.push(Crossing {
+                    exit: t0,
+                    entry: t1,
+                    left_at: a,
+                    entered_at: b,
+                    mode: leg.mode,
+                });
             }
             let hours = (t1 - t0) as f64 / 3600.0;
             match leg.kind {
@@ -817,6 +855,16 @@ impl Router {
             stay.status = EntryStatus::Citizen;
             return (stay, problems);
         }
+        // A change of flights at one airport, with no stay: the traveller does not enter.
+        if p.airside() {
+            stay.status = EntryStatus::AirsideTransit;
+            stay.notes.push(format!(
+                "a change of flights at {} without entering {}: no entry rule applies (an airport transit visa that some countries ask of some passports is not in the data)",
+                net.place(p.entered_at).name_en,
+                p.country
+            ));
+            return (stay, problems);
+        }
         let pair: Vec<&EntryRule> = net
             .entry_rules
             .iter()
@@ -974,7 +1022,7 @@ impl Router {
                 .unwrap_or(exit_day);
             let used: u32 = presences[..=k]
                 .iter()
-                .filter(|q| q.country == p.country)
+                .filter(|q| q.country == p.country && !q.airside())
                 .map(|q| {
                     let a = local_date(net, q.entered_at, q.from).max(window_start);
                     let b = local_date(net, q.left_at, q.to).min(exit_day);

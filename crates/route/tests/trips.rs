@@ -183,3 +183,30 @@ fn bad_parameters_are_refused_naming_the_parameter() {
     assert_eq!(err("CN", "2025-06-01", "-3d", "tourism"), "stay");
     assert_eq!(err("CN", "2025-06-01", "3d", "sightseeing"), "purpose");
 }
+
+#[test]
+fn a_change_of_flights_is_not_an_entry() {
+    // Tashkent → Tbilisi flies through Istanbul: a US citizen changes flights there without
+    // entering Türkiye, and enters Georgia.
+    let t = trip(
+        &router(),
+        &["Tashkent", "Tbilisi"],
+        "US",
+        "2026-06-01",
+        "7d",
+    );
+    let tr = t
+        .stays
+        .iter()
+        .find(|s| s.country == "TR")
+        .expect("via Istanbul");
+    assert_eq!(tr.status, EntryStatus::AirsideTransit);
+    assert!(tr.rule.is_none());
+    assert!(
+        t.problems.iter().all(|p| p.country != "TR"),
+        "{:?}",
+        t.problems
+    );
+    let ge = t.stays.iter().find(|s| s.country == "GE").unwrap();
+    assert_eq!(ge.status, EntryStatus::Allowed);
+}
