@@ -559,6 +559,11 @@ impl Router {
                 return Ok(p);
             }
         }
+        // An exact id first: ids that differ only in punctuation (`g222-70`, `g22-270`) share
+        // a normalised name.
+        if let Some(p) = self.net.place_id(query.trim()) {
+            return Ok(p);
+        }
         self.finder().find(query)
     }
 
