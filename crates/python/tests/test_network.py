@@ -111,3 +111,13 @@ def test_a_demand_frame_is_assigned_and_a_bad_one_refused(net):
     assert e.value.param == "demand"
     with pytest.raises(sr.InvalidParameter):
         net.assign(method="magic")
+
+
+def test_flows_come_as_a_geodataframe_when_geopandas_is_installed(net):
+    geopandas = pytest.importorskip("geopandas")
+    flows = net.assign(gap=1e-3)
+    assert isinstance(flows, geopandas.GeoDataFrame)
+    assert flows.crs.to_epsg() == 4326
+    runs = flows[flows["kind"] == "link"]
+    assert len(runs) > 50
+    assert runs.geometry.notna().all() and (runs.geometry.geom_type == "LineString").all()

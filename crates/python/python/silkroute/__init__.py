@@ -317,8 +317,26 @@ class Network:
         a = self._assign(demand, scenario, method=method, gap=gap, max_iterations=max_iterations,
                          value_of_time=value_of_time)
         df = pd.DataFrame(a["edges"])
-        df.attrs = {k: v for k, v in a.items() if k not in ("edges", "od_routes")}
+        attrs = {k: v for k, v in a.items() if k not in ("edges", "od_routes")}
+        df = self._with_geometry(df)
+        df.attrs = attrs
         return df
+
+    def _with_geometry(self, df: pd.DataFrame) -> pd.DataFrame:
+        """``df`` as a GeoDataFrame (EPSG:4326) with each link's and border crossing's line,
+        when geopandas is installed (a transfer, which happens at a place, has none)."""
+        try:
+            import geopandas
+            from shapely.geometry import shape
+        except ImportError:
+            return df
+        shapes: Dict[str, Any] = {}
+        for f in self.geojson()["features"]:
+            p = f["properties"]
+            if p.get("feature") in ("link", "border") and f.get("geometry"):
+                shapes[p["id"]] = shape(f["geometry"])
+        geometry = [shapes.get(e) for e in df.get("element", pd.Series(dtype=object))]
+        return geopandas.GeoDataFrame(df, geometry=geometry, crs="EPSG:4326")
 
     def critical(self, demand: Union[None, PathLike, pd.DataFrame] = None, *, scenario=None,
                  method: Optional[str] = None, gap: Optional[float] = None,
