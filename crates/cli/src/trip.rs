@@ -4,7 +4,7 @@
 use crate::args::TripArgs;
 use crate::context::load_router;
 use crate::failure::{print_json, CmdResult, Failure};
-use crate::route::{invalid, route_failure};
+use crate::route::invalid;
 use crate::table::{num, render, Align};
 use silkroute_route::{Alternative, EntryStatus, TripResponse, Verdict};
 use std::path::PathBuf;
@@ -29,7 +29,7 @@ pub fn run(feed: &Option<PathBuf>, args: TripArgs) -> CmdResult {
         .map_err(invalid)?;
     let answer = router
         .trip(&req)
-        .map_err(|e| route_failure(router.network(), &[], e))?;
+        .map_err(|e| Failure::failed(anyhow::anyhow!("{e}")))?;
     if args.json {
         print_json(&answer)?;
     } else {
