@@ -132,17 +132,9 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         return Ok(ExitCode::SUCCESS);
     }
     if args.json {
-        print_json(&AssignResponse {
-            scenarios,
-            iterations: result.iterations,
-            relative_gap: result.relative_gap,
-            seconds,
-            total_cost_usd_per_day: result.total_cost_usd_per_day,
-            demand_t_per_day: demand.total(),
-            stranded_t_per_day: result.stranded_total(),
-            od_routes: result.routes.clone(),
-            edges: flows,
-        })?;
+        print_json(&AssignResponse::of(
+            scenarios, &demand, &result, seconds, flows,
+        ))?;
         return Ok(ExitCode::SUCCESS);
     }
     tell!(

@@ -1138,53 +1138,26 @@ fn read_fares(t: &Table, ctx: &Ctx, services: &mut [Service], report: &mut Repor
         else {
             continue;
         };
-        let Some(s) = services.iter_mut().find(|s| s.id == service) else {
-            row_error(
-                &row,
-                report,
-                "service",
-                &format!("unknown service id `{service}` (not in services.csv)"),
-            );
+        let Some((s, a, b)) = ride_of_fare(&row, report, ctx, services, &service, from, to) else {
             continue;
         };
-        let position = |p: PlaceId| s.stops.iter().position(|st| st.place == p);
         let name = |p: PlaceId| ctx.places[p.index()].id.clone();
-        match (position(from), position(to)) {
-            (None, _) => row_error(
-                &row,
-                report,
-                "from",
-                &format!("`{}` is not a stop of `{service}`", name(from)),
-            ),
-            (_, None) => row_error(
-                &row,
-                report,
-                "to",
-                &format!("`{}` is not a stop of `{service}`", name(to)),
-            ),
-            (Some(a), Some(b)) if a >= b => row_error(
-                &row,
-                report,
-                "to",
-                &format!(
-                    "`{}` does not come after `{}` on `{service}`",
-                    name(to),
-                    name(from)
-                ),
-            ),
-            (Some(a), _) if !s.stops[a].pickup => row_error(
+        if !s.stops[a].pickup {
+            row_error(
                 &row,
                 report,
                 "from",
                 &format!("`{service}` takes no cargo at `{}`", name(from)),
-            ),
-            (_, Some(b)) if !s.stops[b].dropoff => row_error(
+            );
+        } else if !s.stops[b].dropoff {
+            row_error(
                 &row,
                 report,
                 "to",
                 &format!("`{service}` sets no cargo down at `{}`", name(to)),
-            ),
-            _ if s.fares.iter().any(|f| f.from == from && f.to == to) => row_error(
+            );
+        } else if s.fares.iter().any(|f| f.from == from && f.to == to) {
+            row_error(
                 &row,
                 report,
                 "to",
@@ -1193,15 +1166,66 @@ fn read_fares(t: &Table, ctx: &Ctx, services: &mut [Service], report: &mut Repor
                     name(from),
                     name(to)
                 ),
-            ),
-            _ => s.fares.push(silkroute_model::Fare {
+            );
+        } else {
+            s.fares.push(silkroute_model::Fare {
                 from,
                 to,
                 usd_per_feu,
                 source,
-            }),
+            });
         }
     }
+}
+
+/// The service a fares row names and the positions of its two stops, `to` after `from`
+/// (service_fares.csv and passenger_fares.csv); `None` once what is wrong is reported.
+fn ride_of_fare<'s>(
+    row: &Row,
+    report: &mut Report,
+    ctx: &Ctx,
+    services: &'s mut [Service],
+    service: &str,
+    from: PlaceId,
+    to: PlaceId,
+) -> Option<(&'s mut Service, usize, usize)> {
+    let Some(s) = services.iter_mut().find(|s| s.id == service) else {
+        row_error(
+            row,
+            report,
+            "service",
+            &format!("unknown service id `{service}` (not in services.csv)"),
+        );
+        return None;
+    };
+    let position = |p: PlaceId| s.stops.iter().position(|st| st.place == p);
+    let name = |p: PlaceId| ctx.places[p.index()].id.clone();
+    match (position(from), position(to)) {
+        (None, _) => row_error(
+            row,
+            report,
+            "from",
+            &format!("`{}` is not a stop of `{service}`", name(from)),
+        ),
+        (_, None) => row_error(
+            row,
+            report,
+            "to",
+            &format!("`{}` is not a stop of `{service}`", name(to)),
+        ),
+        (Some(a), Some(b)) if a >= b => row_error(
+            row,
+            report,
+            "to",
+            &format!(
+                "`{}` does not come after `{}` on `{service}`",
+                name(to),
+                name(from)
+            ),
+        ),
+        (Some(a), Some(b)) => return Some((s, a, b)),
+    }
+    None
 }
 
 fn row_error(row: &Row, report: &mut Report, col: &str, msg: &str) {
@@ -1904,13 +1928,7 @@ fn read_passenger_fares(t: &Table, ctx: &Ctx, services: &mut [Service], report: 
         else {
             continue;
         };
-        let Some(s) = services.iter_mut().find(|s| s.id == service) else {
-            row_error(
-                &row,
-                report,
-                "service",
-                &format!("unknown service id `{service}` (not in services.csv)"),
-            );
+        let Some((s, _, _)) = ride_of_fare(&row, report, ctx, services, &service, from, to) else {
             continue;
         };
         if !s.carries.passengers() {
@@ -1920,42 +1938,15 @@ fn read_passenger_fares(t: &Table, ctx: &Ctx, services: &mut [Service], report: 
                 "service",
                 &format!("`{service}` does not carry passengers"),
             );
-            continue;
-        }
-        let position = |p: PlaceId| s.stops.iter().position(|st| st.place == p);
-        let name = |p: PlaceId| ctx.places[p.index()].id.clone();
-        match (position(from), position(to)) {
-            (None, _) => row_error(
-                &row,
-                report,
-                "from",
-                &format!("`{}` is not a stop of `{service}`", name(from)),
-            ),
-            (_, None) => row_error(
-                &row,
-                report,
-                "to",
-                &format!("`{}` is not a stop of `{service}`", name(to)),
-            ),
-            (Some(a), Some(b)) if a >= b => row_error(
-                &row,
-                report,
-                "to",
-                &format!(
-                    "`{}` does not come after `{}` on `{service}`",
-                    name(to),
-                    name(from)
-                ),
-            ),
-            _ if !seen.insert((service.clone(), from, to)) => {
-                row_error(&row, report, "to", "a second fare for the same ride")
-            }
-            _ => s.passenger_fares.push(PassengerFare {
+        } else if !seen.insert((service.clone(), from, to)) {
+            row_error(&row, report, "to", "a second fare for the same ride");
+        } else {
+            s.passenger_fares.push(PassengerFare {
                 from,
                 to,
                 usd,
                 source,
-            }),
+            });
         }
     }
 }

@@ -1,8 +1,9 @@
 //! The answers of the assignment queries, as `silkroute assign --json` and
 //! `silkroute critical --json` print them.
 
-use crate::assignment::{EdgeFlow, OdRoute};
+use crate::assignment::{Assignment, EdgeFlow, OdRoute};
 use crate::critical::Criticality;
+use crate::demand::Demand;
 use serde::Serialize;
 
 /// Answer of an equilibrium assignment.
@@ -26,6 +27,30 @@ pub struct AssignResponse {
     pub edges: Vec<EdgeFlow>,
     /// The cheapest route of each origin–destination pair at the equilibrium costs.
     pub od_routes: Vec<OdRoute>,
+}
+
+impl AssignResponse {
+    /// The answer of `result`, the assignment of `demand` that took `seconds`, with its
+    /// loaded `edges` ([`Assignment::edge_flows`]).
+    pub fn of(
+        scenarios: Vec<String>,
+        demand: &Demand,
+        result: &Assignment,
+        seconds: f64,
+        edges: Vec<EdgeFlow>,
+    ) -> AssignResponse {
+        AssignResponse {
+            scenarios,
+            iterations: result.iterations,
+            relative_gap: result.relative_gap,
+            seconds,
+            total_cost_usd_per_day: result.total_cost_usd_per_day,
+            demand_t_per_day: demand.total(),
+            stranded_t_per_day: result.stranded_total(),
+            od_routes: result.routes.clone(),
+            edges,
+        }
+    }
 }
 
 /// Answer of a criticality ranking.

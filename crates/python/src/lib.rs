@@ -209,17 +209,14 @@ fn assign_answer(
             elements,
         });
     }
-    answer(&AssignResponse {
-        scenarios: Vec::new(),
-        iterations: result.iterations,
-        relative_gap: result.relative_gap,
+    let edges = result.edge_flows(net, &graph, &config.cost);
+    answer(&AssignResponse::of(
+        Vec::new(),
+        &demand,
+        &result,
         seconds,
-        total_cost_usd_per_day: result.total_cost_usd_per_day,
-        demand_t_per_day: demand.total(),
-        stranded_t_per_day: result.stranded_total(),
-        od_routes: result.routes.clone(),
-        edges: result.edge_flows(net, &graph, &config.cost),
-    })
+        edges,
+    ))
 }
 
 /// A network ready to query: what `silkroute serve` holds, without the server.

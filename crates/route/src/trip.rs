@@ -993,16 +993,8 @@ impl Router {
         if let Some(limit) = rule.days_per_stay {
             if days > limit {
                 let excess = days - limit;
-                let mut alternatives = Vec::new();
-                if let Some(dest) = p.stay {
-                    let planned = req.stays_days[dest - 1];
-                    if planned >= excess {
-                        alternatives.push(Alternative::ShorterStay {
-                            place: net.place(req.stops[dest]).id.clone(),
-                            max_stay_days: planned - excess,
-                        });
-                    }
-                }
+                let mut alternatives: Vec<Alternative> =
+                    shorter_stay(net, req, p, excess).into_iter().collect();
                 alternatives.extend(self.longer_visas(&allowing, rule, days));
                 stay.status = EntryStatus::Refused;
                 problems.push(TripProblem {
@@ -1040,16 +1032,7 @@ impl Router {
             });
             if used > period.days && !starts_here {
                 let excess = used - period.days;
-                let mut alternatives = Vec::new();
-                if let Some(dest) = p.stay {
-                    let planned = req.stays_days[dest - 1];
-                    if planned >= excess {
-                        alternatives.push(Alternative::ShorterStay {
-                            place: net.place(req.stops[dest]).id.clone(),
-                            max_stay_days: planned - excess,
-                        });
-                    }
-                }
+                let alternatives = shorter_stay(net, req, p, excess).into_iter().collect();
                 stay.status = EntryStatus::Refused;
                 problems.push(TripProblem {
                     country: p.country.clone(),
@@ -1127,6 +1110,21 @@ impl Router {
             arrives: local_time(net, to, j.arrival),
         }]
     }
+}
+
+/// The stay at the destination of `p` made `excess` days shorter, if the plan has that many.
+fn shorter_stay(
+    net: &Network,
+    req: &TripRequest,
+    p: &Presence,
+    excess: u32,
+) -> Option<Alternative> {
+    let dest = p.stay?;
+    let planned = req.stays_days[dest - 1];
+    (planned >= excess).then(|| Alternative::ShorterStay {
+        place: net.place(req.stops[dest]).id.clone(),
+        max_stay_days: planned - excess,
+    })
 }
 
 /// `14d` (or `14`) as whole days, 0 or more.
