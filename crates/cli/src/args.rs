@@ -229,8 +229,8 @@ pub struct TripArgs {
     #[arg(long)]
     pub purpose: Option<String>,
     /// Ride only these modes, comma-separated (rail, road, air, sea; default: any).
-    #[arg(long)]
-    pub modes: Option<String>,
+    #[arg(long, value_delimiter = ',', value_parser = parse_mode)]
+    pub modes: Vec<silkroute_model::Mode>,
     /// Print the answer as JSON.
     #[arg(long)]
     pub json: bool,

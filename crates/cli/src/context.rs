@@ -2,13 +2,11 @@
 
 use crate::failure::{print_json, CmdResult, Failure};
 use anyhow::anyhow;
-use silkroute_feed::{
-    builtin, builtin_scenario, builtin_scenario_names, load_dir, FeedError, Scenario,
-};
-use silkroute_graph::{is_graph_file, read_graph_file};
+use silkroute_feed::{builtin, builtin_scenario, load_dir, resolve_scenario, FeedError, Scenario};
+use silkroute_graph::{is_graph_path, read_graph_file};
 use silkroute_model::Network;
 use silkroute_route::Router;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Loads the feed (warnings are not printed here; `validate` shows them). `--feed` may also
@@ -16,7 +14,7 @@ use std::process::ExitCode;
 pub fn load_network(feed: &Option<PathBuf>) -> Result<Network, Failure> {
     match feed {
         None => Ok(builtin()),
-        Some(file) if names_graph_file(file) => read_graph_file(file)
+        Some(file) if is_graph_path(file) => read_graph_file(file)
             .map(|c| c.network)
             .map_err(Failure::failed),
         Some(dir) => match load_dir(dir) {
@@ -30,24 +28,13 @@ pub fn load_network(feed: &Option<PathBuf>) -> Result<Network, Failure> {
     }
 }
 
-/// True when `path` is a file that starts like a graph file.
-pub fn names_graph_file(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 8];
-    path.is_file()
-        && std::fs::File::open(path)
-            .and_then(|mut f| f.read_exact(&mut head))
-            .is_ok()
-        && is_graph_file(&head)
-}
-
 /// Graphs with more nodes than this get a hint to build a graph file with hierarchies.
 const BIG_GRAPH_NODES: usize = 100_000;
 
 /// The network of `--feed` (or a graph file) with the scenarios applied, ready to query. A
 /// graph file's graph and hierarchies are used as they are when no scenario changes them.
 pub fn load_router(feed: &Option<PathBuf>, scenarios: &[String]) -> Result<Router, Failure> {
-    let net = match feed.as_ref().filter(|f| names_graph_file(f)) {
+    let net = match feed.as_ref().filter(|f| is_graph_path(f)) {
         Some(file) => {
             let c = read_graph_file(file).map_err(Failure::failed)?;
             if scenarios.is_empty() {
@@ -85,17 +72,11 @@ pub fn apply_scenarios(
 }
 
 fn resolve(arg: &str) -> Result<Scenario, Failure> {
-    if let Some(s) = builtin_scenario(arg) {
-        return s.map_err(Failure::failed);
+    match builtin_scenario(arg) {
+        // A shipped scenario that does not parse is a build defect, not bad usage.
+        Some(s) => s.map_err(Failure::failed),
+        None => resolve_scenario(arg).map_err(Failure::usage),
     }
-    let path = Path::new(arg);
-    if path.exists() {
-        return Scenario::from_file(path).map_err(Failure::usage);
-    }
-    Err(Failure::usage(anyhow!(
-        "unknown scenario `{arg}`: not a built-in scenario ({}) and no such file",
-        builtin_scenario_names().join(", ")
-    )))
 }
 
 /// `silkroute scenarios [--json]`: the built-in scenarios that apply to the network.

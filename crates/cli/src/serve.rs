@@ -1,9 +1,10 @@
 //! `silkroute serve`: the HTTP API.
 
 use crate::args::ServeArgs;
-use crate::context::{load_network, names_graph_file};
+use crate::context::load_network;
 use crate::failure::{CmdResult, Failure};
 use anyhow::anyhow;
+use silkroute_graph::is_graph_path;
 use silkroute_graph::read_graph_file;
 use silkroute_server::{serve, AppState};
 use std::path::PathBuf;
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 pub fn run(feed: &Option<PathBuf>, args: ServeArgs) -> CmdResult {
-    let state = match feed.as_ref().filter(|f| names_graph_file(f)) {
+    let state = match feed.as_ref().filter(|f| is_graph_path(f)) {
         Some(file) => {
             let compiled = read_graph_file(file).map_err(Failure::failed)?;
             AppState::from_compiled(compiled)

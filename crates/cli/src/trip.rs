@@ -6,7 +6,7 @@ use crate::context::load_router;
 use crate::failure::{print_json, CmdResult, Failure};
 use crate::route::invalid;
 use crate::table::{num, render, Align};
-use silkroute_route::{Alternative, EntryStatus, TripResponse, Verdict};
+use silkroute_route::{Alternative, EntryStatus, TripLegKind, TripResponse, Verdict};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -24,7 +24,7 @@ pub fn run(feed: &Option<PathBuf>, args: TripArgs) -> CmdResult {
             args.date.as_deref(),
             args.stay.as_deref(),
             args.purpose.as_deref(),
-            args.modes.as_deref(),
+            args.modes.into_iter().collect(),
         )
         .map_err(invalid)?;
     let answer = router
@@ -107,7 +107,12 @@ fn print_trip(a: &TripResponse) {
             .iter()
             .map(|l| {
                 vec![
-                    l.kind.clone(),
+                    match l.kind {
+                        TripLegKind::Ride => "ride",
+                        TripLegKind::Wait => "wait",
+                        TripLegKind::Walk => "walk",
+                    }
+                    .to_string(),
                     if l.from == l.to {
                         l.from_name.clone()
                     } else {
@@ -119,7 +124,7 @@ fn print_trip(a: &TripResponse) {
                     num(l.hours, 1),
                     l.fare_usd.map_or_else(
                         || {
-                            if l.kind == "ride" {
+                            if l.kind == TripLegKind::Ride {
                                 "?".into()
                             } else {
                                 String::new()

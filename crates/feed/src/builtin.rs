@@ -113,6 +113,25 @@ pub fn builtin_scenario(name: &str) -> Option<Result<Scenario, ScenarioError>> {
         .map(|(n, text)| Scenario::parse(text, &format!("builtin:{n}")))
 }
 
+/// The scenario `arg` names: a built-in scenario, a TOML file, or TOML text (a sweep ships
+/// scenarios to its workers as text: text has a line break, a name or a path does not).
+pub fn resolve_scenario(arg: &str) -> Result<Scenario, ScenarioError> {
+    if let Some(s) = builtin_scenario(arg) {
+        return s;
+    }
+    if arg.contains('\n') {
+        return Scenario::parse(arg, "scenario text");
+    }
+    let path = std::path::Path::new(arg);
+    if path.exists() {
+        return Scenario::from_file(path);
+    }
+    Err(ScenarioError::Unknown {
+        arg: arg.to_string(),
+        builtin: builtin_scenario_names().join(", "),
+    })
+}
+
 /// The shipped scenarios that apply to `net`, each with the network it makes. A scenario that
 /// names elements `net` lacks (a custom feed without the CKU railway) is left out; a shipped
 /// scenario that does not parse is an error (a build defect).

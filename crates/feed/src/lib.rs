@@ -21,7 +21,8 @@ mod schema;
 mod validate;
 
 pub use builtin::{
-    builtin, builtin_scenario, builtin_scenario_names, offered_scenarios, BUILTIN_FILES,
+    builtin, builtin_scenario, builtin_scenario_names, offered_scenarios, resolve_scenario,
+    BUILTIN_FILES,
 };
 pub use demand::{
     builtin_demand, load_demand, parse_demand, DemandRow, BUILTIN_DEMAND, TONNES_PER_TEU,

@@ -43,6 +43,14 @@ pub enum ScenarioError {
         /// The validation report of the edited network (errors and warnings).
         report: crate::Report,
     },
+    /// Neither a built-in scenario, nor a file, nor TOML text.
+    #[error("unknown scenario `{arg}`: not a built-in scenario ({builtin}) and no such file")]
+    Unknown {
+        /// What was asked for.
+        arg: String,
+        /// The built-in scenarios' names, comma-separated.
+        builtin: String,
+    },
     /// The file could not be read.
     #[error("cannot read scenario {file}: {source}")]
     Read {

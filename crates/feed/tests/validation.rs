@@ -722,3 +722,88 @@ fn broken_stop_patterns_and_time_zones_name_the_line_and_field() {
         "country ZZ has no default zone",
     );
 }
+
+/// The mini feed with an entry_rules.csv of these rows (after the header).
+fn with_entry_rules(rows: &str) -> HashMap<&'static str, Vec<u8>> {
+    let mut files = mini();
+    let header = "passport,destination,valid_from,valid_to,regime,days_per_stay,days_per_period,period_days,purposes,visa_lead_days,visa_fee_usd,condition,source\n";
+    files.insert("entry_rules.csv", format!("{header}{rows}").into_bytes());
+    files
+}
+
+#[test]
+fn broken_entry_rules_name_file_line_and_field() {
+    let good = "CN,KZ,2023-11-10,,visa_free,30,90,180,tourism;transit,,,,test\n";
+    assert!(load_files(&with_entry_rules(good)).is_ok());
+    let r = errors_of(&with_entry_rules(
+        "CN,KZ,2023-11-10,,visa_free,30,90,180,tourism;sightseeing,,,,test\n\
+         CN,UZ,2025-06-01,,visa_frei,30,,,tourism,,,,test\n\
+         CN,TJ,2025-06-01,2025-01-01,e_visa,45,,,tourism,2,50,,test\n\
+         CN,GE,,,visa_free,30,90,,tourism,,,,test\n\
+         Cn,AZ,,,visa_free,30,,,tourism,,,,test\n\
+         CN,CN,,,visa_free,30,,,tourism,,,,test\n",
+    ));
+    assert_error(
+        &r,
+        "entry_rules.csv",
+        Some(2),
+        Some("purposes"),
+        "`sightseeing` is not a purpose",
+    );
+    assert_error(
+        &r,
+        "entry_rules.csv",
+        Some(3),
+        Some("regime"),
+        "`visa_frei` is not a regime",
+    );
+    assert_error(
+        &r,
+        "entry_rules.csv",
+        Some(4),
+        Some("valid_to"),
+        "is before valid_from",
+    );
+    assert_error(
+        &r,
+        "entry_rules.csv",
+        Some(5),
+        Some("period_days"),
+        "needs the period",
+    );
+    assert_error(
+        &r,
+        "entry_rules.csv",
+        Some(6),
+        Some("passport"),
+        "not an ISO 3166-1 alpha-2",
+    );
+    assert_error(
+        &r,
+        "entry_rules.csv",
+        Some(7),
+        Some("destination"),
+        "own country",
+    );
+}
+
+#[test]
+fn two_unconditional_entry_rules_of_one_pair_may_not_overlap() {
+    let r = errors_of(&with_entry_rules(
+        "CN,UZ,2021-03-01,2025-06-30,visa_free,10,,,tourism,,,,test\n\
+         CN,UZ,2025-06-01,,visa_free,30,90,180,tourism,,,,test\n",
+    ));
+    assert_error(
+        &r,
+        "entry_rules.csv",
+        Some(3),
+        Some("valid_from"),
+        "overlaps the rule of line 2",
+    );
+    // A rule with a condition may overlap (it is shown, not applied).
+    let ok = with_entry_rules(
+        "CN,RU,2023-08-01,,e_visa,16,,,tourism,4,52,,test\n\
+         CN,RU,2023-08-01,,visa_free,15,,,tourism,,,organised tour groups,test\n",
+    );
+    assert!(load_files(&ok).is_ok());
+}

@@ -209,6 +209,17 @@ pub fn is_graph_file(bytes: &[u8]) -> bool {
     bytes.starts_with(MAGIC)
 }
 
+/// True when `path` is a file that starts like a graph file (a feed folder is not).
+pub fn is_graph_path(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    path.is_file()
+        && std::fs::File::open(path)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok()
+        && is_graph_file(&head)
+}
+
 struct Header {
     crc: u32,
     payload_len: u64,

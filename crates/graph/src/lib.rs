@@ -25,8 +25,8 @@ mod timetable;
 
 pub use compile::{compile, CompileError};
 pub use file::{
-    is_graph_file, read_graph_file, write_graph_file, CompiledNetwork, GraphFileError,
-    FORMAT_VERSION, MAGIC,
+    is_graph_file, is_graph_path, read_graph_file, write_graph_file, CompiledNetwork,
+    GraphFileError, FORMAT_VERSION, MAGIC,
 };
 pub use graph::{Edge, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
 pub use hierarchy::{Hierarchy, HierarchyQuery, Metric, NoMetric};

@@ -369,17 +369,17 @@ pub struct Timetable {
     /// For people (`compile_for` with `passengers`): per place (index), the footpaths that
     /// leave it for another place (indices into `Network::footpaths`); empty for cargo.
     pub walks: Vec<Vec<u32>>,
-    /// For people: per place (index), the minimum time to change from one service to another
-    /// there, seconds (footpaths.csv rows from a place to itself; 0 where none); empty for
-    /// cargo.
-    pub change_s: Vec<Instant>,
+    /// For people: per place (index), its minimum change time between services, the
+    /// footpaths.csv row from the place to itself (index into `Network::footpaths`); empty
+    /// for cargo.
+    pub changes: Vec<Option<u32>>,
 }
 
 impl Timetable {
-    /// The minimum change time for people at `place`, seconds (0 where none is known, or for
-    /// cargo).
-    pub fn change_at(&self, place: PlaceId) -> Instant {
-        self.change_s.get(place.index()).copied().unwrap_or(0)
+    /// The footpaths.csv row of the minimum change time for people at `place` (none where
+    /// none is known, or for cargo).
+    pub fn change_at(&self, place: PlaceId) -> Option<u32> {
+        self.changes.get(place.index()).copied().flatten()
     }
 
     /// When cargo reaching border crossing `border` at `t` can start crossing: `t` itself, or
@@ -414,15 +414,14 @@ impl Timetable {
             suspended: Vec::new(),
             border_hours: Vec::with_capacity(net.borders.len()),
             walks: Vec::new(),
-            change_s: Vec::new(),
+            changes: Vec::new(),
         };
         if passengers {
             tt.walks = vec![Vec::new(); net.places.len()];
-            tt.change_s = vec![0; net.places.len()];
+            tt.changes = vec![None; net.places.len()];
             for (i, f) in net.footpaths.iter().enumerate() {
                 if f.from == f.to {
-                    let s = (f.minutes * 60.0).round() as Instant;
-                    tt.change_s[f.from.index()] = tt.change_s[f.from.index()].max(s);
+                    tt.changes[f.from.index()] = Some(i as u32);
                 } else {
                     tt.walks[f.from.index()].push(i as u32);
                 }

@@ -10,8 +10,8 @@
 
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use silkroute_feed::{builtin, builtin_scenario, builtin_scenario_names, load_dir, Scenario};
-use silkroute_graph::{is_graph_file, read_graph_file};
+use silkroute_feed::{builtin, load_dir, resolve_scenario, ScenarioError};
+use silkroute_graph::{is_graph_path, read_graph_file};
 use silkroute_server::query::{self, MatrixParams, PlacesParams, RouteParams, TripParams};
 use silkroute_server::{AppError, AppState};
 use std::path::Path;
@@ -67,33 +67,19 @@ fn answer<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
 }
 
 /// Opens the network of `path` (a feed folder or a graph file; none: the built-in network)
-/// with `scenarios` (built-in names or TOML files) applied in order.
+/// with `scenarios` (built-in names, TOML files or TOML text) applied in order.
 fn open(path: Option<&str>, scenarios: &[String]) -> Result<AppState, Failure> {
-    let graph_file = path.map(Path::new).filter(|p| {
-        use std::io::Read;
-        let mut head = [0u8; 8];
-        p.is_file()
-            && std::fs::File::open(p)
-                .and_then(|mut f| f.read_exact(&mut head))
-                .is_ok()
-            && is_graph_file(&head)
-    });
-    let net = match (path, graph_file) {
-        (None, _) => builtin(),
-        (Some(_), Some(file)) => {
-            let c = read_graph_file(file)
-                .map_err(|e| Failure::new("invalid_network", e.to_string(), Some("path")))?;
+    let invalid = |e: String| Failure::new("invalid_network", e, Some("path"));
+    let net = match path.map(Path::new) {
+        None => builtin(),
+        Some(file) if is_graph_path(file) => {
+            let c = read_graph_file(file).map_err(|e| invalid(e.to_string()))?;
             if scenarios.is_empty() {
-                return AppState::from_compiled(c)
-                    .map_err(|e| Failure::new("invalid_network", e, Some("path")));
+                return AppState::from_compiled(c).map_err(invalid);
             }
             c.network
         }
-        (Some(dir), None) => {
-            load_dir(Path::new(dir))
-                .map_err(|e| Failure::new("invalid_network", e.to_string(), Some("path")))?
-                .0
-        }
+        Some(dir) => load_dir(dir).map_err(|e| invalid(e.to_string()))?.0,
     };
     with_scenarios(net, scenarios)
 }
@@ -104,27 +90,16 @@ fn with_scenarios(
     scenarios: &[String],
 ) -> Result<AppState, Failure> {
     for arg in scenarios {
-        let scenario = match builtin_scenario(arg) {
-            Some(s) => s.map_err(|e| Failure::new("internal", e.to_string(), Some("scenarios")))?,
-            // A scenario's TOML text (a sweep ships scenarios to workers as text).
-            None if arg.contains('\n') => Scenario::parse(arg, "scenario text")
-                .map_err(|e| Failure::new("invalid_scenario", e.to_string(), Some("scenarios")))?,
-            None if Path::new(arg).exists() => Scenario::from_file(Path::new(arg))
-                .map_err(|e| Failure::new("invalid_scenario", e.to_string(), Some("scenarios")))?,
-            None => {
-                return Err(Failure::new(
-                    "unknown_scenario",
-                    format!(
-                        "unknown scenario `{arg}`: not a built-in scenario ({}) and no such file",
-                        builtin_scenario_names().join(", ")
-                    ),
-                    Some("scenarios"),
-                ))
-            }
+        let failure = |e: ScenarioError| {
+            let code = match e {
+                ScenarioError::Unknown { .. } => "unknown_scenario",
+                _ => "invalid_scenario",
+            };
+            Failure::new(code, e.to_string(), Some("scenarios"))
         };
-        net = scenario
-            .applied_to(&net)
-            .map_err(|e| Failure::new("invalid_scenario", e.to_string(), Some("scenarios")))?;
+        net = resolve_scenario(arg)
+            .and_then(|s| s.applied_to(&net))
+            .map_err(failure)?;
     }
     AppState::lazy(net).map_err(|e| Failure::new("invalid_network", e, Some("path")))
 }

@@ -12,8 +12,15 @@ fn trips(c: &mut Criterion) {
     let r = Router::new(silkroute_feed::builtin(), Vec::new()).expect("the built-in network");
     let ask = |places: &[&str], passport: &str, date: &str, stay: &str| {
         let stops = places.iter().map(|p| r.find(p).expect("a place")).collect();
-        r.trip_request(stops, passport, Some(date), Some(stay), None, None)
-            .expect("a trip request")
+        r.trip_request(
+            stops,
+            passport,
+            Some(date),
+            Some(stay),
+            None,
+            Default::default(),
+        )
+        .expect("a trip request")
     };
     let mut g = c.benchmark_group("trip");
     let one = ask(&["Xi'an", "Almaty"], "CN", "2025-06-01", "14d");

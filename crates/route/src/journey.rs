@@ -748,6 +748,13 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// Whether edge `ei` is a customs clearance of goods at a port or airport that people pass
+    /// without its figures and without a step of their journey (passport control is not
+    /// modelled).
+    fn people_pass(&self, ei: usize) -> bool {
+        self.req.passengers && matches!(self.graph.edges()[ei].kind, EdgeKind::Clearance { .. })
+    }
+
     /// Whether the cargo leaves its customs territory in this search (and is cleared).
     fn clears(&self) -> bool {
         self.inside.is_none() && !self.req.passengers
@@ -1068,11 +1075,11 @@ impl<'a> Search<'a> {
                 let e = &graph.edges()[ei];
                 let at_place = matches!(e.kind, EdgeKind::Transfer(_) | EdgeKind::Clearance { .. });
                 if at_place && self.allowed_node(e.head) {
-                    // People pass an airport's or port's customs of goods without its
-                    // figures (passport control is not modelled).
-                    let people_pass =
-                        self.req.passengers && matches!(e.kind, EdgeKind::Clearance { .. });
-                    let next = if people_pass { l } else { self.edge(l, ei) };
+                    let next = if self.people_pass(ei) {
+                        l
+                    } else {
+                        self.edge(l, ei)
+                    };
                     let to = self.id(phase, base + e.head.index());
                     self.relax(to, next, state, How::Edge(ei as u32));
                 }
@@ -1080,9 +1087,6 @@ impl<'a> Search<'a> {
             if self.req.passengers && !self.tt.walks.is_empty() {
                 for &fi in &self.tt.walks[nd.place.index()] {
                     let f = &net.footpaths[fi as usize];
-                    if self.blocked(f.to) {
-                        continue;
-                    }
                     let h = f.minutes / 60.0;
                     let walked = self.step(l, &Costs::hours(h, h), t + Self::hours(h));
                     let ph = self.advance(phase, f.to);
@@ -1104,11 +1108,12 @@ impl<'a> Search<'a> {
                 // Cargo: the mode's handling and cut-off; people: the station's change time
                 // when they change from another service (none at the start of the trip).
                 let connection = if self.req.passengers {
-                    if l.vehicles > 0 {
-                        self.tt.change_at(nd.place)
-                    } else {
-                        0
-                    }
+                    self.tt
+                        .change_at(nd.place)
+                        .filter(|_| l.vehicles > 0)
+                        .map_or(0, |fi| {
+                            Self::hours(net.footpaths[fi as usize].minutes / 60.0)
+                        })
                 } else {
                     net.mode_defaults(pattern.mode)
                         .map_or(0, |d| Self::hours(d.min_connection_h))
@@ -1309,12 +1314,7 @@ impl<'a> Search<'a> {
                     to: t,
                     reason: WaitReason::CharterFormation,
                 }),
-                How::Edge(e)
-                    if self.req.passengers
-                        && matches!(
-                            self.graph.edges()[e as usize].kind,
-                            EdgeKind::Clearance { .. }
-                        ) => {}
+                How::Edge(e) if self.people_pass(e as usize) => {}
                 How::Edge(e) => {
                     let mut t_from = t_from;
                     if let EdgeKind::Border { border, .. } = self.graph.edges()[e as usize].kind {
@@ -1356,21 +1356,13 @@ impl<'a> Search<'a> {
                     let node = NodeId((from_local.unwrap_or(0) % n) as u32);
                     let mode = self.tt.patterns[p].mode;
                     if after > t_from {
-                        let place = self.graph.node(node).place;
                         let change = self
                             .req
                             .passengers
-                            .then(|| {
-                                self.net
-                                    .footpaths
-                                    .iter()
-                                    .position(|f| f.from == place && f.to == place)
-                            })
+                            .then(|| self.tt.change_at(self.graph.node(node).place))
                             .flatten();
-                        let reason = match change {
-                            Some(fi) => WaitReason::Change(fi as u32),
-                            None => WaitReason::Connection(mode),
-                        };
+                        let reason =
+                            change.map_or(WaitReason::Connection(mode), WaitReason::Change);
                         steps.push(JourneyStep::Wait {
                             node,
                             from: t_from,

@@ -69,6 +69,6 @@ pub use search::{route, RouteError, RouteRequest};
 pub use silkroute_model::{Cargo, Costs, Criterion, TONNES_PER_FEU};
 pub use timed::{local_time, timed_itinerary};
 pub use trip::{
-    Alternative, CountryStay, EntryStatus, PeriodUse, TripJourney, TripLeg, TripOption,
-    TripProblem, TripRequest, TripResponse, Verdict,
+    Alternative, CountryStay, EntryStatus, PeriodUse, TripJourney, TripLeg, TripLegKind,
+    TripOption, TripProblem, TripRequest, TripResponse, Verdict,
 };

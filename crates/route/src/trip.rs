@@ -9,7 +9,7 @@
 //! entered for transit, a country with a destination for the trip's purpose. The origin's
 //! country is where the trip starts: its entry is not checked, but its days count.
 
-use crate::journey::{earliest_arrival, JourneyStep};
+use crate::journey::{earliest_arrival, Carrier, JourneyStep, WaitReason};
 use crate::router::{InvalidParameter, Router};
 use crate::search::{RouteError, RouteRequest};
 use crate::timed::{local_time, timed_itinerary};
@@ -175,13 +175,26 @@ pub struct TripProblem {
     pub alternatives: Vec<Alternative>,
 }
 
+/// What a traveller does on a leg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum TripLegKind {
+    /// On board one service (its links, stops and border crossings together).
+    Ride,
+    /// Waiting for a departure, or the change time between services.
+    Wait,
+    /// Walking from one station to another.
+    Walk,
+}
+
 /// One leg of a traveller's journey: a ride on one service (its links and border crossings
 /// together), a wait or a walk.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TripLeg {
-    /// `ride`, `wait` or `walk`.
-    pub kind: String,
+    /// A ride, a wait or a walk.
+    pub kind: TripLegKind,
     /// Place id where the leg starts.
     pub from: String,
     /// Place id where it ends.
@@ -365,7 +378,8 @@ impl Router {
     /// A trip's request from its parameters as typed (CLI and HTTP alike): the passport code
     /// (one the data knows), the start date or date-time (local at the start; today when
     /// none), the stay (`14d`, one for every destination, or one per destination separated
-    /// by commas; none: 0 days), the purpose (`tourism` when none).
+    /// by commas; none: 0 days), the purpose (`tourism` when none), the modes to ride (any
+    /// when empty).
     pub fn trip_request(
         &self,
         stops: Vec<PlaceId>,
@@ -373,7 +387,7 @@ impl Router {
         date: Option<&str>,
         stay: Option<&str>,
         purpose: Option<&str>,
-        modes: Option<&str>,
+        modes: BTreeSet<Mode>,
     ) -> Result<TripRequest, InvalidParameter> {
         let net = self.network();
         if stops.len() < 2 {
@@ -435,15 +449,6 @@ impl Router {
                 .trim()
                 .parse::<Purpose>()
                 .map_err(|m| InvalidParameter::new("purpose", m))?,
-        };
-        let modes = match modes {
-            None => BTreeSet::new(),
-            Some(m) => m
-                .split(',')
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| s.trim().parse::<Mode>())
-                .collect::<Result<BTreeSet<Mode>, _>>()
-                .map_err(|e| InvalidParameter::new("modes", e.to_string()))?,
         };
         Ok(TripRequest {
             stops,
@@ -566,7 +571,7 @@ impl Router {
         let used: BTreeSet<Mode> = journey
             .legs
             .iter()
-            .filter(|l| l.kind == "ride")
+            .filter(|l| l.kind == TripLegKind::Ride)
             .map(|l| l.mode)
             .collect();
         let modes: BTreeSet<Mode> = tt.patterns.iter().map(|p| p.mode).collect();
@@ -583,7 +588,11 @@ impl Router {
                 continue;
             };
             let (o, _) = self.trip_journey(tt, &one, &j, 0);
-            let rides: Vec<&TripLeg> = o.legs.iter().filter(|l| l.kind == "ride").collect();
+            let rides: Vec<&TripLeg> = o
+                .legs
+                .iter()
+                .filter(|l| l.kind == TripLegKind::Ride)
+                .collect();
             let mut services: Vec<String> = Vec::new();
             for l in &rides {
                 let name = l.service_name.clone().unwrap_or_default();
@@ -618,8 +627,7 @@ impl Router {
     }
 
     /// The journey `j` as a traveller reads it, and the crossings into another country on the
-    /// way: (exit instant, entry instant, place entered, place left).
-    #[allow(clippy::type_complexity)]
+    /// way.
     fn trip_journey(
         &self,
         tt: &Timetable,
@@ -631,12 +639,14 @@ impl Router {
         let it = timed_itinerary(net, self.graph(), tt, rr, j);
         let mut legs: Vec<TripLeg> = Vec::new();
         let mut crossings = Vec::new();
-        let mut ride: Option<(TripLeg, PlaceId)> = None;
+        // The ride under way: its leg, where it was boarded, the pattern ridden.
+        let mut ride: Option<(TripLeg, PlaceId, Option<u32>)> = None;
         let pid = |id: &str| net.place_id(id).expect("a place of the itinerary");
-        let flush = |ride: &mut Option<(TripLeg, PlaceId)>, legs: &mut Vec<TripLeg>| {
-            if let Some((mut leg, boarded)) = ride.take() {
+        let flush = |ride: &mut Option<(TripLeg, PlaceId, Option<u32>)>,
+                     legs: &mut Vec<TripLeg>| {
+            if let Some((mut leg, boarded, pattern)) = ride.take() {
                 let alighted = pid(&leg.to);
-                self.price_ride(&mut leg, boarded, alighted);
+                self.price_ride(&mut leg, pattern, boarded, alighted);
                 legs.push(leg);
             }
         };
@@ -648,6 +658,20 @@ impl Router {
                     (from, to)
                 }
             };
+            let pattern = match *step {
+                JourneyStep::Edge {
+                    carrier: Carrier::Service(p),
+                    ..
+                } => Some(p),
+                _ => None,
+            };
+            let dwell = matches!(
+                step,
+                JourneyStep::Wait {
+                    reason: WaitReason::Dwell(_),
+                    ..
+                }
+            );
             let (a, b) = (pid(&leg.from), pid(&leg.to));
             if net.place(a).country != net.place(b).country {
                 crossings.push(Crossing {
@@ -661,10 +685,10 @@ impl Router {
             let hours = (t1 - t0) as f64 / 3600.0;
             match leg.kind {
                 LegKind::Run | LegKind::Border | LegKind::Transfer
-                    if leg.service.is_some()
-                        && ride.as_ref().is_some_and(|(r, _)| r.service == leg.service) =>
+                    if pattern.is_some()
+                        && ride.as_ref().is_some_and(|(_, _, p)| *p == pattern) =>
                 {
-                    let (r, _) = ride.as_mut().expect("a ride");
+                    let (r, _, _) = ride.as_mut().expect("a ride");
                     r.to = leg.to.clone();
                     r.to_name = net.place(b).name_en.clone();
                     r.arrives = local_time(net, b, t1);
@@ -676,24 +700,24 @@ impl Router {
                 }
                 LegKind::Run | LegKind::Border | LegKind::Transfer => {
                     flush(&mut ride, &mut legs);
-                    let mut r = self.trip_leg("ride", leg, a, b, (t0, t1));
+                    let mut r = self.trip_leg(TripLegKind::Ride, leg, a, b, (t0, t1));
                     if leg.kind == LegKind::Border {
                         r.borders.push(leg.element.clone());
                     }
-                    ride = Some((r, a));
+                    ride = Some((r, a, pattern));
                 }
-                LegKind::Wait if leg.description.starts_with("scheduled stop") => {
-                    if let Some((r, _)) = ride.as_mut() {
+                LegKind::Wait if dwell => {
+                    if let Some((r, _, _)) = ride.as_mut() {
                         r.hours += hours;
                     }
                 }
                 LegKind::Wait => {
                     flush(&mut ride, &mut legs);
-                    legs.push(self.trip_leg("wait", leg, a, b, (t0, t1)));
+                    legs.push(self.trip_leg(TripLegKind::Wait, leg, a, b, (t0, t1)));
                 }
                 LegKind::Walk => {
                     flush(&mut ride, &mut legs);
-                    legs.push(self.trip_leg("walk", leg, a, b, (t0, t1)));
+                    legs.push(self.trip_leg(TripLegKind::Walk, leg, a, b, (t0, t1)));
                 }
                 LegKind::Customs => {}
             }
@@ -701,7 +725,7 @@ impl Router {
         flush(&mut ride, &mut legs);
         let fares: Vec<Option<f64>> = legs
             .iter()
-            .filter(|l| l.kind == "ride")
+            .filter(|l| l.kind == TripLegKind::Ride)
             .map(|l| l.fare_usd)
             .collect();
         let journey = TripJourney {
@@ -723,7 +747,7 @@ impl Router {
     /// A traveller's leg from an itinerary leg.
     fn trip_leg(
         &self,
-        kind: &str,
+        kind: TripLegKind,
         leg: &crate::Leg,
         a: PlaceId,
         b: PlaceId,
@@ -731,7 +755,7 @@ impl Router {
     ) -> TripLeg {
         let net = self.network();
         TripLeg {
-            kind: kind.into(),
+            kind,
             from: leg.from.clone(),
             to: leg.to.clone(),
             from_name: net.place(a).name_en.clone(),
@@ -742,7 +766,11 @@ impl Router {
             departs: local_time(net, a, t0),
             arrives: local_time(net, b, t1),
             hours: (t1 - t0) as f64 / 3600.0,
-            distance_km: if kind == "wait" { 0.0 } else { leg.distance_km },
+            distance_km: if kind == TripLegKind::Wait {
+                0.0
+            } else {
+                leg.distance_km
+            },
             borders: Vec::new(),
             fare_usd: None,
             fare_source: None,
@@ -752,8 +780,8 @@ impl Router {
         }
     }
 
-    /// The fare and emissions of a ride boarded at `from` and left at `to`.
-    fn price_ride(&self, leg: &mut TripLeg, from: PlaceId, to: PlaceId) {
+    /// The fare and emissions of a ride on `pattern` boarded at `from` and left at `to`.
+    fn price_ride(&self, leg: &mut TripLeg, pattern: Option<u32>, from: PlaceId, to: PlaceId) {
         let net = self.network();
         if let Some(f) = net.passenger_factors.iter().find(|f| f.mode == leg.mode) {
             leg.co2e_kg = leg.distance_km * f.wtw_g_per_pkm / 1000.0;
@@ -762,22 +790,25 @@ impl Router {
                 f.wtw_g_per_pkm, f.source
             ));
         }
-        let Some(service) = leg
-            .service
-            .as_deref()
-            .and_then(|id| net.services.iter().find(|s| s.id == id))
-        else {
-            return;
-        };
-        let total_km = self.service_km(service);
-        let share = if total_km > 0.0 {
-            (leg.distance_km / total_km).min(1.0)
-        } else {
-            1.0
-        };
-        if let Some((usd, source)) = service.passenger_fare(from, to, share) {
-            leg.fare_usd = Some(usd);
-            leg.fare_source = Some(source);
+        if let Some(p) = pattern.map(|p| &self.passenger_timetable().patterns[p as usize]) {
+            // The service's whole length, for a part-way ride's share of its fare.
+            let total_km: f64 = p
+                .hops
+                .iter()
+                .flatten()
+                .map(|&e| self.graph().edges()[e as usize].distance_km)
+                .sum();
+            let share = if total_km > 0.0 {
+                (leg.distance_km / total_km).min(1.0)
+            } else {
+                1.0
+            };
+            if let Some((usd, source)) =
+                net.services[p.service as usize].passenger_fare(from, to, share)
+            {
+                leg.fare_usd = Some(usd);
+                leg.fare_source = Some(source);
+            }
         }
         let name = leg.service_name.clone().unwrap_or_default();
         leg.description = format!(
@@ -789,29 +820,6 @@ impl Router {
                 format!(", across {}", leg.borders.join(", "))
             }
         );
-    }
-
-    /// The length of a service's whole route, km (its pattern's edges).
-    fn service_km(&self, service: &silkroute_model::Service) -> f64 {
-        let tt = self.passenger_timetable();
-        let Some(si) = self
-            .network()
-            .services
-            .iter()
-            .position(|s| s.id == service.id)
-        else {
-            return 0.0;
-        };
-        tt.patterns
-            .iter()
-            .find(|p| p.service as usize == si)
-            .map_or(0.0, |p| {
-                p.hops
-                    .iter()
-                    .flatten()
-                    .map(|&e| self.graph().edges()[e as usize].distance_km)
-                    .sum()
-            })
     }
 
     /// The stay `k` checked against the passport's rules, with the problems found.
@@ -1086,7 +1094,8 @@ impl Router {
         if net.place(to).country == p.country || net.place(from).country == p.country {
             return Vec::new();
         }
-        let rr = self.passenger_request(from, to, Some(&p.country));
+        let mut rr = self.passenger_request(from, to, Some(&p.country));
+        rr.modes = req.modes.clone();
         // The journey starts when the one found did: the start, or after the previous stay.
         let ready = presences
             .iter()

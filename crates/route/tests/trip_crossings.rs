@@ -59,7 +59,14 @@ pcn-pkz,pcn,pkz,road,no,1,2,4,2,4,{passengers},open,test
 fn trip(r: &Router) -> Result<silkroute_route::TripResponse, RouteError> {
     let stops = vec![r.find("a").unwrap(), r.find("b").unwrap()];
     let req = r
-        .trip_request(stops, "CN", Some("2026-06-01"), Some("3d"), None, None)
+        .trip_request(
+            stops,
+            "CN",
+            Some("2026-06-01"),
+            Some("3d"),
+            None,
+            Default::default(),
+        )
         .unwrap();
     r.trip(&req)
 }
@@ -87,7 +94,7 @@ fn the_same_bus_over_an_open_crossing_takes_the_traveller() {
     let ride = t.journeys[0]
         .legs
         .iter()
-        .find(|l| l.kind == "ride")
+        .find(|l| l.kind == silkroute_route::TripLegKind::Ride)
         .unwrap();
     assert_eq!(ride.borders, ["pcn-pkz"]);
     let kz = t.stays.iter().find(|s| s.country == "KZ").unwrap();

@@ -12,7 +12,14 @@ fn router() -> Router {
 fn trip(r: &Router, places: &[&str], passport: &str, date: &str, stay: &str) -> TripResponse {
     let stops = places.iter().map(|p| r.find(p).unwrap()).collect();
     let req = r
-        .trip_request(stops, passport, Some(date), Some(stay), None, None)
+        .trip_request(
+            stops,
+            passport,
+            Some(date),
+            Some(stay),
+            None,
+            Default::default(),
+        )
         .unwrap();
     r.trip(&req).unwrap()
 }
@@ -173,7 +180,7 @@ fn bad_parameters_are_refused_naming_the_parameter() {
             Some(date),
             Some(stay),
             Some(purpose),
-            None,
+            Default::default(),
         )
         .unwrap_err()
         .param

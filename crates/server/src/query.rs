@@ -510,8 +510,10 @@ pub struct TripParams {
     pub stay: Option<String>,
     /// `tourism` (default), `business`, `transit`, `work`, `study`, `family` or `medical`.
     pub purpose: Option<String>,
-    /// Modes to ride, comma-separated (`rail,air`; default: any).
-    pub modes: Option<String>,
+    /// Modes to ride: `rail,road,sea,air` (default: any).
+    #[param(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub modes: Option<List>,
 }
 
 /// The trip request of `params`.
@@ -536,7 +538,7 @@ pub fn trip_request(r: &Router, p: &TripParams) -> Result<silkroute_route::TripR
         p.date.as_deref(),
         p.stay.as_deref(),
         p.purpose.as_deref(),
-        p.modes.as_deref(),
+        shipment(p.modes.as_ref(), None)?.modes,
     )
     .map_err(AppError::from)
 }

@@ -292,10 +292,9 @@ class Network:
              stay: Optional[str] = None, purpose: Optional[str] = None,
              modes: Union[None, str, Iterable[str]] = None) -> Trip:
         """A traveller's trip with the entry rules of every country (``silkroute trip``)."""
-        m = _list(modes)
         return Trip(_call(self._engine.trip, _params(places=",".join(_list(places) or []), passport=passport,
                                                      date=date, stay=stay, purpose=purpose,
-                                                     modes=",".join(m) if m else None)))
+                                                     modes=_list(modes))))
 
     def _assign(self, demand, scenario, **kw) -> Dict[str, Any]:
         net = self.with_scenarios(*_list(scenario)) if scenario else self

@@ -89,6 +89,8 @@ def answer_partition(path: Optional[str], base: Tuple[str, ...], scenario: Scena
     by_origin: dict = {}
     for a, b in od:
         by_origin.setdefault(a, []).append(b)
+    # The matrix answers with place ids; the pair as given is kept beside them.
+    ids = {name: net.find(name) for pair in od for name in pair}
     rows = []
     for a, dests in by_origin.items():
         try:
@@ -97,8 +99,7 @@ def answer_partition(path: Optional[str], base: Tuple[str, ...], scenario: Scena
             m = pd.DataFrame()
         cells = {(r["from"], r["to"]): r for r in m.to_dict("records")} if len(m) else {}
         for b in dests:
-            # The matrix answers with place ids; the pair as given is kept beside them.
-            c = cells.get((_id(net, a), _id(net, b)), {})
+            c = cells.get((ids[a], ids[b]), {})
             rows.append({"scenario": _name(scenario), "from": a, "to": b,
                          **{k: c.get(k) for k in COLUMNS[3:]}})
     return pd.DataFrame(rows, columns=COLUMNS).astype({k: "float64" for k in COLUMNS[3:]})
@@ -107,21 +108,18 @@ def answer_partition(path: Optional[str], base: Tuple[str, ...], scenario: Scena
 def answer_partitions(path: Optional[str], base: Tuple[str, ...], scenarios: Sequence[ScenarioLike], od: OD,
                       by: str = "time", modes: Optional[str] = None) -> pd.DataFrame:
     """The rows of several scenarios on one OD partition (one Dask task)."""
-    return pd.concat([answer_partition(path, base, s, od, by, modes) for s in scenarios], ignore_index=True)
+    frames = [answer_partition(path, base, s, od, by, modes) for s in scenarios]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
 
 
-def _groups(items: list, size: int) -> List[list]:
-    size = max(1, int(size))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+def _chunks(items: Sequence, size: int) -> List[list]:
+    """``items`` in runs of ``size`` (one empty run when there are none)."""
+    items, size = list(items), max(1, int(size))
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
 
 
-def _id(net: Network, name: str) -> str:
-    return net.find(name)
-
-
-def _chunks(od: OD, size: int) -> List[OD]:
-    od = list(od)
-    return [od[i:i + size] for i in range(0, len(od), size)] or [[]]
+def _modes(modes: Union[None, str, Sequence[str]]) -> Optional[str]:
+    return ",".join(modes) if isinstance(modes, (list, tuple)) else modes
 
 
 def sweep(path: Optional[str], scenarios: Sequence[ScenarioLike], od: OD, *, by: str = "time",
@@ -135,11 +133,10 @@ def sweep(path: Optional[str], scenarios: Sequence[ScenarioLike], od: OD, *, by:
     import dask.dataframe as dd
     from dask import delayed
 
-    m = ",".join(modes) if isinstance(modes, (list, tuple)) else modes
-    scenarios = list(scenarios)
+    m = _modes(modes)
     parts = [
         delayed(answer_partitions)(path, tuple(base_scenarios), group, chunk, by, m)
-        for group in _groups(scenarios, scenarios_per_task)
+        for group in _chunks(scenarios, scenarios_per_task)
         for chunk in _chunks(od, partition_size)
     ]
     meta = pd.DataFrame({c: pd.Series(dtype="object" if i < 3 else "float64") for i, c in enumerate(COLUMNS)})
@@ -149,7 +146,7 @@ def sweep(path: Optional[str], scenarios: Sequence[ScenarioLike], od: OD, *, by:
 def serial(path: Optional[str], scenarios: Sequence[ScenarioLike], od: OD, *, by: str = "time",
            modes: Union[None, str, Sequence[str]] = None, base_scenarios: Sequence[str] = ()) -> pd.DataFrame:
     """The rows ``sweep`` computes, in one process without Dask (the reference)."""
-    m = ",".join(modes) if isinstance(modes, (list, tuple)) else modes
+    m = _modes(modes)
     frames = [answer_partition(path, tuple(base_scenarios), s, list(od), by, m) for s in scenarios]
     return pd.concat(frames, ignore_index=True)
 
