@@ -83,18 +83,24 @@ fn mode_of(t: RouteType) -> Result<Mode, i16> {
         | RouteType::CableCar
         | RouteType::Gondola
         | RouteType::Funicular => Mode::Rail,
-        RouteType::Bus | RouteType::Coach | RouteType::Taxi => Mode::Road,
+        RouteType::Bus => Mode::Road,
         RouteType::Ferry => Mode::Sea,
-        RouteType::Air => Mode::Air,
-        RouteType::Other(n) => match n {
-            11 => Mode::Road,
-            12 => Mode::Rail,
-            100..=199 | 400..=499 | 900..=999 | 1300..=1499 => Mode::Rail,
-            200..=299 | 700..=899 | 1500..=1599 => Mode::Road,
-            1000..=1099 | 1200..=1299 => Mode::Sea,
-            1100..=1199 => Mode::Air,
-            n => return Err(n),
-        },
+        RouteType::Extended(e) => extended_mode(e as i16)?,
+        RouteType::Other(n) => extended_mode(n)?,
+    })
+}
+
+/// The mode of a basic type beyond 0–7 (11 trolleybus, 12 monorail) or an extended type
+/// (Google Transit's hundreds: rail, coach, urban rail, bus, tram, water, air, cable, taxi).
+fn extended_mode(n: i16) -> Result<Mode, i16> {
+    Ok(match n {
+        11 => Mode::Road,
+        12 => Mode::Rail,
+        100..=199 | 400..=499 | 900..=999 | 1300..=1499 => Mode::Rail,
+        200..=299 | 700..=899 | 1500..=1599 => Mode::Road,
+        1000..=1099 | 1200..=1299 => Mode::Sea,
+        1100..=1199 => Mode::Air,
+        n => return Err(n),
     })
 }
 
@@ -588,10 +594,16 @@ fn write_footpaths(
 
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
+/// Year, month and day of a gtfs-structures date (its own jiff version's `civil::Date`).
+macro_rules! ymd {
+    ($d:expr) => {
+        ($d.year(), $d.month(), $d.day())
+    };
+}
+
 /// `d` shifted by `days`.
-fn shifted(d: chrono::NaiveDate, days: u32) -> jiff::civil::Date {
-    use chrono::Datelike;
-    let date = jiff::civil::date(d.year() as i16, d.month() as i8, d.day() as i8);
+fn shifted((year, month, day): (i16, i8, i8), days: u32) -> jiff::civil::Date {
+    let date = jiff::civil::date(year, month, day);
     date.checked_add(jiff::Span::new().days(i64::from(days)))
         .unwrap_or(date)
 }
@@ -625,14 +637,14 @@ fn calendar(gtfs: &Gtfs, id: &str, shift: u32) -> Option<CalendarColumns> {
             .map(|i| WEEKDAYS[i])
             .collect();
         days = on.join(";");
-        start = shifted(c.start_date, shift).to_string();
-        end = shifted(c.end_date, shift).to_string();
+        start = shifted(ymd!(c.start_date), shift).to_string();
+        end = shifted(ymd!(c.end_date), shift).to_string();
     }
     let (mut added, mut removed) = (Vec::new(), Vec::new());
     for d in gtfs.calendar_dates.get(id).into_iter().flatten() {
         match d.exception_type {
-            Exception::Added => added.push(shifted(d.date, shift)),
-            Exception::Deleted => removed.push(shifted(d.date, shift)),
+            Exception::Added => added.push(shifted(ymd!(d.date), shift)),
+            Exception::Deleted => removed.push(shifted(ymd!(d.date), shift)),
         }
     }
     added.sort();

@@ -210,8 +210,7 @@ impl Engine {
         f: impl FnOnce(&AppState) -> Result<T, Failure> + Send,
     ) -> PyResult<T> {
         let state = self.state.clone();
-        py.allow_threads(move || f(&state))
-            .map_err(Failure::into_py)
+        py.detach(move || f(&state)).map_err(Failure::into_py)
     }
 }
 
@@ -224,7 +223,7 @@ impl Engine {
     fn new(py: Python<'_>, path: Option<String>, scenarios: Vec<String>) -> PyResult<Engine> {
         let builtin_network = path.is_none();
         let state = py
-            .allow_threads(|| open(path.as_deref(), &scenarios))
+            .detach(|| open(path.as_deref(), &scenarios))
             .map_err(Failure::into_py)?;
         Ok(Engine {
             state: Arc::new(state),
