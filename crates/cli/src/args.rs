@@ -191,6 +191,13 @@ pub struct ServeArgs {
     /// Address to listen on. Use 0.0.0.0:PORT only if the API should be reachable from other machines.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: std::net::SocketAddr,
+    /// Computations at once (default: one per core).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub running: Option<u32>,
+    /// Requests that may wait for a computation; beyond them the server answers 503 with
+    /// Retry-After (default: 32 per core).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
+    pub queued: Option<u32>,
 }
 
 /// The `--by` values: an [`Objective`] name.

@@ -6,7 +6,7 @@ use crate::failure::{CmdResult, Failure};
 use anyhow::anyhow;
 use silkroute_graph::is_graph_path;
 use silkroute_graph::read_graph_file;
-use silkroute_server::{serve, AppState};
+use silkroute_server::{serve, AppState, Limits};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -19,7 +19,13 @@ pub fn run(feed: &Option<PathBuf>, args: ServeArgs) -> CmdResult {
         }
         None => AppState::new(load_network(feed)?),
     };
-    let state = Arc::new(state.map_err(|e| Failure::failed(anyhow!(e)))?);
+    let state = state.map_err(|e| Failure::failed(anyhow!(e)))?;
+    let defaults = Limits::default();
+    let limits = Limits {
+        running: args.running.map_or(defaults.running, |n| n as usize),
+        queued: args.queued.map_or(defaults.queued, |n| n as usize),
+    };
+    let state = Arc::new(state.with_limits(limits));
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

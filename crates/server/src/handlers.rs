@@ -6,7 +6,7 @@ use crate::query::{
     self, CompareParams, MatrixParams, PlacesParams, ReachParams, RouteParams, ScenarioParams,
 };
 use crate::state::AppState;
-use crate::{MAX_MATRIX_CELLS, REQUEST_TIMEOUT};
+use crate::MAX_MATRIX_CELLS;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,8 +14,8 @@ use axum::Json;
 use axum_extra::extract::{Query, QueryRejection};
 use serde::Serialize;
 use silkroute_route::{
-    CompareResponse, MatrixResponse, Menu, PlacesResponse, ReachResponse, RouteError,
-    RouteResponse, ScenarioInfo, ScenariosResponse,
+    CompareResponse, MatrixResponse, PlacesResponse, ReachResponse, RouteError, RouteResponse,
+    ScenarioInfo, ScenariosResponse,
 };
 use std::sync::Arc;
 
@@ -49,28 +49,6 @@ fn json_error(e: JsonRejection) -> AppError {
     let mut err = AppError::new(e.status(), code, e.body_text());
     err.param = named_param(&e.body_text()).filter(|_| code != "body_too_large");
     err
-}
-
-/// Runs CPU work off the async threads, within the request time limit.
-async fn compute<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    match tokio::time::timeout(REQUEST_TIMEOUT, tokio::task::spawn_blocking(f)).await {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) => Err(AppError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            e.to_string(),
-        )),
-        Err(_) => Err(AppError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "timeout",
-            format!(
-                "the request took longer than {} s",
-                REQUEST_TIMEOUT.as_secs()
-            ),
-        )),
-    }
 }
 
 fn route_error(e: RouteError) -> AppError {
@@ -112,13 +90,21 @@ pub async fn health(State(state): State<Arc<AppState>>) -> Json<HealthResponse> 
 /// `GET /v1/places?q=&country=`
 #[utoipa::path(get, path = "/v1/places", params(PlacesParams), responses(
     (status = 200, description = "Places whose names contain q", body = PlacesResponse),
-    (status = 400, description = "Bad or unknown parameter, or a country without places", body = ErrorBody)))]
+    (status = 400, description = "Bad or unknown parameter, or a country without places", body = ErrorBody),
+    (status = 503, description = "Overloaded (too many requests waiting) or timed out; retry after Retry-After seconds", body = ErrorBody,
+        headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))))]
 pub async fn places(
     State(state): State<Arc<AppState>>,
     q: Result<Query<PlacesParams>, QueryRejection>,
 ) -> ApiResult<PlacesResponse> {
     let Query(q) = q.map_err(query_error)?;
-    Ok(Json(state.baseline().places(&query::places_request(&q))?))
+    let req = query::places_request(&q);
+    let s = state.clone();
+    let answer = state
+        .admission()
+        .compute(move || Ok(s.baseline().places(&req)?))
+        .await?;
+    Ok(Json(answer))
 }
 
 /// `GET /v1/scenarios`
@@ -144,29 +130,40 @@ pub fn scenarios_response(list: &[silkroute_feed::Scenario]) -> ScenariosRespons
 /// `GET /v1/network.geojson?scenario=`
 #[utoipa::path(get, path = "/v1/network.geojson", params(ScenarioParams), responses(
     (status = 200, description = "GeoJSON FeatureCollection of places, links and border crossings", body = Object),
-    (status = 400, description = "Bad or unknown parameter", body = ErrorBody)))]
+    (status = 400, description = "Bad or unknown parameter", body = ErrorBody),
+    (status = 503, description = "Overloaded (too many requests waiting) or timed out; retry after Retry-After seconds", body = ErrorBody,
+        headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))))]
 pub async fn network(
     State(state): State<Arc<AppState>>,
     q: Result<Query<ScenarioParams>, QueryRejection>,
 ) -> ApiResult<serde_json::Value> {
     let Query(q) = q.map_err(query_error)?;
-    let r = query::router(&state, q.scenario.as_ref())?;
-    let fc = silkroute_feed::network_geojson(r.network());
-    Ok(Json(serde_json::to_value(fc).map_err(|e| {
-        AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-    })?))
+    let s = state.clone();
+    let answer = state
+        .admission()
+        .compute(move || {
+            let r = query::router(&s, q.scenario.as_ref())?;
+            let fc = silkroute_feed::network_geojson(r.network());
+            serde_json::to_value(fc).map_err(|e| {
+                AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+            })
+        })
+        .await?;
+    Ok(Json(answer))
 }
 
+/// Every computation (a scenario compiled on first use included) runs off the async threads,
+/// within the admission limits and the time limit, so `/health` answers whatever the load.
 async fn route_answer(state: Arc<AppState>, params: RouteParams) -> ApiResult<RouteResponse> {
-    let r = query::router(&state, params.scenario.as_ref())?;
-    let q = query::route_query(&r, &params)?;
-    // A single route takes well under a millisecond: answer it on the async worker. Menus and
-    // alternatives run several searches: off the async threads, within the time limit.
-    let answer = if q.menu == Menu::Best {
-        r.route(&q).map_err(route_error)?
-    } else {
-        compute(move || r.route(&q).map_err(route_error)).await?
-    };
+    let s = state.clone();
+    let answer = state
+        .admission()
+        .compute(move || {
+            let r = query::router(&s, params.scenario.as_ref())?;
+            let q = query::route_query(&r, &params)?;
+            r.route(&q).map_err(route_error)
+        })
+        .await?;
     Ok(Json(answer))
 }
 
@@ -174,7 +171,9 @@ async fn route_answer(state: Arc<AppState>, params: RouteParams) -> ApiResult<Ro
 #[utoipa::path(get, path = "/v1/route", params(RouteParams), responses(
     (status = 200, description = "Itineraries", body = RouteResponse),
     (status = 400, description = "Bad, unknown or contradictory parameter", body = ErrorBody),
-    (status = 404, description = "Unknown place (with suggestions) or no route", body = ErrorBody)))]
+    (status = 404, description = "Unknown place (with suggestions) or no route", body = ErrorBody),
+    (status = 503, description = "Overloaded (too many requests waiting) or timed out; retry after Retry-After seconds", body = ErrorBody,
+        headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))))]
 pub async fn route_get(
     State(state): State<Arc<AppState>>,
     q: Result<Query<RouteParams>, QueryRejection>,
@@ -188,7 +187,9 @@ pub async fn route_get(
     (status = 200, description = "Itineraries", body = RouteResponse),
     (status = 400, description = "Bad, unknown or contradictory parameter", body = ErrorBody),
     (status = 404, description = "Unknown place or no route", body = ErrorBody),
-    (status = 413, description = "Body too large", body = ErrorBody)))]
+    (status = 413, description = "Body too large", body = ErrorBody),
+    (status = 503, description = "Overloaded (too many requests waiting) or timed out; retry after Retry-After seconds", body = ErrorBody,
+        headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))))]
 pub async fn route_post(
     State(state): State<Arc<AppState>>,
     body: Result<Json<RouteParams>, JsonRejection>,
@@ -198,16 +199,25 @@ pub async fn route_post(
 }
 
 async fn matrix_answer(state: Arc<AppState>, params: MatrixParams) -> ApiResult<MatrixResponse> {
-    let r = query::router(&state, params.scenario.as_ref())?;
-    let req = query::matrix_request(&r, &params, MAX_MATRIX_CELLS)?;
-    Ok(Json(compute(move || Ok(r.matrix(&req))).await?))
+    let s = state.clone();
+    let answer = state
+        .admission()
+        .compute(move || {
+            let r = query::router(&s, params.scenario.as_ref())?;
+            let req = query::matrix_request(&r, &params, MAX_MATRIX_CELLS)?;
+            Ok(r.matrix(&req))
+        })
+        .await?;
+    Ok(Json(answer))
 }
 
 /// `GET /v1/matrix?from=a,b&to=c,d`
 #[utoipa::path(get, path = "/v1/matrix", params(MatrixParams), responses(
     (status = 200, description = "Cells", body = MatrixResponse),
     (status = 400, description = "Bad or unknown parameter, or too many cells", body = ErrorBody),
-    (status = 404, description = "Unknown place", body = ErrorBody)))]
+    (status = 404, description = "Unknown place", body = ErrorBody),
+    (status = 503, description = "Overloaded (too many requests waiting) or timed out; retry after Retry-After seconds", body = ErrorBody,
+        headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))))]
 pub async fn matrix_get(
     State(state): State<Arc<AppState>>,
     q: Result<Query<MatrixParams>, QueryRejection>,
@@ -221,7 +231,9 @@ pub async fn matrix_get(
     (status = 200, description = "Cells", body = MatrixResponse),
     (status = 400, description = "Bad or unknown parameter, or too many cells", body = ErrorBody),
     (status = 404, description = "Unknown place", body = ErrorBody),
-    (status = 413, description = "Body too large", body = ErrorBody)))]
+    (status = 413, description = "Body too large", body = ErrorBody),
+    (status = 503, description = "Overloaded (too many requests waiting) or timed out; retry after Retry-After seconds", body = ErrorBody,
+        headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))))]
 pub async fn matrix_post(
     State(state): State<Arc<AppState>>,
     body: Result<Json<MatrixParams>, JsonRejection>,
@@ -234,22 +246,33 @@ pub async fn matrix_post(
 #[utoipa::path(get, path = "/v1/reach", params(ReachParams), responses(
     (status = 200, description = "Reachable places", body = ReachResponse),
     (status = 400, description = "Bad or unknown parameter", body = ErrorBody),
-    (status = 404, description = "Unknown place", body = ErrorBody)))]
+    (status = 404, description = "Unknown place", body = ErrorBody),
+    (status = 503, description = "Overloaded (too many requests waiting) or timed out; retry after Retry-After seconds", body = ErrorBody,
+        headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))))]
 pub async fn reach(
     State(state): State<Arc<AppState>>,
     q: Result<Query<ReachParams>, QueryRejection>,
 ) -> ApiResult<ReachResponse> {
     let Query(params) = q.map_err(query_error)?;
-    let r = query::router(&state, params.scenario.as_ref())?;
-    let req = query::reach_request(&r, &params)?;
-    Ok(Json(compute(move || Ok(r.reach(&req))).await?))
+    let s = state.clone();
+    let answer = state
+        .admission()
+        .compute(move || {
+            let r = query::router(&s, params.scenario.as_ref())?;
+            let req = query::reach_request(&r, &params)?;
+            Ok(r.reach(&req))
+        })
+        .await?;
+    Ok(Json(answer))
 }
 
 /// `GET /v1/compare?from=&to=&scenario=cku-open`: baseline and scenario side by side.
 #[utoipa::path(get, path = "/v1/compare", params(CompareParams), responses(
     (status = 200, description = "Baseline and scenario routes and their differences", body = CompareResponse),
     (status = 400, description = "Bad or unknown parameter (a scenario is required)", body = ErrorBody),
-    (status = 404, description = "Unknown place", body = ErrorBody)))]
+    (status = 404, description = "Unknown place", body = ErrorBody),
+    (status = 503, description = "Overloaded (too many requests waiting) or timed out; retry after Retry-After seconds", body = ErrorBody,
+        headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))))]
 pub async fn compare(
     State(state): State<Arc<AppState>>,
     q: Result<Query<CompareParams>, QueryRejection>,
@@ -258,11 +281,16 @@ pub async fn compare(
     if params.scenario.as_ref().is_none_or(|l| l.0.is_empty()) {
         return Err(AppError::missing("scenario"));
     }
-    let base = state.baseline();
-    let scen = query::router(&state, params.scenario.as_ref())?;
-    let req = query::compare_request(&base, &params)?;
-    // Two networks, up to four searches: off the async threads, within the time limit.
-    let answer = compute(move || base.compare(&scen, &req).map_err(route_error)).await?;
+    let s = state.clone();
+    let answer = state
+        .admission()
+        .compute(move || {
+            let base = s.baseline();
+            let scen = query::router(&s, params.scenario.as_ref())?;
+            let req = query::compare_request(&base, &params)?;
+            base.compare(&scen, &req).map_err(route_error)
+        })
+        .await?;
     Ok(Json(answer))
 }
 
@@ -279,14 +307,22 @@ pub async fn not_found() -> AppError {
 #[utoipa::path(get, path = "/v1/trip", params(crate::query::TripParams), responses(
     (status = 200, description = "The trip: journeys on passenger services, every country stayed in with its entry rule, problems and alternatives", body = silkroute_route::TripResponse),
     (status = 400, description = "Bad or unknown parameter (passport, date, stay, purpose, modes)", body = ErrorBody),
-    (status = 404, description = "Unknown place (with suggestions) or no passenger service", body = ErrorBody)))]
+    (status = 404, description = "Unknown place (with suggestions) or no passenger service", body = ErrorBody),
+    (status = 503, description = "Overloaded (too many requests waiting) or timed out; retry after Retry-After seconds", body = ErrorBody,
+        headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))))]
 pub async fn trip(
     State(state): State<Arc<AppState>>,
     q: Result<Query<crate::query::TripParams>, QueryRejection>,
 ) -> ApiResult<silkroute_route::TripResponse> {
     let Query(params) = q.map_err(query_error)?;
-    let r = state.baseline();
-    let req = crate::query::trip_request(&r, &params)?;
-    let answer = r.trip(&req).map_err(route_error)?;
+    let s = state.clone();
+    let answer = state
+        .admission()
+        .compute(move || {
+            let r = s.baseline();
+            let req = crate::query::trip_request(&r, &params)?;
+            r.trip(&req).map_err(route_error)
+        })
+        .await?;
     Ok(Json(answer))
 }

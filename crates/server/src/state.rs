@@ -1,5 +1,6 @@
 //! What the server holds: one [`Router`] per scenario combination.
 
+use crate::admission::{Admission, Limits};
 use silkroute_feed::{offered_scenarios, Scenario};
 use silkroute_graph::CompiledNetwork;
 use silkroute_model::Network;
@@ -15,6 +16,7 @@ pub struct AppState {
     base: Network,
     scenarios: Vec<Scenario>,
     cache: RwLock<HashMap<Vec<String>, Arc<Router>>>,
+    admission: Admission,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
             base: net,
             scenarios,
             cache: RwLock::new(cache),
+            admission: Admission::new(Limits::default()),
         })
     }
 
@@ -64,7 +67,23 @@ impl AppState {
             base: net,
             scenarios,
             cache: RwLock::new(cache),
+            admission: Admission::new(Limits::default()),
         })
+    }
+
+    /// The same state with other admission limits (computations at once and requests waiting).
+    pub fn with_limits(mut self, limits: Limits) -> AppState {
+        self.admission = Admission::new(limits);
+        self
+    }
+
+    /// The admission limits.
+    pub fn limits(&self) -> Limits {
+        self.admission.limits()
+    }
+
+    pub(crate) fn admission(&self) -> &Admission {
+        &self.admission
     }
 
     /// The scenarios offered.
