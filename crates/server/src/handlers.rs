@@ -46,7 +46,13 @@ fn json_error(e: JsonRejection) -> AppError {
     } else {
         "invalid_body"
     };
-    let mut err = AppError::new(e.status(), code, e.body_text());
+    // A body that is not valid JSON or does not fit the parameters is a bad request (400), as
+    // a bad query string is; only size (413) and content type (415) keep their own status.
+    let status = match e.status() {
+        s @ (StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE) => s,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let mut err = AppError::new(status, code, e.body_text());
     err.param = named_param(&e.body_text()).filter(|_| code != "body_too_large");
     err
 }
@@ -188,6 +194,7 @@ pub async fn route_get(
     (status = 400, description = "Bad, unknown or contradictory parameter", body = ErrorBody),
     (status = 404, description = "Unknown place or no route", body = ErrorBody),
     (status = 413, description = "Body too large", body = ErrorBody),
+    (status = 415, description = "The body is not declared as JSON (Content-Type: application/json)", body = ErrorBody),
     (status = 503, description = "Overloaded (too many requests waiting) or timed out; retry after Retry-After seconds", body = ErrorBody,
         headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))))]
 pub async fn route_post(
@@ -232,6 +239,7 @@ pub async fn matrix_get(
     (status = 400, description = "Bad or unknown parameter, or too many cells", body = ErrorBody),
     (status = 404, description = "Unknown place", body = ErrorBody),
     (status = 413, description = "Body too large", body = ErrorBody),
+    (status = 415, description = "The body is not declared as JSON (Content-Type: application/json)", body = ErrorBody),
     (status = 503, description = "Overloaded (too many requests waiting) or timed out; retry after Retry-After seconds", body = ErrorBody,
         headers(("Retry-After" = u32, description = "Seconds to wait before retrying")))))]
 pub async fn matrix_post(

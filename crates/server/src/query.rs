@@ -47,12 +47,17 @@ impl<'de> Deserialize<'de> for List {
 #[into_params(parameter_in = Query)]
 pub struct RouteParams {
     /// Origin: place id or name (English, Chinese, Russian), or `lat,lon`.
-    #[param(required = true)]
-    #[schema(required = true)]
+    #[param(required = true, min_length = 1, example = "xian")]
+    #[schema(required = true, min_length = 1, nullable = false, example = "xian")]
     pub from: Option<String>,
     /// Destination.
-    #[param(required = true)]
-    #[schema(required = true)]
+    #[param(required = true, min_length = 1, example = "tashkent")]
+    #[schema(
+        required = true,
+        min_length = 1,
+        nullable = false,
+        example = "tashkent"
+    )]
     pub to: Option<String>,
     /// `time` (default), `p90`, `cost`, `co2` or `balanced` (not with `pareto`).
     pub by: Option<String>,
@@ -121,13 +126,13 @@ pub struct RouteParams {
 #[into_params(parameter_in = Query)]
 pub struct CompareParams {
     /// Origin.
-    #[param(required = true)]
+    #[param(required = true, min_length = 1, example = "xian")]
     pub from: Option<String>,
     /// Destination.
-    #[param(required = true)]
+    #[param(required = true, min_length = 1, example = "tashkent")]
     pub to: Option<String>,
     /// Scenarios to compare with the baseline, applied in order.
-    #[param(required = true, value_type = Vec<String>)]
+    #[param(required = true, value_type = Vec<String>, min_items = 1, example = json!(["cku-open"]))]
     pub scenario: Option<List>,
     /// `time` (default), `p90`, `cost`, `co2` or `balanced`.
     pub by: Option<String>,
@@ -152,8 +157,8 @@ pub struct CompareParams {
 #[into_params(parameter_in = Query)]
 pub struct MatrixParams {
     /// Origins.
-    #[param(required = true, value_type = Vec<String>)]
-    #[schema(required = true, value_type = Vec<String>)]
+    #[param(required = true, value_type = Vec<String>, min_items = 1, example = json!(["xian", "urumqi"]))]
+    #[schema(required = true, value_type = Vec<String>, min_items = 1, example = json!(["xian", "urumqi"]))]
     pub from: Option<List>,
     /// Destinations (default: the origins).
     #[param(value_type = Option<Vec<String>>)]
@@ -181,10 +186,10 @@ pub struct MatrixParams {
 #[into_params(parameter_in = Query)]
 pub struct ReachParams {
     /// Origin.
-    #[param(required = true)]
+    #[param(required = true, min_length = 1, example = "xian")]
     pub from: Option<String>,
     /// Budget: `10d`/`72h` for time or p90, a number for cost (USD) or co2 (kg).
-    #[param(required = true)]
+    #[param(required = true, min_length = 1, example = "10d")]
     pub within: Option<String>,
     /// Objective.
     pub by: Option<String>,
@@ -496,12 +501,17 @@ pub fn places_request(p: &PlacesParams) -> PlacesRequest {
 pub struct TripParams {
     /// The start, then the destinations, comma-separated (`xian,almaty,tashkent`): place ids
     /// or names.
-    #[param(required = true)]
-    #[schema(required = true)]
+    #[param(required = true, min_length = 1, example = "xian,almaty")]
+    #[schema(
+        required = true,
+        min_length = 1,
+        nullable = false,
+        example = "xian,almaty"
+    )]
     pub places: Option<String>,
     /// The traveller's passport: ISO 3166-1 alpha-2 code (`CN`).
-    #[param(required = true)]
-    #[schema(required = true)]
+    #[param(required = true, min_length = 1, example = "CN")]
+    #[schema(required = true, min_length = 1, nullable = false, example = "CN")]
     pub passport: Option<String>,
     /// When the traveller sets off: `2026-06-01` or `2026-06-01T08:00`, local at the start
     /// (default: now).
