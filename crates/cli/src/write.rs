@@ -1,48 +1,21 @@
-//! Writing output files safely: a temporary file in the same folder, then a rename, so that a
-//! failed write never leaves a half-written or lost file.
+//! Writing output files safely: a temporary file in the same folder, fsynced, then renamed over
+//! the old file (atomic-write-file), so that a failed or killed write never leaves a
+//! half-written or lost file.
 
 use anyhow::Context;
 use std::io::Write;
 use std::path::Path;
 
-/// Writes `bytes` to `path` atomically. The file gets the permissions of the file it replaces,
-/// or the usual `0644` for a new file (a temporary file alone would be `0600`).
+/// Writes `bytes` to `path` atomically: the old file stays whole until the new one is
+/// complete and on disk. A replaced file keeps its permissions.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    if let Some(p) = std::fs::metadata(path)
-        .ok()
-        .map(|m| m.permissions())
-        .or_else(new_file_permissions)
-    {
-        builder.permissions(p);
-    }
-    let mut tmp = builder
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
+    let mut file = atomic_write_file::AtomicWriteFile::open(path)
+        .with_context(|| format!("cannot create a temporary file beside {}", path.display()))?;
+    file.write_all(bytes)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
+    file.commit()
         .with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(())
-}
-
-/// `0644` on Unix; elsewhere the system's default for a new file.
-fn new_file_permissions() -> Option<std::fs::Permissions> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        Some(std::fs::Permissions::from_mode(0o644))
-    }
-    #[cfg(not(unix))]
-    {
-        None
-    }
 }
 
 /// A GeoJSON feature of `geometry` whose properties are the fields of `properties`.

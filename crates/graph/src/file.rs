@@ -149,15 +149,11 @@ pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, 
     let v = env!("CARGO_PKG_VERSION").as_bytes();
     writer[..v.len().min(16)].copy_from_slice(&v[..v.len().min(16)]);
     header.extend_from_slice(&writer);
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    tmp.write_all(&header).map_err(io)?;
-    tmp.write_all(&payload).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
+    let mut file = atomic_write_file::AtomicWriteFile::open(path).map_err(io)?;
+    file.write_all(&header).map_err(io)?;
+    file.write_all(&payload).map_err(io)?;
+    // fsync, rename over the old file, fsync the folder
+    file.commit().map_err(io)?;
     Ok((header.len() + payload.len()) as u64)
 }
 

@@ -164,7 +164,7 @@ pub struct TimetableStats {
 /// A GTFS text file written through a temporary file renamed into place.
 struct GtfsFile {
     path: std::path::PathBuf,
-    csv: csv::Writer<std::io::BufWriter<tempfile::NamedTempFile>>,
+    csv: csv::Writer<std::io::BufWriter<atomic_write_file::AtomicWriteFile>>,
 }
 
 impl GtfsFile {
@@ -174,7 +174,7 @@ impl GtfsFile {
             path: path.clone(),
             source,
         };
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+        let tmp = atomic_write_file::AtomicWriteFile::open(&path).map_err(io)?;
         let mut csv = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, tmp));
         csv.write_record(header)
             .map_err(|source| ImportError::Csv {
@@ -207,12 +207,12 @@ impl GtfsFile {
             .csv
             .into_inner()
             .map_err(|e| io(&self.path, e.into_error()))?;
-        let mut tmp = buf
+        let mut file = buf
             .into_inner()
             .map_err(|e| io(&self.path, e.into_error()))?;
-        tmp.flush().map_err(|e| io(&self.path, e))?;
-        tmp.persist(&self.path)
-            .map_err(|e| io(&self.path, e.error))?;
+        file.flush().map_err(|e| io(&self.path, e))?;
+        // fsync, rename over the old file, fsync the folder
+        file.commit().map_err(|e| io(&self.path, e))?;
         Ok(())
     }
 }

@@ -47,7 +47,7 @@ pub enum ImportError {
 /// A CSV file of a feed being written; [`FeedWriter::finish`] renames it into place.
 pub struct FeedWriter {
     path: PathBuf,
-    csv: csv::Writer<BufWriter<tempfile::NamedTempFile>>,
+    csv: csv::Writer<BufWriter<atomic_write_file::AtomicWriteFile>>,
 }
 
 impl FeedWriter {
@@ -59,10 +59,11 @@ impl FeedWriter {
                 path: path.clone(),
                 source: std::io::Error::new(std::io::ErrorKind::InvalidInput, message),
             })?;
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|source| ImportError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let tmp =
+            atomic_write_file::AtomicWriteFile::open(&path).map_err(|source| ImportError::Io {
+                path: path.clone(),
+                source,
+            })?;
         let mut csv = csv::Writer::from_writer(BufWriter::with_capacity(1 << 20, tmp));
         csv.write_record(header)
             .map_err(|source| ImportError::Csv {
@@ -96,12 +97,12 @@ impl FeedWriter {
             .csv
             .into_inner()
             .map_err(|e| io(&self.path, e.into_error()))?;
-        let mut tmp = buf
+        let mut file = buf
             .into_inner()
             .map_err(|e| io(&self.path, e.into_error()))?;
-        tmp.flush().map_err(|e| io(&self.path, e))?;
-        tmp.persist(&self.path)
-            .map_err(|e| io(&self.path, e.error))?;
+        file.flush().map_err(|e| io(&self.path, e))?;
+        // fsync, rename over the old file, fsync the folder
+        file.commit().map_err(|e| io(&self.path, e))?;
         Ok(())
     }
 }
@@ -122,9 +123,9 @@ pub(crate) fn start_feed(dir: &Path) -> Result<(), ImportError> {
                 path: path.clone(),
                 source,
             };
-            let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-            tmp.write_all(text.as_bytes()).map_err(io)?;
-            tmp.persist(&path).map_err(|e| io(e.error))?;
+            let mut file = atomic_write_file::AtomicWriteFile::open(&path).map_err(io)?;
+            file.write_all(text.as_bytes()).map_err(io)?;
+            file.commit().map_err(io)?;
         }
     }
     Ok(())
