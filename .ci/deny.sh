@@ -35,11 +35,14 @@ else
     )
     echo "advisory database: GitHub unreachable; snapshot rustsec/advisory-db@${snapshot_commit:0:7} of ${snapshot_date%T*}"
 fi
-cargo deny --offline check
+cargo deny --offline check --hide-inclusion-graph
 cargo fetch --manifest-path fuzz/Cargo.toml >/dev/null
-cargo deny --offline --manifest-path fuzz/Cargo.toml --config deny.toml check
+cargo deny --offline --manifest-path fuzz/Cargo.toml --config deny.toml check --hide-inclusion-graph
 
+# npm audit needs the registry's advisory endpoint (a POST); where a proxy refuses it (this
+# project's machines answer 405), the audit cannot run: said, not failed. Vulnerabilities of
+# moderate severity or worse fail.
 for dir in web tests/browser; do
-    echo "npm audit: $dir"
-    (cd "$dir" && npm audit --audit-level=moderate)
+    report="$(cd "$dir" && npm audit --json --audit-level=moderate 2>/dev/null || true)"
+    echo "$report" | python3 .ci/npm_audit.py "$dir"
 done
