@@ -7,7 +7,9 @@
 #   SCHEMATHESIS_EXAMPLES=1000 SCHEMATHESIS_SEED=random bash tests/openapi/run.sh
 # The check positive_data_acceptance is left out: the document cannot say which strings are
 # place names, scenario names, durations or dates the network knows (404 and 400 answers to
-# such "schema-valid" requests are correct); docs/reliability.md has its counts.
+# such "schema-valid" requests are correct); docs/reliability.md has its counts. One worker:
+# with two, schemathesis's generator (hypothesis on CPython 3.11) sometimes fails on its own
+# ("AST constructor recursion depth mismatch"), not on an answer.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 venv="$root/target/py-openapi"
@@ -32,6 +34,6 @@ seed_args=(--seed "$seed")
 cd "$root/target"
 "$venv/bin/st" run "http://127.0.0.1:$port/openapi.json" \
   --checks all --exclude-checks positive_data_acceptance \
-  --max-examples "$examples" "${seed_args[@]}" --workers 2 \
+  --max-examples "$examples" "${seed_args[@]}" --workers 1 \
   --report junit --report-junit-path "$root/target/schemathesis-junit.xml"
 kill -0 "$server" 2>/dev/null || { echo "the server died during the schemathesis run"; cat "$root/target/schemathesis-server.log"; exit 1; }
