@@ -8,7 +8,8 @@ use crate::write::write_atomic;
 use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressStyle};
 use silkroute_flows::{
-    assign, critical, AssignResponse, AssignmentConfig, CriticalResponse, Demand, EdgeFlow, Method,
+    assign, critical, AssignResponse, AssignmentConfig, CapacityBasis, CriticalResponse, Demand,
+    EdgeFlow, Method,
 };
 use silkroute_graph::compile;
 use std::path::PathBuf;
@@ -152,7 +153,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
             num(result.stranded_total(), 0)
         );
     }
-    tell!("\nmost loaded elements (by volume/capacity, then tonnes):\n");
+    tell!("\nmost loaded elements (by volume/capacity, then tonnes; ⇄: a capacity both directions share, and v/c counts both):\n");
     say_raw!("{}", flows_table(&flows, args.top));
     Ok(ExitCode::SUCCESS)
 }
@@ -193,9 +194,11 @@ pub fn flows_table(flows: &[EdgeFlow], top: usize) -> String {
                 f.vehicles_per_day
                     .map(|v| format!("{v:.1}"))
                     .unwrap_or_default(),
-                f.capacity_t_per_day
-                    .map(|c| num(c, 0))
-                    .unwrap_or_else(|| "-".into()),
+                match (f.capacity_t_per_day, f.capacity_basis) {
+                    (Some(c), CapacityBasis::BothDirections) => format!("{} ⇄", num(c, 0)),
+                    (Some(c), _) => num(c, 0),
+                    (None, _) => "missing".into(),
+                },
                 f.volume_capacity
                     .map(|v| format!("{v:.2}"))
                     .unwrap_or_else(|| "-".into()),
@@ -231,7 +234,9 @@ fn flows_csv(flows: &[EdgeFlow]) -> anyhow::Result<String> {
         "tonnes_per_day",
         "teu_per_day",
         "vehicles_per_day",
+        "capacity_basis",
         "capacity_t_per_day",
+        "facility_tonnes_per_day",
         "volume_capacity",
         "delay_h",
         "cost_usd_per_t",
@@ -247,7 +252,12 @@ fn flows_csv(flows: &[EdgeFlow]) -> anyhow::Result<String> {
             format!("{:.3}", f.tonnes_per_day),
             format!("{:.3}", f.teu_per_day),
             o(f.vehicles_per_day),
+            serde_json::to_value(f.capacity_basis)?
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
             o(f.capacity_t_per_day),
+            format!("{:.3}", f.facility_tonnes_per_day),
             o(f.volume_capacity),
             format!("{:.3}", f.delay_h),
             format!("{:.3}", f.cost_usd_per_t),

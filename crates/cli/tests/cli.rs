@@ -313,7 +313,7 @@ fn export_into_a_missing_folder_fails_cleanly() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "cannot create a temporary file in /no/such/dir",
+            "cannot create a temporary file beside /no/such/dir/net.geojson: No such file or directory",
         ));
 }
 

@@ -41,6 +41,82 @@ pub(crate) fn check(net: &Network, lines: &Lines, report: &mut Report) {
     check_connectivity(net, lines, report);
     check_customs(net, lines, report);
     check_gaugeless_rail(net, lines, report);
+    check_capacities(net, lines, report);
+}
+
+/// Warns, once per file, about open elements that carry cargo through a bottleneck but have
+/// no capacity: border crossings, transfers (gauge-change and intermodal yards) and rail links
+/// with a gauge. The assignment cannot congest them, and says so in its output
+/// (`capacity_basis = missing`) rather than taking them as infinite.
+fn check_capacities(net: &Network, lines: &Lines, report: &mut Report) {
+    let open = |s: Status| s == Status::Open;
+    let warn = |report: &mut Report,
+                file: &str,
+                what: &str,
+                ids: Vec<(&str, Option<u64>)>,
+                of: usize| {
+        if let Some(&(_, line)) = ids.first() {
+            let shown: Vec<&str> = ids.iter().take(5).map(|(id, _)| *id).collect();
+            report.warning(
+                file,
+                line,
+                Some("capacity"),
+                format!(
+                    "{} of {of} open {what} have no capacity (`{}`{}): the assignment does not congest them and reports them as missing",
+                    ids.len(),
+                    shown.join("`, `"),
+                    if ids.len() > shown.len() { ", …" } else { "" }
+                ),
+            );
+        }
+    };
+    let borders: Vec<_> = (0..net.borders.len())
+        .filter(|&i| open(net.borders[i].status))
+        .collect();
+    let missing = borders
+        .iter()
+        .filter(|&&i| net.borders[i].capacity.is_none())
+        .map(|&i| (net.borders[i].id.as_str(), lines.borders.get(i).copied()))
+        .collect();
+    warn(
+        report,
+        "borders.csv",
+        "border crossings",
+        missing,
+        borders.len(),
+    );
+    let transfers: Vec<_> = (0..net.transfers.len())
+        .filter(|&i| open(net.transfers[i].status))
+        .collect();
+    let missing = transfers
+        .iter()
+        .filter(|&&i| net.transfers[i].capacity.is_none())
+        .map(|&i| {
+            (
+                net.transfers[i].id.as_str(),
+                lines.transfers.get(i).copied(),
+            )
+        })
+        .collect();
+    warn(
+        report,
+        "transfers.csv",
+        "transfers",
+        missing,
+        transfers.len(),
+    );
+    let rail: Vec<_> = (0..net.links.len())
+        .filter(|&i| {
+            let l = &net.links[i];
+            open(l.status) && l.mode == Mode::Rail && l.gauge.is_some()
+        })
+        .collect();
+    let missing = rail
+        .iter()
+        .filter(|&&i| net.links[i].capacity.is_none())
+        .map(|&i| (net.links[i].id.as_str(), lines.links.get(i).copied()))
+        .collect();
+    warn(report, "links.csv", "rail links", missing, rail.len());
 }
 
 /// Warns once about rail links without a gauge (a GTFS import's): passenger services run on

@@ -54,11 +54,39 @@ fn assert_error(r: &Report, file: &str, line: Option<u64>, field: Option<&str>, 
     );
 }
 
+/// The only warnings a sound feed may have: elements without a capacity, one line per file.
+fn only_missing_capacities(report: &silkroute_feed::Report) -> Vec<&str> {
+    report
+        .problems
+        .iter()
+        .map(|p| {
+            assert!(
+                p.severity == Severity::Warning && p.field.as_deref() == Some("capacity"),
+                "{report}"
+            );
+            p.file.as_str()
+        })
+        .collect()
+}
+
 #[test]
-fn the_mini_feed_is_valid_with_no_warnings() {
+fn the_mini_feed_is_valid_and_warns_only_of_missing_capacities() {
     let (net, report) = load_dir(&fixture_dir()).expect("valid");
     assert_eq!(net.places.len(), 6);
-    assert_eq!(report.problems, vec![], "{report}");
+    // khorgos-altynkol and khorgos-road have no capacity; alashankou-dostyk has one
+    assert_eq!(
+        only_missing_capacities(&report),
+        vec!["borders.csv", "transfers.csv", "links.csv"],
+        "{report}"
+    );
+    let borders = &report.problems[0];
+    assert!(
+        borders.message.starts_with(
+            "2 of 3 open border crossings have no capacity (`khorgos-altynkol`, `khorgos-road`)"
+        ),
+        "{report}"
+    );
+    assert_eq!(borders.line, Some(3), "the first one's line");
 }
 
 #[test]
@@ -481,14 +509,19 @@ proptest! {
 }
 
 #[test]
-fn the_built_in_network_is_valid_with_no_warnings() {
+fn the_built_in_network_is_valid_and_warns_only_of_missing_capacities() {
     let files: HashMap<&str, Vec<u8>> = silkroute_feed::BUILTIN_FILES
         .iter()
         .map(|(n, t)| (*n, t.as_bytes().to_vec()))
         .collect();
     let (net, report) = load_files(&files).unwrap_or_else(|e| panic!("{e}"));
     assert!(net.places.len() >= 49);
-    assert_eq!(report.problems, vec![], "{report}");
+    // most elements have no sourced capacity yet (docs/assignment.md): said, not hidden
+    assert_eq!(
+        only_missing_capacities(&report),
+        vec!["borders.csv", "transfers.csv", "links.csv"],
+        "{report}"
+    );
     for s in silkroute_feed::builtin_scenario_names() {
         silkroute_feed::builtin_scenario(s)
             .unwrap()

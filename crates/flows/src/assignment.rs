@@ -8,7 +8,9 @@
 //! bisection line search. It stops when the relative gap
 //! `(Σ c·x − Σ demand × shortest cost) / Σ c·x` is at most the target.
 
-use crate::cost::{capacity_t_per_day, CostModel, EdgeCosts, TONNES_PER_TRAIN, TONNES_PER_VEHICLE};
+use crate::cost::{
+    capacity_t_per_day, CapacityBasis, CostModel, EdgeCosts, TONNES_PER_TRAIN, TONNES_PER_VEHICLE,
+};
 use crate::demand::Demand;
 use crate::shortest::tree;
 use rayon::prelude::*;
@@ -148,9 +150,14 @@ pub struct EdgeFlow {
     pub teu_per_day: f64,
     /// Trains per day for rail (1,000 t per train), trucks per day for road (20 t per truck).
     pub vehicles_per_day: Option<f64>,
-    /// Capacity in tonnes per day and direction, when known.
+    /// Whether the capacity is for both directions together, per direction, or missing.
+    pub capacity_basis: CapacityBasis,
+    /// Capacity in tonnes per day (for both directions or this one, as `capacity_basis` says),
+    /// when known.
     pub capacity_t_per_day: Option<f64>,
-    /// Volume / capacity.
+    /// Tonnes per day on the facility: both directions on a shared one, else this edge's.
+    pub facility_tonnes_per_day: f64,
+    /// Facility volume / capacity.
     pub volume_capacity: Option<f64>,
     /// Hours of delay over free flow at this volume.
     pub delay_h: f64,
@@ -498,7 +505,12 @@ pub fn assign(
     // The route cost is its flow-independent part plus Σ over its edges of the surcharge
     // s_e(x_e) = value of the congestion delay; Beckmann's objective is then
     // F + Σ_e ∫₀^{x_e} s_e(v) dv, with F linear in the route flows.
-    let surcharge = |x: &[f64]| -> Vec<f64> { (0..m).map(|e| costs.surcharge(e, x[e])).collect() };
+    // A facility both directions share (a single-track line, a border post, a yard) is
+    // congested by the volume of both: each edge's surcharge is taken at its facility's volume.
+    let surcharge = |x: &[f64]| -> Vec<f64> {
+        let v = costs.volumes(x);
+        (0..m).map(|e| costs.surcharge(e, v[e])).collect()
+    };
     let first = loader.load(&vec![0.0; m], false);
     let mut x = first.edges;
     let mut fixed = first.fixed;
@@ -530,7 +542,8 @@ pub fn assign(
                 break;
             }
             // Target point: y mixed with the previous targets (direction_weights), then the step.
-            let hess: Vec<f64> = (0..m).map(|e| costs.derivative(e, x[e])).collect();
+            let v = costs.volumes(&x);
+            let hess: Vec<f64> = (0..m).map(|e| costs.derivative(e, v[e])).collect();
             let beta = direction_weights(
                 config.method,
                 &hess,
@@ -645,11 +658,15 @@ fn direction_weights(
 /// derivative along s − x.
 fn line_search(costs: &EdgeCosts, (x, fx): (&[f64], f64), (s, fs): (&[f64], f64)) -> f64 {
     let slope = |lambda: f64| -> f64 {
+        let at: Vec<f64> = (0..x.len())
+            .map(|e| x[e] + lambda * (s[e] - x[e]))
+            .collect();
+        let v = costs.volumes(&at);
         let mut g = fs - fx;
         for e in 0..x.len() {
             let d = s[e] - x[e];
             if d != 0.0 {
-                g += costs.surcharge(e, x[e] + lambda * d) * d;
+                g += costs.surcharge(e, v[e]) * d;
             }
         }
         g
@@ -764,6 +781,7 @@ impl Assignment {
     /// (edges without flow left out).
     pub fn edge_flows(&self, net: &Network, graph: &Graph, model: &CostModel) -> Vec<EdgeFlow> {
         let costs = EdgeCosts::new(net, graph, model);
+        let volumes = costs.volumes(&self.flows);
         let mut out: Vec<EdgeFlow> = graph
             .edges()
             .iter()
@@ -790,7 +808,10 @@ impl Assignment {
                 };
                 let v = self.flows[i];
                 let mode = graph.node(e.head).layer.mode;
-                let cap = cap.map(|c| capacity_t_per_day(&c));
+                let basis = CapacityBasis::of(net, e.kind);
+                let cap = cap
+                    .filter(|_| basis != CapacityBasis::Missing)
+                    .map(|c| capacity_t_per_day(&c));
                 EdgeFlow {
                     edge: i,
                     kind,
@@ -810,9 +831,11 @@ impl Assignment {
                         }
                         _ => None,
                     },
+                    capacity_basis: basis,
                     capacity_t_per_day: cap,
-                    volume_capacity: cap.map(|c| v / c),
-                    delay_h: costs.delay_h(i, v),
+                    facility_tonnes_per_day: volumes[i],
+                    volume_capacity: cap.map(|c| volumes[i] / c),
+                    delay_h: costs.delay_h(i, volumes[i]),
                     cost_usd_per_t: self.costs[i],
                 }
             })

@@ -1,7 +1,9 @@
 //! Generalized cost per tonne on each edge, with BPR volume–delay on capacity-limited elements.
 
+use serde::Serialize;
 use silkroute_graph::{EdgeKind, Graph};
-use silkroute_model::{Capacity, CapacityUnit, Cargo, Network};
+use silkroute_model::{Capacity, CapacityUnit, Cargo, Mode, Network, Track};
+use std::collections::HashMap;
 
 /// Tonnes of cargo on one container train: an **estimate**, 50 FEU × 20 t (China Railway
 /// Express trains run 41–55 wagons; see docs/assignment.md).
@@ -9,7 +11,44 @@ pub const TONNES_PER_TRAIN: f64 = 1000.0;
 /// Tonnes of cargo per truck: one FEU with 20 t (the tariff reference load).
 pub const TONNES_PER_VEHICLE: f64 = 20.0;
 
-/// A reported capacity in tonnes of cargo per day and direction.
+/// Whose capacity an edge's flow uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapacityBasis {
+    /// A facility both directions use: a single-track line, a border post, a gauge-change yard.
+    /// The capacity is for both directions together, and so is the volume it is compared with.
+    BothDirections,
+    /// A facility with its own capacity each way: a double-track line, a road, a sea or air
+    /// link.
+    PerDirection,
+    /// The feed gives no capacity: the element is not congested in the assignment. Reported,
+    /// never silently taken as infinite.
+    Missing,
+}
+
+impl CapacityBasis {
+    /// Whether the element of edge kind `kind` (in `net`) is one facility for both directions.
+    pub fn of(net: &Network, kind: EdgeKind) -> CapacityBasis {
+        let (capacity, shared) = match kind {
+            EdgeKind::Run(l) => {
+                let link = &net.links[l as usize];
+                let single_track = link.mode == Mode::Rail && link.track != Some(Track::Double);
+                (link.capacity, single_track)
+            }
+            EdgeKind::Border { border, .. } => (net.borders[border as usize].capacity, true),
+            EdgeKind::Transfer(t) => (net.transfers[t as usize].capacity, true),
+            EdgeKind::Clearance { .. } => (None, false),
+        };
+        match (capacity.filter(|c| c.value > 0.0), shared) {
+            (None, _) => CapacityBasis::Missing,
+            (Some(_), true) => CapacityBasis::BothDirections,
+            (Some(_), false) => CapacityBasis::PerDirection,
+        }
+    }
+}
+
+/// A reported capacity in tonnes of cargo per day (per direction or for both, as
+/// [`CapacityBasis`] says).
 pub fn capacity_t_per_day(c: &Capacity) -> f64 {
     match c.unit {
         CapacityUnit::TPerYear => c.value / 365.0,
@@ -47,8 +86,13 @@ pub(crate) struct EdgeCosts {
     pub fixed: Vec<f64>,
     /// Value of the congestible free-flow time, USD per tonne.
     pub free: Vec<f64>,
-    /// Capacity, tonnes per day (infinite when unknown).
+    /// Capacity of the edge's facility, tonnes per day (infinite when unknown).
     pub capacity: Vec<f64>,
+    /// The facility each edge loads: edges of one shared facility (both directions of a
+    /// single-track line, a border post, a yard) have the same index.
+    pub facility: Vec<u32>,
+    /// Number of facilities.
+    pub facilities: usize,
     /// Free-flow hours of the congestible part.
     pub free_hours: Vec<f64>,
     pub alpha: f64,
@@ -66,7 +110,29 @@ impl EdgeCosts {
             Vec::with_capacity(m),
         );
         let one_tonne = Cargo::tonnes(1.0);
+        let mut facility = Vec::with_capacity(m);
+        let mut shared: HashMap<(u8, u32), u32> = HashMap::new();
+        let mut facilities = 0u32;
         for e in graph.edges() {
+            let key = match (CapacityBasis::of(net, e.kind), e.kind) {
+                (CapacityBasis::BothDirections, EdgeKind::Run(l)) => Some((0, l)),
+                (CapacityBasis::BothDirections, EdgeKind::Border { border, .. }) => {
+                    Some((1, border))
+                }
+                (CapacityBasis::BothDirections, EdgeKind::Transfer(t)) => Some((2, t)),
+                _ => None,
+            };
+            let f = match key {
+                Some(k) => *shared.entry(k).or_insert_with(|| {
+                    facilities += 1;
+                    facilities - 1
+                }),
+                None => {
+                    facilities += 1;
+                    facilities - 1
+                }
+            };
+            facility.push(f);
             let cap = match e.kind {
                 EdgeKind::Run(i) => net.links[i as usize].capacity,
                 EdgeKind::Border { border, .. } => net.borders[border as usize].capacity,
@@ -86,10 +152,26 @@ impl EdgeCosts {
             fixed,
             free,
             capacity,
+            facility,
+            facilities: facilities as usize,
             free_hours,
             alpha: model.alpha,
             beta: model.beta,
         }
+    }
+
+    /// Per edge, the volume of its facility at edge flows `x`: the edge's own flow, or on a
+    /// facility both directions share the sum over its edges. The cost functions below take
+    /// this volume.
+    pub fn volumes(&self, x: &[f64]) -> Vec<f64> {
+        let mut per_facility = vec![0.0; self.facilities];
+        for (e, &f) in self.facility.iter().enumerate() {
+            per_facility[f as usize] += x[e];
+        }
+        self.facility
+            .iter()
+            .map(|&f| per_facility[f as usize])
+            .collect()
     }
 
     /// The flow-independent cost per tonne of edge `e`: money, fixed waits, free-flow time.
@@ -97,7 +179,7 @@ impl EdgeCosts {
         self.fixed[e] + self.free[e]
     }
 
-    /// The value of the congestion delay per tonne of edge `e` at flow `v`.
+    /// The value of the congestion delay per tonne of edge `e` at facility volume `v`.
     pub fn surcharge(&self, e: usize, v: f64) -> f64 {
         self.free[e] * self.congestion(e, v)
     }
@@ -112,7 +194,7 @@ impl EdgeCosts {
         }
     }
 
-    /// Delay hours over free flow at flow `v`.
+    /// Delay hours over free flow at facility volume `v`.
     pub fn delay_h(&self, e: usize, v: f64) -> f64 {
         self.free_hours[e] * self.congestion(e, v)
     }
