@@ -451,6 +451,10 @@ pub struct AssignArgs {
     /// Value of time, USD per tonne-hour.
     #[arg(long, default_value_t = 1.0, value_parser = positive_f64)]
     pub value_of_time: f64,
+    /// Volume-delay function: `bpr` (gentle over capacity), or `conical` (Spiess 1990, a = 4:
+    /// rises steeply over capacity, the strict-capacity option).
+    #[arg(long, default_value = "bpr", value_parser = clap::builder::PossibleValuesParser::new(silkroute_flows::VolumeDelay::NAMES))]
+    pub volume_delay: String,
     /// How many of the most loaded elements to print.
     #[arg(long, default_value_t = 15)]
     pub top: usize,

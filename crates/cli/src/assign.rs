@@ -53,6 +53,11 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         args.value_of_time,
     )
     .map_err(|e| Failure::failed(anyhow!("{e}")))?;
+    let mut config = config;
+    config.cost.volume_delay = args
+        .volume_delay
+        .parse()
+        .map_err(|e: String| Failure::usage(anyhow!("--volume-delay: {e}")))?;
     let carried = if config.services.is_some() {
         format!(
             "on the services (cargo ready at {} moments of the week of {})",

@@ -58,6 +58,66 @@ pub fn capacity_t_per_day(c: &Capacity) -> f64 {
     }
 }
 
+/// The volume–delay function: time over free-flow time as a function of volume / capacity `x`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum VolumeDelay {
+    /// Bureau of Public Roads (1964): `1 + alpha x^beta` ([`CostModel::alpha`],
+    /// [`CostModel::beta`]). Gentle over capacity: at x = 2 with the defaults, 3.4 × free flow.
+    #[default]
+    Bpr,
+    /// Spiess's conical function (Transportation Science 24(2), 1990):
+    /// `2 + sqrt(a² (1 − x)² + b²) − a (1 − x) − b` with `b = (2a − 1) / (2a − 2)`, `a > 1`;
+    /// 1 at free flow, 2 at capacity, and over capacity rising with slope `a` — the
+    /// strict-capacity option (`a` plays the role of BPR's exponent; 4 matches beta = 4).
+    Conical {
+        /// The steepness `a` (> 1).
+        a: f64,
+    },
+}
+
+impl VolumeDelay {
+    /// The names the CLI and Python take: `bpr`, and `conical` (a = 4).
+    pub const NAMES: [&'static str; 2] = ["bpr", "conical"];
+
+    /// The factor over free-flow time minus 1, at volume / capacity `x`.
+    fn excess(self, alpha: f64, beta: f64, x: f64) -> f64 {
+        match self {
+            VolumeDelay::Bpr => alpha * x.powf(beta),
+            VolumeDelay::Conical { a } => {
+                let b = (2.0 * a - 1.0) / (2.0 * a - 2.0);
+                let y = 1.0 - x;
+                1.0 + (a * a * y * y + b * b).sqrt() - a * y - b
+            }
+        }
+    }
+
+    /// d excess / dx.
+    fn slope(self, alpha: f64, beta: f64, x: f64) -> f64 {
+        match self {
+            VolumeDelay::Bpr => alpha * beta * x.powf(beta - 1.0),
+            VolumeDelay::Conical { a } => {
+                let b = (2.0 * a - 1.0) / (2.0 * a - 2.0);
+                let y = 1.0 - x;
+                a - a * a * y / (a * a * y * y + b * b).sqrt()
+            }
+        }
+    }
+}
+
+impl std::str::FromStr for VolumeDelay {
+    type Err = String;
+    /// `bpr`, or `conical` (a = 4: as steep over capacity as BPR's exponent 4 suggests).
+    fn from_str(s: &str) -> Result<VolumeDelay, String> {
+        match s.trim() {
+            "bpr" => Ok(VolumeDelay::Bpr),
+            "conical" => Ok(VolumeDelay::Conical { a: 4.0 }),
+            other => Err(format!(
+                "`{other}` is not a volume-delay function (bpr or conical)"
+            )),
+        }
+    }
+}
+
 /// How a tonne weighs money against time, and how congestion slows elements down.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CostModel {
@@ -67,6 +127,8 @@ pub struct CostModel {
     pub alpha: f64,
     /// BPR beta (4).
     pub beta: f64,
+    /// The volume–delay function (BPR unless the conical one is asked for).
+    pub volume_delay: VolumeDelay,
 }
 
 impl Default for CostModel {
@@ -75,6 +137,7 @@ impl Default for CostModel {
             value_of_time_usd_per_t_h: 1.0,
             alpha: 0.15,
             beta: 4.0,
+            volume_delay: VolumeDelay::Bpr,
         }
     }
 }
@@ -97,6 +160,7 @@ pub(crate) struct EdgeCosts {
     pub free_hours: Vec<f64>,
     pub alpha: f64,
     pub beta: f64,
+    pub volume_delay: VolumeDelay,
 }
 
 impl EdgeCosts {
@@ -157,6 +221,7 @@ impl EdgeCosts {
             free_hours,
             alpha: model.alpha,
             beta: model.beta,
+            volume_delay: model.volume_delay,
         }
     }
 
@@ -184,11 +249,11 @@ impl EdgeCosts {
         self.free[e] * self.congestion(e, v)
     }
 
-    /// The BPR term `alpha (v / c)^beta`.
+    /// The volume–delay factor minus 1 at facility volume `v` (BPR: `alpha (v / c)^beta`).
     pub fn congestion(&self, e: usize, v: f64) -> f64 {
         let c = self.capacity[e];
         if c.is_finite() {
-            self.alpha * (v / c).powf(self.beta)
+            self.volume_delay.excess(self.alpha, self.beta, v / c)
         } else {
             0.0
         }
@@ -203,7 +268,7 @@ impl EdgeCosts {
     pub fn derivative(&self, e: usize, v: f64) -> f64 {
         let c = self.capacity[e];
         if c.is_finite() && v > 0.0 {
-            self.free[e] * self.alpha * self.beta * (v / c).powf(self.beta - 1.0) / c
+            self.free[e] * self.volume_delay.slope(self.alpha, self.beta, v / c) / c
         } else {
             0.0
         }

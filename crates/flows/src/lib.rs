@@ -23,7 +23,7 @@ pub use assignment::{
     assign, Assignment, AssignmentConfig, EdgeFlow, Method, OdRoute, READY_TIMES,
 };
 pub use cost::{
-    capacity_t_per_day, CapacityBasis, CostModel, TONNES_PER_TRAIN, TONNES_PER_VEHICLE,
+    capacity_t_per_day, CapacityBasis, CostModel, VolumeDelay, TONNES_PER_TRAIN, TONNES_PER_VEHICLE,
 };
 pub use critical::{critical, Criticality};
 pub use demand::Demand;

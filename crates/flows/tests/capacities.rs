@@ -3,7 +3,9 @@
 //! a capacity is reported as missing.
 
 use silkroute_feed::load_files;
-use silkroute_flows::{assign, AssignmentConfig, CapacityBasis, CostModel, Demand, Method};
+use silkroute_flows::{
+    assign, AssignmentConfig, CapacityBasis, CostModel, Demand, Method, VolumeDelay,
+};
 use silkroute_graph::{compile, EdgeKind, Graph};
 use silkroute_model::Network;
 use std::collections::HashMap;
@@ -46,6 +48,7 @@ fn linear() -> AssignmentConfig {
             value_of_time_usd_per_t_h: 1.0,
             alpha: 1.0,
             beta: 1.0,
+            ..CostModel::default()
         },
         method: Method::BiconjugateFrankWolfe,
         relative_gap: 1e-9,
@@ -132,4 +135,64 @@ fn the_output_says_which_capacity_is_shared_and_which_is_missing() {
         assert_eq!(f.volume_capacity, None);
         assert_eq!(f.delay_h, 0.0);
     }
+}
+
+/// 5,000 t/day over a line of 1,000 t/day capacity (1 h at free flow) beside a road of 10 h
+/// flat: the line fills until its time is 10 h. BPR (0.15, 4): 1 + 0.15 x⁴ = 10, x = 60^¼ =
+/// 2.783; Spiess's conical with a = 4 (b = 7/6): 1 + excess(x) = 10 gives x = 1 + 62/55 =
+/// 2.127. The conical function holds the volume nearer the capacity.
+fn line_over_capacity(volume_delay: VolumeDelay) -> f64 {
+    let (net, graph) = feed(&[
+        ("line", "rail", "double", 1.0, Some(1000.0)),
+        ("road", "road", "", 10.0, None),
+    ]);
+    let (o, d) = (net.place_id("o").unwrap(), net.place_id("d").unwrap());
+    let mut demand = Demand::default();
+    demand.add(o, d, 5000.0);
+    let config = AssignmentConfig {
+        cost: CostModel {
+            value_of_time_usd_per_t_h: 1.0,
+            volume_delay,
+            ..CostModel::default()
+        },
+        method: Method::BiconjugateFrankWolfe,
+        relative_gap: 1e-10,
+        max_iterations: 20_000,
+        ..AssignmentConfig::default()
+    };
+    let result = assign(&net, &graph, &demand, &config, |_, _| {});
+    on_link(&net, &graph, &result.flows, "line")
+}
+
+#[test]
+fn bpr_lets_a_line_run_far_over_capacity() {
+    let line = line_over_capacity(VolumeDelay::Bpr);
+    assert!((line - 1000.0 * 60f64.powf(0.25)).abs() < 1.0, "{line}");
+}
+
+#[test]
+fn the_conical_function_holds_a_line_nearer_its_capacity() {
+    let line = line_over_capacity(VolumeDelay::Conical { a: 4.0 });
+    assert!((line - 1000.0 * (1.0 + 62.0 / 55.0)).abs() < 1.0, "{line}");
+}
+
+#[test]
+fn the_conical_delay_at_twice_the_capacity_is_eight_free_flow_times() {
+    // excess(2) = 1 + sqrt(16 + (7/6)²) + 4 − 7/6 = 1 + 25/6 + 4 − 7/6 = 8
+    let (net, graph) = feed(&[("line", "rail", "double", 1.0, Some(1000.0))]);
+    let (o, d) = (net.place_id("o").unwrap(), net.place_id("d").unwrap());
+    let mut demand = Demand::default();
+    demand.add(o, d, 2000.0);
+    let config = AssignmentConfig {
+        cost: CostModel {
+            volume_delay: VolumeDelay::Conical { a: 4.0 },
+            ..CostModel::default()
+        },
+        method: Method::AllOrNothing,
+        ..AssignmentConfig::default()
+    };
+    let result = assign(&net, &graph, &demand, &config, |_, _| {});
+    let flows = result.edge_flows(&net, &graph, &config.cost);
+    let line = flows.iter().find(|f| f.element == "line").unwrap();
+    assert!((line.delay_h - 8.0).abs() < 1e-9, "{line:?}");
 }

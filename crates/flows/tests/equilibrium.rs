@@ -47,6 +47,7 @@ fn linear() -> AssignmentConfig {
             value_of_time_usd_per_t_h: 1.0,
             alpha: 1.0,
             beta: 1.0,
+            ..CostModel::default()
         },
         relative_gap: 1e-7,
         max_iterations: 5000,

@@ -42,6 +42,7 @@ fn config(tt: &Arc<Timetable>) -> AssignmentConfig {
             value_of_time_usd_per_t_h: 1.0,
             alpha: 1.0,
             beta: 1.0,
+            ..CostModel::default()
         },
         relative_gap: 1e-6,
         max_iterations: 500,

@@ -118,6 +118,8 @@ struct AssignParams {
     max_iterations: Option<usize>,
     /// USD per tonne-hour (default 1).
     value_of_time: Option<f64>,
+    /// `bpr` (default) or `conical` (the strict-capacity option).
+    volume_delay: Option<String>,
     /// Rank the elements by what their closure costs (`silkroute critical`).
     critical: Option<bool>,
 }
@@ -170,9 +172,15 @@ fn assign_answer(
     }
     let graph = silkroute_graph::compile(net)
         .map_err(|e| Failure::new("invalid_network", e.to_string(), None))?;
-    let config =
+    let mut config =
         AssignmentConfig::for_network(net, &graph, method, gap, max_iterations, value_of_time)
             .map_err(|e| Failure::new("invalid_network", e.to_string(), None))?;
+    config.cost.volume_delay = p
+        .volume_delay
+        .as_deref()
+        .unwrap_or("bpr")
+        .parse()
+        .map_err(|m| bad("volume_delay", m))?;
     let demand = Demand::from_rows(&rows);
     let started = std::time::Instant::now();
     let result = assign(net, &graph, &demand, &config, |_, _| {});

@@ -113,6 +113,22 @@ def test_a_demand_frame_is_assigned_and_a_bad_one_refused(net):
         net.assign(method="magic")
 
 
+def test_shared_and_missing_capacities_are_columns_and_the_conical_function_is_stricter(net):
+    bpr = net.assign(gap=1e-3)
+    assert set(bpr["capacity_basis"]) <= {"both_directions", "per_direction", "missing"}
+    yard = bpr[bpr["element"] == "dostyk-gauge"]
+    # a yard is one capacity for both directions: both rows carry the yard's whole volume
+    assert len(yard) == 2 and (yard["capacity_basis"] == "both_directions").all()
+    assert yard["facility_tonnes_per_day"].iloc[0] == pytest.approx(yard["tonnes_per_day"].sum())
+    assert (bpr.loc[bpr["capacity_basis"] == "missing", "capacity_t_per_day"].isna()).all()
+    conical = net.assign(gap=1e-3, volume_delay="conical")
+    over = lambda df: df.loc[df["capacity_basis"] != "missing", "volume_capacity"].max()
+    assert over(conical) < over(bpr)
+    with pytest.raises(sr.InvalidParameter) as e:
+        net.assign(volume_delay="davidson")
+    assert e.value.param == "volume_delay"
+
+
 def test_flows_come_as_a_geodataframe_when_geopandas_is_installed(net):
     geopandas = pytest.importorskip("geopandas")
     flows = net.assign(gap=1e-3)

@@ -308,13 +308,16 @@ class Network:
 
     def assign(self, demand: Union[None, PathLike, pd.DataFrame] = None, *, scenario=None,
                method: Optional[str] = None, gap: Optional[float] = None,
-               max_iterations: Optional[int] = None, value_of_time: Optional[float] = None) -> pd.DataFrame:
+               max_iterations: Optional[int] = None, value_of_time: Optional[float] = None,
+               volume_delay: Optional[str] = None) -> pd.DataFrame:
         """Trade flows assigned to the network (``silkroute assign``): one row per loaded edge
-        (element, direction, mode, tonnes_per_day, volume_capacity, delay_h, cost_usd_per_t …).
+        (element, direction, mode, tonnes_per_day, capacity_basis, capacity_t_per_day,
+        facility_tonnes_per_day, volume_capacity, delay_h, cost_usd_per_t …).
         ``demand``: a CSV file or a DataFrame with the columns of docs/demand.md (None: the
-        built-in demand, on the built-in network). The run's totals are in ``.attrs``."""
+        built-in demand, on the built-in network). ``volume_delay``: ``"bpr"`` (default) or
+        ``"conical"`` (steep over capacity). The run's totals are in ``.attrs``."""
         a = self._assign(demand, scenario, method=method, gap=gap, max_iterations=max_iterations,
-                         value_of_time=value_of_time)
+                         value_of_time=value_of_time, volume_delay=volume_delay)
         df = pd.DataFrame(a["edges"])
         attrs = {k: v for k, v in a.items() if k not in ("edges", "od_routes")}
         df = self._with_geometry(df)
@@ -339,10 +342,11 @@ class Network:
 
     def critical(self, demand: Union[None, PathLike, pd.DataFrame] = None, *, scenario=None,
                  method: Optional[str] = None, gap: Optional[float] = None,
-                 value_of_time: Optional[float] = None) -> pd.DataFrame:
+                 value_of_time: Optional[float] = None, volume_delay: Optional[str] = None) -> pd.DataFrame:
         """Links and border crossings ranked by what their closure costs the assigned trade
         (``silkroute critical``)."""
-        a = self._assign(demand, scenario, method=method, gap=gap, value_of_time=value_of_time, critical=True)
+        a = self._assign(demand, scenario, method=method, gap=gap, value_of_time=value_of_time,
+                         volume_delay=volume_delay, critical=True)
         return pd.DataFrame(a["elements"])
 
     def places(self, q: Optional[str] = None, country: Optional[str] = None) -> pd.DataFrame:
