@@ -35,6 +35,16 @@ pub fn run(feed: &Option<PathBuf>, args: ServeArgs) -> CmdResult {
         // colour codes only for a person at a terminal, never in a log file or a pipe
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+    // Room for every connection the server accepts (the usual soft limit is 1,024 files).
+    #[cfg(unix)]
+    match rlimit::increase_nofile_limit(silkroute_server::MAX_CONNECTIONS as u64 + 256) {
+        Ok(n) if (n as usize) < silkroute_server::MAX_CONNECTIONS => tracing::warn!(
+            "the open-file limit is {n}: fewer than {} connections at once",
+            silkroute_server::MAX_CONNECTIONS
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("cannot raise the open-file limit: {e}"),
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
