@@ -189,15 +189,37 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
     file.seek(SeekFrom::Start(HEADER_LEN as u64)).map_err(io)?;
     // A BufReader lets bincode read fixed-size fields straight from the buffer.
     let mut payload = std::io::BufReader::with_capacity(1 << 22, file.take(header.payload_len));
-    let decoded: Result<Payload, _> = bincode::serde::decode_from_reader(
-        &mut payload,
+    // bincode allocates a string's bytes before reading them, trusting the length in the file;
+    // a limit near the payload's size refuses a corrupt length (found by fuzzing: a 30 GB
+    // string in a 200 KB file) instead of asking the allocator for it. The limit is a
+    // compile-time constant, so it comes in steps of 4× from 1 MiB.
+    let len = header.payload_len;
+    let decoded = match len {
+        n if n <= 1 << 20 => decode_within::<{ 1 << 20 }>(&mut payload),
+        n if n <= 1 << 22 => decode_within::<{ 1 << 22 }>(&mut payload),
+        n if n <= 1 << 24 => decode_within::<{ 1 << 24 }>(&mut payload),
+        n if n <= 1 << 26 => decode_within::<{ 1 << 26 }>(&mut payload),
+        n if n <= 1 << 28 => decode_within::<{ 1 << 28 }>(&mut payload),
+        n if n <= 1 << 30 => decode_within::<{ 1 << 30 }>(&mut payload),
+        n if n <= 1 << 32 => decode_within::<{ 1 << 32 }>(&mut payload),
+        n if n <= 1 << 34 => decode_within::<{ 1 << 34 }>(&mut payload),
+        _ => decode_within::<{ 1 << 36 }>(&mut payload),
+    };
+    let left = payload.buffer().len() as u64 + payload.get_ref().limit();
+    finish(path, decoded.map_err(|e| e.to_string()), left)
+}
+
+/// Decodes the payload, reading and allocating at most `LIMIT` bytes for it.
+fn decode_within<const LIMIT: usize>(
+    payload: &mut std::io::BufReader<std::io::Take<std::fs::File>>,
+) -> Result<Payload, bincode::error::DecodeError> {
+    bincode::serde::decode_from_reader(
+        payload,
         bincode::config::standard()
             .with_little_endian()
             .with_fixed_int_encoding()
-            .with_limit::<{ 1 << 36 }>(),
-    );
-    let left = payload.buffer().len() as u64 + payload.get_ref().limit();
-    finish(path, decoded.map_err(|e| e.to_string()), left)
+            .with_limit::<LIMIT>(),
+    )
 }
 
 /// True when `bytes` start like a graph file (used to tell a graph file from a feed folder).

@@ -112,6 +112,23 @@ fn a_well_checksummed_but_inconsistent_payload_is_refused() {
     assert!(matches!(err, GraphFileError::Corrupt { .. }), "{err}");
 }
 
+/// A file whose checksum fits but whose first place id claims 20 GB (found by fuzzing, with a
+/// 30 GB string in a 7 KB file): refused as corrupt before anything of that size is allocated.
+#[test]
+fn a_corrupt_length_is_refused_without_allocating_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut bytes) = written(dir.path());
+    // the payload opens with the number of places (u64), then the first id's length (u64)
+    bytes[48..56].copy_from_slice(&20_000_000_000u64.to_le_bytes());
+    let crc = crc32fast::hash(&bytes[40..]);
+    bytes[12..16].copy_from_slice(&crc.to_le_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let err = read_graph_file(&path).unwrap_err();
+    assert!(matches!(err, GraphFileError::Corrupt { .. }), "{err}");
+    assert!(err.to_string().contains("builtin.srg"), "{err}");
+    assert!(err.to_string().contains("LimitExceeded"), "{err}");
+}
+
 #[test]
 fn writing_over_an_existing_file_never_leaves_it_half_written() {
     let dir = tempfile::tempdir().unwrap();
