@@ -129,6 +129,25 @@ fn a_corrupt_length_is_refused_without_allocating_it() {
     assert!(err.to_string().contains("LimitExceeded"), "{err}");
 }
 
+/// A well-checksummed file with a negative edge time (found by fuzzing: the timetable's
+/// track search went round a negative cycle for ever) is refused as corrupt.
+#[test]
+fn a_negative_weight_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = compiled();
+    let mut graph = serde_json::to_value(&c.graph).unwrap();
+    graph["edges"][3]["time_p50_h"] = serde_json::json!(-1.0);
+    c.graph = serde_json::from_value(graph).unwrap();
+    let path = dir.path().join("poisoned.srg");
+    write_graph_file(&path, &c).unwrap();
+    let err = read_graph_file(&path).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("edge 3 has a negative or NaN weight"),
+        "{err}"
+    );
+}
+
 #[test]
 fn writing_over_an_existing_file_never_leaves_it_half_written() {
     let dir = tempfile::tempdir().unwrap();
