@@ -270,7 +270,7 @@ impl Graph {
                     e.wtw_g_per_t,
                     e.ttw_g_per_t,
                 ];
-                if weights.iter().any(|w| !(*w >= 0.0)) {
+                if weights.iter().any(|w| w.is_nan() || *w < 0.0) {
                     return Err(format!("edge {i} has a negative or NaN weight"));
                 }
             }
