@@ -327,6 +327,7 @@ fn finish(
         return Err(corrupt("a clearance names a missing place".to_string()));
     }
     check_network(&network).map_err(corrupt)?;
+    check_values(&network).map_err(corrupt)?;
     decoded.graph.check(&network).map_err(corrupt)?;
     for (m, h) in &decoded.hierarchies {
         if h.nodes() != decoded.graph.nodes().len() {
@@ -342,6 +343,80 @@ fn finish(
         graph: decoded.graph,
         hierarchies: decoded.hierarchies,
     })
+}
+
+/// The numbers the searches add to instants and weigh are finite, not negative and below
+/// 10⁶ (hours, km, km/h, USD): a feed's loader refuses anything else with its own ranges, but a
+/// graph file's payload is only checksummed (found by fuzzing: a mode's default wait of 10¹⁵
+/// hours overflowed the departure arithmetic).
+fn check_values(net: &Network) -> Result<(), String> {
+    let ok = |x: f64| x.is_finite() && (0.0..=1e6).contains(&x);
+    let bad = |what: &str, id: &str| Err(format!("{what} {id} has a value out of range"));
+    for m in &net.modes {
+        let v = [
+            m.default_speed_kmh,
+            m.run_p90_factor,
+            m.default_wait_p50_h,
+            m.default_wait_p90_h,
+            m.min_connection_h,
+        ];
+        if !v.into_iter().all(ok) {
+            return bad("mode", &m.mode.to_string());
+        }
+    }
+    for l in &net.links {
+        if !(ok(l.length_km) && l.speed_kmh.is_none_or(ok) && l.duration_h.is_none_or(ok)) {
+            return bad("link", &l.id);
+        }
+    }
+    for b in &net.borders {
+        let c = [&b.forward, &b.reverse];
+        if !(ok(b.length_km)
+            && c.iter()
+                .all(|c| ok(c.p50_h) && ok(c.p90_h) && ok(c.fee_usd)))
+        {
+            return bad("border crossing", &b.id);
+        }
+    }
+    for t in &net.transfers {
+        if ![t.handling_p50_h, t.handling_p90_h, t.cost_usd]
+            .into_iter()
+            .all(ok)
+        {
+            return bad("transfer", &t.id);
+        }
+    }
+    for c in &net.clearances {
+        if ![c.p50_h, c.p90_h, c.fee_usd].into_iter().all(ok) {
+            return bad("clearance of", &c.country);
+        }
+    }
+    for r in &net.driving_rules {
+        let v = [
+            r.break_h,
+            r.daily_driving_h,
+            r.daily_rest_h,
+            r.duty_spread_h,
+        ];
+        if !(v.into_iter().all(ok) && r.continuous_driving_h.is_none_or(ok)) {
+            return bad("driving rule of", r.country.as_deref().unwrap_or("*"));
+        }
+    }
+    for s in &net.services {
+        let times = s
+            .stops
+            .iter()
+            .flat_map(|st| [st.arrive_h, st.depart_h])
+            .flatten();
+        let frequency = match &s.schedule {
+            silkroute_model::Schedule::Frequency { per_week, .. } => ok(*per_week),
+            silkroute_model::Schedule::Timetable(_) => true,
+        };
+        if !(frequency && times.into_iter().all(ok)) {
+            return bad("service", &s.id);
+        }
+    }
+    Ok(())
 }
 
 /// Place references of the network's elements are in range.

@@ -259,19 +259,21 @@ impl Graph {
                 if !ok || !refs {
                     return Err(format!("edge {i} names a missing element"));
                 }
-                // A negative or NaN weight would send the searches round a cycle for ever.
-                let weights = [
+                // A negative or NaN weight would send the searches round a cycle for ever, a
+                // huge one overflow the instants they add hours to.
+                let hours = [e.time_p50_h, e.time_p90_h, e.wait_p50_h, e.wait_p90_h];
+                let others = [
                     e.distance_km,
-                    e.time_p50_h,
-                    e.time_p90_h,
-                    e.wait_p50_h,
-                    e.wait_p90_h,
                     e.cost_usd_per_feu,
                     e.wtw_g_per_t,
                     e.ttw_g_per_t,
                 ];
-                if weights.iter().any(|w| w.is_nan() || *w < 0.0) {
-                    return Err(format!("edge {i} has a negative or NaN weight"));
+                if hours.iter().any(|w| w.is_nan() || *w < 0.0 || *w > 1e6)
+                    || others.iter().any(|w| w.is_nan() || *w < 0.0 || *w > 1e12)
+                {
+                    return Err(format!(
+                        "edge {i} has a negative, NaN or out-of-range weight"
+                    ));
                 }
             }
         }

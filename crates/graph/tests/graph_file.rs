@@ -143,7 +143,7 @@ fn a_negative_weight_is_refused() {
     let err = read_graph_file(&path).unwrap_err();
     assert!(
         err.to_string()
-            .contains("edge 3 has a negative or NaN weight"),
+            .contains("edge 3 has a negative, NaN or out-of-range weight"),
         "{err}"
     );
 }
