@@ -49,74 +49,68 @@ pub(crate) fn check(net: &Network, lines: &Lines, report: &mut Report) {
 /// with a gauge. The assignment cannot congest them, and says so in its output
 /// (`capacity_basis = missing`) rather than taking them as infinite.
 fn check_capacities(net: &Network, lines: &Lines, report: &mut Report) {
-    let open = |s: Status| s == Status::Open;
-    let warn = |report: &mut Report,
-                file: &str,
-                what: &str,
-                ids: Vec<(&str, Option<u64>)>,
-                of: usize| {
-        if let Some(&(_, line)) = ids.first() {
-            let shown: Vec<&str> = ids.iter().take(5).map(|(id, _)| *id).collect();
-            report.warning(
-                file,
-                line,
-                Some("capacity"),
-                format!(
-                    "{} of {of} open {what} have no capacity (`{}`{}): the assignment does not congest them and reports them as missing",
-                    ids.len(),
-                    shown.join("`, `"),
-                    if ids.len() > shown.len() { ", …" } else { "" }
-                ),
-            );
+    let open = Status::Open;
+    let line = |ls: &[u64], i: usize| ls.get(i).copied();
+    let borders = net
+        .borders
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.status == open);
+    let borders =
+        borders.map(|(i, b)| (b.id.as_str(), line(&lines.borders, i), b.capacity.is_some()));
+    warn_missing_capacities(report, "borders.csv", "border crossings", borders);
+    let transfers = net
+        .transfers
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.status == open);
+    let transfers = transfers.map(|(i, t)| {
+        (
+            t.id.as_str(),
+            line(&lines.transfers, i),
+            t.capacity.is_some(),
+        )
+    });
+    warn_missing_capacities(report, "transfers.csv", "transfers", transfers);
+    let rail = net
+        .links
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.status == open && l.mode == Mode::Rail && l.gauge.is_some());
+    let rail = rail.map(|(i, l)| (l.id.as_str(), line(&lines.links, i), l.capacity.is_some()));
+    warn_missing_capacities(report, "links.csv", "rail links", rail);
+}
+
+/// One warning for the `(id, line, has a capacity)` rows of `file` that have none: their
+/// count, the first line and the first five ids.
+fn warn_missing_capacities<'a>(
+    report: &mut Report,
+    file: &str,
+    what: &str,
+    rows: impl Iterator<Item = (&'a str, Option<u64>, bool)>,
+) {
+    let (mut of, mut missing) = (0, Vec::new());
+    for (id, line, has_capacity) in rows {
+        of += 1;
+        if !has_capacity {
+            missing.push((id, line));
         }
+    }
+    let Some(&(_, line)) = missing.first() else {
+        return;
     };
-    let borders: Vec<_> = (0..net.borders.len())
-        .filter(|&i| open(net.borders[i].status))
-        .collect();
-    let missing = borders
-        .iter()
-        .filter(|&&i| net.borders[i].capacity.is_none())
-        .map(|&i| (net.borders[i].id.as_str(), lines.borders.get(i).copied()))
-        .collect();
-    warn(
-        report,
-        "borders.csv",
-        "border crossings",
-        missing,
-        borders.len(),
+    let shown: Vec<&str> = missing.iter().take(5).map(|(id, _)| *id).collect();
+    report.warning(
+        file,
+        line,
+        Some("capacity"),
+        format!(
+            "{} of {of} open {what} have no capacity (`{}`{}): the assignment does not congest them and reports them as missing",
+            missing.len(),
+            shown.join("`, `"),
+            if missing.len() > shown.len() { ", …" } else { "" }
+        ),
     );
-    let transfers: Vec<_> = (0..net.transfers.len())
-        .filter(|&i| open(net.transfers[i].status))
-        .collect();
-    let missing = transfers
-        .iter()
-        .filter(|&&i| net.transfers[i].capacity.is_none())
-        .map(|&i| {
-            (
-                net.transfers[i].id.as_str(),
-                lines.transfers.get(i).copied(),
-            )
-        })
-        .collect();
-    warn(
-        report,
-        "transfers.csv",
-        "transfers",
-        missing,
-        transfers.len(),
-    );
-    let rail: Vec<_> = (0..net.links.len())
-        .filter(|&i| {
-            let l = &net.links[i];
-            open(l.status) && l.mode == Mode::Rail && l.gauge.is_some()
-        })
-        .collect();
-    let missing = rail
-        .iter()
-        .filter(|&&i| net.links[i].capacity.is_none())
-        .map(|&i| (net.links[i].id.as_str(), lines.links.get(i).copied()))
-        .collect();
-    warn(report, "links.csv", "rail links", missing, rail.len());
 }
 
 /// Warns once about rail links without a gauge (a GTFS import's): passenger services run on

@@ -8,9 +8,7 @@
 //! bisection line search. It stops when the relative gap
 //! `(Σ c·x − Σ demand × shortest cost) / Σ c·x` is at most the target.
 
-use crate::cost::{
-    capacity_t_per_day, CapacityBasis, CostModel, EdgeCosts, TONNES_PER_TRAIN, TONNES_PER_VEHICLE,
-};
+use crate::cost::{CapacityBasis, CostModel, EdgeCosts, TONNES_PER_TRAIN, TONNES_PER_VEHICLE};
 use crate::demand::Demand;
 use crate::shortest::tree;
 use rayon::prelude::*;
@@ -789,12 +787,8 @@ impl Assignment {
             .filter(|(i, _)| self.flows[*i] > 1e-9)
             .map(|(i, e)| {
                 let (kind, element) = e.kind.element_id(net);
-                let cap = match e.kind {
-                    EdgeKind::Run(l) => net.links[l as usize].capacity,
-                    EdgeKind::Border { border, .. } => net.borders[border as usize].capacity,
-                    EdgeKind::Transfer(t) => net.transfers[t as usize].capacity,
-                    EdgeKind::Clearance { .. } => None,
-                };
+                // the facility's capacity in t/day, as the cost functions use it
+                let cap = Some(costs.capacity[i]).filter(|c| c.is_finite());
                 let (tail, head) = (graph.node(e.tail), graph.node(e.head));
                 // A transfer starts and ends at one place: its direction is the change of layer.
                 let direction = if kind == ElementKind::Transfer {
@@ -809,9 +803,6 @@ impl Assignment {
                 let v = self.flows[i];
                 let mode = graph.node(e.head).layer.mode;
                 let basis = CapacityBasis::of(net, e.kind);
-                let cap = cap
-                    .filter(|_| basis != CapacityBasis::Missing)
-                    .map(|c| capacity_t_per_day(&c));
                 EdgeFlow {
                     edge: i,
                     kind,

@@ -104,14 +104,13 @@ mod tests {
     use super::*;
     use axum::response::IntoResponse;
 
-    /// One slot, no queue: while a computation holds the slot, the next request is refused at
-    /// once with 503 `overloaded` and `Retry-After`; once it is done, the next one runs.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_full_server_refuses_at_once_and_recovers() {
-        let admission = Arc::new(Admission::new(Limits {
-            running: 1,
-            queued: 0,
-        }));
+    /// Starts a computation (answering 1) that holds its slot until `release` is sent.
+    async fn hold_the_slot(
+        admission: &Arc<Admission>,
+    ) -> (
+        tokio::task::JoinHandle<Result<i32, AppError>>,
+        std::sync::mpsc::Sender<()>,
+    ) {
         let (release, wait) = std::sync::mpsc::channel::<()>();
         let (started_tx, started) = tokio::sync::oneshot::channel();
         let a = admission.clone();
@@ -124,6 +123,18 @@ mod tests {
             .await
         });
         started.await.unwrap();
+        (first, release)
+    }
+
+    /// One slot, no queue: while a computation holds the slot, the next request is refused at
+    /// once with 503 `overloaded` and `Retry-After`; once it is done, the next one runs.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_server_refuses_at_once_and_recovers() {
+        let admission = Arc::new(Admission::new(Limits {
+            running: 1,
+            queued: 0,
+        }));
+        let (first, release) = hold_the_slot(&admission).await;
         let refused = admission.compute(|| Ok(2)).await.unwrap_err();
         assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(refused.code, "overloaded");
@@ -141,18 +152,7 @@ mod tests {
             running: 1,
             queued: 1,
         }));
-        let (release, wait) = std::sync::mpsc::channel::<()>();
-        let (started_tx, started) = tokio::sync::oneshot::channel();
-        let a = admission.clone();
-        let first = tokio::spawn(async move {
-            a.compute(move || {
-                started_tx.send(()).unwrap();
-                wait.recv().unwrap();
-                Ok(1)
-            })
-            .await
-        });
-        started.await.unwrap();
+        let (first, release) = hold_the_slot(&admission).await;
         let a = admission.clone();
         let queued = tokio::spawn(async move { a.compute(|| Ok(2)).await });
         // the queue is now full: a third request is refused
