@@ -439,9 +439,11 @@ pub struct AssignArgs {
     /// Apply a scenario first (repeatable).
     #[arg(long, value_name = "NAME|FILE")]
     pub scenario: Vec<String>,
-    /// Method.
-    #[arg(long, value_enum, default_value_t = AssignMethod::Bfw)]
-    pub method: AssignMethod,
+    /// Method: aon (all-or-nothing at free-flow costs), fw (Frank–Wolfe), cfw (conjugate
+    /// Frank–Wolfe), bfw (bi-conjugate Frank–Wolfe) or gp (path-based gradient projection, for
+    /// gaps of 1e-8 and below).
+    #[arg(long, default_value = "bfw", value_parser = |s: &str| s.parse::<silkroute_flows::Method>())]
+    pub method: silkroute_flows::Method,
     /// Stop at this relative gap.
     #[arg(long, default_value_t = 1e-4, value_parser = fraction)]
     pub gap: f64,
@@ -470,19 +472,6 @@ pub struct AssignArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
-}
-
-/// Assignment methods.
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum AssignMethod {
-    /// All-or-nothing at free-flow costs.
-    Aon,
-    /// Frank–Wolfe.
-    Fw,
-    /// Conjugate Frank–Wolfe.
-    Cfw,
-    /// Bi-conjugate Frank–Wolfe.
-    Bfw,
 }
 
 /// Table output formats.

@@ -1,6 +1,6 @@
 //! `silkroute assign` and `silkroute critical`: trade flows, bottlenecks, critical elements.
 
-use crate::args::{AssignArgs, AssignMethod};
+use crate::args::AssignArgs;
 use crate::context::{apply_scenarios, load_network};
 use crate::failure::{print_json, CmdResult, Failure};
 use crate::table::{num, render, Align};
@@ -9,7 +9,7 @@ use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressStyle};
 use silkroute_flows::{
     assign, critical, AssignResponse, AssignmentConfig, CapacityBasis, CriticalResponse, Demand,
-    EdgeFlow, Method,
+    EdgeFlow,
 };
 use silkroute_graph::compile;
 use std::path::PathBuf;
@@ -38,12 +38,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         }
     };
     let demand = Demand::from_rows(&rows);
-    let method = match args.method {
-        AssignMethod::Aon => Method::AllOrNothing,
-        AssignMethod::Fw => Method::FrankWolfe,
-        AssignMethod::Cfw => Method::ConjugateFrankWolfe,
-        AssignMethod::Bfw => Method::BiconjugateFrankWolfe,
-    };
+    let method = args.method;
     let config = AssignmentConfig::for_network(
         &net,
         &graph,

@@ -16,6 +16,7 @@ mod assignment;
 mod cost;
 mod critical;
 mod demand;
+mod paths;
 mod shortest;
 
 pub use answer::{AssignResponse, CriticalResponse};

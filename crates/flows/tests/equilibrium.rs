@@ -1,5 +1,6 @@
 //! Textbook networks reach their analytic equilibria; flow is conserved; results are deterministic.
 
+use proptest::prelude::*;
 use silkroute_feed::load_files;
 use silkroute_flows::{assign, AssignmentConfig, CostModel, Demand, Method};
 use silkroute_graph::{compile, Graph};
@@ -87,6 +88,7 @@ fn two_routes_split_where_their_costs_are_equal() {
         Method::FrankWolfe,
         Method::ConjugateFrankWolfe,
         Method::BiconjugateFrankWolfe,
+        Method::GradientProjection,
     ] {
         let cfg = AssignmentConfig { method, ..linear() };
         let a = assign(&net, &graph, &demand, &cfg, |_, _| {});
@@ -114,7 +116,11 @@ fn braess_paradox_sends_everyone_over_the_new_link() {
     let (o, d) = (net.place_id("o").unwrap(), net.place_id("d").unwrap());
     let mut demand = Demand::default();
     demand.add(o, d, 4000.0);
-    for method in [Method::FrankWolfe, Method::BiconjugateFrankWolfe] {
+    for method in [
+        Method::FrankWolfe,
+        Method::BiconjugateFrankWolfe,
+        Method::GradientProjection,
+    ] {
         let a = assign(
             &net,
             &graph,
@@ -250,4 +256,130 @@ fn conjugate_frank_wolfe_needs_fewer_iterations_than_frank_wolfe() {
     );
     assert!(cfw < fw, "CFW {cfw} iterations vs FW {fw}");
     assert!(bfw < fw, "BFW {bfw} iterations vs FW {fw}");
+}
+
+/// A `w` × `h` grid of two-way roads, every link with a capacity (so the equilibrium's edge flows
+/// are unique), durations and capacities varied by position.
+fn grid(w: usize, h: usize, seed: u64) -> (Network, Graph, Vec<String>) {
+    let id = |x: usize, y: usize| format!("n{x}-{y}");
+    let mut ids = Vec::new();
+    let mut links = Vec::new();
+    let mut r = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = move || {
+        r = r
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (r >> 33) as f64 / (1u64 << 31) as f64
+    };
+    for y in 0..h {
+        for x in 0..w {
+            ids.push(id(x, y));
+            if x + 1 < w {
+                links.push((
+                    format!("h{x}-{y}"),
+                    id(x, y),
+                    id(x + 1, y),
+                    1.0 + 2.0 * next(),
+                    200.0 + 800.0 * next(),
+                ));
+            }
+            if y + 1 < h {
+                links.push((
+                    format!("v{x}-{y}"),
+                    id(x, y),
+                    id(x, y + 1),
+                    1.0 + 2.0 * next(),
+                    200.0 + 800.0 * next(),
+                ));
+            }
+        }
+    }
+    let places: Vec<&str> = ids.iter().map(|s| s.as_str()).collect();
+    let rows: Vec<(&str, &str, &str, f64, Option<f64>)> = links
+        .iter()
+        .map(|(i, a, b, t, c)| (i.as_str(), a.as_str(), b.as_str(), *t, Some(c * 365.0)))
+        .collect();
+    let (net, graph) = feed(&places, &rows);
+    (net, graph, ids)
+}
+
+#[test]
+fn gradient_projection_reaches_a_gap_of_1e_8_and_agrees_with_frank_wolfe() {
+    let (net, graph, ids) = grid(6, 6, 7);
+    let p = |id: &str| net.place_id(id).unwrap();
+    let mut demand = Demand::default();
+    for (k, (a, b)) in [
+        ("n0-0", "n5-5"),
+        ("n5-0", "n0-5"),
+        ("n0-3", "n5-2"),
+        ("n2-5", "n3-0"),
+        ("n5-5", "n0-0"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        demand.add(p(a), p(b), 600.0 + 150.0 * k as f64);
+    }
+    assert_eq!(ids.len(), 36);
+    let run = |method, relative_gap| {
+        let cfg = AssignmentConfig {
+            method,
+            relative_gap,
+            max_iterations: 10_000,
+            ..AssignmentConfig::default()
+        };
+        assign(&net, &graph, &demand, &cfg, |_, _| {})
+    };
+    let gp = run(Method::GradientProjection, 1e-8);
+    assert!(gp.relative_gap <= 1e-8, "gap {}", gp.relative_gap);
+    assert!(gp.iterations < 200, "{} iterations", gp.iterations);
+    let bfw = run(Method::BiconjugateFrankWolfe, 1e-6);
+    for (e, (a, b)) in gp.flows.iter().zip(&bfw.flows).enumerate() {
+        assert!((a - b).abs() < 5.0, "edge {e}: gp {a} vs bfw {b}");
+    }
+    // Same input, same flows, bit for bit.
+    assert_eq!(gp.flows, run(Method::GradientProjection, 1e-8).flows);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// On random grids and random demand, gradient projection and bi-conjugate Frank–Wolfe
+    /// find the same equilibrium costs (unique at a user equilibrium) and conserve flow.
+    #[test]
+    fn gradient_projection_matches_frank_wolfe_on_random_grids(
+        seed in 0u64..10_000,
+        w in 2usize..5,
+        h in 2usize..5,
+        pairs in proptest::collection::vec((0usize..25, 0usize..25, 10.0f64..1500.0), 1..6),
+    ) {
+        let (net, graph, ids) = grid(w, h, seed);
+        let mut demand = Demand::default();
+        for (a, b, t) in pairs {
+            let (a, b) = (a % ids.len(), b % ids.len());
+            if a != b {
+                demand.add(net.place_id(&ids[a]).unwrap(), net.place_id(&ids[b]).unwrap(), t);
+            }
+        }
+        prop_assume!(demand.total() > 0.0);
+        let run = |method, relative_gap| {
+            let cfg = AssignmentConfig { method, relative_gap, max_iterations: 20_000, ..AssignmentConfig::default() };
+            assign(&net, &graph, &demand, &cfg, |_, _| {})
+        };
+        let gp = run(Method::GradientProjection, 1e-9);
+        let bfw = run(Method::BiconjugateFrankWolfe, 1e-7);
+        prop_assert!(gp.relative_gap <= 1e-9, "gp gap {}", gp.relative_gap);
+        for ((od, a), (_, b)) in gp.od_cost.iter().zip(&bfw.od_cost) {
+            prop_assert!((a - b).abs() <= 1e-4 * b.max(1.0), "{od:?}: gp {a} vs bfw {b}");
+        }
+        for (i, _) in graph.nodes().iter().enumerate() {
+            let place = graph.nodes()[i].place;
+            let net_out: f64 = graph.edges().iter().enumerate()
+                .map(|(k, e)| if e.tail.index() == i { gp.flows[k] } else if e.head.index() == i { -gp.flows[k] } else { 0.0 })
+                .sum();
+            let produced: f64 = demand.pairs.iter().map(|((o, d), t)| if *o == place { *t } else if *d == place { -*t } else { 0.0 }).sum();
+            prop_assert!((net_out - produced).abs() < 1e-6, "node {i}: {net_out} vs {produced}");
+        }
+    }
 }

@@ -110,7 +110,7 @@ fn with_scenarios(
 struct AssignParams {
     /// Demand CSV text (docs/demand.md); none: the built-in demand (built-in network only).
     demand_csv: Option<String>,
-    /// `aon`, `fw`, `cfw` or `bfw` (default).
+    /// `aon`, `fw`, `cfw`, `bfw` (default) or `gp`.
     method: Option<String>,
     /// Stop at this relative gap (default 1e-4).
     gap: Option<f64>,
