@@ -319,11 +319,14 @@ def run_aequilibrae(links, trips, zones, first_thru):
 
 # ---------------------------------------------------------------- comparisons
 
-def compare(flows, ref):
+def compare(links, flows, ref):
     """Differences of a flow vector to a reference over the links with reference flow > 1."""
-    rel = [abs(x - r) / r for x, r in zip(flows, ref) if r > 1]
-    return {"links_compared": len(rel), "max_rel_diff": max(rel), "mean_rel_diff": sum(rel) / len(rel),
-            "flow_weighted_abs_diff": sum(abs(x - r) for x, r in zip(flows, ref)) / sum(ref)}
+    rel = [(abs(x - r) / r, l, x, r) for l, x, r in zip(links, flows, ref) if r > 1]
+    worst = max(rel, key=lambda t: t[0])
+    return {"links_compared": len(rel), "max_rel_diff": worst[0], "mean_rel_diff": sum(t[0] for t in rel) / len(rel),
+            "flow_weighted_abs_diff": sum(abs(x - r) for x, r in zip(flows, ref)) / sum(ref),
+            # the largest relative differences are on lightly loaded links: which one, and its flows
+            "max_rel_diff_link": {"link": f"{worst[1]['a']}-{worst[1]['b']}", "flow": worst[2], "reference": worst[3]}}
 
 
 def relative_gap(links, flows, trips, first_thru):
@@ -404,8 +407,8 @@ def main():
                     "python": platform.python_version(), "rustc": subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()},
         "silkroute": sr,
         "aequilibrae": ae,
-        "vs_best_known": {"silkroute": compare(ours, best), "aequilibrae": compare(aeq, best)},
-        "silkroute_vs_aequilibrae": compare(ours, aeq),
+        "vs_best_known": {"silkroute": compare(links, ours, best), "aequilibrae": compare(links, aeq, best)},
+        "silkroute_vs_aequilibrae": compare(links, ours, aeq),
         "beckmann": {"best_known": beckmann(links, best), "silkroute": beckmann(links, ours), "aequilibrae": beckmann(links, aeq)},
         "relative_gap_recomputed": {"best_known": relative_gap(links, best, trips, first_thru),
                                     "silkroute": relative_gap(links, ours, trips, first_thru),

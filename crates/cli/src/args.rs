@@ -439,6 +439,20 @@ pub struct AssignArgs {
     /// Apply a scenario first (repeatable).
     #[arg(long, value_name = "NAME|FILE")]
     pub scenario: Vec<String>,
+    /// How shippers choose: least-cost (a user equilibrium) or logit (a nested logit over mode
+    /// and route: a stochastic user equilibrium; docs/assignment.md).
+    #[arg(long, default_value = "least-cost", value_parser = clap::builder::PossibleValuesParser::new(silkroute_flows::Choice::NAMES))]
+    pub choice: String,
+    /// With --choice logit: the weight of log cost in the utility (default 3.4).
+    #[arg(long, value_parser = positive_f64)]
+    pub dispersion: Option<f64>,
+    /// With --choice logit: the nest coefficient in (0, 1] (default 0.5).
+    #[arg(long, value_parser = positive_f64)]
+    pub nest: Option<f64>,
+    /// Demand segments: commodity (each commodity at the value of time of its value density;
+    /// rows without a value at --value-of-time) or none (every tonne at --value-of-time).
+    #[arg(long, default_value = "commodity", value_parser = clap::builder::PossibleValuesParser::new(silkroute_flows::Demand::SEGMENTATIONS))]
+    pub segments: String,
     /// Method: aon (all-or-nothing at free-flow costs), fw (Frank–Wolfe), cfw (conjugate
     /// Frank–Wolfe), bfw (bi-conjugate Frank–Wolfe) or gp (path-based gradient projection, for
     /// gaps of 1e-8 and below).
@@ -450,7 +464,8 @@ pub struct AssignArgs {
     /// Stop after this many iterations (at least 1).
     #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_iterations: u32,
-    /// Value of time, USD per tonne-hour.
+    /// Value of time, USD per tonne-hour, of goods whose value the demand does not give (all
+    /// goods with --segments none).
     #[arg(long, default_value_t = 1.0, value_parser = positive_f64)]
     pub value_of_time: f64,
     /// Volume-delay function: `bpr` (gentle over capacity), or `conical` (Spiess 1990, a = 4:

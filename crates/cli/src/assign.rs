@@ -8,8 +8,8 @@ use crate::write::write_atomic;
 use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressStyle};
 use silkroute_flows::{
-    assign, critical, AssignResponse, AssignmentConfig, CapacityBasis, CriticalResponse, Demand,
-    EdgeFlow,
+    assign, critical, AssignResponse, AssignmentConfig, CapacityBasis, Choice, CriticalResponse,
+    Demand, EdgeFlow,
 };
 use silkroute_graph::compile;
 use std::path::PathBuf;
@@ -37,7 +37,8 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
             })?
         }
     };
-    let demand = Demand::from_rows(&rows);
+    let demand = Demand::from_rows(&rows, &args.segments)
+        .map_err(|e| Failure::usage(anyhow!("--segments: {e}")))?;
     let method = args.method;
     let config = AssignmentConfig::for_network(
         &net,
@@ -53,6 +54,8 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         .volume_delay
         .parse()
         .map_err(|e: String| Failure::usage(anyhow!("--volume-delay: {e}")))?;
+    config.choice = Choice::parse(&args.choice, args.dispersion, args.nest)
+        .map_err(|e| Failure::usage(anyhow!("--choice: {e}")))?;
     let carried = if config.services.is_some() {
         format!(
             "on the services (cargo ready at {} moments of the week of {})",

@@ -30,8 +30,41 @@ pub struct DemandRow {
     pub teu_per_year: Option<f64>,
     /// Value of the goods per year, USD.
     pub value_usd: Option<f64>,
+    /// How the goods travel: containers, bulk in wagons, or vehicles (default containers).
+    pub unit: CargoUnit,
     /// Where the figure comes from.
     pub source: String,
+}
+
+/// How a commodity travels, which sets how its tonnes are counted in units and what its time
+/// costs (docs/assignment.md, "Commodity segments").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CargoUnit {
+    /// In containers (TEU): manufactured and consumer goods.
+    #[default]
+    Container,
+    /// In bulk, by the wagon or truckload: ores, metals, fertilizer, grain.
+    Bulk,
+    /// Vehicles carried as themselves: cars on car-carrier wagons and trucks.
+    Vehicles,
+}
+
+impl CargoUnit {
+    /// The names a demand file's `unit` column takes.
+    pub const NAMES: [(&'static str, CargoUnit); 3] = [
+        ("container", CargoUnit::Container),
+        ("bulk", CargoUnit::Bulk),
+        ("vehicles", CargoUnit::Vehicles),
+    ];
+
+    /// The unit's name as a demand file writes it.
+    pub fn name(self) -> &'static str {
+        CargoUnit::NAMES
+            .iter()
+            .find(|(_, u)| *u == self)
+            .map_or("container", |(n, _)| n)
+    }
 }
 
 const REQUIRED: &[&str] = &["origin", "destination", "commodity", "source"];
@@ -42,6 +75,7 @@ const KNOWN: &[&str] = &[
     "tonnes_per_year",
     "teu_per_year",
     "value_usd",
+    "unit",
     "source",
 ];
 
@@ -122,6 +156,21 @@ pub fn parse_demand(
         let teu = row.number_opt("teu_per_year", 0.0, 1e9, report);
         let value = row.number_opt("value_usd", 0.0, 1e13, report);
         let source = row.required("source", report);
+        let unit = match row.optional("unit") {
+            None => CargoUnit::Container,
+            Some(u) => match CargoUnit::NAMES.iter().find(|(n, _)| *n == u.trim()) {
+                Some((_, unit)) => *unit,
+                None => {
+                    report.error(
+                        file,
+                        Some(row.line),
+                        Some("unit"),
+                        format!("`{u}` is not a cargo unit (container, bulk or vehicles)"),
+                    );
+                    continue;
+                }
+            },
+        };
         let (Ok(t), Ok(teu), Ok(value)) = (t, teu, value) else {
             continue;
         };
@@ -160,6 +209,7 @@ pub fn parse_demand(
                 tonnes_per_year: tonnes,
                 teu_per_year: teu,
                 value_usd: value,
+                unit,
                 source,
             });
         }

@@ -25,7 +25,7 @@ pub use builtin::{
     BUILTIN_FILES,
 };
 pub use demand::{
-    builtin_demand, load_demand, parse_demand, DemandRow, BUILTIN_DEMAND, TONNES_PER_TEU,
+    builtin_demand, load_demand, parse_demand, CargoUnit, DemandRow, BUILTIN_DEMAND, TONNES_PER_TEU,
 };
 pub use error::FeedError;
 pub use export::network_geojson;

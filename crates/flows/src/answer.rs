@@ -1,7 +1,7 @@
 //! The answers of the assignment queries, as `silkroute assign --json` and
 //! `silkroute critical --json` print them.
 
-use crate::assignment::{Assignment, EdgeFlow, OdRoute};
+use crate::assignment::{Assignment, EdgeFlow, OdRoute, SegmentFlow};
 use crate::critical::Criticality;
 use crate::demand::Demand;
 use serde::Serialize;
@@ -25,7 +25,9 @@ pub struct AssignResponse {
     pub stranded_t_per_day: f64,
     /// Every loaded edge, busiest (by volume/capacity, then tonnes) first.
     pub edges: Vec<EdgeFlow>,
-    /// The cheapest route of each origin–destination pair at the equilibrium costs.
+    /// The commodity segments: value of time, tonnes, units and mode split of each.
+    pub segments: Vec<SegmentFlow>,
+    /// The cheapest route of each origin–destination pair and segment at the final costs.
     pub od_routes: Vec<OdRoute>,
 }
 
@@ -47,6 +49,7 @@ impl AssignResponse {
             total_cost_usd_per_day: result.total_cost_usd_per_day,
             demand_t_per_day: demand.total(),
             stranded_t_per_day: result.stranded_total(),
+            segments: result.segments.clone(),
             od_routes: result.routes.clone(),
             edges,
         }

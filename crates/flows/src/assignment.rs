@@ -10,15 +10,13 @@
 
 use crate::cost::{CapacityBasis, CostModel, EdgeCosts, TONNES_PER_TRAIN, TONNES_PER_VEHICLE};
 use crate::demand::Demand;
-use crate::paths::{gradient_projection, Equilibrium};
-use crate::shortest::tree;
-use rayon::prelude::*;
+use crate::loading::Loader;
+use crate::paths::{gradient_projection, nested_logit, Equilibrium};
 use serde::Serialize;
-use silkroute_graph::{EdgeKind, Graph, Instant, NodeId, Timetable};
-use silkroute_model::{Cargo, ElementKind, Mode, Network, PlaceId};
-use silkroute_route::{
-    earliest_arrivals, reference_week, JourneyStep, Objective, RouteRequest, Surcharges,
-};
+use silkroute_feed::CargoUnit;
+use silkroute_graph::{EdgeKind, Graph, Timetable};
+use silkroute_model::{ElementKind, Mode, Network, PlaceId};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// How to assign.
@@ -60,10 +58,71 @@ impl std::str::FromStr for Method {
     }
 }
 
+/// How shippers choose between modes and routes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Choice {
+    /// Each tonne takes a route of least generalized cost (a deterministic user equilibrium,
+    /// solved by [`Method`]).
+    LeastCost,
+    /// Nested logit: modes are nests (a route's mode is that of most of its kilometres), routes
+    /// their alternatives; utility `−dispersion × ln(cost)`; a stochastic user equilibrium by the
+    /// method of successive averages over the routes found (docs/assignment.md, "Choice").
+    NestedLogit {
+        /// The weight of log cost in the utility (> 0); large values approach least cost.
+        dispersion: f64,
+        /// The nest coefficient in (0, 1]: 1 is a multinomial logit over all routes; smaller
+        /// values make routes of one mode closer substitutes of each other than of other modes.
+        nest: f64,
+    },
+}
+
+impl Choice {
+    /// The choices as the CLI, HTTP and Python name them.
+    pub const NAMES: [&'static str; 2] = ["least-cost", "logit"];
+
+    /// `least-cost`, or `logit` with `dispersion` (> 0) and `nest` (in (0, 1]), each defaulting
+    /// to [`Choice::DEFAULT_LOGIT`]'s.
+    pub fn parse(name: &str, dispersion: Option<f64>, nest: Option<f64>) -> Result<Choice, String> {
+        let Choice::NestedLogit {
+            dispersion: d0,
+            nest: n0,
+        } = Choice::DEFAULT_LOGIT
+        else {
+            unreachable!("the default logit is a logit")
+        };
+        match name.trim() {
+            "least-cost" => Ok(Choice::LeastCost),
+            "logit" => {
+                let dispersion = dispersion.unwrap_or(d0);
+                let nest = nest.unwrap_or(n0);
+                if !(dispersion > 0.0 && dispersion <= 1e4) {
+                    return Err(format!("dispersion {dispersion} is not in (0, 10000]"));
+                }
+                if !(nest > 0.0 && nest <= 1.0) {
+                    return Err(format!("nest coefficient {nest} is not in (0, 1]"));
+                }
+                Ok(Choice::NestedLogit { dispersion, nest })
+            }
+            other => Err(format!("`{other}` is not a choice (least-cost or logit)")),
+        }
+    }
+
+    /// The default logit: dispersion 3.4 (Nodus's demonstration model, jourquin/Nodus
+    /// `demo/MLogit-R.costs`: −3.37 and −3.50 on log cost, estimated with R's mlogit on its
+    /// demonstration data — not a calibration for this corridor) and nest coefficient 0.5 (an
+    /// assumption: no sourced value was found).
+    pub const DEFAULT_LOGIT: Choice = Choice::NestedLogit {
+        dispersion: 3.4,
+        nest: 0.5,
+    };
+}
+
 /// Settings of an assignment.
 #[derive(Debug, Clone)]
 pub struct AssignmentConfig {
-    /// The method.
+    /// How shippers choose (least cost by default).
+    pub choice: Choice,
+    /// The method of the least-cost equilibrium.
     pub method: Method,
     /// Stop at this relative gap (default 1e-4).
     pub relative_gap: f64,
@@ -119,6 +178,7 @@ impl AssignmentConfig {
 impl Default for AssignmentConfig {
     fn default() -> Self {
         AssignmentConfig {
+            choice: Choice::LeastCost,
             method: Method::BiconjugateFrankWolfe,
             relative_gap: 1e-4,
             max_iterations: 2000,
@@ -173,445 +233,57 @@ pub struct EdgeFlow {
 pub struct Assignment {
     /// Tonnes per day per edge.
     pub flows: Vec<f64>,
-    /// Generalized cost per tonne per edge at those flows.
+    /// Tonnes per day per edge, per segment (in the order of the demand's segments).
+    pub flows_by_segment: Vec<Vec<f64>>,
+    /// Generalized cost per tonne per edge at those flows, USD, at the mean value of time of
+    /// the tonnes on it (the default value of time where none).
     pub costs: Vec<f64>,
     /// Iterations run.
     pub iterations: usize,
-    /// Relative gap reached.
+    /// Relative gap reached (for a logit choice: the relative change of route flows).
     pub relative_gap: f64,
     /// Σ cost × flow, USD per day (boarding waits included).
     pub total_cost_usd_per_day: f64,
     /// Demand that found no route, tonnes per day, by pair.
     pub stranded: Vec<((PlaceId, PlaceId), f64)>,
-    /// Shortest generalized cost per tonne of each pair at the final costs.
+    /// Cheapest generalized cost per tonne of each pair at the final costs (the tonnes-weighted
+    /// mean over its segments).
     pub od_cost: Vec<((PlaceId, PlaceId), f64)>,
-    /// The cheapest route of every pair at the final costs (at equilibrium every used route of
-    /// a pair costs the same, up to the relative gap; this is one of them).
+    /// Per pair and segment, its cheapest route at the final costs (at a user equilibrium every
+    /// used route of a pair costs the same, up to the relative gap; this is one of them).
     pub routes: Vec<OdRoute>,
+    /// Per segment: its value of time, tonnes and how its tonne-km split between modes.
+    pub segments: Vec<SegmentFlow>,
 }
 
-/// An all-or-nothing loading: every pair on its cheapest route at given surcharges.
-struct Loading {
-    /// Tonnes per day per edge.
-    edges: Vec<f64>,
-    /// Σ tonnes × the part of each route's cost that does not depend on flow, USD per day.
-    fixed: f64,
-    /// Σ tonnes × each route's whole cost at the surcharges it was found with.
-    sptt: f64,
-    stranded: Vec<((PlaceId, PlaceId), f64)>,
-    od_cost: Vec<((PlaceId, PlaceId), f64)>,
-    routes: Vec<OdRoute>,
+/// What one commodity segment does in the assignment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SegmentFlow {
+    /// The commodity.
+    pub name: String,
+    /// Containers, bulk or vehicles.
+    pub unit: CargoUnit,
+    /// Value density, USD per tonne, when the demand gives values.
+    pub value_usd_per_t: Option<f64>,
+    /// Value of time used, USD per tonne-hour.
+    pub value_of_time_usd_per_t_h: f64,
+    /// Demand, tonnes per day.
+    pub tonnes_per_day: f64,
+    /// Demand in its units per day: TEU (10 t), wagons (bulk, 70 t) or cars (vehicles, 1.5 t).
+    pub units_per_day: f64,
+    /// Tonne-km per day by mode (rail, road, sea, air), as shares of the segment's tonne-km.
+    pub tonne_km_share_by_mode: BTreeMap<Mode, f64>,
 }
 
-impl Loading {
-    /// Nothing loaded on `m` edges.
-    fn empty(m: usize) -> Loading {
-        Loading {
-            edges: vec![0.0; m],
-            fixed: 0.0,
-            sptt: 0.0,
-            stranded: Vec::new(),
-            od_cost: Vec::new(),
-            routes: Vec::new(),
-        }
+/// Tonnes per unit of a segment: a TEU (the feed's 10 t), a bulk wagon of the 1520 mm network
+/// (70 t: Kazakh-built gondolas, Qazaqstan Temir Zholy), a car (1.5 t: an **estimate**, the mass
+/// of a compact car or small crossover).
+pub fn tonnes_per_unit(unit: CargoUnit) -> f64 {
+    match unit {
+        CargoUnit::Container => silkroute_feed::TONNES_PER_TEU,
+        CargoUnit::Bulk => 70.0,
+        CargoUnit::Vehicles => 1.5,
     }
-}
-
-/// A route as path-based methods keep it: its edges in order and the part of its cost per
-/// tonne that does not depend on flow (money, waits, scheduled and free-flow times, the origin's
-/// boarding).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Column {
-    pub edges: Vec<u32>,
-    pub fixed: f64,
-}
-
-/// One share of a pair's demand and its cheapest route (if any) at given surcharges: on the
-/// infrastructure one share per pair, on services one per ready time.
-pub(crate) struct Share {
-    /// The destination's index in its origin's list ([`Demand::by_origin`]).
-    pub dest: usize,
-    /// Tonnes per day of this share.
-    pub tonnes: f64,
-    pub column: Option<Column>,
-}
-
-/// Surcharges made ready for many searches: edge weights on the infrastructure, the router's
-/// per-hop sums on services.
-pub(crate) enum Prepared {
-    Infrastructure(Vec<f64>),
-    Services(Surcharges),
-}
-
-/// What the equilibrium loads: the infrastructure or the services.
-pub(crate) struct Loader<'a> {
-    net: &'a Network,
-    graph: &'a Graph,
-    demand: &'a Demand,
-    costs: &'a EdgeCosts,
-    usable: Vec<bool>,
-    start_cost: Vec<f64>,
-    config: &'a AssignmentConfig,
-}
-
-impl Loader<'_> {
-    /// The surcharges per edge (USD per tonne over the flow-independent cost) prepared for
-    /// [`Loader::shares`]; closed edges are never used.
-    pub fn prepare(&self, surcharge: &[f64]) -> Prepared {
-        match &self.config.services {
-            None => Prepared::Infrastructure(
-                (0..surcharge.len())
-                    .map(|e| self.costs.base(e) + surcharge[e])
-                    .collect(),
-            ),
-            Some(tt) => Prepared::Services(Surcharges::new(
-                self.graph,
-                tt,
-                (0..surcharge.len())
-                    .map(|e| {
-                        if self.usable[e] {
-                            surcharge[e]
-                        } else {
-                            f64::INFINITY
-                        }
-                    })
-                    .collect(),
-            )),
-        }
-    }
-
-    /// The demand's origins, each with its destinations and tonnes per day.
-    pub fn origins(&self) -> Vec<(PlaceId, Vec<(PlaceId, f64)>)> {
-        self.demand.by_origin().into_iter().collect()
-    }
-
-    /// Shares of the demand of origin `o` per destination (in the order of `dests`; on
-    /// services [`READY_TIMES`] per destination, ready time by ready time) with their cheapest
-    /// routes at the prepared surcharges.
-    pub fn shares(&self, prepared: &Prepared, o: PlaceId, dests: &[(PlaceId, f64)]) -> Vec<Share> {
-        match prepared {
-            Prepared::Infrastructure(weights) => {
-                let t = tree(
-                    self.graph,
-                    o,
-                    |v: NodeId| self.start_cost[v.index()],
-                    weights,
-                    &self.usable,
-                );
-                dests
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &(d, tonnes))| Share {
-                        dest: k,
-                        tonnes,
-                        column: t.best_node(self.graph, d).map(|node| {
-                            let mut edges = Vec::new();
-                            let mut v = node;
-                            while t.pred_edge[v.index()] != crate::shortest::NONE {
-                                let e = t.pred_edge[v.index()];
-                                edges.push(e);
-                                v = self.graph.edges()[e as usize].tail;
-                            }
-                            edges.reverse();
-                            let fixed = self.start_cost[v.index()]
-                                + edges
-                                    .iter()
-                                    .map(|&e| self.costs.base(e as usize))
-                                    .sum::<f64>();
-                            Column { edges, fixed }
-                        }),
-                    })
-                    .collect()
-            }
-            Prepared::Services(surcharges) => {
-                let tt = self.config.services.as_ref().expect("services prepared");
-                let share = 1.0 / READY_TIMES as f64;
-                let found = self.journeys(tt, surcharges, o, dests);
-                let mut out = Vec::with_capacity(dests.len() * READY_TIMES);
-                for (k, &(_, tonnes)) in dests.iter().enumerate() {
-                    for ready in 0..READY_TIMES {
-                        let column = found.get(ready).and_then(|js| js[k].as_ref()).map(|j| {
-                            let edges: Vec<u32> = j
-                                .steps
-                                .iter()
-                                .filter_map(|s| match s {
-                                    JourneyStep::Edge { edge, .. } => Some(*edge),
-                                    _ => None,
-                                })
-                                .collect();
-                            let on_edges: f64 =
-                                edges.iter().map(|&e| surcharges.edge(e as usize)).sum();
-                            Column {
-                                edges,
-                                fixed: j.weight - on_edges,
-                            }
-                        });
-                        out.push(Share {
-                            dest: k,
-                            tonnes: tonnes * share,
-                            column,
-                        });
-                    }
-                }
-                out
-            }
-        }
-    }
-
-    /// The cheapest journeys of one tonne from `o` to each of `dests`, per ready time of the
-    /// reference week (none when the origin has no reference week).
-    fn journeys(
-        &self,
-        tt: &Timetable,
-        surcharges: &Surcharges,
-        o: PlaceId,
-        dests: &[(PlaceId, f64)],
-    ) -> Vec<Vec<Option<silkroute_route::Journey>>> {
-        let objective = Objective::Balanced {
-            value_of_time_usd_per_h: self.config.cost.value_of_time_usd_per_t_h,
-        };
-        let mut req = RouteRequest::new(o, o, objective);
-        req.cargo = Cargo::tonnes(1.0);
-        let targets: Vec<PlaceId> = dests.iter().map(|d| d.0).collect();
-        let Ok((_, start)) = reference_week(self.net, o, None) else {
-            return Vec::new();
-        };
-        let step = 7 * 24 * 3600 / READY_TIMES as Instant;
-        (0..READY_TIMES as Instant)
-            .map(|k| {
-                let ready = start + k * step + step / 2;
-                earliest_arrivals(
-                    self.net,
-                    self.graph,
-                    tt,
-                    &req,
-                    ready,
-                    &targets,
-                    Some(surcharges),
-                )
-            })
-            .collect()
-    }
-
-    /// Every pair on its cheapest route when edge `e` costs `surcharge[e]` USD per tonne over
-    /// its flow-independent cost; the routes themselves when `want_routes`.
-    fn load(&self, surcharge: &[f64], want_routes: bool) -> Loading {
-        match &self.config.services {
-            None => self.on_infrastructure(surcharge, want_routes),
-            Some(tt) => self.on_services(tt, surcharge, want_routes),
-        }
-    }
-
-    fn on_infrastructure(&self, surcharge: &[f64], want_routes: bool) -> Loading {
-        let weights: Vec<f64> = (0..surcharge.len())
-            .map(|e| self.costs.base(e) + surcharge[e])
-            .collect();
-        let l = all_or_nothing(
-            self.graph,
-            self.demand,
-            &weights,
-            &self.start_cost,
-            &self.usable,
-            self.config.parallel,
-        );
-        let fixed = (0..l.edges.len())
-            .map(|e| l.edges[e] * self.costs.base(e))
-            .sum::<f64>()
-            + l.starts
-                .iter()
-                .zip(&self.start_cost)
-                .map(|(a, b)| a * b)
-                .sum::<f64>();
-        let routes = if want_routes {
-            tree_routes(
-                self.net,
-                self.graph,
-                self.demand,
-                &weights,
-                &self.start_cost,
-                &self.usable,
-            )
-        } else {
-            Vec::new()
-        };
-        Loading {
-            edges: l.edges,
-            fixed,
-            sptt: l.sptt,
-            stranded: l.stranded,
-            od_cost: l.od_cost,
-            routes,
-        }
-    }
-
-    /// The timetable router from every origin at [`READY_TIMES`] ready times of the reference
-    /// week to all its destinations, with the surcharges (and closed edges) in its weights.
-    fn on_services(&self, tt: &Timetable, surcharge: &[f64], want_routes: bool) -> Loading {
-        let (net, graph) = (self.net, self.graph);
-        let Prepared::Services(surcharges) = self.prepare(surcharge) else {
-            unreachable!("a loader with services prepares for services")
-        };
-        let origins = self.origins();
-        let m = graph.edges().len();
-        let one = |(o, dests): &(PlaceId, Vec<(PlaceId, f64)>)| {
-            let share = 1.0 / READY_TIMES as f64;
-            let mut part = Loading::empty(m);
-            // Per destination: the journeys reached.
-            let mut found: Vec<Vec<silkroute_route::Journey>> = vec![Vec::new(); dests.len()];
-            for js in self.journeys(tt, &surcharges, *o, dests) {
-                for ((k, &(_, tonnes)), j) in dests.iter().enumerate().zip(js) {
-                    let Some(j) = j else { continue };
-                    let t = tonnes * share;
-                    let mut on_edges = 0.0;
-                    for s in &j.steps {
-                        if let JourneyStep::Edge { edge, .. } = s {
-                            part.edges[*edge as usize] += t;
-                            on_edges += surcharges.edge(*edge as usize);
-                        }
-                    }
-                    part.fixed += t * (j.weight - on_edges);
-                    part.sptt += t * j.weight;
-                    found[k].push(j);
-                }
-            }
-            for ((d, tonnes), js) in dests.iter().zip(found) {
-                let missed = READY_TIMES - js.len();
-                if missed > 0 {
-                    part.stranded
-                        .push(((*o, *d), tonnes * missed as f64 * share));
-                }
-                if js.is_empty() {
-                    continue;
-                }
-                let mean = js.iter().map(|j| j.weight).sum::<f64>() / js.len() as f64;
-                part.od_cost.push(((*o, *d), mean));
-                if want_routes {
-                    let mut by_weight: Vec<&silkroute_route::Journey> = js.iter().collect();
-                    by_weight.sort_by(|a, b| a.weight.total_cmp(&b.weight));
-                    let median = by_weight[by_weight.len() / 2];
-                    let edges: Vec<usize> = median
-                        .steps
-                        .iter()
-                        .filter_map(|s| match s {
-                            JourneyStep::Edge { edge, .. } => Some(*edge as usize),
-                            _ => None,
-                        })
-                        .collect();
-                    let mut route = od_route(net, graph, (*o, *d), *tonnes, mean, &edges);
-                    for s in &median.steps {
-                        if let JourneyStep::Edge {
-                            carrier: silkroute_route::Carrier::Service(p),
-                            ..
-                        } = s
-                        {
-                            let id = &net.services[tt.patterns[*p as usize].service as usize].id;
-                            if route.services.last() != Some(id) {
-                                route.services.push(id.clone());
-                            }
-                        }
-                    }
-                    part.routes.push(route);
-                }
-            }
-            part
-        };
-        let parts: Vec<Loading> = if self.config.parallel {
-            origins.par_iter().map(one).collect()
-        } else {
-            origins.iter().map(one).collect()
-        };
-        // Summed in origin order, so results do not depend on thread scheduling.
-        let mut out = Loading::empty(m);
-        for p in parts {
-            for (a, b) in out.edges.iter_mut().zip(p.edges) {
-                *a += b;
-            }
-            out.fixed += p.fixed;
-            out.sptt += p.sptt;
-            out.stranded.extend(p.stranded);
-            out.od_cost.extend(p.od_cost);
-            out.routes.extend(p.routes);
-        }
-        out
-    }
-}
-
-/// The infrastructure's all-or-nothing loading, with the boarding at each origin node.
-struct TreeLoading {
-    edges: Vec<f64>,
-    starts: Vec<f64>,
-    sptt: f64,
-    stranded: Vec<((PlaceId, PlaceId), f64)>,
-    od_cost: Vec<((PlaceId, PlaceId), f64)>,
-}
-
-fn all_or_nothing(
-    graph: &Graph,
-    demand: &Demand,
-    weights: &[f64],
-    start_cost: &[f64],
-    usable: &[bool],
-    parallel: bool,
-) -> TreeLoading {
-    let origins: Vec<(PlaceId, Vec<(PlaceId, f64)>)> = demand.by_origin().into_iter().collect();
-    let m = graph.edges().len();
-    let n = graph.nodes().len();
-    let one = |(o, dests): &(PlaceId, Vec<(PlaceId, f64)>)| {
-        let t = tree(
-            graph,
-            *o,
-            |v: NodeId| start_cost[v.index()],
-            weights,
-            usable,
-        );
-        let mut edges = vec![0.0; m];
-        let mut starts = vec![0.0; n];
-        let mut sptt = 0.0;
-        let mut stranded = Vec::new();
-        let mut od_cost = Vec::new();
-        for &(d, tonnes) in dests {
-            match t.best_node(graph, d) {
-                Some(node) => {
-                    sptt += tonnes * t.dist[node.index()];
-                    od_cost.push(((*o, d), t.dist[node.index()]));
-                    t.load(graph, node, tonnes, &mut edges);
-                    // the origin node the path starts from
-                    let mut v = node;
-                    while t.pred_edge[v.index()] != crate::shortest::NONE {
-                        v = graph.edges()[t.pred_edge[v.index()] as usize].tail;
-                    }
-                    starts[v.index()] += tonnes;
-                }
-                None => stranded.push(((*o, d), tonnes)),
-            }
-        }
-        (edges, starts, sptt, stranded, od_cost)
-    };
-    let parts: Vec<_> = if parallel {
-        origins.par_iter().map(one).collect()
-    } else {
-        origins.iter().map(one).collect()
-    };
-    // Summed in origin order, so results do not depend on thread scheduling.
-    let mut out = TreeLoading {
-        edges: vec![0.0; m],
-        starts: vec![0.0; n],
-        sptt: 0.0,
-        stranded: Vec::new(),
-        od_cost: Vec::new(),
-    };
-    for (e, s, sptt, stranded, od) in parts {
-        for (a, b) in out.edges.iter_mut().zip(e) {
-            *a += b;
-        }
-        for (a, b) in out.starts.iter_mut().zip(s) {
-            *a += b;
-        }
-        out.sptt += sptt;
-        out.stranded.extend(stranded);
-        out.od_cost.extend(od);
-    }
-    out
 }
 
 /// Assigns `demand` (tonnes per day) to the network. `progress(iteration, gap)` is called after
@@ -625,99 +297,172 @@ pub fn assign(
 ) -> Assignment {
     let costs = EdgeCosts::new(net, graph, &config.cost);
     let m = graph.edges().len();
-    let usable: Vec<bool> = if config.closed_edges.len() == m {
-        config.closed_edges.iter().map(|c| !c).collect()
-    } else {
-        vec![true; m]
+    let loader = Loader::new(net, graph, demand, &costs, config);
+    let eq = match (config.choice, config.method) {
+        (Choice::NestedLogit { .. }, _) => nested_logit(&loader, config, &mut progress),
+        (_, Method::GradientProjection) => gradient_projection(&loader, config, &mut progress),
+        _ => frank_wolfe(&loader, config, &mut progress),
     };
-    let start_cost: Vec<f64> = graph
-        .nodes()
-        .iter()
-        .map(|nd| config.cost.value_of_time_usd_per_t_h * nd.board_wait.p50_h)
+    let x: Vec<f64> = {
+        let mut x = vec![0.0; m];
+        for s in &eq.by_segment {
+            for (a, b) in x.iter_mut().zip(s) {
+                *a += b;
+            }
+        }
+        x
+    };
+    let delay = costs.delays_h(&x);
+    let last = loader.load(&delay);
+    // USD per hour of delay per edge: Σ over segments of tonnes × value of time.
+    let valued: Vec<f64> = (0..m)
+        .map(|e| {
+            eq.by_segment
+                .iter()
+                .zip(&loader.vot)
+                .map(|(xs, v)| xs[e] * v)
+                .sum()
+        })
         .collect();
-    let loader = Loader {
-        net,
-        graph,
-        demand,
-        costs: &costs,
-        usable,
-        start_cost,
-        config,
-    };
-    // The route cost is its flow-independent part plus Σ over its edges of the surcharge
-    // s_e(x_e) = value of the congestion delay; Beckmann's objective is then
-    // F + Σ_e ∫₀^{x_e} s_e(v) dv, with F linear in the route flows.
-    // A facility both directions share (a single-track line, a border post, a yard) is
-    // congested by the volume of both: each edge's surcharge is taken at its facility's volume.
-    let surcharge = |x: &[f64]| -> Vec<f64> {
-        let v = costs.volumes(x);
-        (0..m).map(|e| costs.surcharge(e, v[e])).collect()
-    };
-    let Equilibrium {
-        x,
-        fixed,
-        iterations,
-        gap,
-        stranded,
-        od_cost,
-    } = match config.method {
-        Method::GradientProjection => gradient_projection(&loader, &costs, config, &mut progress),
-        _ => frank_wolfe(&loader, &costs, config, &mut progress),
-    };
-    let tstt = |x: &[f64], fixed: f64, s: &[f64]| -> f64 {
-        fixed + x.iter().zip(s).map(|(a, b)| a * b).sum::<f64>()
-    };
-    let sc = surcharge(&x);
-    let routes = loader.load(&sc, true).routes;
+    let default_vot = config.cost.value_of_time_usd_per_t_h;
+    let mut od: BTreeMap<(PlaceId, PlaceId), (f64, f64)> = BTreeMap::new();
+    for ((o, d, _), cost, tonnes) in &last.od_cost {
+        let e = od.entry((*o, *d)).or_insert((0.0, 0.0));
+        e.0 += cost * tonnes;
+        e.1 += tonnes;
+    }
+    let mut stranded: BTreeMap<(PlaceId, PlaceId), f64> = BTreeMap::new();
+    for (p, t) in &eq.stranded {
+        *stranded.entry(*p).or_insert(0.0) += t;
+    }
+    let routes = last
+        .routes
+        .iter()
+        .map(|((o, d, s), cost, column)| {
+            let tonnes = demand.pairs.get(&(*o, *d, *s)).copied().unwrap_or(0.0);
+            let edges: Vec<usize> = column.edges.iter().map(|&e| e as usize).collect();
+            let mut r = od_route(net, graph, (*o, *d), tonnes, *cost, &edges);
+            r.segment = demand.segments[*s].name.clone();
+            if let Some(tt) = &config.services {
+                r.services = column
+                    .services
+                    .iter()
+                    .map(|&p| {
+                        net.services[tt.patterns[p as usize].service as usize]
+                            .id
+                            .clone()
+                    })
+                    .collect();
+                r.services.dedup();
+            }
+            r
+        })
+        .collect();
+    let segments = demand
+        .segments
+        .iter()
+        .enumerate()
+        .map(|(s, seg)| {
+            let tonnes: f64 = demand
+                .pairs
+                .iter()
+                .filter(|((_, _, k), _)| *k == s)
+                .map(|(_, t)| t)
+                .sum();
+            let mut km: BTreeMap<Mode, f64> = BTreeMap::new();
+            for (e, edge) in graph.edges().iter().enumerate() {
+                if matches!(edge.kind, EdgeKind::Run(_) | EdgeKind::Border { .. }) {
+                    *km.entry(graph.node(edge.head).layer.mode).or_insert(0.0) +=
+                        eq.by_segment[s][e] * edge.distance_km;
+                }
+            }
+            let all: f64 = km.values().sum();
+            SegmentFlow {
+                name: seg.name.clone(),
+                unit: seg.unit,
+                value_usd_per_t: seg.value_usd_per_t,
+                value_of_time_usd_per_t_h: loader.vot[s],
+                tonnes_per_day: tonnes,
+                units_per_day: tonnes / tonnes_per_unit(seg.unit),
+                tonne_km_share_by_mode: km
+                    .into_iter()
+                    .filter(|(_, v)| *v > 0.0)
+                    .map(|(k, v)| (k, v / all))
+                    .collect(),
+            }
+        })
+        .collect();
     Assignment {
-        total_cost_usd_per_day: tstt(&x, fixed, &sc),
-        costs: (0..m).map(|e| costs.base(e) + sc[e]).collect(),
+        total_cost_usd_per_day: eq.fixed_usd
+            + valued.iter().zip(&delay).map(|(a, b)| a * b).sum::<f64>(),
+        costs: (0..m)
+            .map(|e| {
+                let vot = if x[e] > 0.0 {
+                    valued[e] / x[e]
+                } else {
+                    default_vot
+                };
+                costs.base(e, vot) + vot * delay[e]
+            })
+            .collect(),
         flows: x,
-        iterations,
-        relative_gap: gap,
-        stranded,
-        od_cost,
+        flows_by_segment: eq.by_segment,
+        iterations: eq.iterations,
+        relative_gap: eq.gap,
+        stranded: stranded.into_iter().collect(),
+        od_cost: od
+            .into_iter()
+            .map(|(p, (c, t))| (p, if t > 0.0 { c / t } else { 0.0 }))
+            .collect(),
         routes,
+        segments,
     }
 }
 
-/// All-or-nothing, Frank–Wolfe, conjugate or bi-conjugate Frank–Wolfe, as `config.method` says.
+/// All-or-nothing, Frank–Wolfe, conjugate or bi-conjugate Frank–Wolfe, as `config.method` says,
+/// in hours-equivalent (each segment's cost / its value of time): the route cost is its
+/// flow-independent part plus the congestion delay of its edges, and Beckmann's objective is
+/// `F + Σ_e ∫₀^{x_e} delay_e(v) dv`, with F linear in the route flows. A facility both
+/// directions share (a single-track line, a border post, a yard) is congested by the volume of
+/// both: each edge's delay is taken at its facility's volume.
 fn frank_wolfe(
     loader: &Loader,
-    costs: &EdgeCosts,
     config: &AssignmentConfig,
     progress: &mut dyn FnMut(usize, f64),
 ) -> Equilibrium {
+    let costs = loader.costs;
     let m = costs.facility.len();
-    let surcharge = |x: &[f64]| -> Vec<f64> {
-        let v = costs.volumes(x);
-        (0..m).map(|e| costs.surcharge(e, v[e])).collect()
+    let first = loader.load(&vec![0.0; m]);
+    let mut xs = first.by_segment;
+    let total = |xs: &[Vec<f64>]| -> Vec<f64> {
+        let mut x = vec![0.0; m];
+        for s in xs {
+            for (a, b) in x.iter_mut().zip(s) {
+                *a += b;
+            }
+        }
+        x
     };
-    let first = loader.load(&vec![0.0; m], false);
-    let mut x = first.edges;
-    let mut fixed = first.fixed;
+    let mut fixed = (first.fixed_h, first.fixed_usd);
     let mut stranded = first.stranded;
-    let mut od_cost = first.od_cost;
     let mut iterations = 0;
     let mut gap = f64::INFINITY;
-    let mut prev_target: Option<(Vec<f64>, f64)> = None;
-    let mut prev_prev_target: Option<(Vec<f64>, f64)> = None;
+    type Target = (Vec<Vec<f64>>, (f64, f64));
+    let mut prev_target: Option<Target> = None;
+    let mut prev_prev_target: Option<Target> = None;
     let mut prev_lambda = 1.0;
-    let tstt = |x: &[f64], fixed: f64, s: &[f64]| -> f64 {
-        fixed + x.iter().zip(s).map(|(a, b)| a * b).sum::<f64>()
-    };
     if config.method != Method::AllOrNothing {
         while iterations < config.max_iterations {
-            let sc = surcharge(&x);
-            let y = loader.load(&sc, false);
-            let total = tstt(&x, fixed, &sc);
-            gap = if total > 0.0 {
-                ((total - y.sptt) / total).max(0.0)
+            let x = total(&xs);
+            let delay = costs.delays_h(&x);
+            let y = loader.load(&delay);
+            let tstt = fixed.0 + x.iter().zip(&delay).map(|(a, b)| a * b).sum::<f64>();
+            gap = if tstt > 0.0 {
+                ((tstt - y.cheapest_h) / tstt).max(0.0)
             } else {
                 0.0
             };
             stranded = y.stranded.clone();
-            od_cost = y.od_cost.clone();
             iterations += 1;
             progress(iterations, gap);
             if gap <= config.relative_gap {
@@ -725,31 +470,50 @@ fn frank_wolfe(
             }
             // Target point: y mixed with the previous targets (direction_weights), then the step.
             let v = costs.volumes(&x);
-            let hess: Vec<f64> = (0..m).map(|e| costs.derivative(e, v[e])).collect();
+            let hess: Vec<f64> = (0..m).map(|e| costs.delay_slope(e, v[e])).collect();
+            let y_total = y.total();
             let beta = direction_weights(
                 config.method,
                 &hess,
                 &x,
-                &y.edges,
-                prev_target.as_ref().map(|t| &t.0[..]),
-                prev_prev_target.as_ref().map(|t| &t.0[..]),
+                &y_total,
+                prev_target.as_ref().map(|t| total(&t.0)).as_deref(),
+                prev_prev_target.as_ref().map(|t| total(&t.0)).as_deref(),
                 prev_lambda,
             );
-            let target: Vec<f64> = (0..m)
-                .map(|i| {
-                    beta.0 * y.edges[i]
-                        + prev_target.as_ref().map_or(0.0, |t| beta.1 * t.0[i])
-                        + prev_prev_target.as_ref().map_or(0.0, |t| beta.2 * t.0[i])
-                })
-                .collect();
-            let target_fixed = beta.0 * y.fixed
-                + prev_target.as_ref().map_or(0.0, |t| beta.1 * t.1)
-                + prev_prev_target.as_ref().map_or(0.0, |t| beta.2 * t.1);
-            let lambda = line_search(costs, (&x, fixed), (&target, target_fixed));
-            for e in 0..m {
-                x[e] += lambda * (target[e] - x[e]);
+            let mix = |yv: &[Vec<f64>]| -> Vec<Vec<f64>> {
+                (0..yv.len())
+                    .map(|s| {
+                        (0..m)
+                            .map(|i| {
+                                beta.0 * yv[s][i]
+                                    + prev_target.as_ref().map_or(0.0, |t| beta.1 * t.0[s][i])
+                                    + prev_prev_target
+                                        .as_ref()
+                                        .map_or(0.0, |t| beta.2 * t.0[s][i])
+                            })
+                            .collect()
+                    })
+                    .collect()
+            };
+            let target = mix(&y.by_segment);
+            let mix_fixed = |f: fn(&(f64, f64)) -> f64, yf: f64| {
+                beta.0 * yf
+                    + prev_target.as_ref().map_or(0.0, |t| beta.1 * f(&t.1))
+                    + prev_prev_target.as_ref().map_or(0.0, |t| beta.2 * f(&t.1))
+            };
+            let target_fixed = (
+                mix_fixed(|p| p.0, y.fixed_h),
+                mix_fixed(|p| p.1, y.fixed_usd),
+            );
+            let lambda = line_search(costs, (&x, fixed.0), (&total(&target), target_fixed.0));
+            for (xs_s, t_s) in xs.iter_mut().zip(&target) {
+                for e in 0..m {
+                    xs_s[e] += lambda * (t_s[e] - xs_s[e]);
+                }
             }
-            fixed += lambda * (target_fixed - fixed);
+            fixed.0 += lambda * (target_fixed.0 - fixed.0);
+            fixed.1 += lambda * (target_fixed.1 - fixed.1);
             prev_prev_target = prev_target.take();
             prev_target = Some((target, target_fixed));
             prev_lambda = lambda;
@@ -758,12 +522,11 @@ fn frank_wolfe(
         gap = 0.0;
     }
     Equilibrium {
-        x,
-        fixed,
+        by_segment: xs,
+        fixed_usd: fixed.1,
         iterations,
         gap,
         stranded,
-        od_cost,
     }
 }
 
@@ -844,7 +607,7 @@ fn line_search(costs: &EdgeCosts, (x, fx): (&[f64], f64), (s, fs): (&[f64], f64)
         for e in 0..x.len() {
             let d = s[e] - x[e];
             if d != 0.0 {
-                g += costs.surcharge(e, v[e]) * d;
+                g += costs.delay_h(e, v[e]) * d;
             }
         }
         g
@@ -881,6 +644,8 @@ pub struct OdRoute {
     pub elements: Vec<String>,
     /// Services ridden, in order (empty on the infrastructure model).
     pub services: Vec<String>,
+    /// The commodity segment.
+    pub segment: String,
 }
 
 /// The route of pair `od` over `edges` (in order).
@@ -914,44 +679,8 @@ fn od_route(
         borders,
         elements,
         services: Vec::new(),
+        segment: String::new(),
     }
-}
-
-/// The cheapest route of every pair on the infrastructure at edge weights `weights`.
-fn tree_routes(
-    net: &Network,
-    graph: &Graph,
-    demand: &Demand,
-    weights: &[f64],
-    start_cost: &[f64],
-    usable: &[bool],
-) -> Vec<OdRoute> {
-    let mut out = Vec::new();
-    for (o, dests) in demand.by_origin() {
-        let t = tree(graph, o, |v: NodeId| start_cost[v.index()], weights, usable);
-        for (d, tonnes) in dests {
-            let Some(node) = t.best_node(graph, d) else {
-                continue;
-            };
-            let mut edges = Vec::new();
-            let mut v = node;
-            while t.pred_edge[v.index()] != crate::shortest::NONE {
-                let e = t.pred_edge[v.index()] as usize;
-                edges.push(e);
-                v = graph.edges()[e].tail;
-            }
-            edges.reverse();
-            out.push(od_route(
-                net,
-                graph,
-                (o, d),
-                tonnes,
-                t.dist[node.index()],
-                &edges,
-            ));
-        }
-    }
-    out
 }
 
 impl Assignment {

@@ -1,6 +1,8 @@
 //! Generalized cost per tonne on each edge, with BPR volume–delay on capacity-limited elements.
 
+use crate::demand::Segment;
 use serde::Serialize;
+use silkroute_feed::CargoUnit;
 use silkroute_graph::{EdgeKind, Graph};
 use silkroute_model::{Capacity, CapacityUnit, Cargo, Mode, Network, Track};
 use std::collections::HashMap;
@@ -118,11 +120,38 @@ impl std::str::FromStr for VolumeDelay {
     }
 }
 
+/// What a day in transit costs, as a share of the goods' value: what turns a segment's value
+/// density into its value of time (docs/assignment.md, "Commodity segments").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimeCostRates {
+    /// Manufactured goods in containers or as vehicles, per day: 0.8 % (Hummels 2001, "Time as
+    /// a Trade Barrier", GTAP Working Paper 18: "each day saved in shipping time is worth
+    /// 0.8 percent ad-valorem for manufactured goods"; Hummels & Schaur 2013, AER 103(7),
+    /// find 0.6–2.1 % per day).
+    pub manufactured_per_day: f64,
+    /// Bulk goods, per day: the interest on the capital in transit only, 10 % a year / 365
+    /// (Schönsleben, Integral Logistics Management, §11.4.1b: interest rates of 5–15 % of the
+    /// inventory's value a year).
+    pub bulk_per_day: f64,
+}
+
+impl Default for TimeCostRates {
+    fn default() -> Self {
+        TimeCostRates {
+            manufactured_per_day: 0.008,
+            bulk_per_day: 0.10 / 365.0,
+        }
+    }
+}
+
 /// How a tonne weighs money against time, and how congestion slows elements down.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CostModel {
-    /// USD per tonne-hour (default 1.0 = 20 USD/h per 20 t FEU, as `--by balanced`).
+    /// USD per tonne-hour of goods whose value is not known (default 1.0 = 20 USD/h per 20 t
+    /// FEU, as `--by balanced`).
     pub value_of_time_usd_per_t_h: f64,
+    /// What a day costs as a share of value, for segments whose value density is known.
+    pub time_cost: TimeCostRates,
     /// BPR alpha (0.15).
     pub alpha: f64,
     /// BPR beta (4).
@@ -135,6 +164,7 @@ impl Default for CostModel {
     fn default() -> Self {
         CostModel {
             value_of_time_usd_per_t_h: 1.0,
+            time_cost: TimeCostRates::default(),
             alpha: 0.15,
             beta: 4.0,
             volume_delay: VolumeDelay::Bpr,
@@ -142,13 +172,32 @@ impl Default for CostModel {
     }
 }
 
+impl CostModel {
+    /// The value of time of a segment, USD per tonne-hour: its value density × the day rate of
+    /// its kind of goods / 24, or [`CostModel::value_of_time_usd_per_t_h`] when its value is
+    /// not known (or comes to zero).
+    pub fn value_of_time(&self, segment: &Segment) -> f64 {
+        let rate = match segment.unit {
+            CargoUnit::Bulk => self.time_cost.bulk_per_day,
+            CargoUnit::Container | CargoUnit::Vehicles => self.time_cost.manufactured_per_day,
+        };
+        segment
+            .value_usd_per_t
+            .map(|v| v * rate / 24.0)
+            .filter(|v| *v > 0.0)
+            .unwrap_or(self.value_of_time_usd_per_t_h)
+    }
+}
+
 /// The per-edge constants of the cost functions.
 #[derive(Debug, Clone)]
 pub(crate) struct EdgeCosts {
-    /// Money per tonne plus the value of the fixed time (waits) — does not depend on flow.
-    pub fixed: Vec<f64>,
-    /// Value of the congestible free-flow time, USD per tonne.
-    pub free: Vec<f64>,
+    /// Money per tonne, USD — does not depend on flow.
+    pub money_usd: Vec<f64>,
+    /// Fixed waits, hours — do not depend on flow.
+    pub wait_h: Vec<f64>,
+    /// Free-flow hours of the congestible part.
+    pub free_hours: Vec<f64>,
     /// Capacity of the edge's facility, tonnes per day (infinite when unknown).
     pub capacity: Vec<f64>,
     /// The facility each edge loads: edges of one shared facility (both directions of a
@@ -156,8 +205,6 @@ pub(crate) struct EdgeCosts {
     pub facility: Vec<u32>,
     /// Number of facilities.
     pub facilities: usize,
-    /// Free-flow hours of the congestible part.
-    pub free_hours: Vec<f64>,
     pub alpha: f64,
     pub beta: f64,
     pub volume_delay: VolumeDelay,
@@ -165,9 +212,8 @@ pub(crate) struct EdgeCosts {
 
 impl EdgeCosts {
     pub fn new(net: &Network, graph: &Graph, model: &CostModel) -> EdgeCosts {
-        let vot = model.value_of_time_usd_per_t_h;
         let m = graph.edges().len();
-        let (mut fixed, mut free, mut capacity, mut free_hours) = (
+        let (mut money_usd, mut wait_h, mut capacity, mut free_hours) = (
             Vec::with_capacity(m),
             Vec::with_capacity(m),
             Vec::with_capacity(m),
@@ -203,8 +249,8 @@ impl EdgeCosts {
                 EdgeKind::Transfer(i) => net.transfers[i as usize].capacity,
                 EdgeKind::Clearance { .. } => None,
             };
-            fixed.push(one_tonne.usd(e.cost_usd_per_feu) + vot * e.wait_p50_h);
-            free.push(vot * e.time_p50_h);
+            money_usd.push(one_tonne.usd(e.cost_usd_per_feu));
+            wait_h.push(e.wait_p50_h);
             free_hours.push(e.time_p50_h);
             capacity.push(
                 cap.map(|c| capacity_t_per_day(&c))
@@ -213,12 +259,12 @@ impl EdgeCosts {
             );
         }
         EdgeCosts {
-            fixed,
-            free,
+            money_usd,
+            wait_h,
+            free_hours,
             capacity,
             facility,
             facilities: facilities as usize,
-            free_hours,
             alpha: model.alpha,
             beta: model.beta,
             volume_delay: model.volume_delay,
@@ -239,14 +285,16 @@ impl EdgeCosts {
             .collect()
     }
 
-    /// The flow-independent cost per tonne of edge `e`: money, fixed waits, free-flow time.
-    pub fn base(&self, e: usize) -> f64 {
-        self.fixed[e] + self.free[e]
+    /// The congestion delay hours of every edge at edge flows `x`.
+    pub fn delays_h(&self, x: &[f64]) -> Vec<f64> {
+        let v = self.volumes(x);
+        (0..x.len()).map(|e| self.delay_h(e, v[e])).collect()
     }
 
-    /// The value of the congestion delay per tonne of edge `e` at facility volume `v`.
-    pub fn surcharge(&self, e: usize, v: f64) -> f64 {
-        self.free[e] * self.congestion(e, v)
+    /// The flow-independent cost per tonne of edge `e` at value of time `vot`: money, fixed
+    /// waits, free-flow time.
+    pub fn base(&self, e: usize, vot: f64) -> f64 {
+        self.money_usd[e] + vot * (self.wait_h[e] + self.free_hours[e])
     }
 
     /// The volume–delay factor minus 1 at facility volume `v` (BPR: `alpha (v / c)^beta`).
@@ -264,11 +312,11 @@ impl EdgeCosts {
         self.free_hours[e] * self.congestion(e, v)
     }
 
-    /// d surcharge / d v.
-    pub fn derivative(&self, e: usize, v: f64) -> f64 {
+    /// d delay_h / d v.
+    pub fn delay_slope(&self, e: usize, v: f64) -> f64 {
         let c = self.capacity[e];
         if c.is_finite() && v > 0.0 {
-            self.free[e] * self.volume_delay.slope(self.alpha, self.beta, v / c) / c
+            self.free_hours[e] * self.volume_delay.slope(self.alpha, self.beta, v / c) / c
         } else {
             0.0
         }

@@ -16,15 +16,18 @@ mod assignment;
 mod cost;
 mod critical;
 mod demand;
+mod loading;
 mod paths;
 mod shortest;
 
 pub use answer::{AssignResponse, CriticalResponse};
 pub use assignment::{
-    assign, Assignment, AssignmentConfig, EdgeFlow, Method, OdRoute, READY_TIMES,
+    assign, tonnes_per_unit, Assignment, AssignmentConfig, Choice, EdgeFlow, Method, OdRoute,
+    SegmentFlow, READY_TIMES,
 };
 pub use cost::{
-    capacity_t_per_day, CapacityBasis, CostModel, VolumeDelay, TONNES_PER_TRAIN, TONNES_PER_VEHICLE,
+    capacity_t_per_day, CapacityBasis, CostModel, TimeCostRates, VolumeDelay, TONNES_PER_TRAIN,
+    TONNES_PER_VEHICLE,
 };
 pub use critical::{critical, Criticality};
-pub use demand::Demand;
+pub use demand::{Demand, Segment};

@@ -1,20 +1,25 @@
-//! Path-based user equilibrium: gradient projection (Jayakrishnan, Tsai, Prashker & Rajadhyaksha,
-//! "A faster path-based algorithm for traffic assignment", Transportation Research Record 1443,
-//! 1994).
+//! Path-based equilibria: every share of a pair's demand keeps the routes it uses (columns)
+//! with their flows.
 //!
-//! Every share of a pair's demand keeps the routes it uses with their flows (columns). Each
-//! iteration finds every share's cheapest route at the current costs (origins in parallel, from
-//! one snapshot of the costs), adds it to the share's columns if new, and then, share by share
-//! and with the costs updated after every move (Gauss–Seidel), moves flow from each dearer route
-//! to the cheapest by a Newton step: the cost difference over the sum of the cost derivatives of
-//! the edges the two routes do not share. Frank–Wolfe moves all pairs towards one all-or-nothing
-//! loading and stalls near the equilibrium; a per-pair Newton step keeps converging, so gaps of
-//! 1e-8 and below are reached (docs/assignment.md).
+//! - [`gradient_projection`]: the least-cost user equilibrium by gradient projection
+//!   (Jayakrishnan, Tsai, Prashker & Rajadhyaksha, "A faster path-based algorithm for traffic
+//!   assignment", Transportation Research Record 1443, 1994). Each iteration finds every share's
+//!   cheapest route at the current costs (groups in parallel, from one snapshot of the costs),
+//!   adds it to the share's columns if new, and then, share by share and with the costs updated
+//!   after every move (Gauss–Seidel), moves flow from each dearer route to the cheapest by a
+//!   Newton step: the cost difference over the sum of the delay derivatives of the edges the two
+//!   routes do not share. Frank–Wolfe moves all pairs towards one all-or-nothing loading and
+//!   stalls near the equilibrium; a per-pair Newton step keeps converging, so gaps of 1e-8 and
+//!   below are reached.
+//! - [`nested_logit`]: the stochastic user equilibrium of a nested logit over modes and routes by
+//!   the method of successive averages on route flows.
+//!
+//! Costs are compared in hours-equivalent (USD / the segment's value of time).
 
-use crate::assignment::{AssignmentConfig, Column, Loader, Share};
+use crate::assignment::{AssignmentConfig, Choice};
 use crate::cost::EdgeCosts;
-use rayon::prelude::*;
-use silkroute_model::PlaceId;
+use crate::loading::{Column, Loader, Share};
+use silkroute_model::{Mode, PlaceId};
 
 /// A route of one share with its flow, tonnes per day.
 struct Route {
@@ -22,83 +27,166 @@ struct Route {
     flow: f64,
 }
 
-/// One share of a pair's demand and the routes it uses.
+/// One share of a pair's demand in one segment and the routes it uses.
 struct Commodity {
     od: (PlaceId, PlaceId),
+    segment: usize,
+    vot: f64,
     tonnes: f64,
     routes: Vec<Route>,
 }
 
-/// What an equilibrium method leaves for the assignment's answer.
-pub(crate) struct Equilibrium {
-    /// Tonnes per day per edge.
-    pub x: Vec<f64>,
-    /// Σ tonnes × the flow-independent part of each route's cost.
-    pub fixed: f64,
-    pub iterations: usize,
-    pub gap: f64,
-    pub stranded: Vec<((PlaceId, PlaceId), f64)>,
-    pub od_cost: Vec<((PlaceId, PlaceId), f64)>,
+impl Commodity {
+    /// Adds `column` to the routes (with no flow) unless a route with its edges and services is
+    /// there (found again at other delays, its flow-independent cost may differ in the last
+    /// bits); its index.
+    fn offer(&mut self, column: Column) -> usize {
+        match self
+            .routes
+            .iter()
+            .position(|r| r.column.edges == column.edges && r.column.services == column.services)
+        {
+            Some(k) => k,
+            None => {
+                self.routes.push(Route { column, flow: 0.0 });
+                self.routes.len() - 1
+            }
+        }
+    }
 }
 
-/// Edge surcharges kept up to date as flows move: the facility volumes, each facility's edges.
-struct Costs<'a> {
+/// What an equilibrium method leaves for the assignment's answer.
+pub(crate) struct Equilibrium {
+    /// Tonnes per day per edge, per segment.
+    pub by_segment: Vec<Vec<f64>>,
+    /// Σ tonnes × the flow-independent part of each route's cost, USD per day.
+    pub fixed_usd: f64,
+    pub iterations: usize,
+    pub gap: f64,
+    /// Tonnes per day that found no route, per pair.
+    pub stranded: Vec<((PlaceId, PlaceId), f64)>,
+}
+
+/// Edge delays kept up to date as flows move: the facility volumes, each facility's edges.
+struct Delays<'a> {
     costs: &'a EdgeCosts,
     volume: Vec<f64>,
     edges_of: Vec<Vec<u32>>,
-    surcharge: Vec<f64>,
+    delay_h: Vec<f64>,
 }
 
-impl<'a> Costs<'a> {
-    fn new(costs: &'a EdgeCosts, x: &[f64]) -> Costs<'a> {
+impl<'a> Delays<'a> {
+    fn new(costs: &'a EdgeCosts) -> Delays<'a> {
+        let m = costs.facility.len();
         let mut edges_of = vec![Vec::new(); costs.facilities];
         for (e, &f) in costs.facility.iter().enumerate() {
             edges_of[f as usize].push(e as u32);
         }
-        let mut c = Costs {
+        Delays {
             costs,
             volume: vec![0.0; costs.facilities],
             edges_of,
-            surcharge: vec![0.0; x.len()],
-        };
-        c.reset(x);
-        c
+            delay_h: vec![0.0; m],
+        }
     }
 
-    /// Volumes and surcharges recomputed from edge flows `x` (no drift from many small moves).
-    fn reset(&mut self, x: &[f64]) {
+    /// Edge flows, volumes and delays recomputed from the routes (no drift from many small
+    /// moves); returns the edge flows.
+    fn reset(&mut self, commodities: &[Commodity]) -> Vec<f64> {
+        let mut x = vec![0.0; self.delay_h.len()];
+        for c in commodities {
+            for r in &c.routes {
+                for &e in &r.column.edges {
+                    x[e as usize] += r.flow;
+                }
+            }
+        }
         self.volume.iter_mut().for_each(|v| *v = 0.0);
         for (e, &f) in self.costs.facility.iter().enumerate() {
             self.volume[f as usize] += x[e];
         }
         for e in 0..x.len() {
-            self.surcharge[e] = self
+            self.delay_h[e] = self
                 .costs
-                .surcharge(e, self.volume[self.costs.facility[e] as usize]);
+                .delay_h(e, self.volume[self.costs.facility[e] as usize]);
         }
+        x
     }
 
-    fn route_cost(&self, c: &Column) -> f64 {
-        c.fixed
+    /// The route's cost per tonne in hours-equivalent at value of time `vot`.
+    fn cost_h(&self, c: &Column, vot: f64) -> f64 {
+        c.fixed_usd / vot
             + c.edges
                 .iter()
-                .map(|&e| self.surcharge[e as usize])
+                .map(|&e| self.delay_h[e as usize])
                 .sum::<f64>()
     }
 
-    fn derivative(&self, e: u32) -> f64 {
+    fn slope(&self, e: u32) -> f64 {
         let f = self.costs.facility[e as usize] as usize;
-        self.costs.derivative(e as usize, self.volume[f])
+        self.costs.delay_slope(e as usize, self.volume[f])
     }
 
-    /// Adds `delta` tonnes per day to edge `e` and updates its facility's surcharges.
-    fn add(&mut self, x: &mut [f64], e: u32, delta: f64) {
-        x[e as usize] += delta;
+    /// Adds `delta` tonnes per day to edge `e`'s facility and updates its delays.
+    fn add(&mut self, e: u32, delta: f64) {
         let f = self.costs.facility[e as usize] as usize;
         self.volume[f] += delta;
         for &g in &self.edges_of[f] {
-            self.surcharge[g as usize] = self.costs.surcharge(g as usize, self.volume[f]);
+            self.delay_h[g as usize] = self.costs.delay_h(g as usize, self.volume[f]);
         }
+    }
+}
+
+/// Every share of the demand as a commodity, routed on its cheapest route at free flow (or none).
+fn start(loader: &Loader, found: Vec<Vec<Share>>) -> Vec<Commodity> {
+    let mut out = Vec::new();
+    for (g, shares) in loader.groups.iter().zip(found) {
+        for s in shares {
+            let mut c = Commodity {
+                od: (g.origin, g.dests[s.dest].0),
+                segment: g.segment,
+                vot: g.vot,
+                tonnes: s.tonnes,
+                routes: Vec::new(),
+            };
+            if let Some(column) = s.column {
+                c.routes.push(Route {
+                    column,
+                    flow: s.tonnes,
+                });
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The answer's pieces from the commodities' route flows.
+fn finish(loader: &Loader, commodities: &[Commodity], iterations: usize, gap: f64) -> Equilibrium {
+    let m = loader.graph.edges().len();
+    let mut by_segment = vec![vec![0.0; m]; loader.segments];
+    let mut fixed_usd = 0.0;
+    let mut stranded: Vec<((PlaceId, PlaceId), f64)> = Vec::new();
+    for c in commodities {
+        if c.routes.is_empty() {
+            match stranded.last_mut() {
+                Some((od, t)) if *od == c.od => *t += c.tonnes,
+                _ => stranded.push((c.od, c.tonnes)),
+            }
+        }
+        for r in &c.routes {
+            fixed_usd += r.flow * r.column.fixed_usd;
+            for &e in &r.column.edges {
+                by_segment[c.segment][e as usize] += r.flow;
+            }
+        }
+    }
+    Equilibrium {
+        by_segment,
+        fixed_usd,
+        iterations,
+        gap,
+        stranded,
     }
 }
 
@@ -106,97 +194,29 @@ impl<'a> Costs<'a> {
 /// `config.max_iterations`; `progress(iteration, gap)` after every iteration.
 pub(crate) fn gradient_projection(
     loader: &Loader,
-    costs: &EdgeCosts,
     config: &AssignmentConfig,
     progress: &mut dyn FnMut(usize, f64),
 ) -> Equilibrium {
-    let m = costs.facility.len();
-    let origins = loader.origins();
-    let find = |surcharge: &[f64]| -> Vec<Vec<Share>> {
-        let prepared = loader.prepare(surcharge);
-        if config.parallel {
-            origins
-                .par_iter()
-                .map(|(o, dests)| loader.shares(&prepared, *o, dests))
-                .collect()
-        } else {
-            origins
-                .iter()
-                .map(|(o, dests)| loader.shares(&prepared, *o, dests))
-                .collect()
-        }
-    };
-    // The start: every share on its cheapest route at free flow.
-    let mut commodities: Vec<Commodity> = Vec::new();
-    let mut x = vec![0.0; m];
-    for ((o, dests), shares) in origins.iter().zip(find(&vec![0.0; m])) {
-        for s in shares {
-            let mut routes = Vec::new();
-            if let Some(column) = s.column {
-                for &e in &column.edges {
-                    x[e as usize] += s.tonnes;
-                }
-                routes.push(Route {
-                    column,
-                    flow: s.tonnes,
-                });
-            }
-            commodities.push(Commodity {
-                od: (*o, dests[s.dest].0),
-                tonnes: s.tonnes,
-                routes,
-            });
-        }
-    }
-    let mut state = Costs::new(costs, &x);
+    let m = loader.graph.edges().len();
+    let mut commodities = start(loader, loader.all_shares(&vec![0.0; m], None));
+    let mut delays = Delays::new(loader.costs);
     let mut mark = vec![0u32; m];
     let mut stamp = 0u32;
     let (mut iterations, mut gap) = (0, f64::INFINITY);
-    let (mut stranded, mut od_cost) = (Vec::new(), Vec::new());
     while iterations < config.max_iterations {
-        // Recompute flows from the routes: moves add and subtract, and sums drift.
-        x.iter_mut().for_each(|v| *v = 0.0);
-        for c in &commodities {
-            for r in &c.routes {
-                for &e in &r.column.edges {
-                    x[e as usize] += r.flow;
-                }
-            }
-        }
-        state.reset(&x);
-        let found = find(&state.surcharge);
+        delays.reset(&commodities);
+        let found = loader.all_shares(&delays.delay_h, None);
         // The gap at the snapshot: Σ flow × route cost against Σ demand × cheapest cost.
-        let total: f64 = commodities
-            .iter()
-            .flat_map(|c| &c.routes)
-            .map(|r| r.flow * state.route_cost(&r.column))
-            .sum();
+        let mut total = 0.0;
         let mut cheapest = 0.0;
-        let mut pair_costs: Vec<((PlaceId, PlaceId), f64, usize)> = Vec::new();
-        stranded.clear();
         for (c, s) in commodities.iter().zip(found.iter().flatten()) {
-            match &s.column {
-                Some(col) => {
-                    let cost = state.route_cost(col);
-                    cheapest += c.tonnes * cost;
-                    match pair_costs.last_mut() {
-                        Some(p) if p.0 == c.od => {
-                            p.1 += cost;
-                            p.2 += 1;
-                        }
-                        _ => pair_costs.push((c.od, cost, 1)),
-                    }
-                }
-                None => match stranded.last_mut() {
-                    Some((od, t)) if *od == c.od => *t += c.tonnes,
-                    _ => stranded.push((c.od, c.tonnes)),
-                },
+            for r in &c.routes {
+                total += r.flow * delays.cost_h(&r.column, c.vot);
+            }
+            if let Some(col) = &s.column {
+                cheapest += c.tonnes * delays.cost_h(col, c.vot);
             }
         }
-        od_cost = pair_costs
-            .into_iter()
-            .map(|(od, sum, n)| (od, sum / n as f64))
-            .collect();
         gap = if total > 0.0 {
             ((total - cheapest) / total).max(0.0)
         } else {
@@ -207,54 +227,29 @@ pub(crate) fn gradient_projection(
         if gap <= config.relative_gap {
             break;
         }
-        // Gauss–Seidel: share by share, with the costs updated after every move.
+        // Gauss–Seidel: share by share, with the delays updated after every move.
         for (c, s) in commodities.iter_mut().zip(found.into_iter().flatten()) {
             if let Some(col) = s.column {
-                if !c.routes.iter().any(|r| r.column == col) {
-                    c.routes.push(Route {
-                        column: col,
-                        flow: 0.0,
-                    });
-                }
+                c.offer(col);
             }
-            if c.routes.len() < 2 {
-                continue;
+            if c.routes.len() >= 2 {
+                equilibrate(c, &mut delays, &mut mark, &mut stamp);
             }
-            equilibrate(c, &mut state, &mut x, &mut mark, &mut stamp);
         }
     }
-    let fixed = commodities
-        .iter()
-        .flat_map(|c| &c.routes)
-        .map(|r| r.flow * r.column.fixed)
-        .sum();
-    Equilibrium {
-        x,
-        fixed,
-        iterations,
-        gap,
-        stranded,
-        od_cost,
-    }
+    finish(loader, &commodities, iterations, gap)
 }
 
 /// One projected Newton step for one share: flow from each dearer route to the cheapest, as
-/// much as the cost difference over the derivative of the routes' differing edges says (all of
-/// it where no differing edge is congestible); routes left without flow are dropped.
-fn equilibrate(
-    c: &mut Commodity,
-    state: &mut Costs,
-    x: &mut [f64],
-    mark: &mut [u32],
-    stamp: &mut u32,
-) {
-    let costs: Vec<f64> = c
-        .routes
-        .iter()
-        .map(|r| state.route_cost(&r.column))
-        .collect();
-    let best = (0..costs.len())
-        .min_by(|&a, &b| costs[a].total_cmp(&costs[b]))
+/// much as the cost difference over the delay derivative of the routes' differing edges says
+/// (all of it where no differing edge is congestible); routes left without flow are dropped.
+fn equilibrate(c: &mut Commodity, delays: &mut Delays, mark: &mut [u32], stamp: &mut u32) {
+    let best = (0..c.routes.len())
+        .min_by(|&a, &b| {
+            delays
+                .cost_h(&c.routes[a].column, c.vot)
+                .total_cmp(&delays.cost_h(&c.routes[b].column, c.vot))
+        })
         .expect("two routes or more");
     *stamp = stamp.wrapping_add(1);
     if *stamp == 0 {
@@ -269,9 +264,9 @@ fn equilibrate(
         if k == best || c.routes[k].flow <= 0.0 {
             continue;
         }
-        // Recomputed: earlier moves of this share changed the costs.
-        let best_cost = state.route_cost(&c.routes[best].column);
-        let difference = state.route_cost(&c.routes[k].column) - best_cost;
+        // Recomputed: earlier moves of this share changed the delays.
+        let difference = delays.cost_h(&c.routes[k].column, c.vot)
+            - delays.cost_h(&c.routes[best].column, c.vot);
         if difference <= 0.0 {
             continue;
         }
@@ -280,13 +275,13 @@ fn equilibrate(
             .column
             .edges
             .iter()
-            .map(|&e| state.derivative(e))
+            .map(|&e| delays.slope(e))
             .sum();
         for &e in &c.routes[k].column.edges {
             if mark[e as usize] == on_best {
-                slope -= state.derivative(e);
+                slope -= delays.slope(e);
             } else {
-                slope += state.derivative(e);
+                slope += delays.slope(e);
             }
         }
         let shift = if slope > 0.0 {
@@ -300,15 +295,204 @@ fn equilibrate(
         c.routes[k].flow -= shift;
         c.routes[best].flow += shift;
         for i in 0..c.routes[k].column.edges.len() {
-            let e = c.routes[k].column.edges[i];
-            state.add(x, e, -shift);
+            delays.add(c.routes[k].column.edges[i], -shift);
         }
         for i in 0..c.routes[best].column.edges.len() {
-            let e = c.routes[best].column.edges[i];
-            state.add(x, e, shift);
+            delays.add(c.routes[best].column.edges[i], shift);
         }
     }
-    let keep_best = c.routes[best].column.clone();
-    c.routes
-        .retain(|r| r.flow > 1e-12 * c.tonnes.max(1.0) || r.column == keep_best);
+    let floor = 1e-12 * c.tonnes.max(1.0);
+    let mut k = 0;
+    c.routes.retain(|r| {
+        let keep = r.flow > floor || k == best;
+        k += 1;
+        keep
+    });
+}
+
+/// Iterations at which the nested logit looks for new routes: the first four, then every
+/// eighth. In between, only the route flows move (no search), which is cheap.
+fn searches_at(iteration: usize) -> bool {
+    iteration <= 4 || iteration % 8 == 0
+}
+
+/// The nested logit's stochastic user equilibrium by the method of successive averages: at
+/// iteration n every share's route flows move 1/n of the way to the logit shares at the current
+/// costs, over the routes found so far (the cheapest route overall, and the cheapest of each
+/// mode alone). Stops when the relative change `Σ |target − flow| / Σ demand` is at
+/// most `config.relative_gap`.
+pub(crate) fn nested_logit(
+    loader: &Loader,
+    config: &AssignmentConfig,
+    progress: &mut dyn FnMut(usize, f64),
+) -> Equilibrium {
+    let Choice::NestedLogit { dispersion, nest } = config.choice else {
+        unreachable!("nested_logit is called for a logit choice")
+    };
+    let m = loader.graph.edges().len();
+    let mut commodities = start(loader, loader.all_shares(&vec![0.0; m], None));
+    let mut delays = Delays::new(loader.costs);
+    let nests = loader.nest_searches();
+    let (mut iterations, mut gap) = (0, f64::INFINITY);
+    let demand: f64 = commodities.iter().map(|c| c.tonnes).sum();
+    let mut target = Vec::new();
+    while iterations < config.max_iterations {
+        iterations += 1;
+        delays.reset(&commodities);
+        if searches_at(iterations) {
+            for modes in std::iter::once(None).chain(nests.iter().map(|n| Some(&n[..]))) {
+                let found = loader.all_shares(&delays.delay_h, modes);
+                for (c, s) in commodities.iter_mut().zip(found.into_iter().flatten()) {
+                    if let Some(col) = s.column {
+                        c.offer(col);
+                    }
+                }
+            }
+        }
+        let mut change = 0.0;
+        for c in commodities.iter_mut() {
+            if c.routes.is_empty() {
+                continue;
+            }
+            logit_shares(c, &delays, dispersion, nest, &mut target);
+            let step = 1.0 / iterations as f64;
+            for (r, p) in c.routes.iter_mut().zip(&target) {
+                let y = c.tonnes * p;
+                change += (y - r.flow).abs();
+                r.flow += step * (y - r.flow);
+            }
+        }
+        gap = if demand > 0.0 { change / demand } else { 0.0 };
+        progress(iterations, gap);
+        if gap <= config.relative_gap && !searches_at(iterations + 1) || gap == 0.0 {
+            break;
+        }
+    }
+    finish(loader, &commodities, iterations, gap)
+}
+
+/// The nested logit's probabilities of a share's routes at the current costs (in `out`, in the
+/// order of `c.routes`): utility `V = −dispersion × ln(cost)`, routes grouped in nests by main
+/// mode, `P(route | nest) = exp(V / nest) / Σ_nest exp(V / nest)`, nest logsum
+/// `I = ln Σ_nest exp(V / nest)`, `P(nest) = exp(nest × I) / Σ exp(nest × I)`. Computed from
+/// the maximum down, so that no exponential overflows.
+fn logit_shares(c: &Commodity, delays: &Delays, dispersion: f64, nest: f64, out: &mut Vec<f64>) {
+    out.clear();
+    let v: Vec<f64> = c
+        .routes
+        .iter()
+        .map(|r| -dispersion * delays.cost_h(&r.column, c.vot).max(1e-12).ln())
+        .collect();
+    let mut modes: Vec<Mode> = c.routes.iter().map(|r| r.column.main_mode).collect();
+    modes.sort();
+    modes.dedup();
+    // Per nest: its largest V / nest and Σ exp(V / nest − that).
+    let within: Vec<(f64, f64)> = modes
+        .iter()
+        .map(|&mode| {
+            let top = c
+                .routes
+                .iter()
+                .zip(&v)
+                .filter(|(r, _)| r.column.main_mode == mode)
+                .map(|(_, v)| v / nest)
+                .fold(f64::NEG_INFINITY, f64::max);
+            let sum = c
+                .routes
+                .iter()
+                .zip(&v)
+                .filter(|(r, _)| r.column.main_mode == mode)
+                .map(|(_, v)| (v / nest - top).exp())
+                .sum::<f64>();
+            (top, sum)
+        })
+        .collect();
+    // nest × logsum of each nest
+    let scaled: Vec<f64> = within
+        .iter()
+        .map(|(top, sum)| nest * (top + sum.ln()))
+        .collect();
+    let top = scaled.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let denominator: f64 = scaled.iter().map(|s| (s - top).exp()).sum();
+    for (r, v) in c.routes.iter().zip(&v) {
+        let n = modes
+            .iter()
+            .position(|&m| m == r.column.main_mode)
+            .expect("every route's mode is a nest");
+        let p_nest = (scaled[n] - top).exp() / denominator;
+        let p_within = (v / nest - within[n].0).exp() / within[n].1;
+        out.push(p_nest * p_within);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(edge: u32, fixed_usd: f64, main_mode: Mode) -> Column {
+        Column {
+            edges: vec![edge],
+            fixed_usd,
+            services: Vec::new(),
+            main_mode,
+        }
+    }
+
+    /// Three routes of fixed cost, two by road (10 and 12) and one by rail (11): the nested
+    /// logit's closed form.
+    #[test]
+    fn nested_logit_shares_match_the_closed_form() {
+        let costs = EdgeCosts {
+            money_usd: vec![0.0; 3],
+            wait_h: vec![0.0; 3],
+            free_hours: vec![0.0; 3],
+            capacity: vec![f64::INFINITY; 3],
+            facility: vec![0, 1, 2],
+            facilities: 3,
+            alpha: 0.15,
+            beta: 4.0,
+            volume_delay: crate::cost::VolumeDelay::Bpr,
+        };
+        let delays = Delays::new(&costs);
+        let c = Commodity {
+            od: (PlaceId(0), PlaceId(1)),
+            segment: 0,
+            vot: 2.0,
+            tonnes: 1.0,
+            routes: vec![
+                Route {
+                    column: column(0, 20.0, Mode::Road),
+                    flow: 1.0,
+                },
+                Route {
+                    column: column(1, 24.0, Mode::Road),
+                    flow: 0.0,
+                },
+                Route {
+                    column: column(2, 22.0, Mode::Rail),
+                    flow: 0.0,
+                },
+            ],
+        };
+        let (beta, nest) = (3.4_f64, 0.5_f64);
+        let mut p = Vec::new();
+        logit_shares(&c, &delays, beta, nest, &mut p);
+        // in hours-equivalent the costs are 10, 12 and 11
+        let e = |cost: f64| cost.powf(-beta / nest);
+        let road_sum = e(10.0) + e(12.0);
+        let (road, rail) = (road_sum.powf(nest), e(11.0).powf(nest));
+        let p_road = road / (road + rail);
+        let expected = [
+            p_road * e(10.0) / road_sum,
+            p_road * e(12.0) / road_sum,
+            1.0 - p_road,
+        ];
+        for (got, want) in p.iter().zip(expected) {
+            assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+        }
+        // A nest coefficient of 1 is a multinomial logit over the three routes.
+        logit_shares(&c, &delays, beta, 1.0, &mut p);
+        let all = 10f64.powf(-beta) + 12f64.powf(-beta) + 11f64.powf(-beta);
+        assert!((p[0] - 10f64.powf(-beta) / all).abs() < 1e-12);
+    }
 }

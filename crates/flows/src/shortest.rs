@@ -77,16 +77,4 @@ impl Tree {
             .filter(|v| self.dist[v.index()].is_finite())
             .min_by(|a, b| self.dist[a.index()].total_cmp(&self.dist[b.index()]))
     }
-
-    /// Adds `flow` to every edge on the path to `node`.
-    pub fn load(&self, graph: &Graph, mut node: NodeId, flow: f64, edges: &mut [f64]) {
-        loop {
-            let e = self.pred_edge[node.index()];
-            if e == NONE {
-                break;
-            }
-            edges[e as usize] += flow;
-            node = graph.edges()[e as usize].tail;
-        }
-    }
 }

@@ -201,13 +201,13 @@ fn flow_is_conserved_at_every_node_and_results_are_deterministic() {
         let produced: f64 = demand
             .pairs
             .iter()
-            .filter(|((o, _), _)| *o == place)
+            .filter(|((o, _, _), _)| *o == place)
             .map(|(_, t)| t)
             .sum();
         let attracted: f64 = demand
             .pairs
             .iter()
-            .filter(|((_, d), _)| *d == place)
+            .filter(|((_, d, _), _)| *d == place)
             .map(|(_, t)| t)
             .sum();
         assert!(
@@ -378,7 +378,7 @@ proptest! {
             let net_out: f64 = graph.edges().iter().enumerate()
                 .map(|(k, e)| if e.tail.index() == i { gp.flows[k] } else if e.head.index() == i { -gp.flows[k] } else { 0.0 })
                 .sum();
-            let produced: f64 = demand.pairs.iter().map(|((o, d), t)| if *o == place { *t } else if *d == place { -*t } else { 0.0 }).sum();
+            let produced: f64 = demand.pairs.iter().map(|((o, d, _), t)| if *o == place { *t } else if *d == place { -*t } else { 0.0 }).sum();
             prop_assert!((net_out - produced).abs() < 1e-6, "node {i}: {net_out} vs {produced}");
         }
     }

@@ -250,7 +250,7 @@ pub fn demand_csv(data: &[u8]) {
     let Ok(graph) = silkroute_graph::compile(net) else {
         return;
     };
-    let demand = silkroute_flows::Demand::from_rows(&rows);
+    let demand = silkroute_flows::Demand::by_commodity(&rows);
     let config = silkroute_flows::AssignmentConfig::for_network(
         net,
         &graph,

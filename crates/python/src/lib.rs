@@ -120,6 +120,14 @@ struct AssignParams {
     value_of_time: Option<f64>,
     /// `bpr` (default) or `conical` (the strict-capacity option).
     volume_delay: Option<String>,
+    /// `least-cost` (default) or `logit`.
+    choice: Option<String>,
+    /// The logit's weight of log cost (default 3.4).
+    dispersion: Option<f64>,
+    /// The logit's nest coefficient (default 0.5).
+    nest: Option<f64>,
+    /// `commodity` (default) or `none`.
+    segments: Option<String>,
     /// Rank the elements by what their closure costs (`silkroute critical`).
     critical: Option<bool>,
 }
@@ -181,7 +189,14 @@ fn assign_answer(
         .unwrap_or("bpr")
         .parse()
         .map_err(|m| bad("volume_delay", m))?;
-    let demand = Demand::from_rows(&rows);
+    config.choice = silkroute_flows::Choice::parse(
+        p.choice.as_deref().unwrap_or("least-cost"),
+        p.dispersion,
+        p.nest,
+    )
+    .map_err(|m| bad("choice", m))?;
+    let demand = Demand::from_rows(&rows, p.segments.as_deref().unwrap_or("commodity"))
+        .map_err(|m| bad("segments", m))?;
     let started = std::time::Instant::now();
     let result = assign(net, &graph, &demand, &config, |_, _| {});
     let seconds = started.elapsed().as_secs_f64();
