@@ -97,7 +97,7 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         }
         tell!(
             "critical elements ({} demand pairs, {} t/day {carried}; scenarios: {})\n",
-            demand.pairs.len(),
+            demand.pair_totals().len(),
             num(demand.total(), 0),
             list(&scenarios)
         );
@@ -142,10 +142,20 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         return Ok(ExitCode::SUCCESS);
     }
     tell!(
-        "assignment: {} pairs, {} t/day {carried}; {} iteration(s), relative gap {:.1e}, {:.2} s; scenarios: {}",
-        demand.pairs.len(),
+        "assignment: {} pairs in {} segment(s), {} t/day {carried}; {}; {} iteration(s), {} {:.1e}, {:.2} s; scenarios: {}",
+        demand.pair_totals().len(),
+        demand.segments.len(),
         num(demand.total(), 0),
+        match config.choice {
+            Choice::LeastCost => "least-cost user equilibrium".to_string(),
+            Choice::NestedLogit { dispersion, nest } =>
+                format!("nested logit (dispersion {dispersion}, nest {nest})"),
+        },
         result.iterations,
+        match config.choice {
+            Choice::LeastCost => "relative gap",
+            Choice::NestedLogit { .. } => "relative change of route flows",
+        },
         result.relative_gap,
         seconds,
         list(&scenarios)
@@ -158,7 +168,59 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
     }
     tell!("\nmost loaded elements (by volume/capacity, then tonnes; ⇄: a capacity both directions share, and v/c counts both):\n");
     say_raw!("{}", flows_table(&flows, args.top));
+    if result.segments.len() > 1 {
+        tell!("\ncommodity segments (value of time from value density: docs/assignment.md; mode shares of tonne-km):\n");
+        say_raw!("{}", segments_table(&result.segments));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The segments with their values of time, volumes and mode shares.
+fn segments_table(segments: &[silkroute_flows::SegmentFlow]) -> String {
+    use silkroute_model::Mode;
+    let modes = [Mode::Rail, Mode::Road, Mode::Sea, Mode::Air];
+    let unit_name = |u: silkroute_feed::CargoUnit| match u {
+        silkroute_feed::CargoUnit::Container => "TEU",
+        silkroute_feed::CargoUnit::Bulk => "wagons",
+        silkroute_feed::CargoUnit::Vehicles => "cars",
+    };
+    let rows: Vec<Vec<String>> = segments
+        .iter()
+        .map(|s| {
+            let mut row = vec![
+                s.name.clone(),
+                s.value_usd_per_t.map(|v| num(v, 0)).unwrap_or_default(),
+                format!("{:.3}", s.value_of_time_usd_per_t_h),
+                num(s.tonnes_per_day, 0),
+                format!("{} {}", num(s.units_per_day, 0), unit_name(s.unit)),
+            ];
+            for m in modes {
+                row.push(
+                    s.tonne_km_share_by_mode
+                        .get(&m)
+                        .map(|v| format!("{:.0} %", v * 100.0))
+                        .unwrap_or_default(),
+                );
+            }
+            row
+        })
+        .collect();
+    let (l, r) = (Align::Left, Align::Right);
+    render(
+        &[
+            "segment",
+            "USD/t",
+            "VOT USD/t-h",
+            "t/day",
+            "units/day",
+            "rail",
+            "road",
+            "sea",
+            "air",
+        ],
+        &[l, r, r, r, r, r, r, r, r],
+        &rows,
+    )
 }
 
 fn list(s: &[String]) -> String {
