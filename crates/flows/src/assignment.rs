@@ -456,9 +456,14 @@ fn frank_wolfe(
             let x = total(&xs);
             let delay = costs.delays_h(&x);
             let y = loader.load(&delay);
-            let tstt = fixed.0 + x.iter().zip(&delay).map(|(a, b)| a * b).sum::<f64>();
+            // The gap in USD: each segment's tonnes at their own value of time.
+            let tstt = fixed.1
+                + xs.iter()
+                    .zip(&loader.vot)
+                    .map(|(xs_s, v)| v * xs_s.iter().zip(&delay).map(|(a, b)| a * b).sum::<f64>())
+                    .sum::<f64>();
             gap = if tstt > 0.0 {
-                ((tstt - y.cheapest_h) / tstt).max(0.0)
+                ((tstt - y.cheapest_usd) / tstt).max(0.0)
             } else {
                 0.0
             };

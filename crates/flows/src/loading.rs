@@ -7,7 +7,8 @@
 //! flow-independent part (money, waits, scheduled and free-flow times, the origin's boarding)
 //! plus `vot ×` the congestion delay hours of its edges. The equilibrium methods work in
 //! hours-equivalent (cost / vot), in which every segment sees the same delay function: the
-//! multi-class problem then has a symmetric Jacobian and Beckmann's objective.
+//! multi-class problem then has a symmetric Jacobian and Beckmann's objective. Their relative
+//! gaps are in USD, each segment's tonnes at their own costs.
 
 use crate::assignment::{AssignmentConfig, READY_TIMES};
 use crate::cost::EdgeCosts;
@@ -70,8 +71,8 @@ pub(crate) struct Loading {
     pub fixed_h: f64,
     /// Σ tonnes × the flow-independent cost of each route, USD per day.
     pub fixed_usd: f64,
-    /// Σ tonnes × each route's whole cost at the delays it was found with / vot.
-    pub cheapest_h: f64,
+    /// Σ tonnes × each route's whole cost at the delays it was found with, USD per day.
+    pub cheapest_usd: f64,
     /// Tonnes per day without a route, per pair.
     pub stranded: Vec<((PlaceId, PlaceId), f64)>,
     /// Mean cheapest cost per tonne (over ready times) per pair and segment, with its tonnes.
@@ -86,7 +87,7 @@ impl Loading {
             by_segment: vec![vec![0.0; m]; segments],
             fixed_h: 0.0,
             fixed_usd: 0.0,
-            cheapest_h: 0.0,
+            cheapest_usd: 0.0,
             stranded: Vec::new(),
             od_cost: Vec::new(),
             routes: Vec::new(),
@@ -393,7 +394,7 @@ impl<'a> Loader<'a> {
                 }
                 out.fixed_usd += s.tonnes * c.fixed_usd;
                 out.fixed_h += s.tonnes * c.fixed_usd / g.vot;
-                out.cheapest_h += s.tonnes * (c.fixed_usd / g.vot + delay);
+                out.cheapest_usd += s.tonnes * (c.fixed_usd + g.vot * delay);
                 per_dest[s.dest].push((c.fixed_usd + g.vot * delay, c));
             }
             for ((d, tonnes), mut found) in g.dests.iter().zip(per_dest) {

@@ -206,15 +206,15 @@ pub(crate) fn gradient_projection(
     while iterations < config.max_iterations {
         delays.reset(&commodities);
         let found = loader.all_shares(&delays.delay_h, None);
-        // The gap at the snapshot: Σ flow × route cost against Σ demand × cheapest cost.
+        // The gap at the snapshot, in USD: Σ flow × route cost against Σ demand × cheapest cost.
         let mut total = 0.0;
         let mut cheapest = 0.0;
         for (c, s) in commodities.iter().zip(found.iter().flatten()) {
             for r in &c.routes {
-                total += r.flow * delays.cost_h(&r.column, c.vot);
+                total += r.flow * c.vot * delays.cost_h(&r.column, c.vot);
             }
             if let Some(col) = &s.column {
-                cheapest += c.tonnes * delays.cost_h(col, c.vot);
+                cheapest += c.tonnes * c.vot * delays.cost_h(col, c.vot);
             }
         }
         gap = if total > 0.0 {
