@@ -453,10 +453,14 @@ pub struct AssignArgs {
     /// rows without a value at --value-of-time) or none (every tonne at --value-of-time).
     #[arg(long, default_value = "commodity", value_parser = clap::builder::PossibleValuesParser::new(silkroute_flows::Demand::SEGMENTATIONS))]
     pub segments: String,
-    /// Method: aon (all-or-nothing at free-flow costs), fw (Frank–Wolfe), cfw (conjugate
-    /// Frank–Wolfe), bfw (bi-conjugate Frank–Wolfe) or gp (path-based gradient projection, for
-    /// gaps of 1e-8 and below).
-    #[arg(long, default_value = "bfw", value_parser = |s: &str| s.parse::<silkroute_flows::Method>())]
+    /// Services' departures: follow-flow (a service whose load needs more departures than it
+    /// publishes runs them, and waits follow; with gp or the logit) or published.
+    #[arg(long, default_value = "follow-flow", value_parser = clap::builder::PossibleValuesParser::new(silkroute_flows::Frequencies::NAMES))]
+    pub frequencies: String,
+    /// Method of the least-cost equilibrium: gp (path-based gradient projection: to gaps of
+    /// 1e-8 and below), bfw (bi-conjugate Frank–Wolfe), cfw (conjugate Frank–Wolfe), fw
+    /// (Frank–Wolfe) or aon (all-or-nothing at free-flow costs).
+    #[arg(long, default_value = silkroute_flows::Method::DEFAULT_NAME, value_parser = |s: &str| s.parse::<silkroute_flows::Method>())]
     pub method: silkroute_flows::Method,
     /// Stop at this relative gap.
     #[arg(long, default_value_t = 1e-4, value_parser = fraction)]

@@ -56,6 +56,10 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
         .map_err(|e: String| Failure::usage(anyhow!("--volume-delay: {e}")))?;
     config.choice = Choice::parse(&args.choice, args.dispersion, args.nest)
         .map_err(|e| Failure::usage(anyhow!("--choice: {e}")))?;
+    config.frequencies = args
+        .frequencies
+        .parse()
+        .map_err(|e: String| Failure::usage(anyhow!("--frequencies: {e}")))?;
     let carried = if config.services.is_some() {
         format!(
             "on the services (cargo ready at {} moments of the week of {})",
@@ -168,11 +172,62 @@ pub fn run(feed: &Option<PathBuf>, args: AssignArgs, rank_critical: bool) -> Cmd
     }
     tell!("\nmost loaded elements (by volume/capacity, then tonnes; ⇄: a capacity both directions share, and v/c counts both):\n");
     say_raw!("{}", flows_table(&flows, args.top));
+    if !result.services.is_empty() {
+        tell!(
+            "\ncargo services ({}; t/day on each one's busiest edge):\n",
+            if result.frequencies_follow_flow {
+                format!(
+                    "departures follow the flow: a service runs the departures its load needs, at times not published, and cargo waits for that headway; {} assignment rounds",
+                    result.frequency_rounds
+                )
+            } else {
+                "departures as published".to_string()
+            }
+        );
+        say_raw!("{}", services_table(&result.services, args.top));
+    }
     if result.segments.len() > 1 {
         tell!("\ncommodity segments (value of time from value density: docs/assignment.md; mode shares of tonne-km):\n");
         say_raw!("{}", segments_table(&result.segments));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The cargo services with their loads and departures.
+fn services_table(services: &[silkroute_flows::ServiceFrequency], top: usize) -> String {
+    let rows: Vec<Vec<String>> = services
+        .iter()
+        .take(top)
+        .map(|s| {
+            vec![
+                s.service.clone(),
+                s.mode.to_string(),
+                num(s.tonnes_per_day, 0),
+                s.tonnes_per_departure
+                    .map(|t| num(t, 0))
+                    .unwrap_or_else(|| "unknown".into()),
+                format!("{:.1}", s.published_departures_per_week),
+                s.needed_departures_per_week
+                    .map(|n| format!("{n:.1}"))
+                    .unwrap_or_default(),
+                format!("{:.1}", s.departures_per_week),
+            ]
+        })
+        .collect();
+    let (l, r) = (Align::Left, Align::Right);
+    render(
+        &[
+            "service",
+            "mode",
+            "t/day",
+            "t/departure",
+            "published/week",
+            "needed/week",
+            "run/week",
+        ],
+        &[l, l, r, r, r, r, r],
+        &rows,
+    )
 }
 
 /// The segments with their values of time, volumes and mode shares.

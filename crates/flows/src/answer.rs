@@ -4,6 +4,7 @@
 use crate::assignment::{Assignment, EdgeFlow, OdRoute, SegmentFlow};
 use crate::critical::Criticality;
 use crate::demand::Demand;
+use crate::frequencies::ServiceFrequency;
 use serde::Serialize;
 
 /// Answer of an equilibrium assignment.
@@ -27,6 +28,13 @@ pub struct AssignResponse {
     pub edges: Vec<EdgeFlow>,
     /// The commodity segments: value of time, tonnes, units and mode split of each.
     pub segments: Vec<SegmentFlow>,
+    /// Whether services ran the departures their load needs (else as published).
+    pub frequencies_follow_flow: bool,
+    /// Assignments run (more than one when frequencies follow flow).
+    pub frequency_rounds: usize,
+    /// The cargo services with their loads and departures, most over their published ones
+    /// first (path-based methods on services).
+    pub services: Vec<ServiceFrequency>,
     /// The cheapest route of each origin–destination pair and segment at the final costs.
     pub od_routes: Vec<OdRoute>,
 }
@@ -50,6 +58,9 @@ impl AssignResponse {
             demand_t_per_day: demand.total(),
             stranded_t_per_day: result.stranded_total(),
             segments: result.segments.clone(),
+            frequencies_follow_flow: result.frequencies_follow_flow,
+            frequency_rounds: result.frequency_rounds,
+            services: result.services.clone(),
             od_routes: result.routes.clone(),
             edges,
         }

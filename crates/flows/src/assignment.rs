@@ -10,6 +10,7 @@
 
 use crate::cost::{CapacityBasis, CostModel, EdgeCosts, TONNES_PER_TRAIN, TONNES_PER_VEHICLE};
 use crate::demand::Demand;
+use crate::frequencies::{follow_flow, Frequencies, ServiceFrequency, MAX_ROUNDS};
 use crate::loading::Loader;
 use crate::paths::{gradient_projection, nested_logit, Equilibrium};
 use serde::Serialize;
@@ -36,6 +37,12 @@ pub enum Method {
 }
 
 impl Method {
+    /// The default: gradient projection (exact to small gaps, and it knows which service each
+    /// tonne rides, which frequencies that follow flow need).
+    pub const DEFAULT: Method = Method::GradientProjection;
+    /// The default's name.
+    pub const DEFAULT_NAME: &'static str = "gp";
+
     /// Every method with its name (`aon`, `fw`, `cfw`, `bfw`, `gp`), as the CLI, HTTP and
     /// Python name them.
     pub const NAMES: [(&'static str, Method); 5] = [
@@ -134,6 +141,9 @@ pub struct AssignmentConfig {
     pub closed_edges: Vec<bool>,
     /// Run the shortest paths of the origins in parallel.
     pub parallel: bool,
+    /// Published frequencies, or more departures where the flow needs them (path-based methods
+    /// on services).
+    pub frequencies: Frequencies,
     /// Carry the demand on these services (the network's compiled timetable) with the
     /// timetable router, cargo ready at [`READY_TIMES`] moments spread evenly over the
     /// reference week; `None`: on the infrastructure graph with per-place boarding waits (a
@@ -179,7 +189,8 @@ impl Default for AssignmentConfig {
     fn default() -> Self {
         AssignmentConfig {
             choice: Choice::LeastCost,
-            method: Method::BiconjugateFrankWolfe,
+            frequencies: Frequencies::FollowFlow,
+            method: Method::DEFAULT,
             relative_gap: 1e-4,
             max_iterations: 2000,
             cost: CostModel::default(),
@@ -254,6 +265,13 @@ pub struct Assignment {
     pub routes: Vec<OdRoute>,
     /// Per segment: its value of time, tonnes and how its tonne-km split between modes.
     pub segments: Vec<SegmentFlow>,
+    /// The cargo services with their loads and departures (path-based methods on services),
+    /// most over their published departures first.
+    pub services: Vec<ServiceFrequency>,
+    /// Assignments run (more than one when frequencies follow flow).
+    pub frequency_rounds: usize,
+    /// Whether the departures followed the flow (else as published).
+    pub frequencies_follow_flow: bool,
 }
 
 /// What one commodity segment does in the assignment.
@@ -295,14 +313,60 @@ pub fn assign(
     config: &AssignmentConfig,
     mut progress: impl FnMut(usize, f64),
 ) -> Assignment {
-    let costs = EdgeCosts::new(net, graph, &config.cost);
+    let path_based = matches!(config.choice, Choice::NestedLogit { .. })
+        || config.method == Method::GradientProjection;
+    let follow = config.frequencies == Frequencies::FollowFlow && path_based;
+    let mut config = config.clone();
+    let mut adjusted: Option<Network> = None;
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        let now = adjusted.as_ref().unwrap_or(net);
+        let costs = EdgeCosts::new(now, graph, &config.cost);
+        let loader = Loader::new(now, graph, demand, &costs, &config);
+        let eq = match (config.choice, config.method) {
+            (Choice::NestedLogit { .. }, _) => nested_logit(&loader, &config, &mut progress),
+            (_, Method::GradientProjection) => gradient_projection(&loader, &config, &mut progress),
+            _ => frank_wolfe(&loader, &config, &mut progress),
+        };
+        let (services, next) = match (&config.services, &eq.rides) {
+            (Some(tt), Some(rides)) => follow_flow(net, now, tt, rides, follow),
+            _ => (Vec::new(), None),
+        };
+        let next = match next {
+            Some(n) if rounds < MAX_ROUNDS => Timetable::compile(&n, graph)
+                .ok()
+                .map(|tt| (n, Arc::new(tt))),
+            _ => None,
+        };
+        match next {
+            Some((n, tt)) => {
+                drop(loader);
+                config.services = Some(tt);
+                adjusted = Some(n);
+            }
+            None => {
+                let mut a = answer(now, graph, demand, &config, &loader, eq);
+                a.services = services;
+                a.frequency_rounds = rounds;
+                a.frequencies_follow_flow = follow;
+                return a;
+            }
+        }
+    }
+}
+
+/// The answer of equilibrium `eq` found by `loader` on `net`.
+fn answer(
+    net: &Network,
+    graph: &Graph,
+    demand: &Demand,
+    config: &AssignmentConfig,
+    loader: &Loader,
+    eq: Equilibrium,
+) -> Assignment {
+    let costs = loader.costs;
     let m = graph.edges().len();
-    let loader = Loader::new(net, graph, demand, &costs, config);
-    let eq = match (config.choice, config.method) {
-        (Choice::NestedLogit { .. }, _) => nested_logit(&loader, config, &mut progress),
-        (_, Method::GradientProjection) => gradient_projection(&loader, config, &mut progress),
-        _ => frank_wolfe(&loader, config, &mut progress),
-    };
     let x: Vec<f64> = {
         let mut x = vec![0.0; m];
         for s in &eq.by_segment {
@@ -416,6 +480,9 @@ pub fn assign(
             .collect(),
         routes,
         segments,
+        services: Vec::new(),
+        frequency_rounds: 1,
+        frequencies_follow_flow: false,
     }
 }
 
@@ -532,6 +599,7 @@ fn frank_wolfe(
         iterations,
         gap,
         stranded,
+        rides: None,
     }
 }
 

@@ -312,10 +312,10 @@ impl EdgeCosts {
         self.free_hours[e] * self.congestion(e, v)
     }
 
-    /// d delay_h / d v.
+    /// d delay_h / d v (at zero volume too: BPR with beta = 1 rises from the start).
     pub fn delay_slope(&self, e: usize, v: f64) -> f64 {
         let c = self.capacity[e];
-        if c.is_finite() && v > 0.0 {
+        if c.is_finite() && (v > 0.0 || self.beta >= 1.0) {
             self.free_hours[e] * self.volume_delay.slope(self.alpha, self.beta, v / c) / c
         } else {
             0.0

@@ -16,6 +16,7 @@ mod assignment;
 mod cost;
 mod critical;
 mod demand;
+mod frequencies;
 mod loading;
 mod paths;
 mod shortest;
@@ -31,3 +32,4 @@ pub use cost::{
 };
 pub use critical::{critical, Criticality};
 pub use demand::{Demand, Segment};
+pub use frequencies::{Frequencies, ServiceFrequency, MAX_ROUNDS};

@@ -32,9 +32,15 @@ pub(crate) struct Column {
     pub fixed_usd: f64,
     /// The services ridden, in order (pattern indices; empty on the infrastructure).
     pub services: Vec<u32>,
+    /// Per edge, the pattern that carries it ([`NO_CARRIER`] for a truck, a charter, a
+    /// transfer; empty on the infrastructure).
+    pub carriers: Vec<u32>,
     /// The mode of most of its kilometres: the nest it belongs to in a nested logit.
     pub main_mode: Mode,
 }
+
+/// In [`Column::carriers`]: the edge is not ridden on a service.
+pub(crate) const NO_CARRIER: u32 = u32::MAX;
 
 /// One share of a pair's demand in one segment and its cheapest route (if any): on the
 /// infrastructure one share per pair, on services one per ready time.
@@ -254,7 +260,7 @@ impl<'a> Loader<'a> {
                                     .iter()
                                     .map(|&e| self.costs.base(e as usize, group.vot))
                                     .sum::<f64>();
-                            self.column(edges, fixed_usd, Vec::new())
+                            self.column(edges, fixed_usd, Vec::new(), Vec::new())
                         }),
                     })
                     .collect()
@@ -269,19 +275,23 @@ impl<'a> Loader<'a> {
                         let column = found.get(ready).and_then(|js| js[k].as_ref()).map(|j| {
                             let mut edges = Vec::new();
                             let mut services: Vec<u32> = Vec::new();
+                            let mut carriers = Vec::new();
                             for s in &j.steps {
                                 if let JourneyStep::Edge { edge, carrier, .. } = s {
                                     edges.push(*edge);
                                     if let Carrier::Service(p) = carrier {
+                                        carriers.push(*p);
                                         if services.last() != Some(p) {
                                             services.push(*p);
                                         }
+                                    } else {
+                                        carriers.push(NO_CARRIER);
                                     }
                                 }
                             }
                             let on_edges: f64 =
                                 edges.iter().map(|&e| surcharges.edge(e as usize)).sum();
-                            self.column(edges, j.weight - on_edges, services)
+                            self.column(edges, j.weight - on_edges, services, carriers)
                         });
                         out.push(Share {
                             dest: k,
@@ -295,7 +305,13 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn column(&self, edges: Vec<u32>, fixed_usd: f64, services: Vec<u32>) -> Column {
+    fn column(
+        &self,
+        edges: Vec<u32>,
+        fixed_usd: f64,
+        services: Vec<u32>,
+        carriers: Vec<u32>,
+    ) -> Column {
         let mut km: BTreeMap<Mode, f64> = BTreeMap::new();
         for &e in &edges {
             let edge = &self.graph.edges()[e as usize];
@@ -312,6 +328,7 @@ impl<'a> Loader<'a> {
             edges,
             fixed_usd,
             services,
+            carriers,
             main_mode,
         }
     }

@@ -18,8 +18,9 @@
 
 use crate::assignment::{AssignmentConfig, Choice};
 use crate::cost::EdgeCosts;
-use crate::loading::{Column, Loader, Share};
+use crate::loading::{Column, Loader, Share, NO_CARRIER};
 use silkroute_model::{Mode, PlaceId};
+use std::collections::BTreeMap;
 
 /// A route of one share with its flow, tonnes per day.
 struct Route {
@@ -65,6 +66,9 @@ pub(crate) struct Equilibrium {
     pub gap: f64,
     /// Tonnes per day that found no route, per pair.
     pub stranded: Vec<((PlaceId, PlaceId), f64)>,
+    /// Tonnes per day ridden on each (pattern, edge), when the method keeps route flows (the
+    /// path-based ones); `None` for the Frank–Wolfe variants.
+    pub rides: Option<BTreeMap<(u32, u32), f64>>,
 }
 
 /// Edge delays kept up to date as flows move: the facility volumes, each facility's edges.
@@ -167,6 +171,7 @@ fn finish(loader: &Loader, commodities: &[Commodity], iterations: usize, gap: f6
     let mut by_segment = vec![vec![0.0; m]; loader.segments];
     let mut fixed_usd = 0.0;
     let mut stranded: Vec<((PlaceId, PlaceId), f64)> = Vec::new();
+    let mut rides: BTreeMap<(u32, u32), f64> = BTreeMap::new();
     for c in commodities {
         if c.routes.is_empty() {
             match stranded.last_mut() {
@@ -179,6 +184,11 @@ fn finish(loader: &Loader, commodities: &[Commodity], iterations: usize, gap: f6
             for &e in &r.column.edges {
                 by_segment[c.segment][e as usize] += r.flow;
             }
+            for (&e, &p) in r.column.edges.iter().zip(&r.column.carriers) {
+                if p != NO_CARRIER {
+                    *rides.entry((p, e)).or_insert(0.0) += r.flow;
+                }
+            }
         }
     }
     Equilibrium {
@@ -187,6 +197,7 @@ fn finish(loader: &Loader, commodities: &[Commodity], iterations: usize, gap: f6
         iterations,
         gap,
         stranded,
+        rides: Some(rides),
     }
 }
 
@@ -434,6 +445,7 @@ mod tests {
             edges: vec![edge],
             fixed_usd,
             services: Vec::new(),
+            carriers: Vec::new(),
             main_mode,
         }
     }

@@ -110,7 +110,7 @@ fn with_scenarios(
 struct AssignParams {
     /// Demand CSV text (docs/demand.md); none: the built-in demand (built-in network only).
     demand_csv: Option<String>,
-    /// `aon`, `fw`, `cfw`, `bfw` (default) or `gp`.
+    /// `aon`, `fw`, `cfw`, `bfw` or `gp` (default).
     method: Option<String>,
     /// Stop at this relative gap (default 1e-4).
     gap: Option<f64>,
@@ -128,6 +128,8 @@ struct AssignParams {
     nest: Option<f64>,
     /// `commodity` (default) or `none`.
     segments: Option<String>,
+    /// `follow-flow` (default) or `published`.
+    frequencies: Option<String>,
     /// Rank the elements by what their closure costs (`silkroute critical`).
     critical: Option<bool>,
 }
@@ -163,7 +165,7 @@ fn assign_answer(
     let method: Method = p
         .method
         .as_deref()
-        .unwrap_or("bfw")
+        .unwrap_or(Method::DEFAULT_NAME)
         .parse()
         .map_err(|m| bad("method", m))?;
     let gap = p.gap.unwrap_or(1e-4);
@@ -195,6 +197,12 @@ fn assign_answer(
         p.nest,
     )
     .map_err(|m| bad("choice", m))?;
+    config.frequencies = p
+        .frequencies
+        .as_deref()
+        .unwrap_or("follow-flow")
+        .parse()
+        .map_err(|m| bad("frequencies", m))?;
     let demand = Demand::from_rows(&rows, p.segments.as_deref().unwrap_or("commodity"))
         .map_err(|m| bad("segments", m))?;
     let started = std::time::Instant::now();

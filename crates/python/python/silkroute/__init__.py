@@ -311,22 +311,25 @@ class Network:
                max_iterations: Optional[int] = None, value_of_time: Optional[float] = None,
                volume_delay: Optional[str] = None, choice: Optional[str] = None,
                dispersion: Optional[float] = None, nest: Optional[float] = None,
-               segments: Optional[str] = None) -> pd.DataFrame:
+               segments: Optional[str] = None, frequencies: Optional[str] = None) -> pd.DataFrame:
         """Trade flows assigned to the network (``silkroute assign``): one row per loaded edge
         (element, direction, mode, tonnes_per_day, capacity_basis, capacity_t_per_day,
         facility_tonnes_per_day, volume_capacity, delay_h, cost_usd_per_t …).
         ``demand``: a CSV file or a DataFrame with the columns of docs/demand.md (None: the
-        built-in demand, on the built-in network). ``method``: ``"bfw"`` (default), ``"gp"``
-        (gradient projection, for gaps of 1e-8), ``"cfw"``, ``"fw"``, ``"aon"``.
+        built-in demand, on the built-in network). ``method``: ``"gp"`` (default: gradient projection,
+        to gaps of 1e-8), ``"bfw"``, ``"cfw"``, ``"fw"``, ``"aon"``.
         ``volume_delay``: ``"bpr"`` (default) or ``"conical"`` (steep over capacity).
         ``choice``: ``"least-cost"`` (default) or ``"logit"`` (nested logit over mode and route,
         with ``dispersion`` and ``nest``). ``segments``: ``"commodity"`` (default: each commodity
-        at the value of time of its value density) or ``"none"``. The run's totals are in
+        at the value of time of its value density) or ``"none"``. ``frequencies``:
+        ``"follow-flow"`` (default: services run the departures their load needs, with
+        gradient projection or the logit) or ``"published"``. The run's totals are in
         ``.attrs``, with ``attrs["segments"]``: value of time, tonnes, units and mode shares per
-        commodity segment."""
+        commodity segment, and ``attrs["services"]``: each cargo service's load and departures."""
         a = self._assign(demand, scenario, method=method, gap=gap, max_iterations=max_iterations,
                          value_of_time=value_of_time, volume_delay=volume_delay, choice=choice,
-                         dispersion=dispersion, nest=nest, segments=segments)
+                         dispersion=dispersion, nest=nest, segments=segments,
+                         frequencies=frequencies)
         df = pd.DataFrame(a["edges"])
         attrs = {k: v for k, v in a.items() if k not in ("edges", "od_routes")}
         df = self._with_geometry(df)
