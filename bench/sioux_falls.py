@@ -64,8 +64,8 @@ def convert(folder, demand):
     feed = os.path.join(WORK, "sioux-falls-feed")
     os.makedirs(feed, exist_ok=True)
     w = lambda name, header, rows: csv.writer(open(os.path.join(feed, name), "w", newline="")).writerows([header] + rows)
-    w("places.csv", ["id", "name_en", "country", "lat", "lon", "kind", "source"],
-      [[f"n{n}", f"node {n}", "XX", 43.5 + (n % 5) * 0.01, -96.7 + (n // 5) * 0.01, "city", "aequilibrae reference_files/sioux_falls.zip (coordinates: a grid, not the real ones)"] for n in nodes])
+    w("places.csv", ["id", "name_en", "country", "lat", "lon", "kind", "timezone", "source"],
+      [[f"n{n}", f"node {n}", "US", 43.5 + (n % 5) * 0.01, -96.7 + (n // 5) * 0.01, "city", "America/Chicago", "aequilibrae reference_files/sioux_falls.zip (coordinates: a grid, not the real ones)"] for n in nodes])
     rows, done = [], set()
     for (a, b), (lid, dist, cap, fft, _, _) in sorted(by_pair.items()):
         if (b, a) in done:

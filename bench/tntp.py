@@ -3,7 +3,7 @@
 and the published best-known flows.
 
 Data: the TransportationNetworks collection (github.com/bstabler/TransportationNetworks, commit
-d1639b4ef218), kept read-only in /work/shared/data/tntp (its README.md; never copied into the repo):
+d1639b4ef218), kept read-only in ../shared/data/tntp beside the repository (its README.md; never copied into the repo):
 `*_net.tntp` (links), `*_trips.tntp` (trip table), `*_flow.tntp` (best-known equilibrium flows).
 
 The script converts a network and its demand to a silkroute feed (bench/.work/<net>-feed), runs
@@ -48,7 +48,7 @@ import csv, datetime, json, os, platform, re, statistics, subprocess, sys, time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "bench", ".work")
 VENV = os.path.join(WORK, "venv-aeq-sys")
-DATA = "/work/shared/data/tntp"
+DATA = os.path.join(os.path.dirname(ROOT), "shared", "data", "tntp")  # ../shared beside the repo
 EXE = os.path.join(ROOT, "target", "release", "silkroute")
 RUNS = 3
 AEQ_MAX_ITER = 10_000  # aequilibrae's bfw can stall at small gaps: cap it and record what it reached

@@ -377,7 +377,7 @@ fn answer(
         x
     };
     let delay = costs.delays_h(&x);
-    let last = loader.load(&delay);
+    let last = loader.load(&delay, true);
     // USD per hour of delay per edge: Σ over segments of tonnes × value of time.
     let valued: Vec<f64> = (0..m)
         .map(|e| {
@@ -499,7 +499,7 @@ fn frank_wolfe(
 ) -> Equilibrium {
     let costs = loader.costs;
     let m = costs.facility.len();
-    let first = loader.load(&vec![0.0; m]);
+    let first = loader.load(&vec![0.0; m], false);
     let mut xs = first.by_segment;
     let total = |xs: &[Vec<f64>]| -> Vec<f64> {
         let mut x = vec![0.0; m];
@@ -518,22 +518,26 @@ fn frank_wolfe(
     let mut prev_target: Option<Target> = None;
     let mut prev_prev_target: Option<Target> = None;
     let mut prev_lambda = 1.0;
+    // The relative gap in USD, each segment's tonnes at their own value of time: Σ cost × flow
+    // against Σ demand × the cheapest cost.
+    let usd_gap = |xs: &[Vec<f64>], fixed_usd: f64, delay: &[f64], cheapest_usd: f64| -> f64 {
+        let total = fixed_usd
+            + xs.iter()
+                .zip(&loader.vot)
+                .map(|(xs_s, v)| v * xs_s.iter().zip(delay).map(|(a, b)| a * b).sum::<f64>())
+                .sum::<f64>();
+        if total > 0.0 {
+            ((total - cheapest_usd) / total).max(0.0)
+        } else {
+            0.0
+        }
+    };
     if config.method != Method::AllOrNothing {
         while iterations < config.max_iterations {
             let x = total(&xs);
             let delay = costs.delays_h(&x);
-            let y = loader.load(&delay);
-            // The gap in USD: each segment's tonnes at their own value of time.
-            let tstt = fixed.1
-                + xs.iter()
-                    .zip(&loader.vot)
-                    .map(|(xs_s, v)| v * xs_s.iter().zip(&delay).map(|(a, b)| a * b).sum::<f64>())
-                    .sum::<f64>();
-            gap = if tstt > 0.0 {
-                ((tstt - y.cheapest_usd) / tstt).max(0.0)
-            } else {
-                0.0
-            };
+            let y = loader.load(&delay, false);
+            gap = usd_gap(&xs, fixed.1, &delay, y.cheapest_usd);
             stranded = y.stranded.clone();
             iterations += 1;
             progress(iterations, gap);
@@ -591,7 +595,13 @@ fn frank_wolfe(
             prev_lambda = lambda;
         }
     } else {
-        gap = 0.0;
+        // All-or-nothing: the relative gap of its loading at the delays it causes.
+        let x = total(&xs);
+        let delay = costs.delays_h(&x);
+        let y = loader.load(&delay, false);
+        gap = usd_gap(&xs, fixed.1, &delay, y.cheapest_usd);
+        progress(1, gap);
+        iterations = 1;
     }
     Equilibrium {
         by_segment: xs,

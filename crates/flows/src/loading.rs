@@ -312,18 +312,20 @@ impl<'a> Loader<'a> {
         services: Vec<u32>,
         carriers: Vec<u32>,
     ) -> Column {
-        let mut km: BTreeMap<Mode, f64> = BTreeMap::new();
+        let mut km = [0.0f64; Mode::ALL.len()];
         for &e in &edges {
             let edge = &self.graph.edges()[e as usize];
             if matches!(edge.kind, EdgeKind::Run(_) | EdgeKind::Border { .. }) {
-                *km.entry(self.graph.node(edge.head).layer.mode)
-                    .or_insert(0.0) += edge.distance_km;
+                let mode = self.graph.node(edge.head).layer.mode;
+                if let Some(i) = Mode::ALL.iter().position(|&m| m == mode) {
+                    km[i] += edge.distance_km;
+                }
             }
         }
-        let main_mode = km
-            .into_iter()
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map_or(Mode::Road, |(m, _)| m);
+        let main_mode = (0..km.len())
+            .filter(|&i| km[i] > 0.0)
+            .max_by(|&a, &b| km[a].total_cmp(&km[b]))
+            .map_or(Mode::Road, |i| Mode::ALL[i]);
         Column {
             edges,
             fixed_usd,
@@ -388,8 +390,12 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// Every share on its cheapest route at `delay_h`.
-    pub fn load(&self, delay_h: &[f64]) -> Loading {
+    /// Every share on its cheapest route at `delay_h`; with `want_routes`, the route of every
+    /// pair and segment too.
+    pub fn load(&self, delay_h: &[f64], want_routes: bool) -> Loading {
+        if self.config.services.is_none() && !want_routes {
+            return self.load_trees(delay_h);
+        }
         let m = self.graph.edges().len();
         let mut out = Loading::empty(self.segments, m);
         // Summed in group order, so results do not depend on thread scheduling.
@@ -425,6 +431,68 @@ impl<'a> Loader<'a> {
                 let median = found.swap_remove(found.len() / 2).1;
                 out.routes.push((key, mean, median));
             }
+        }
+        out
+    }
+}
+
+impl Loader<'_> {
+    /// [`Loader::load`] on the infrastructure without routes: each group's shortest-path tree
+    /// loaded by walking back from every destination (no route is kept), groups in parallel,
+    /// summed in group order.
+    fn load_trees(&self, delay_h: &[f64]) -> Loading {
+        let m = self.graph.edges().len();
+        let prepared = self.prepare(delay_h);
+        let one = |g: &Group| {
+            let Prepared::Infrastructure(weights) = &prepared[g.segment] else {
+                unreachable!("the infrastructure prepares weights")
+            };
+            let t = tree(
+                self.graph,
+                g.origin,
+                |v: NodeId| g.vot * self.graph.node(v).board_wait.p50_h,
+                weights,
+                &self.usable,
+            );
+            let mut x = vec![0.0; m];
+            let (mut fixed_usd, mut cheapest_usd) = (0.0, 0.0);
+            let mut od_cost = Vec::new();
+            let mut stranded = Vec::new();
+            for &(d, tonnes) in &g.dests {
+                let Some(node) = t.best_node(self.graph, d) else {
+                    stranded.push(((g.origin, d), tonnes));
+                    continue;
+                };
+                let mut delay = 0.0;
+                let mut v = node;
+                while t.pred_edge[v.index()] != NONE {
+                    let e = t.pred_edge[v.index()] as usize;
+                    x[e] += tonnes;
+                    delay += delay_h[e];
+                    v = self.graph.edges()[e].tail;
+                }
+                let cost = t.dist[node.index()];
+                fixed_usd += tonnes * (cost - g.vot * delay);
+                cheapest_usd += tonnes * cost;
+                od_cost.push(((g.origin, d, g.segment), cost, tonnes));
+            }
+            (x, fixed_usd, cheapest_usd, od_cost, stranded)
+        };
+        let parts: Vec<_> = if self.config.parallel {
+            self.groups.par_iter().map(one).collect()
+        } else {
+            self.groups.iter().map(one).collect()
+        };
+        let mut out = Loading::empty(self.segments, m);
+        for (g, (x, fixed_usd, cheapest_usd, od_cost, stranded)) in self.groups.iter().zip(parts) {
+            for (a, b) in out.by_segment[g.segment].iter_mut().zip(x) {
+                *a += b;
+            }
+            out.fixed_usd += fixed_usd;
+            out.fixed_h += fixed_usd / g.vot;
+            out.cheapest_usd += cheapest_usd;
+            out.od_cost.extend(od_cost);
+            out.stranded.extend(stranded);
         }
         out
     }
