@@ -366,6 +366,36 @@ fn a_broken_demand_file_names_the_file_line_and_field() {
 }
 
 #[test]
+fn a_demand_row_with_an_unknown_unit_and_bad_logit_parameters_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("units.csv");
+    std::fs::write(&file, "origin,destination,commodity,tonnes_per_year,value_usd,unit,source\nxian,almaty,goods,1000,3000000,container,test\nalmaty,xian,ore,500,100000,crates,test\n").unwrap();
+    let run = |extra: &[&str]| {
+        let mut args: Vec<String> = vec![
+            "--feed".into(),
+            mini().display().to_string(),
+            "assign".into(),
+            "-q".into(),
+            "--demand".into(),
+            file.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        silkroute().args(&args).assert()
+    };
+    run(&[]).code(1).stderr(predicate::str::contains(format!(
+        "{}:3: field `unit`: `crates` is not a cargo unit (container, bulk or vehicles)",
+        file.display()
+    )));
+    std::fs::write(&file, "origin,destination,commodity,tonnes_per_year,value_usd,unit,source\nxian,almaty,goods,1000,3000000,container,test\n").unwrap();
+    run(&["--choice", "logit", "--nest", "1.5"])
+        .code(2)
+        .stderr(predicate::str::contains("nest coefficient 1.5 is not in (0, 1]"));
+    run(&["--choice", "probit"]).code(2);
+    run(&["--frequencies", "weekly"]).code(2);
+    run(&["--choice", "logit", "--segments", "none"]).success();
+}
+
+#[test]
 fn assign_and_compare_work_on_a_feed_with_its_demand() {
     let dir = tempfile::tempdir().unwrap();
     let demand = dir.path().join("demand.csv");
