@@ -439,9 +439,9 @@ pub struct AssignArgs {
     /// Apply a scenario first (repeatable).
     #[arg(long, value_name = "NAME|FILE")]
     pub scenario: Vec<String>,
-    /// How shippers choose: least-cost (a user equilibrium) or logit (a nested logit over mode
-    /// and route: a stochastic user equilibrium; docs/assignment.md).
-    #[arg(long, default_value = "least-cost", value_parser = clap::builder::PossibleValuesParser::new(silkroute_flows::Choice::NAMES))]
+    /// How shippers choose: logit (a nested logit over mode and route: a stochastic user
+    /// equilibrium; docs/assignment.md) or least-cost (a user equilibrium, by --method).
+    #[arg(long, default_value = silkroute_flows::Choice::DEFAULT_NAME, value_parser = clap::builder::PossibleValuesParser::new(silkroute_flows::Choice::NAMES))]
     pub choice: String,
     /// With --choice logit: the weight of log cost in the utility (default 3.4).
     #[arg(long, value_parser = positive_f64)]

@@ -389,7 +389,9 @@ fn a_demand_row_with_an_unknown_unit_and_bad_logit_parameters_are_refused() {
     std::fs::write(&file, "origin,destination,commodity,tonnes_per_year,value_usd,unit,source\nxian,almaty,goods,1000,3000000,container,test\n").unwrap();
     run(&["--choice", "logit", "--nest", "1.5"])
         .code(2)
-        .stderr(predicate::str::contains("nest coefficient 1.5 is not in (0, 1]"));
+        .stderr(predicate::str::contains(
+            "nest coefficient 1.5 is not in (0, 1]",
+        ));
     run(&["--choice", "probit"]).code(2);
     run(&["--frequencies", "weekly"]).code(2);
     run(&["--choice", "logit", "--segments", "none"]).success();

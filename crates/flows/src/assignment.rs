@@ -85,7 +85,10 @@ pub enum Choice {
 
 impl Choice {
     /// The choices as the CLI, HTTP and Python name them.
-    pub const NAMES: [&'static str; 2] = ["least-cost", "logit"];
+    pub const NAMES: [&'static str; 2] = ["logit", "least-cost"];
+    /// The choice of `silkroute assign` and Python when none is named (and of
+    /// [`AssignmentConfig::for_network`]): the nested logit with its default parameters.
+    pub const DEFAULT_NAME: &'static str = "logit";
 
     /// `least-cost`, or `logit` with `dispersion` (> 0) and `nest` (in (0, 1]), each defaulting
     /// to [`Choice::DEFAULT_LOGIT`]'s.
@@ -124,7 +127,9 @@ impl Choice {
     };
 }
 
-/// Settings of an assignment.
+/// Settings of an assignment. `Default` is the least-cost equilibrium by gradient projection
+/// (the building block the tests check against closed forms); what `silkroute assign` runs is
+/// [`AssignmentConfig::for_network`]'s nested logit.
 #[derive(Debug, Clone)]
 pub struct AssignmentConfig {
     /// How shippers choose (least cost by default).
@@ -156,9 +161,11 @@ pub struct AssignmentConfig {
 pub const READY_TIMES: usize = 28;
 
 impl AssignmentConfig {
-    /// The settings for `net` (compiled as `graph`): `method`, stopping at `relative_gap` or
-    /// after `max_iterations`, at `value_of_time_usd_per_t_h`; on the network's services when
-    /// it has any (their timetable compiled here), else on the infrastructure.
+    /// The settings for `net` (compiled as `graph`) as `silkroute assign` starts from: the
+    /// default nested logit ([`Choice::DEFAULT_LOGIT`]; `method` for a least-cost choice),
+    /// stopping at `relative_gap` or after `max_iterations`, at `value_of_time_usd_per_t_h` for
+    /// goods of unknown value; on the network's services when it has any (their timetable
+    /// compiled here), else on the infrastructure.
     pub fn for_network(
         net: &silkroute_model::Network,
         graph: &silkroute_graph::Graph,
@@ -168,6 +175,7 @@ impl AssignmentConfig {
         value_of_time_usd_per_t_h: f64,
     ) -> Result<AssignmentConfig, silkroute_graph::TimetableError> {
         Ok(AssignmentConfig {
+            choice: Choice::DEFAULT_LOGIT,
             method,
             relative_gap,
             max_iterations,

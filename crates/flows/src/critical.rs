@@ -2,10 +2,12 @@
 
 use crate::assignment::{assign, Assignment, AssignmentConfig};
 use crate::demand::Demand;
+use crate::frequencies::Frequencies;
 use rayon::prelude::*;
 use serde::Serialize;
-use silkroute_graph::Graph;
+use silkroute_graph::{Graph, Timetable};
 use silkroute_model::{ElementKind, Network};
+use std::sync::Arc;
 
 /// What closing one element does.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -24,6 +26,8 @@ pub struct Criticality {
 
 /// Closes, one at a time, every link and border crossing that carries flow in `base`, re-assigns
 /// (elements in parallel) and ranks them: most stranded demand first, then largest cost increase.
+/// Services keep the departures they ran in `base` (a closure is a disruption: the flow moves,
+/// the timetables do not follow it).
 pub fn critical(
     net: &Network,
     graph: &Graph,
@@ -43,6 +47,24 @@ pub fn critical(
         }
     }
     elements.retain(|(_, _, f)| *f > 1e-9);
+    // The network as the base ran it, its departures held.
+    let as_run;
+    let (net_run, config) = if base.frequencies_follow_flow && config.services.is_some() {
+        as_run = crate::frequencies::network_as_run(net, &base.services);
+        match Timetable::compile(&as_run, graph) {
+            Ok(tt) => (
+                &as_run,
+                AssignmentConfig {
+                    services: Some(Arc::new(tt)),
+                    frequencies: Frequencies::Published,
+                    ..config.clone()
+                },
+            ),
+            Err(_) => (net, config.clone()),
+        }
+    } else {
+        (net, config.clone())
+    };
     let base_stranded = base.stranded_total();
     let mut out: Vec<Criticality> = elements
         .par_iter()
@@ -57,7 +79,7 @@ pub fn critical(
                 parallel: false,
                 ..config.clone()
             };
-            let a = assign(net, graph, demand, &cfg, |_, _| {});
+            let a = assign(net_run, graph, demand, &cfg, |_, _| {});
             let stranded = a.stranded_total() - base_stranded;
             // Cost of the demand still served, compared on the same demand: the base cost of the
             // stranded pairs is removed before the comparison.

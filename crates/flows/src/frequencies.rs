@@ -12,7 +12,7 @@
 use serde::Serialize;
 use silkroute_graph::Timetable;
 use silkroute_model::{
-    Mode, Network, Schedule, Status, WaitModel, TONNES_PER_FEU, WHOLE_TRAIN_FEU,
+    Mode, Network, Schedule, Service, Status, WaitModel, TONNES_PER_FEU, WHOLE_TRAIN_FEU,
 };
 use std::collections::BTreeMap;
 
@@ -115,20 +115,7 @@ pub(crate) fn follow_flow(
         };
         if follow && (want - running).abs() > 0.05 * running.max(1e-9) {
             let n = next.get_or_insert_with(|| now.clone());
-            n.services[i].schedule = if want > published {
-                Schedule::Frequency {
-                    per_week: want,
-                    wait: match &service.schedule {
-                        Schedule::Frequency {
-                            wait: WaitModel::Exponential,
-                            ..
-                        } => WaitModel::Exponential,
-                        _ => WaitModel::Uniform,
-                    },
-                }
-            } else {
-                service.schedule.clone()
-            };
+            n.services[i].schedule = schedule_at(service, published, want);
         }
         if tonnes > 0.0 || want > published {
             out.push(ServiceFrequency {
@@ -152,4 +139,36 @@ pub(crate) fn follow_flow(
             .then(b.tonnes_per_day.total_cmp(&a.tonnes_per_day))
     });
     (out, next)
+}
+
+/// The schedule of `service` (published with `published` departures a week) running `per_week`:
+/// as published when that is no more, else a frequency at times not published, with a uniform
+/// wait (an irregular sailing keeps its exponential one).
+fn schedule_at(service: &Service, published: f64, per_week: f64) -> Schedule {
+    if per_week > published {
+        Schedule::Frequency {
+            per_week,
+            wait: match &service.schedule {
+                Schedule::Frequency {
+                    wait: WaitModel::Exponential,
+                    ..
+                } => WaitModel::Exponential,
+                _ => WaitModel::Uniform,
+            },
+        }
+    } else {
+        service.schedule.clone()
+    }
+}
+
+/// `net` with its services running the departures of `services` (an assignment's
+/// [`ServiceFrequency`] rows): the network as the assignment ran it.
+pub fn network_as_run(net: &Network, services: &[ServiceFrequency]) -> Network {
+    let mut out = net.clone();
+    for f in services {
+        if let Some(s) = out.services.iter_mut().find(|s| s.id == f.service) {
+            s.schedule = schedule_at(s, f.published_departures_per_week, f.departures_per_week);
+        }
+    }
+    out
 }

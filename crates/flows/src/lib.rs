@@ -32,4 +32,4 @@ pub use cost::{
 };
 pub use critical::{critical, Criticality};
 pub use demand::{Demand, Segment};
-pub use frequencies::{Frequencies, ServiceFrequency, MAX_ROUNDS};
+pub use frequencies::{network_as_run, Frequencies, ServiceFrequency, MAX_ROUNDS};

@@ -327,10 +327,16 @@ fn searches_at(iteration: usize) -> bool {
     iteration <= 4 || iteration % 8 == 0
 }
 
+/// Iterations at which the searches include the cheapest route of each mode alone (the others
+/// search over all modes only): the first four and the powers of two.
+fn searches_each_mode_at(iteration: usize) -> bool {
+    iteration <= 4 || iteration.is_power_of_two()
+}
+
 /// The nested logit's stochastic user equilibrium by the method of successive averages: at
 /// iteration n every share's route flows move 1/n of the way to the logit shares at the current
 /// costs, over the routes found so far (the cheapest route overall, and the cheapest of each
-/// mode alone). Stops when the relative change `Σ |target − flow| / Σ demand` is at
+/// mode alone; see [`searches_at`] and [`searches_each_mode_at`]). Stops when the relative change `Σ |target − flow| / Σ demand` is at
 /// most `config.relative_gap`.
 pub(crate) fn nested_logit(
     loader: &Loader,
@@ -351,7 +357,12 @@ pub(crate) fn nested_logit(
         iterations += 1;
         delays.reset(&commodities);
         if searches_at(iterations) {
-            for modes in std::iter::once(None).chain(nests.iter().map(|n| Some(&n[..]))) {
+            let each_mode = if searches_each_mode_at(iterations) {
+                &nests[..]
+            } else {
+                &[]
+            };
+            for modes in std::iter::once(None).chain(each_mode.iter().map(|n| Some(&n[..]))) {
                 let found = loader.all_shares(&delays.delay_h, modes);
                 for (c, s) in commodities.iter_mut().zip(found.into_iter().flatten()) {
                     if let Some(col) = s.column {

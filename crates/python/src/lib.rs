@@ -120,7 +120,7 @@ struct AssignParams {
     value_of_time: Option<f64>,
     /// `bpr` (default) or `conical` (the strict-capacity option).
     volume_delay: Option<String>,
-    /// `least-cost` (default) or `logit`.
+    /// `logit` (default) or `least-cost`.
     choice: Option<String>,
     /// The logit's weight of log cost (default 3.4).
     dispersion: Option<f64>,
@@ -192,7 +192,9 @@ fn assign_answer(
         .parse()
         .map_err(|m| bad("volume_delay", m))?;
     config.choice = silkroute_flows::Choice::parse(
-        p.choice.as_deref().unwrap_or("least-cost"),
+        p.choice
+            .as_deref()
+            .unwrap_or(silkroute_flows::Choice::DEFAULT_NAME),
         p.dispersion,
         p.nest,
     )

@@ -146,13 +146,13 @@ def test_flows_come_as_a_geodataframe_when_geopandas_is_installed(net):
 
 
 def test_segments_have_values_of_time_and_the_logit_puts_more_on_the_road(net):
-    least = net.assign(gap=1e-3)
+    least = net.assign(gap=1e-3, choice="least-cost")
     segments = {s["name"]: s for s in least.attrs["segments"]}
     vehicles = segments["vehicles incl. new-energy vehicles"]
     assert vehicles["unit"] == "vehicles"
     assert vehicles["value_of_time_usd_per_t_h"] == pytest.approx(8000 * 0.008 / 24)
     assert segments["fertilizer"]["value_of_time_usd_per_t_h"] < 0.01
-    logit = net.assign(gap=1e-3, choice="logit")
+    logit = net.assign(gap=1e-3)  # the default choice
     road = lambda df: df.loc[df["mode"] == "road", "tonnes_per_day"].sum()
     assert road(logit) > road(least)
     with pytest.raises(sr.InvalidParameter) as e:

@@ -319,8 +319,8 @@ class Network:
         built-in demand, on the built-in network). ``method``: ``"gp"`` (default: gradient projection,
         to gaps of 1e-8), ``"bfw"``, ``"cfw"``, ``"fw"``, ``"aon"``.
         ``volume_delay``: ``"bpr"`` (default) or ``"conical"`` (steep over capacity).
-        ``choice``: ``"least-cost"`` (default) or ``"logit"`` (nested logit over mode and route,
-        with ``dispersion`` and ``nest``). ``segments``: ``"commodity"`` (default: each commodity
+        ``choice``: ``"logit"`` (default: nested logit over mode and route, with ``dispersion``
+        and ``nest``) or ``"least-cost"`` (a user equilibrium by ``method``). ``segments``: ``"commodity"`` (default: each commodity
         at the value of time of its value density) or ``"none"``. ``frequencies``:
         ``"follow-flow"`` (default: services run the departures their load needs, with
         gradient projection or the logit) or ``"published"``. The run's totals are in
