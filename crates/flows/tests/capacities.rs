@@ -2,13 +2,13 @@
 //! facility for both directions, a double-track line one per direction, and an element without
 //! a capacity is reported as missing.
 
-use silkroute_feed::load_files;
+mod common;
+
 use silkroute_flows::{
     assign, AssignmentConfig, CapacityBasis, CostModel, Demand, Method, VolumeDelay,
 };
-use silkroute_graph::{compile, EdgeKind, Graph};
+use silkroute_graph::{EdgeKind, Graph};
 use silkroute_model::Network;
-use std::collections::HashMap;
 
 /// `links` rows: `(id, mode, track, duration_h, capacity t/day)`, every one between `o` and
 /// `d` (both in one country, so no customs), usable both ways.
@@ -26,19 +26,13 @@ fn feed(links: &[(&str, &str, &str, f64, Option<f64>)]) -> (Network, Graph) {
         };
         l += &format!("{id},o,d,{mode},{gauge},1,{h},{track},{c},{u},open,test\n");
     }
-    let files: HashMap<&str, Vec<u8>> = [
+    common::network(&[
         ("places.csv", places.to_string()),
         ("links.csv", l),
         ("modes.csv", "mode,default_speed_kmh,run_p90_factor,default_wait_p50_h,default_wait_p90_h,default_energy,source\nroad,50,1,0,0,diesel,test\nrail,50,1,0,0,diesel,test\n".into()),
         ("cost_factors.csv", "mode,country,usd_per_feu_km,source\nroad,*,0,test\nrail,*,0,test\n".into()),
         ("emission_factors.csv", "mode,energy,ttw_g_per_tkm,wtw_g_per_tkm,source\nroad,diesel,60,75,test\nrail,diesel,20,25,test\n".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k, v.into_bytes()))
-    .collect();
-    let (net, _) = load_files(&files).unwrap_or_else(|e| panic!("{e}"));
-    let graph = compile(&net).unwrap();
-    (net, graph)
+    ])
 }
 
 /// Linear volume–delay (BPR with alpha = beta = 1), 1 USD per tonne-hour, to a gap of 1e-9.

@@ -1,10 +1,11 @@
 //! Commodity segments and the nested logit choice, on networks drawn here.
 
-use silkroute_feed::{load_files, CargoUnit, DemandRow};
+mod common;
+
+use silkroute_feed::{CargoUnit, DemandRow};
 use silkroute_flows::{assign, AssignmentConfig, Choice, CostModel, Demand, Method};
-use silkroute_graph::{compile, Graph};
+use silkroute_graph::Graph;
 use silkroute_model::{Mode, Network};
-use std::collections::HashMap;
 
 /// Places `o` and `d` (Kazakhstan), joined by `links` rows
 /// `id,mode,duration_h,usd_per_feu_km,capacity_t_per_year` (capacity "" = none); every link
@@ -22,19 +23,13 @@ fn feed(links: &[(&str, &str, f64, Option<f64>)], road_usd_per_feu_km: f64) -> (
         };
         l += &format!("{id},o,d,{mode},{gauge},100,{h},{c},{u},open,test\n");
     }
-    let files: HashMap<&str, Vec<u8>> = [
+    common::network(&[
         ("places.csv", places.to_string()),
         ("links.csv", l),
         ("modes.csv", "mode,default_speed_kmh,run_p90_factor,default_wait_p50_h,default_wait_p90_h,default_energy,source\nroad,50,1,0,0,diesel,test\nrail,50,1,0,0,diesel,test\n".into()),
         ("cost_factors.csv", format!("mode,country,usd_per_feu_km,source\nroad,*,{road_usd_per_feu_km},test\nrail,*,0,test\n")),
         ("emission_factors.csv", "mode,energy,ttw_g_per_tkm,wtw_g_per_tkm,source\nroad,diesel,60,75,test\nrail,diesel,20,25,test\n".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k, v.into_bytes()))
-    .collect();
-    let (net, _) = load_files(&files).unwrap();
-    let graph = compile(&net).unwrap();
-    (net, graph)
+    ])
 }
 
 fn link_flow(net: &Network, graph: &Graph, flows: &[f64], link: &str) -> f64 {

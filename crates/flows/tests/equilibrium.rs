@@ -1,11 +1,11 @@
 //! Textbook networks reach their analytic equilibria; flow is conserved; results are deterministic.
 
 use proptest::prelude::*;
-use silkroute_feed::load_files;
+mod common;
+
 use silkroute_flows::{assign, AssignmentConfig, CostModel, Demand, Method};
-use silkroute_graph::{compile, Graph};
+use silkroute_graph::Graph;
 use silkroute_model::Network;
-use std::collections::HashMap;
 
 /// A road-only feed: `links` rows are `id,from,to,duration_h,capacity_t_per_year` ("" = none).
 fn feed(places: &[&str], links: &[(&str, &str, &str, f64, Option<f64>)]) -> (Network, Graph) {
@@ -26,19 +26,13 @@ fn feed(places: &[&str], links: &[(&str, &str, &str, f64, Option<f64>)]) -> (Net
         };
         l += &format!("{id},{a},{b},road,1,{h},{c},{u},open,test\n");
     }
-    let files: HashMap<&str, Vec<u8>> = [
+    common::network(&[
         ("places.csv", p),
         ("links.csv", l),
         ("modes.csv", "mode,default_speed_kmh,run_p90_factor,default_wait_p50_h,default_wait_p90_h,default_energy,source\nroad,50,1,0,0,diesel,test\n".into()),
         ("cost_factors.csv", "mode,country,usd_per_feu_km,source\nroad,*,0,test\n".into()),
         ("emission_factors.csv", "mode,energy,ttw_g_per_tkm,wtw_g_per_tkm,source\nroad,diesel,60,75,test\n".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k, v.into_bytes()))
-    .collect();
-    let (net, _) = load_files(&files).unwrap();
-    let graph = compile(&net).unwrap();
-    (net, graph)
+    ])
 }
 
 /// Linear costs `t0 + t0·v/c` (BPR with alpha = beta = 1), value of time 1 USD per tonne-hour.

@@ -1,30 +1,22 @@
 //! Frequencies that follow flow, on a network drawn here: one rail line A → B (400 km) with a
 //! train of 50 FEU (1,000 t) that runs once a week on Mondays.
 
-use silkroute_feed::load_files;
+mod common;
+
 use silkroute_flows::{assign, AssignmentConfig, Demand, Frequencies, Method};
-use silkroute_graph::{compile, Graph, Timetable};
+use silkroute_graph::{Graph, Timetable};
 use silkroute_model::Network;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 fn drawn() -> (Network, Graph, Arc<Timetable>) {
-    let files: HashMap<&str, &str> = [
+    let (net, graph) = common::network(&[
         ("places.csv", "id,name_en,country,lat,lon,kind,source\na,A,KZ,43,70,city,test\nb,B,KZ,43,74,city,test\n"),
         ("links.csv", "id,from,to,mode,gauge_mm,length_km,speed_kmh,status,source\na-b,a,b,rail,1520,400,50,open,test\n"),
         ("modes.csv", "mode,default_speed_kmh,run_p90_factor,default_wait_p50_h,default_wait_p90_h,min_connection_h,default_energy,source\nrail,50,1.0,48,96,2,diesel,test\n"),
         ("cost_factors.csv", "mode,country,usd_per_feu_km,source\nrail,*,1.0,test\n"),
         ("emission_factors.csv", "mode,energy,ttw_g_per_tkm,wtw_g_per_tkm,source\nrail,diesel,18,22,test\n"),
         ("services.csv", "id,name,mode,capacity_per_departure,stops,days,times,status,source\nweekly,Weekly train,rail,50,a;b,mon,10:00,open,test\n"),
-    ]
-    .into_iter()
-    .collect();
-    let files = files
-        .into_iter()
-        .map(|(k, v)| (k, v.as_bytes().to_vec()))
-        .collect();
-    let (net, _) = load_files(&files).unwrap();
-    let graph = compile(&net).unwrap();
+    ]);
     let tt = Timetable::compile(&net, &graph).unwrap();
     (net, graph, Arc::new(tt))
 }

@@ -7,30 +7,22 @@
 //!        M2 (400 km + 200 km, no capacity given)
 //! ```
 
-use silkroute_feed::load_files;
+mod common;
+
 use silkroute_flows::{assign, critical, AssignmentConfig, CostModel, Demand, Method};
-use silkroute_graph::{compile, EdgeKind, Graph, Timetable};
+use silkroute_graph::{EdgeKind, Graph, Timetable};
 use silkroute_model::Network;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 fn drawn() -> (Network, Graph, Arc<Timetable>) {
-    let files: HashMap<&str, &str> = [
+    let (net, graph) = common::network(&[
         ("places.csv", "id,name_en,country,lat,lon,kind,source\na,A,KZ,43,70,city,test\nm1,M1,KZ,43.5,72,city,test\nm2,M2,KZ,42.5,72,city,test\nb,B,KZ,43,74,city,test\n"),
         ("links.csv", "id,from,to,mode,gauge_mm,length_km,speed_kmh,capacity,capacity_unit,status,source\na-m1,a,m1,rail,1520,300,50,,,open,test\nm1-b,m1,b,rail,1520,100,50,365000,t_per_year,open,test\na-m2,a,m2,rail,1520,400,50,,,open,test\nm2-b,m2,b,rail,1520,200,50,,,open,test\n"),
         ("modes.csv", "mode,default_speed_kmh,run_p90_factor,default_wait_p50_h,default_wait_p90_h,min_connection_h,default_energy,source\nrail,50,1.0,48,96,2,diesel,test\n"),
         ("cost_factors.csv", "mode,country,usd_per_feu_km,source\nrail,*,1.0,test\n"),
         ("emission_factors.csv", "mode,energy,ttw_g_per_tkm,wtw_g_per_tkm,source\nrail,diesel,18,22,test\n"),
         ("services.csv", "id,name,mode,stops,frequency_per_week,wait_model,days,times,start_date,end_date,add_dates,remove_dates,tariff_usd_per_feu,status,source\nnorth,North train,rail,a;m1;b,,,daily,10:00,,,,,,open,test\nsouth,South train,rail,a;m2;b,,,daily,10:00,,,,,,open,test\n"),
-    ]
-    .into_iter()
-    .collect();
-    let files = files
-        .into_iter()
-        .map(|(k, v)| (k, v.as_bytes().to_vec()))
-        .collect();
-    let (net, _) = load_files(&files).unwrap();
-    let graph = compile(&net).unwrap();
+    ]);
     let tt = Timetable::compile(&net, &graph).unwrap();
     (net, graph, Arc::new(tt))
 }
