@@ -443,7 +443,7 @@ pub struct AssignArgs {
     /// equilibrium; docs/assignment.md) or least-cost (a user equilibrium, by --method).
     #[arg(long, default_value = silkroute_flows::Choice::DEFAULT_NAME, value_parser = clap::builder::PossibleValuesParser::new(silkroute_flows::Choice::NAMES))]
     pub choice: String,
-    /// With --choice logit: the weight of log cost in the utility (default 3.4).
+    /// With --choice logit: the weight of log cost in the utility, in (0, 100] (default 3.4).
     #[arg(long, value_parser = positive_f64)]
     pub dispersion: Option<f64>,
     /// With --choice logit: the nest coefficient in (0, 1] (default 0.5).

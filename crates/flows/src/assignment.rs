@@ -90,8 +90,8 @@ impl Choice {
     /// [`AssignmentConfig::for_network`]): the nested logit with its default parameters.
     pub const DEFAULT_NAME: &'static str = "logit";
 
-    /// `least-cost`, or `logit` with `dispersion` (> 0) and `nest` (in (0, 1]), each defaulting
-    /// to [`Choice::DEFAULT_LOGIT`]'s.
+    /// `least-cost`, or `logit` with `dispersion` (in (0, 100]) and `nest` (in (0, 1]), each
+    /// defaulting to [`Choice::DEFAULT_LOGIT`]'s.
     pub fn parse(name: &str, dispersion: Option<f64>, nest: Option<f64>) -> Result<Choice, String> {
         let Choice::NestedLogit {
             dispersion: d0,
@@ -105,8 +105,12 @@ impl Choice {
             "logit" => {
                 let dispersion = dispersion.unwrap_or(d0);
                 let nest = nest.unwrap_or(n0);
-                if !(dispersion > 0.0 && dispersion <= 1e4) {
-                    return Err(format!("dispersion {dispersion} is not in (0, 10000]"));
+                // Beyond ~100 the logit is least cost in all but name, and successive averages
+                // converge slowly on so sharp a choice: --choice least-cost is the way there.
+                if !(dispersion > 0.0 && dispersion <= 100.0) {
+                    return Err(format!(
+                        "dispersion {dispersion} is not in (0, 100] (for least cost: --choice least-cost)"
+                    ));
                 }
                 if !(nest > 0.0 && nest <= 1.0) {
                     return Err(format!("nest coefficient {nest} is not in (0, 1]"));

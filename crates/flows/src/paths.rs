@@ -321,10 +321,10 @@ fn equilibrate(c: &mut Commodity, delays: &mut Delays, mark: &mut [u32], stamp: 
     });
 }
 
-/// Iterations at which the nested logit looks for new routes: the first four, then every
-/// eighth. In between, only the route flows move (no search), which is cheap.
+/// Iterations at which the nested logit looks for new routes: the first four, the powers of two
+/// and then every 32nd. In between, only the route flows move (no search), which is cheap.
 fn searches_at(iteration: usize) -> bool {
-    iteration <= 4 || iteration % 8 == 0
+    iteration <= 4 || iteration.is_power_of_two() || iteration % 32 == 0
 }
 
 /// Iterations at which the searches include the cheapest route of each mode alone (the others

@@ -107,7 +107,7 @@ fn the_logit_equilibrium_approaches_least_cost_as_the_dispersion_grows() {
     );
     let ue_fast = link_flow(&net, &graph, &ue.flows, "fast");
     let mut previous = f64::INFINITY;
-    for dispersion in [2.0, 8.0, 32.0, 128.0] {
+    for dispersion in [2.0, 8.0, 32.0, 100.0] {
         let a = assign(&net, &graph, &demand, &logit(dispersion, 1.0), |_, _| {});
         let fast = link_flow(&net, &graph, &a.flows, "fast");
         let off = (fast - ue_fast).abs();
