@@ -198,6 +198,8 @@ pub(crate) struct EdgeCosts {
     pub wait_h: Vec<f64>,
     /// Free-flow hours of the congestible part.
     pub free_hours: Vec<f64>,
+    /// Length, km (0 for a transfer or a clearance): what routes overlap by in a logit.
+    pub distance_km: Vec<f64>,
     /// Capacity of the edge's facility, tonnes per day (infinite when unknown).
     pub capacity: Vec<f64>,
     /// The facility each edge loads: edges of one shared facility (both directions of a
@@ -220,6 +222,7 @@ impl EdgeCosts {
             Vec::with_capacity(m),
         );
         let one_tonne = Cargo::tonnes(1.0);
+        let mut distance_km = Vec::with_capacity(m);
         let mut facility = Vec::with_capacity(m);
         let mut shared: HashMap<(u8, u32), u32> = HashMap::new();
         let mut facilities = 0u32;
@@ -249,6 +252,7 @@ impl EdgeCosts {
                 EdgeKind::Transfer(i) => net.transfers[i as usize].capacity,
                 EdgeKind::Clearance { .. } => None,
             };
+            distance_km.push(e.distance_km);
             money_usd.push(one_tonne.usd(e.cost_usd_per_feu));
             wait_h.push(e.wait_p50_h);
             free_hours.push(e.time_p50_h);
@@ -262,6 +266,7 @@ impl EdgeCosts {
             money_usd,
             wait_h,
             free_hours,
+            distance_km,
             capacity,
             facility,
             facilities: facilities as usize,

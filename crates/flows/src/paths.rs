@@ -394,16 +394,18 @@ pub(crate) fn nested_logit(
 }
 
 /// The nested logit's probabilities of a share's routes at the current costs (in `out`, in the
-/// order of `c.routes`): utility `V = −dispersion × ln(cost)`, routes grouped in nests by main
-/// mode, `P(route | nest) = exp(V / nest) / Σ_nest exp(V / nest)`, nest logsum
+/// order of `c.routes`): utility `V = −dispersion × ln(cost) + ln(path size)`, routes grouped
+/// in nests by main mode, `P(route | nest) = exp(V / nest) / Σ_nest exp(V / nest)`, nest logsum
 /// `I = ln Σ_nest exp(V / nest)`, `P(nest) = exp(nest × I) / Σ exp(nest × I)`. Computed from
 /// the maximum down, so that no exponential overflows.
 fn logit_shares(c: &Commodity, delays: &Delays, dispersion: f64, nest: f64, out: &mut Vec<f64>) {
     out.clear();
+    let size = path_sizes(c, &delays.costs.distance_km);
     let v: Vec<f64> = c
         .routes
         .iter()
-        .map(|r| -dispersion * delays.cost_h(&r.column, c.vot).max(1e-12).ln())
+        .zip(&size)
+        .map(|(r, ps)| -dispersion * delays.cost_h(&r.column, c.vot).max(1e-12).ln() + ps.ln())
         .collect();
     let mut modes: Vec<Mode> = c.routes.iter().map(|r| r.column.main_mode).collect();
     modes.sort();
@@ -447,6 +449,42 @@ fn logit_shares(c: &Commodity, delays: &Delays, dispersion: f64, nest: f64, out:
     }
 }
 
+/// The path size of each of a share's routes (Ben-Akiva & Bierlaire 1999, "Discrete choice
+/// methods and their applications to short term travel decisions"): `Σ_e∈route (km_e / km_route)
+/// / (routes using e)`. 1 for a route that shares no kilometre with the others, 1/n for n routes
+/// over the same track (the same train line ridden by different services), so that overlapping
+/// routes do not count as independent alternatives; 1 for a route without kilometres.
+fn path_sizes(c: &Commodity, distance_km: &[f64]) -> Vec<f64> {
+    let mut using: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for r in &c.routes {
+        let mut edges = r.column.edges.clone();
+        edges.sort_unstable();
+        edges.dedup();
+        for e in edges {
+            *using.entry(e).or_insert(0) += 1;
+        }
+    }
+    c.routes
+        .iter()
+        .map(|r| {
+            let km: f64 = r
+                .column
+                .edges
+                .iter()
+                .map(|&e| distance_km[e as usize])
+                .sum();
+            if km <= 0.0 {
+                return 1.0;
+            }
+            r.column
+                .edges
+                .iter()
+                .map(|&e| distance_km[e as usize] / km / using[&e] as f64)
+                .sum()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,6 +507,7 @@ mod tests {
             money_usd: vec![0.0; 3],
             wait_h: vec![0.0; 3],
             free_hours: vec![0.0; 3],
+            distance_km: vec![1.0; 3],
             capacity: vec![f64::INFINITY; 3],
             facility: vec![0, 1, 2],
             facilities: 3,
@@ -517,5 +556,57 @@ mod tests {
         logit_shares(&c, &delays, beta, 1.0, &mut p);
         let all = 10f64.powf(-beta) + 12f64.powf(-beta) + 11f64.powf(-beta);
         assert!((p[0] - 10f64.powf(-beta) / all).abs() < 1e-12);
+    }
+
+    /// Two routes over the same track (ridden by different services) and one of its own, all
+    /// at the same cost: the path size halves each of the two, so the shares are 1/4, 1/4, 1/2
+    /// instead of a third each.
+    #[test]
+    fn routes_over_the_same_track_share_one_route_s_weight() {
+        let costs = EdgeCosts {
+            money_usd: vec![0.0; 3],
+            wait_h: vec![0.0; 3],
+            free_hours: vec![0.0; 3],
+            distance_km: vec![100.0, 300.0, 400.0],
+            capacity: vec![f64::INFINITY; 3],
+            facility: vec![0, 1, 2],
+            facilities: 3,
+            alpha: 0.15,
+            beta: 4.0,
+            volume_delay: crate::cost::VolumeDelay::Bpr,
+        };
+        let delays = Delays::new(&costs);
+        let track = |service: u32| Column {
+            edges: vec![0, 1],
+            fixed_usd: 20.0,
+            services: vec![service],
+            carriers: vec![service, service],
+            main_mode: Mode::Rail,
+        };
+        let c = Commodity {
+            od: (PlaceId(0), PlaceId(1)),
+            segment: 0,
+            vot: 1.0,
+            tonnes: 1.0,
+            routes: vec![
+                Route {
+                    column: track(0),
+                    flow: 1.0,
+                },
+                Route {
+                    column: track(1),
+                    flow: 0.0,
+                },
+                Route {
+                    column: column(2, 20.0, Mode::Rail),
+                    flow: 0.0,
+                },
+            ],
+        };
+        let mut p = Vec::new();
+        logit_shares(&c, &delays, 3.4, 1.0, &mut p);
+        for (got, want) in p.iter().zip([0.25, 0.25, 0.5]) {
+            assert!((got - want).abs() < 1e-12, "{p:?}");
+        }
     }
 }
