@@ -11,7 +11,7 @@
 use crate::cost::{CapacityBasis, CostModel, EdgeCosts, TONNES_PER_TRAIN, TONNES_PER_VEHICLE};
 use crate::demand::Demand;
 use crate::frequencies::{follow_flow, Frequencies, ServiceFrequency, MAX_ROUNDS};
-use crate::loading::Loader;
+use crate::loading::{over_segments, Loader};
 use crate::paths::{gradient_projection, nested_logit, Equilibrium};
 use serde::Serialize;
 use silkroute_feed::CargoUnit;
@@ -379,15 +379,7 @@ fn answer(
 ) -> Assignment {
     let costs = loader.costs;
     let m = graph.edges().len();
-    let x: Vec<f64> = {
-        let mut x = vec![0.0; m];
-        for s in &eq.by_segment {
-            for (a, b) in x.iter_mut().zip(s) {
-                *a += b;
-            }
-        }
-        x
-    };
+    let x = over_segments(&eq.by_segment);
     let delay = costs.delays_h(&x);
     let last = loader.load(&delay, true);
     // USD per hour of delay per edge: Σ over segments of tonnes × value of time.
@@ -421,7 +413,7 @@ fn answer(
             r.segment = demand.segments[*s].name.clone();
             if let Some(tt) = &config.services {
                 r.services = column
-                    .services
+                    .services()
                     .iter()
                     .map(|&p| {
                         net.services[tt.patterns[p as usize].service as usize]
@@ -513,15 +505,7 @@ fn frank_wolfe(
     let m = costs.facility.len();
     let first = loader.load(&vec![0.0; m], false);
     let mut xs = first.by_segment;
-    let total = |xs: &[Vec<f64>]| -> Vec<f64> {
-        let mut x = vec![0.0; m];
-        for s in xs {
-            for (a, b) in x.iter_mut().zip(s) {
-                *a += b;
-            }
-        }
-        x
-    };
+    let total = over_segments;
     let mut fixed = (first.fixed_h, first.fixed_usd);
     let mut stranded = first.stranded;
     let mut iterations = 0;

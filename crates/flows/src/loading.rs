@@ -30,13 +30,24 @@ pub(crate) struct Column {
     pub edges: Vec<u32>,
     /// The part of its cost per tonne that does not depend on flow, USD.
     pub fixed_usd: f64,
-    /// The services ridden, in order (pattern indices; empty on the infrastructure).
-    pub services: Vec<u32>,
     /// Per edge, the pattern that carries it ([`NO_CARRIER`] for a truck, a charter, a
     /// transfer; empty on the infrastructure).
     pub carriers: Vec<u32>,
     /// The mode of most of its kilometres: the nest it belongs to in a nested logit.
     pub main_mode: Mode,
+}
+
+impl Column {
+    /// The services ridden, in order (pattern indices; none on the infrastructure).
+    pub fn services(&self) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        for &p in &self.carriers {
+            if p != NO_CARRIER && out.last() != Some(&p) {
+                out.push(p);
+            }
+        }
+        out
+    }
 }
 
 /// In [`Column::carriers`]: the edge is not ridden on a service.
@@ -102,15 +113,19 @@ impl Loading {
 
     /// Tonnes per day per edge over all segments.
     pub fn total(&self) -> Vec<f64> {
-        let m = self.by_segment.first().map_or(0, |v| v.len());
-        let mut x = vec![0.0; m];
-        for s in &self.by_segment {
-            for (a, b) in x.iter_mut().zip(s) {
-                *a += b;
-            }
-        }
-        x
+        over_segments(&self.by_segment)
     }
+}
+
+/// Tonnes per day per edge over all segments, from tonnes per edge per segment.
+pub(crate) fn over_segments(by_segment: &[Vec<f64>]) -> Vec<f64> {
+    let mut x = vec![0.0; by_segment.first().map_or(0, |v| v.len())];
+    for s in by_segment {
+        for (a, b) in x.iter_mut().zip(s) {
+            *a += b;
+        }
+    }
+    x
 }
 
 /// What the equilibrium loads: the infrastructure or the services.
@@ -260,7 +275,7 @@ impl<'a> Loader<'a> {
                                     .iter()
                                     .map(|&e| self.costs.base(e as usize, group.vot))
                                     .sum::<f64>();
-                            self.column(edges, fixed_usd, Vec::new(), Vec::new())
+                            self.column(edges, fixed_usd, Vec::new())
                         }),
                     })
                     .collect()
@@ -273,25 +288,19 @@ impl<'a> Loader<'a> {
                 for (k, &(_, tonnes)) in group.dests.iter().enumerate() {
                     for ready in 0..READY_TIMES {
                         let column = found.get(ready).and_then(|js| js[k].as_ref()).map(|j| {
-                            let mut edges = Vec::new();
-                            let mut services: Vec<u32> = Vec::new();
-                            let mut carriers = Vec::new();
+                            let (mut edges, mut carriers) = (Vec::new(), Vec::new());
                             for s in &j.steps {
                                 if let JourneyStep::Edge { edge, carrier, .. } = s {
                                     edges.push(*edge);
-                                    if let Carrier::Service(p) = carrier {
-                                        carriers.push(*p);
-                                        if services.last() != Some(p) {
-                                            services.push(*p);
-                                        }
-                                    } else {
-                                        carriers.push(NO_CARRIER);
-                                    }
+                                    carriers.push(match carrier {
+                                        Carrier::Service(p) => *p,
+                                        _ => NO_CARRIER,
+                                    });
                                 }
                             }
                             let on_edges: f64 =
                                 edges.iter().map(|&e| surcharges.edge(e as usize)).sum();
-                            self.column(edges, j.weight - on_edges, services, carriers)
+                            self.column(edges, j.weight - on_edges, carriers)
                         });
                         out.push(Share {
                             dest: k,
@@ -305,13 +314,7 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn column(
-        &self,
-        edges: Vec<u32>,
-        fixed_usd: f64,
-        services: Vec<u32>,
-        carriers: Vec<u32>,
-    ) -> Column {
+    fn column(&self, edges: Vec<u32>, fixed_usd: f64, carriers: Vec<u32>) -> Column {
         let mut km = [0.0f64; Mode::ALL.len()];
         for &e in &edges {
             let edge = &self.graph.edges()[e as usize];
@@ -329,7 +332,6 @@ impl<'a> Loader<'a> {
         Column {
             edges,
             fixed_usd,
-            services,
             carriers,
             main_mode,
         }

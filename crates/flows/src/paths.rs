@@ -38,14 +38,14 @@ struct Commodity {
 }
 
 impl Commodity {
-    /// Adds `column` to the routes (with no flow) unless a route with its edges and services is
+    /// Adds `column` to the routes (with no flow) unless a route with its edges and carriers is
     /// there (found again at other delays, its flow-independent cost may differ in the last
     /// bits); its index.
     fn offer(&mut self, column: Column) -> usize {
         match self
             .routes
             .iter()
-            .position(|r| r.column.edges == column.edges && r.column.services == column.services)
+            .position(|r| r.column.edges == column.edges && r.column.carriers == column.carriers)
         {
             Some(k) => k,
             None => {
@@ -493,9 +493,24 @@ mod tests {
         Column {
             edges: vec![edge],
             fixed_usd,
-            services: Vec::new(),
             carriers: Vec::new(),
             main_mode,
+        }
+    }
+
+    /// Three uncongested edges of the given lengths.
+    fn free_edges(distance_km: Vec<f64>) -> EdgeCosts {
+        EdgeCosts {
+            money_usd: vec![0.0; 3],
+            wait_h: vec![0.0; 3],
+            free_hours: vec![0.0; 3],
+            distance_km,
+            capacity: vec![f64::INFINITY; 3],
+            facility: vec![0, 1, 2],
+            facilities: 3,
+            alpha: 0.15,
+            beta: 4.0,
+            volume_delay: crate::cost::VolumeDelay::Bpr,
         }
     }
 
@@ -503,18 +518,7 @@ mod tests {
     /// logit's closed form.
     #[test]
     fn nested_logit_shares_match_the_closed_form() {
-        let costs = EdgeCosts {
-            money_usd: vec![0.0; 3],
-            wait_h: vec![0.0; 3],
-            free_hours: vec![0.0; 3],
-            distance_km: vec![1.0; 3],
-            capacity: vec![f64::INFINITY; 3],
-            facility: vec![0, 1, 2],
-            facilities: 3,
-            alpha: 0.15,
-            beta: 4.0,
-            volume_delay: crate::cost::VolumeDelay::Bpr,
-        };
+        let costs = free_edges(vec![1.0; 3]);
         let delays = Delays::new(&costs);
         let c = Commodity {
             od: (PlaceId(0), PlaceId(1)),
@@ -563,23 +567,11 @@ mod tests {
     /// instead of a third each.
     #[test]
     fn routes_over_the_same_track_share_one_route_s_weight() {
-        let costs = EdgeCosts {
-            money_usd: vec![0.0; 3],
-            wait_h: vec![0.0; 3],
-            free_hours: vec![0.0; 3],
-            distance_km: vec![100.0, 300.0, 400.0],
-            capacity: vec![f64::INFINITY; 3],
-            facility: vec![0, 1, 2],
-            facilities: 3,
-            alpha: 0.15,
-            beta: 4.0,
-            volume_delay: crate::cost::VolumeDelay::Bpr,
-        };
+        let costs = free_edges(vec![100.0, 300.0, 400.0]);
         let delays = Delays::new(&costs);
         let track = |service: u32| Column {
             edges: vec![0, 1],
             fixed_usd: 20.0,
-            services: vec![service],
             carriers: vec![service, service],
             main_mode: Mode::Rail,
         };
