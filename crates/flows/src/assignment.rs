@@ -379,7 +379,7 @@ fn answer(
 ) -> Assignment {
     let costs = loader.costs;
     let m = graph.edges().len();
-    let x = over_segments(&eq.by_segment);
+    let x = over_segments(m, &eq.by_segment);
     let delay = costs.delays_h(&x);
     let last = loader.load(&delay, true);
     // USD per hour of delay per edge: Σ over segments of tonnes × value of time.
@@ -505,7 +505,7 @@ fn frank_wolfe(
     let m = costs.facility.len();
     let first = loader.load(&vec![0.0; m], false);
     let mut xs = first.by_segment;
-    let total = over_segments;
+    let total = |xs: &[Vec<f64>]| over_segments(m, xs);
     let mut fixed = (first.fixed_h, first.fixed_usd);
     let mut stranded = first.stranded;
     let mut iterations = 0;
@@ -543,7 +543,7 @@ fn frank_wolfe(
             // Target point: y mixed with the previous targets (direction_weights), then the step.
             let v = costs.volumes(&x);
             let hess: Vec<f64> = (0..m).map(|e| costs.delay_slope(e, v[e])).collect();
-            let y_total = y.total();
+            let y_total = y.total(m);
             let beta = direction_weights(
                 config.method,
                 &hess,

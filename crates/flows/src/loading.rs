@@ -112,14 +112,15 @@ impl Loading {
     }
 
     /// Tonnes per day per edge over all segments.
-    pub fn total(&self) -> Vec<f64> {
-        over_segments(&self.by_segment)
+    pub fn total(&self, m: usize) -> Vec<f64> {
+        over_segments(m, &self.by_segment)
     }
 }
 
-/// Tonnes per day per edge over all segments, from tonnes per edge per segment.
-pub(crate) fn over_segments(by_segment: &[Vec<f64>]) -> Vec<f64> {
-    let mut x = vec![0.0; by_segment.first().map_or(0, |v| v.len())];
+/// Tonnes per day on each of `m` edges over all segments, from tonnes per edge per segment
+/// (zeros when the demand has no segment: an empty demand file).
+pub(crate) fn over_segments(m: usize, by_segment: &[Vec<f64>]) -> Vec<f64> {
+    let mut x = vec![0.0; m];
     for s in by_segment {
         for (a, b) in x.iter_mut().zip(s) {
             *a += b;
