@@ -21,6 +21,7 @@ mod compile;
 mod file;
 mod graph;
 pub mod hierarchy;
+mod lines;
 mod timetable;
 
 pub use compile::{compile, CompileError};
@@ -30,6 +31,7 @@ pub use file::{
 };
 pub use graph::{Edge, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
 pub use hierarchy::{Hierarchy, HierarchyQuery, Metric, NoMetric};
+pub use lines::Line;
 pub use timetable::{
     Departures, HopTotals, Instant, Pattern, PatternStop, Timetable, TimetableError, HORIZON_DAYS,
 };

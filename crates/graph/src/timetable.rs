@@ -3,6 +3,7 @@
 //! the ride), the times of its stops from the first departure, and when it departs.
 
 use crate::graph::{EdgeKind, Graph, NodeId};
+use crate::lines::Line;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Span, Timestamp};
@@ -345,7 +346,7 @@ impl Pattern {
 
 /// The instant a trip leaves on local `day` at local `time` (a time skipped by a clock change
 /// is taken after the change).
-fn trip_start(day: Date, time: jiff::civil::Time, zone: &TimeZone) -> Option<Instant> {
+pub(crate) fn trip_start(day: Date, time: jiff::civil::Time, zone: &TimeZone) -> Option<Instant> {
     let zoned = day.to_datetime(time).to_zoned_datetime(zone.clone()).ok()?;
     Some(zoned.timestamp().as_second())
 }
@@ -357,6 +358,11 @@ pub struct Timetable {
     pub patterns: Vec<Pattern>,
     /// `boarding[node]`: the (pattern, stop index) pairs whose stop at that node takes cargo.
     pub boarding: Vec<Vec<(u32, u16)>>,
+    /// The patterns' trips gathered into lines (see [`Line`]): every pattern is in one line
+    /// or more.
+    pub lines: Vec<Line>,
+    /// `line_boarding[node]`: the (line, stop index) pairs whose stop at that node takes cargo.
+    pub line_boarding: Vec<Vec<(u32, u16)>>,
     /// Place pairs (board, alight) that an open cargo service of the mode serves, for the rule
     /// that a chartered train runs only where no service covers the pair.
     pub covered: HashSet<(Mode, PlaceId, PlaceId)>,
@@ -369,6 +375,13 @@ pub struct Timetable {
     /// For people (`compile_for` with `passengers`): per place (index), the footpaths that
     /// leave it for another place (indices into `Network::footpaths`); empty for cargo.
     pub walks: Vec<Vec<u32>>,
+    /// The customs territories of the network's places (see `Network::territory_of`).
+    pub territories: Vec<String>,
+    /// Per place (index): its customs territory, an index into `territories`.
+    pub territory_of: Vec<u32>,
+    /// Per pattern: the customs territory (index into `territories`) its whole track lies in,
+    /// if it stays in one.
+    pub pattern_territory: Vec<Option<u32>>,
     /// For people: per place (index), its minimum change time between services, the
     /// footpaths.csv row from the place to itself (index into `Network::footpaths`); empty
     /// for cargo.
@@ -410,12 +423,28 @@ impl Timetable {
         let mut tt = Timetable {
             patterns: Vec::new(),
             boarding: vec![Vec::new(); graph.nodes().len()],
+            lines: Vec::new(),
+            line_boarding: vec![Vec::new(); graph.nodes().len()],
             covered: HashSet::new(),
             suspended: Vec::new(),
             border_hours: Vec::with_capacity(net.borders.len()),
             walks: Vec::new(),
             changes: Vec::new(),
+            territories: Vec::new(),
+            territory_of: Vec::with_capacity(net.places.len()),
+            pattern_territory: Vec::new(),
         };
+        for p in 0..net.places.len() {
+            let t = net.territory_of(PlaceId(p as u32));
+            let i = match tt.territories.iter().position(|x| x == t) {
+                Some(i) => i,
+                None => {
+                    tt.territories.push(t.to_owned());
+                    tt.territories.len() - 1
+                }
+            };
+            tt.territory_of.push(i as u32);
+        }
         if passengers {
             tt.walks = vec![Vec::new(); net.places.len()];
             tt.changes = vec![None; net.places.len()];
@@ -482,6 +511,30 @@ impl Timetable {
                     }
                 }
                 tt.patterns.push(pattern);
+            }
+        }
+        tt.pattern_territory = tt
+            .patterns
+            .iter()
+            .map(|p| {
+                let first = tt.territory_of[p.stops[0].place.index()];
+                p.hops
+                    .iter()
+                    .flatten()
+                    .all(|&e| {
+                        let head = graph.node(graph.edges()[e as usize].head).place;
+                        tt.territory_of[head.index()] == first
+                    })
+                    .then_some(first)
+            })
+            .collect();
+        tt.lines = crate::lines::lines(&tt.patterns);
+        for (li, line) in tt.lines.iter().enumerate() {
+            let stops = &tt.patterns[line.patterns[0] as usize].stops;
+            for (i, st) in stops.iter().enumerate() {
+                if st.pickup && i + 1 < stops.len() {
+                    tt.line_boarding[st.node.index()].push((li as u32, i as u16));
+                }
             }
         }
         Ok(tt)

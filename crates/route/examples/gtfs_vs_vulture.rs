@@ -66,6 +66,12 @@ fn main() {
     let graph = compile(&net).expect("graph");
     let tt = Timetable::compile_for(&net, &graph, true).expect("timetable");
     let ours_load_ms = t.elapsed().as_secs_f64() * 1e3;
+    println!(
+        "silkroute timetable: {} patterns in {} lines ({} tables of trips)",
+        tt.patterns.len(),
+        tt.lines.len(),
+        tt.lines.iter().filter(|l| l.is_table()).count()
+    );
 
     // vulture: the same GTFS with 0 s changes between the platforms of a station.
     let t = Instant::now();

@@ -421,7 +421,28 @@ impl Label {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Queued(Label, u32);
+struct Queued {
+    weight: f64,
+    at: Instant,
+    state: u32,
+}
+
+impl Queued {
+    /// `state` queued with label `l` (its label is kept in `Search::label`: the queue holds
+    /// only what orders it).
+    fn new(l: &Label, state: u32) -> Queued {
+        Queued {
+            weight: l.weight,
+            at: l.at,
+            state,
+        }
+    }
+
+    /// Whether this entry beats `other` as [`Label::better_than`] does.
+    fn better_than(&self, other: &Queued) -> bool {
+        self.weight < other.weight || (self.weight == other.weight && self.at < other.at)
+    }
+}
 
 impl Eq for Queued {}
 
@@ -433,11 +454,10 @@ impl PartialOrd for Queued {
 
 impl Ord for Queued {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0
-            .weight
-            .total_cmp(&other.0.weight)
-            .then(self.0.at.cmp(&other.0.at))
-            .then(self.1.cmp(&other.1))
+        self.weight
+            .total_cmp(&other.weight)
+            .then(self.at.cmp(&other.at))
+            .then(self.state.cmp(&other.state))
     }
 }
 
@@ -455,8 +475,11 @@ struct Search<'a> {
     phases: usize,
     charters: HashMap<(NodeId, PlaceId, usize), usize>,
     charter_of: Vec<(NodeId, PlaceId, usize)>,
+    /// Per state: the best label, and how it was reached; `UNREACHED` where not `touched`.
     label: Vec<Label>,
     parent: Vec<(u32, How)>,
+    /// The states whose label this search set (reset when it ends; see [`Buffers`]).
+    touched: Vec<u32>,
     heap: BinaryHeap<Reverse<Queued>>,
     /// Set for a Pareto search: labels kept per state instead of one.
     pareto: Option<ParetoLabels>,
@@ -466,6 +489,41 @@ struct Search<'a> {
     /// cleared), or `None`: the cargo leaves its territory, export-cleared at the origin and
     /// import-cleared at the destination.
     inside: Option<&'a str>,
+    /// `inside` as an index into `Timetable::territories`.
+    inside_territory: Option<u32>,
+}
+
+/// A search's label and parent arrays, kept on the thread between searches: a search resets
+/// only the states it touched, instead of allocating and filling arrays over every state of
+/// the timetable (on a subway feed, most of a query's time).
+#[derive(Default)]
+struct Buffers {
+    label: Vec<Label>,
+    parent: Vec<(u32, How)>,
+    touched: Vec<u32>,
+    heap: BinaryHeap<Reverse<Queued>>,
+}
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Vec<Buffers>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Drop for Search<'_> {
+    fn drop(&mut self) {
+        for &s in &self.touched {
+            self.label[s as usize] = Label::UNREACHED;
+            self.parent[s as usize] = (u32::MAX, How::Origin);
+        }
+        self.touched.clear();
+        self.heap.clear();
+        let buffers = Buffers {
+            label: std::mem::take(&mut self.label),
+            parent: std::mem::take(&mut self.parent),
+            touched: std::mem::take(&mut self.touched),
+            heap: std::mem::take(&mut self.heap),
+        };
+        BUFFERS.with(|pool| pool.borrow_mut().push(buffers));
+    }
 }
 
 /// The label sets of a Pareto search.
@@ -565,7 +623,7 @@ fn search_to(
     let n = graph.nodes().len();
     let mut s = Search::new(net, graph, tt, req, false);
     s.surcharges = surcharges;
-    s.inside = inside;
+    s.stay_inside(inside);
     let mut wanted: HashMap<PlaceId, Vec<usize>> = HashMap::default();
     for (k, &i) in wanted_targets.iter().enumerate() {
         wanted.entry(targets[i]).or_default().push(k);
@@ -580,13 +638,13 @@ fn search_to(
     loop {
         let next = s.heap.peek().map(|Reverse(q)| *q);
         while let Some(Reverse(a)) = arrived.peek().copied() {
-            if next.is_some_and(|q| q.0.better_than(a.0)) {
+            if next.is_some_and(|q| q.better_than(&a)) {
                 break;
             }
             arrived.pop();
-            let place = graph.node(NodeId((s.split(a.1).1 % n) as u32)).place;
+            let place = graph.node(NodeId((s.split(a.state).1 % n) as u32)).place;
             if let Some(slots) = wanted.remove(&place) {
-                let j = s.cleared_journey(a.1, ready);
+                let j = s.cleared_journey(a.state, ready);
                 for k in slots {
                     out[k] = Some(j.clone());
                 }
@@ -596,10 +654,12 @@ fn search_to(
         if left == 0 {
             break;
         }
-        let Some(Reverse(Queued(l, state))) = s.heap.pop() else {
+        let Some(Reverse(q)) = s.heap.pop() else {
             break;
         };
-        if s.label[state as usize].better_than(l) || l.at > horizon {
+        let (state, l) = (q.state, s.label[q.state as usize]);
+        // A stale entry: the state has been reached better since.
+        if l.weight != q.weight || l.at != q.at || l.at > horizon {
             continue;
         }
         let (phase, st) = s.split(state);
@@ -608,7 +668,7 @@ fn search_to(
             let v = NodeId((st % n) as u32);
             let place = graph.node(v).place;
             if place != req.from && !graph.node(v).international && wanted.contains_key(&place) {
-                arrived.push(Reverse(Queued(s.import(v, l), state)));
+                arrived.push(Reverse(Queued::new(&s.import(v, l), state)));
             }
         }
         s.expand(state, l);
@@ -651,7 +711,7 @@ fn pareto_search(
 ) -> Vec<Journey> {
     let n = graph.nodes().len();
     let mut s = Search::new(net, graph, tt, req, true);
-    s.inside = inside;
+    s.stay_inside(inside);
     s.start(ready);
     let horizon = ready + HORIZON_S;
     loop {
@@ -725,6 +785,13 @@ impl<'a> Search<'a> {
         } else {
             next * (req.via.len() + 1)
         };
+        let mut buffers = BUFFERS
+            .with(|pool| pool.borrow_mut().pop())
+            .unwrap_or_default();
+        if buffers.label.len() < states {
+            buffers.label.resize(states, Label::UNREACHED);
+            buffers.parent.resize(states, (u32::MAX, How::Origin));
+        }
         Search {
             net,
             graph,
@@ -736,15 +803,17 @@ impl<'a> Search<'a> {
             phases: req.via.len() + 1,
             charters: HashMap::default(),
             charter_of: Vec::new(),
-            label: vec![Label::UNREACHED; states],
-            parent: vec![(u32::MAX, How::Origin); states],
-            heap: BinaryHeap::new(),
+            label: buffers.label,
+            parent: buffers.parent,
+            touched: buffers.touched,
+            heap: buffers.heap,
             pareto: pareto.then(|| ParetoLabels {
                 current: u32::MAX,
                 ..ParetoLabels::default()
             }),
             surcharges: None,
             inside: None,
+            inside_territory: None,
         }
     }
 
@@ -841,8 +910,20 @@ impl<'a> Search<'a> {
                 .avoid_countries
                 .contains(&self.net.place(place).country)
             || self
-                .inside
-                .is_some_and(|t| self.net.territory_of(place) != t)
+                .inside_territory
+                .is_some_and(|t| self.tt.territory_of[place.index()] != t)
+    }
+
+    /// Keeps the search inside the customs territory `inside` (or lets it leave: `None`).
+    fn stay_inside(&mut self, inside: Option<&'a str>) {
+        self.inside = inside;
+        self.inside_territory = inside.map(|t| {
+            self.tt
+                .territories
+                .iter()
+                .position(|x| x == t)
+                .map_or(u32::MAX, |i| i as u32)
+        });
     }
 
     fn relax(&mut self, state: u32, l: Label, from: u32, how: How) {
@@ -884,7 +965,8 @@ impl<'a> Search<'a> {
         if l.better_than(self.label[s]) {
             self.label[s] = l;
             self.parent[s] = (from, how);
-            self.heap.push(Reverse(Queued(l, state)));
+            self.touched.push(state);
+            self.heap.push(Reverse(Queued::new(&l, state)));
         }
     }
 
@@ -1005,6 +1087,73 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// On a service at ride state `state` (leaving its stop at `l.at`): ride on stop by stop. A
+    /// single-label search scans the pattern in one go (as RAPTOR scans a route): each later
+    /// stop's label is set without queueing it, until a stop an earlier trip of the pattern
+    /// already leaves no later (FIFO: that trip is ahead from there on). A Pareto search
+    /// queues every stop.
+    fn ride(&mut self, state: u32, l: Label) {
+        let (phase, st) = self.split(state);
+        let graph = self.graph;
+        let p = self.ride_base.partition_point(|&b| b <= st) - 1;
+        let pattern = &self.tt.patterns[p];
+        // Whether a stop or the track may be avoided (or outside the search's territory).
+        let may_block = !self.req.avoid_places.is_empty()
+            || !self.req.avoid_countries.is_empty()
+            || self
+                .inside_territory
+                .is_some_and(|t| self.tt.pattern_territory[p] != Some(t));
+        let (mut st, mut l, mut from, mut phase) = (st, l, state, phase);
+        loop {
+            let i = st - self.ride_base[p];
+            if i + 1 >= pattern.stops.len() {
+                break;
+            }
+            let (here, next) = (&pattern.stops[i], &pattern.stops[i + 1]);
+            let avoided = may_block
+                && pattern.hops[i]
+                    .iter()
+                    .any(|&e| self.blocked(graph.node(graph.edges()[e as usize].head).place));
+            if avoided {
+                break;
+            }
+            let t = l.at;
+            let mut arrived = self.step(
+                l,
+                &pattern.hop_costs(i, &self.req.cargo),
+                t + (next.arrive_s - here.depart_s),
+            );
+            if let Some(s) = self.surcharges {
+                arrived.weight += s.per_hop[p][i];
+            }
+            let onward = self.wait(arrived, t + (next.depart_s - here.depart_s), None);
+            let ph = if self.req.via.is_empty() {
+                phase
+            } else {
+                pattern.hops[i].iter().fold(phase, |ph, &e| {
+                    self.advance(ph, graph.node(graph.edges()[e as usize].head).place)
+                })
+            };
+            let stay = self.id(ph, st + 1);
+            if next.dropoff && self.allowed_node(next.node) {
+                let off = self.id(ph, next.node.index());
+                self.relax(off, arrived, from, How::Alight);
+            }
+            if self.pareto.is_some() {
+                self.relax(stay, onward, from, How::Stay);
+                break;
+            }
+            let k = stay as usize;
+            if !onward.better_than(self.label[k]) {
+                break;
+            }
+            self.label[k] = onward;
+            self.parent[k] = (from, How::Stay);
+            self.touched.push(stay);
+            (st, l, from, phase) = (st + 1, onward, stay, ph);
+        }
+    }
+
     fn charter_state(&mut self, v: NodeId, formed_at: PlaceId, phase: usize) -> u32 {
         let next = self.charter_of.len();
         let k = *self.charters.entry((v, formed_at, phase)).or_insert(next);
@@ -1097,11 +1246,27 @@ impl<'a> Search<'a> {
                     }
                 }
             }
-            let st = v.index();
-            for &(p, i) in &self.tt.boarding[st] {
-                let pattern = &self.tt.patterns[p as usize];
+            // Boarding: one look-up per line (the earliest trip of a line arrives first at
+            // every later stop at the same money); by the p90 objective, whose weight is not
+            // the arrival, every pattern is asked.
+            let by_pattern = matches!(
+                self.req.objective,
+                crate::Objective::Least(silkroute_model::Criterion::P90)
+            );
+            let boarding = if by_pattern {
+                &self.tt.boarding[v.index()]
+            } else {
+                &self.tt.line_boarding[v.index()]
+            };
+            for &(b, i) in boarding {
+                let p0 = if by_pattern {
+                    b
+                } else {
+                    self.tt.lines[b as usize].patterns[0]
+                };
+                let pattern = &self.tt.patterns[p0 as usize];
                 if !self.allowed_mode(pattern.mode)
-                    || self.surcharges.is_some_and(|s| s.suspended[p as usize])
+                    || self.surcharges.is_some_and(|s| s.suspended[p0 as usize])
                 {
                     continue;
                 }
@@ -1119,14 +1284,27 @@ impl<'a> Search<'a> {
                         .map_or(0, |d| Self::hours(d.min_connection_h))
                 };
                 let ready = t + connection;
-                if let Some(dep) =
-                    pattern.next_departure(i as usize, ready, FREQUENCY_WAIT_QUANTILE)
-                {
-                    let p90 = match pattern.departures {
-                        Departures::Frequency { headway_s, wait } => {
-                            Some(wait.quantile_h(headway_s as f64 / 3600.0, 0.9))
+                let next = if by_pattern {
+                    pattern
+                        .next_departure(i as usize, ready, FREQUENCY_WAIT_QUANTILE)
+                        .map(|dep| (b, dep))
+                } else {
+                    self.tt.lines[b as usize].next_departure(
+                        &self.tt.patterns,
+                        i as usize,
+                        ready,
+                        FREQUENCY_WAIT_QUANTILE,
+                    )
+                };
+                if let Some((p, dep)) = next {
+                    // A table line's trips are timetabled (no look at the pattern).
+                    let tabled = !by_pattern && self.tt.lines[b as usize].is_table();
+                    let departures = (!tabled).then(|| &self.tt.patterns[p as usize].departures);
+                    let p90 = match departures {
+                        Some(Departures::Frequency { headway_s, wait }) => {
+                            Some(wait.quantile_h(*headway_s as f64 / 3600.0, 0.9))
                         }
-                        Departures::Timetable { .. } => None,
+                        _ => None,
                     };
                     let boarded = self.wait(l, dep, p90.map(|w| w + connection as f64 / 3600.0));
                     let ride = self.id(phase, self.ride_base[p as usize] + i as usize);
@@ -1150,56 +1328,7 @@ impl<'a> Search<'a> {
                 }
             }
         } else if st < self.charter_base {
-            // On a service, leaving stop i at t: ride on stop by stop. A single-label search
-            // scans the pattern in one go (as RAPTOR scans a route): each later stop's label
-            // is set without queueing it, until a stop an earlier trip of the pattern already
-            // leaves no later (FIFO: that trip is ahead from there on). A Pareto search
-            // queues every stop.
-            let p = self.ride_base.partition_point(|&b| b <= st) - 1;
-            let pattern = &self.tt.patterns[p];
-            let (mut st, mut l, mut from, mut phase) = (st, l, state, phase);
-            loop {
-                let i = st - self.ride_base[p];
-                if i + 1 >= pattern.stops.len() {
-                    break;
-                }
-                let (here, next) = (&pattern.stops[i], &pattern.stops[i + 1]);
-                let avoided = pattern.hops[i]
-                    .iter()
-                    .any(|&e| self.blocked(graph.node(graph.edges()[e as usize].head).place));
-                if avoided {
-                    break;
-                }
-                let t = l.at;
-                let mut arrived = self.step(
-                    l,
-                    &pattern.hop_costs(i, &self.req.cargo),
-                    t + (next.arrive_s - here.depart_s),
-                );
-                if let Some(s) = self.surcharges {
-                    arrived.weight += s.per_hop[p][i];
-                }
-                let onward = self.wait(arrived, t + (next.depart_s - here.depart_s), None);
-                let ph = pattern.hops[i].iter().fold(phase, |ph, &e| {
-                    self.advance(ph, graph.node(graph.edges()[e as usize].head).place)
-                });
-                let stay = self.id(ph, st + 1);
-                if next.dropoff && self.allowed_node(next.node) {
-                    let off = self.id(ph, next.node.index());
-                    self.relax(off, arrived, from, How::Alight);
-                }
-                if self.pareto.is_some() {
-                    self.relax(stay, onward, from, How::Stay);
-                    break;
-                }
-                let k = stay as usize;
-                if !onward.better_than(self.label[k]) {
-                    break;
-                }
-                self.label[k] = onward;
-                self.parent[k] = (from, How::Stay);
-                (st, l, from, phase) = (st + 1, onward, stay, ph);
-            }
+            self.ride(state, l);
         } else {
             // On a chartered train.
             let (v, formed_at, _) = self.charter_of[st - self.charter_base];

@@ -26,6 +26,12 @@ struct Spec {
     road: Vec<(usize, usize, u32)>,
     /// (stops, weekday bits, minutes of day, or departures per week of a frequency service).
     services: Vec<(Vec<usize>, u8, u32, Option<u32>)>,
+    /// Per service (empty: none): hours of every hop, given as stop times in
+    /// service_stops.csv (services on the same stops at other speeds overtake one another).
+    hop_hours: Vec<Option<u32>>,
+    /// Per service (empty: none): a bounded calendar, (first day after Monday 25 May 2026,
+    /// days it lasts).
+    dates: Vec<Option<(u32, u32)>>,
     /// Ready: minutes after Monday 1 June 2026 00:00 UTC.
     ready_min: u32,
     from: usize,
@@ -67,12 +73,76 @@ fn spec() -> impl Strategy<Value = Spec> {
                     rail,
                     road: road.into_iter().filter(|(a, b, _)| a != b).collect(),
                     services,
+                    hop_hours: Vec::new(),
+                    dates: Vec::new(),
                     ready_min,
                     from,
                     to,
                 }
             },
         )
+    })
+}
+
+/// Timetabled services on bounded calendars over two stop sequences, at several speeds: the
+/// timetable gathers their trips into lines (tables of trips that do not overtake).
+fn lines_spec() -> impl Strategy<Value = Spec> {
+    (3usize..7).prop_flat_map(|n| {
+        let chain = proptest::collection::vec(50u32..800, n - 1);
+        let template = || {
+            proptest::collection::vec(0..n, 2..5).prop_map(|mut v| {
+                v.dedup();
+                v
+            })
+        };
+        let services = proptest::collection::vec(
+            (
+                0usize..2,
+                1u8..128,
+                0u32..1440,
+                proptest::option::of(1u32..14),
+                (0u32..10, 3u32..30),
+            ),
+            2..9,
+        );
+        (
+            chain,
+            template(),
+            template(),
+            services,
+            0u32..(14 * 1440),
+            0..n,
+            0..n,
+        )
+            .prop_map(move |(chain, a, b, services, ready_min, from, to)| {
+                let rail = chain
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &km)| (i, i + 1, km))
+                    .collect();
+                let templates = [a, b];
+                let services: Vec<_> = services
+                    .into_iter()
+                    .filter(|s| {
+                        let t = &templates[s.0];
+                        t.len() >= 2 && t[0] != t[t.len() - 1]
+                    })
+                    .collect();
+                Spec {
+                    places: n,
+                    rail,
+                    road: Vec::new(),
+                    hop_hours: services.iter().map(|s| s.3).collect(),
+                    dates: services.iter().map(|s| Some(s.4)).collect(),
+                    services: services
+                        .iter()
+                        .map(|s| (templates[s.0].clone(), s.1, s.2, None))
+                        .collect(),
+                    ready_min,
+                    from,
+                    to,
+                }
+            })
     })
 }
 
@@ -97,25 +167,46 @@ fn network(s: &Spec) -> Result<Network, String> {
             ));
         }
     }
-    let mut services =
-        String::from("id,name,mode,stops,frequency_per_week,wait_model,days,times,status,source\n");
+    let mut services = String::from(
+        "id,name,mode,stops,frequency_per_week,wait_model,days,times,start_date,end_date,status,source\n",
+    );
+    let mut service_stops = String::from("service,seq,place,arrive_h,depart_h\n");
+    let monday = jiff::civil::date(2026, 5, 25);
     for (k, (stops, days, minute, frequency)) in s.services.iter().enumerate() {
         let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
         let d: Vec<&str> = (0..7)
             .filter(|i| days & (1 << i) != 0)
             .map(|i| names[i])
             .collect();
-        let st: Vec<String> = stops.iter().map(|p| format!("p{p}")).collect();
+        let mut st: Vec<String> = stops.iter().map(|p| format!("p{p}")).collect();
+        if let Some(Some(h)) = s.hop_hours.get(k) {
+            for (i, p) in st.iter().enumerate() {
+                let at = i as u32 * h;
+                service_stops.push_str(&format!("s{k},{i},{p},{at},{at}\n"));
+            }
+            st.clear();
+        }
+        let (start, end) = match s.dates.get(k) {
+            Some(Some((first, days))) => {
+                let day = |n: u32| {
+                    monday
+                        .checked_add(jiff::Span::new().days(i64::from(n)))
+                        .unwrap()
+                };
+                (day(*first).to_string(), day(first + days).to_string())
+            }
+            _ => (String::new(), String::new()),
+        };
         match frequency {
             Some(f) => {
                 let model = if f % 2 == 0 { "uniform" } else { "exponential" };
                 services.push_str(&format!(
-                    "s{k},S{k},rail,{},{f},{model},,,open,test\n",
+                    "s{k},S{k},rail,{},{f},{model},,,,,open,test\n",
                     st.join(";")
                 ))
             }
             None => services.push_str(&format!(
-                "s{k},S{k},rail,{},,,{},{:02}:{:02},open,test\n",
+                "s{k},S{k},rail,{},,,{},{:02}:{:02},{start},{end},open,test\n",
                 st.join(";"),
                 d.join(";"),
                 minute / 60,
@@ -128,6 +219,7 @@ fn network(s: &Spec) -> Result<Network, String> {
         ("links.csv", links),
         ("transfers.csv", transfers),
         ("services.csv", services),
+        ("service_stops.csv", service_stops),
         ("modes.csv", "mode,default_speed_kmh,run_p90_factor,default_wait_p50_h,default_wait_p90_h,min_connection_h,default_energy,source\nrail,50,1.3,1999,1999,5,diesel,test\nroad,60,1.3,12,24,1,diesel,test\n".into()),
         ("cost_factors.csv", "mode,country,usd_per_feu_km,source\nrail,*,1,test\nroad,*,2,test\n".into()),
         ("emission_factors.csv", "mode,energy,ttw_g_per_tkm,wtw_g_per_tkm,source\nrail,diesel,18,22,test\nroad,diesel,60,75,test\n".into()),
@@ -399,43 +491,84 @@ fn brute_force_pareto(
     done
 }
 
+/// Earliest arrival and the Pareto menu of the router equal the brute force's on `s`.
+fn check(s: &Spec) -> Result<(), TestCaseError> {
+    prop_assume!(s.from != s.to);
+    let net = network(s).map_err(|e| TestCaseError::fail(format!("invalid random feed: {e}")))?;
+    let r = Router::new(net, Vec::new()).unwrap();
+    let (net, graph, tt) = (r.network(), r.graph(), r.timetable());
+    let req = RouteRequest::new(
+        net.place_id(&format!("p{}", s.from)).unwrap(),
+        net.place_id(&format!("p{}", s.to)).unwrap(),
+        Objective::Least(Criterion::Time),
+    );
+    let ready = jiff::civil::date(2026, 6, 1)
+        .to_datetime(jiff::civil::Time::midnight())
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .unwrap()
+        .timestamp()
+        .as_second()
+        + i64::from(s.ready_min) * 60;
+    let ours = earliest_arrival(net, graph, tt, &req, ready).map(|j| j.arrival);
+    let oracle = brute_force(net, graph, tt, &req, ready);
+    prop_assert_eq!(ours, oracle);
+    // The Pareto set over arrival, money, emissions and vehicles.
+    let mut menu: Vec<Values> = pareto_journeys(net, graph, tt, &req, ready)
+        .iter()
+        .map(|j| {
+            let t = j.totals(net, graph, tt, &req.cargo);
+            let vehicles = j
+                .signature()
+                .iter()
+                .fold((0u16, None), |(n, prev), (c, _)| {
+                    let boards = matches!(
+                        c,
+                        silkroute_route::Carrier::Service(_)
+                            | silkroute_route::Carrier::Truck
+                            | silkroute_route::Carrier::Charter
+                    );
+                    if boards && prev != Some(*c) {
+                        (n + 1, Some(*c))
+                    } else if boards {
+                        (n, prev)
+                    } else {
+                        (n, None)
+                    }
+                })
+                .0;
+            (j.arrival, t.usd, t.co2e_kg, vehicles)
+        })
+        .collect();
+    menu.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let oracle = brute_force_pareto(net, graph, tt, &req, ready);
+    prop_assert_eq!(
+        menu.len(),
+        oracle.len(),
+        "ours {:?} vs brute force {:?}",
+        menu,
+        oracle
+    );
+    for (a, b) in menu.iter().zip(&oracle) {
+        prop_assert!(
+            a.0 == b.0 && (a.1 - b.1).abs() < 1e-6 && (a.2 - b.2).abs() < 1e-6 && a.3 == b.3,
+            "ours {:?} vs brute force {:?}",
+            menu,
+            oracle
+        );
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
     fn earliest_arrival_and_the_pareto_set_equal_a_time_expanded_brute_force(s in spec()) {
-        prop_assume!(s.from != s.to);
-        let net = network(&s).map_err(|e| TestCaseError::fail(format!("invalid random feed: {e}")))?;
-        let r = Router::new(net, Vec::new()).unwrap();
-        let (net, graph, tt) = (r.network(), r.graph(), r.timetable());
-        let req = RouteRequest::new(
-            net.place_id(&format!("p{}", s.from)).unwrap(),
-            net.place_id(&format!("p{}", s.to)).unwrap(),
-            Objective::Least(Criterion::Time),
-        );
-        let ready = jiff::civil::date(2026, 6, 1).to_datetime(jiff::civil::Time::midnight())
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC).unwrap().timestamp().as_second()
-            + i64::from(s.ready_min) * 60;
-        let ours = earliest_arrival(net, graph, tt, &req, ready).map(|j| j.arrival);
-        let oracle = brute_force(net, graph, tt, &req, ready);
-        prop_assert_eq!(ours, oracle);
-        // The Pareto set over arrival, money, emissions and vehicles.
-        let mut menu: Vec<Values> = pareto_journeys(net, graph, tt, &req, ready)
-            .iter()
-            .map(|j| {
-                let t = j.totals(net, graph, tt, &req.cargo);
-                let vehicles = j.signature().iter().fold((0u16, None), |(n, prev), (c, _)| {
-                    let boards = matches!(c, silkroute_route::Carrier::Service(_) | silkroute_route::Carrier::Truck | silkroute_route::Carrier::Charter);
-                    if boards && prev != Some(*c) { (n + 1, Some(*c)) } else if boards { (n, prev) } else { (n, None) }
-                }).0;
-                (j.arrival, t.usd, t.co2e_kg, vehicles)
-            })
-            .collect();
-        menu.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        let oracle = brute_force_pareto(net, graph, tt, &req, ready);
-        prop_assert_eq!(menu.len(), oracle.len(), "ours {:?} vs brute force {:?}", menu, oracle);
-        for (a, b) in menu.iter().zip(&oracle) {
-            prop_assert!(a.0 == b.0 && (a.1 - b.1).abs() < 1e-6 && (a.2 - b.2).abs() < 1e-6 && a.3 == b.3, "ours {:?} vs brute force {:?}", menu, oracle);
-        }
+        check(&s)?;
+    }
+
+    #[test]
+    fn lines_of_trips_on_bounded_calendars_equal_the_brute_force(s in lines_spec()) {
+        check(&s)?;
     }
 }
