@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 /// Trips on consecutive service days stay this far apart at every stop (a day less an hour,
 /// so that a day with a clock change keeps the order).
-const DAY_APART_S: i64 = 86_400 - 3_600;
+const DAY_APART_S: i64 = 86_400;
 
 /// Trips that share their stops, hops and costs and never overtake one another (see the
 /// module), or a single pattern the router asks itself.
@@ -27,6 +27,10 @@ pub struct Line {
     /// The patterns whose trips the line holds (indices into `Timetable::patterns`). All stop
     /// at the same nodes with the same pickup and drop-off rules.
     pub patterns: Vec<u32>,
+    /// `patterns[0]`, kept beside its mode for the router's loop over the lines at a stop.
+    pub first_pattern: u32,
+    /// The patterns' mode.
+    pub mode: Mode,
     /// The trips of a table line; `None`: one pattern, asked for its own departures (a
     /// frequency service, an unbounded calendar, or a pattern without a twin).
     table: Option<TripTable>,
@@ -62,6 +66,16 @@ struct LineDay {
 }
 
 impl Line {
+    /// The line of pattern `p` alone.
+    fn single(patterns: &[Pattern], p: u32) -> Line {
+        Line {
+            patterns: vec![p],
+            first_pattern: p,
+            mode: patterns[p as usize].mode,
+            table: None,
+        }
+    }
+
     /// The first departure from stop `i` at or after `ready` of any trip of the line, as the
     /// pattern it belongs to and the instant it leaves stop `i` (`q`: the quantile of a
     /// frequency service's wait, as in [`Pattern::next_departure`]).
@@ -206,10 +220,7 @@ pub(crate) fn lines(patterns: &[Pattern]) -> Vec<Line> {
     let mut out = Vec::new();
     for group in groups {
         if group.len() == 1 {
-            out.push(Line {
-                patterns: group,
-                table: None,
-            });
+            out.push(Line::single(patterns, group[0]));
             continue;
         }
         out.extend(split(patterns, &group));
@@ -236,13 +247,21 @@ fn split(patterns: &[Pattern], group: &[u32]) -> Vec<Line> {
             .iter()
             .map(move |st| (s + st.arrive_s, s + st.depart_s))
     };
+    // A trip joins a table when it is no earlier than the table's last trip at every stop
+    // and leaves every stop strictly later (one label per line and stop keeps the trip that
+    // leaves first, so two trips leaving a stop together must be the same ride: identical
+    // times), and stays a day (less an hour) behind the table's first trip.
     let fits = |line: &[(i64, u32)], t: &(i64, u32)| {
         let (first, last) = (&line[0], &line[line.len() - 1]);
+        let same = times(last).eq(times(t));
         times(last)
             .zip(times(t))
             .zip(times(first))
             .all(|((l, x), f)| {
-                l.0 <= x.0 && l.1 <= x.1 && x.0 <= f.0 + DAY_APART_S && x.1 <= f.1 + DAY_APART_S
+                l.0 <= x.0
+                    && (l.1 < x.1 || same)
+                    && x.0 <= f.0 + DAY_APART_S
+                    && x.1 <= f.1 + DAY_APART_S
             })
     };
     let mut tables: Vec<Vec<(i64, u32)>> = Vec::new();
@@ -258,13 +277,7 @@ fn split(patterns: &[Pattern], group: &[u32]) -> Vec<Line> {
         .collect::<Option<Vec<Line>>>()
     {
         Some(lines) => lines,
-        None => group
-            .iter()
-            .map(|&p| Line {
-                patterns: vec![p],
-                table: None,
-            })
-            .collect(),
+        None => group.iter().map(|&p| Line::single(patterns, p)).collect(),
     }
 }
 
@@ -322,6 +335,8 @@ fn table_line(patterns: &[Pattern], trips: &[(i64, u32)]) -> Option<Line> {
             words,
             zone,
         }),
+        first_pattern: line_patterns[0],
+        mode: first.mode,
         patterns: line_patterns,
     })
 }

@@ -381,6 +381,26 @@ enum How {
     Walk(u32),
 }
 
+/// One state of a journey's chain of parents, with what its label and its parent's say.
+#[derive(Debug, Clone, Copy)]
+struct ChainStep {
+    state: u32,
+    /// How it was reached.
+    how: How,
+    /// The previous state (`u32::MAX` at the origin).
+    from: u32,
+    /// Its instant.
+    at: Instant,
+    /// The pattern its label rides.
+    trip: u32,
+    /// The previous state's instant.
+    t_from: Instant,
+    /// The pattern the previous state's label rides.
+    from_trip: u32,
+    /// The previous state's crew shift.
+    shift: Shift,
+}
+
 /// A label: the objective's weight so far, then the instant (ties go to the earlier).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Label {
@@ -392,6 +412,9 @@ struct Label {
     co2e_kg: f64,
     /// Vehicles boarded so far: services, trucks, charters (for Pareto menus).
     vehicles: u16,
+    /// On a service: the pattern ridden (a line's ride state holds the trips of several);
+    /// `u32::MAX` off services.
+    trip: u32,
     /// On a truck: the crew's shift (one per state: the label kept is the best by the
     /// objective, not the most rested crew; docs/methodology.md §13).
     shift: Shift,
@@ -404,6 +427,7 @@ impl Label {
         usd: f64::INFINITY,
         co2e_kg: f64::INFINITY,
         vehicles: u16::MAX,
+        trip: u32::MAX,
         shift: Shift::FRESH,
     };
 
@@ -467,7 +491,10 @@ struct Search<'a> {
     tt: &'a Timetable,
     req: &'a RouteRequest,
     n: usize,
+    /// Local state of stop 0 of each pattern's ride (the p90 objective boards patterns).
     ride_base: Vec<usize>,
+    /// Local state of stop 0 of each line's ride (every other search boards lines).
+    line_base: Vec<usize>,
     /// Local states per via phase (free, truck, off-charter, ride); charters come after all
     /// phases.
     charter_base: usize,
@@ -491,6 +518,11 @@ struct Search<'a> {
     inside: Option<&'a str>,
     /// `inside` as an index into `Timetable::territories`.
     inside_territory: Option<u32>,
+    /// The one place a single-label search looks for, if one: labels that weigh more than
+    /// the best arrival there found so far (`bound`, import clearance included) cannot lead
+    /// to a better one and are dropped (weights only grow along a journey).
+    target: Option<PlaceId>,
+    bound: f64,
 }
 
 /// A search's label and parent arrays, kept on the thread between searches: a search resets
@@ -630,6 +662,9 @@ fn search_to(
     }
     let mut out = vec![None; wanted_targets.len()];
     let mut left = wanted.len();
+    if left == 1 {
+        s.target = wanted.keys().next().copied().filter(|&p| p != req.from);
+    }
     s.start(ready);
     let horizon = ready + crate::journey::HORIZON_S;
     // Arrivals at a target with their import clearance, settled once no label left in the
@@ -780,6 +815,11 @@ impl<'a> Search<'a> {
             ride_base.push(next);
             next += p.stops.len();
         }
+        let mut line_base = Vec::with_capacity(tt.lines.len());
+        for line in &tt.lines {
+            line_base.push(next);
+            next += tt.patterns[line.patterns[0] as usize].stops.len();
+        }
         let states = if pareto {
             0
         } else {
@@ -799,6 +839,7 @@ impl<'a> Search<'a> {
             req,
             n,
             ride_base,
+            line_base,
             charter_base: next,
             phases: req.via.len() + 1,
             charters: HashMap::default(),
@@ -814,6 +855,8 @@ impl<'a> Search<'a> {
             surcharges: None,
             inside: None,
             inside_territory: None,
+            target: None,
+            bound: f64::INFINITY,
         }
     }
 
@@ -875,6 +918,7 @@ impl<'a> Search<'a> {
             usd: 0.0,
             co2e_kg: 0.0,
             vehicles: 0,
+            trip: u32::MAX,
             shift: Shift::FRESH,
         };
         let phase = self.advance(0, self.req.from);
@@ -957,6 +1001,9 @@ impl<'a> Search<'a> {
             p.queue.push(Reverse((l.at, idx)));
             return;
         }
+        if l.weight > self.bound {
+            return;
+        }
         let s = state as usize;
         if s >= self.label.len() {
             self.label.resize(s + 1, Label::UNREACHED);
@@ -966,6 +1013,18 @@ impl<'a> Search<'a> {
             self.label[s] = l;
             self.parent[s] = (from, how);
             self.touched.push(state);
+            if let Some(target) = self.target {
+                let (phase, st) = self.split(state);
+                let n = self.n;
+                let v = NodeId((st % n) as u32);
+                if (st < n || (2 * n..3 * n).contains(&st))
+                    && phase + 1 == self.phases
+                    && self.graph.node(v).place == target
+                    && !self.graph.node(v).international
+                {
+                    self.bound = self.bound.min(self.import(v, l).weight);
+                }
+            }
             self.heap.push(Reverse(Queued::new(&l, state)));
         }
     }
@@ -982,6 +1041,7 @@ impl<'a> Search<'a> {
             usd: l.usd + costs.usd,
             co2e_kg: l.co2e_kg + costs.co2e_kg,
             vehicles: l.vehicles,
+            trip: l.trip,
             shift: l.shift,
         }
     }
@@ -1095,7 +1155,8 @@ impl<'a> Search<'a> {
     fn ride(&mut self, state: u32, l: Label) {
         let (phase, st) = self.split(state);
         let graph = self.graph;
-        let p = self.ride_base.partition_point(|&b| b <= st) - 1;
+        let (p, i0) = self.ride_at(st, l.trip);
+        let base = st - i0;
         let pattern = &self.tt.patterns[p];
         // Whether a stop or the track may be avoided (or outside the search's territory).
         let may_block = !self.req.avoid_places.is_empty()
@@ -1105,7 +1166,7 @@ impl<'a> Search<'a> {
                 .is_some_and(|t| self.tt.pattern_territory[p] != Some(t));
         let (mut st, mut l, mut from, mut phase) = (st, l, state, phase);
         loop {
-            let i = st - self.ride_base[p];
+            let i = st - base;
             if i + 1 >= pattern.stops.len() {
                 break;
             }
@@ -1144,13 +1205,27 @@ impl<'a> Search<'a> {
                 break;
             }
             let k = stay as usize;
-            if !onward.better_than(self.label[k]) {
+            if onward.weight > self.bound || !onward.better_than(self.label[k]) {
                 break;
             }
             self.label[k] = onward;
             self.parent[k] = (from, How::Stay);
             self.touched.push(stay);
             (st, l, from, phase) = (st + 1, onward, stay, ph);
+        }
+    }
+
+    /// The pattern and stop index of ride state `st` (local) whose label rides `trip`.
+    fn ride_at(&self, st: usize, trip: u32) -> (usize, usize) {
+        match self.line_base.first() {
+            Some(&first) if st >= first => {
+                let li = self.line_base.partition_point(|&b| b <= st) - 1;
+                (trip as usize, st - self.line_base[li])
+            }
+            _ => {
+                let p = self.ride_base.partition_point(|&b| b <= st) - 1;
+                (p, st - self.ride_base[p])
+            }
         }
     }
 
@@ -1199,10 +1274,10 @@ impl<'a> Search<'a> {
             let after_charter = st >= n;
             let v = NodeId((st % n) as u32);
             let nd = graph.node(v);
-            if let Some(d) = net
-                .mode_defaults(nd.layer.mode)
-                .filter(|_| !self.req.passengers)
-            {
+            let defaults = (!self.req.passengers)
+                .then(|| net.mode_defaults(nd.layer.mode))
+                .flatten();
+            if let Some(d) = defaults {
                 let after = t + Self::hours(d.default_wait_p50_h);
                 let waited = self.wait(l, after, Some(d.default_wait_p90_h));
                 match nd.layer.mode {
@@ -1259,13 +1334,13 @@ impl<'a> Search<'a> {
                 &self.tt.line_boarding[v.index()]
             };
             for &(b, i) in boarding {
-                let p0 = if by_pattern {
-                    b
+                let (p0, mode) = if by_pattern {
+                    (b, self.tt.patterns[b as usize].mode)
                 } else {
-                    self.tt.lines[b as usize].patterns[0]
+                    let line = &self.tt.lines[b as usize];
+                    (line.first_pattern, line.mode)
                 };
-                let pattern = &self.tt.patterns[p0 as usize];
-                if !self.allowed_mode(pattern.mode)
+                if !self.allowed_mode(mode)
                     || self.surcharges.is_some_and(|s| s.suspended[p0 as usize])
                 {
                     continue;
@@ -1280,12 +1355,22 @@ impl<'a> Search<'a> {
                             Self::hours(net.footpaths[fi as usize].minutes / 60.0)
                         })
                 } else {
-                    net.mode_defaults(pattern.mode)
+                    net.mode_defaults(mode)
                         .map_or(0, |d| Self::hours(d.min_connection_h))
                 };
                 let ready = t + connection;
+                // A ride of the line already leaves this stop by `ready` at no more weight:
+                // every trip boarded here would be worse (single-label searches).
+                if !by_pattern && self.pareto.is_none() {
+                    let ride = self.id(phase, self.line_base[b as usize] + i as usize) as usize;
+                    if let Some(ex) = self.label.get(ride) {
+                        if ex.weight <= l.weight && ex.at <= ready {
+                            continue;
+                        }
+                    }
+                }
                 let next = if by_pattern {
-                    pattern
+                    self.tt.patterns[b as usize]
                         .next_departure(i as usize, ready, FREQUENCY_WAIT_QUANTILE)
                         .map(|dep| (b, dep))
                 } else {
@@ -1307,8 +1392,15 @@ impl<'a> Search<'a> {
                         _ => None,
                     };
                     let boarded = self.wait(l, dep, p90.map(|w| w + connection as f64 / 3600.0));
-                    let ride = self.id(phase, self.ride_base[p as usize] + i as usize);
-                    self.relax(ride, Self::boarded(boarded), state, How::Board { ready });
+                    let base = if by_pattern {
+                        self.ride_base[p as usize]
+                    } else {
+                        self.line_base[b as usize]
+                    };
+                    let ride = self.id(phase, base + i as usize);
+                    let mut on = Self::boarded(boarded);
+                    on.trip = p;
+                    self.relax(ride, on, state, How::Board { ready });
                 }
             }
         } else if st < 2 * n {
@@ -1360,13 +1452,23 @@ impl<'a> Search<'a> {
         let mut at = end;
         while at != u32::MAX {
             let (from, how) = self.parent[at as usize];
-            let (t_from, shift) = if from == u32::MAX {
-                (ready, Shift::FRESH)
+            let (t_from, shift, from_trip) = if from == u32::MAX {
+                (ready, Shift::FRESH, u32::MAX)
             } else {
                 let l = self.label[from as usize];
-                (l.at, l.shift)
+                (l.at, l.shift, l.trip)
             };
-            chain.push((at, how, from, self.label[at as usize].at, t_from, shift));
+            let l = self.label[at as usize];
+            chain.push(ChainStep {
+                state: at,
+                how,
+                from,
+                at: l.at,
+                trip: l.trip,
+                t_from,
+                from_trip,
+                shift,
+            });
             at = from;
         }
         chain.reverse();
@@ -1380,31 +1482,36 @@ impl<'a> Search<'a> {
         let mut at = end;
         while at != u32::MAX {
             let (state, l, parent, how, _) = p.arena[at as usize];
-            let (from, t_from, shift) = if parent == u32::MAX {
-                (u32::MAX, ready, Shift::FRESH)
+            let (from, t_from, shift, from_trip) = if parent == u32::MAX {
+                (u32::MAX, ready, Shift::FRESH, u32::MAX)
             } else {
                 let (s, pl, ..) = p.arena[parent as usize];
-                (s, pl.at, pl.shift)
+                (s, pl.at, pl.shift, pl.trip)
             };
-            chain.push((state, how, from, l.at, t_from, shift));
+            chain.push(ChainStep {
+                state,
+                how,
+                from,
+                at: l.at,
+                trip: l.trip,
+                t_from,
+                from_trip,
+                shift,
+            });
             at = parent;
         }
         chain.reverse();
         self.journey_of(&chain, ready, p.arena[end as usize].1)
     }
 
-    /// Steps in time order from a chain of (state, how it was reached, previous state, instant,
-    /// previous instant).
-    fn journey_of(
-        &self,
-        chain: &[(u32, How, u32, Instant, Instant, Shift)],
-        ready: Instant,
-        end: Label,
-    ) -> Journey {
+    /// Steps in time order from a chain of states.
+    fn journey_of(&self, chain: &[ChainStep], ready: Instant, end: Label) -> Journey {
         let n = self.n;
         let mut steps = Vec::new();
         let mut slack = None;
-        for &(state, how, from, t, t_from, shift) in chain {
+        for c in chain {
+            let (state, how, from, t, t_from, shift) =
+                (c.state, c.how, c.from, c.at, c.t_from, c.shift);
             let (_, st) = self.split(state);
             let from_local = (from != u32::MAX).then(|| self.split(from).1);
             match how {
@@ -1481,7 +1588,7 @@ impl<'a> Search<'a> {
                     });
                 }
                 How::Board { ready: after } => {
-                    let p = self.ride_base.partition_point(|&b| b <= st) - 1;
+                    let (p, _) = self.ride_at(st, c.trip);
                     let node = NodeId((from_local.unwrap_or(0) % n) as u32);
                     let mode = self.tt.patterns[p].mode;
                     if after > t_from {
@@ -1520,8 +1627,7 @@ impl<'a> Search<'a> {
                 How::Stay | How::Alight => {
                     // The hop from the stop of `from` to the next stop.
                     let fs = from_local.unwrap_or(0);
-                    let p = self.ride_base.partition_point(|&b| b <= fs) - 1;
-                    let i = fs - self.ride_base[p];
+                    let (p, i) = self.ride_at(fs, c.from_trip);
                     self.hop_steps(p, i, t_from, &mut steps);
                     let next = &self.tt.patterns[p].stops[i + 1];
                     if how == How::Stay && next.depart_s > next.arrive_s {
