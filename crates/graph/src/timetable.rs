@@ -363,6 +363,13 @@ pub struct Timetable {
     pub lines: Vec<Line>,
     /// `line_boarding[node]`: the (line, stop index) pairs whose stop at that node takes cargo.
     pub line_boarding: Vec<Vec<(u32, u16)>>,
+    /// The router's ride states, one per stop of each pattern, then one per stop of each line:
+    /// the first of each pattern's …
+    pub pattern_ride: Vec<u32>,
+    /// … and of each line's; `ride_slots` in all.
+    pub line_ride: Vec<u32>,
+    /// The number of ride states.
+    pub ride_slots: u32,
     /// Place pairs (board, alight) that an open cargo service of the mode serves, for the rule
     /// that a chartered train runs only where no service covers the pair.
     pub covered: HashSet<(Mode, PlaceId, PlaceId)>,
@@ -425,6 +432,9 @@ impl Timetable {
             boarding: vec![Vec::new(); graph.nodes().len()],
             lines: Vec::new(),
             line_boarding: vec![Vec::new(); graph.nodes().len()],
+            pattern_ride: Vec::new(),
+            line_ride: Vec::new(),
+            ride_slots: 0,
             covered: HashSet::new(),
             suspended: Vec::new(),
             border_hours: Vec::with_capacity(net.borders.len()),
@@ -529,6 +539,16 @@ impl Timetable {
             })
             .collect();
         tt.lines = crate::lines::lines(&tt.patterns);
+        let mut slots = 0u32;
+        for p in &tt.patterns {
+            tt.pattern_ride.push(slots);
+            slots += p.stops.len() as u32;
+        }
+        for line in &tt.lines {
+            tt.line_ride.push(slots);
+            slots += tt.patterns[line.first_pattern as usize].stops.len() as u32;
+        }
+        tt.ride_slots = slots;
         for (li, line) in tt.lines.iter().enumerate() {
             let stops = &tt.patterns[line.patterns[0] as usize].stops;
             for (i, st) in stops.iter().enumerate() {

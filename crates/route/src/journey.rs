@@ -491,10 +491,6 @@ struct Search<'a> {
     tt: &'a Timetable,
     req: &'a RouteRequest,
     n: usize,
-    /// Local state of stop 0 of each pattern's ride (the p90 objective boards patterns).
-    ride_base: Vec<usize>,
-    /// Local state of stop 0 of each line's ride (every other search boards lines).
-    line_base: Vec<usize>,
     /// Local states per via phase (free, truck, off-charter, ride); charters come after all
     /// phases.
     charter_base: usize,
@@ -680,8 +676,11 @@ fn search_to(
             let place = graph.node(NodeId((s.split(a.state).1 % n) as u32)).place;
             if let Some(slots) = wanted.remove(&place) {
                 let j = s.cleared_journey(a.state, ready);
-                for k in slots {
-                    out[k] = Some(j.clone());
+                if let Some((&last, others)) = slots.split_last() {
+                    for &k in others {
+                        out[k] = Some(j.clone());
+                    }
+                    out[last] = Some(j);
                 }
                 left -= 1;
             }
@@ -809,17 +808,7 @@ impl<'a> Search<'a> {
         pareto: bool,
     ) -> Search<'a> {
         let n = graph.nodes().len();
-        let mut ride_base = Vec::with_capacity(tt.patterns.len());
-        let mut next = 3 * n;
-        for p in &tt.patterns {
-            ride_base.push(next);
-            next += p.stops.len();
-        }
-        let mut line_base = Vec::with_capacity(tt.lines.len());
-        for line in &tt.lines {
-            line_base.push(next);
-            next += tt.patterns[line.patterns[0] as usize].stops.len();
-        }
+        let next = 3 * n + tt.ride_slots as usize;
         let states = if pareto {
             0
         } else {
@@ -838,8 +827,6 @@ impl<'a> Search<'a> {
             tt,
             req,
             n,
-            ride_base,
-            line_base,
             charter_base: next,
             phases: req.via.len() + 1,
             charters: HashMap::default(),
@@ -1164,6 +1151,7 @@ impl<'a> Search<'a> {
             || self
                 .inside_territory
                 .is_some_and(|t| self.tt.pattern_territory[p] != Some(t));
+        let mode_allowed = self.allowed_mode(pattern.mode);
         let (mut st, mut l, mut from, mut phase) = (st, l, state, phase);
         loop {
             let i = st - base;
@@ -1196,7 +1184,14 @@ impl<'a> Search<'a> {
                 })
             };
             let stay = self.id(ph, st + 1);
-            if next.dropoff && self.allowed_node(next.node) {
+            // The stop's node is on the pattern's layer: without anything to avoid, its mode
+            // decides.
+            let allowed = if may_block {
+                self.allowed_node(next.node)
+            } else {
+                mode_allowed
+            };
+            if next.dropoff && allowed {
                 let off = self.id(ph, next.node.index());
                 self.relax(off, arrived, from, How::Alight);
             }
@@ -1217,14 +1212,16 @@ impl<'a> Search<'a> {
 
     /// The pattern and stop index of ride state `st` (local) whose label rides `trip`.
     fn ride_at(&self, st: usize, trip: u32) -> (usize, usize) {
-        match self.line_base.first() {
-            Some(&first) if st >= first => {
-                let li = self.line_base.partition_point(|&b| b <= st) - 1;
-                (trip as usize, st - self.line_base[li])
+        let slot = (st - 3 * self.n) as u32;
+        let (lines, patterns) = (&self.tt.line_ride, &self.tt.pattern_ride);
+        match lines.first() {
+            Some(&first) if slot >= first => {
+                let li = lines.partition_point(|&b| b <= slot) - 1;
+                (trip as usize, (slot - lines[li]) as usize)
             }
             _ => {
-                let p = self.ride_base.partition_point(|&b| b <= st) - 1;
-                (p, st - self.ride_base[p])
+                let p = patterns.partition_point(|&b| b <= slot) - 1;
+                (p, (slot - patterns[p]) as usize)
             }
         }
     }
@@ -1362,7 +1359,8 @@ impl<'a> Search<'a> {
                 // A ride of the line already leaves this stop by `ready` at no more weight:
                 // every trip boarded here would be worse (single-label searches).
                 if !by_pattern && self.pareto.is_none() {
-                    let ride = self.id(phase, self.line_base[b as usize] + i as usize) as usize;
+                    let slot = self.tt.line_ride[b as usize] as usize + i as usize;
+                    let ride = self.id(phase, 3 * n + slot) as usize;
                     if let Some(ex) = self.label.get(ride) {
                         if ex.weight <= l.weight && ex.at <= ready {
                             continue;
@@ -1392,12 +1390,12 @@ impl<'a> Search<'a> {
                         _ => None,
                     };
                     let boarded = self.wait(l, dep, p90.map(|w| w + connection as f64 / 3600.0));
-                    let base = if by_pattern {
-                        self.ride_base[p as usize]
+                    let slot = if by_pattern {
+                        self.tt.pattern_ride[p as usize]
                     } else {
-                        self.line_base[b as usize]
+                        self.tt.line_ride[b as usize]
                     };
-                    let ride = self.id(phase, base + i as usize);
+                    let ride = self.id(phase, 3 * n + slot as usize + i as usize);
                     let mut on = Self::boarded(boarded);
                     on.trip = p;
                     self.relax(ride, on, state, How::Board { ready });
