@@ -137,11 +137,13 @@ pub struct ImportOsmArgs {
     /// Import ferry routes (route=ferry) with their duration.
     #[arg(long)]
     pub ferries: bool,
-    /// ISO 3166-1 alpha-2 code given to every place (OpenStreetMap nodes carry none).
-    #[arg(long, default_value = "ZZ")]
-    pub country: String,
-    /// IANA time zone of every place (default: the country's zone where it has one, UTC for
-    /// ZZ).
+    /// ISO 3166-1 alpha-2 code given to every place. Default: each place's own country, from
+    /// the Natural Earth 1:110m country polygons, and a way that changes country at a border
+    /// post (barrier=border_control) becomes a border crossing.
+    #[arg(long)]
+    pub country: Option<String>,
+    /// IANA time zone of every place (default: each place's country's zone where it has one,
+    /// else UTC).
     #[arg(long, value_name = "ZONE")]
     pub timezone: Option<String>,
     /// Hide the progress bar.

@@ -17,23 +17,12 @@ fn failure(e: ImportError) -> Failure {
 
 pub fn osm(args: ImportOsmArgs) -> CmdResult {
     let started = Instant::now();
-    let timezone = match (&args.timezone, args.country.as_str()) {
-        (Some(z), _) => z.clone(),
-        (None, "ZZ") => "UTC".to_string(),
-        (None, c) => silkroute_feed::country_timezone(c)
-            .ok_or_else(|| {
-                Failure::usage(anyhow::anyhow!(
-                    "--timezone: country {c} has no default zone; give one like Europe/Helsinki"
-                ))
-            })?
-            .to_string(),
-    };
     let opts = OsmOptions {
         rail: args.rail,
         roads: args.roads.iter().map(|r| r.trim().to_string()).collect(),
         ferries: args.ferries,
         country: args.country.clone(),
-        timezone,
+        timezone: args.timezone.clone(),
         progress: !args.quiet,
     };
     let stats = import(&args.file, &args.out, &opts).map_err(failure)?;
@@ -49,6 +38,30 @@ pub fn osm(args: ImportOsmArgs) -> CmdResult {
         stats.bytes as f64 / 1e6 / secs,
         args.out.display()
     );
+    if args.country.is_none() {
+        eprintln!(
+            "countries: {} (from Natural Earth 1:110m polygons); {} border crossings",
+            stats.countries, stats.crossings
+        );
+    }
+    if stats.crossings_without_post > 0 {
+        eprintln!(
+            "warning: {} of the border crossings have no border post (barrier=border_control) in OpenStreetMap: placed on the way segment that changes country",
+            stats.crossings_without_post
+        );
+    }
+    if stats.without_country > 0 {
+        eprintln!(
+            "warning: {} places lie in no country's polygon (out at sea, or over {} km from any country): country ZZ",
+            stats.without_country, 55
+        );
+    }
+    if stats.utc_assumed > 0 {
+        eprintln!(
+            "warning: {} places are in countries without a default time zone: UTC assumed (give --timezone)",
+            stats.utc_assumed
+        );
+    }
     eprintln!(
         "data © OpenStreetMap contributors, available under the Open Database Licence (ODbL 1.0)"
     );

@@ -921,6 +921,9 @@ pub fn country_timezone(country: &str) -> Option<&'static str> {
         "BY" => "Europe/Minsk",
         "PL" => "Europe/Warsaw",
         "DE" => "Europe/Berlin",
+        // Beyond the corridor: the extracts of the OpenStreetMap examples (Helsinki).
+        "FI" => "Europe/Helsinki",
+        "EE" => "Europe/Tallinn",
         _ => return None,
     })
 }

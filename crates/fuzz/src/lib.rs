@@ -366,8 +366,8 @@ pub fn osm_pbf(data: &[u8]) {
         rail: true,
         roads: vec!["motorway".into(), "trunk".into(), "primary".into()],
         ferries: true,
-        country: "FI".into(),
-        timezone: "Europe/Helsinki".into(),
+        country: Some("FI".into()),
+        timezone: Some("Europe/Helsinki".into()),
         progress: false,
     };
     match silkroute_import::osm::import(&pbf, &out, &opts) {

@@ -26,10 +26,13 @@ pub struct OsmOptions {
     pub roads: Vec<String>,
     /// Ferry routes (`route=ferry`).
     pub ferries: bool,
-    /// ISO code given to every place.
-    pub country: String,
-    /// IANA time zone given to every place.
-    pub timezone: String,
+    /// ISO code given to every place; `None`: each place's own, from the country polygons
+    /// (see [`crate::countries`]), and ways with a border post that cross a border become
+    /// border crossings.
+    pub country: Option<String>,
+    /// IANA time zone given to every place; `None`: its country's zone
+    /// (`silkroute_feed::country_timezone`), UTC where the country has none.
+    pub timezone: Option<String>,
     /// Show a progress bar on standard error.
     pub progress: bool,
 }
@@ -49,6 +52,18 @@ pub struct OsmStats {
     pub border_posts: usize,
     /// Transfers written (road or rail to ferry).
     pub transfers: usize,
+    /// Countries the places are in.
+    pub countries: usize,
+    /// Border crossings written: every rail or road segment that changes country.
+    pub crossings: usize,
+    /// Of those, crossings with no border post (`barrier=border_control`) at either end (a post
+    /// missing in OpenStreetMap, or an open border): placed on the segment that changes
+    /// country, between its two graph nodes.
+    pub crossings_without_post: usize,
+    /// Places in no country (out at sea, or in a territory without an ISO code): `ZZ`.
+    pub without_country: usize,
+    /// Places whose country has no default time zone: UTC (give `--timezone`).
+    pub utc_assumed: usize,
 }
 
 /// The columns of the places.csv an importer writes: the required ones and the time zone.
@@ -122,17 +137,19 @@ pub fn import(pbf: &Path, out: &Path, opts: &OsmOptions) -> Result<OsmStats, Imp
             )));
         }
     }
-    if opts.country.len() != 2 || !opts.country.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(ImportError::Invalid(format!(
-            "--country: `{}` is not an ISO 3166-1 alpha-2 code like FI",
-            opts.country
-        )));
+    if let Some(c) = &opts.country {
+        if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(ImportError::Invalid(format!(
+                "--country: `{c}` is not an ISO 3166-1 alpha-2 code like FI"
+            )));
+        }
     }
-    if jiff::tz::TimeZone::get(&opts.timezone).is_err() {
-        return Err(ImportError::Invalid(format!(
-            "--timezone: `{}` is not an IANA time zone name like Europe/Helsinki",
-            opts.timezone
-        )));
+    if let Some(z) = &opts.timezone {
+        if jiff::tz::TimeZone::get(z).is_err() {
+            return Err(ImportError::Invalid(format!(
+                "--timezone: `{z}` is not an IANA time zone name like Europe/Helsinki"
+            )));
+        }
     }
     let size = std::fs::metadata(pbf)
         .map_err(|source| ImportError::Io {
@@ -403,6 +420,11 @@ fn write_feed(
     // Graph nodes: way ends, nodes used more than once, border posts; a closed way also gets
     // its middle node so that no link starts and ends at the same place.
     let is_junction = |r: i64| uses.get(&r).copied().unwrap_or(0) > 1 || borders.contains_key(&r);
+    let country_of = countries_of_nodes(opts, ways, coords, &is_junction)?;
+    let country = |r: i64| -> &str { country_of.get(&r).map_or("ZZ", String::as_str) };
+    let crossing_figures = Clearances::builtin()?;
+    let mut border_file = FeedWriter::create(out, FeedFile::Borders, &BORDER_HEADER)?;
+    let (mut crossings, mut crossings_without_post) = (0, 0);
     let mut places: Vec<i64> = Vec::new();
     let mut placed: HashSet<i64> = HashSet::default();
     let mut modes_at: HashMap<i64, u8> = HashMap::default();
@@ -432,8 +454,29 @@ fn write_feed(
                 let from = start.expect("set");
                 if from != r {
                     k += 1;
-                    write_link(&mut links, w, k, from, r, &segment)?;
-                    link_count += 1;
+                    let (a, b) = (country(from), country(r));
+                    let posted = borders.contains_key(&from) || borders.contains_key(&r);
+                    let crosses = a != b && a != "ZZ" && b != "ZZ";
+                    // A sailing between countries is cleared at its ports (the graph's
+                    // international sides); a rail or road segment that changes country is a
+                    // border crossing.
+                    if crosses && !matches!(w.kind, WayKind::Ferry { .. }) {
+                        write_crossing(
+                            &mut border_file,
+                            &crossing_figures,
+                            w,
+                            k,
+                            (from, a),
+                            (r, b),
+                            &segment,
+                            posted,
+                        )?;
+                        crossings += 1;
+                        crossings_without_post += usize::from(!posted);
+                    } else {
+                        write_link(&mut links, w, k, from, r, &segment)?;
+                        link_count += 1;
+                    }
                     for p in [from, r] {
                         if placed.insert(p) {
                             places.push(p);
@@ -447,9 +490,12 @@ fn write_feed(
         }
     }
     links.finish()?;
+    border_file.finish()?;
     let source = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)";
     let mut place_file = FeedWriter::create(out, FeedFile::Places, PLACE_COLUMNS)?;
     let mut border_posts = 0;
+    let (mut without_country, mut utc_assumed) = (0, 0);
+    let mut seen_countries: Vec<&str> = Vec::new();
     for &p in &places {
         let c = coords[&p];
         let (name, kind) = match borders.get(&p) {
@@ -464,19 +510,41 @@ fn write_feed(
             }
             None => (format!("node {p}"), "junction"),
         };
+        let code = country(p);
+        without_country += usize::from(code == "ZZ");
+        if !seen_countries.contains(&code) {
+            seen_countries.push(code);
+        }
+        let zone = match (&opts.timezone, silkroute_feed::country_timezone(code)) {
+            (Some(z), _) => z.as_str(),
+            (None, Some(z)) => z,
+            (None, None) => {
+                utc_assumed += 1;
+                "UTC"
+            }
+        };
+        let located = if opts.country.is_some() {
+            String::new()
+        } else {
+            "; country from Natural Earth 1:110m admin-0 polygons (public domain)".to_string()
+        };
         place_file.row([
             format!("n{p}"),
             name,
-            opts.country.clone(),
+            code.to_string(),
             degrees(c[1]),
             degrees(c[0]),
             kind.to_string(),
-            opts.timezone.clone(),
-            format!("{source}, node {p}"),
+            zone.to_string(),
+            format!("{source}, node {p}{located}"),
         ])?;
     }
     place_file.finish()?;
     let transfers = write_transfers(out, &places, &modes_at)?;
+    if seen_countries.len() > 1 {
+        // Cargo that leaves a customs territory is cleared: the parameter tables' figures.
+        write_customs_tables(out)?;
+    }
     Ok(OsmStats {
         bytes,
         ways: ways.len(),
@@ -484,7 +552,233 @@ fn write_feed(
         links: link_count,
         border_posts,
         transfers,
+        countries: seen_countries.len(),
+        crossings,
+        crossings_without_post,
+        without_country,
+        utc_assumed,
     })
+}
+
+/// The country (ISO code) of every node that becomes a place: `--country` for all, or each
+/// node's own from the country polygons (in parallel); nodes in no country are left out (ZZ).
+fn countries_of_nodes(
+    opts: &OsmOptions,
+    ways: &[Way],
+    coords: &Coordinates,
+    is_junction: &dyn Fn(i64) -> bool,
+) -> Result<HashMap<i64, String>, ImportError> {
+    let mut nodes: Vec<i64> = ways
+        .iter()
+        .flat_map(|w| {
+            let n = w.refs.len();
+            let closed = n > 2 && w.refs[0] == w.refs[n - 1];
+            w.refs.iter().enumerate().filter_map(move |(i, &r)| {
+                let ends = i == 0 || i == n - 1 || (closed && i == n / 2);
+                (ends || is_junction(r)).then_some(r)
+            })
+        })
+        .chain(ways.iter().flat_map(|w| {
+            // A node next to one outside the extract starts or ends a segment.
+            w.refs
+                .windows(2)
+                .filter(|p| coords.contains_key(&p[0]) != coords.contains_key(&p[1]))
+                .flat_map(|p| [p[0], p[1]])
+        }))
+        .filter(|r| coords.contains_key(r))
+        .collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    if let Some(c) = &opts.country {
+        return Ok(nodes.into_iter().map(|r| (r, c.clone())).collect());
+    }
+    let world = crate::countries::Countries::world()?;
+    let points: Vec<[f64; 2]> = nodes.iter().map(|r| coords[r]).collect();
+    let found = world.of_all(&points);
+    Ok(nodes
+        .into_iter()
+        .zip(found)
+        .filter_map(|(r, c)| c.map(|c| (r, c.to_string())))
+        .collect())
+}
+
+/// The header of the borders.csv written for crossings found in the extract.
+const BORDER_HEADER: [&str; 16] = [
+    "id",
+    "from_post",
+    "to_post",
+    "mode",
+    "gauge_mm",
+    "gauge_change",
+    "length_km",
+    "forward_p50_h",
+    "forward_p90_h",
+    "reverse_p50_h",
+    "reverse_p90_h",
+    "forward_fee_usd",
+    "reverse_fee_usd",
+    "passengers",
+    "status",
+    "source",
+];
+
+/// The exit and entry figures of the built-in parameter table (clearances.csv rows of a
+/// country, not of one place): what a land crossing costs from one country into another.
+struct Clearances {
+    /// (country, mode or `*`, procedure) → its figures.
+    rows: HashMap<(String, String, String), ClearanceRow>,
+}
+
+/// One clearances.csv row's figures.
+struct ClearanceRow {
+    p50_h: f64,
+    p90_h: f64,
+    fee_usd: f64,
+    id: String,
+}
+
+impl Clearances {
+    fn builtin() -> Result<Clearances, ImportError> {
+        let text = silkroute_feed::BUILTIN_FILES
+            .iter()
+            .find(|(n, _)| *n == "clearances.csv")
+            .map(|(_, t)| *t)
+            .unwrap_or_default();
+        let bad = |e: String| ImportError::Invalid(format!("built-in clearances.csv: {e}"));
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let mut rows = HashMap::default();
+        for r in reader.deserialize::<HashMap<String, String>>() {
+            let r = r.map_err(|e| bad(e.to_string()))?;
+            let get = |k: &str| r.get(k).cloned().unwrap_or_default();
+            if !get("place").is_empty() {
+                continue;
+            }
+            let num = |k: &str| get(k).parse::<f64>().map_err(|e| bad(format!("{k}: {e}")));
+            rows.insert(
+                (get("country"), get("mode"), get("procedure")),
+                ClearanceRow {
+                    p50_h: num("p50_h")?,
+                    p90_h: num("p90_h")?,
+                    fee_usd: num("fee_usd")?,
+                    id: get("id"),
+                },
+            );
+        }
+        Ok(Clearances { rows })
+    }
+
+    /// The row of `procedure` in `country` for `mode` (its own before `*`).
+    fn row(&self, country: &str, mode: &str, procedure: &str) -> Option<&ClearanceRow> {
+        let key = |m: &str| (country.to_string(), m.to_string(), procedure.to_string());
+        self.rows
+            .get(&key(mode))
+            .or_else(|| self.rows.get(&key("*")))
+    }
+
+    /// Hours (p50, p90), fees and the source note of crossing from `from` into `to` by `mode`:
+    /// `from`'s exit and `to`'s entry formalities added (the p90 as the sum of the two p90s,
+    /// an upper bound); a country the table lacks adds nothing, and the note says so.
+    fn crossing(&self, from: &str, to: &str, mode: &str) -> (f64, f64, f64, String) {
+        let (mut p50, mut p90, mut fee) = (0.0, 0.0, 0.0);
+        let mut notes = Vec::new();
+        for (country, procedure) in [(from, "exit"), (to, "entry")] {
+            match self.row(country, mode, procedure) {
+                Some(r) => {
+                    p50 += r.p50_h;
+                    p90 += r.p90_h;
+                    fee += r.fee_usd;
+                    notes.push(format!("{procedure} {country}: clearances.csv row {}", r.id));
+                }
+                None => notes.push(format!(
+                    "{procedure} {country}: no figures in the parameter table, counted as 0 h and 0 USD (estimate missing: replace)"
+                )),
+            }
+        }
+        (p50, p90, fee, notes.join("; "))
+    }
+}
+
+/// A way's segment across a border (from post to post, a post to the next node, or, with no
+/// post, between the two nodes on either side), as a crossing with the clearance figures of
+/// the parameter table, both directions.
+#[allow(clippy::too_many_arguments)]
+fn write_crossing(
+    file: &mut FeedWriter,
+    figures: &Clearances,
+    w: &Way,
+    k: usize,
+    (from, from_country): (i64, &str),
+    (to, to_country): (i64, &str),
+    segment: &[[f64; 2]],
+    posted: bool,
+) -> Result<(), ImportError> {
+    let km: f64 = segment.windows(2).map(|p| haversine_km(p[0], p[1])).sum();
+    let placed = if posted {
+        "between border post(s) and the next node across the line"
+    } else {
+        "no border_control node in OpenStreetMap: the crossing is placed on the way's segment that changes country"
+    };
+    let (mode, gauge) = match &w.kind {
+        WayKind::Rail { gauge_mm, .. } => ("rail", gauge_mm.unwrap_or(1435).to_string()),
+        _ => ("road", String::new()),
+    };
+    let (f50, f90, ffee, fnote) = figures.crossing(from_country, to_country, mode);
+    let (r50, r90, rfee, rnote) = figures.crossing(to_country, from_country, mode);
+    file.row([
+        format!("w{}-{k}", w.id),
+        format!("n{from}"),
+        format!("n{to}"),
+        mode.to_string(),
+        gauge,
+        "no".to_string(),
+        format!("{km:.4}"),
+        format!("{f50}"),
+        format!("{f90}"),
+        format!("{r50}"),
+        format!("{r90}"),
+        format!("{ffee}"),
+        format!("{rfee}"),
+        String::new(),
+        "open".to_string(),
+        format!(
+            "© OpenStreetMap contributors, ODbL 1.0, way {}, {placed} (countries from Natural Earth 1:110m polygons); clearance estimate = exit + entry formalities of the built-in parameter table, p90 = sum of the p90s (an upper bound); {from_country}→{to_country}: {fnote}; {to_country}→{from_country}: {rnote}",
+            w.id
+        ),
+    ])
+}
+
+/// The built-in countries.csv and the clearances.csv rows of whole countries, so that cargo
+/// leaving a customs territory in the imported network is cleared.
+fn write_customs_tables(out: &Path) -> Result<(), ImportError> {
+    for (name, text) in silkroute_feed::BUILTIN_FILES {
+        // Rows of one place refer to built-in places; the country rows apply anywhere.
+        let keep = |line: &str| match name {
+            "countries.csv" => true,
+            _ => line.split(',').nth(2) == Some(""),
+        };
+        if !matches!(name, "countries.csv" | "clearances.csv") {
+            continue;
+        }
+        let path = out.join(name);
+        let io = |source| ImportError::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut lines = text.lines();
+        let mut kept = String::new();
+        if let Some(header) = lines.next() {
+            kept.push_str(header);
+            kept.push('\n');
+        }
+        for line in lines.filter(|l| keep(l)) {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+        let mut file = atomic_write_file::AtomicWriteFile::open(&path).map_err(io)?;
+        std::io::Write::write_all(&mut file, kept.as_bytes()).map_err(io)?;
+        file.commit().map_err(io)?;
+    }
+    Ok(())
 }
 
 const RAIL: u8 = 1;

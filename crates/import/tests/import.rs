@@ -9,7 +9,9 @@ use silkroute_import::synthetic::{generate, GenOptions};
 use silkroute_import::ImportError;
 use silkroute_model::{Mode, PlaceId, PlaceKind};
 use silkroute_route::Criterion;
-use silkroute_route::{route, route_fast, Objective, RouteError, RouteRequest};
+use silkroute_route::{
+    route, route_fast, LegKind, Menu, Objective, RouteError, RouteQuery, RouteRequest, Router, When,
+};
 use std::path::{Path, PathBuf};
 
 fn fixture() -> PathBuf {
@@ -21,8 +23,8 @@ fn options() -> OsmOptions {
         rail: true,
         roads: vec!["primary".into(), "secondary".into(), "residential".into()],
         ferries: false,
-        country: "KZ".into(),
-        timezone: "Asia/Almaty".into(),
+        country: Some("KZ".into()),
+        timezone: Some("Asia/Almaty".into()),
         progress: false,
     }
 }
@@ -171,4 +173,111 @@ fn hierarchy_routes_on_a_generated_network_match_dijkstra() {
         }
     }
     assert!(routed > 150, "{routed}");
+}
+
+#[test]
+fn a_cross_border_extract_takes_its_countries_from_polygons_and_crosses_at_the_border_posts() {
+    let dir = tempfile::tempdir().unwrap();
+    let pbf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/two_countries.osm.pbf");
+    let opts = OsmOptions {
+        country: None,
+        timezone: None,
+        ..options()
+    };
+    let stats = import(&pbf, dir.path(), &opts).unwrap();
+    assert_eq!(stats.countries, 2, "{stats:?}");
+    assert_eq!(
+        stats.crossings, 2,
+        "the road through the posts and the other: {stats:?}"
+    );
+    assert_eq!(
+        stats.crossings_without_post, 1,
+        "the road without a post: {stats:?}"
+    );
+    let (net, _) = load_dir(dir.path()).unwrap();
+    let place = |id: &str| net.place(net.place_id(id).unwrap()).clone();
+    for (id, country, zone) in [
+        ("n1", "KZ", "Asia/Almaty"),
+        ("n2", "KZ", "Asia/Almaty"),
+        ("n3", "CN", "Asia/Shanghai"),
+        ("n4", "CN", "Asia/Shanghai"),
+    ] {
+        assert_eq!(
+            (place(id).country.as_str(), place(id).timezone.as_str()),
+            (country, zone)
+        );
+    }
+    // The segment between the two posts is the crossing, with the parameter table's figures:
+    // Kazakhstan's exit formalities (kz-exit: 4.2 h, 8.4 h, 317 USD) and China's entry by road,
+    // which the table lacks (0, said in the source); the other way China's exit (none) and
+    // Kazakhstan's entry (kz-entry: 4.2 h, 8.4 h, 317 USD).
+    assert_eq!(net.borders.len(), 2);
+    let b = net.borders.iter().find(|b| b.id == "w200-2").unwrap();
+    assert_eq!(
+        (b.from_post, b.to_post),
+        (net.place_id("n2").unwrap(), net.place_id("n3").unwrap())
+    );
+    assert_eq!(b.mode, Mode::Road);
+    assert_eq!(
+        (b.forward.p50_h, b.forward.p90_h, b.forward.fee_usd),
+        (4.2, 8.4, 317.0)
+    );
+    assert_eq!(
+        (b.reverse.p50_h, b.reverse.p90_h, b.reverse.fee_usd),
+        (4.2, 8.4, 317.0)
+    );
+    assert!(
+        b.source.contains("kz-exit") && b.source.contains("entry CN: no figures"),
+        "{}",
+        b.source
+    );
+    assert!(!net
+        .links
+        .iter()
+        .any(|l| l.from == b.from_post && l.to == b.to_post));
+    // The road without a post crosses between its two ends, and says so.
+    let open = net.borders.iter().find(|b| b.id == "w202-1").unwrap();
+    assert!(
+        open.source.contains("no border_control node"),
+        "{}",
+        open.source
+    );
+    // Cargo ready on Monday 1 June 2026 from the Kazakh town to the Chinese one crosses there,
+    // export-cleared at the origin and import-cleared at the destination (the countries'
+    // clearances.csv rows, written with the feed). (Undated queries on a network without
+    // services route on infrastructure, without these two legs.)
+    let req = RouteRequest::new(
+        net.place_id("n1").unwrap(),
+        net.place_id("n5").unwrap(),
+        Objective::Least(Criterion::Time),
+    );
+    let router = Router::new(net, Vec::new()).unwrap();
+    let answer = router
+        .route(&RouteQuery {
+            request: req,
+            menu: Menu::Best,
+            deadline_h: None,
+            when: When::Depart {
+                at: 1_780_272_000, // 2026-06-01T00:00Z
+                window_h: None,
+            },
+        })
+        .unwrap();
+    let r = &answer.routes[0];
+    let kinds: Vec<_> = r
+        .legs
+        .iter()
+        .map(|l| (l.kind, l.from.as_str(), l.to.as_str()))
+        .collect();
+    assert!(kinds.contains(&(LegKind::Border, "n2", "n3")), "{kinds:?}");
+    assert_eq!(
+        kinds.first().map(|k| k.0),
+        Some(LegKind::Customs),
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds.last().map(|k| k.0),
+        Some(LegKind::Customs),
+        "{kinds:?}"
+    );
 }
