@@ -6,23 +6,23 @@ use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// How a rank was reached in one direction of a search.
+/// How a rank was reached in one direction of a search: the arc and the rank it came from.
 #[derive(Clone, Copy)]
-struct Label {
-    dist: Weight,
-    pred_arc: u32,
-    pred_rank: u32,
+struct Pred {
+    arc: u32,
+    rank: u32,
 }
 
-const UNREACHED: Label = Label {
-    dist: INFINITY,
-    pred_arc: NO_ARC,
-    pred_rank: NO_ARC,
+const NO_PRED: Pred = Pred {
+    arc: NO_ARC,
+    rank: NO_ARC,
 };
 
-/// One direction of a search: a label per rank, the ranks touched, the queue.
+/// One direction of a search: a distance and a predecessor per rank (apart: the stall test and
+/// the relaxations read only distances, four bytes a rank), the ranks touched, the queue.
 struct Side {
-    label: Vec<Label>,
+    dist: Vec<Weight>,
+    pred: Vec<Pred>,
     touched: Vec<u32>,
     heap: BinaryHeap<Reverse<(Weight, u32)>>,
 }
@@ -30,19 +30,20 @@ struct Side {
 impl Side {
     fn new(n: usize) -> Side {
         Side {
-            label: vec![UNREACHED; n],
+            dist: vec![INFINITY; n],
+            pred: vec![NO_PRED; n],
             touched: Vec::new(),
             heap: BinaryHeap::new(),
         }
     }
 
     fn dist(&self, r: u32) -> Weight {
-        self.label[r as usize].dist
+        self.dist[r as usize]
     }
 
     fn reset(&mut self) {
         for r in self.touched.drain(..) {
-            self.label[r as usize] = UNREACHED;
+            self.dist[r as usize] = INFINITY;
         }
         self.heap.clear();
     }
@@ -53,26 +54,21 @@ impl Side {
             let Some(&r) = h.rank.get(node as usize) else {
                 continue;
             };
-            self.improve(
-                r,
-                Label {
-                    dist: w,
-                    pred_arc: NO_ARC,
-                    pred_rank: NO_ARC,
-                },
-            );
+            self.improve(r, w, NO_PRED);
         }
     }
 
-    /// Takes `label` for rank `r` if it is lighter than what `r` has, and queues `r`.
-    fn improve(&mut self, r: u32, label: Label) {
-        let l = &mut self.label[r as usize];
-        if label.dist < l.dist {
-            if l.dist == INFINITY {
+    /// Takes `dist` (reached by `pred`) for rank `r` if it is lighter than what `r` has, and
+    /// queues `r`.
+    fn improve(&mut self, r: u32, dist: Weight, pred: Pred) {
+        let d = &mut self.dist[r as usize];
+        if dist < *d {
+            if *d == INFINITY {
                 self.touched.push(r);
             }
-            *l = label;
-            self.heap.push(Reverse((label.dist, r)));
+            *d = dist;
+            self.pred[r as usize] = pred;
+            self.heap.push(Reverse((dist, r)));
         }
     }
 
@@ -85,7 +81,7 @@ impl Side {
     fn settle(&mut self, h: &Hierarchy, forward: bool) -> Option<(u32, Weight, bool)> {
         loop {
             let Reverse((d, r)) = self.heap.pop()?;
-            if d > self.label[r as usize].dist {
+            if d > self.dist[r as usize] {
                 continue;
             }
             let (first, other) = if forward {
@@ -96,7 +92,7 @@ impl Side {
             let range = first[r as usize] as usize..first[r as usize + 1] as usize;
             let stalled = other[range]
                 .iter()
-                .any(|&(x, w)| self.label[x as usize].dist.saturating_add(w) < d);
+                .any(|&(x, w)| self.dist[x as usize].saturating_add(w) < d);
             if !stalled {
                 let (first, next, arc) = if forward {
                     (&h.up_first, &h.up, &h.up_arc)
@@ -105,14 +101,7 @@ impl Side {
                 };
                 let range = first[r as usize] as usize..first[r as usize + 1] as usize;
                 for (&(x, w), &a) in next[range.clone()].iter().zip(&arc[range]) {
-                    self.improve(
-                        x,
-                        Label {
-                            dist: d.saturating_add(w),
-                            pred_arc: a,
-                            pred_rank: r,
-                        },
-                    );
+                    self.improve(x, d.saturating_add(w), Pred { arc: a, rank: r });
                 }
             }
             return Some((r, d, stalled));
@@ -159,7 +148,7 @@ impl QueryState {
 
     /// The number of nodes the labels are for.
     pub fn nodes(&self) -> usize {
-        self.fwd.label.len()
+        self.fwd.dist.len()
     }
 }
 
@@ -204,16 +193,16 @@ impl<'h> HierarchyQuery<'h> {
         let h = self.h;
         let mut arcs = Vec::new();
         let mut r = meet;
-        while self.fwd.label[r as usize].pred_arc != NO_ARC {
-            arcs.push(self.fwd.label[r as usize].pred_arc);
-            r = self.fwd.label[r as usize].pred_rank;
+        while self.fwd.pred[r as usize].arc != NO_ARC {
+            arcs.push(self.fwd.pred[r as usize].arc);
+            r = self.fwd.pred[r as usize].rank;
         }
         let source = h.node_at[r as usize];
         arcs.reverse();
         let mut r = meet;
-        while self.bwd.label[r as usize].pred_arc != NO_ARC {
-            arcs.push(self.bwd.label[r as usize].pred_arc);
-            r = self.bwd.label[r as usize].pred_rank;
+        while self.bwd.pred[r as usize].arc != NO_ARC {
+            arcs.push(self.bwd.pred[r as usize].arc);
+            r = self.bwd.pred[r as usize].rank;
         }
         let target = h.node_at[r as usize];
         let mut edges = Vec::new();
