@@ -244,8 +244,7 @@ fn a_cross_border_extract_takes_its_countries_from_polygons_and_crosses_at_the_b
     );
     // Cargo ready on Monday 1 June 2026 from the Kazakh town to the Chinese one crosses there,
     // export-cleared at the origin and import-cleared at the destination (the countries'
-    // clearances.csv rows, written with the feed). (Undated queries on a network without
-    // services route on infrastructure, without these two legs.)
+    // clearances.csv rows, written with the feed).
     let req = RouteRequest::new(
         net.place_id("n1").unwrap(),
         net.place_id("n5").unwrap(),
@@ -280,4 +279,44 @@ fn a_cross_border_extract_takes_its_countries_from_polygons_and_crosses_at_the_b
         Some(LegKind::Customs),
         "{kinds:?}"
     );
+}
+
+#[test]
+fn an_undated_route_on_infrastructure_is_cleared_where_it_leaves_and_enters_a_territory() {
+    let dir = tempfile::tempdir().unwrap();
+    let pbf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/two_countries.osm.pbf");
+    let opts = OsmOptions {
+        country: None,
+        timezone: None,
+        ..options()
+    };
+    import(&pbf, dir.path(), &opts).unwrap();
+    let (net, _) = load_dir(dir.path()).unwrap();
+    let graph = compile(&net).unwrap();
+    let req = RouteRequest::new(
+        net.place_id("n1").unwrap(),
+        net.place_id("n5").unwrap(),
+        Objective::Least(Criterion::Time),
+    );
+    // No services: the route runs on infrastructure, with the same clearance legs.
+    let it = route(&net, &graph, &req).unwrap();
+    let first = &it.legs[0];
+    let last = it.legs.last().unwrap();
+    assert_eq!(
+        (first.kind, first.element.as_str()),
+        (LegKind::Customs, "kz-export")
+    );
+    assert_eq!(
+        (last.kind, last.element.as_str()),
+        (LegKind::Customs, "cn-import")
+    );
+    assert_eq!((last.time_h, last.time_p90_h), (32.02, 97.39));
+    // Within one country: no clearance.
+    let inside = RouteRequest::new(
+        net.place_id("n3").unwrap(),
+        net.place_id("n5").unwrap(),
+        Objective::Least(Criterion::Time),
+    );
+    let it = route(&net, &graph, &inside).unwrap();
+    assert!(it.legs.iter().all(|l| l.kind != LegKind::Customs));
 }

@@ -497,6 +497,31 @@ impl Itinerary {
                 }
             }
         }
+        // Cargo that leaves its customs territory is export-cleared where it starts and
+        // import-cleared where it ends, as on services (the figures of clearances.csv).
+        let ends = steps.first().zip(steps.last()).map(|(a, b)| {
+            let node = |s: u32| graph.node(NodeId((s as usize % n) as u32));
+            (node(a.0), node(b.0))
+        });
+        if let Some((first, last)) = ends.filter(|_| !req.passengers) {
+            if net.territory_of(first.place) != net.territory_of(last.place) {
+                let mut clear = |nd: &Node, procedure: Procedure| {
+                    let (row, c) = net.customs(nd.place, nd.layer.mode, procedure);
+                    let costs = silkroute_model::Costs::per_cargo(
+                        c.p50_h, c.p90_h, c.fee_usd, 0.0, 0.0, cargo,
+                    );
+                    objective_value += req.objective.weight(&costs);
+                    let gauge = nd.layer.gauge.map(|g| g.0);
+                    Leg::customs(net, nd.place, (nd.layer.mode, gauge), procedure, row, cargo)
+                };
+                if req.export_clearance {
+                    legs.insert(0, clear(first, Procedure::Export));
+                }
+                if req.import_clearance {
+                    legs.push(clear(last, Procedure::Import));
+                }
+            }
+        }
         let mut legs = merge_junction_runs(net, legs);
         number_rides(&mut legs);
         let summary = summarize(&legs);

@@ -24,22 +24,26 @@ fn methodology_worked_example_xian_almaty_by_cost() {
     assert_eq!(
         kinds,
         [
+            LegKind::Customs,
             LegKind::Wait,
             LegKind::Run,
             LegKind::Border,
             LegKind::Transfer,
-            LegKind::Run
+            LegKind::Run,
+            LegKind::Customs
         ]
     );
+    // The mini feed has no clearances.csv: export and import clearance cost nothing, and say so.
+    assert!(it.legs[0].description.contains("no figures in the feed"));
     let usd: Vec<f64> = it.legs.iter().map(|l| l.cost_usd).collect();
-    assert_eq!(usd, [0.0, 3240.0, 350.0, 180.0, 528.0]);
+    assert_eq!(usd, [0.0, 0.0, 3240.0, 350.0, 180.0, 528.0, 0.0]);
     let co2: Vec<f64> = it
         .legs
         .iter()
         .map(|l| (l.co2e_kg * 10.0).round() / 10.0)
         .collect();
-    assert_eq!(co2, [0.0, 1188.0, 3.5, 30.0, 145.2]);
-    assert_eq!((it.legs[0].time_h, it.legs[0].time_p90_h), (12.0, 21.6));
+    assert_eq!(co2, [0.0, 0.0, 1188.0, 3.5, 30.0, 145.2, 0.0]);
+    assert_eq!((it.legs[1].time_h, it.legs[1].time_p90_h), (12.0, 21.6));
     assert_eq!(it.summary.cost_usd, 4298.0);
     assert!((it.summary.co2e_kg - 1366.72).abs() < 1e-9);
     assert_eq!(it.summary.borders, ["khorgos-altynkol"]);
