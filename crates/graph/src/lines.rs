@@ -340,7 +340,7 @@ fn split(patterns: &[Pattern], group: &[u32]) -> Vec<Line> {
     // A trip joins a table when it is no earlier than the table's last trip at every stop
     // and leaves every stop strictly later (one label per line and stop keeps the trip that
     // leaves first, so two trips leaving a stop together must be the same ride: identical
-    // times), and stays a day (less an hour) behind the table's first trip.
+    // times), and leaves every stop before the table's first trip does on the next day.
     let fits = |line: &[(i64, u32)], t: &(i64, u32)| {
         let (first, last) = (&line[0], &line[line.len() - 1]);
         let same = times(last).eq(times(t));
@@ -351,7 +351,7 @@ fn split(patterns: &[Pattern], group: &[u32]) -> Vec<Line> {
                 l.0 <= x.0
                     && (l.1 < x.1 || same)
                     && x.0 <= f.0 + DAY_APART_S
-                    && x.1 <= f.1 + DAY_APART_S
+                    && x.1 < f.1 + DAY_APART_S
             })
     };
     let mut tables: Vec<Vec<(i64, u32)>> = Vec::new();

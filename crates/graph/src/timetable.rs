@@ -358,8 +358,8 @@ pub struct Timetable {
     pub patterns: Vec<Pattern>,
     /// `boarding[node]`: the (pattern, stop index) pairs whose stop at that node takes cargo.
     pub boarding: Vec<Vec<(u32, u16)>>,
-    /// The patterns' trips gathered into lines (see [`Line`]): every pattern is in one line
-    /// or more.
+    /// The patterns' trips gathered into lines (see [`Line`]): every pattern with departures
+    /// is in one line or more.
     pub lines: Vec<Line>,
     /// `line_boarding[node]`: the (line, stop index) pairs whose stop at that node takes cargo.
     pub line_boarding: Vec<Vec<(u32, u16)>>,

@@ -15,8 +15,9 @@ use rayon::prelude::*;
 /// The world-atlas TopoJSON of Natural Earth's 1:110m admin-0 countries.
 const WORLD_ATLAS: &str = include_str!("../../../web/vendor/countries-110m.json");
 
-/// A point outside every polygon takes the nearest country within this distance (degrees of
-/// latitude; longitudes scaled by the cosine of the latitude): about 55 km.
+/// A point outside every polygon takes the nearest country within this distance, in degrees
+/// (Euclidean on longitude and latitude: 55 km north–south, less east–west away from the
+/// equator).
 pub const SNAP_DEGREES: f64 = 0.5;
 
 /// Country polygons with their ISO 3166-1 alpha-2 codes.
@@ -87,10 +88,9 @@ impl Countries {
         if let Some(c) = inside {
             return Some(&c.code);
         }
-        // Nearest within the snap distance, in degrees with longitudes shrunk towards the poles.
-        let shrink = lon_lat[1].to_radians().cos().max(0.1);
+        // The nearest within the snap distance (a bounding box farther away cannot hold it).
         let near = |r: &Rect<f64>| {
-            let dx = (r.min().x - p.x()).max(p.x() - r.max().x).max(0.0) * shrink;
+            let dx = (r.min().x - p.x()).max(p.x() - r.max().x).max(0.0);
             let dy = (r.min().y - p.y()).max(p.y() - r.max().y).max(0.0);
             dx.hypot(dy) <= SNAP_DEGREES
         };
@@ -98,7 +98,7 @@ impl Countries {
             .iter()
             .filter(|c| near(&c.bbox))
             .map(|c| (Euclidean.distance(&c.area, &p), c))
-            .filter(|(d, _)| *d <= SNAP_DEGREES / shrink)
+            .filter(|(d, _)| *d <= SNAP_DEGREES)
             .min_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, c)| c.code.as_str())
     }

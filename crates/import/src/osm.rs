@@ -425,6 +425,8 @@ fn write_feed(
     let crossing_figures = Clearances::builtin()?;
     let mut border_file = FeedWriter::create(out, FeedFile::Borders, &BORDER_HEADER)?;
     let (mut crossings, mut crossings_without_post) = (0, 0);
+    // Twin places on the far side of a crossing: (OSM node, place id, country).
+    let mut twins: Vec<(i64, String, String)> = Vec::new();
     let mut places: Vec<i64> = Vec::new();
     let mut placed: HashSet<i64> = HashSet::default();
     let mut modes_at: HashMap<i64, u8> = HashMap::default();
@@ -458,25 +460,38 @@ fn write_feed(
                     let posted = borders.contains_key(&from) || borders.contains_key(&r);
                     let crosses = a != b && a != "ZZ" && b != "ZZ";
                     // A sailing between countries is cleared at its ports (the graph's
-                    // international sides); a rail or road segment that changes country is a
-                    // border crossing.
+                    // international sides). A rail or road segment that changes country keeps
+                    // its track as a link on one side and crosses at a post: a crossing of no
+                    // length from the post (or, without one, the last node before the line) to
+                    // its twin place on the other side, at the same point.
+                    let (mut a_id, mut b_id) = (format!("n{from}"), format!("n{r}"));
                     if crosses && !matches!(w.kind, WayKind::Ferry { .. }) {
+                        // At the far end when only the far end is a post.
+                        let at_far_end = borders.contains_key(&r) && !borders.contains_key(&from);
+                        let (post, post_country, other) =
+                            if at_far_end { (r, b, a) } else { (from, a, b) };
+                        let twin = format!("n{post}-{}", other.to_ascii_lowercase());
                         write_crossing(
                             &mut border_file,
                             &crossing_figures,
                             w,
                             k,
-                            (from, a),
-                            (r, b),
-                            &segment,
+                            (format!("n{post}"), post_country),
+                            (twin.clone(), other),
+                            at_far_end,
                             posted,
                         )?;
+                        twins.push((post, twin.clone(), other.to_string()));
+                        if at_far_end {
+                            b_id = twin;
+                        } else {
+                            a_id = twin;
+                        }
                         crossings += 1;
                         crossings_without_post += usize::from(!posted);
-                    } else {
-                        write_link(&mut links, w, k, from, r, &segment)?;
-                        link_count += 1;
                     }
+                    write_link(&mut links, w, k, &a_id, &b_id, &segment)?;
+                    link_count += 1;
                     for p in [from, r] {
                         if placed.insert(p) {
                             places.push(p);
@@ -539,6 +554,33 @@ fn write_feed(
             format!("{source}, node {p}{located}"),
         ])?;
     }
+    twins.sort();
+    twins.dedup();
+    for (p, id, code) in &twins {
+        let c = coords[p];
+        let name = match borders.get(p) {
+            Some(b) if !b.is_empty() => format!("{b} ({code} side)"),
+            _ => format!("border at node {p} ({code} side)"),
+        };
+        let zone = match (&opts.timezone, silkroute_feed::country_timezone(code)) {
+            (Some(z), _) => z.as_str(),
+            (None, Some(z)) => z,
+            (None, None) => {
+                utc_assumed += 1;
+                "UTC"
+            }
+        };
+        place_file.row([
+            id.clone(),
+            name,
+            code.clone(),
+            degrees(c[1]),
+            degrees(c[0]),
+            "border_post".to_string(),
+            zone.to_string(),
+            format!("{source}, node {p}: the other side of the crossing at the same point"),
+        ])?;
+    }
     place_file.finish()?;
     let transfers = write_transfers(out, &places, &modes_at)?;
     if seen_countries.len() > 1 {
@@ -548,7 +590,7 @@ fn write_feed(
     Ok(OsmStats {
         bytes,
         ways: ways.len(),
-        places: places.len(),
+        places: places.len() + twins.len(),
         links: link_count,
         border_posts,
         transfers,
@@ -627,6 +669,8 @@ const BORDER_HEADER: [&str; 16] = [
 struct Clearances {
     /// (country, mode or `*`, procedure) → its figures.
     rows: HashMap<(String, String, String), ClearanceRow>,
+    /// Country → its customs territory (the built-in countries.csv).
+    territory: HashMap<String, String>,
 }
 
 /// One clearances.csv row's figures.
@@ -664,7 +708,20 @@ impl Clearances {
                 },
             );
         }
-        Ok(Clearances { rows })
+        let text = silkroute_feed::BUILTIN_FILES
+            .iter()
+            .find(|(n, _)| *n == "countries.csv")
+            .map(|(_, t)| *t)
+            .unwrap_or_default();
+        let mut territory = HashMap::default();
+        for r in csv::Reader::from_reader(text.as_bytes()).deserialize::<HashMap<String, String>>()
+        {
+            let r = r.map_err(|e| ImportError::Invalid(format!("built-in countries.csv: {e}")))?;
+            if let (Some(code), Some(t)) = (r.get("code"), r.get("customs_territory")) {
+                territory.insert(code.clone(), t.clone());
+            }
+        }
+        Ok(Clearances { rows, territory })
     }
 
     /// The row of `procedure` in `country` for `mode` (its own before `*`).
@@ -679,6 +736,16 @@ impl Clearances {
     /// `from`'s exit and `to`'s entry formalities added (the p90 as the sum of the two p90s,
     /// an upper bound); a country the table lacks adds nothing, and the note says so.
     fn crossing(&self, from: &str, to: &str, mode: &str) -> (f64, f64, f64, String) {
+        if let (Some(a), Some(b)) = (self.territory.get(from), self.territory.get(to)) {
+            if a == b {
+                return (
+                    0.0,
+                    0.0,
+                    0.0,
+                    format!("one customs territory ({a}): no customs formalities at this border (countries.csv); other border checks are not in the parameter table"),
+                );
+            }
+        }
         let (mut p50, mut p90, mut fee) = (0.0, 0.0, 0.0);
         let mut notes = Vec::new();
         for (country, procedure) in [(from, "exit"), (to, "entry")] {
@@ -698,25 +765,30 @@ impl Clearances {
     }
 }
 
-/// A way's segment across a border (from post to post, a post to the next node, or, with no
-/// post, between the two nodes on either side), as a crossing with the clearance figures of
-/// the parameter table, both directions.
+/// The crossing of way `w` (its `k`-th segment) at a post: from the post `(id, country)` to its
+/// twin on the other side, at the same point, with the clearance figures of the parameter
+/// table in both directions (written from the side the way comes from: `reversed` when the
+/// post is at the segment's far end, so that forward is the way's direction).
 #[allow(clippy::too_many_arguments)]
 fn write_crossing(
     file: &mut FeedWriter,
     figures: &Clearances,
     w: &Way,
     k: usize,
-    (from, from_country): (i64, &str),
-    (to, to_country): (i64, &str),
-    segment: &[[f64; 2]],
+    (post, post_country): (String, &str),
+    (twin, twin_country): (String, &str),
+    reversed: bool,
     posted: bool,
 ) -> Result<(), ImportError> {
-    let km: f64 = segment.windows(2).map(|p| haversine_km(p[0], p[1])).sum();
-    let placed = if posted {
-        "between border post(s) and the next node across the line"
+    let (from, from_country, to, to_country) = if reversed {
+        (twin, twin_country, post, post_country)
     } else {
-        "no border_control node in OpenStreetMap: the crossing is placed on the way's segment that changes country"
+        (post, post_country, twin, twin_country)
+    };
+    let placed = if posted {
+        "at its border post (barrier=border_control)"
+    } else {
+        "no border_control node in OpenStreetMap: placed at the last node before the line"
     };
     let (mode, gauge) = match &w.kind {
         WayKind::Rail { gauge_mm, .. } => ("rail", gauge_mm.unwrap_or(1435).to_string()),
@@ -725,13 +797,13 @@ fn write_crossing(
     let (f50, f90, ffee, fnote) = figures.crossing(from_country, to_country, mode);
     let (r50, r90, rfee, rnote) = figures.crossing(to_country, from_country, mode);
     file.row([
-        format!("w{}-{k}", w.id),
-        format!("n{from}"),
-        format!("n{to}"),
+        format!("w{}-{k}-border", w.id),
+        from,
+        to,
         mode.to_string(),
         gauge,
         "no".to_string(),
-        format!("{km:.4}"),
+        "0".to_string(),
         format!("{f50}"),
         format!("{f90}"),
         format!("{r50}"),
@@ -797,8 +869,8 @@ fn write_link(
     links: &mut FeedWriter,
     w: &Way,
     k: usize,
-    from: i64,
-    to: i64,
+    from: &str,
+    to: &str,
     segment: &[[f64; 2]],
 ) -> Result<(), ImportError> {
     let km: f64 = segment
@@ -870,8 +942,8 @@ fn write_link(
     };
     links.row([
         format!("w{}-{k}", w.id),
-        format!("n{a}"),
-        format!("n{b}"),
+        a.to_string(),
+        b.to_string(),
         mode.to_string(),
         gauge,
         format!("{km:.4}"),
@@ -937,4 +1009,22 @@ fn write_transfers(
     }
     file.finish()?;
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Clearances;
+
+    #[test]
+    fn a_border_inside_a_customs_union_has_no_customs_formalities() {
+        let table = Clearances::builtin().unwrap();
+        // Kazakhstan and Kyrgyzstan: both in the Eurasian Economic Union (countries.csv).
+        let (p50, p90, fee, note) = table.crossing("KZ", "KG", "road");
+        assert_eq!((p50, p90, fee), (0.0, 0.0, 0.0));
+        assert!(note.contains("EAEU"), "{note}");
+        // Kazakhstan to Kyrgyzstan's neighbour outside the union: Kazakhstan's exit row.
+        let (p50, p90, fee, note) = table.crossing("KZ", "CN", "road");
+        assert_eq!((p50, p90, fee), (4.2, 8.4, 317.0));
+        assert!(note.contains("kz-exit"), "{note}");
+    }
 }

@@ -207,17 +207,30 @@ fn a_cross_border_extract_takes_its_countries_from_polygons_and_crosses_at_the_b
             (country, zone)
         );
     }
-    // The segment between the two posts is the crossing, with the parameter table's figures:
-    // Kazakhstan's exit formalities (kz-exit: 4.2 h, 8.4 h, 317 USD) and China's entry by road,
-    // which the table lacks (0, said in the source); the other way China's exit (none) and
-    // Kazakhstan's entry (kz-entry: 4.2 h, 8.4 h, 317 USD).
+    // The way crosses at the Kazakh post: a crossing of no length to its twin place on the
+    // Chinese side, then the road on as a link. The parameter table's figures: Kazakhstan's
+    // exit formalities (kz-exit: 4.2 h, 8.4 h, 317 USD) and China's entry by road, which the
+    // table lacks (0, said in the source); the other way China's exit (none) and Kazakhstan's
+    // entry (kz-entry: 4.2 h, 8.4 h, 317 USD).
     assert_eq!(net.borders.len(), 2);
-    let b = net.borders.iter().find(|b| b.id == "w200-2").unwrap();
+    let b = net
+        .borders
+        .iter()
+        .find(|b| b.id == "w200-2-border")
+        .unwrap();
+    let twin = net.place_id("n2-cn").unwrap();
     assert_eq!(
         (b.from_post, b.to_post),
-        (net.place_id("n2").unwrap(), net.place_id("n3").unwrap())
+        (net.place_id("n2").unwrap(), twin)
     );
-    assert_eq!(b.mode, Mode::Road);
+    assert_eq!((b.mode, b.length_km), (Mode::Road, 0.0));
+    assert_eq!(place("n2-cn").country, "CN");
+    assert_eq!(
+        (place("n2-cn").lon, place("n2-cn").lat),
+        (place("n2").lon, place("n2").lat)
+    );
+    let on = net.links.iter().find(|l| l.id == "w200-2").unwrap();
+    assert_eq!((on.from, on.to), (twin, net.place_id("n3").unwrap()));
     assert_eq!(
         (b.forward.p50_h, b.forward.p90_h, b.forward.fee_usd),
         (4.2, 8.4, 317.0)
@@ -231,12 +244,13 @@ fn a_cross_border_extract_takes_its_countries_from_polygons_and_crosses_at_the_b
         "{}",
         b.source
     );
-    assert!(!net
-        .links
+    // The road without a post crosses at its last node before the line, and says so.
+    let open = net
+        .borders
         .iter()
-        .any(|l| l.from == b.from_post && l.to == b.to_post));
-    // The road without a post crosses between its two ends, and says so.
-    let open = net.borders.iter().find(|b| b.id == "w202-1").unwrap();
+        .find(|b| b.id == "w202-1-border")
+        .unwrap();
+    assert_eq!(open.from_post, net.place_id("n10").unwrap());
     assert!(
         open.source.contains("no border_control node"),
         "{}",
@@ -268,7 +282,10 @@ fn a_cross_border_extract_takes_its_countries_from_polygons_and_crosses_at_the_b
         .iter()
         .map(|l| (l.kind, l.from.as_str(), l.to.as_str()))
         .collect();
-    assert!(kinds.contains(&(LegKind::Border, "n2", "n3")), "{kinds:?}");
+    assert!(
+        kinds.contains(&(LegKind::Border, "n2", "n2-cn")),
+        "{kinds:?}"
+    );
     assert_eq!(
         kinds.first().map(|k| k.0),
         Some(LegKind::Customs),

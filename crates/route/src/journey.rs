@@ -3,7 +3,9 @@
 //! A time-dependent Dijkstra on a condensed graph (docs/methodology.md §10). Its states:
 //! - *free* at a graph node: the cargo stands at a place on a layer, on no vehicle;
 //! - *on a truck* at a road node (trucks run on demand after a booking lead time);
-//! - *on a service* at a stop of its pattern, labelled with the departure from that stop;
+//! - *on a service* at a stop of its line (crates/graph/src/lines.rs; of its pattern under the
+//!   p90 and balanced objectives), labelled with the departure from that stop and the pattern
+//!   ridden;
 //! - *on a chartered train* at a rail node, with the place it was formed at (a charter may only
 //!   carry cargo between places no service covers).
 //!
@@ -412,8 +414,8 @@ struct Label {
     co2e_kg: f64,
     /// Vehicles boarded so far: services, trucks, charters (for Pareto menus).
     vehicles: u16,
-    /// On a service: the pattern ridden (a line's ride state holds the trips of several);
-    /// `u32::MAX` off services.
+    /// The pattern of the service last boarded (a line's ride state holds the trips of
+    /// several patterns: this says which one the label rides); `u32::MAX` before any.
     trip: u32,
     /// On a truck: the crew's shift (one per state: the label kept is the best by the
     /// objective, not the most rested crew; docs/methodology.md §13).
@@ -519,6 +521,8 @@ struct Search<'a> {
     /// to a better one and are dropped (weights only grow along a journey).
     target: Option<PlaceId>,
     bound: f64,
+    /// Arrivals after this instant are not answers (and do not set `bound`).
+    horizon: Instant,
 }
 
 /// A search's label and parent arrays, kept on the thread between searches: a search resets
@@ -550,7 +554,8 @@ impl Drop for Search<'_> {
             touched: std::mem::take(&mut self.touched),
             heap: std::mem::take(&mut self.heap),
         };
-        BUFFERS.with(|pool| pool.borrow_mut().push(buffers));
+        // (During thread shutdown the pool may be gone: the buffers are then dropped.)
+        let _ = BUFFERS.try_with(|pool| pool.borrow_mut().push(buffers));
     }
 }
 
@@ -660,6 +665,7 @@ fn search_to(
     let mut left = wanted.len();
     if left == 1 {
         s.target = wanted.keys().next().copied().filter(|&p| p != req.from);
+        s.horizon = ready + HORIZON_S;
     }
     s.start(ready);
     let horizon = ready + crate::journey::HORIZON_S;
@@ -844,6 +850,7 @@ impl<'a> Search<'a> {
             inside_territory: None,
             target: None,
             bound: f64::INFINITY,
+            horizon: Instant::MAX,
         }
     }
 
@@ -1005,6 +1012,7 @@ impl<'a> Search<'a> {
                 let n = self.n;
                 let v = NodeId((st % n) as u32);
                 if (st < n || (2 * n..3 * n).contains(&st))
+                    && l.at <= self.horizon
                     && phase + 1 == self.phases
                     && self.graph.node(v).place == target
                     && !self.graph.node(v).international
@@ -1136,7 +1144,7 @@ impl<'a> Search<'a> {
 
     /// On a service at ride state `state` (leaving its stop at `l.at`): ride on stop by stop. A
     /// single-label search scans the pattern in one go (as RAPTOR scans a route): each later
-    /// stop's label is set without queueing it, until a stop an earlier trip of the pattern
+    /// stop's label is set without queueing it, until a stop an earlier trip of the line
     /// already leaves no later (FIFO: that trip is ahead from there on). A Pareto search
     /// queues every stop.
     fn ride(&mut self, state: u32, l: Label) {
@@ -1319,11 +1327,16 @@ impl<'a> Search<'a> {
                 }
             }
             // Boarding: one look-up per line (the earliest trip of a line arrives first at
-            // every later stop at the same money); by the p90 objective, whose weight is not
-            // the arrival, every pattern is asked.
-            let by_pattern = matches!(
+            // every later stop at the same money and emissions, so under time, cost or CO2e it
+            // is the best); under p90 and balanced, whose weights mix a pattern's own running
+            // times with money, every pattern is asked and labelled.
+            let by_pattern = !matches!(
                 self.req.objective,
-                crate::Objective::Least(silkroute_model::Criterion::P90)
+                crate::Objective::Least(
+                    silkroute_model::Criterion::Time
+                        | silkroute_model::Criterion::Cost
+                        | silkroute_model::Criterion::Co2
+                )
             );
             let boarding = if by_pattern {
                 &self.tt.boarding[v.index()]
