@@ -46,7 +46,7 @@ pub fn osm(args: ImportOsmArgs) -> CmdResult {
     }
     if stats.crossings_without_post > 0 {
         eprintln!(
-            "warning: {} of the border crossings have no border post (barrier=border_control) in OpenStreetMap: placed on the way segment that changes country",
+            "warning: {} of the border crossings have no border post (barrier=border_control) in OpenStreetMap: placed at the last node before the line",
             stats.crossings_without_post
         );
     }
