@@ -510,6 +510,17 @@ fn write_feed(
     let mut place_file = FeedWriter::create(out, FeedFile::Places, PLACE_COLUMNS)?;
     let mut border_posts = 0;
     let (mut without_country, mut utc_assumed) = (0, 0);
+    // A place's zone: `--timezone`, else its country's, else UTC (counted).
+    let zone_of = |code: &str, utc_assumed: &mut usize| -> String {
+        match (&opts.timezone, silkroute_feed::country_timezone(code)) {
+            (Some(z), _) => z.clone(),
+            (None, Some(z)) => z.to_string(),
+            (None, None) => {
+                *utc_assumed += 1;
+                "UTC".to_string()
+            }
+        }
+    };
     let mut seen_countries: Vec<&str> = Vec::new();
     for &p in &places {
         let c = coords[&p];
@@ -530,14 +541,7 @@ fn write_feed(
         if !seen_countries.contains(&code) {
             seen_countries.push(code);
         }
-        let zone = match (&opts.timezone, silkroute_feed::country_timezone(code)) {
-            (Some(z), _) => z.as_str(),
-            (None, Some(z)) => z,
-            (None, None) => {
-                utc_assumed += 1;
-                "UTC"
-            }
-        };
+        let zone = zone_of(code, &mut utc_assumed);
         let located = if opts.country.is_some() {
             String::new()
         } else {
@@ -550,7 +554,7 @@ fn write_feed(
             degrees(c[1]),
             degrees(c[0]),
             kind.to_string(),
-            zone.to_string(),
+            zone,
             format!("{source}, node {p}{located}"),
         ])?;
     }
@@ -562,14 +566,7 @@ fn write_feed(
             Some(b) if !b.is_empty() => format!("{b} ({code} side)"),
             _ => format!("border at node {p} ({code} side)"),
         };
-        let zone = match (&opts.timezone, silkroute_feed::country_timezone(code)) {
-            (Some(z), _) => z.as_str(),
-            (None, Some(z)) => z,
-            (None, None) => {
-                utc_assumed += 1;
-                "UTC"
-            }
-        };
+        let zone = zone_of(code, &mut utc_assumed);
         place_file.row([
             id.clone(),
             name,
@@ -577,7 +574,7 @@ fn write_feed(
             degrees(c[1]),
             degrees(c[0]),
             "border_post".to_string(),
-            zone.to_string(),
+            zone,
             format!("{source}, node {p}: the other side of the crossing at the same point"),
         ])?;
     }

@@ -175,16 +175,21 @@ fn hierarchy_routes_on_a_generated_network_match_dijkstra() {
     assert!(routed > 150, "{routed}");
 }
 
-#[test]
-fn a_cross_border_extract_takes_its_countries_from_polygons_and_crosses_at_the_border_posts() {
-    let dir = tempfile::tempdir().unwrap();
+/// Imports the synthetic two-country extract into `dir` with countries from the polygons.
+fn import_two_countries(dir: &Path) -> silkroute_import::osm::OsmStats {
     let pbf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/two_countries.osm.pbf");
     let opts = OsmOptions {
         country: None,
         timezone: None,
         ..options()
     };
-    let stats = import(&pbf, dir.path(), &opts).unwrap();
+    import(&pbf, dir, &opts).unwrap()
+}
+
+#[test]
+fn a_cross_border_extract_takes_its_countries_from_polygons_and_crosses_at_the_border_posts() {
+    let dir = tempfile::tempdir().unwrap();
+    let stats = import_two_countries(dir.path());
     assert_eq!(stats.countries, 2, "{stats:?}");
     assert_eq!(
         stats.crossings, 2,
@@ -301,13 +306,7 @@ fn a_cross_border_extract_takes_its_countries_from_polygons_and_crosses_at_the_b
 #[test]
 fn an_undated_route_on_infrastructure_is_cleared_where_it_leaves_and_enters_a_territory() {
     let dir = tempfile::tempdir().unwrap();
-    let pbf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/two_countries.osm.pbf");
-    let opts = OsmOptions {
-        country: None,
-        timezone: None,
-        ..options()
-    };
-    import(&pbf, dir.path(), &opts).unwrap();
+    import_two_countries(dir.path());
     let (net, _) = load_dir(dir.path()).unwrap();
     let graph = compile(&net).unwrap();
     let req = RouteRequest::new(

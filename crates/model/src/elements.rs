@@ -146,6 +146,13 @@ pub struct Clearance {
     pub fee_usd: f64,
 }
 
+impl Clearance {
+    /// What these figures cost `cargo`: hours, and the fee per FEU (no distance, no emissions).
+    pub fn costs(&self, cargo: &crate::Cargo) -> crate::Costs {
+        crate::Costs::per_cargo(self.p50_h, self.p90_h, self.fee_usd, 0.0, 0.0, cargo)
+    }
+}
+
 /// A border crossing between a post on each side.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BorderCrossing {

@@ -507,10 +507,7 @@ impl Itinerary {
             if net.territory_of(first.place) != net.territory_of(last.place) {
                 let mut clear = |nd: &Node, procedure: Procedure| {
                     let (row, c) = net.customs(nd.place, nd.layer.mode, procedure);
-                    let costs = silkroute_model::Costs::per_cargo(
-                        c.p50_h, c.p90_h, c.fee_usd, 0.0, 0.0, cargo,
-                    );
-                    objective_value += req.objective.weight(&costs);
+                    objective_value += req.objective.weight(&c.costs(cargo));
                     let gauge = nd.layer.gauge.map(|g| g.0);
                     Leg::customs(net, nd.place, (nd.layer.mode, gauge), procedure, row, cargo)
                 };

@@ -403,6 +403,32 @@ struct ChainStep {
     shift: Shift,
 }
 
+impl ChainStep {
+    /// `state`, reached by `how` with label `l`, from state `from` (its instant, pattern and
+    /// crew shift).
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        state: u32,
+        how: How,
+        l: &Label,
+        from: u32,
+        t_from: Instant,
+        from_trip: u32,
+        shift: Shift,
+    ) -> ChainStep {
+        ChainStep {
+            state,
+            how,
+            from,
+            at: l.at,
+            trip: l.trip,
+            t_from,
+            from_trip,
+            shift,
+        }
+    }
+}
+
 /// A label: the objective's weight so far, then the instant (ties go to the earlier).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Label {
@@ -870,7 +896,7 @@ impl<'a> Search<'a> {
     fn customs(&self, v: NodeId, procedure: Procedure) -> (Option<u32>, Costs, Instant) {
         let nd = self.graph.node(v);
         let (row, c) = self.net.customs(nd.place, nd.layer.mode, procedure);
-        let costs = Costs::per_cargo(c.p50_h, c.p90_h, c.fee_usd, 0.0, 0.0, &self.req.cargo);
+        let costs = c.costs(&self.req.cargo);
         (row, costs, Self::hours(c.p50_h))
     }
 
@@ -1469,17 +1495,15 @@ impl<'a> Search<'a> {
                 let l = self.label[from as usize];
                 (l.at, l.shift, l.trip)
             };
-            let l = self.label[at as usize];
-            chain.push(ChainStep {
-                state: at,
+            chain.push(ChainStep::new(
+                at,
                 how,
+                &self.label[at as usize],
                 from,
-                at: l.at,
-                trip: l.trip,
                 t_from,
                 from_trip,
                 shift,
-            });
+            ));
             at = from;
         }
         chain.reverse();
@@ -1499,16 +1523,9 @@ impl<'a> Search<'a> {
                 let (s, pl, ..) = p.arena[parent as usize];
                 (s, pl.at, pl.shift, pl.trip)
             };
-            chain.push(ChainStep {
-                state,
-                how,
-                from,
-                at: l.at,
-                trip: l.trip,
-                t_from,
-                from_trip,
-                shift,
-            });
+            chain.push(ChainStep::new(
+                state, how, &l, from, t_from, from_trip, shift,
+            ));
             at = parent;
         }
         chain.reverse();
