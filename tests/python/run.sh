@@ -9,6 +9,7 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
 "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/crates/python/requirements-test.txt"
-"$venv/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$root/crates/python"
+# The wheel without debug info: the test needs no symbols, the disk of a CI machine is finite.
+CARGO_PROFILE_RELEASE_DEBUG=0 "$venv/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$root/crates/python"
 (cd "$root" && cargo build -q -p silkroute)
 cd "$root/crates/python" && "$venv/bin/python" -m pytest -q -p no:cacheprovider tests
