@@ -313,22 +313,15 @@ pub fn gtfs_zip(data: &[u8]) {
 }
 
 /// A graph file (`silkroute build`): read, checked, and queried when accepted. A mutated file
-/// would almost never pass the header's CRC-32, so that the decoder and the structural checks
-/// behind it are fuzzed too, the header's checksum and payload length are set to fit the bytes
-/// when the input starts like a current graph file and the last byte of its writer field is
-/// even (as a real file's is); an odd one leaves the header as it came.
+/// would almost never pass the sections' CRC-32s, so that the decoders and the structural checks
+/// behind them are fuzzed too, the checksums are fitted to the bytes
+/// ([`silkroute_graph::reseal_checksums`]) when the last byte of the writer field is even (as a
+/// real file's is); an odd one leaves the file as it came.
 pub fn graph_file(data: &[u8]) {
-    const HEADER_LEN: usize = 40;
+    const WRITER_END: usize = 40;
     let mut data = data.to_vec();
-    if data.len() >= HEADER_LEN
-        && data.starts_with(silkroute_graph::MAGIC)
-        && data[8..12] == silkroute_graph::FORMAT_VERSION.to_le_bytes()
-        && data[HEADER_LEN - 1] % 2 == 0
-    {
-        let crc = crc32fast::hash(&data[HEADER_LEN..]);
-        let len = (data.len() - HEADER_LEN) as u64;
-        data[12..16].copy_from_slice(&crc.to_le_bytes());
-        data[16..24].copy_from_slice(&len.to_le_bytes());
+    if data.len() >= WRITER_END && data[WRITER_END - 1] % 2 == 0 {
+        silkroute_graph::reseal_checksums(&mut data);
     }
     let dir = scratch();
     let path = write_input(dir.path(), "net.srg", &data);

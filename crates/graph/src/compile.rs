@@ -322,7 +322,7 @@ impl Builder<'_> {
         Graph {
             nodes,
             edges,
-            first_out,
+            first_out: first_out.into(),
             place_nodes,
             international_nodes,
         }

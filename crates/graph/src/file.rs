@@ -1,33 +1,54 @@
 //! The compiled graph file: a network, its routing graph and its contraction hierarchies in
-//! one file that loads without parsing CSV or contracting again.
+//! one file that opens without parsing CSV or contracting again.
 //!
-//! Layout (all integers little-endian):
+//! Layout (format version [`FORMAT_VERSION`], all integers little-endian):
 //!
 //! | bytes | content |
 //! |---|---|
 //! | 0..8 | magic `SILKGRPH` |
-//! | 8..12 | format version ([`FORMAT_VERSION`]) |
-//! | 12..16 | CRC-32 of the payload |
-//! | 16..24 | payload length in bytes |
+//! | 8..12 | format version |
+//! | 12..16 | number of sections |
+//! | 16..24 | file length in bytes |
 //! | 24..40 | version of silkroute that wrote it, UTF-8, zero-padded |
-//! | 40.. | payload: bincode (fixed-width integers) of the network, graph and hierarchies |
+//! | 40..44 | CRC-32 of the section table |
+//! | 44..48 | zero |
+//! | 48.. | section table, 40 bytes a section: name (16 bytes, zero-padded), offset (u64), length (u64), CRC-32 (u32), zero (u32) |
+//! | … | the sections, each at a multiple of 64 bytes |
 //!
-//! Reading checks the magic (a foreign file), the version, the length (a truncated file), the
-//! checksum (a corrupt file), then decodes and checks that every reference inside points to
-//! something that exists, so a bad file gives an error, never a panic or wrong answers.
+//! Sections: `network` and `graph` (the network's tables, the graph's nodes and place index,
+//! in [postcard](https://postcard.jamesmunns.com/wire-format)), `edges` (one 96-byte record an
+//! edge), `first_out` (u32), and for each prepared metric ten arrays of its hierarchy
+//! (`time.rank`, `time.up` …: u32, or 8-byte arcs of rank and weight). The arrays are stored as
+//! they sit in memory: reading maps the file ([`MappedFile`]) and views the hierarchies and
+//! edge offsets in place, so several processes opening one file share its pages.
+//!
+//! Reading checks the magic (a foreign file), the version (a file of an older layout: rebuild),
+//! the length (a truncated file), the table's and every section's checksum (a corrupt file,
+//! naming the section), then decodes and checks that every reference inside points to
+//! something that exists (linear scans), so a bad file gives an error, never a panic or wrong
+//! answers.
 
-use crate::graph::Graph;
+use crate::array::{Array, MappedFile};
+use crate::graph::{Edge, EdgeKind, Graph, Node, NodeId};
 use crate::hierarchy::{Hierarchy, Metric};
+use bytemuck::{Pod, Zeroable};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use silkroute_model::Network;
+use silkroute_model::{Network, Procedure};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The first eight bytes of every graph file.
 pub const MAGIC: &[u8; 8] = b"SILKGRPH";
-/// The payload layout version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 7;
-const HEADER_LEN: usize = 40;
+/// The layout version this build reads and writes. Versions up to 7 were one bincode payload
+/// behind a 40-byte header (the "v2" file); version 8 is the sectioned, memory-mapped file.
+pub const FORMAT_VERSION: u32 = 8;
+/// Bytes before the section table.
+pub const HEADER_LEN: usize = 48;
+const ENTRY_LEN: usize = 40;
+const SECTION_ALIGN: usize = 64;
+/// More sections than any file has (4 + 10 per metric); a larger count is corruption.
+const MAX_SECTIONS: usize = 64;
 
 /// A network compiled for routing, as stored in a graph file.
 #[derive(Debug, Clone)]
@@ -47,18 +68,140 @@ impl CompiledNetwork {
     }
 }
 
+/// The graph's tables that are not plain arrays.
 #[derive(Serialize)]
-struct PayloadRef<'a> {
-    network: &'a Network,
-    graph: &'a Graph,
-    hierarchies: &'a [(Metric, Hierarchy)],
+struct GraphTablesRef<'a> {
+    nodes: &'a [Node],
+    place_nodes: &'a [Vec<NodeId>],
+    international_nodes: &'a [Vec<NodeId>],
 }
 
 #[derive(Deserialize)]
-struct Payload {
-    network: Network,
-    graph: Graph,
-    hierarchies: Vec<(Metric, Hierarchy)>,
+struct GraphTables {
+    nodes: Vec<Node>,
+    place_nodes: Vec<Vec<NodeId>>,
+    international_nodes: Vec<Vec<NodeId>>,
+}
+
+/// An edge as stored in the `edges` section: fixed-width fields, the kind as a tag, absent
+/// indices as `u32::MAX`.
+#[derive(Debug, Clone, Copy, Pod, Zeroable)]
+#[repr(C)]
+struct EdgeRecord {
+    tail: u32,
+    head: u32,
+    /// 0 run, 1 border, 2 transfer, 3 clearance.
+    kind: u32,
+    /// Link, border crossing, transfer or clearance row.
+    index: u32,
+    /// Border: 1 forward; clearance: the procedure (0 export, 1 import, 2 exit, 3 entry).
+    flag: u32,
+    cost_factor: u32,
+    tariff_service: u32,
+    emission_factor: u32,
+    distance_km: f64,
+    time_p50_h: f64,
+    time_p90_h: f64,
+    wait_p50_h: f64,
+    wait_p90_h: f64,
+    cost_usd_per_feu: f64,
+    wtw_g_per_t: f64,
+    ttw_g_per_t: f64,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl EdgeRecord {
+    fn of(e: &Edge) -> EdgeRecord {
+        let (kind, index, flag) = match e.kind {
+            EdgeKind::Run(l) => (0, l, 0),
+            EdgeKind::Border { border, forward } => (1, border, forward as u32),
+            EdgeKind::Transfer(t) => (2, t, 0),
+            EdgeKind::Clearance { procedure, row } => {
+                let p = match procedure {
+                    Procedure::Export => 0,
+                    Procedure::Import => 1,
+                    Procedure::Exit => 2,
+                    Procedure::Entry => 3,
+                };
+                (3, row.unwrap_or(NONE), p)
+            }
+        };
+        EdgeRecord {
+            tail: e.tail.0,
+            head: e.head.0,
+            kind,
+            index,
+            flag,
+            cost_factor: e.cost_factor.unwrap_or(NONE),
+            tariff_service: e.tariff_service.unwrap_or(NONE),
+            emission_factor: e.emission_factor.unwrap_or(NONE),
+            distance_km: e.distance_km,
+            time_p50_h: e.time_p50_h,
+            time_p90_h: e.time_p90_h,
+            wait_p50_h: e.wait_p50_h,
+            wait_p90_h: e.wait_p90_h,
+            cost_usd_per_feu: e.cost_usd_per_feu,
+            wtw_g_per_t: e.wtw_g_per_t,
+            ttw_g_per_t: e.ttw_g_per_t,
+        }
+    }
+
+    fn edge(&self, i: usize) -> Result<Edge, String> {
+        let some = |x: u32| (x != NONE).then_some(x);
+        let bad = || format!("edge {i} has an unknown kind");
+        let kind = match (self.kind, self.flag) {
+            (0, 0) => EdgeKind::Run(self.index),
+            (1, f @ (0 | 1)) => EdgeKind::Border {
+                border: self.index,
+                forward: f == 1,
+            },
+            (2, 0) => EdgeKind::Transfer(self.index),
+            (3, p) => EdgeKind::Clearance {
+                procedure: match p {
+                    0 => Procedure::Export,
+                    1 => Procedure::Import,
+                    2 => Procedure::Exit,
+                    3 => Procedure::Entry,
+                    _ => return Err(bad()),
+                },
+                row: some(self.index),
+            },
+            _ => return Err(bad()),
+        };
+        Ok(Edge {
+            tail: NodeId(self.tail),
+            head: NodeId(self.head),
+            kind,
+            distance_km: self.distance_km,
+            time_p50_h: self.time_p50_h,
+            time_p90_h: self.time_p90_h,
+            wait_p50_h: self.wait_p50_h,
+            wait_p90_h: self.wait_p90_h,
+            cost_usd_per_feu: self.cost_usd_per_feu,
+            wtw_g_per_t: self.wtw_g_per_t,
+            ttw_g_per_t: self.ttw_g_per_t,
+            cost_factor: some(self.cost_factor),
+            tariff_service: some(self.tariff_service),
+            emission_factor: some(self.emission_factor),
+        })
+    }
+}
+
+/// The ten arrays of a hierarchy, with their section names (after the metric's name).
+fn hierarchy_arrays(h: &Hierarchy) -> [(&'static str, &[u8]); 10] {
+    [
+        ("rank", h.rank.as_bytes()),
+        ("node_at", h.node_at.as_bytes()),
+        ("up_first", h.up_first.as_bytes()),
+        ("up", h.up.as_bytes()),
+        ("up_arc", h.up_arc.as_bytes()),
+        ("down_first", h.down_first.as_bytes()),
+        ("down", h.down.as_bytes()),
+        ("down_arc", h.down_arc.as_bytes()),
+        ("arc_first", h.arc_first.as_bytes()),
+        ("arc_second", h.arc_second.as_bytes()),
+    ]
 }
 
 /// Why a graph file could not be written or read.
@@ -76,7 +219,7 @@ pub enum GraphFileError {
     #[error("{0}: not a silkroute graph file (it does not start with SILKGRPH); build one with `silkroute build FEED -o FILE`")]
     Foreign(PathBuf),
     /// The file was written by a build with another layout.
-    #[error("{path}: graph file format version {found}, written by silkroute {writer}; this build reads version {FORMAT_VERSION}; rebuild it with `silkroute build`")]
+    #[error("{path}: graph file format version {found}{}, written by silkroute {writer}; this build reads version {FORMAT_VERSION}; rebuild it with `silkroute build`", if *found < 8 { " (the bincode layout)" } else { "" })]
     Version {
         /// The file.
         path: PathBuf,
@@ -95,17 +238,19 @@ pub enum GraphFileError {
         /// Bytes announced.
         expected: u64,
     },
-    /// The payload does not match its checksum.
-    #[error("{path}: corrupt graph file: checksum {found:08x}, the header says {expected:08x}")]
+    /// A section (or the section table) does not match its checksum.
+    #[error("{path}: corrupt graph file: {section} has checksum {found:08x}, the table says {expected:08x}")]
     Checksum {
         /// The file.
         path: PathBuf,
+        /// `section <name>`, or `the section table`.
+        section: String,
         /// Checksum of the bytes present.
         found: u32,
-        /// Checksum in the header.
+        /// Checksum recorded.
         expected: u32,
     },
-    /// The payload could not be decoded, or its parts do not fit together.
+    /// A section could not be decoded, or the parts do not fit together.
     #[error("{path}: corrupt graph file: {reason}")]
     Corrupt {
         /// The file.
@@ -115,111 +260,182 @@ pub enum GraphFileError {
     },
 }
 
-fn config() -> impl bincode::config::Config {
-    bincode::config::standard()
-        .with_little_endian()
-        .with_fixed_int_encoding()
-}
-
 /// Writes `compiled` to `path` (to a temporary file beside it, then renamed, so an existing
-/// file is never left half-written).
+/// file is never left half-written, and a process that has the old file mapped keeps it).
 pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, GraphFileError> {
     let io = |source| GraphFileError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let payload = bincode::serde::encode_to_vec(
-        PayloadRef {
-            network: &compiled.network,
-            graph: &compiled.graph,
-            hierarchies: &compiled.hierarchies,
-        },
-        config(),
-    )
-    .map_err(|e| GraphFileError::Corrupt {
-        path: path.to_path_buf(),
-        reason: format!("cannot encode: {e}"),
-    })?;
+    let encode = |what: &str, r: postcard::Result<Vec<u8>>| {
+        r.map_err(|e| GraphFileError::Corrupt {
+            path: path.to_path_buf(),
+            reason: format!("cannot encode the {what}: {e}"),
+        })
+    };
+    let network = encode("network", postcard::to_allocvec(&compiled.network))?;
+    let g = &compiled.graph;
+    let tables = encode(
+        "graph",
+        postcard::to_allocvec(&GraphTablesRef {
+            nodes: &g.nodes,
+            place_nodes: &g.place_nodes,
+            international_nodes: &g.international_nodes,
+        }),
+    )?;
+    let edges: Vec<EdgeRecord> = g.edges.iter().map(EdgeRecord::of).collect();
+    let mut sections: Vec<(String, &[u8])> = vec![
+        ("network".into(), &network),
+        ("graph".into(), &tables),
+        ("edges".into(), bytemuck::cast_slice(&edges)),
+        ("first_out".into(), g.first_out.as_bytes()),
+    ];
+    for (m, h) in &compiled.hierarchies {
+        for (name, bytes) in hierarchy_arrays(h) {
+            sections.push((format!("{m}.{name}"), bytes));
+        }
+    }
+    let table_end = HEADER_LEN + sections.len() * ENTRY_LEN;
+    let mut table = Vec::with_capacity(sections.len() * ENTRY_LEN);
+    let mut offset = table_end.next_multiple_of(SECTION_ALIGN);
+    let mut layout = Vec::with_capacity(sections.len());
+    for (name, bytes) in &sections {
+        let mut field = [0u8; 16];
+        field[..name.len()].copy_from_slice(name.as_bytes());
+        table.extend_from_slice(&field);
+        table.extend_from_slice(&(offset as u64).to_le_bytes());
+        table.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        table.extend_from_slice(&crc32fast::hash(bytes).to_le_bytes());
+        table.extend_from_slice(&0u32.to_le_bytes());
+        layout.push(offset);
+        offset = (offset + bytes.len()).next_multiple_of(SECTION_ALIGN);
+    }
+    let file_len = layout
+        .last()
+        .zip(sections.last())
+        .map_or(table_end, |(o, (_, b))| o + b.len());
     let mut header = Vec::with_capacity(HEADER_LEN);
     header.extend_from_slice(MAGIC);
     header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    header.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-    header.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    header.extend_from_slice(&(sections.len() as u32).to_le_bytes());
+    header.extend_from_slice(&(file_len as u64).to_le_bytes());
     let mut writer = [0u8; 16];
     let v = env!("CARGO_PKG_VERSION").as_bytes();
     writer[..v.len().min(16)].copy_from_slice(&v[..v.len().min(16)]);
     header.extend_from_slice(&writer);
+    header.extend_from_slice(&crc32fast::hash(&table).to_le_bytes());
+    header.extend_from_slice(&0u32.to_le_bytes());
     let mut file = atomic_write_file::AtomicWriteFile::open(path).map_err(io)?;
-    file.write_all(&header).map_err(io)?;
-    file.write_all(&payload).map_err(io)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut file);
+    out.write_all(&header).map_err(io)?;
+    out.write_all(&table).map_err(io)?;
+    let mut at = table_end;
+    for ((_, bytes), start) in sections.iter().zip(&layout) {
+        out.write_all(&[0u8; SECTION_ALIGN][..start - at])
+            .map_err(io)?;
+        out.write_all(bytes).map_err(io)?;
+        at = start + bytes.len();
+    }
+    out.flush().map_err(io)?;
+    drop(out);
     // fsync, rename over the old file, fsync the folder
     file.commit().map_err(io)?;
-    Ok((header.len() + payload.len()) as u64)
+    Ok(file_len as u64)
 }
 
-/// Reads and checks a graph file. The file is read twice from disk (once for the checksum,
-/// once to decode), never held in memory whole, so peak memory is that of the decoded network.
+/// One entry of the section table.
+struct Section {
+    name: String,
+    start: usize,
+    len: usize,
+}
+
+/// Opens and checks a graph file: maps it, checks the header and every section's checksum,
+/// decodes the network's tables and views the hierarchies and edge offsets in the mapping.
 pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
-    use std::io::{Read, Seek, SeekFrom};
     let io = |source| GraphFileError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = std::fs::File::open(path).map_err(io)?;
+    let file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
-    let mut head = Vec::with_capacity(HEADER_LEN);
-    (&mut file)
-        .take(HEADER_LEN as u64)
-        .read_to_end(&mut head)
-        .map_err(io)?;
-    let header = parse_header(path, &head, size)?;
-    let mut reader = std::io::BufReader::with_capacity(1 << 22, file);
-    let mut hasher = crc32fast::Hasher::new();
-    let mut buf = vec![0u8; 1 << 22];
-    loop {
-        let n = reader.read(&mut buf).map_err(io)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
+    if size < HEADER_LEN as u64 {
+        // Too short to map usefully (and an empty file cannot be mapped): classify the head.
+        let head = std::fs::read(path).map_err(io)?;
+        parse_header(path, &head, size)?;
+        return Err(truncated(path, size, HEADER_LEN as u64));
     }
-    drop(buf);
-    check_crc(path, &header, hasher.finalize())?;
-    let mut file = reader.into_inner();
-    file.seek(SeekFrom::Start(HEADER_LEN as u64)).map_err(io)?;
-    // A BufReader lets bincode read fixed-size fields straight from the buffer.
-    let mut payload = std::io::BufReader::with_capacity(1 << 22, file.take(header.payload_len));
-    // bincode allocates a string's bytes before reading them, trusting the length in the file;
-    // a limit near the payload's size refuses a corrupt length (found by fuzzing: a 30 GB
-    // string in a 200 KB file) instead of asking the allocator for it. The limit is a
-    // compile-time constant, so it comes in steps of 4× from 1 MiB.
-    let len = header.payload_len;
-    let decoded = match len {
-        n if n <= 1 << 20 => decode_within::<{ 1 << 20 }>(&mut payload),
-        n if n <= 1 << 22 => decode_within::<{ 1 << 22 }>(&mut payload),
-        n if n <= 1 << 24 => decode_within::<{ 1 << 24 }>(&mut payload),
-        n if n <= 1 << 26 => decode_within::<{ 1 << 26 }>(&mut payload),
-        n if n <= 1 << 28 => decode_within::<{ 1 << 28 }>(&mut payload),
-        n if n <= 1 << 30 => decode_within::<{ 1 << 30 }>(&mut payload),
-        n if n <= 1 << 32 => decode_within::<{ 1 << 32 }>(&mut payload),
-        n if n <= 1 << 34 => decode_within::<{ 1 << 34 }>(&mut payload),
-        _ => decode_within::<{ 1 << 36 }>(&mut payload),
+    let map = MappedFile::map(&file).map_err(io)?;
+    let bytes = map.bytes();
+    let count = parse_header(path, bytes, size)?;
+    let sections = section_table(path, bytes, count)?;
+    let corrupt = |reason: String| GraphFileError::Corrupt {
+        path: path.to_path_buf(),
+        reason,
     };
-    let left = payload.buffer().len() as u64 + payload.get_ref().limit();
-    finish(path, decoded.map_err(|e| e.to_string()), left)
+    let find = |name: &str| {
+        sections
+            .iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| corrupt(format!("section `{name}` is missing")))
+    };
+    let section_bytes = |s: &Section| &bytes[s.start..s.start + s.len];
+    let network: Network = postcard::from_bytes(section_bytes(find("network")?))
+        .map_err(|e| corrupt(format!("section `network` cannot be decoded ({e})")))?;
+    let tables: GraphTables = postcard::from_bytes(section_bytes(find("graph")?))
+        .map_err(|e| corrupt(format!("section `graph` cannot be decoded ({e})")))?;
+    let records: Array<EdgeRecord> = mapped(path, &map, find("edges")?)?;
+    let edges = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| r.edge(i))
+        .collect::<Result<Vec<Edge>, String>>()
+        .map_err(corrupt)?;
+    let graph = Graph {
+        nodes: tables.nodes,
+        edges,
+        first_out: mapped(path, &map, find("first_out")?)?,
+        place_nodes: tables.place_nodes,
+        international_nodes: tables.international_nodes,
+    };
+    let mut hierarchies = Vec::new();
+    for metric in Metric::ALL {
+        let prefix = format!("{metric}.");
+        if !sections.iter().any(|s| s.name.starts_with(&prefix)) {
+            continue;
+        }
+        let a = |name: &str| find(&format!("{prefix}{name}"));
+        let h = Hierarchy {
+            rank: mapped(path, &map, a("rank")?)?,
+            node_at: mapped(path, &map, a("node_at")?)?,
+            up_first: mapped(path, &map, a("up_first")?)?,
+            up: mapped(path, &map, a("up")?)?,
+            up_arc: mapped(path, &map, a("up_arc")?)?,
+            down_first: mapped(path, &map, a("down_first")?)?,
+            down: mapped(path, &map, a("down")?)?,
+            down_arc: mapped(path, &map, a("down_arc")?)?,
+            arc_first: mapped(path, &map, a("arc_first")?)?,
+            arc_second: mapped(path, &map, a("arc_second")?)?,
+        };
+        hierarchies.push((metric, h));
+    }
+    finish(path, network, graph, hierarchies)
 }
 
-/// Decodes the payload, reading and allocating at most `LIMIT` bytes for it.
-fn decode_within<const LIMIT: usize>(
-    payload: &mut std::io::BufReader<std::io::Take<std::fs::File>>,
-) -> Result<Payload, bincode::error::DecodeError> {
-    bincode::serde::decode_from_reader(
-        payload,
-        bincode::config::standard()
-            .with_little_endian()
-            .with_fixed_int_encoding()
-            .with_limit::<LIMIT>(),
-    )
+/// Views a section as an array in the mapping.
+fn mapped<T: Pod>(path: &Path, map: &MappedFile, s: &Section) -> Result<Array<T>, GraphFileError> {
+    Array::mapped(map, s.start, s.len).map_err(|e| GraphFileError::Corrupt {
+        path: path.to_path_buf(),
+        reason: format!("section `{}`: {e}", s.name),
+    })
+}
+
+fn truncated(path: &Path, found: u64, expected: u64) -> GraphFileError {
+    GraphFileError::Truncated {
+        path: path.to_path_buf(),
+        found,
+        expected,
+    }
 }
 
 /// True when `bytes` start like a graph file (used to tell a graph file from a feed folder).
@@ -238,87 +454,134 @@ pub fn is_graph_path(path: &Path) -> bool {
         && is_graph_file(&head)
 }
 
-struct Header {
-    crc: u32,
-    payload_len: u64,
-}
-
-/// Checks the header against the file size: magic, version, announced length.
-fn parse_header(path: &Path, bytes: &[u8], size: u64) -> Result<Header, GraphFileError> {
+/// Checks the header against the file size: magic, version, announced length. Returns the
+/// number of sections.
+fn parse_header(path: &Path, bytes: &[u8], size: u64) -> Result<usize, GraphFileError> {
     let p = || path.to_path_buf();
     if !bytes.starts_with(MAGIC) {
         return Err(GraphFileError::Foreign(p()));
     }
-    if bytes.len() < HEADER_LEN {
-        return Err(GraphFileError::Truncated {
-            path: p(),
-            found: size,
-            expected: HEADER_LEN as u64,
-        });
-    }
     let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
+    if bytes.len() < 12 {
+        return Err(truncated(path, size, HEADER_LEN as u64));
+    }
     let version = u32_at(8);
     if version != FORMAT_VERSION {
-        let writer = String::from_utf8_lossy(&bytes[24..40])
-            .trim_end_matches('\0')
-            .to_string();
+        let writer = bytes
+            .get(24..40)
+            .map(|w| {
+                String::from_utf8_lossy(w)
+                    .trim_end_matches('\0')
+                    .to_string()
+            })
+            .unwrap_or_else(|| "(unknown)".into());
         return Err(GraphFileError::Version {
             path: p(),
             found: version,
             writer,
         });
     }
-    let crc = u32_at(12);
-    let payload_len = u64::from_le_bytes(bytes[16..24].try_into().expect("8 bytes"));
-    let total = HEADER_LEN as u64 + payload_len;
+    if bytes.len() < HEADER_LEN {
+        return Err(truncated(path, size, HEADER_LEN as u64));
+    }
+    let count = u32_at(12) as usize;
+    let total = u64::from_le_bytes(bytes[16..24].try_into().expect("8 bytes"));
     if size < total {
-        return Err(GraphFileError::Truncated {
-            path: p(),
-            found: size,
-            expected: total,
-        });
+        return Err(truncated(path, size, total));
     }
     if size > total {
         return Err(GraphFileError::Corrupt {
             path: p(),
-            reason: format!("{} bytes after the payload", size - total),
+            reason: format!("{} bytes after the announced end", size - total),
         });
     }
-    Ok(Header { crc, payload_len })
+    if count > MAX_SECTIONS || HEADER_LEN + count * ENTRY_LEN > bytes.len() {
+        return Err(GraphFileError::Corrupt {
+            path: p(),
+            reason: format!("the header announces {count} sections"),
+        });
+    }
+    Ok(count)
 }
 
-fn check_crc(path: &Path, header: &Header, found: u32) -> Result<(), GraphFileError> {
-    if found != header.crc {
+/// Reads the section table and checks its checksum, every section's bounds and alignment and
+/// every section's checksum (in parallel: a big file is read at the speed of memory).
+fn section_table(path: &Path, bytes: &[u8], count: usize) -> Result<Vec<Section>, GraphFileError> {
+    let corrupt = |reason: String| GraphFileError::Corrupt {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let table = &bytes[HEADER_LEN..HEADER_LEN + count * ENTRY_LEN];
+    let expected = u32::from_le_bytes(bytes[40..44].try_into().expect("4 bytes"));
+    let found = crc32fast::hash(table);
+    if found != expected {
         return Err(GraphFileError::Checksum {
             path: path.to_path_buf(),
+            section: "the section table".into(),
             found,
-            expected: header.crc,
+            expected,
         });
     }
-    Ok(())
+    let mut sections = Vec::with_capacity(count);
+    let mut crcs = Vec::with_capacity(count);
+    for entry in table.chunks_exact(ENTRY_LEN) {
+        let name = std::str::from_utf8(&entry[..16])
+            .map(|n| n.trim_end_matches('\0').to_string())
+            .map_err(|_| corrupt("a section name is not UTF-8".into()))?;
+        let u64_at = |i: usize| u64::from_le_bytes(entry[i..i + 8].try_into().expect("8 bytes"));
+        let (start, len) = (u64_at(16), u64_at(24));
+        let crc = u32::from_le_bytes(entry[32..36].try_into().expect("4 bytes"));
+        let end = start.saturating_add(len);
+        if end > bytes.len() as u64 || start < (HEADER_LEN + table.len()) as u64 {
+            return Err(corrupt(format!("section `{name}` lies outside the file")));
+        }
+        if start % SECTION_ALIGN as u64 != 0 {
+            return Err(corrupt(format!("section `{name}` is not aligned")));
+        }
+        if sections.iter().any(|s: &Section| s.name == name) {
+            return Err(corrupt(format!("section `{name}` appears twice")));
+        }
+        sections.push(Section {
+            name,
+            start: start as usize,
+            len: len as usize,
+        });
+        crcs.push(crc);
+    }
+    let bad = sections
+        .par_iter()
+        .zip(&crcs)
+        .map(|(s, &expected)| {
+            (
+                s,
+                expected,
+                crc32fast::hash(&bytes[s.start..s.start + s.len]),
+            )
+        })
+        .find_first(|(_, expected, found)| expected != found);
+    if let Some((s, expected, found)) = bad {
+        return Err(GraphFileError::Checksum {
+            path: path.to_path_buf(),
+            section: format!("section `{}`", s.name),
+            found,
+            expected,
+        });
+    }
+    Ok(sections)
 }
 
 /// Rebuilds the network's index and checks that every part fits the others.
 fn finish(
     path: &Path,
-    decoded: Result<Payload, String>,
-    left_over: u64,
+    network: Network,
+    graph: Graph,
+    hierarchies: Vec<(Metric, Hierarchy)>,
 ) -> Result<CompiledNetwork, GraphFileError> {
     let corrupt = |reason: String| GraphFileError::Corrupt {
         path: path.to_path_buf(),
         reason,
     };
-    let decoded = decoded.map_err(|e| {
-        corrupt(format!(
-            "cannot decode ({e}); rebuild it with `silkroute build`"
-        ))
-    })?;
-    if left_over != 0 {
-        return Err(corrupt(format!(
-            "{left_over} bytes left over after the payload"
-        )));
-    }
-    let network = decoded.network.indexed();
+    let network = network.indexed();
     if network
         .clearances
         .iter()
@@ -328,21 +591,48 @@ fn finish(
     }
     check_network(&network).map_err(corrupt)?;
     check_values(&network).map_err(corrupt)?;
-    decoded.graph.check(&network).map_err(corrupt)?;
-    for (m, h) in &decoded.hierarchies {
-        if h.nodes() != decoded.graph.nodes().len() {
+    graph.check(&network).map_err(corrupt)?;
+    for (m, h) in &hierarchies {
+        if h.nodes() != graph.nodes().len() {
             return Err(corrupt(format!(
                 "the {m} hierarchy has the wrong node count"
             )));
         }
-        h.check(decoded.graph.edges().len())
+        h.check(graph.edges().len())
             .map_err(|e| corrupt(format!("the {m} hierarchy: {e}")))?;
     }
     Ok(CompiledNetwork {
         network,
-        graph: decoded.graph,
-        hierarchies: decoded.hierarchies,
+        graph,
+        hierarchies,
     })
+}
+
+/// Sets the checksums of a graph file's image to fit its bytes (the section table's and every
+/// section's whose bounds lie in the image): lets a fuzzer reach the decoders and structural
+/// checks behind the checksums. Does nothing to bytes that do not start like a current file.
+pub fn reseal_checksums(bytes: &mut [u8]) {
+    if bytes.len() < HEADER_LEN
+        || !bytes.starts_with(MAGIC)
+        || bytes[8..12] != FORMAT_VERSION.to_le_bytes()
+    {
+        return;
+    }
+    let count = (u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes")) as usize)
+        .min(MAX_SECTIONS)
+        .min((bytes.len() - HEADER_LEN) / ENTRY_LEN);
+    for k in 0..count {
+        let e = HEADER_LEN + k * ENTRY_LEN;
+        let u64_at = |i: usize| u64::from_le_bytes(bytes[e + i..e + i + 8].try_into().expect("8"));
+        let (start, len) = (u64_at(16), u64_at(24));
+        let end = start.saturating_add(len);
+        if end <= bytes.len() as u64 {
+            let crc = crc32fast::hash(&bytes[start as usize..end as usize]);
+            bytes[e + 32..e + 36].copy_from_slice(&crc.to_le_bytes());
+        }
+    }
+    let table_crc = crc32fast::hash(&bytes[HEADER_LEN..HEADER_LEN + count * ENTRY_LEN]);
+    bytes[40..44].copy_from_slice(&table_crc.to_le_bytes());
 }
 
 /// The numbers the searches add to instants and weigh are finite, not negative and below

@@ -168,7 +168,7 @@ impl Wait {
 pub struct Graph {
     pub(crate) nodes: Vec<Node>,
     pub(crate) edges: Vec<Edge>,
-    pub(crate) first_out: Vec<u32>,
+    pub(crate) first_out: crate::array::Array<u32>,
     pub(crate) place_nodes: Vec<Vec<NodeId>>,
     /// The international nodes of each place (ports and airports with flights or sailings to
     /// another customs territory).

@@ -9,14 +9,15 @@
 //! - [`Edge`]: a run along a link, a border crossing, or a transfer, with its time (p50, p90),
 //!   money per FEU and CO2e per tonne already worked out; queries scale them for the cargo.
 //!
-//! - [`write_graph_file`] / [`read_graph_file`]: the compiled graph file (checked header,
-//!   checksum) that loads without parsing CSV or contracting again.
+//! - [`write_graph_file`] / [`read_graph_file`]: the compiled graph file (sections with their
+//!   checksums, memory-mapped: the hierarchies are viewed in place, not decoded).
 //! - [`Hierarchy`]: contraction hierarchies for single-criterion queries on big graphs.
 //! - [`Timetable`]: the open services laid on the graph as [`Pattern`]s (stop nodes, the edges
 //!   between them, stop times, departures), for the timetable router.
 //!
 //! Only `open` elements are compiled; scenarios open planned ones before compiling.
 
+mod array;
 mod compile;
 mod file;
 mod graph;
@@ -24,10 +25,11 @@ pub mod hierarchy;
 mod lines;
 mod timetable;
 
+pub use array::{Array, ArrayError, MappedFile};
 pub use compile::{compile, CompileError};
 pub use file::{
-    is_graph_file, is_graph_path, read_graph_file, write_graph_file, CompiledNetwork,
-    GraphFileError, FORMAT_VERSION, MAGIC,
+    is_graph_file, is_graph_path, read_graph_file, reseal_checksums, write_graph_file,
+    CompiledNetwork, GraphFileError, FORMAT_VERSION, HEADER_LEN, MAGIC,
 };
 pub use graph::{Edge, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
 pub use hierarchy::{Hierarchy, HierarchyQuery, Metric, NoMetric};

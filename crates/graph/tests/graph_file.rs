@@ -1,10 +1,11 @@
-//! The compiled graph file: what is written is read back; a truncated, corrupt, foreign or
-//! future file is refused with an error that says so.
+//! The compiled graph file: what is written is read back (the hierarchies viewed in the
+//! mapping); a truncated, corrupt, foreign, older or future file, a flipped byte in any section
+//! and an index out of range in any array are refused with an error that says so.
 
 use silkroute_feed::builtin;
 use silkroute_graph::hierarchy::prepare;
 use silkroute_graph::{
-    compile, read_graph_file, write_graph_file, CompiledNetwork, GraphFileError, Metric,
+    compile, read_graph_file, write_graph_file, CompiledNetwork, GraphFileError, Metric, HEADER_LEN,
 };
 use std::path::Path;
 
@@ -43,6 +44,7 @@ fn the_builtin_network_reads_back_as_written() {
     for ((m1, h1), (m2, h2)) in back.hierarchies.iter().zip(&original.hierarchies) {
         assert_eq!(m1, m2);
         assert_eq!(h1, h2);
+        assert!(h1.is_mapped() && !h2.is_mapped());
     }
     // The place index is rebuilt on reading.
     assert!(back.network.place_id("tashkent").is_some());
@@ -52,7 +54,7 @@ fn the_builtin_network_reads_back_as_written() {
 fn a_truncated_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (path, bytes) = written(dir.path());
-    for keep in [10, 39, 41, bytes.len() / 2, bytes.len() - 1] {
+    for keep in [10, 39, 41, HEADER_LEN + 7, bytes.len() / 2, bytes.len() - 1] {
         std::fs::write(&path, &bytes[..keep]).unwrap();
         let err = read_graph_file(&path).unwrap_err();
         assert!(
@@ -63,20 +65,48 @@ fn a_truncated_file_is_refused() {
     }
 }
 
+/// The section table of a file image: name, first byte, length.
+fn sections(bytes: &[u8]) -> Vec<(String, usize, usize)> {
+    let count = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+    (0..count)
+        .map(|k| {
+            let e = &bytes[HEADER_LEN + k * 40..HEADER_LEN + (k + 1) * 40];
+            let name = String::from_utf8(e[..16].to_vec()).unwrap();
+            let start = u64::from_le_bytes(e[16..24].try_into().unwrap()) as usize;
+            let len = u64::from_le_bytes(e[24..32].try_into().unwrap()) as usize;
+            (name.trim_end_matches('\0').to_string(), start, len)
+        })
+        .collect()
+}
+
 #[test]
-fn a_flipped_byte_is_caught_by_the_checksum() {
+fn a_flipped_byte_in_any_section_is_caught_by_its_checksum() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut bytes) = written(dir.path());
-    for at in [40, bytes.len() / 3, bytes.len() - 1] {
-        bytes[at] ^= 0x55;
-        std::fs::write(&path, &bytes).unwrap();
-        let err = read_graph_file(&path).unwrap_err();
-        assert!(
-            matches!(err, GraphFileError::Checksum { .. }),
-            "{at}: {err}"
-        );
-        bytes[at] ^= 0x55;
+    let table = sections(&bytes);
+    // the network, the graph tables, the edges, their offsets and 3 × 10 hierarchy arrays
+    assert_eq!(table.len(), 34);
+    for (name, start, len) in table {
+        for at in [start, start + len / 2, start + len - 1] {
+            bytes[at] ^= 0x55;
+            std::fs::write(&path, &bytes).unwrap();
+            let err = read_graph_file(&path).unwrap_err();
+            assert!(
+                matches!(err, GraphFileError::Checksum { .. }),
+                "{name} at {at}: {err}"
+            );
+            assert!(
+                err.to_string().contains(&format!("section `{name}`")),
+                "{err}"
+            );
+            bytes[at] ^= 0x55;
+        }
     }
+    // the section table itself
+    bytes[HEADER_LEN + 20] ^= 1;
+    std::fs::write(&path, &bytes).unwrap();
+    let err = read_graph_file(&path).unwrap_err();
+    assert!(err.to_string().contains("the section table"), "{err}");
 }
 
 #[test]
@@ -99,6 +129,93 @@ fn a_file_of_another_format_version_is_refused() {
     assert!(err.to_string().contains("version 99"), "{err}");
 }
 
+/// A file of the earlier layout (format version 7: one bincode payload behind a 40-byte header
+/// of magic, version, CRC-32, length and writer) is refused with the advice to rebuild it.
+#[test]
+fn a_file_of_the_bincode_layout_is_refused_with_advice_to_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.srg");
+    let payload = vec![7u8; 1000];
+    let mut bytes = b"SILKGRPH".to_vec();
+    bytes.extend_from_slice(&7u32.to_le_bytes());
+    bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+    bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(b"0.1.0\0\0\0\0\0\0\0\0\0\0\0");
+    bytes.extend_from_slice(&payload);
+    std::fs::write(&path, &bytes).unwrap();
+    let err = read_graph_file(&path).unwrap_err();
+    assert!(
+        matches!(err, GraphFileError::Version { found: 7, .. }),
+        "{err}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("old.srg"), "{message}");
+    assert!(
+        message.contains("version 7 (the bincode layout), written by silkroute 0.1.0"),
+        "{message}"
+    );
+    assert!(
+        message.contains("rebuild it with `silkroute build`"),
+        "{message}"
+    );
+}
+
+/// Writes `bytes` with one section changed by `edit` and every checksum fitted again, so that
+/// only the structural checks stand between the change and an answer.
+fn resealed_with(path: &Path, bytes: &[u8], section: &str, edit: impl Fn(&mut [u8])) {
+    let mut bytes = bytes.to_vec();
+    let (_, start, len) = sections(&bytes)
+        .into_iter()
+        .find(|(n, _, _)| n == section)
+        .unwrap();
+    edit(&mut bytes[start..start + len]);
+    silkroute_graph::reseal_checksums(&mut bytes);
+    std::fs::write(path, &bytes).unwrap();
+}
+
+#[test]
+fn an_out_of_range_index_in_any_array_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, bytes) = written(dir.path());
+    let far = u32::MAX - 7;
+    let cases: [(&str, usize, &str); 6] = [
+        // edge 0's head: the second u32 of its record
+        ("edges", 4, "edge 0 does not join its nodes"),
+        ("first_out", 8, "edge offsets do not fit the edges"),
+        (
+            "time.up_arc",
+            0,
+            "the time hierarchy: upward arc 0 names a missing arc",
+        ),
+        (
+            "cost.node_at",
+            0,
+            "the cost hierarchy: rank 0 is not a permutation entry",
+        ),
+        (
+            "co2.arc_first",
+            0,
+            "the co2 hierarchy: arc 0 names a missing graph edge",
+        ),
+        (
+            "time.down",
+            0,
+            "the time hierarchy: downward arc 0 does not lead to a higher rank",
+        ),
+    ];
+    for (section, at, expected) in cases {
+        resealed_with(&path, &bytes, section, |b| {
+            b[at..at + 4].copy_from_slice(&far.to_le_bytes())
+        });
+        let err = read_graph_file(&path).unwrap_err();
+        assert!(
+            matches!(err, GraphFileError::Corrupt { .. }),
+            "{section}: {err}"
+        );
+        assert!(err.to_string().contains(expected), "{section}: {err}");
+    }
+}
+
 #[test]
 fn a_well_checksummed_but_inconsistent_payload_is_refused() {
     // A link that names a place that does not exist, written with a valid checksum: the
@@ -112,21 +229,25 @@ fn a_well_checksummed_but_inconsistent_payload_is_refused() {
     assert!(matches!(err, GraphFileError::Corrupt { .. }), "{err}");
 }
 
-/// A file whose checksum fits but whose first place id claims 20 GB (found by fuzzing, with a
-/// 30 GB string in a 7 KB file): refused as corrupt before anything of that size is allocated.
+/// A file whose checksums fit but whose network claims twenty thousand million places
+/// (fuzzing once found a 30 GB string in a 7 KB file): refused as corrupt, naming the section,
+/// before anything of that size is allocated.
 #[test]
 fn a_corrupt_length_is_refused_without_allocating_it() {
     let dir = tempfile::tempdir().unwrap();
-    let (path, mut bytes) = written(dir.path());
-    // the payload opens with the number of places (u64), then the first id's length (u64)
-    bytes[48..56].copy_from_slice(&20_000_000_000u64.to_le_bytes());
-    let crc = crc32fast::hash(&bytes[40..]);
-    bytes[12..16].copy_from_slice(&crc.to_le_bytes());
-    std::fs::write(&path, &bytes).unwrap();
+    let (path, bytes) = written(dir.path());
+    let claim = postcard::to_allocvec(&20_000_000_000u64).unwrap();
+    resealed_with(&path, &bytes, "network", |b| {
+        b[..claim.len()].copy_from_slice(&claim)
+    });
     let err = read_graph_file(&path).unwrap_err();
     assert!(matches!(err, GraphFileError::Corrupt { .. }), "{err}");
     assert!(err.to_string().contains("builtin.srg"), "{err}");
-    assert!(err.to_string().contains("LimitExceeded"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("section `network` cannot be decoded"),
+        "{err}"
+    );
 }
 
 /// A well-checksummed file with a negative edge time (found by fuzzing: the timetable's

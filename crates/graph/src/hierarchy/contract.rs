@@ -1,6 +1,8 @@
 //! Node contraction: builds a [`Hierarchy`] from a weighted directed graph.
 
 use super::{Weight, INFINITY, NO_ARC};
+use crate::array::Array;
+use bytemuck::{Pod, Zeroable};
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -19,16 +21,27 @@ const CONTRACT_SETTLE_LIMIT: usize = 500;
 /// higher-ranked nodes (searched backwards from a target).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hierarchy {
-    pub(crate) rank: Vec<u32>,
-    pub(crate) node_at: Vec<u32>,
-    pub(crate) up_first: Vec<u32>,
-    pub(crate) up: Vec<(u32, Weight)>,
-    pub(crate) up_arc: Vec<u32>,
-    pub(crate) down_first: Vec<u32>,
-    pub(crate) down: Vec<(u32, Weight)>,
-    pub(crate) down_arc: Vec<u32>,
-    pub(crate) arc_first: Vec<u32>,
-    pub(crate) arc_second: Vec<u32>,
+    pub(crate) rank: Array<u32>,
+    pub(crate) node_at: Array<u32>,
+    pub(crate) up_first: Array<u32>,
+    pub(crate) up: Array<SearchArc>,
+    pub(crate) up_arc: Array<u32>,
+    pub(crate) down_first: Array<u32>,
+    pub(crate) down: Array<SearchArc>,
+    pub(crate) down_arc: Array<u32>,
+    pub(crate) arc_first: Array<u32>,
+    pub(crate) arc_second: Array<u32>,
+}
+
+/// An arc of a search graph: the rank at its other end and its weight (8 bytes, stored in a
+/// graph file as it sits in memory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Pod, Zeroable)]
+#[repr(C)]
+pub struct SearchArc {
+    /// Rank of the node at the other end.
+    pub rank: u32,
+    /// Weight.
+    pub weight: Weight,
 }
 
 /// What preprocessing did.
@@ -337,56 +350,55 @@ impl Hierarchy {
         for (r, &v) in node_at.iter().enumerate() {
             rank[v as usize] = r as u32;
         }
-        let mut h = Hierarchy {
-            rank,
-            node_at,
-            up_first: Vec::with_capacity(nodes + 1),
-            up: Vec::new(),
-            up_arc: Vec::new(),
-            down_first: Vec::with_capacity(nodes + 1),
-            down: Vec::new(),
-            down_arc: Vec::new(),
-            arc_first: Vec::new(),
-            arc_second: Vec::new(),
-        };
-        // Both search graphs in rank order: offsets, packed (rank, weight) pairs, arc ids.
-        let rank = &h.rank;
-        let by_rank = |lists: &mut [Vec<Adj>],
-                       first: &mut Vec<u32>,
-                       arcs: &mut Vec<(u32, Weight)>,
-                       ids: &mut Vec<u32>| {
-            for &v in &h.node_at {
+        // Both search graphs in rank order: offsets, packed (rank, weight) arcs, arc ids.
+        let by_rank = |lists: &mut [Vec<Adj>]| {
+            let mut first = Vec::with_capacity(nodes + 1);
+            let (mut arcs, mut ids) = (Vec::new(), Vec::new());
+            for &v in &node_at {
                 first.push(arcs.len() as u32);
                 let mut list = std::mem::take(&mut lists[v as usize]);
                 list.sort_unstable_by_key(|a| rank[a.node as usize]);
                 for a in list {
-                    arcs.push((rank[a.node as usize], a.weight));
+                    arcs.push(SearchArc {
+                        rank: rank[a.node as usize],
+                        weight: a.weight,
+                    });
                     ids.push(a.arc);
                 }
             }
             first.push(arcs.len() as u32);
+            (first, arcs, ids)
         };
-        let (mut up_first, mut up_arcs, mut up_ids) =
-            (Vec::with_capacity(nodes + 1), Vec::new(), Vec::new());
-        by_rank(&mut up, &mut up_first, &mut up_arcs, &mut up_ids);
-        let (mut down_first, mut down_arcs, mut down_ids) =
-            (Vec::with_capacity(nodes + 1), Vec::new(), Vec::new());
-        by_rank(&mut down, &mut down_first, &mut down_arcs, &mut down_ids);
-        (h.up_first, h.up, h.up_arc) = (up_first, up_arcs, up_ids);
-        (h.down_first, h.down, h.down_arc) = (down_first, down_arcs, down_ids);
+        let (up_first, up_arcs, up_ids) = by_rank(&mut up);
+        let (down_first, down_arcs, down_ids) = by_rank(&mut down);
         let stats = BuildStats {
             nodes,
             arcs: original_arcs,
             shortcuts: c.arc_first.len() - original_arcs,
         };
-        h.arc_first = c.arc_first;
-        h.arc_second = c.arc_second;
+        let h = Hierarchy {
+            rank: rank.into(),
+            node_at: node_at.into(),
+            up_first: up_first.into(),
+            up: up_arcs.into(),
+            up_arc: up_ids.into(),
+            down_first: down_first.into(),
+            down: down_arcs.into(),
+            down_arc: down_ids.into(),
+            arc_first: c.arc_first.into(),
+            arc_second: c.arc_second.into(),
+        };
         (h, stats)
     }
 
     /// Number of nodes.
     pub fn nodes(&self) -> usize {
         self.rank.len()
+    }
+
+    /// True when the hierarchy's arrays are views into a mapped graph file (not copies).
+    pub fn is_mapped(&self) -> bool {
+        self.up.is_mapped() && self.down.is_mapped() && self.arc_first.is_mapped()
     }
 
     /// Number of arcs in the upward and downward search graphs together.
@@ -427,7 +439,7 @@ impl Hierarchy {
             }
             for r in 0..n {
                 for i in first[r] as usize..first[r + 1] as usize {
-                    if heads[i].0 as usize >= n || heads[i].0 as usize <= r {
+                    if heads[i].rank as usize >= n || heads[i].rank as usize <= r {
                         return Err(format!("{what} arc {i} does not lead to a higher rank"));
                     }
                     if ids[i] as usize >= arcs {

@@ -1,6 +1,6 @@
 //! Queries on a [`Hierarchy`]: point to point with the path, and many to many.
 
-use super::contract::Hierarchy;
+use super::contract::{Hierarchy, SearchArc};
 use super::{Weight, INFINITY, NO_ARC};
 use rayon::prelude::*;
 use std::cmp::Reverse;
@@ -78,33 +78,57 @@ impl Side {
 
     /// Settles the next rank; returns it with its weight and whether it is stalled (a
     /// higher-ranked node reaches it more cheaply, so it lies on no shortest path from here).
-    fn settle(&mut self, h: &Hierarchy, forward: bool) -> Option<(u32, Weight, bool)> {
+    fn settle(&mut self, g: &SearchGraphs, forward: bool) -> Option<(u32, Weight, bool)> {
         loop {
             let Reverse((d, r)) = self.heap.pop()?;
             if d > self.dist[r as usize] {
                 continue;
             }
             let (first, other) = if forward {
-                (&h.down_first, &h.down)
+                (g.down_first, g.down)
             } else {
-                (&h.up_first, &h.up)
+                (g.up_first, g.up)
             };
             let range = first[r as usize] as usize..first[r as usize + 1] as usize;
             let stalled = other[range]
                 .iter()
-                .any(|&(x, w)| self.dist[x as usize].saturating_add(w) < d);
+                .any(|a| self.dist[a.rank as usize].saturating_add(a.weight) < d);
             if !stalled {
                 let (first, next, arc) = if forward {
-                    (&h.up_first, &h.up, &h.up_arc)
+                    (g.up_first, g.up, g.up_arc)
                 } else {
-                    (&h.down_first, &h.down, &h.down_arc)
+                    (g.down_first, g.down, g.down_arc)
                 };
                 let range = first[r as usize] as usize..first[r as usize + 1] as usize;
-                for (&(x, w), &a) in next[range.clone()].iter().zip(&arc[range]) {
-                    self.improve(x, d.saturating_add(w), Pred { arc: a, rank: r });
+                for (x, &a) in next[range.clone()].iter().zip(&arc[range]) {
+                    self.improve(x.rank, d.saturating_add(x.weight), Pred { arc: a, rank: r });
                 }
             }
             return Some((r, d, stalled));
+        }
+    }
+}
+
+/// The two search graphs of a hierarchy as plain slices, taken once per search (a mapped
+/// array is a few instructions away from its slice; a settled node reads six of them).
+struct SearchGraphs<'a> {
+    up_first: &'a [u32],
+    up: &'a [SearchArc],
+    up_arc: &'a [u32],
+    down_first: &'a [u32],
+    down: &'a [SearchArc],
+    down_arc: &'a [u32],
+}
+
+impl Hierarchy {
+    fn search_graphs(&self) -> SearchGraphs<'_> {
+        SearchGraphs {
+            up_first: &self.up_first,
+            up: &self.up,
+            up_arc: &self.up_arc,
+            down_first: &self.down_first,
+            down: &self.down,
+            down_arc: &self.down_arc,
         }
     }
 }
@@ -239,6 +263,7 @@ impl<'h> HierarchyQuery<'h> {
         let h = self.h;
         self.fwd.start(h, sources);
         self.bwd.start(h, targets);
+        let g = h.search_graphs();
         let mut best = INFINITY;
         let mut meet = None;
         self.settled = 0;
@@ -253,7 +278,7 @@ impl<'h> HierarchyQuery<'h> {
             } else {
                 (&mut self.bwd, &self.fwd)
             };
-            let Some((r, d, _)) = this.settle(h, forward) else {
+            let Some((r, d, _)) = this.settle(&g, forward) else {
                 continue; // only stale entries were left on this side
             };
             self.settled += 1;
@@ -291,6 +316,7 @@ impl Hierarchy {
         targets: &[Vec<(u32, Weight)>],
     ) -> Vec<Vec<Weight>> {
         let n = self.nodes();
+        let g = self.search_graphs();
         // Backward search from every target; bucket entries (rank, target, weight).
         let mut entries: Vec<(u32, u32, Weight)> = targets
             .par_iter()
@@ -300,7 +326,7 @@ impl Hierarchy {
                 |side, (j, t)| {
                     side.start(self, t);
                     let mut found = Vec::new();
-                    while let Some((r, d, stalled)) = side.settle(self, false) {
+                    while let Some((r, d, stalled)) = side.settle(&g, false) {
                         if !stalled {
                             found.push((r, j as u32, d));
                         }
@@ -325,7 +351,7 @@ impl Hierarchy {
                 |side, s| {
                     let mut row = vec![INFINITY; targets.len()];
                     side.start(self, s);
-                    while let Some((r, d, stalled)) = side.settle(self, true) {
+                    while let Some((r, d, stalled)) = side.settle(&g, true) {
                         if stalled {
                             continue;
                         }
