@@ -77,7 +77,7 @@ pub fn graph_csv(net: &Network) -> anyhow::Result<String> {
         ])?;
     }
     for e in graph.edges() {
-        let (kind, element) = e.kind.element_id(net);
+        let (kind, element) = e.kind().element_id(net);
         let (kind, element) = (kind.as_str(), element.to_string());
         w.write_record([
             name(e.tail),

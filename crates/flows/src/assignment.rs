@@ -439,7 +439,7 @@ fn answer(
                 .sum();
             let mut km: BTreeMap<Mode, f64> = BTreeMap::new();
             for (e, edge) in graph.edges().iter().enumerate() {
-                if matches!(edge.kind, EdgeKind::Run(_) | EdgeKind::Border { .. }) {
+                if matches!(edge.kind(), EdgeKind::Run(_) | EdgeKind::Border { .. }) {
                     *km.entry(graph.node(edge.head).layer.mode).or_insert(0.0) +=
                         eq.by_segment[s][e] * edge.distance_km;
                 }
@@ -739,14 +739,14 @@ fn od_route(
     let mut borders = Vec::new();
     let mut elements: Vec<String> = Vec::new();
     for &e in edges {
-        let id = match graph.edges()[e].kind {
+        let id = match graph.edges()[e].kind() {
             EdgeKind::Run(l) => net.links[l as usize].id.clone(),
             EdgeKind::Border { border, .. } => {
                 borders.push(net.borders[border as usize].id.clone());
                 net.borders[border as usize].id.clone()
             }
             EdgeKind::Transfer(x) => net.transfers[x as usize].id.clone(),
-            EdgeKind::Clearance { .. } => graph.edges()[e].kind.element_id(net).1.to_string(),
+            EdgeKind::Clearance { .. } => graph.edges()[e].kind().element_id(net).1.to_string(),
         };
         elements.push(id);
     }
@@ -774,7 +774,7 @@ impl Assignment {
             .enumerate()
             .filter(|(i, _)| self.flows[*i] > 1e-9)
             .map(|(i, e)| {
-                let (kind, element) = e.kind.element_id(net);
+                let (kind, element) = e.kind().element_id(net);
                 // the facility's capacity in t/day, as the cost functions use it
                 let cap = Some(costs.capacity[i]).filter(|c| c.is_finite());
                 let (tail, head) = (graph.node(e.tail), graph.node(e.head));
@@ -790,7 +790,7 @@ impl Assignment {
                 };
                 let v = self.flows[i];
                 let mode = graph.node(e.head).layer.mode;
-                let basis = CapacityBasis::of(net, e.kind);
+                let basis = CapacityBasis::of(net, e.kind());
                 EdgeFlow {
                     edge: i,
                     kind,

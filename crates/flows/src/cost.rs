@@ -227,7 +227,7 @@ impl EdgeCosts {
         let mut shared: HashMap<(u8, u32), u32> = HashMap::new();
         let mut facilities = 0u32;
         for e in graph.edges() {
-            let key = match (CapacityBasis::of(net, e.kind), e.kind) {
+            let key = match (CapacityBasis::of(net, e.kind()), e.kind()) {
                 (CapacityBasis::BothDirections, EdgeKind::Run(l)) => Some((0, l)),
                 (CapacityBasis::BothDirections, EdgeKind::Border { border, .. }) => {
                     Some((1, border))
@@ -246,7 +246,7 @@ impl EdgeCosts {
                 }
             };
             facility.push(f);
-            let cap = match e.kind {
+            let cap = match e.kind() {
                 EdgeKind::Run(i) => net.links[i as usize].capacity,
                 EdgeKind::Border { border, .. } => net.borders[border as usize].capacity,
                 EdgeKind::Transfer(i) => net.transfers[i as usize].capacity,

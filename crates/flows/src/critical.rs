@@ -37,7 +37,7 @@ pub fn critical(
 ) -> Vec<Criticality> {
     let mut elements: Vec<(ElementKind, u32, f64)> = Vec::new();
     for (i, e) in graph.edges().iter().enumerate() {
-        let key = e.kind.element();
+        let key = e.kind().element();
         if matches!(key.0, ElementKind::Transfer | ElementKind::Clearance) {
             continue;
         }
@@ -72,7 +72,7 @@ pub fn critical(
             let closed: Vec<bool> = graph
                 .edges()
                 .iter()
-                .map(|e| e.kind.element() == (kind, id))
+                .map(|e| e.kind().element() == (kind, id))
                 .collect();
             let cfg = AssignmentConfig {
                 closed_edges: closed,

@@ -319,7 +319,7 @@ impl<'a> Loader<'a> {
         let mut km = [0.0f64; Mode::ALL.len()];
         for &e in &edges {
             let edge = &self.graph.edges()[e as usize];
-            if matches!(edge.kind, EdgeKind::Run(_) | EdgeKind::Border { .. }) {
+            if matches!(edge.kind(), EdgeKind::Run(_) | EdgeKind::Border { .. }) {
                 let mode = self.graph.node(edge.head).layer.mode;
                 if let Some(i) = Mode::ALL.iter().position(|&m| m == mode) {
                     km[i] += edge.distance_km;

@@ -57,7 +57,7 @@ fn on_link(net: &Network, graph: &Graph, flows: &[f64], link: &str) -> f64 {
         .edges()
         .iter()
         .enumerate()
-        .filter(|(_, e)| matches!(e.kind, EdgeKind::Run(l) if net.links[l as usize].id == link))
+        .filter(|(_, e)| matches!(e.kind(), EdgeKind::Run(l) if net.links[l as usize].id == link))
         .map(|(i, _)| flows[i])
         .sum()
 }

@@ -37,7 +37,7 @@ fn link_flow(net: &Network, graph: &Graph, flows: &[f64], link: &str) -> f64 {
         .edges()
         .iter()
         .enumerate()
-        .filter(|(_, e)| matches!(e.kind, silkroute_graph::EdgeKind::Run(l) if net.links[l as usize].id == link))
+        .filter(|(_, e)| matches!(e.kind(), silkroute_graph::EdgeKind::Run(l) if net.links[l as usize].id == link))
         .map(|(i, _)| flows[i])
         .sum()
 }

@@ -55,7 +55,7 @@ fn flow(net: &Network, graph: &Graph, flows: &[f64], link: &str, from: &str) -> 
         .edges()
         .iter()
         .enumerate()
-        .filter(|(_, e)| matches!(e.kind, silkroute_graph::EdgeKind::Run(l) if net.links[l as usize].id == link))
+        .filter(|(_, e)| matches!(e.kind(), silkroute_graph::EdgeKind::Run(l) if net.links[l as usize].id == link))
         .filter(|(_, e)| net.place(graph.node(e.tail).place).id == from)
         .map(|(i, _)| flows[i])
         .sum()

@@ -59,7 +59,7 @@ fn on_link(net: &Network, graph: &Graph, flows: &[f64], id: &str) -> f64 {
         .edges()
         .iter()
         .zip(flows)
-        .filter(|(e, _)| matches!(e.kind, EdgeKind::Run(l) if net.links[l as usize].id == id))
+        .filter(|(e, _)| matches!(e.kind(), EdgeKind::Run(l) if net.links[l as usize].id == id))
         .map(|(_, f)| f)
         .sum()
 }
@@ -116,7 +116,7 @@ fn closing_the_north_track_suspends_its_train_and_critical_ranks_it_first() {
         closed_edges: graph
             .edges()
             .iter()
-            .map(|e| matches!(e.kind, EdgeKind::Run(l) if net.links[l as usize].id == "a-m1"))
+            .map(|e| matches!(e.kind(), EdgeKind::Run(l) if net.links[l as usize].id == "a-m1"))
             .collect(),
         ..cfg.clone()
     };

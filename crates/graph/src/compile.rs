@@ -99,9 +99,6 @@ impl Builder<'_> {
     ) {
         let (row, c) = self.net.customs(place, mode, procedure);
         self.edges.push(Edge {
-            tail,
-            head,
-            kind: EdgeKind::Clearance { procedure, row },
             distance_km: 0.0,
             time_p50_h: c.p50_h,
             time_p90_h: c.p90_h,
@@ -110,9 +107,14 @@ impl Builder<'_> {
             cost_usd_per_feu: c.fee_usd,
             wtw_g_per_t: 0.0,
             ttw_g_per_t: 0.0,
-            cost_factor: None,
-            tariff_service: None,
-            emission_factor: None,
+            ..Edge::new(
+                tail,
+                head,
+                EdgeKind::Clearance { procedure, row },
+                None,
+                None,
+                None,
+            )
         });
     }
 
@@ -203,9 +205,6 @@ impl Builder<'_> {
         };
         for &(tail, head) in directions {
             self.edges.push(Edge {
-                tail,
-                head,
-                kind: EdgeKind::Run(i),
                 distance_km: l.length_km,
                 time_p50_h: time,
                 time_p90_h: time * defaults.run_p90_factor,
@@ -214,9 +213,14 @@ impl Builder<'_> {
                 cost_usd_per_feu: cost,
                 wtw_g_per_t: wtw * l.length_km,
                 ttw_g_per_t: ttw * l.length_km,
-                cost_factor,
-                tariff_service,
-                emission_factor: Some(ef),
+                ..Edge::new(
+                    tail,
+                    head,
+                    EdgeKind::Run(i),
+                    cost_factor,
+                    tariff_service,
+                    Some(ef),
+                )
             });
         }
         Ok(())
@@ -237,9 +241,6 @@ impl Builder<'_> {
             .map_or((0.0, 0.0), |h| closure_wait(h, self.net.reference_date));
         for (tail, head, c, forward) in [(na, nb, b.forward, true), (nb, na, b.reverse, false)] {
             self.edges.push(Edge {
-                tail,
-                head,
-                kind: EdgeKind::Border { border: i, forward },
                 distance_km: b.length_km,
                 time_p50_h: c.p50_h,
                 time_p90_h: c.p90_h,
@@ -248,9 +249,14 @@ impl Builder<'_> {
                 cost_usd_per_feu: c.fee_usd,
                 wtw_g_per_t: wtw * b.length_km,
                 ttw_g_per_t: ttw * b.length_km,
-                cost_factor: None,
-                tariff_service: None,
-                emission_factor: Some(ef),
+                ..Edge::new(
+                    tail,
+                    head,
+                    EdgeKind::Border { border: i, forward },
+                    None,
+                    None,
+                    Some(ef),
+                )
             });
         }
         Ok(())
@@ -275,9 +281,6 @@ impl Builder<'_> {
                 (0.0, 0.0)
             };
             self.edges.push(Edge {
-                tail,
-                head,
-                kind: EdgeKind::Transfer(i),
                 distance_km: 0.0,
                 time_p50_h: t.handling_p50_h,
                 time_p90_h: t.handling_p90_h,
@@ -286,9 +289,7 @@ impl Builder<'_> {
                 cost_usd_per_feu: t.cost_usd,
                 wtw_g_per_t: t.hub_co2e_kg_per_t * 1000.0,
                 ttw_g_per_t: 0.0,
-                cost_factor: None,
-                tariff_service: None,
-                emission_factor: None,
+                ..Edge::new(tail, head, EdgeKind::Transfer(i), None, None, None)
             });
         }
         Ok(())
@@ -321,7 +322,7 @@ impl Builder<'_> {
         }
         Graph {
             nodes,
-            edges,
+            edges: edges.into(),
             first_out: first_out.into(),
             place_nodes,
             international_nodes,

@@ -16,11 +16,11 @@
 //! | … | the sections, each at a multiple of 64 bytes |
 //!
 //! Sections: `network` and `graph` (the network's tables, the graph's nodes and place index,
-//! in [postcard](https://postcard.jamesmunns.com/wire-format)), `edges` (one 96-byte record an
-//! edge), `first_out` (u32), and for each prepared metric ten arrays of its hierarchy
-//! (`time.rank`, `time.up` …: u32, or 8-byte arcs of rank and weight). The arrays are stored as
-//! they sit in memory: reading maps the file ([`MappedFile`]) and views the hierarchies and
-//! edge offsets in place, so several processes opening one file share its pages.
+//! in [postcard](https://postcard.jamesmunns.com/wire-format)), `edges` (96-byte [`Edge`](crate::Edge)s),
+//! `first_out` (u32), and for each prepared metric ten arrays of its hierarchy (`time.rank`,
+//! `time.up` …: u32, or 8-byte arcs of rank and weight). The arrays are stored as they sit in
+//! memory: reading maps the file ([`MappedFile`]) and views the edges, their offsets and the
+//! hierarchies in place, so several processes opening one file share their pages.
 //!
 //! Reading checks the magic (a foreign file), the version (a file of an older layout: rebuild),
 //! the length (a truncated file), the table's and every section's checksum (a corrupt file,
@@ -29,12 +29,12 @@
 //! answers.
 
 use crate::array::{Array, MappedFile};
-use crate::graph::{Edge, EdgeKind, Graph, Node, NodeId};
+use crate::graph::{Graph, Node, NodeId};
 use crate::hierarchy::{Hierarchy, Metric};
-use bytemuck::{Pod, Zeroable};
+use bytemuck::Pod;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use silkroute_model::{Network, Procedure};
+use silkroute_model::Network;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -81,111 +81,6 @@ struct GraphTables {
     nodes: Vec<Node>,
     place_nodes: Vec<Vec<NodeId>>,
     international_nodes: Vec<Vec<NodeId>>,
-}
-
-/// An edge as stored in the `edges` section: fixed-width fields, the kind as a tag, absent
-/// indices as `u32::MAX`.
-#[derive(Debug, Clone, Copy, Pod, Zeroable)]
-#[repr(C)]
-struct EdgeRecord {
-    tail: u32,
-    head: u32,
-    /// 0 run, 1 border, 2 transfer, 3 clearance.
-    kind: u32,
-    /// Link, border crossing, transfer or clearance row.
-    index: u32,
-    /// Border: 1 forward; clearance: the procedure (0 export, 1 import, 2 exit, 3 entry).
-    flag: u32,
-    cost_factor: u32,
-    tariff_service: u32,
-    emission_factor: u32,
-    distance_km: f64,
-    time_p50_h: f64,
-    time_p90_h: f64,
-    wait_p50_h: f64,
-    wait_p90_h: f64,
-    cost_usd_per_feu: f64,
-    wtw_g_per_t: f64,
-    ttw_g_per_t: f64,
-}
-
-const NONE: u32 = u32::MAX;
-
-impl EdgeRecord {
-    fn of(e: &Edge) -> EdgeRecord {
-        let (kind, index, flag) = match e.kind {
-            EdgeKind::Run(l) => (0, l, 0),
-            EdgeKind::Border { border, forward } => (1, border, forward as u32),
-            EdgeKind::Transfer(t) => (2, t, 0),
-            EdgeKind::Clearance { procedure, row } => {
-                let p = match procedure {
-                    Procedure::Export => 0,
-                    Procedure::Import => 1,
-                    Procedure::Exit => 2,
-                    Procedure::Entry => 3,
-                };
-                (3, row.unwrap_or(NONE), p)
-            }
-        };
-        EdgeRecord {
-            tail: e.tail.0,
-            head: e.head.0,
-            kind,
-            index,
-            flag,
-            cost_factor: e.cost_factor.unwrap_or(NONE),
-            tariff_service: e.tariff_service.unwrap_or(NONE),
-            emission_factor: e.emission_factor.unwrap_or(NONE),
-            distance_km: e.distance_km,
-            time_p50_h: e.time_p50_h,
-            time_p90_h: e.time_p90_h,
-            wait_p50_h: e.wait_p50_h,
-            wait_p90_h: e.wait_p90_h,
-            cost_usd_per_feu: e.cost_usd_per_feu,
-            wtw_g_per_t: e.wtw_g_per_t,
-            ttw_g_per_t: e.ttw_g_per_t,
-        }
-    }
-
-    fn edge(&self, i: usize) -> Result<Edge, String> {
-        let some = |x: u32| (x != NONE).then_some(x);
-        let bad = || format!("edge {i} has an unknown kind");
-        let kind = match (self.kind, self.flag) {
-            (0, 0) => EdgeKind::Run(self.index),
-            (1, f @ (0 | 1)) => EdgeKind::Border {
-                border: self.index,
-                forward: f == 1,
-            },
-            (2, 0) => EdgeKind::Transfer(self.index),
-            (3, p) => EdgeKind::Clearance {
-                procedure: match p {
-                    0 => Procedure::Export,
-                    1 => Procedure::Import,
-                    2 => Procedure::Exit,
-                    3 => Procedure::Entry,
-                    _ => return Err(bad()),
-                },
-                row: some(self.index),
-            },
-            _ => return Err(bad()),
-        };
-        Ok(Edge {
-            tail: NodeId(self.tail),
-            head: NodeId(self.head),
-            kind,
-            distance_km: self.distance_km,
-            time_p50_h: self.time_p50_h,
-            time_p90_h: self.time_p90_h,
-            wait_p50_h: self.wait_p50_h,
-            wait_p90_h: self.wait_p90_h,
-            cost_usd_per_feu: self.cost_usd_per_feu,
-            wtw_g_per_t: self.wtw_g_per_t,
-            ttw_g_per_t: self.ttw_g_per_t,
-            cost_factor: some(self.cost_factor),
-            tariff_service: some(self.tariff_service),
-            emission_factor: some(self.emission_factor),
-        })
-    }
 }
 
 /// The ten arrays of a hierarchy, with their section names (after the metric's name).
@@ -283,11 +178,10 @@ pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, 
             international_nodes: &g.international_nodes,
         }),
     )?;
-    let edges: Vec<EdgeRecord> = g.edges.iter().map(EdgeRecord::of).collect();
     let mut sections: Vec<(String, &[u8])> = vec![
         ("network".into(), &network),
         ("graph".into(), &tables),
-        ("edges".into(), bytemuck::cast_slice(&edges)),
+        ("edges".into(), g.edges.as_bytes()),
         ("first_out".into(), g.first_out.as_bytes()),
     ];
     for (m, h) in &compiled.hierarchies {
@@ -351,7 +245,7 @@ struct Section {
 }
 
 /// Opens and checks a graph file: maps it, checks the header and every section's checksum,
-/// decodes the network's tables and views the hierarchies and edge offsets in the mapping.
+/// decodes the network's tables and views the edges and hierarchies in the mapping.
 pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
     let io = |source| GraphFileError::Io {
         path: path.to_path_buf(),
@@ -384,16 +278,9 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
         .map_err(|e| corrupt(format!("section `network` cannot be decoded ({e})")))?;
     let tables: GraphTables = postcard::from_bytes(section_bytes(find("graph")?))
         .map_err(|e| corrupt(format!("section `graph` cannot be decoded ({e})")))?;
-    let records: Array<EdgeRecord> = mapped(path, &map, find("edges")?)?;
-    let edges = records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| r.edge(i))
-        .collect::<Result<Vec<Edge>, String>>()
-        .map_err(corrupt)?;
     let graph = Graph {
         nodes: tables.nodes,
-        edges,
+        edges: mapped(path, &map, find("edges")?)?,
         first_out: mapped(path, &map, find("first_out")?)?,
         place_nodes: tables.place_nodes,
         international_nodes: tables.international_nodes,

@@ -1,11 +1,16 @@
 //! The routing graph: nodes, edges, and the adjacency arrays.
 
+use crate::array::Array;
+use bytemuck::{Pod, Zeroable};
 use serde::{Deserialize, Serialize};
 use silkroute_model::{Cargo, Costs, ElementKind, Layer, Network, PlaceId, Procedure};
 use std::ops::Range;
 
 /// Index of a node in [`Graph::nodes`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Pod, Zeroable,
+)]
+#[repr(transparent)]
 pub struct NodeId(pub u32);
 
 impl NodeId {
@@ -81,15 +86,22 @@ pub enum EdgeKind {
 }
 
 /// A directed, fully costed edge. Money is per FEU and emissions per tonne of cargo; queries
-/// scale them by the cargo.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// scale them by the cargo. 96 bytes of plain numbers, stored in a graph file as it sits in
+/// memory (its kind and element references encoded; read them with [`Edge::kind`],
+/// [`Edge::cost_factor`], [`Edge::tariff_service`] and [`Edge::emission_factor`]).
+#[derive(Clone, Copy, PartialEq, Pod, Zeroable)]
+#[repr(C)]
 pub struct Edge {
     /// Start node.
     pub tail: NodeId,
     /// End node.
     pub head: NodeId,
-    /// What it is.
-    pub kind: EdgeKind,
+    /// The kind: tag (0 run, 1 border, 2 transfer, 3 clearance), element index, and the
+    /// border's direction (1 forward) or the clearance's procedure (0 export, 1 import, 2 exit,
+    /// 3 entry). [`Graph::check`] refuses any other code in a graph file.
+    pub(crate) kind_code: [u32; 3],
+    /// Cost factor, tariff service and emission factor indices; [`NONE`] where absent.
+    pub(crate) refs: [u32; 3],
     /// Distance, km.
     pub distance_km: f64,
     /// Typical time, hours (running, clearance or handling).
@@ -106,12 +118,116 @@ pub struct Edge {
     pub wtw_g_per_t: f64,
     /// Tank-to-wheel emissions per tonne of cargo, grams CO2e.
     pub ttw_g_per_t: f64,
+}
+
+/// An absent index in an [`Edge`]'s encoded references.
+pub(crate) const NONE: u32 = u32::MAX;
+
+const PROCEDURES: [Procedure; 4] = [
+    Procedure::Export,
+    Procedure::Import,
+    Procedure::Exit,
+    Procedure::Entry,
+];
+
+impl Edge {
+    /// An edge of `kind` from `tail` to `head` with its element references, every number zero.
+    pub(crate) fn new(
+        tail: NodeId,
+        head: NodeId,
+        kind: EdgeKind,
+        cost_factor: Option<u32>,
+        tariff_service: Option<u32>,
+        emission_factor: Option<u32>,
+    ) -> Edge {
+        let kind_code = match kind {
+            EdgeKind::Run(l) => [0, l, 0],
+            EdgeKind::Border { border, forward } => [1, border, forward as u32],
+            EdgeKind::Transfer(t) => [2, t, 0],
+            EdgeKind::Clearance { procedure, row } => [
+                3,
+                row.unwrap_or(NONE),
+                PROCEDURES.iter().position(|p| *p == procedure).unwrap_or(0) as u32,
+            ],
+        };
+        Edge {
+            tail,
+            head,
+            kind_code,
+            refs: [
+                cost_factor.unwrap_or(NONE),
+                tariff_service.unwrap_or(NONE),
+                emission_factor.unwrap_or(NONE),
+            ],
+            ..Edge::zeroed()
+        }
+    }
+
+    /// What the edge represents, or `None` for a code no build writes.
+    pub(crate) fn decoded_kind(&self) -> Option<EdgeKind> {
+        let [tag, index, flag] = self.kind_code;
+        Some(match (tag, flag) {
+            (0, 0) => EdgeKind::Run(index),
+            (1, 0 | 1) => EdgeKind::Border {
+                border: index,
+                forward: flag == 1,
+            },
+            (2, 0) => EdgeKind::Transfer(index),
+            (3, p) => EdgeKind::Clearance {
+                procedure: *PROCEDURES.get(p as usize)?,
+                row: (index != NONE).then_some(index),
+            },
+            _ => return None,
+        })
+    }
+
+    /// What the edge represents.
+    pub fn kind(&self) -> EdgeKind {
+        // Every edge is built by `Edge::new` or read from a file whose codes `Graph::check`
+        // verified; a code no build writes (only a hand-made edge has one) reads as a run.
+        self.decoded_kind()
+            .unwrap_or(EdgeKind::Run(self.kind_code[1]))
+    }
+
+    fn reference(&self, i: usize) -> Option<u32> {
+        (self.refs[i] != NONE).then_some(self.refs[i])
+    }
+
     /// Index into `Network::cost_factors` used for a per-km tariff, if any.
-    pub cost_factor: Option<u32>,
+    pub fn cost_factor(&self) -> Option<u32> {
+        self.reference(0)
+    }
+
     /// Index into `Network::services` whose tariff priced this edge, if any.
-    pub tariff_service: Option<u32>,
+    pub fn tariff_service(&self) -> Option<u32> {
+        self.reference(1)
+    }
+
     /// Index into `Network::emission_factors` used, if any.
-    pub emission_factor: Option<u32>,
+    pub fn emission_factor(&self) -> Option<u32> {
+        self.reference(2)
+    }
+}
+
+impl std::fmt::Debug for Edge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Edge")
+            .field("tail", &self.tail)
+            .field("head", &self.head)
+            .field("kind", &self.decoded_kind())
+            .field("distance_km", &self.distance_km)
+            .field("time_p50_h", &self.time_p50_h)
+            .field("time_p90_h", &self.time_p90_h)
+            .field("wait_p50_h", &self.wait_p50_h)
+            .field("wait_p90_h", &self.wait_p90_h)
+            .field("cost_usd_per_feu", &self.cost_usd_per_feu)
+            .field("wtw_g_per_t", &self.wtw_g_per_t)
+            .field("ttw_g_per_t", &self.ttw_g_per_t)
+            .field("cost_factor", &self.cost_factor())
+            .field("tariff_service", &self.tariff_service())
+            .field("emission_factor", &self.emission_factor())
+            .finish()
+    }
 }
 
 impl EdgeKind {
@@ -164,15 +280,14 @@ impl Wait {
 }
 
 /// The compiled routing graph: nodes, and edges grouped by tail node (CSR).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Graph {
     pub(crate) nodes: Vec<Node>,
-    pub(crate) edges: Vec<Edge>,
-    pub(crate) first_out: crate::array::Array<u32>,
+    pub(crate) edges: Array<Edge>,
+    pub(crate) first_out: Array<u32>,
     pub(crate) place_nodes: Vec<Vec<NodeId>>,
     /// The international nodes of each place (ports and airports with flights or sailings to
     /// another customs territory).
-    #[serde(default)]
     pub(crate) international_nodes: Vec<Vec<NodeId>>,
 }
 
@@ -241,7 +356,10 @@ impl Graph {
                 if e.tail.index() != v || e.head.index() >= n {
                     return Err(format!("edge {i} does not join its nodes"));
                 }
-                let ok = match e.kind {
+                let Some(kind) = e.decoded_kind() else {
+                    return Err(format!("edge {i} has an unknown kind"));
+                };
+                let ok = match kind {
                     EdgeKind::Run(l) => (l as usize) < net.links.len(),
                     EdgeKind::Border { border, .. } => (border as usize) < net.borders.len(),
                     EdgeKind::Transfer(t) => (t as usize) < net.transfers.len(),
@@ -250,11 +368,11 @@ impl Graph {
                     }
                 };
                 let refs = e
-                    .cost_factor
+                    .cost_factor()
                     .is_none_or(|c| (c as usize) < net.cost_factors.len())
-                    && e.tariff_service
+                    && e.tariff_service()
                         .is_none_or(|s| (s as usize) < net.services.len())
-                    && e.emission_factor
+                    && e.emission_factor()
                         .is_none_or(|f| (f as usize) < net.emission_factors.len());
                 if !ok || !refs {
                     return Err(format!("edge {i} names a missing element"));
@@ -296,5 +414,46 @@ impl Graph {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_and_reference_reads_back_from_the_encoded_edge() {
+        let mut kinds = vec![
+            EdgeKind::Run(7),
+            EdgeKind::Border {
+                border: 3,
+                forward: true,
+            },
+            EdgeKind::Border {
+                border: 3,
+                forward: false,
+            },
+            EdgeKind::Transfer(0),
+        ];
+        for procedure in PROCEDURES {
+            kinds.push(EdgeKind::Clearance {
+                procedure,
+                row: None,
+            });
+            kinds.push(EdgeKind::Clearance {
+                procedure,
+                row: Some(12),
+            });
+        }
+        for kind in kinds {
+            let e = Edge::new(NodeId(1), NodeId(2), kind, Some(4), None, Some(0));
+            assert_eq!(e.kind(), kind);
+            assert_eq!(e.decoded_kind(), Some(kind));
+            assert_eq!(
+                (e.cost_factor(), e.tariff_service(), e.emission_factor()),
+                (Some(4), None, Some(0))
+            );
+        }
+        assert_eq!(std::mem::size_of::<Edge>(), 96);
     }
 }

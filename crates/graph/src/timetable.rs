@@ -118,7 +118,7 @@ impl Pattern {
     pub fn edge_usd_per_feu(&self, edge: u32, e: &crate::graph::Edge) -> f64 {
         let hop = self.hops.iter().position(|h| h.contains(&edge));
         let rate = hop.and_then(|i| self.tariff_usd_per_feu_km[i]);
-        match (rate, e.kind) {
+        match (rate, e.kind()) {
             (Some(per_km), EdgeKind::Run(_)) => per_km * e.distance_km,
             _ => e.cost_usd_per_feu,
         }
@@ -571,7 +571,7 @@ fn closed_to_travellers(
 ) -> Option<TimetableError> {
     use silkroute_model::TravellerAccess;
     pattern.hops.iter().flatten().find_map(|&e| {
-        let EdgeKind::Border { border, .. } = graph.edges()[e as usize].kind else {
+        let EdgeKind::Border { border, .. } = graph.edges()[e as usize].kind() else {
             return None;
         };
         let b = &net.borders[border as usize];
@@ -681,7 +681,7 @@ fn lay(net: &Network, graph: &Graph, si: u32) -> Result<Pattern, TimetableError>
         .iter()
         .flatten()
         .map(|&e| &graph.edges()[e as usize])
-        .filter(|e| matches!(e.kind, EdgeKind::Run(_)))
+        .filter(|e| matches!(e.kind(), EdgeKind::Run(_)))
         .map(|e| e.distance_km)
         .sum();
     let rate = s
@@ -751,7 +751,7 @@ fn by_boarding_stop(
     let runs = |hop: &[u32]| -> Vec<(u32, f64)> {
         hop.iter()
             .copied()
-            .filter(|&e| matches!(graph.edges()[e as usize].kind, EdgeKind::Run(_)))
+            .filter(|&e| matches!(graph.edges()[e as usize].kind(), EdgeKind::Run(_)))
             .map(|e| (e, graph.edges()[e as usize].distance_km))
             .collect()
     };
@@ -842,11 +842,12 @@ fn shortest_hop(
         for ei in graph.out_edges(v) {
             let e = &graph.edges()[ei];
             // Customs are passed before boarding and after alighting, never on board.
-            if graph.node(e.head).layer.mode != mode || matches!(e.kind, EdgeKind::Clearance { .. })
+            if graph.node(e.head).layer.mode != mode
+                || matches!(e.kind(), EdgeKind::Clearance { .. })
             {
                 continue;
             }
-            if let EdgeKind::Run(l) = e.kind {
+            if let EdgeKind::Run(l) = e.kind() {
                 if !via.is_empty() && !via.contains(&l) {
                     continue;
                 }

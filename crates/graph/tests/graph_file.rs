@@ -5,7 +5,8 @@
 use silkroute_feed::builtin;
 use silkroute_graph::hierarchy::prepare;
 use silkroute_graph::{
-    compile, read_graph_file, write_graph_file, CompiledNetwork, GraphFileError, Metric, HEADER_LEN,
+    compile, read_graph_file, write_graph_file, CompiledNetwork, Edge, GraphFileError, Metric,
+    HEADER_LEN,
 };
 use std::path::Path;
 
@@ -178,9 +179,10 @@ fn an_out_of_range_index_in_any_array_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (path, bytes) = written(dir.path());
     let far = u32::MAX - 7;
-    let cases: [(&str, usize, &str); 6] = [
-        // edge 0's head: the second u32 of its record
+    let cases: [(&str, usize, &str); 7] = [
+        // edge 0's head: the second u32 of its record; edge 1's kind tag: the third
         ("edges", 4, "edge 0 does not join its nodes"),
+        ("edges", 96 + 8, "edge 1 has an unknown kind"),
         ("first_out", 8, "edge offsets do not fit the edges"),
         (
             "time.up_arc",
@@ -255,12 +257,11 @@ fn a_corrupt_length_is_refused_without_allocating_it() {
 #[test]
 fn a_negative_weight_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let mut c = compiled();
-    let mut graph = serde_json::to_value(&c.graph).unwrap();
-    graph["edges"][3]["time_p50_h"] = serde_json::json!(-1.0);
-    c.graph = serde_json::from_value(graph).unwrap();
-    let path = dir.path().join("poisoned.srg");
-    write_graph_file(&path, &c).unwrap();
+    let (path, bytes) = written(dir.path());
+    let at = 3 * std::mem::size_of::<Edge>() + std::mem::offset_of!(Edge, time_p50_h);
+    resealed_with(&path, &bytes, "edges", |b| {
+        b[at..at + 8].copy_from_slice(&(-1.0f64).to_le_bytes())
+    });
     let err = read_graph_file(&path).unwrap_err();
     assert!(
         err.to_string()

@@ -79,7 +79,7 @@ pub(crate) fn penalize(
     used: impl IntoIterator<Item = usize>,
     penalty: f64,
 ) {
-    let element_of = |e: &silkroute_graph::Edge| match e.kind {
+    let element_of = |e: &silkroute_graph::Edge| match e.kind() {
         EdgeKind::Run(i) => Some((0u8, i)),
         EdgeKind::Border { border, .. } => Some((1u8, border)),
         EdgeKind::Transfer(_) | EdgeKind::Clearance { .. } => None,

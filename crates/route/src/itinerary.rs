@@ -461,7 +461,7 @@ impl Itinerary {
                     let e = &graph.edges()[edge as usize];
                     objective_value += req.objective.edge_weight(e, cargo);
                     extend_geometry(&mut coordinates, net, graph, e);
-                    if let EdgeKind::Border { border, .. } = e.kind {
+                    if let EdgeKind::Border { border, .. } = e.kind() {
                         if e.wait_p50_h > 0.0 || e.wait_p90_h > 0.0 {
                             let b = &net.borders[border as usize];
                             let tail = graph.node(e.tail);
@@ -483,7 +483,7 @@ impl Itinerary {
                     }
                     legs.push(edge_leg(net, graph, e, cargo));
                     let head = graph.node(e.head);
-                    if matches!(e.kind, EdgeKind::Transfer(_))
+                    if matches!(e.kind(), EdgeKind::Transfer(_))
                         && (e.wait_p50_h > 0.0 || e.wait_p90_h > 0.0)
                     {
                         legs.push(wait_leg(
@@ -550,7 +550,7 @@ pub(crate) fn extend_geometry(
         let pl = net.place(p);
         [pl.lon, pl.lat]
     };
-    let link = match e.kind {
+    let link = match e.kind() {
         EdgeKind::Run(i) => Some(&net.links[i as usize]),
         _ => None,
     };
@@ -565,14 +565,16 @@ pub(crate) fn extend_geometry(
 /// what its kind says ([`run_details`], [`border_details`], [`transfer_details`]).
 pub(crate) fn edge_leg(net: &Network, graph: &Graph, e: &Edge, cargo: &Cargo) -> Leg {
     let (tail, head) = (graph.node(e.tail), graph.node(e.head));
-    if let EdgeKind::Clearance { procedure, row } = e.kind {
+    if let EdgeKind::Clearance { procedure, row } = e.kind() {
         let layer = (tail.layer.mode, tail.layer.gauge.map(|g| g.0));
         return Leg::customs(net, tail.place, layer, procedure, row, cargo);
     }
     let from = net.place(tail.place).id.clone();
     let to = net.place(head.place).id.clone();
-    let emission = e.emission_factor.map(|i| &net.emission_factors[i as usize]);
-    let cost_source = match (e.cost_factor, e.tariff_service) {
+    let emission = e
+        .emission_factor()
+        .map(|i| &net.emission_factors[i as usize]);
+    let cost_source = match (e.cost_factor(), e.tariff_service()) {
         (Some(i), _) => {
             let f = &net.cost_factors[i as usize];
             Some(format!(
@@ -617,7 +619,7 @@ pub(crate) fn edge_leg(net: &Network, graph: &Graph, e: &Edge, cargo: &Cargo) ->
         pauses: Vec::new(),
         arrives: None,
     };
-    match e.kind {
+    match e.kind() {
         EdgeKind::Run(i) => run_details(&mut leg, &net.links[i as usize], e, head),
         EdgeKind::Border { border, .. } => {
             border_details(&mut leg, net, &net.borders[border as usize], tail, head)

@@ -884,7 +884,7 @@ impl<'a> Search<'a> {
     /// without its figures and without a step of their journey (passport control is not
     /// modelled).
     fn people_pass(&self, ei: usize) -> bool {
-        self.req.passengers && matches!(self.graph.edges()[ei].kind, EdgeKind::Clearance { .. })
+        self.req.passengers && matches!(self.graph.edges()[ei].kind(), EdgeKind::Clearance { .. })
     }
 
     /// Whether the cargo leaves its customs territory in this search (and is cleared).
@@ -1083,7 +1083,7 @@ impl<'a> Search<'a> {
     /// with its surcharge.
     fn edge(&self, l: Label, ei: usize) -> Label {
         let e = &self.graph.edges()[ei];
-        let l = match e.kind {
+        let l = match e.kind() {
             EdgeKind::Border { border, .. } => {
                 let opens = self.tt.border_opens(border, l.at);
                 if opens > l.at {
@@ -1127,7 +1127,7 @@ impl<'a> Search<'a> {
     fn truck_edge(&self, l: Label, ei: usize) -> Label {
         let e = &self.graph.edges()[ei];
         let rules = self.rules_at(self.graph.node(e.tail).place);
-        match e.kind {
+        match e.kind() {
             EdgeKind::Border { border, .. } => {
                 let closed_s = self.tt.border_opens(border, l.at) - l.at;
                 let mut next = self.edge(l, ei);
@@ -1328,7 +1328,8 @@ impl<'a> Search<'a> {
             let base = if after_charter { 2 * n } else { 0 };
             for ei in graph.out_edges(v) {
                 let e = &graph.edges()[ei];
-                let at_place = matches!(e.kind, EdgeKind::Transfer(_) | EdgeKind::Clearance { .. });
+                let at_place =
+                    matches!(e.kind(), EdgeKind::Transfer(_) | EdgeKind::Clearance { .. });
                 if at_place && self.allowed_node(e.head) {
                     let next = if self.people_pass(ei) {
                         l
@@ -1447,7 +1448,7 @@ impl<'a> Search<'a> {
             self.relax(unloaded, l, state, How::Unload);
             for ei in graph.out_edges(v) {
                 let e = &graph.edges()[ei];
-                let moves = matches!(e.kind, EdgeKind::Run(_) | EdgeKind::Border { .. });
+                let moves = matches!(e.kind(), EdgeKind::Run(_) | EdgeKind::Border { .. });
                 if moves && graph.node(e.head).layer.mode == Mode::Road && self.allowed_node(e.head)
                 {
                     let next = self.truck_edge(l, ei);
@@ -1581,7 +1582,7 @@ impl<'a> Search<'a> {
                 How::Edge(e) if self.people_pass(e as usize) => {}
                 How::Edge(e) => {
                     let mut t_from = t_from;
-                    if let EdgeKind::Border { border, .. } = self.graph.edges()[e as usize].kind {
+                    if let EdgeKind::Border { border, .. } = self.graph.edges()[e as usize].kind() {
                         let opens = self.tt.border_opens(border, t_from);
                         if opens > t_from {
                             steps.push(JourneyStep::Wait {
@@ -1601,7 +1602,7 @@ impl<'a> Search<'a> {
                         Carrier::Charter
                     };
                     let edge = &self.graph.edges()[e as usize];
-                    let driving = match (carrier, edge.kind) {
+                    let driving = match (carrier, edge.kind()) {
                         (Carrier::Truck, EdgeKind::Run(_)) => self
                             .rules_at(self.graph.node(edge.tail).place)
                             .map(|rules| Driving { rules, shift }),

@@ -94,7 +94,7 @@ fn run(
             JourneyStep::Walk { depart, arrive, .. } => clock += (arrive - depart) as f64,
             JourneyStep::Edge { edge, driving, .. } => {
                 let e = &graph.edges()[*edge as usize];
-                if let EdgeKind::Border { border, .. } = e.kind {
+                if let EdgeKind::Border { border, .. } = e.kind() {
                     clock = tt.border_opens(border, clock.ceil() as Instant) as f64;
                 }
                 // A truck's crew pauses by the hours it actually drives.

@@ -131,7 +131,7 @@ pub fn timed_itinerary(
                     }
                     Carrier::Handling => {}
                 }
-                let changes_truck = match e.kind {
+                let changes_truck = match e.kind() {
                     silkroute_graph::EdgeKind::Border { border, .. } => {
                         net.borders[border as usize].vehicle_change.is_some()
                     }

@@ -298,7 +298,7 @@ fn brute_force(
                 }
                 for ei in graph.out_edges(NodeId(v)) {
                     let e = &graph.edges()[ei];
-                    if matches!(e.kind, EdgeKind::Transfer(_)) {
+                    if matches!(e.kind(), EdgeKind::Transfer(_)) {
                         push(S::Free(e.head.0), t + h(e.time_p50_h));
                     }
                 }
@@ -318,7 +318,7 @@ fn brute_force(
                 push(S::Free(v), t);
                 for ei in graph.out_edges(NodeId(v)) {
                     let e = &graph.edges()[ei];
-                    if matches!(e.kind, EdgeKind::Run(_))
+                    if matches!(e.kind(), EdgeKind::Run(_))
                         && graph.node(e.head).layer.mode == Mode::Road
                     {
                         push(S::Truck(e.head.0), t + h(e.time_p50_h));
@@ -418,7 +418,7 @@ fn brute_force_pareto(
                 }
                 for ei in graph.out_edges(NodeId(n)) {
                     let e = &graph.edges()[ei];
-                    if matches!(e.kind, EdgeKind::Transfer(_)) {
+                    if matches!(e.kind(), EdgeKind::Transfer(_)) {
                         let (u, c) = edge_cost(e);
                         push(
                             &mut heap,
@@ -449,7 +449,7 @@ fn brute_force_pareto(
                 push(&mut heap, &mut store, S::Free(n), v);
                 for ei in graph.out_edges(NodeId(n)) {
                     let e = &graph.edges()[ei];
-                    if matches!(e.kind, EdgeKind::Run(_))
+                    if matches!(e.kind(), EdgeKind::Run(_))
                         && graph.node(e.head).layer.mode == Mode::Road
                     {
                         let (u, c) = edge_cost(e);
