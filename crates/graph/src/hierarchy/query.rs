@@ -3,8 +3,6 @@
 use super::contract::{Hierarchy, SearchArc};
 use super::{Weight, INFINITY, NO_ARC};
 use rayon::prelude::*;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// How a rank was reached in one direction of a search: the arc and the rank it came from.
 #[derive(Clone, Copy)]
@@ -18,13 +16,107 @@ const NO_PRED: Pred = Pred {
     rank: NO_ARC,
 };
 
+/// A 4-ary min-heap of ranks by weight with decrease-key: each rank is queued at most once
+/// (its position kept per rank), so a search pops no stale entries (RoutingKit's `MinIDQueue`).
+struct RankQueue {
+    items: Vec<(Weight, u32)>,
+    position: Vec<u32>,
+}
+
+const NOT_QUEUED: u32 = u32::MAX;
+
+impl RankQueue {
+    fn new(n: usize) -> RankQueue {
+        RankQueue {
+            items: Vec::new(),
+            position: vec![NOT_QUEUED; n],
+        }
+    }
+
+    fn clear(&mut self) {
+        for (_, r) in self.items.drain(..) {
+            self.position[r as usize] = NOT_QUEUED;
+        }
+    }
+
+    fn min(&self) -> Option<Weight> {
+        self.items.first().map(|&(w, _)| w)
+    }
+
+    /// Queues `r` with `weight`, or lowers its weight if it is queued.
+    fn push_or_decrease(&mut self, r: u32, weight: Weight) {
+        let at = match self.position[r as usize] {
+            NOT_QUEUED => {
+                self.items.push((weight, r));
+                self.items.len() - 1
+            }
+            p => {
+                self.items[p as usize].0 = weight;
+                p as usize
+            }
+        };
+        self.sift_up(at);
+    }
+
+    fn pop(&mut self) -> Option<(Weight, u32)> {
+        let top = *self.items.first()?;
+        self.position[top.1 as usize] = NOT_QUEUED;
+        let last = self.items.pop().expect("not empty");
+        if !self.items.is_empty() {
+            self.items[0] = last;
+            self.sift_down(0);
+        }
+        Some(top)
+    }
+
+    fn sift_up(&mut self, mut at: usize) {
+        let item = self.items[at];
+        while at > 0 {
+            let parent = (at - 1) / 4;
+            if self.items[parent].0 <= item.0 {
+                break;
+            }
+            self.items[at] = self.items[parent];
+            self.position[self.items[at].1 as usize] = at as u32;
+            at = parent;
+        }
+        self.items[at] = item;
+        self.position[item.1 as usize] = at as u32;
+    }
+
+    fn sift_down(&mut self, mut at: usize) {
+        let item = self.items[at];
+        let len = self.items.len();
+        loop {
+            let first = 4 * at + 1;
+            if first >= len {
+                break;
+            }
+            let mut best = first;
+            for c in first + 1..(first + 4).min(len) {
+                if self.items[c].0 < self.items[best].0 {
+                    best = c;
+                }
+            }
+            if self.items[best].0 >= item.0 {
+                break;
+            }
+            self.items[at] = self.items[best];
+            self.position[self.items[at].1 as usize] = at as u32;
+            at = best;
+        }
+        self.items[at] = item;
+        self.position[item.1 as usize] = at as u32;
+    }
+}
+
 /// One direction of a search: a distance and a predecessor per rank (apart: the stall test and
 /// the relaxations read only distances, four bytes a rank), the ranks touched, the queue.
 struct Side {
     dist: Vec<Weight>,
     pred: Vec<Pred>,
     touched: Vec<u32>,
-    heap: BinaryHeap<Reverse<(Weight, u32)>>,
+    queue: RankQueue,
 }
 
 impl Side {
@@ -33,7 +125,7 @@ impl Side {
             dist: vec![INFINITY; n],
             pred: vec![NO_PRED; n],
             touched: Vec::new(),
-            heap: BinaryHeap::new(),
+            queue: RankQueue::new(n),
         }
     }
 
@@ -45,7 +137,7 @@ impl Side {
         for r in self.touched.drain(..) {
             self.dist[r as usize] = INFINITY;
         }
-        self.heap.clear();
+        self.queue.clear();
     }
 
     fn start(&mut self, h: &Hierarchy, starts: &[(u32, Weight)]) {
@@ -68,44 +160,39 @@ impl Side {
             }
             *d = dist;
             self.pred[r as usize] = pred;
-            self.heap.push(Reverse((dist, r)));
+            self.queue.push_or_decrease(r, dist);
         }
     }
 
     fn min(&self) -> Weight {
-        self.heap.peek().map_or(INFINITY, |Reverse((d, _))| *d)
+        self.queue.min().unwrap_or(INFINITY)
     }
 
     /// Settles the next rank; returns it with its weight and whether it is stalled (a
     /// higher-ranked node reaches it more cheaply, so it lies on no shortest path from here).
     fn settle(&mut self, g: &SearchGraphs, forward: bool) -> Option<(u32, Weight, bool)> {
-        loop {
-            let Reverse((d, r)) = self.heap.pop()?;
-            if d > self.dist[r as usize] {
-                continue;
-            }
-            let (first, other) = if forward {
-                (g.down_first, g.down)
+        let (d, r) = self.queue.pop()?;
+        let (first, other) = if forward {
+            (g.down_first, g.down)
+        } else {
+            (g.up_first, g.up)
+        };
+        let range = first[r as usize] as usize..first[r as usize + 1] as usize;
+        let stalled = other[range]
+            .iter()
+            .any(|a| self.dist[a.rank as usize].saturating_add(a.weight) < d);
+        if !stalled {
+            let (first, next, arc) = if forward {
+                (g.up_first, g.up, g.up_arc)
             } else {
-                (g.up_first, g.up)
+                (g.down_first, g.down, g.down_arc)
             };
             let range = first[r as usize] as usize..first[r as usize + 1] as usize;
-            let stalled = other[range]
-                .iter()
-                .any(|a| self.dist[a.rank as usize].saturating_add(a.weight) < d);
-            if !stalled {
-                let (first, next, arc) = if forward {
-                    (g.up_first, g.up, g.up_arc)
-                } else {
-                    (g.down_first, g.down, g.down_arc)
-                };
-                let range = first[r as usize] as usize..first[r as usize + 1] as usize;
-                for (x, &a) in next[range.clone()].iter().zip(&arc[range]) {
-                    self.improve(x.rank, d.saturating_add(x.weight), Pred { arc: a, rank: r });
-                }
+            for (x, &a) in next[range.clone()].iter().zip(&arc[range]) {
+                self.improve(x.rank, d.saturating_add(x.weight), Pred { arc: a, rank: r });
             }
-            return Some((r, d, stalled));
         }
+        Some((r, d, stalled))
     }
 }
 
@@ -368,5 +455,38 @@ impl Hierarchy {
                 },
             )
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Pushes, decreases and pops in any order give the ranks in the order of their lowest
+        /// weight, as a sorted list does.
+        #[test]
+        fn the_rank_queue_pops_in_weight_order(ops in prop::collection::vec((0u32..40, 0u32..1000, any::<bool>()), 1..300)) {
+            let mut queue = RankQueue::new(40);
+            let mut reference: std::collections::BTreeMap<u32, Weight> = Default::default();
+            for (r, w, pop) in ops {
+                if pop {
+                    let want = reference.iter().map(|(&r, &w)| (w, r)).min();
+                    match queue.pop() {
+                        Some((got_w, got_r)) => {
+                            prop_assert_eq!(Some(got_w), want.map(|x| x.0));
+                            prop_assert_eq!(reference.remove(&got_r), Some(got_w));
+                        }
+                        None => prop_assert!(want.is_none()),
+                    }
+                } else if reference.get(&r).is_none_or(|&old| w < old) {
+                    reference.insert(r, w);
+                    queue.push_or_decrease(r, w);
+                }
+            }
+            queue.clear();
+            prop_assert!(queue.position.iter().all(|&p| p == NOT_QUEUED));
+        }
     }
 }
