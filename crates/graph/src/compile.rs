@@ -1,6 +1,6 @@
 //! Network → graph.
 
-use crate::graph::{Edge, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
+use crate::graph::{Edge, EdgeKind, Graph, Node, NodeId, NodeLists, Wait, WaitBasis};
 use silkroute_model::{Layer, Mode, Network, PlaceId, Procedure, Status};
 use std::collections::HashMap;
 
@@ -310,16 +310,15 @@ impl Builder<'_> {
         for i in 0..nodes.len() {
             first_out[i + 1] += first_out[i];
         }
-        let mut place_nodes = vec![Vec::new(); net.places.len()];
-        let mut international_nodes = vec![Vec::new(); net.places.len()];
-        for (i, n) in nodes.iter().enumerate() {
-            let list = if n.international {
-                &mut international_nodes
-            } else {
-                &mut place_nodes
-            };
-            list[n.place.index()].push(NodeId(i as u32));
-        }
+        let lists = |international: bool| {
+            let entries = nodes
+                .iter()
+                .enumerate()
+                .filter(move |(_, n)| n.international == international)
+                .map(|(i, n)| (n.place.index(), NodeId(i as u32)));
+            NodeLists::of(net.places.len(), entries)
+        };
+        let (place_nodes, international_nodes) = (lists(false), lists(true));
         Graph {
             nodes,
             edges: edges.into(),

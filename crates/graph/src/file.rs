@@ -15,12 +15,13 @@
 //! | 48.. | section table, 40 bytes a section: name (16 bytes, zero-padded), offset (u64), length (u64), CRC-32 (u32), zero (u32) |
 //! | … | the sections, each at a multiple of 64 bytes |
 //!
-//! Sections: `network` and `graph` (the network's tables, the graph's nodes and place index,
-//! in [postcard](https://postcard.jamesmunns.com/wire-format)), `edges` (96-byte [`Edge`](crate::Edge)s),
-//! `first_out` (u32), and for each prepared metric ten arrays of its hierarchy (`time.rank`,
-//! `time.up` …: u32, or 8-byte arcs of rank and weight). The arrays are stored as they sit in
-//! memory: reading maps the file ([`MappedFile`]) and views the edges, their offsets and the
-//! hierarchies in place, so several processes opening one file share their pages.
+//! Sections: `network` and `graph` (the network's tables and the graph's nodes, in
+//! [postcard](https://postcard.jamesmunns.com/wire-format)), `edges` (96-byte
+//! [`Edge`](crate::Edge)s), `first_out` (u32), the place → node lists (`place_first`,
+//! `place_nodes`, `intl_first`, `intl_nodes`: u32), and for each prepared metric ten arrays of
+//! its hierarchy (`time.rank`, `time.up` …: u32, or 8-byte arcs of rank and weight). The arrays
+//! are stored as they sit in memory: reading maps the file ([`MappedFile`]) and views them in
+//! place, so several processes opening one file share their pages.
 //!
 //! Reading checks the magic (a foreign file), the version (a file of an older layout: rebuild),
 //! the length (a truncated file), the table's and every section's checksum (a corrupt file,
@@ -29,11 +30,10 @@
 //! answers.
 
 use crate::array::{Array, MappedFile};
-use crate::graph::{Graph, Node, NodeId};
+use crate::graph::{Graph, Node, NodeLists};
 use crate::hierarchy::{Hierarchy, Metric};
 use bytemuck::Pod;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 use silkroute_model::Network;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -47,7 +47,7 @@ pub const FORMAT_VERSION: u32 = 8;
 pub const HEADER_LEN: usize = 48;
 const ENTRY_LEN: usize = 40;
 const SECTION_ALIGN: usize = 64;
-/// More sections than any file has (4 + 10 per metric); a larger count is corruption.
+/// More sections than any file has (8 + 10 per metric); a larger count is corruption.
 const MAX_SECTIONS: usize = 64;
 
 /// A network compiled for routing, as stored in a graph file.
@@ -66,21 +66,6 @@ impl CompiledNetwork {
     pub fn hierarchy(&self, metric: Metric) -> Option<&Hierarchy> {
         crate::hierarchy::find(&self.hierarchies, metric)
     }
-}
-
-/// The graph's tables that are not plain arrays.
-#[derive(Serialize)]
-struct GraphTablesRef<'a> {
-    nodes: &'a [Node],
-    place_nodes: &'a [Vec<NodeId>],
-    international_nodes: &'a [Vec<NodeId>],
-}
-
-#[derive(Deserialize)]
-struct GraphTables {
-    nodes: Vec<Node>,
-    place_nodes: Vec<Vec<NodeId>>,
-    international_nodes: Vec<Vec<NodeId>>,
 }
 
 /// The ten arrays of a hierarchy, with their section names (after the metric's name).
@@ -170,19 +155,16 @@ pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, 
     };
     let network = encode("network", postcard::to_allocvec(&compiled.network))?;
     let g = &compiled.graph;
-    let tables = encode(
-        "graph",
-        postcard::to_allocvec(&GraphTablesRef {
-            nodes: &g.nodes,
-            place_nodes: &g.place_nodes,
-            international_nodes: &g.international_nodes,
-        }),
-    )?;
+    let nodes = encode("graph", postcard::to_allocvec(&g.nodes))?;
     let mut sections: Vec<(String, &[u8])> = vec![
         ("network".into(), &network),
-        ("graph".into(), &tables),
+        ("graph".into(), &nodes),
         ("edges".into(), g.edges.as_bytes()),
         ("first_out".into(), g.first_out.as_bytes()),
+        ("place_first".into(), g.place_nodes.first.as_bytes()),
+        ("place_nodes".into(), g.place_nodes.nodes.as_bytes()),
+        ("intl_first".into(), g.international_nodes.first.as_bytes()),
+        ("intl_nodes".into(), g.international_nodes.nodes.as_bytes()),
     ];
     for (m, h) in &compiled.hierarchies {
         for (name, bytes) in hierarchy_arrays(h) {
@@ -276,14 +258,20 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
     let section_bytes = |s: &Section| &bytes[s.start..s.start + s.len];
     let network: Network = postcard::from_bytes(section_bytes(find("network")?))
         .map_err(|e| corrupt(format!("section `network` cannot be decoded ({e})")))?;
-    let tables: GraphTables = postcard::from_bytes(section_bytes(find("graph")?))
+    let nodes: Vec<Node> = postcard::from_bytes(section_bytes(find("graph")?))
         .map_err(|e| corrupt(format!("section `graph` cannot be decoded ({e})")))?;
     let graph = Graph {
-        nodes: tables.nodes,
+        nodes,
         edges: mapped(path, &map, find("edges")?)?,
         first_out: mapped(path, &map, find("first_out")?)?,
-        place_nodes: tables.place_nodes,
-        international_nodes: tables.international_nodes,
+        place_nodes: NodeLists {
+            first: mapped(path, &map, find("place_first")?)?,
+            nodes: mapped(path, &map, find("place_nodes")?)?,
+        },
+        international_nodes: NodeLists {
+            first: mapped(path, &map, find("intl_first")?)?,
+            nodes: mapped(path, &map, find("intl_nodes")?)?,
+        },
     };
     let mut hierarchies = Vec::new();
     for metric in Metric::ALL {

@@ -279,16 +279,68 @@ impl Wait {
     }
 }
 
+/// Nodes listed per place (CSR): place `p`'s are `nodes[first[p]..first[p + 1]]`. Two flat
+/// arrays, viewed in a mapped graph file, instead of one small list per place.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NodeLists {
+    pub(crate) first: Array<u32>,
+    pub(crate) nodes: Array<NodeId>,
+}
+
+impl NodeLists {
+    /// The lists `(place index, node)` for `places` places, in node order within a place.
+    pub(crate) fn of(
+        places: usize,
+        entries: impl Iterator<Item = (usize, NodeId)> + Clone,
+    ) -> NodeLists {
+        let mut first = vec![0u32; places + 1];
+        for (p, _) in entries.clone() {
+            first[p + 1] += 1;
+        }
+        for p in 0..places {
+            first[p + 1] += first[p];
+        }
+        let mut next = first.clone();
+        let mut nodes = vec![NodeId(0); first[places] as usize];
+        for (p, v) in entries {
+            nodes[next[p] as usize] = v;
+            next[p] += 1;
+        }
+        NodeLists {
+            first: first.into(),
+            nodes: nodes.into(),
+        }
+    }
+
+    /// Place `p`'s nodes; none for a place beyond the lists.
+    fn get(&self, p: usize) -> &[NodeId] {
+        match (self.first.get(p), self.first.get(p + 1)) {
+            (Some(&a), Some(&b)) => self.nodes.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Offsets that start at 0, never fall and end at the node count; at most `places` lists;
+    /// nodes below `nodes`.
+    fn fits(&self, places: usize, nodes: usize) -> bool {
+        let f = &self.first;
+        (f.is_empty() || (f[0] == 0 && f[f.len() - 1] as usize == self.nodes.len()))
+            && f.len() <= places + 1
+            && f.windows(2).all(|w| w[0] <= w[1])
+            && self.nodes.iter().all(|v| v.index() < nodes)
+    }
+}
+
 /// The compiled routing graph: nodes, and edges grouped by tail node (CSR).
 #[derive(Debug, Clone)]
 pub struct Graph {
     pub(crate) nodes: Vec<Node>,
     pub(crate) edges: Array<Edge>,
     pub(crate) first_out: Array<u32>,
-    pub(crate) place_nodes: Vec<Vec<NodeId>>,
+    pub(crate) place_nodes: NodeLists,
     /// The international nodes of each place (ports and airports with flights or sailings to
     /// another customs territory).
-    pub(crate) international_nodes: Vec<Vec<NodeId>>,
+    pub(crate) international_nodes: NodeLists,
 }
 
 impl Graph {
@@ -315,18 +367,12 @@ impl Graph {
     /// The inland nodes of a place (one per layer it touches), where cargo starts and ends;
     /// empty for a place nothing reaches.
     pub fn place_nodes(&self, p: PlaceId) -> &[NodeId] {
-        self.place_nodes
-            .get(p.index())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        self.place_nodes.get(p.index())
     }
 
     /// The international nodes of a place: its port's or airport's side beyond customs.
     pub fn international_nodes(&self, p: PlaceId) -> &[NodeId] {
-        self.international_nodes
-            .get(p.index())
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        self.international_nodes.get(p.index())
     }
 }
 
@@ -395,14 +441,8 @@ impl Graph {
                 }
             }
         }
-        if self.place_nodes.len() > net.places.len()
-            || self.international_nodes.len() > net.places.len()
-            || self
-                .place_nodes
-                .iter()
-                .chain(&self.international_nodes)
-                .flatten()
-                .any(|v| v.index() >= n)
+        if !self.place_nodes.fits(net.places.len(), n)
+            || !self.international_nodes.fits(net.places.len(), n)
         {
             return Err("the place index names missing nodes".into());
         }

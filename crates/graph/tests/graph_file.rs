@@ -85,8 +85,9 @@ fn a_flipped_byte_in_any_section_is_caught_by_its_checksum() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut bytes) = written(dir.path());
     let table = sections(&bytes);
-    // the network, the graph tables, the edges, their offsets and 3 × 10 hierarchy arrays
-    assert_eq!(table.len(), 34);
+    // the network, the nodes, the edges, their offsets, two place → node lists of two arrays
+    // each, and 3 × 10 hierarchy arrays
+    assert_eq!(table.len(), 38);
     for (name, start, len) in table {
         for at in [start, start + len / 2, start + len - 1] {
             bytes[at] ^= 0x55;
@@ -179,11 +180,13 @@ fn an_out_of_range_index_in_any_array_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (path, bytes) = written(dir.path());
     let far = u32::MAX - 7;
-    let cases: [(&str, usize, &str); 7] = [
+    let cases: [(&str, usize, &str); 9] = [
         // edge 0's head: the second u32 of its record; edge 1's kind tag: the third
         ("edges", 4, "edge 0 does not join its nodes"),
         ("edges", 96 + 8, "edge 1 has an unknown kind"),
         ("first_out", 8, "edge offsets do not fit the edges"),
+        ("place_nodes", 0, "the place index names missing nodes"),
+        ("intl_first", 4, "the place index names missing nodes"),
         (
             "time.up_arc",
             0,
