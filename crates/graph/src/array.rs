@@ -1,14 +1,14 @@
 //! Arrays of plain numbers that live either in memory or in a memory-mapped graph file.
 //!
-//! The big arrays of a compiled network (the contraction hierarchies' search graphs, the edge
-//! offsets) are stored in the graph file exactly as they sit in memory: little-endian, aligned.
+//! The big arrays of a compiled network (the edges and their offsets, each place's nodes, the
+//! contraction hierarchies' search graphs) are stored in the graph file exactly as they sit in
+//! memory: little-endian, aligned.
 //! Opening a file maps it and views those arrays in place ([`Array::mapped`]), so opening costs
 //! no decoding and no copy, and two processes that open one file share its pages in the page
 //! cache.
 
 use bytemuck::Pod;
 use memmap2::Mmap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -37,14 +37,8 @@ impl MappedFile {
     }
 
     /// The file's bytes.
-    pub fn bytes(&self) -> &[u8] {
+    pub(crate) fn bytes(&self) -> &[u8] {
         &self.0
-    }
-
-    /// Asks the kernel to read the file ahead (a query touches pages all over it).
-    pub fn advise_will_need(&self) {
-        #[cfg(unix)]
-        let _ = self.0.advise(memmap2::Advice::WillNeed);
     }
 }
 
@@ -57,7 +51,7 @@ impl fmt::Debug for MappedFile {
 /// A slice of plain numbers (or `#[repr(C)]` records of them), owned or viewed in a mapped
 /// graph file. Dereferences to `&[T]`.
 #[derive(Clone)]
-pub struct Array<T: Pod> {
+pub(crate) struct Array<T: Pod> {
     inner: Inner<T>,
 }
 
@@ -73,7 +67,7 @@ enum Inner<T> {
 
 /// Why bytes of a graph file cannot be viewed as an array.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ArrayError {
+pub(crate) enum ArrayError {
     /// The range lies outside the file.
     #[error("bytes {start}..{end} lie outside the file ({file_len} bytes)")]
     OutOfFile {
@@ -128,12 +122,12 @@ impl<T: Pod> Array<T> {
     }
 
     /// True when the array is a view into a mapped file.
-    pub fn is_mapped(&self) -> bool {
+    pub(crate) fn is_mapped(&self) -> bool {
         matches!(self.inner, Inner::Mapped { .. })
     }
 
     /// The array's bytes, as stored in a graph file.
-    pub fn as_bytes(&self) -> &[u8] {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         bytemuck::cast_slice(self)
     }
 }
@@ -175,17 +169,5 @@ impl<T: Pod + fmt::Debug> fmt::Debug for Array<T> {
 impl<T: Pod + PartialEq> PartialEq for Array<T> {
     fn eq(&self, other: &Array<T>) -> bool {
         **self == **other
-    }
-}
-
-impl<T: Pod + Serialize> Serialize for Array<T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        (**self).serialize(s)
-    }
-}
-
-impl<'de, T: Pod + Deserialize<'de>> Deserialize<'de> for Array<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Array<T>, D::Error> {
-        Vec::<T>::deserialize(d).map(Array::from)
     }
 }

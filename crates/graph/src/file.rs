@@ -15,7 +15,7 @@
 //! | 48.. | section table, 40 bytes a section: name (16 bytes, zero-padded), offset (u64), length (u64), CRC-32 (u32), zero (u32) |
 //! | … | the sections, each at a multiple of 64 bytes |
 //!
-//! Sections: `network` and `graph` (the network's tables and the graph's nodes, in
+//! Sections: `network` and `nodes` (the network's tables and the graph's nodes, in
 //! [postcard](https://postcard.jamesmunns.com/wire-format)), `edges` (96-byte
 //! [`Edge`](crate::Edge)s), `first_out` (u32), the place → node lists (`place_first`,
 //! `place_nodes`, `intl_first`, `intl_nodes`: u32), and for each prepared metric ten arrays of
@@ -37,6 +37,11 @@ use rayon::prelude::*;
 use silkroute_model::Network;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+// The arrays are written as they sit in memory and read back the same way: the layout is
+// little-endian only.
+#[cfg(target_endian = "big")]
+compile_error!("graph files store their arrays little-endian, as they sit in memory");
 
 /// The first eight bytes of every graph file.
 pub const MAGIC: &[u8; 8] = b"SILKGRPH";
@@ -155,10 +160,10 @@ pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, 
     };
     let network = encode("network", postcard::to_allocvec(&compiled.network))?;
     let g = &compiled.graph;
-    let nodes = encode("graph", postcard::to_allocvec(&g.nodes))?;
+    let nodes = encode("nodes", postcard::to_allocvec(&g.nodes))?;
     let mut sections: Vec<(String, &[u8])> = vec![
         ("network".into(), &network),
-        ("graph".into(), &nodes),
+        ("nodes".into(), &nodes),
         ("edges".into(), g.edges.as_bytes()),
         ("first_out".into(), g.first_out.as_bytes()),
         ("place_first".into(), g.place_nodes.first.as_bytes()),
@@ -177,6 +182,12 @@ pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, 
     let mut layout = Vec::with_capacity(sections.len());
     for (name, bytes) in &sections {
         let mut field = [0u8; 16];
+        if name.len() > field.len() {
+            return Err(GraphFileError::Corrupt {
+                path: path.to_path_buf(),
+                reason: format!("cannot write a section named `{name}`: names have 16 bytes"),
+            });
+        }
         field[..name.len()].copy_from_slice(name.as_bytes());
         table.extend_from_slice(&field);
         table.extend_from_slice(&(offset as u64).to_le_bytes());
@@ -258,8 +269,8 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
     let section_bytes = |s: &Section| &bytes[s.start..s.start + s.len];
     let network: Network = postcard::from_bytes(section_bytes(find("network")?))
         .map_err(|e| corrupt(format!("section `network` cannot be decoded ({e})")))?;
-    let nodes: Vec<Node> = postcard::from_bytes(section_bytes(find("graph")?))
-        .map_err(|e| corrupt(format!("section `graph` cannot be decoded ({e})")))?;
+    let nodes: Vec<Node> = postcard::from_bytes(section_bytes(find("nodes")?))
+        .map_err(|e| corrupt(format!("section `nodes` cannot be decoded ({e})")))?;
     let graph = Graph {
         nodes,
         edges: mapped(path, &map, find("edges")?)?,
@@ -397,8 +408,13 @@ fn section_table(path: &Path, bytes: &[u8], count: usize) -> Result<Vec<Section>
             expected,
         });
     }
+    if bytes[44..48] != [0; 4] {
+        return Err(corrupt("the header's reserved bytes are not zero".into()));
+    }
     let mut sections = Vec::with_capacity(count);
     let mut crcs = Vec::with_capacity(count);
+    // Sections follow the table and each other in order, without overlapping.
+    let mut free_from = (HEADER_LEN + table.len()) as u64;
     for entry in table.chunks_exact(ENTRY_LEN) {
         let name = std::str::from_utf8(&entry[..16])
             .map(|n| n.trim_end_matches('\0').to_string())
@@ -407,9 +423,17 @@ fn section_table(path: &Path, bytes: &[u8], count: usize) -> Result<Vec<Section>
         let (start, len) = (u64_at(16), u64_at(24));
         let crc = u32::from_le_bytes(entry[32..36].try_into().expect("4 bytes"));
         let end = start.saturating_add(len);
-        if end > bytes.len() as u64 || start < (HEADER_LEN + table.len()) as u64 {
-            return Err(corrupt(format!("section `{name}` lies outside the file")));
+        if end > bytes.len() as u64 || start < free_from {
+            return Err(corrupt(format!(
+                "section `{name}` lies outside the file or over another"
+            )));
         }
+        if entry[36..40] != [0; 4] {
+            return Err(corrupt(format!(
+                "section `{name}`: reserved bytes are not zero"
+            )));
+        }
+        free_from = end;
         if start % SECTION_ALIGN as u64 != 0 {
             return Err(corrupt(format!("section `{name}` is not aligned")));
         }
@@ -483,9 +507,11 @@ fn finish(
     })
 }
 
-/// Sets the checksums of a graph file's image to fit its bytes (the section table's and every
-/// section's whose bounds lie in the image): lets a fuzzer reach the decoders and structural
-/// checks behind the checksums. Does nothing to bytes that do not start like a current file.
+/// Sets the announced length and the checksums of a graph file's image to fit its bytes (the
+/// section table's and every section's whose bounds lie in the image): lets a fuzzer and the
+/// tests reach the decoders and structural checks behind them. Does nothing to bytes that do
+/// not start like a current file.
+#[doc(hidden)]
 pub fn reseal_checksums(bytes: &mut [u8]) {
     if bytes.len() < HEADER_LEN
         || !bytes.starts_with(MAGIC)
@@ -493,6 +519,8 @@ pub fn reseal_checksums(bytes: &mut [u8]) {
     {
         return;
     }
+    let len = bytes.len() as u64;
+    bytes[16..24].copy_from_slice(&len.to_le_bytes());
     let count = (u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes")) as usize)
         .min(MAX_SECTIONS)
         .min((bytes.len() - HEADER_LEN) / ENTRY_LEN);

@@ -123,13 +123,6 @@ pub struct Edge {
 /// An absent index in an [`Edge`]'s encoded references.
 pub(crate) const NONE: u32 = u32::MAX;
 
-const PROCEDURES: [Procedure; 4] = [
-    Procedure::Export,
-    Procedure::Import,
-    Procedure::Exit,
-    Procedure::Entry,
-];
-
 impl Edge {
     /// An edge of `kind` from `tail` to `head` with its element references, every number zero.
     pub(crate) fn new(
@@ -147,7 +140,12 @@ impl Edge {
             EdgeKind::Clearance { procedure, row } => [
                 3,
                 row.unwrap_or(NONE),
-                PROCEDURES.iter().position(|p| *p == procedure).unwrap_or(0) as u32,
+                match procedure {
+                    Procedure::Export => 0,
+                    Procedure::Import => 1,
+                    Procedure::Exit => 2,
+                    Procedure::Entry => 3,
+                },
             ],
         };
         Edge {
@@ -174,7 +172,13 @@ impl Edge {
             },
             (2, 0) => EdgeKind::Transfer(index),
             (3, p) => EdgeKind::Clearance {
-                procedure: *PROCEDURES.get(p as usize)?,
+                procedure: match p {
+                    0 => Procedure::Export,
+                    1 => Procedure::Import,
+                    2 => Procedure::Exit,
+                    3 => Procedure::Entry,
+                    _ => return None,
+                },
                 row: (index != NONE).then_some(index),
             },
             _ => return None,
@@ -185,8 +189,9 @@ impl Edge {
     pub fn kind(&self) -> EdgeKind {
         // Every edge is built by `Edge::new` or read from a file whose codes `Graph::check`
         // verified; a code no build writes (only a hand-made edge has one) reads as a run.
-        self.decoded_kind()
-            .unwrap_or(EdgeKind::Run(self.kind_code[1]))
+        let kind = self.decoded_kind();
+        debug_assert!(kind.is_some(), "edge kind code {:?}", self.kind_code);
+        kind.unwrap_or(EdgeKind::Run(self.kind_code[1]))
     }
 
     fn reference(&self, i: usize) -> Option<u32> {
@@ -475,7 +480,7 @@ mod tests {
             },
             EdgeKind::Transfer(0),
         ];
-        for procedure in PROCEDURES {
+        for procedure in Procedure::ALL {
             kinds.push(EdgeKind::Clearance {
                 procedure,
                 row: None,

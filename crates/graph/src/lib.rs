@@ -25,7 +25,6 @@ pub mod hierarchy;
 mod lines;
 mod timetable;
 
-pub use array::{Array, ArrayError, MappedFile};
 pub use compile::{compile, CompileError};
 pub use file::{
     is_graph_file, is_graph_path, read_graph_file, reseal_checksums, write_graph_file,

@@ -285,3 +285,22 @@ fn writing_over_an_existing_file_never_leaves_it_half_written() {
     let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
     assert_eq!(leftovers, 1);
 }
+
+/// A section table whose entries overlap, with every checksum fitted, is refused.
+#[test]
+fn overlapping_sections_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut bytes) = written(dir.path());
+    let first_offset = HEADER_LEN + 16;
+    let second_offset = HEADER_LEN + 40 + 16;
+    let start = bytes[first_offset..first_offset + 8].to_vec();
+    bytes[second_offset..second_offset + 8].copy_from_slice(&start);
+    silkroute_graph::reseal_checksums(&mut bytes);
+    std::fs::write(&path, &bytes).unwrap();
+    let err = read_graph_file(&path).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("section `nodes` lies outside the file or over another"),
+        "{err}"
+    );
+}

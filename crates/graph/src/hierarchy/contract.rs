@@ -3,7 +3,6 @@
 use super::{Weight, INFINITY, NO_ARC};
 use crate::array::Array;
 use bytemuck::{Pod, Zeroable};
-use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -19,7 +18,7 @@ const CONTRACT_SETTLE_LIMIT: usize = 500;
 /// `arc_first[i]` and `arc_second[i]`. The search graphs are stored by rank: `up_*` holds, for
 /// each rank, the arcs to higher-ranked nodes; `down_*` holds, for each rank, the arcs *from*
 /// higher-ranked nodes (searched backwards from a target).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Hierarchy {
     pub(crate) rank: Array<u32>,
     pub(crate) node_at: Array<u32>,
@@ -35,7 +34,7 @@ pub struct Hierarchy {
 
 /// An arc of a search graph: the rank at its other end and its weight (8 bytes, stored in a
 /// graph file as it sits in memory).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Pod, Zeroable)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Pod, Zeroable)]
 #[repr(C)]
 pub struct SearchArc {
     /// Rank of the node at the other end.

@@ -51,6 +51,7 @@ impl RankQueue {
                 self.items.len() - 1
             }
             p => {
+                debug_assert!(weight <= self.items[p as usize].0, "a key only decreases");
                 self.items[p as usize].0 = weight;
                 p as usize
             }
@@ -366,7 +367,7 @@ impl<'h> HierarchyQuery<'h> {
                 (&mut self.bwd, &self.fwd)
             };
             let Some((r, d, _)) = this.settle(&g, forward) else {
-                continue; // only stale entries were left on this side
+                break; // not reached: the side chosen has a queued rank below `best`
             };
             self.settled += 1;
             let o = other.dist(r);
