@@ -80,10 +80,25 @@ fn main() -> ExitCode {
             if is_broken_pipe(&error) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", message_of(&error));
             ExitCode::from(code)
         }
     }
+}
+
+/// The error and its causes, `: `-separated, without a cause whose text the message already
+/// holds (an error that names its source in its own message, as `path: io error` does, would
+/// otherwise print the io error twice).
+fn message_of(e: &anyhow::Error) -> String {
+    let mut message = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            message.push_str(": ");
+            message.push_str(&cause);
+        }
+    }
+    message
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

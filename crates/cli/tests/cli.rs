@@ -123,6 +123,22 @@ fn an_unknown_scenario_exits_2() {
         .stderr(predicate::str::contains("unknown scenario `no-such`"));
 }
 
+/// A missing feed folder or graph file is named once, with the system's reason once (an error
+/// that carries its cause in its own text used to print the cause twice).
+#[test]
+fn a_missing_feed_is_named_with_its_reason_once() {
+    let out = silkroute()
+        .args(["--feed", "/no/such/feed", "route", "xian", "almaty"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(out).unwrap();
+    assert!(stderr.contains("/no/such/feed"), "{stderr}");
+    assert_eq!(stderr.matches("No such file or directory").count(), 1, "{stderr}");
+}
+
 #[test]
 fn a_broken_feed_fails_with_file_line_and_field() {
     let dir = broken_feed("links.csv", ",2900,60,", ",2900,sixty,");
