@@ -136,7 +136,11 @@ fn a_missing_feed_is_named_with_its_reason_once() {
         .clone();
     let stderr = String::from_utf8(out).unwrap();
     assert!(stderr.contains("/no/such/feed"), "{stderr}");
-    assert_eq!(stderr.matches("No such file or directory").count(), 1, "{stderr}");
+    assert_eq!(
+        stderr.matches("No such file or directory").count(),
+        1,
+        "{stderr}"
+    );
 }
 
 #[test]

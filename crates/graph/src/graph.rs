@@ -336,6 +336,21 @@ impl NodeLists {
     }
 }
 
+/// A graph's edges grouped by tail node, as slices ([`Graph::adjacency`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Adjacency<'a> {
+    first_out: &'a [u32],
+    /// All edges, grouped by tail.
+    pub edges: &'a [Edge],
+}
+
+impl Adjacency<'_> {
+    /// Indices (into `edges`) of the edges leaving `n`.
+    pub fn out_edges(&self, n: NodeId) -> Range<usize> {
+        self.first_out[n.index()] as usize..self.first_out[n.index() + 1] as usize
+    }
+}
+
 /// The compiled routing graph: nodes, and edges grouped by tail node (CSR).
 #[derive(Debug, Clone)]
 pub struct Graph {
@@ -366,7 +381,16 @@ impl Graph {
 
     /// Indices (into [`Graph::edges`]) of the edges leaving `n`.
     pub fn out_edges(&self, n: NodeId) -> Range<usize> {
-        self.first_out[n.index()] as usize..self.first_out[n.index() + 1] as usize
+        self.adjacency().out_edges(n)
+    }
+
+    /// The edges and their offsets as plain slices, for a search to take once (the arrays may
+    /// be views into a mapped graph file, a few instructions away from their slices).
+    pub fn adjacency(&self) -> Adjacency<'_> {
+        Adjacency {
+            first_out: &self.first_out,
+            edges: &self.edges,
+        }
     }
 
     /// The inland nodes of a place (one per layer it touches), where cargo starts and ends;

@@ -17,7 +17,7 @@
 
 use crate::search::RouteRequest;
 use rustc_hash::FxHashMap as HashMap;
-use silkroute_graph::{Departures, EdgeKind, Graph, Instant, NodeId, Timetable};
+use silkroute_graph::{Adjacency, Departures, EdgeKind, Graph, Instant, NodeId, Timetable};
 use silkroute_model::{Costs, Mode, Network, Pause, PlaceId, PlaceKind, Procedure, Shift};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -516,6 +516,8 @@ impl Ord for Queued {
 struct Search<'a> {
     net: &'a Network,
     graph: &'a Graph,
+    /// The graph's edges and offsets as slices, taken once.
+    adj: Adjacency<'a>,
     tt: &'a Timetable,
     req: &'a RouteRequest,
     n: usize,
@@ -856,6 +858,7 @@ impl<'a> Search<'a> {
         Search {
             net,
             graph,
+            adj: graph.adjacency(),
             tt,
             req,
             n,
@@ -884,7 +887,7 @@ impl<'a> Search<'a> {
     /// without its figures and without a step of their journey (passport control is not
     /// modelled).
     fn people_pass(&self, ei: usize) -> bool {
-        self.req.passengers && matches!(self.graph.edges()[ei].kind(), EdgeKind::Clearance { .. })
+        self.req.passengers && matches!(self.adj.edges[ei].kind(), EdgeKind::Clearance { .. })
     }
 
     /// Whether the cargo leaves its customs territory in this search (and is cleared).
@@ -1082,7 +1085,7 @@ impl<'a> Search<'a> {
     /// Edge `ei` taken at its typical time (no wait after it: waits are the router's own),
     /// with its surcharge.
     fn edge(&self, l: Label, ei: usize) -> Label {
-        let e = &self.graph.edges()[ei];
+        let e = &self.adj.edges[ei];
         let l = match e.kind() {
             EdgeKind::Border { border, .. } => {
                 let opens = self.tt.border_opens(border, l.at);
@@ -1125,7 +1128,7 @@ impl<'a> Search<'a> {
     /// border crossing where the cargo changes trucks (a fresh crew) or the crew waits (a
     /// wait counts as a break, a closed post's long wait as the daily rest).
     fn truck_edge(&self, l: Label, ei: usize) -> Label {
-        let e = &self.graph.edges()[ei];
+        let e = &self.adj.edges[ei];
         let rules = self.rules_at(self.graph.node(e.tail).place);
         match e.kind() {
             EdgeKind::Border { border, .. } => {
@@ -1196,7 +1199,7 @@ impl<'a> Search<'a> {
             let avoided = may_block
                 && pattern.hops[i]
                     .iter()
-                    .any(|&e| self.blocked(graph.node(graph.edges()[e as usize].head).place));
+                    .any(|&e| self.blocked(graph.node(self.adj.edges[e as usize].head).place));
             if avoided {
                 break;
             }
@@ -1214,7 +1217,7 @@ impl<'a> Search<'a> {
                 phase
             } else {
                 pattern.hops[i].iter().fold(phase, |ph, &e| {
-                    self.advance(ph, graph.node(graph.edges()[e as usize].head).place)
+                    self.advance(ph, graph.node(self.adj.edges[e as usize].head).place)
                 })
             };
             let stay = self.id(ph, st + 1);
@@ -1326,8 +1329,8 @@ impl<'a> Search<'a> {
                 }
             }
             let base = if after_charter { 2 * n } else { 0 };
-            for ei in graph.out_edges(v) {
-                let e = &graph.edges()[ei];
+            for ei in self.adj.out_edges(v) {
+                let e = &self.adj.edges[ei];
                 let at_place =
                     matches!(e.kind(), EdgeKind::Transfer(_) | EdgeKind::Clearance { .. });
                 if at_place && self.allowed_node(e.head) {
@@ -1446,8 +1449,8 @@ impl<'a> Search<'a> {
             let v = NodeId((st - n) as u32);
             let unloaded = self.id(phase, v.index());
             self.relax(unloaded, l, state, How::Unload);
-            for ei in graph.out_edges(v) {
-                let e = &graph.edges()[ei];
+            for ei in self.adj.out_edges(v) {
+                let e = &self.adj.edges[ei];
                 let moves = matches!(e.kind(), EdgeKind::Run(_) | EdgeKind::Border { .. });
                 if moves && graph.node(e.head).layer.mode == Mode::Road && self.allowed_node(e.head)
                 {
@@ -1471,8 +1474,8 @@ impl<'a> Search<'a> {
                 let off = self.id(phase, 2 * n + v.index());
                 self.relax(off, l, state, How::LeaveCharter);
             }
-            for ei in graph.out_edges(v) {
-                let e = &graph.edges()[ei];
+            for ei in self.adj.out_edges(v) {
+                let e = &self.adj.edges[ei];
                 let head = graph.node(e.head).layer;
                 if head.mode == Mode::Rail && head.gauge.is_some() && self.allowed_node(e.head) {
                     let next = self.edge(l, ei);
@@ -1582,11 +1585,11 @@ impl<'a> Search<'a> {
                 How::Edge(e) if self.people_pass(e as usize) => {}
                 How::Edge(e) => {
                     let mut t_from = t_from;
-                    if let EdgeKind::Border { border, .. } = self.graph.edges()[e as usize].kind() {
+                    if let EdgeKind::Border { border, .. } = self.adj.edges[e as usize].kind() {
                         let opens = self.tt.border_opens(border, t_from);
                         if opens > t_from {
                             steps.push(JourneyStep::Wait {
-                                node: self.graph.edges()[e as usize].tail,
+                                node: self.adj.edges[e as usize].tail,
                                 from: t_from,
                                 to: opens,
                                 reason: WaitReason::BorderClosed(border),
@@ -1601,7 +1604,7 @@ impl<'a> Search<'a> {
                     } else {
                         Carrier::Charter
                     };
-                    let edge = &self.graph.edges()[e as usize];
+                    let edge = &self.adj.edges[e as usize];
                     let driving = match (carrier, edge.kind()) {
                         (Carrier::Truck, EdgeKind::Run(_)) => self
                             .rules_at(self.graph.node(edge.tail).place)
@@ -1688,7 +1691,7 @@ impl<'a> Search<'a> {
         let edges = &pattern.hops[i];
         let typical: f64 = edges
             .iter()
-            .map(|&e| self.graph.edges()[e as usize].time_p50_h * 3600.0)
+            .map(|&e| self.adj.edges[e as usize].time_p50_h * 3600.0)
             .sum();
         let scale = if typical > 0.0 {
             scheduled / typical
@@ -1697,7 +1700,7 @@ impl<'a> Search<'a> {
         };
         let mut clock = depart as f64;
         for &e in edges {
-            let dt = self.graph.edges()[e as usize].time_p50_h * 3600.0 * scale;
+            let dt = self.adj.edges[e as usize].time_p50_h * 3600.0 * scale;
             steps.push(JourneyStep::Edge {
                 edge: e,
                 depart: clock.round() as Instant,
