@@ -153,10 +153,7 @@ pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, 
         source,
     };
     let encode = |what: &str, r: postcard::Result<Vec<u8>>| {
-        r.map_err(|e| GraphFileError::Corrupt {
-            path: path.to_path_buf(),
-            reason: format!("cannot encode the {what}: {e}"),
-        })
+        r.map_err(|e| corrupt(path, format!("cannot encode the {what}: {e}")))
     };
     let network = encode("network", postcard::to_allocvec(&compiled.network))?;
     let g = &compiled.graph;
@@ -183,10 +180,10 @@ pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, 
     for (name, bytes) in &sections {
         let mut field = [0u8; 16];
         if name.len() > field.len() {
-            return Err(GraphFileError::Corrupt {
-                path: path.to_path_buf(),
-                reason: format!("cannot write a section named `{name}`: names have 16 bytes"),
-            });
+            return Err(corrupt(
+                path,
+                format!("cannot write a section named `{name}`: names have 16 bytes"),
+            ));
         }
         field[..name.len()].copy_from_slice(name.as_bytes());
         table.extend_from_slice(&field);
@@ -230,6 +227,24 @@ pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, 
     Ok(file_len as u64)
 }
 
+/// The little-endian u32 at `bytes[at..at + 4]` (the caller has checked the length).
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"))
+}
+
+/// The little-endian u64 at `bytes[at..at + 8]` (the caller has checked the length).
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
+}
+
+/// A corrupt-file error for `path`.
+fn corrupt(path: &Path, reason: String) -> GraphFileError {
+    GraphFileError::Corrupt {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
 /// One entry of the section table.
 struct Section {
     name: String,
@@ -256,10 +271,7 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
     let bytes = map.bytes();
     let count = parse_header(path, bytes, size)?;
     let sections = section_table(path, bytes, count)?;
-    let corrupt = |reason: String| GraphFileError::Corrupt {
-        path: path.to_path_buf(),
-        reason,
-    };
+    let corrupt = |reason: String| corrupt(path, reason);
     let find = |name: &str| {
         sections
             .iter()
@@ -310,10 +322,8 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
 
 /// Views a section as an array in the mapping.
 fn mapped<T: Pod>(path: &Path, map: &MappedFile, s: &Section) -> Result<Array<T>, GraphFileError> {
-    Array::mapped(map, s.start, s.len).map_err(|e| GraphFileError::Corrupt {
-        path: path.to_path_buf(),
-        reason: format!("section `{}`: {e}", s.name),
-    })
+    Array::mapped(map, s.start, s.len)
+        .map_err(|e| corrupt(path, format!("section `{}`: {e}", s.name)))
 }
 
 fn truncated(path: &Path, found: u64, expected: u64) -> GraphFileError {
@@ -347,11 +357,10 @@ fn parse_header(path: &Path, bytes: &[u8], size: u64) -> Result<usize, GraphFile
     if !bytes.starts_with(MAGIC) {
         return Err(GraphFileError::Foreign(p()));
     }
-    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
     if bytes.len() < 12 {
         return Err(truncated(path, size, HEADER_LEN as u64));
     }
-    let version = u32_at(8);
+    let version = u32_at(bytes, 8);
     if version != FORMAT_VERSION {
         let writer = bytes
             .get(24..40)
@@ -370,22 +379,22 @@ fn parse_header(path: &Path, bytes: &[u8], size: u64) -> Result<usize, GraphFile
     if bytes.len() < HEADER_LEN {
         return Err(truncated(path, size, HEADER_LEN as u64));
     }
-    let count = u32_at(12) as usize;
-    let total = u64::from_le_bytes(bytes[16..24].try_into().expect("8 bytes"));
+    let count = u32_at(bytes, 12) as usize;
+    let total = u64_at(bytes, 16);
     if size < total {
         return Err(truncated(path, size, total));
     }
     if size > total {
-        return Err(GraphFileError::Corrupt {
-            path: p(),
-            reason: format!("{} bytes after the announced end", size - total),
-        });
+        return Err(corrupt(
+            path,
+            format!("{} bytes after the announced end", size - total),
+        ));
     }
     if count > MAX_SECTIONS || HEADER_LEN + count * ENTRY_LEN > bytes.len() {
-        return Err(GraphFileError::Corrupt {
-            path: p(),
-            reason: format!("the header announces {count} sections"),
-        });
+        return Err(corrupt(
+            path,
+            format!("the header announces {count} sections"),
+        ));
     }
     Ok(count)
 }
@@ -393,12 +402,9 @@ fn parse_header(path: &Path, bytes: &[u8], size: u64) -> Result<usize, GraphFile
 /// Reads the section table and checks its checksum, every section's bounds and alignment and
 /// every section's checksum (in parallel: a big file is read at the speed of memory).
 fn section_table(path: &Path, bytes: &[u8], count: usize) -> Result<Vec<Section>, GraphFileError> {
-    let corrupt = |reason: String| GraphFileError::Corrupt {
-        path: path.to_path_buf(),
-        reason,
-    };
+    let corrupt = |reason: String| corrupt(path, reason);
     let table = &bytes[HEADER_LEN..HEADER_LEN + count * ENTRY_LEN];
-    let expected = u32::from_le_bytes(bytes[40..44].try_into().expect("4 bytes"));
+    let expected = u32_at(bytes, 40);
     let found = crc32fast::hash(table);
     if found != expected {
         return Err(GraphFileError::Checksum {
@@ -419,9 +425,8 @@ fn section_table(path: &Path, bytes: &[u8], count: usize) -> Result<Vec<Section>
         let name = std::str::from_utf8(&entry[..16])
             .map(|n| n.trim_end_matches('\0').to_string())
             .map_err(|_| corrupt("a section name is not UTF-8".into()))?;
-        let u64_at = |i: usize| u64::from_le_bytes(entry[i..i + 8].try_into().expect("8 bytes"));
-        let (start, len) = (u64_at(16), u64_at(24));
-        let crc = u32::from_le_bytes(entry[32..36].try_into().expect("4 bytes"));
+        let (start, len) = (u64_at(entry, 16), u64_at(entry, 24));
+        let crc = u32_at(entry, 32);
         let end = start.saturating_add(len);
         if end > bytes.len() as u64 || start < free_from {
             return Err(corrupt(format!(
@@ -476,10 +481,7 @@ fn finish(
     graph: Graph,
     hierarchies: Vec<(Metric, Hierarchy)>,
 ) -> Result<CompiledNetwork, GraphFileError> {
-    let corrupt = |reason: String| GraphFileError::Corrupt {
-        path: path.to_path_buf(),
-        reason,
-    };
+    let corrupt = |reason: String| corrupt(path, reason);
     let network = network.indexed();
     if network
         .clearances
@@ -521,13 +523,12 @@ pub fn reseal_checksums(bytes: &mut [u8]) {
     }
     let len = bytes.len() as u64;
     bytes[16..24].copy_from_slice(&len.to_le_bytes());
-    let count = (u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes")) as usize)
+    let count = (u32_at(bytes, 12) as usize)
         .min(MAX_SECTIONS)
         .min((bytes.len() - HEADER_LEN) / ENTRY_LEN);
     for k in 0..count {
         let e = HEADER_LEN + k * ENTRY_LEN;
-        let u64_at = |i: usize| u64::from_le_bytes(bytes[e + i..e + i + 8].try_into().expect("8"));
-        let (start, len) = (u64_at(16), u64_at(24));
+        let (start, len) = (u64_at(bytes, e + 16), u64_at(bytes, e + 24));
         let end = start.saturating_add(len);
         if end <= bytes.len() as u64 {
             let crc = crc32fast::hash(&bytes[start as usize..end as usize]);

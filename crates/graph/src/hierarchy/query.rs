@@ -77,10 +77,14 @@ impl RankQueue {
             if self.items[parent].0 <= item.0 {
                 break;
             }
-            self.items[at] = self.items[parent];
-            self.position[self.items[at].1 as usize] = at as u32;
+            self.put(at, self.items[parent]);
             at = parent;
         }
+        self.put(at, item);
+    }
+
+    /// Puts `item` at slot `at` and records its position.
+    fn put(&mut self, at: usize, item: (Weight, u32)) {
         self.items[at] = item;
         self.position[item.1 as usize] = at as u32;
     }
@@ -102,12 +106,10 @@ impl RankQueue {
             if self.items[best].0 >= item.0 {
                 break;
             }
-            self.items[at] = self.items[best];
-            self.position[self.items[at].1 as usize] = at as u32;
+            self.put(at, self.items[best]);
             at = best;
         }
-        self.items[at] = item;
-        self.position[item.1 as usize] = at as u32;
+        self.put(at, item);
     }
 }
 
