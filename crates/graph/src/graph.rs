@@ -374,6 +374,11 @@ impl Graph {
         &self.edges
     }
 
+    /// Every edge as (tail, head) node numbers, in edge order.
+    pub fn edge_pairs(&self) -> Vec<(u32, u32)> {
+        self.edges.iter().map(|e| (e.tail.0, e.head.0)).collect()
+    }
+
     /// One node.
     pub fn node(&self, n: NodeId) -> &Node {
         &self.nodes[n.index()]

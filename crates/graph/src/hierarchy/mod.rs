@@ -10,15 +10,22 @@
 //!   origin); the path unpacked back to graph edges.
 //! - [`Hierarchy::many_to_many`]: the bucket algorithm for matrices (one backward search per
 //!   target, one forward search per source, sources in parallel).
+//! - [`Cch`]: a customizable contraction hierarchy (nested-dissection order, independent of
+//!   the weights), customized in seconds for any weights ([`Cch::customize`]) and queried by
+//!   its elimination tree ([`CchQuery`]): scenarios, forbidden nodes and every objective
+//!   without contracting again.
 //! - [`Metric`]: time, cost or CO2e of a [`Graph`](crate::Graph) edge as an integer weight.
 //!
 //! Nodes are numbered by rank inside the hierarchy, so the last, most important nodes (which
 //! every long query visits) sit together in memory.
 
+mod cch;
 mod contract;
+mod dissection;
 mod metric;
 mod query;
 
+pub use cch::{Cch, CchError, CchMetric, CchPath, CchQuery, CchState, CchStats};
 pub use contract::{BuildStats, Hierarchy};
 pub use metric::{Metric, NoMetric};
 pub use query::{HierarchyPath, HierarchyQuery, QueryState};
@@ -42,6 +49,20 @@ pub fn prepare(graph: &Graph, metric: Metric) -> (Hierarchy, BuildStats) {
         .map(|e| (e.tail.0, e.head.0, metric.edge_weight(e)))
         .collect();
     Hierarchy::build(graph.nodes().len(), &edges)
+}
+
+/// Orders and contracts `graph` into a customizable hierarchy (node coordinates from the
+/// places of `net`, which `graph` was compiled from).
+pub fn prepare_customizable(graph: &Graph, net: &silkroute_model::Network) -> (Cch, CchStats) {
+    let coordinates: Vec<[f64; 2]> = graph
+        .nodes()
+        .iter()
+        .map(|n| {
+            let p = net.place(n.place);
+            [p.lon, p.lat]
+        })
+        .collect();
+    Cch::build(&coordinates, &graph.edge_pairs())
 }
 
 /// The hierarchy for `metric` among `hierarchies`, if one was prepared.

@@ -1,0 +1,310 @@
+//! Nested dissection: a metric-independent node order for a customizable contraction
+//! hierarchy ([`Cch`](super::Cch)).
+//!
+//! A cell of the graph is cut in two halves by a straight line through its nodes' median (of
+//! four directions, the one whose cut needs the fewest separator nodes); the separator nodes
+//! are ranked above both halves, which are ordered the same way in turn. Disconnected parts of
+//! a cell are ordered apart (they need no separator). This is the geometric bisection that
+//! inertial flow (Schild & Sommer 2015, RoutingKit's default order) starts from, without its
+//! max-flow refinement of the cut: separators are the boundary of one half rather than a
+//! minimum vertex cut, so they are larger than RoutingKit's on irregular road networks; the
+//! comparison is in docs/benchmarks.md.
+
+use rayon::prelude::*;
+
+/// Cells of at most this many nodes are ordered by degree instead of cut again.
+const LEAF: usize = 8;
+/// Cells of at least this many nodes order their two halves in parallel.
+const PARALLEL: usize = 4096;
+
+/// A part of the graph: its nodes (global numbers), their projected coordinates and the
+/// edges among them (local numbers, both directions).
+struct Cell {
+    ids: Vec<u32>,
+    xy: Vec<[f32; 2]>,
+    first: Vec<u32>,
+    adj: Vec<u32>,
+}
+
+impl Cell {
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    fn neighbours(&self, i: usize) -> &[u32] {
+        &self.adj[self.first[i] as usize..self.first[i + 1] as usize]
+    }
+
+    /// The cells of the nodes whose `label` is `which`, one per label value asked for.
+    fn part(&self, label: &[u8], which: u8) -> Cell {
+        let mut local = vec![u32::MAX; self.len()];
+        let mut ids = Vec::new();
+        let mut xy = Vec::new();
+        for i in 0..self.len() {
+            if label[i] == which {
+                local[i] = ids.len() as u32;
+                ids.push(self.ids[i]);
+                xy.push(self.xy[i]);
+            }
+        }
+        let mut first = Vec::with_capacity(ids.len() + 1);
+        let mut adj = Vec::new();
+        first.push(0);
+        for i in 0..self.len() {
+            if label[i] == which {
+                adj.extend(
+                    self.neighbours(i)
+                        .iter()
+                        .filter(|&&j| label[j as usize] == which)
+                        .map(|&j| local[j as usize]),
+                );
+                first.push(adj.len() as u32);
+            }
+        }
+        Cell {
+            ids,
+            xy,
+            first,
+            adj,
+        }
+    }
+}
+
+/// The elimination order of a graph of `coordinates.len()` nodes (`[lon, lat]` each) and
+/// `edges` (either direction; loops and repeats allowed): the node at each rank, least
+/// important first.
+pub(crate) fn nested_dissection(coordinates: &[[f64; 2]], edges: &[(u32, u32)]) -> Vec<u32> {
+    let n = coordinates.len();
+    let mut degree = vec![0u32; n + 1];
+    for &(a, b) in edges {
+        if a != b {
+            degree[a as usize] += 1;
+            degree[b as usize] += 1;
+        }
+    }
+    let mut first = Vec::with_capacity(n + 1);
+    first.push(0u32);
+    for d in &degree[..n] {
+        first.push(first.last().copied().unwrap_or(0) + d);
+    }
+    let mut fill = first.clone();
+    let mut adj = vec![0u32; first[n] as usize];
+    for &(a, b) in edges {
+        if a != b {
+            adj[fill[a as usize] as usize] = b;
+            fill[a as usize] += 1;
+            adj[fill[b as usize] as usize] = a;
+            fill[b as usize] += 1;
+        }
+    }
+    // Repeated edges only slow the cuts down: drop them.
+    let mut dedup_first = Vec::with_capacity(n + 1);
+    let mut dedup = Vec::with_capacity(adj.len());
+    dedup_first.push(0u32);
+    for v in 0..n {
+        let list = &mut adj[first[v] as usize..first[v + 1] as usize];
+        list.sort_unstable();
+        let start = dedup.len();
+        for &x in list.iter() {
+            if dedup.len() == start || dedup.last() != Some(&x) {
+                dedup.push(x);
+            }
+        }
+        dedup_first.push(dedup.len() as u32);
+    }
+    let mean_lat = if n == 0 {
+        0.0
+    } else {
+        coordinates.iter().map(|c| c[1]).sum::<f64>() / n as f64
+    };
+    let shrink = mean_lat.to_radians().cos();
+    let xy = coordinates
+        .iter()
+        .map(|c| [(c[0] * shrink) as f32, c[1] as f32])
+        .collect();
+    let cell = Cell {
+        ids: (0..n as u32).collect(),
+        xy,
+        first: dedup_first,
+        adj: dedup,
+    };
+    let mut order = Vec::with_capacity(n);
+    dissect(cell, &mut order);
+    order
+}
+
+/// Appends the elimination order of `cell` to `order`.
+fn dissect(cell: Cell, order: &mut Vec<u32>) {
+    if cell.len() <= LEAF {
+        let mut nodes: Vec<usize> = (0..cell.len()).collect();
+        nodes.sort_by_key(|&i| (cell.neighbours(i).len(), i));
+        order.extend(nodes.iter().map(|&i| cell.ids[i]));
+        return;
+    }
+    let (component, count) = components(&cell);
+    if count > 1 {
+        let parts: Vec<Cell> = (0..count).map(|c| cell.part(&component, c as u8)).collect();
+        drop(cell);
+        for part in parts {
+            dissect(part, order);
+        }
+        return;
+    }
+    let label = bisect(&cell);
+    let a = cell.part(&label, 0);
+    let b = cell.part(&label, 1);
+    let separator: Vec<u32> = (0..cell.len())
+        .filter(|&i| label[i] == 2)
+        .map(|i| cell.ids[i])
+        .collect();
+    let big = cell.len() >= PARALLEL;
+    drop(cell);
+    if big {
+        let (oa, ob) = rayon::join(
+            || {
+                let mut o = Vec::with_capacity(a.len());
+                dissect(a, &mut o);
+                o
+            },
+            || {
+                let mut o = Vec::with_capacity(b.len());
+                dissect(b, &mut o);
+                o
+            },
+        );
+        order.extend(oa);
+        order.extend(ob);
+    } else {
+        dissect(a, order);
+        dissect(b, order);
+    }
+    order.extend(separator);
+}
+
+/// Labels the connected components of `cell` 0, 1, … (at most 255: the rest share the last
+/// label, which is still a correct, if coarser, split) and counts them.
+fn components(cell: &Cell) -> (Vec<u8>, usize) {
+    const UNSEEN: u8 = u8::MAX;
+    let mut label = vec![UNSEEN; cell.len()];
+    let mut count = 0usize;
+    let mut stack = Vec::new();
+    for s in 0..cell.len() {
+        if label[s] != UNSEEN {
+            continue;
+        }
+        let c = count.min(254) as u8;
+        count += 1;
+        label[s] = c;
+        stack.push(s as u32);
+        while let Some(v) = stack.pop() {
+            for &w in cell.neighbours(v as usize) {
+                if label[w as usize] == UNSEEN {
+                    label[w as usize] = c;
+                    stack.push(w);
+                }
+            }
+        }
+    }
+    (label, count.min(255))
+}
+
+/// Splits a connected cell: label 0 and 1 for the two halves, 2 for the separator (the
+/// boundary of the half that has the smaller one), along the best of four directions.
+fn bisect(cell: &Cell) -> Vec<u8> {
+    const DIRECTIONS: [[f32; 2]; 4] = [
+        [1.0, 0.0],
+        [0.0, 1.0],
+        [
+            std::f32::consts::FRAC_1_SQRT_2,
+            std::f32::consts::FRAC_1_SQRT_2,
+        ],
+        [
+            std::f32::consts::FRAC_1_SQRT_2,
+            -std::f32::consts::FRAC_1_SQRT_2,
+        ],
+    ];
+    let n = cell.len();
+    let half = n / 2;
+    let candidates: Vec<(usize, Vec<u8>)> = DIRECTIONS
+        .par_iter()
+        .map(|d| {
+            let key = |i: usize| cell.xy[i][0] * d[0] + cell.xy[i][1] * d[1];
+            let mut by_key: Vec<u32> = (0..n as u32).collect();
+            by_key.sort_unstable_by(|&i, &j| {
+                key(i as usize).total_cmp(&key(j as usize)).then(i.cmp(&j))
+            });
+            let mut side = vec![1u8; n];
+            for &i in &by_key[..half] {
+                side[i as usize] = 0;
+            }
+            let boundary = |s: u8| {
+                (0..n)
+                    .filter(|&i| {
+                        side[i] == s && cell.neighbours(i).iter().any(|&j| side[j as usize] != s)
+                    })
+                    .count()
+            };
+            let (a, b) = (boundary(0), boundary(1));
+            let cut_side = if a <= b { 0 } else { 1 };
+            let mut label = side.clone();
+            for i in 0..n {
+                if side[i] == cut_side
+                    && cell
+                        .neighbours(i)
+                        .iter()
+                        .any(|&j| side[j as usize] != cut_side)
+                {
+                    label[i] = 2;
+                }
+            }
+            (a.min(b), label)
+        })
+        .collect();
+    candidates
+        .into_iter()
+        .min_by_key(|(size, _)| *size)
+        .map(|(_, label)| label)
+        .unwrap_or_else(|| vec![0; n])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nested_dissection;
+
+    #[test]
+    fn a_path_is_cut_in_the_middle_and_every_node_is_ranked_once() {
+        let coordinates: Vec<[f64; 2]> = (0..100).map(|i| [i as f64 * 0.01, 40.0]).collect();
+        let edges: Vec<(u32, u32)> = (0..99).map(|i| (i, i + 1)).collect();
+        let order = nested_dissection(&coordinates, &edges);
+        let mut seen = order.clone();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..100).collect::<Vec<u32>>());
+        // The top-ranked node separates the path into two halves of about 50.
+        let top = *order.last().unwrap();
+        assert!((45..=55).contains(&top), "top separator node {top}");
+    }
+
+    #[test]
+    fn a_grid_gets_a_separator_of_one_row() {
+        let side = 40u32;
+        let coordinates: Vec<[f64; 2]> = (0..side * side)
+            .map(|v| [(v % side) as f64 * 0.01, (v / side) as f64 * 0.01])
+            .collect();
+        let mut edges = Vec::new();
+        for v in 0..side * side {
+            if v % side + 1 < side {
+                edges.push((v, v + 1));
+            }
+            if v / side + 1 < side {
+                edges.push((v, v + side));
+            }
+        }
+        let order = nested_dissection(&coordinates, &edges);
+        assert_eq!(order.len(), (side * side) as usize);
+        // The last `side` nodes are one straight cut: one column or one row.
+        let top: Vec<u32> = order[order.len() - side as usize..].to_vec();
+        let same_column = top.iter().all(|v| v % side == top[0] % side);
+        let same_row = top.iter().all(|v| v / side == top[0] / side);
+        assert!(same_column || same_row, "top separator {top:?}");
+    }
+}
