@@ -4,6 +4,10 @@
 //!        ch-peers prep ours|fast_paths EDGES.bin   (peak memory of one preprocessing alone;
 //!        EDGES.bin is written by the first form as GRAPH.srg.edges: u32 little-endian
 //!        node count, then tail, head, weight per edge)
+//!        ch-peers cch GRAPH.srg ANSWERS.csv   (the customizable hierarchy: order, contraction,
+//!        customization for time and for cost, queries on the pairs of ANSWERS.csv, written by
+//!        the first form, answers compared; also writes GRAPH.srg.coords: f32 little-endian
+//!        latitude then longitude per node, for RoutingKit's inertial-flow order)
 //! Prints one JSON object.
 
 use silkroute_graph::hierarchy::{Hierarchy, HierarchyQuery, Weight};
@@ -65,10 +69,84 @@ fn prep_only(which: &str, file: &str) {
     );
 }
 
+/// The customizable hierarchy on the graph file's edges, against the answers of the CH.
+fn cch(file: &str, answers: &str) {
+    use silkroute_graph::hierarchy::{prepare_customizable, CchQuery};
+    let c = read_graph_file(std::path::Path::new(file)).expect("graph file");
+    let g = &c.graph;
+    let mut coords = Vec::with_capacity(g.nodes().len() * 8);
+    for node in g.nodes() {
+        let p = c.network.place(node.place);
+        coords.extend_from_slice(&(p.lat as f32).to_le_bytes());
+        coords.extend_from_slice(&(p.lon as f32).to_le_bytes());
+    }
+    std::fs::write(format!("{file}.coords"), coords).unwrap();
+    let time: Vec<Weight> = g.edges().iter().map(|e| Metric::Time.edge_weight(e)).collect();
+    let cost: Vec<Weight> = g.edges().iter().map(|e| Metric::Cost.edge_weight(e)).collect();
+    let before = rss_kb();
+    let t = Instant::now();
+    // CCH_ORDER=FILE: contract in another tool's order (u32 little-endian, node per rank).
+    let (cch, stats) = match std::env::var("CCH_ORDER") {
+        Ok(f) => {
+            let b = std::fs::read(f).unwrap();
+            let order = b.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap())).collect();
+            let pairs: Vec<(u32, u32)> = g.edges().iter().map(|e| (e.tail.0, e.head.0)).collect();
+            silkroute_graph::hierarchy::Cch::from_order(order, &pairs)
+        }
+        Err(_) => prepare_customizable(g, &c.network),
+    };
+    let prep = t.elapsed().as_secs_f64();
+    let after_prep = rss_kb();
+    let t = Instant::now();
+    let metric = cch.customize(&time);
+    let customize_time = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let metric_cost = cch.customize(&cost);
+    let customize_cost = t.elapsed().as_secs_f64();
+    drop(metric_cost);
+    let text = std::fs::read_to_string(answers).expect("answers.csv");
+    let pairs: Vec<(u32, u32, Option<u32>)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].parse().unwrap(), f[1].parse().unwrap(), f[2].parse().ok())
+        })
+        .collect();
+    let mut q = CchQuery::new(&cch, &metric, None);
+    let mut dist_t = Vec::with_capacity(pairs.len());
+    let mut path_t = Vec::with_capacity(pairs.len());
+    let mut mismatches = 0;
+    for &(a, b, want) in &pairs {
+        let t = Instant::now();
+        let d = q.distance(&[(a, 0)], &[(b, 0)]);
+        dist_t.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let p = q.path(&[(a, 0)], &[(b, 0)]);
+        path_t.push(t.elapsed().as_secs_f64());
+        let got = (d != u32::MAX).then_some(d);
+        if got != want || p.map(|p| p.weight) != want {
+            mismatches += 1;
+        }
+    }
+    println!(
+        "{{\"cch\":\"{file}\",\"nodes\":{},\"arcs\":{},\"tree_height\":{},\"prep_s\":{prep:.2},\"rss_kb_before\":{before},\"peak_rss_kb_after_prep\":{after_prep},\"customize_time_s\":{customize_time:.3},\"customize_cost_s\":{customize_cost:.3},\"queries\":{},\"mismatches\":{mismatches},\"distance_median_us\":{:.2},\"path_median_us\":{:.2}}}",
+        stats.nodes,
+        stats.arcs,
+        stats.tree_height,
+        pairs.len(),
+        median(dist_t) * 1e6,
+        median(path_t) * 1e6,
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("prep") {
         return prep_only(&args[2], &args[3]);
+    }
+    if args.get(1).map(String::as_str) == Some("cch") {
+        return cch(&args[2], &args[3]);
     }
     let path = std::path::Path::new(&args[1]);
     let queries: usize = args.get(2).map_or(10_000, |s| s.parse().unwrap());

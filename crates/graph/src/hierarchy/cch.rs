@@ -22,9 +22,8 @@ use rayon::prelude::*;
 
 /// "No arc" for an edge that is a loop, "no parent" for a root.
 const NONE: u32 = u32::MAX;
-/// Marks an arc weight made by an original edge (its number in the low 31 bits), not by a
-/// triangle.
-const VIA_EDGE: u32 = 1 << 31;
+/// More edges than a hierarchy takes (an edge's arc and direction share a u32).
+const MAX_EDGES: usize = 1 << 31;
 
 /// A customizable contraction hierarchy: the node order and the arcs of the chordal
 /// supergraph, independent of any weight.
@@ -38,25 +37,35 @@ pub struct Cch {
     pub(crate) up_first: Array<u32>,
     /// Higher end of each arc (ascending within a rank's arcs).
     pub(crate) up_head: Array<u32>,
+    /// First lower arc of each rank (one more entry than nodes): the arcs from lower ranks.
+    pub(crate) down_first: Array<u32>,
+    /// Lower end of each lower arc (ascending within a rank's).
+    pub(crate) down_tail: Array<u32>,
+    /// The arc of each lower arc.
+    pub(crate) down_arc: Array<u32>,
     /// For each graph edge: the arc it lies on × 2, + 1 when it runs from the higher end to
     /// the lower; `u32::MAX` for a loop.
     pub(crate) edge_arc: Array<u32>,
+    /// First edge of each arc in `arc_edges` (one more entry than arcs).
+    pub(crate) arc_edge_first: Array<u32>,
+    /// The edges on each arc (every edge but loops, ascending within an arc).
+    pub(crate) arc_edges: Array<u32>,
 }
 
-/// The weights of a [`Cch`] for one metric: per arc, upwards and downwards, and how each was
-/// made (an original edge or a triangle).
+/// The weights of a [`Cch`] for one metric: per arc, upwards and downwards, and the edge
+/// weights they were made from (to unpack paths: an arc's weight is an edge's on it or a
+/// lower triangle's).
 #[derive(Debug, Clone)]
 pub struct CchMetric {
     up_weight: Vec<Weight>,
     down_weight: Vec<Weight>,
-    up_via: Vec<u32>,
-    down_via: Vec<u32>,
+    edge_weight: Vec<Weight>,
 }
 
 impl CchMetric {
     /// Bytes held.
     pub fn memory_bytes(&self) -> usize {
-        self.up_weight.len() * 16
+        (self.up_weight.len() * 2 + self.edge_weight.len()) * std::mem::size_of::<Weight>()
     }
 }
 
@@ -84,9 +93,19 @@ impl Cch {
     /// # Panics
     /// If there are 2³¹ edges or more, or an edge names a node that does not exist.
     pub fn build(coordinates: &[[f64; 2]], edges: &[(u32, u32)]) -> (Cch, CchStats) {
-        assert!(edges.len() < VIA_EDGE as usize, "too many edges for a CCH");
-        let n = coordinates.len();
-        let node_at = nested_dissection(coordinates, edges);
+        Cch::from_order(nested_dissection(coordinates, edges), edges)
+    }
+
+    /// Contracts a graph of `node_at.len()` nodes in the given order (`node_at[r]` is the node
+    /// of rank `r`, least important first), for an order made elsewhere (another tool's nested
+    /// dissection, to compare).
+    ///
+    /// # Panics
+    /// If `node_at` is not a permutation, there are 2³¹ edges or more, or an edge names a node
+    /// that does not exist.
+    pub fn from_order(node_at: Vec<u32>, edges: &[(u32, u32)]) -> (Cch, CchStats) {
+        assert!(edges.len() < MAX_EDGES, "too many edges for a CCH");
+        let n = node_at.len();
         let mut rank = vec![0u32; n];
         for (r, &v) in node_at.iter().enumerate() {
             rank[v as usize] = r as u32;
@@ -149,6 +168,25 @@ impl Cch {
                 }
             })
             .collect();
+        let (down_first, down_tail, down_arc) = transpose(&up_first, &up_head);
+        let mut arc_edge_first = vec![0u32; up_head.len() + 1];
+        for &ea in &edge_arc {
+            if ea != NONE {
+                arc_edge_first[(ea / 2) as usize + 1] += 1;
+            }
+        }
+        for a in 0..up_head.len() {
+            arc_edge_first[a + 1] += arc_edge_first[a];
+        }
+        let mut fill = arc_edge_first.clone();
+        let mut arc_edges = vec![0u32; arc_edge_first[up_head.len()] as usize];
+        for (e, &ea) in edge_arc.iter().enumerate() {
+            if ea != NONE {
+                let slot = &mut fill[(ea / 2) as usize];
+                arc_edges[*slot as usize] = e as u32;
+                *slot += 1;
+            }
+        }
         let stats = CchStats {
             nodes: n,
             arcs: up_head.len(),
@@ -159,7 +197,12 @@ impl Cch {
             node_at: node_at.into(),
             up_first: up_first.into(),
             up_head: up_head.into(),
+            down_first: down_first.into(),
+            down_tail: down_tail.into(),
+            down_arc: down_arc.into(),
             edge_arc: edge_arc.into(),
+            arc_edge_first: arc_edge_first.into(),
+            arc_edges: arc_edges.into(),
         };
         (cch, stats)
     }
@@ -186,15 +229,6 @@ impl Cch {
         } else {
             self.up_head[r.start]
         }
-    }
-
-    /// The arc between ranks `lo < hi`.
-    fn arc(&self, lo: u32, hi: u32) -> Option<usize> {
-        let r = self.arcs_of(lo);
-        self.up_head[r.clone()]
-            .binary_search(&hi)
-            .ok()
-            .map(|i| r.start + i)
     }
 
     /// The lower end of arc `a`.
@@ -251,6 +285,35 @@ impl Cch {
                 }
             }
         }
+        // The lower arcs: each rank's list names arcs that end there, from ascending lower
+        // ranks; as many as there are arcs, so each arc is named exactly once.
+        let arcs = self.up_head.len();
+        if self.down_first.len() != nodes + 1
+            || self.down_first.first() != Some(&0)
+            || self.down_first.last().map(|&l| l as usize) != Some(arcs)
+            || self.down_first.windows(2).any(|w| w[0] > w[1])
+            || self.down_tail.len() != arcs
+            || self.down_arc.len() != arcs
+        {
+            return bad("the lower arc offsets do not fit the arcs".into());
+        }
+        for x in 0..nodes {
+            let lower = self.down_first[x] as usize..self.down_first[x + 1] as usize;
+            let tails = &self.down_tail[lower.clone()];
+            if tails.windows(2).any(|w| w[0] >= w[1]) {
+                return bad(format!("the lower arcs of rank {x} are not in order"));
+            }
+            for (&y, &a) in tails.iter().zip(&self.down_arc[lower]) {
+                let fits = (y as usize) < nodes
+                    && self.arcs_of(y).contains(&(a as usize))
+                    && self.up_head[a as usize] as usize == x;
+                if !fits {
+                    return bad(format!(
+                        "a lower arc of rank {x} is not an arc from rank {y}"
+                    ));
+                }
+            }
+        }
         if self.edge_arc.len() != edges.len() {
             return bad(format!(
                 "{} edge arcs for {} edges",
@@ -273,6 +336,27 @@ impl Cch {
                 return bad(format!("edge {e} is on the wrong arc"));
             }
         }
+        if self.arc_edge_first.len() != arcs + 1
+            || self.arc_edge_first.first() != Some(&0)
+            || self.arc_edge_first.last().map(|&l| l as usize) != Some(self.arc_edges.len())
+            || self.arc_edge_first.windows(2).any(|w| w[0] > w[1])
+            || self.edge_arc.iter().filter(|&&ea| ea != NONE).count() != self.arc_edges.len()
+        {
+            return bad("the edge offsets do not fit the arcs".into());
+        }
+        for a in 0..arcs {
+            let on = &self.arc_edges
+                [self.arc_edge_first[a] as usize..self.arc_edge_first[a + 1] as usize];
+            if on.windows(2).any(|w| w[0] >= w[1])
+                || on
+                    .iter()
+                    .any(|&e| self.edge_arc.get(e as usize).map(|&ea| ea / 2) != Some(a as u32))
+            {
+                return bad(format!(
+                    "the edges listed on arc {a} are not the edges on it"
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -287,49 +371,53 @@ impl Cch {
         let arcs = self.arcs();
         let mut up_weight = vec![INFINITY; arcs];
         let mut down_weight = vec![INFINITY; arcs];
-        let mut up_via = vec![NONE; arcs];
-        let mut down_via = vec![NONE; arcs];
-        for (e, (&ea, &w)) in self.edge_arc.iter().zip(weights).enumerate() {
-            if ea == NONE || w == INFINITY {
+        for (&ea, &w) in self.edge_arc.iter().zip(weights) {
+            if ea == NONE {
                 continue;
             }
             let a = (ea / 2) as usize;
-            let (weight, via) = if ea % 2 == 0 {
-                (&mut up_weight, &mut up_via)
+            let weight = if ea % 2 == 0 {
+                &mut up_weight[a]
             } else {
-                (&mut down_weight, &mut down_via)
+                &mut down_weight[a]
             };
-            if w < weight[a] {
-                weight[a] = w;
-                via[a] = VIA_EDGE | e as u32;
-            }
+            *weight = (*weight).min(w);
         }
         let up_first: &[u32] = &self.up_first;
         let up_head: &[u32] = &self.up_head;
+        let down_first: &[u32] = &self.down_first;
+        let down_tail: &[u32] = &self.down_tail;
+        let down_arc: &[u32] = &self.down_arc;
+        // For the node being customized: the arc to each of its higher neighbours.
+        let mut arc_to = vec![NONE; self.nodes()];
         for x in 0..self.nodes() {
             let (s, e) = (up_first[x] as usize, up_first[x + 1] as usize);
-            for i in s..e {
-                let y = up_head[i] as usize;
-                // y → x is arc i downwards, x → y upwards.
-                let (y_to_x, x_to_y) = (down_weight[i], up_weight[i]);
-                if y_to_x == INFINITY && x_to_y == INFINITY {
+            for a in s..e {
+                arc_to[up_head[a] as usize] = a as u32;
+            }
+            // Every lower neighbour y of x closes a triangle with x and each of its higher
+            // neighbours z above x: x → y → z and z → y → x.
+            let lower = down_first[x] as usize..down_first[x + 1] as usize;
+            for (&y, &yx) in down_tail[lower.clone()].iter().zip(&down_arc[lower]) {
+                let yx = yx as usize;
+                let (x_to_y, y_to_x) = (down_weight[yx], up_weight[yx]);
+                if x_to_y == INFINITY && y_to_x == INFINITY {
                     continue;
                 }
-                let mut k = up_first[y] as usize;
-                for j in i + 1..e {
-                    let z = up_head[j];
-                    while up_head[k] != z {
-                        k += 1;
+                let y = y as usize;
+                for yz in (up_first[y] as usize..up_first[y + 1] as usize).rev() {
+                    let z = up_head[yz];
+                    if z as usize <= x {
+                        break;
                     }
-                    let through = y_to_x.saturating_add(up_weight[j]);
-                    if through < up_weight[k] {
-                        up_weight[k] = through;
-                        up_via[k] = x as u32;
+                    let xz = arc_to[z as usize] as usize;
+                    let through = x_to_y.saturating_add(up_weight[yz]);
+                    if through < up_weight[xz] {
+                        up_weight[xz] = through;
                     }
-                    let through = down_weight[j].saturating_add(x_to_y);
-                    if through < down_weight[k] {
-                        down_weight[k] = through;
-                        down_via[k] = x as u32;
+                    let through = down_weight[yz].saturating_add(y_to_x);
+                    if through < down_weight[xz] {
+                        down_weight[xz] = through;
                     }
                 }
             }
@@ -337,10 +425,40 @@ impl Cch {
         CchMetric {
             up_weight,
             down_weight,
-            up_via,
-            down_via,
+            edge_weight: weights.to_vec(),
         }
     }
+}
+
+/// The arcs seen from their higher end: for each rank, its lower neighbours (ascending) and
+/// the arc to each.
+fn transpose(up_first: &[u32], up_head: &[u32]) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let n = up_first.len().saturating_sub(1);
+    let mut down_first = vec![0u32; n + 1];
+    for &z in up_head {
+        if (z as usize) < n {
+            down_first[z as usize + 1] += 1;
+        }
+    }
+    for i in 0..n {
+        down_first[i + 1] += down_first[i];
+    }
+    let mut fill = down_first.clone();
+    let mut down_tail = vec![0u32; up_head.len()];
+    let mut down_arc = vec![0u32; up_head.len()];
+    for y in 0..n {
+        let arcs = up_first[y] as usize..up_first[y + 1] as usize;
+        for (a, &z) in arcs.clone().zip(&up_head[arcs]) {
+            let z = z as usize;
+            if z < n {
+                let slot = fill[z] as usize;
+                down_tail[slot] = y as u32;
+                down_arc[slot] = a as u32;
+                fill[z] += 1;
+            }
+        }
+    }
+    (down_first, down_tail, down_arc)
 }
 
 /// A shortest path found in a [`Cch`].
@@ -394,6 +512,28 @@ pub struct CchQuery<'a> {
     cch: &'a Cch,
     metric: &'a CchMetric,
     state: CchState,
+}
+
+/// Relaxes the arcs `arcs` of rank `x` (their heads and weights given as slices, so that the
+/// loop checks no bounds but the labels').
+#[inline]
+fn relax(
+    arcs: std::ops::Range<usize>,
+    heads: &[u32],
+    weights: &[Weight],
+    dist: &mut [Weight],
+    arc_of: &mut [u32],
+    x: usize,
+) {
+    let d = dist[x];
+    for ((a, &z), &w) in arcs.zip(heads).zip(weights) {
+        let through = d.saturating_add(w);
+        let z = z as usize;
+        if through < dist[z] {
+            dist[z] = through;
+            arc_of[z] = a as u32;
+        }
+    }
 }
 
 /// Bits of [`CchState::seen`].
@@ -496,31 +636,25 @@ impl<'a> CchQuery<'a> {
                 }
             }
             let arcs = up_first[xi] as usize..up_first[xi + 1] as usize;
-            if f == x {
-                let d = st.forward[xi];
-                if d < best {
-                    for a in arcs.clone() {
-                        let z = up_head[a] as usize;
-                        let through = d.saturating_add(m.up_weight[a]);
-                        if through < st.forward[z] {
-                            st.forward[z] = through;
-                            st.forward_arc[z] = a as u32;
-                        }
-                    }
-                }
+            if f == x && st.forward[xi] < best {
+                relax(
+                    arcs.clone(),
+                    &up_head[arcs.clone()],
+                    &m.up_weight[arcs.clone()],
+                    &mut st.forward,
+                    &mut st.forward_arc,
+                    xi,
+                );
             }
-            if b == x {
-                let d = st.backward[xi];
-                if d < best {
-                    for a in arcs {
-                        let z = up_head[a] as usize;
-                        let through = d.saturating_add(m.down_weight[a]);
-                        if through < st.backward[z] {
-                            st.backward[z] = through;
-                            st.backward_arc[z] = a as u32;
-                        }
-                    }
-                }
+            if b == x && st.backward[xi] < best {
+                relax(
+                    arcs.clone(),
+                    &up_head[arcs.clone()],
+                    &m.down_weight[arcs],
+                    &mut st.backward,
+                    &mut st.backward_arc,
+                    xi,
+                );
             }
         }
         (best, meet)
@@ -575,32 +709,52 @@ impl<'a> CchQuery<'a> {
         }
     }
 
-    /// Appends the graph edges of arc `a` walked upwards (`up`) or downwards.
+    /// Appends the graph edges of arc `a` walked upwards (`up`) or downwards: an edge on the
+    /// arc with the arc's weight, else the lower triangle whose two arcs add up to it.
     fn unpack_arc(&self, a: usize, up: bool, out: &mut Vec<u32>) {
         let cch = self.cch;
         let m = self.metric;
         let mut stack = vec![(a, up)];
-        while let Some((a, up)) = stack.pop() {
-            let via = if up { m.up_via[a] } else { m.down_via[a] };
-            if via & VIA_EDGE != 0 {
-                out.push(via & !VIA_EDGE);
-                continue;
+        'arcs: while let Some((a, up)) = stack.pop() {
+            let w = if up { m.up_weight[a] } else { m.down_weight[a] };
+            let on = cch.arc_edge_first[a] as usize..cch.arc_edge_first[a + 1] as usize;
+            for &e in &cch.arc_edges[on] {
+                let downwards = cch.edge_arc[e as usize] % 2 == 1;
+                if downwards != up && m.edge_weight[e as usize] == w {
+                    out.push(e);
+                    continue 'arcs;
+                }
             }
-            let (y, z) = (cch.tail(a), cch.up_head[a]);
-            let (xy, xz) = match (cch.arc(via, y), cch.arc(via, z)) {
-                (Some(xy), Some(xz)) => (xy, xz),
-                _ => unreachable!("a triangle's arcs exist (checked with the hierarchy)"),
-            };
-            // Pushed in reverse: the first half is popped first.
-            if up {
-                // y → x → z: arc x–y downwards, then x–z upwards.
-                stack.push((xz, true));
-                stack.push((xy, false));
-            } else {
-                // z → x → y: arc x–z downwards, then x–y upwards.
-                stack.push((xy, true));
-                stack.push((xz, false));
+            let (x, z) = (cch.tail(a) as usize, cch.up_head[a] as usize);
+            let below_x = cch.down_first[x] as usize..cch.down_first[x + 1] as usize;
+            let below_z = cch.down_first[z] as usize..cch.down_first[z + 1] as usize;
+            let (mut i, mut j) = (below_x.start, below_z.start);
+            while i < below_x.end && j < below_z.end {
+                let (yx_tail, yz_tail) = (cch.down_tail[i], cch.down_tail[j]);
+                if yx_tail < yz_tail {
+                    i += 1;
+                } else if yz_tail < yx_tail {
+                    j += 1;
+                } else {
+                    let (yx, yz) = (cch.down_arc[i] as usize, cch.down_arc[j] as usize);
+                    // Pushed in reverse: the first half is popped first.
+                    if up && m.down_weight[yx].saturating_add(m.up_weight[yz]) == w {
+                        // x → y → z: arc y–x downwards, then y–z upwards.
+                        stack.push((yz, true));
+                        stack.push((yx, false));
+                        continue 'arcs;
+                    }
+                    if !up && m.down_weight[yz].saturating_add(m.up_weight[yx]) == w {
+                        // z → y → x: arc y–z downwards, then y–x upwards.
+                        stack.push((yx, true));
+                        stack.push((yz, false));
+                        continue 'arcs;
+                    }
+                    i += 1;
+                    j += 1;
+                }
             }
+            unreachable!("an arc's finite weight is an edge's or a lower triangle's");
         }
     }
 }
