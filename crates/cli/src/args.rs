@@ -82,6 +82,11 @@ pub struct BuildArgs {
     /// Criteria to prepare hierarchies for, comma-separated.
     #[arg(long, value_delimiter = ',', value_parser = parse_metric, default_value = "time,cost,co2")]
     pub metrics: Vec<silkroute_graph::Metric>,
+    /// Leave out the customizable hierarchy (it answers the other objectives, `--avoid`,
+    /// `--modes` and the p90 after a customization of seconds; without it they search by
+    /// Dijkstra).
+    #[arg(long)]
+    pub no_customizable: bool,
     /// Apply a scenario before compiling (repeatable).
     #[arg(long, value_name = "NAME|FILE")]
     pub scenario: Vec<String>,

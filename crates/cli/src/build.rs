@@ -1,11 +1,12 @@
 //! `silkroute build [FEED] -o FILE`: compile a feed into a graph file with contraction
-//! hierarchies, for fast queries on big networks.
+//! hierarchies (one per metric, and a customizable one for any other weights), for fast
+//! queries on big networks.
 
 use crate::args::BuildArgs;
 use crate::context::{apply_scenarios, load_network};
 use crate::failure::{CmdResult, Failure};
 use rayon::prelude::*;
-use silkroute_graph::hierarchy::prepare;
+use silkroute_graph::hierarchy::{prepare, prepare_customizable};
 use silkroute_graph::{compile, write_graph_file, CompiledNetwork};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -45,10 +46,22 @@ pub fn run(args: BuildArgs) -> CmdResult {
             (m, h)
         })
         .collect();
+    let customizable = (!args.no_customizable).then(|| {
+        let t = Instant::now();
+        let (cch, stats) = prepare_customizable(&graph, &net);
+        eprintln!(
+            "customizable hierarchy: {} arcs, elimination tree {} high, in {:.2} s",
+            stats.arcs,
+            stats.tree_height,
+            t.elapsed().as_secs_f64()
+        );
+        cch
+    });
     let compiled = CompiledNetwork {
         network: net,
         graph,
         hierarchies,
+        customizable,
     };
     let bytes = write_graph_file(&args.output, &compiled).map_err(Failure::failed)?;
     eprintln!(

@@ -88,7 +88,7 @@ almaty,xian,cotton,,2000,,fuzz seed\n",
     // gtfs_zip: a drawn feed with a parent station, frequencies and transfers.
     seed("gtfs_zip", "drawn", &drawn_gtfs());
 
-    // graph_file: the small feed compiled with both hierarchies.
+    // graph_file: the small feed compiled with two hierarchies and the customizable one.
     let net =
         silkroute_feed::load_files(&MINI_FILES.iter().map(|(n, b)| (*n, b.to_vec())).collect())
             .expect("the mini feed")
@@ -98,10 +98,12 @@ almaty,xian,cotton,,2000,,fuzz seed\n",
         .into_iter()
         .map(|m| (m, silkroute_graph::hierarchy::prepare(&graph, m).0))
         .collect();
+    let customizable = Some(silkroute_graph::hierarchy::prepare_customizable(&graph, &net).0);
     let compiled = silkroute_graph::CompiledNetwork {
         network: net,
         graph,
         hierarchies,
+        customizable,
     };
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("mini.srg");

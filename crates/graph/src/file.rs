@@ -19,7 +19,8 @@
 //! [postcard](https://postcard.jamesmunns.com/wire-format)), `edges` (96-byte
 //! [`Edge`](crate::Edge)s), `first_out` (u32), the place → node lists (`place_first`,
 //! `place_nodes`, `intl_first`, `intl_nodes`: u32), and for each prepared metric ten arrays of
-//! its hierarchy (`time.rank`, `time.up` …: u32, or 8-byte arcs of rank and weight). The arrays
+//! its hierarchy (`time.rank`, `time.up` …: u32, or 8-byte arcs of rank and weight), and the
+//! nine arrays of the customizable hierarchy when there is one (`cch.rank` …: u32). The arrays
 //! are stored as they sit in memory: reading maps the file ([`MappedFile`]) and views them in
 //! place, so several processes opening one file share their pages.
 //!
@@ -31,7 +32,7 @@
 
 use crate::array::{Array, MappedFile};
 use crate::graph::{Graph, Node, NodeLists};
-use crate::hierarchy::{Hierarchy, Metric};
+use crate::hierarchy::{Cch, Hierarchy, Metric};
 use bytemuck::Pod;
 use rayon::prelude::*;
 use silkroute_model::Network;
@@ -52,7 +53,8 @@ pub const FORMAT_VERSION: u32 = 8;
 pub const HEADER_LEN: usize = 48;
 const ENTRY_LEN: usize = 40;
 const SECTION_ALIGN: usize = 64;
-/// More sections than any file has (8 + 10 per metric); a larger count is corruption.
+/// More sections than any file has (8 + 10 per metric + 9 of the customizable hierarchy); a
+/// larger count is corruption.
 const MAX_SECTIONS: usize = 64;
 
 /// A network compiled for routing, as stored in a graph file.
@@ -64,6 +66,8 @@ pub struct CompiledNetwork {
     pub graph: Graph,
     /// Contraction hierarchies, one per metric prepared.
     pub hierarchies: Vec<(Metric, Hierarchy)>,
+    /// The customizable hierarchy (any weights after a customization), if one was prepared.
+    pub customizable: Option<Cch>,
 }
 
 impl CompiledNetwork {
@@ -86,6 +90,21 @@ fn hierarchy_arrays(h: &Hierarchy) -> [(&'static str, &[u8]); 10] {
         ("down_arc", h.down_arc.as_bytes()),
         ("arc_first", h.arc_first.as_bytes()),
         ("arc_second", h.arc_second.as_bytes()),
+    ]
+}
+
+/// The arrays of a customizable hierarchy, with their section names (after `cch.`).
+fn customizable_arrays(c: &Cch) -> [(&'static str, &[u8]); 9] {
+    [
+        ("rank", c.rank.as_bytes()),
+        ("node_at", c.node_at.as_bytes()),
+        ("up_first", c.up_first.as_bytes()),
+        ("up_head", c.up_head.as_bytes()),
+        ("down_first", c.down_first.as_bytes()),
+        ("down_tail", c.down_tail.as_bytes()),
+        ("down_arc", c.down_arc.as_bytes()),
+        ("edge_arc", c.edge_arc.as_bytes()),
+        ("arc_edges", c.arc_edges.as_bytes()),
     ]
 }
 
@@ -171,6 +190,11 @@ pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, 
     for (m, h) in &compiled.hierarchies {
         for (name, bytes) in hierarchy_arrays(h) {
             sections.push((format!("{m}.{name}"), bytes));
+        }
+    }
+    if let Some(c) = &compiled.customizable {
+        for (name, bytes) in customizable_arrays(c) {
+            sections.push((format!("cch.{name}"), bytes));
         }
     }
     let table_end = HEADER_LEN + sections.len() * ENTRY_LEN;
@@ -317,7 +341,23 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
         };
         hierarchies.push((metric, h));
     }
-    finish(path, network, graph, hierarchies)
+    let customizable = if sections.iter().any(|s| s.name.starts_with("cch.")) {
+        let a = |name: &str| find(&format!("cch.{name}"));
+        Some(Cch {
+            rank: mapped(path, &map, a("rank")?)?,
+            node_at: mapped(path, &map, a("node_at")?)?,
+            up_first: mapped(path, &map, a("up_first")?)?,
+            up_head: mapped(path, &map, a("up_head")?)?,
+            down_first: mapped(path, &map, a("down_first")?)?,
+            down_tail: mapped(path, &map, a("down_tail")?)?,
+            down_arc: mapped(path, &map, a("down_arc")?)?,
+            edge_arc: mapped(path, &map, a("edge_arc")?)?,
+            arc_edges: mapped(path, &map, a("arc_edges")?)?,
+        })
+    } else {
+        None
+    };
+    finish(path, network, graph, hierarchies, customizable)
 }
 
 /// Views a section as an array in the mapping.
@@ -480,6 +520,7 @@ fn finish(
     network: Network,
     graph: Graph,
     hierarchies: Vec<(Metric, Hierarchy)>,
+    customizable: Option<Cch>,
 ) -> Result<CompiledNetwork, GraphFileError> {
     let corrupt = |reason: String| corrupt(path, reason);
     let network = network.indexed();
@@ -502,10 +543,18 @@ fn finish(
         h.check(graph.edges().len())
             .map_err(|e| corrupt(format!("the {m} hierarchy: {e}")))?;
     }
+    if let Some(c) = &customizable {
+        let edges = graph.edges();
+        c.check_with(graph.nodes().len(), edges.len(), |e| {
+            (edges[e].tail.0, edges[e].head.0)
+        })
+        .map_err(|e| corrupt(format!("the customizable hierarchy: {e}")))?;
+    }
     Ok(CompiledNetwork {
         network,
         graph,
         hierarchies,
+        customizable,
     })
 }
 

@@ -3,7 +3,7 @@
 //! and an index out of range in any array are refused with an error that says so.
 
 use silkroute_feed::builtin;
-use silkroute_graph::hierarchy::prepare;
+use silkroute_graph::hierarchy::{prepare, prepare_customizable};
 use silkroute_graph::{
     compile, read_graph_file, write_graph_file, CompiledNetwork, Edge, GraphFileError, Metric,
     HEADER_LEN,
@@ -17,10 +17,12 @@ fn compiled() -> CompiledNetwork {
         .iter()
         .map(|&m| (m, prepare(&graph, m).0))
         .collect();
+    let customizable = Some(prepare_customizable(&graph, &network).0);
     CompiledNetwork {
         network,
         graph,
         hierarchies,
+        customizable,
     }
 }
 
@@ -47,6 +49,9 @@ fn the_builtin_network_reads_back_as_written() {
         assert_eq!(h1, h2);
         assert!(h1.is_mapped() && !h2.is_mapped());
     }
+    let (c1, c2) = (back.customizable.unwrap(), original.customizable.unwrap());
+    assert_eq!(c1, c2);
+    assert!(c1.is_mapped() && !c2.is_mapped());
     // The place index is rebuilt on reading.
     assert!(back.network.place_id("tashkent").is_some());
 }
@@ -86,8 +91,8 @@ fn a_flipped_byte_in_any_section_is_caught_by_its_checksum() {
     let (path, mut bytes) = written(dir.path());
     let table = sections(&bytes);
     // the network, the nodes, the edges, their offsets, two place → node lists of two arrays
-    // each, and 3 × 10 hierarchy arrays
-    assert_eq!(table.len(), 38);
+    // each, 3 × 10 hierarchy arrays and the customizable hierarchy's 9
+    assert_eq!(table.len(), 47);
     for (name, start, len) in table {
         for at in [start, start + len / 2, start + len - 1] {
             bytes[at] ^= 0x55;
@@ -180,7 +185,7 @@ fn an_out_of_range_index_in_any_array_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (path, bytes) = written(dir.path());
     let far = u32::MAX - 7;
-    let cases: [(&str, usize, &str); 9] = [
+    let cases: [(&str, usize, &str); 12] = [
         // edge 0's head: the second u32 of its record; edge 1's kind tag: the third
         ("edges", 4, "edge 0 does not join its nodes"),
         ("edges", 96 + 8, "edge 1 has an unknown kind"),
@@ -206,6 +211,21 @@ fn an_out_of_range_index_in_any_array_is_refused() {
             "time.down",
             0,
             "the time hierarchy: downward arc 0 does not lead to a higher rank",
+        ),
+        (
+            "cch.up_head",
+            0,
+            "the customizable hierarchy: the arcs of rank 0 do not go up in order",
+        ),
+        (
+            "cch.edge_arc",
+            0,
+            "the customizable hierarchy: edge 0 is on the wrong arc",
+        ),
+        (
+            "cch.down_arc",
+            0,
+            "the customizable hierarchy: a lower arc of rank",
         ),
     ];
     for (section, at, expected) in cases {

@@ -6,6 +6,7 @@
 //! places, nothing avoided (the hierarchy is built for one weight on the whole graph). The
 //! callers fall back to Dijkstra otherwise.
 
+use crate::customized::Customizable;
 use crate::itinerary::Itinerary;
 use crate::matrix::MatrixCell;
 use crate::objective::Objective;
@@ -142,6 +143,7 @@ pub fn best_route(
         net,
         graph,
         hierarchies,
+        None,
         &QueryPool::default(),
         req,
         deadline_h,
@@ -188,18 +190,24 @@ impl QueryPool {
 /// Most query states a [`QueryPool`] keeps.
 const MAX_KEPT_STATES: usize = 32;
 
-/// [`best_route`] with hierarchy query labels from `pool`.
+/// [`best_route`] with hierarchy query labels from `pool`, and a search that no hierarchy
+/// answers made on `customizable` when there is one and it [answers](Customizable::answers)
+/// the request.
 pub fn best_route_with(
     net: &Network,
     graph: &Graph,
     hierarchies: &[(Metric, Hierarchy)],
+    customizable: Option<&Customizable>,
     pool: &QueryPool,
     req: &RouteRequest,
     deadline_h: Option<f64>,
 ) -> Result<Itinerary, RouteError> {
     let search = |r: &RouteRequest| match hierarchy_for(hierarchies, r) {
         Some((metric, h)) => pool.with_query(metric, h, |q| route_fast(net, graph, q, metric, r)),
-        None => crate::search::route(net, graph, r),
+        None => customizable
+            .filter(|c| c.answers(r))
+            .and_then(|c| c.route(net, graph, r))
+            .unwrap_or_else(|| crate::search::route(net, graph, r)),
     };
     let (other, judged): (Objective, fn(&Itinerary) -> f64) = match req.objective {
         Objective::Least(Criterion::Time) => {

@@ -21,6 +21,7 @@
 mod alternatives;
 mod answer;
 mod compare;
+mod customized;
 mod distribution;
 mod duration;
 mod fast;
@@ -42,6 +43,7 @@ pub use answer::{
     RouteResponse, ScenarioInfo, ScenariosResponse, Timing,
 };
 pub use compare::{Comparison, Reachability};
+pub use customized::{Customizable, Customizing};
 pub use distribution::{simulate, TimeComponent, TimeDistribution, TimeFamily, Z90};
 pub use duration::parse_duration_h;
 pub use fast::{

@@ -10,6 +10,7 @@ use crate::answer::{
     RouteResponse, Timing,
 };
 use crate::compare::compare;
+use crate::customized::{Customizable, Customizing};
 use crate::fast::{best_matrix, best_route_with, hierarchy_for, QueryPool};
 use crate::itinerary::TimeRange;
 use crate::itinerary::{with_distributions, Itinerary};
@@ -352,6 +353,7 @@ pub struct Router {
     /// The services that carry people, laid for passenger journeys.
     passenger_timetable: Timetable,
     hierarchies: Vec<(Metric, Hierarchy)>,
+    customizable: Option<Customizable>,
     scenarios: Vec<String>,
     names: OnceLock<PlaceFinder>,
     coordinates: OnceLock<PlaceFinder>,
@@ -362,18 +364,26 @@ impl Router {
     /// Compiles `net` (with `scenarios` applied, named for the answers).
     pub fn new(net: Network, scenarios: Vec<String>) -> Result<Router, CompileError> {
         let graph = compile(&net)?;
-        Router::with_graph(net, graph, Vec::new(), scenarios)
+        Router::with_graph(net, graph, Vec::new(), None, scenarios)
     }
 
     /// The network of a graph file, with its graph and hierarchies.
     pub fn from_compiled(c: CompiledNetwork) -> Result<Router, CompileError> {
-        Router::with_graph(c.network, c.graph, c.hierarchies, Vec::new())
+        Router::with_graph(
+            c.network,
+            c.graph,
+            c.hierarchies,
+            c.customizable
+                .map(|cch| Customizable::new(cch, Customizing::Never)),
+            Vec::new(),
+        )
     }
 
     fn with_graph(
         net: Network,
         graph: Graph,
         hierarchies: Vec<(Metric, Hierarchy)>,
+        customizable: Option<Customizable>,
         scenarios: Vec<String>,
     ) -> Result<Router, CompileError> {
         let timetable = Timetable::compile(&net, &graph)?;
@@ -384,6 +394,7 @@ impl Router {
             timetable,
             passenger_timetable,
             hierarchies,
+            customizable,
             scenarios,
             names: OnceLock::new(),
             coordinates: OnceLock::new(),
@@ -543,6 +554,20 @@ impl Router {
         &self.hierarchies
     }
 
+    /// Its customizable hierarchy (only a graph file's may have one).
+    pub fn customizable(&self) -> Option<&Customizable> {
+        self.customizable.as_ref()
+    }
+
+    /// Sets when its customizable hierarchy (if any) customizes for new weights: a graph
+    /// file's router starts with [`Customizing::Never`] (one query is answered sooner by
+    /// Dijkstra); a server sets [`Customizing::InBackground`].
+    pub fn set_customizing(&mut self, customizing: Customizing) {
+        if let Some(c) = &mut self.customizable {
+            c.set_customizing(customizing);
+        }
+    }
+
     /// The scenarios applied, in order.
     pub fn scenarios(&self) -> &[String] {
         &self.scenarios
@@ -600,6 +625,7 @@ impl Router {
             &self.net,
             &self.graph,
             &self.hierarchies,
+            self.customizable.as_ref(),
             &self.queries,
             req,
             deadline_h,

@@ -236,6 +236,22 @@ impl SearchTree {
     }
 }
 
+/// Whether a search for `req` may touch a node: its mode is allowed and its place and
+/// country are not avoided.
+pub(crate) fn allowed_nodes<'a>(
+    net: &'a Network,
+    graph: &'a Graph,
+    req: &'a RouteRequest,
+) -> impl Fn(NodeId) -> bool + Sync + 'a {
+    move |node: NodeId| {
+        let nd = graph.node(node);
+        (req.modes.is_empty() || req.modes.contains(&nd.layer.mode))
+            && !req.avoid_places.contains(&nd.place)
+            && (req.avoid_countries.is_empty()
+                || !req.avoid_countries.contains(&net.place(nd.place).country))
+    }
+}
+
 /// Runs the search for `req`. With `stop_at_target` it stops when the destination is settled
 /// (a point-to-point query); otherwise it explores every reachable state (one-to-all, for
 /// matrices and reach), and `req.to` is ignored.
@@ -258,13 +274,7 @@ pub(crate) fn search_penalized(
 ) -> SearchTree {
     let n = graph.nodes().len();
     let phases = req.via.len() + 1;
-    let allowed = |node: NodeId| {
-        let nd = graph.node(node);
-        (req.modes.is_empty() || req.modes.contains(&nd.layer.mode))
-            && !req.avoid_places.contains(&nd.place)
-            && (req.avoid_countries.is_empty()
-                || !req.avoid_countries.contains(&net.place(nd.place).country))
-    };
+    let allowed = allowed_nodes(net, graph, req);
     let mut dist = vec![f64::INFINITY; n * phases];
     let mut step: Vec<Option<Step>> = vec![None; n * phases];
     let mut settled = vec![false; n * phases];

@@ -46,10 +46,13 @@ impl AppState {
     }
 
     /// Like [`AppState::new`], with the baseline's graph and hierarchies taken from a graph
-    /// file (scenarios are compiled from its network as usual).
+    /// file (scenarios are compiled from its network as usual). Its customizable hierarchy,
+    /// if any, customizes in the background for weights no hierarchy answers (another
+    /// objective, `avoid`, `modes`), so that the requests after the first take milliseconds.
     pub fn from_compiled(compiled: CompiledNetwork) -> Result<AppState, String> {
         let net = compiled.network.clone();
-        let baseline = Router::from_compiled(compiled).map_err(|e| e.to_string())?;
+        let mut baseline = Router::from_compiled(compiled).map_err(|e| e.to_string())?;
+        baseline.set_customizing(silkroute_route::Customizing::InBackground);
         AppState::with_baseline(net, baseline)
     }
 

@@ -341,6 +341,7 @@ async fn a_graph_file_server_answers_like_the_dijkstra_server() {
             network: net,
             graph,
             hierarchies,
+            customizable: None,
         })
         .unwrap(),
     );

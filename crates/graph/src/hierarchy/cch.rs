@@ -46,9 +46,8 @@ pub struct Cch {
     /// For each graph edge: the arc it lies on × 2, + 1 when it runs from the higher end to
     /// the lower; `u32::MAX` for a loop.
     pub(crate) edge_arc: Array<u32>,
-    /// First edge of each arc in `arc_edges` (one more entry than arcs).
-    pub(crate) arc_edge_first: Array<u32>,
-    /// The edges on each arc (every edge but loops, ascending within an arc).
+    /// Every edge but loops, ordered by the arc it lies on (then by number): the edges of an
+    /// arc are a binary search away.
     pub(crate) arc_edges: Array<u32>,
 }
 
@@ -169,24 +168,10 @@ impl Cch {
             })
             .collect();
         let (down_first, down_tail, down_arc) = transpose(&up_first, &up_head);
-        let mut arc_edge_first = vec![0u32; up_head.len() + 1];
-        for &ea in &edge_arc {
-            if ea != NONE {
-                arc_edge_first[(ea / 2) as usize + 1] += 1;
-            }
-        }
-        for a in 0..up_head.len() {
-            arc_edge_first[a + 1] += arc_edge_first[a];
-        }
-        let mut fill = arc_edge_first.clone();
-        let mut arc_edges = vec![0u32; arc_edge_first[up_head.len()] as usize];
-        for (e, &ea) in edge_arc.iter().enumerate() {
-            if ea != NONE {
-                let slot = &mut fill[(ea / 2) as usize];
-                arc_edges[*slot as usize] = e as u32;
-                *slot += 1;
-            }
-        }
+        let mut arc_edges: Vec<u32> = (0..edges.len() as u32)
+            .filter(|&e| edge_arc[e as usize] != NONE)
+            .collect();
+        arc_edges.par_sort_unstable_by_key(|&e| (edge_arc[e as usize] / 2, e));
         let stats = CchStats {
             nodes: n,
             arcs: up_head.len(),
@@ -201,7 +186,6 @@ impl Cch {
             down_tail: down_tail.into(),
             down_arc: down_arc.into(),
             edge_arc: edge_arc.into(),
-            arc_edge_first: arc_edge_first.into(),
             arc_edges: arc_edges.into(),
         };
         (cch, stats)
@@ -210,6 +194,11 @@ impl Cch {
     /// Nodes ordered.
     pub fn nodes(&self) -> usize {
         self.rank.len()
+    }
+
+    /// Whether its arrays are viewed in a mapped graph file (not copied into memory).
+    pub fn is_mapped(&self) -> bool {
+        self.up_head.is_mapped() && self.down_arc.is_mapped() && self.edge_arc.is_mapped()
     }
 
     /// Arcs of the chordal supergraph.
@@ -241,6 +230,17 @@ impl Cch {
     /// neighbours but its parent are its parent's too (so every lower triangle's third arc
     /// exists), and every edge's arc joins its ends. Linear scans.
     pub fn check(&self, nodes: usize, edges: &[(u32, u32)]) -> Result<(), CchError> {
+        self.check_with(nodes, edges.len(), |e| edges[e])
+    }
+
+    /// [`check`](Cch::check) with the `edge_count` edges given by `edge` (tail, head of an
+    /// edge number), so that a graph's edges need no copy.
+    pub fn check_with(
+        &self,
+        nodes: usize,
+        edge_count: usize,
+        edge: impl Fn(usize) -> (u32, u32),
+    ) -> Result<(), CchError> {
         let bad = |what: String| Err(CchError(what));
         if self.rank.len() != nodes || self.node_at.len() != nodes {
             return bad(format!(
@@ -314,14 +314,18 @@ impl Cch {
                 }
             }
         }
-        if self.edge_arc.len() != edges.len() {
+        if self.edge_arc.len() != edge_count {
             return bad(format!(
                 "{} edge arcs for {} edges",
                 self.edge_arc.len(),
-                edges.len()
+                edge_count
             ));
         }
-        for (e, (&ea, &(a, b))) in self.edge_arc.iter().zip(edges).enumerate() {
+        for (e, &ea) in self.edge_arc.iter().enumerate() {
+            let (a, b) = edge(e);
+            if a as usize >= nodes || b as usize >= nodes {
+                return bad(format!("edge {e} names a missing node"));
+            }
             let (ra, rb) = (self.rank[a as usize], self.rank[b as usize]);
             let fits = if ra == rb {
                 ea == NONE
@@ -336,26 +340,16 @@ impl Cch {
                 return bad(format!("edge {e} is on the wrong arc"));
             }
         }
-        if self.arc_edge_first.len() != arcs + 1
-            || self.arc_edge_first.first() != Some(&0)
-            || self.arc_edge_first.last().map(|&l| l as usize) != Some(self.arc_edges.len())
-            || self.arc_edge_first.windows(2).any(|w| w[0] > w[1])
-            || self.edge_arc.iter().filter(|&&ea| ea != NONE).count() != self.arc_edges.len()
+        // Every edge but loops once, ordered by arc then number.
+        let key = |e: u32| self.edge_arc.get(e as usize).map(|&ea| (ea / 2, e));
+        if self.edge_arc.iter().filter(|&&ea| ea != NONE).count() != self.arc_edges.len()
+            || self
+                .arc_edges
+                .iter()
+                .any(|&e| key(e).is_none_or(|(a, _)| a as usize >= arcs))
+            || self.arc_edges.windows(2).any(|w| key(w[0]) >= key(w[1]))
         {
-            return bad("the edge offsets do not fit the arcs".into());
-        }
-        for a in 0..arcs {
-            let on = &self.arc_edges
-                [self.arc_edge_first[a] as usize..self.arc_edge_first[a + 1] as usize];
-            if on.windows(2).any(|w| w[0] >= w[1])
-                || on
-                    .iter()
-                    .any(|&e| self.edge_arc.get(e as usize).map(|&ea| ea / 2) != Some(a as u32))
-            {
-                return bad(format!(
-                    "the edges listed on arc {a} are not the edges on it"
-                ));
-            }
+            return bad("the edges are not listed by arc".into());
         }
         Ok(())
     }
@@ -717,8 +711,13 @@ impl<'a> CchQuery<'a> {
         let mut stack = vec![(a, up)];
         'arcs: while let Some((a, up)) = stack.pop() {
             let w = if up { m.up_weight[a] } else { m.down_weight[a] };
-            let on = cch.arc_edge_first[a] as usize..cch.arc_edge_first[a + 1] as usize;
-            for &e in &cch.arc_edges[on] {
+            let edge_arc: &[u32] = &cch.edge_arc;
+            let arc_edges: &[u32] = &cch.arc_edges;
+            let first = arc_edges.partition_point(|&e| (edge_arc[e as usize] / 2) < a as u32);
+            let on = arc_edges[first..]
+                .iter()
+                .take_while(|&&e| (edge_arc[e as usize] / 2) == a as u32);
+            for &e in on {
                 let downwards = cch.edge_arc[e as usize] % 2 == 1;
                 if downwards != up && m.edge_weight[e as usize] == w {
                     out.push(e);

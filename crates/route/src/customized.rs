@@ -1,0 +1,328 @@
+//! Routes on a customizable contraction hierarchy: what the per-metric hierarchies cannot
+//! answer (the p90 and balanced objectives, a criterion without its own hierarchy, `--modes`,
+//! `--avoid`) on a big graph file, without Dijkstra over the whole graph.
+//!
+//! A request's edge weights are its objective's weight of each edge for its cargo, or
+//! "forbidden" where the edge enters a node the request may not touch — the same weights and
+//! the same filter as the Dijkstra search ([`route`](crate::route)), in integers. The
+//! hierarchy is customized for them once (seconds on millions of nodes) and the customization
+//! kept for the next requests with the same weights; each query then takes well under a
+//! millisecond. A customization costs about ten one-to-one Dijkstra searches, so when it is
+//! made is the embedding program's choice ([`Customizing`]): a server makes it in the
+//! background while Dijkstra answers the first request, a one-shot command line never does.
+//! Requests with via places always go to Dijkstra.
+
+use crate::itinerary::Itinerary;
+use crate::search::{allowed_nodes, check_request, no_route_error, RouteError, RouteRequest, Step};
+use rayon::prelude::*;
+use silkroute_graph::hierarchy::{Cch, CchMetric, CchQuery, CchState, Weight, INFINITY};
+use silkroute_graph::{Graph, NodeId};
+use silkroute_model::{Network, PlaceId};
+use std::sync::{Arc, Mutex};
+
+/// A customizable hierarchy with the customizations made for recent requests.
+pub struct Customizable {
+    cch: Arc<Cch>,
+    customizing: Customizing,
+    kept: Arc<Kept>,
+    /// Weights being customized in the background.
+    pending: Arc<Mutex<Vec<String>>>,
+    states: Mutex<Vec<CchState>>,
+}
+
+/// Customizations by the key of their weights, the most recently used last.
+type Kept = Mutex<Vec<(String, Arc<Customization>)>>;
+
+/// When a request whose weights have no customization yet gets one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Customizing {
+    /// Never: only customizations already kept answer (a one-shot command: Dijkstra answers a
+    /// single query sooner than a customization is made).
+    Never,
+    /// At once, before answering (many queries with the same weights follow: sweeps, tests).
+    Immediately,
+    /// In a background thread, while Dijkstra answers this request (a server: the next
+    /// requests with these weights take milliseconds).
+    InBackground,
+}
+
+/// One customization: the hierarchy's weights for one request's objective, cargo and filters.
+struct Customization {
+    metric: CchMetric,
+    /// Integer weight units per unit of the objective (hours, USD, kg CO2e).
+    scale: f64,
+}
+
+/// Customizations kept: each holds two weights per arc, hundreds of MB on a big graph.
+const KEPT_CUSTOMIZATIONS: usize = 4;
+
+impl Customizable {
+    /// Wraps a customizable hierarchy of the graph queries will run on.
+    pub fn new(cch: Cch, customizing: Customizing) -> Customizable {
+        Customizable {
+            cch: Arc::new(cch),
+            customizing,
+            kept: Arc::default(),
+            pending: Arc::default(),
+            states: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// When it customizes.
+    pub fn customizing(&self) -> Customizing {
+        self.customizing
+    }
+
+    /// Changes when it customizes.
+    pub fn set_customizing(&mut self, customizing: Customizing) {
+        self.customizing = customizing;
+    }
+
+    /// Customizations kept.
+    pub fn customizations(&self) -> usize {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Waits until no customization is being made in the background.
+    pub fn wait_for_background(&self) {
+        while !self
+            .pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+        {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+
+    /// The hierarchy.
+    pub fn cch(&self) -> &Cch {
+        &self.cch
+    }
+
+    /// Makes and keeps the customization for `req`'s weights now, whatever
+    /// [`customizing`](Customizable::customizing) says (a program that knows many queries
+    /// with these weights follow).
+    pub fn prepare(&self, net: &Network, graph: &Graph, req: &RouteRequest) {
+        let key = weights_key(req);
+        if self
+            .kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|(k, _)| *k == key)
+        {
+            return;
+        }
+        let (weights, scale) = weights(net, graph, req);
+        let c = Arc::new(Customization {
+            metric: self.cch.customize(&weights),
+            scale,
+        });
+        keep(&self.kept, key, c);
+    }
+
+    /// Whether it answers `req` (anything but via places).
+    pub fn answers(&self, req: &RouteRequest) -> bool {
+        req.via.is_empty()
+    }
+
+    /// The best itinerary for `req` (which [`answers`](Customizable::answers) must accept):
+    /// the same as Dijkstra's, up to weights rounded to integers. `None` when its weights
+    /// have no customization (yet): the caller searches otherwise.
+    pub fn route(
+        &self,
+        net: &Network,
+        graph: &Graph,
+        req: &RouteRequest,
+    ) -> Option<Result<Itinerary, RouteError>> {
+        if let Err(e) = check_request(net, req) {
+            return Some(Err(e));
+        }
+        let c = self.customization(net, graph, req)?;
+        Some(self.route_on(net, graph, req, &c))
+    }
+
+    fn route_on(
+        &self,
+        net: &Network,
+        graph: &Graph,
+        req: &RouteRequest,
+        c: &Customization,
+    ) -> Result<Itinerary, RouteError> {
+        let allowed = allowed_nodes(net, graph, req);
+        let weight = |value: f64| integer(value, c.scale);
+        let sources: Vec<(u32, Weight)> = graph
+            .place_nodes(req.from)
+            .iter()
+            .filter(|&&v| allowed(v))
+            .map(|&v| {
+                (
+                    v.0,
+                    weight(req.objective.board_weight(&graph.node(v).board_wait)),
+                )
+            })
+            .collect();
+        let targets = ends(graph, req.to, &allowed);
+        let state = self.states.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut q = CchQuery::new(&self.cch, &c.metric, state);
+        let path = q.path(&sources, &targets);
+        self.states
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(q.into_state());
+        let path = path.ok_or_else(|| no_route_error(net, req))?;
+        let mut steps = vec![(path.source, Step::Start)];
+        for &e in &path.edges {
+            let prev = steps.last().expect("starts with the source").0;
+            let head = graph.edges()[e as usize].head.0;
+            steps.push((head, Step::Edge { prev, edge: e }));
+        }
+        Ok(Itinerary::build(
+            net,
+            graph,
+            req,
+            graph.nodes().len(),
+            &steps,
+        ))
+    }
+
+    /// The customization for `req`'s weights: a kept one, or a new one (kept in its turn)
+    /// when it customizes at once; `None` otherwise (after starting one in the background
+    /// when it does that).
+    fn customization(
+        &self,
+        net: &Network,
+        graph: &Graph,
+        req: &RouteRequest,
+    ) -> Option<Arc<Customization>> {
+        let key = weights_key(req);
+        {
+            let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(i) = kept.iter().position(|(k, _)| *k == key) {
+                let found = kept.remove(i);
+                let c = found.1.clone();
+                kept.push(found);
+                return Some(c);
+            }
+        }
+        match self.customizing {
+            Customizing::Never => None,
+            Customizing::Immediately => {
+                let (weights, scale) = weights(net, graph, req);
+                let c = Arc::new(Customization {
+                    metric: self.cch.customize(&weights),
+                    scale,
+                });
+                keep(&self.kept, key, c.clone());
+                Some(c)
+            }
+            Customizing::InBackground => {
+                {
+                    let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+                    if pending.contains(&key) {
+                        return None;
+                    }
+                    pending.push(key.clone());
+                }
+                let (weights, scale) = weights(net, graph, req);
+                let (cch, kept, pending) =
+                    (self.cch.clone(), self.kept.clone(), self.pending.clone());
+                std::thread::spawn(move || {
+                    let c = Arc::new(Customization {
+                        metric: cch.customize(&weights),
+                        scale,
+                    });
+                    keep(&kept, key.clone(), c);
+                    pending
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .retain(|k| *k != key);
+                });
+                None
+            }
+        }
+    }
+}
+
+/// Keeps a customization, the oldest dropped beyond [`KEPT_CUSTOMIZATIONS`].
+fn keep(kept: &Kept, key: String, c: Arc<Customization>) {
+    let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+    kept.retain(|(k, _)| *k != key);
+    if kept.len() >= KEPT_CUSTOMIZATIONS {
+        kept.remove(0);
+    }
+    kept.push((key, c));
+}
+
+/// `req`'s integer edge weights and their scale (units per hour, USD or kg CO2e).
+fn weights(net: &Network, graph: &Graph, req: &RouteRequest) -> (Vec<Weight>, f64) {
+    let allowed = allowed_nodes(net, graph, req);
+    let values: Vec<f64> = graph
+        .edges()
+        .par_iter()
+        .map(|e| {
+            if allowed(e.head) {
+                req.objective.edge_weight(e, &req.cargo)
+            } else {
+                f64::INFINITY
+            }
+        })
+        .collect();
+    let scale = scale_for(&values);
+    let weights: Vec<Weight> = values.par_iter().map(|&v| integer(v, scale)).collect();
+    (weights, scale)
+}
+
+/// The destination's inland nodes the request may end at (every one weighs nothing more).
+fn ends(graph: &Graph, place: PlaceId, allowed: &impl Fn(NodeId) -> bool) -> Vec<(u32, Weight)> {
+    graph
+        .place_nodes(place)
+        .iter()
+        .filter(|&&v| allowed(v))
+        .map(|v| (v.0, 0))
+        .collect()
+}
+
+/// What a request's edge weights depend on: its objective, cargo and filters.
+fn weights_key(req: &RouteRequest) -> String {
+    let mut places: Vec<u32> = req.avoid_places.iter().map(|p| p.0).collect();
+    places.sort_unstable();
+    let mut countries: Vec<&String> = req.avoid_countries.iter().collect();
+    countries.sort_unstable();
+    format!(
+        "{:?}|{}|{}|{:?}|{:?}|{:?}",
+        req.objective,
+        req.cargo.feu.to_bits(),
+        req.cargo.tonnes.to_bits(),
+        req.modes,
+        places,
+        countries
+    )
+}
+
+/// Integer units per unit of value: hundredths of a second for hours, a hundredth for money
+/// and CO2e, less when the sum of every finite weight would not fit (so that no path's
+/// weight can overflow).
+fn scale_for(values: &[f64]) -> f64 {
+    let total: f64 = values.iter().filter(|v| v.is_finite()).sum();
+    let fine = 100.0 * 3600.0;
+    if total <= 0.0 {
+        fine
+    } else {
+        fine.min(f64::from(1u32 << 31) / total)
+    }
+}
+
+/// `value` in integer units, [`INFINITY`] for a forbidden edge.
+fn integer(value: f64, scale: f64) -> Weight {
+    if !value.is_finite() {
+        return INFINITY;
+    }
+    let w = (value * scale).round();
+    if w <= 0.0 {
+        0
+    } else {
+        (w as Weight).min(INFINITY - 1)
+    }
+}

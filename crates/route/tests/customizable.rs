@@ -1,0 +1,162 @@
+//! The customizable hierarchy gives the same best routes as Dijkstra for what the per-metric
+//! hierarchies cannot answer: the p90 and balanced objectives, a mode filter, an avoided
+//! country or place, on the built-in network's infrastructure, one contraction for all.
+
+use silkroute_feed::builtin;
+use silkroute_graph::hierarchy::{prepare, prepare_customizable};
+use silkroute_graph::{compile, CompiledNetwork, Metric};
+use silkroute_model::{Mode, Network, PlaceId};
+use silkroute_route::{
+    route, Criterion, Customizable, Customizing, LegKind, Objective, RouteError, RouteRequest,
+    Router,
+};
+
+/// Infrastructure only (no services), as a big imported network is.
+fn network() -> Network {
+    let mut net = builtin();
+    net.services.clear();
+    net
+}
+
+/// Weights are integers (at most half a unit of rounding per edge), so two equally good
+/// routes may differ by a hair in the exact total.
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-3 + 1e-9 * a.abs()
+}
+
+fn place(net: &Network, id: &str) -> PlaceId {
+    net.place_id(id)
+        .unwrap_or_else(|| panic!("{id} is in the built-in network"))
+}
+
+/// Restricts a request (the place is Khorgos).
+type Filter = fn(&mut RouteRequest, PlaceId);
+
+#[test]
+fn every_objective_and_filter_agrees_with_dijkstra() {
+    let net = network();
+    let graph = compile(&net).unwrap();
+    let (cch, _) = prepare_customizable(&graph, &net);
+    let customizable = Customizable::new(cch, Customizing::Immediately);
+    let n = net.places.len();
+    let objectives = [
+        Objective::Least(Criterion::Time),
+        Objective::Least(Criterion::P90),
+        Objective::Least(Criterion::Cost),
+        Objective::Least(Criterion::Co2),
+        Objective::Balanced {
+            value_of_time_usd_per_h: 20.0,
+        },
+    ];
+    let khorgos = place(&net, "khorgos");
+    let filters: [(&str, Filter); 4] = [
+        ("nothing", |_, _| {}),
+        ("rail only", |r, _| {
+            r.modes.insert(Mode::Rail);
+        }),
+        ("Kazakhstan avoided", |r, _| {
+            r.avoid_countries.insert("KZ".into());
+        }),
+        ("Khorgos avoided", |r, k| {
+            r.avoid_places.insert(k);
+        }),
+    ];
+    let mut answered = 0;
+    let mut none = 0;
+    for objective in objectives {
+        for (what, filter) in filters {
+            for i in 0..n {
+                let (from, to) = (PlaceId(i as u32), PlaceId(((i * 7 + 3) % n) as u32));
+                let mut req = RouteRequest::new(from, to, objective);
+                filter(&mut req, khorgos);
+                assert!(customizable.answers(&req));
+                let slow = route(&net, &graph, &req);
+                let fast = customizable
+                    .route(&net, &graph, &req)
+                    .expect("customized at once");
+                let label = format!(
+                    "{} → {} by {} with {what}",
+                    net.place(from).id,
+                    net.place(to).id,
+                    objective.name()
+                );
+                match (slow, fast) {
+                    (Ok(s), Ok(f)) => {
+                        answered += 1;
+                        assert!(
+                            close(s.objective_value, f.objective_value),
+                            "{label}: Dijkstra {} vs customized {}",
+                            s.objective_value,
+                            f.objective_value
+                        );
+                        // The customized route keeps the request's filters.
+                        for leg in f.legs.iter().filter(|l| l.kind == LegKind::Run) {
+                            assert!(
+                                req.modes.is_empty() || req.modes.contains(&leg.mode),
+                                "{label}: {:?}",
+                                leg.mode
+                            );
+                            let at = net.place(place(&net, &leg.to));
+                            assert!(!req.avoid_places.contains(&place(&net, &leg.to)), "{label}");
+                            assert!(!req.avoid_countries.contains(&at.country), "{label}");
+                        }
+                    }
+                    (Err(RouteError::NoRoute { .. }), Err(RouteError::NoRoute { .. })) => none += 1,
+                    (Err(RouteError::Contradiction(_)), Err(RouteError::Contradiction(_))) => {
+                        none += 1
+                    }
+                    (s, f) => panic!(
+                        "{label}: Dijkstra {:?} vs customized {:?}",
+                        s.map(|i| i.objective_value),
+                        f.map(|i| i.objective_value)
+                    ),
+                }
+            }
+        }
+    }
+    assert!(
+        answered > 10 * n,
+        "{answered} answered, {none} without a route"
+    );
+}
+
+/// A router on a graph file's parts with a customizable hierarchy that customizes in the
+/// background (as a server's does): the first request with an avoided country is answered
+/// by Dijkstra while the customization is made, the next by the customization, both as
+/// Dijkstra answers.
+#[test]
+fn a_router_answers_avoid_and_p90_on_the_customizable_hierarchy() {
+    let net = network();
+    let graph = compile(&net).unwrap();
+    let customizable = Some(prepare_customizable(&graph, &net).0);
+    let mut router = Router::from_compiled(CompiledNetwork {
+        network: net.clone(),
+        graph: graph.clone(),
+        hierarchies: vec![(Metric::Time, prepare(&graph, Metric::Time).0)],
+        customizable,
+    })
+    .expect("no services to lay");
+    router.set_customizing(Customizing::InBackground);
+    let customizable = router
+        .customizable()
+        .expect("kept from the compiled network");
+    let (from, to) = (place(&net, "xian"), place(&net, "tashkent"));
+    for round in 0..2 {
+        let mut req = RouteRequest::new(from, to, Objective::Least(Criterion::Cost));
+        req.avoid_countries.insert("KZ".into());
+        let via_router = router.best(&req, None).unwrap();
+        let dijkstra = route(&net, &graph, &req).unwrap();
+        assert!(
+            close(via_router.objective_value, dijkstra.objective_value),
+            "round {round}: {} vs {}",
+            via_router.objective_value,
+            dijkstra.objective_value
+        );
+        customizable.wait_for_background();
+        assert_eq!(customizable.customizations(), 1, "round {round}");
+        assert!(via_router
+            .legs
+            .iter()
+            .all(|l| net.place(place(&net, &l.to)).country != "KZ"));
+    }
+}
