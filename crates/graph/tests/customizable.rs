@@ -102,6 +102,10 @@ proptest! {
         let mut state = None;
         for weights in &weightings {
             let metric = cch.customize(weights);
+            // Parallel subtrees and split top nodes give the very same weights.
+            for (task_nodes, split_lower) in [(1, 1), (2, 3), (7, 2), (n, usize::MAX)] {
+                prop_assert_eq!(&cch.customize_split(weights, task_nodes, split_lower), &metric);
+            }
             let mut q = CchQuery::new(&cch, &metric, state.take());
             for s in 0..n as u32 {
                 let reference = dijkstra(n, &edges, weights, &[(s, 0)]);

@@ -54,7 +54,7 @@ pub struct Cch {
 /// The weights of a [`Cch`] for one metric: per arc, upwards and downwards, and the edge
 /// weights they were made from (to unpack paths: an arc's weight is an edge's on it or a
 /// lower triangle's).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CchMetric {
     up_weight: Vec<Weight>,
     down_weight: Vec<Weight>,
@@ -127,6 +127,55 @@ impl Cch {
                 up[parent as usize].extend_from_slice(rest);
             }
             up[x] = list;
+        }
+        // Ranks by a post-order of the elimination tree (children before parents, so every
+        // subtree is a range of ranks, which customizes apart from the others). Any
+        // topological order of the elimination tree fills the same graph (Liu 1990, "The role
+        // of elimination trees in sparse factorization"): the arcs are only renamed.
+        let parent: Vec<u32> = up
+            .iter()
+            .map(|l| l.first().copied().unwrap_or(NONE))
+            .collect();
+        let mut size = vec![1u32; n];
+        for x in 0..n {
+            if parent[x] != NONE {
+                size[parent[x] as usize] += size[x];
+            }
+        }
+        let mut next_start = vec![0u32; n];
+        let mut post = vec![0u32; n];
+        let mut roots_start = 0;
+        for x in (0..n).rev() {
+            let start = match parent[x] {
+                NONE => {
+                    roots_start += size[x];
+                    roots_start - size[x]
+                }
+                p => {
+                    next_start[p as usize] += size[x];
+                    next_start[p as usize] - size[x]
+                }
+            };
+            next_start[x] = start;
+            post[x] = start + size[x] - 1;
+        }
+        drop((parent, size, next_start));
+        let mut relabelled: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (x, list) in up.into_iter().enumerate() {
+            let mut list: Vec<u32> = list.into_iter().map(|z| post[z as usize]).collect();
+            list.sort_unstable();
+            relabelled[post[x] as usize] = list;
+        }
+        let up = relabelled;
+        let node_at: Vec<u32> = {
+            let mut at = vec![0u32; n];
+            for (x, &v) in node_at.iter().enumerate() {
+                at[post[x] as usize] = v;
+            }
+            at
+        };
+        for (r, &v) in node_at.iter().enumerate() {
+            rank[v as usize] = r as u32;
         }
         let mut up_first = Vec::with_capacity(n + 1);
         up_first.push(0u32);
@@ -220,6 +269,18 @@ impl Cch {
         }
     }
 
+    /// The number of nodes in each rank's subtree of the elimination tree.
+    fn subtree_sizes(&self) -> Vec<u32> {
+        let mut size = vec![1u32; self.nodes()];
+        for x in 0..self.nodes() {
+            let p = self.parent(x as u32);
+            if p != NONE {
+                size[p as usize] += size[x];
+            }
+        }
+        size
+    }
+
     /// The lower end of arc `a`.
     fn tail(&self, a: usize) -> u32 {
         (self.up_first.partition_point(|&f| f as usize <= a) - 1) as u32
@@ -283,6 +344,29 @@ impl Cch {
                         ));
                     }
                 }
+            }
+        }
+        // Ranks are a post-order of the elimination tree: a node's lower neighbours lie in
+        // its subtree's range (customization splits the arcs by subtree).
+        let size = self.subtree_sizes();
+        for x in 0..nodes {
+            let first = x + 1 - (size[x] as usize).min(x + 1);
+            let lower = self
+                .down_first
+                .get(x..x + 2)
+                .map(|w| w[0] as usize..w[1] as usize);
+            let inside = lower
+                .and_then(|r| self.down_tail.get(r))
+                .is_some_and(|tails| tails.iter().all(|&y| (y as usize) >= first));
+            let parent = self.parent(x as u32);
+            let nested = parent == NONE || {
+                let p = parent as usize;
+                first >= p + 1 - (size[p] as usize).min(p + 1)
+            };
+            if !inside || !nested {
+                return bad(format!(
+                    "the ranks are not a post-order of the elimination tree at rank {x}"
+                ));
             }
         }
         // The lower arcs: each rank's list names arcs that end there, from ascending lower
@@ -361,6 +445,21 @@ impl Cch {
     /// # Panics
     /// If `weights` does not have one entry per edge.
     pub fn customize(&self, weights: &[Weight]) -> CchMetric {
+        let task_nodes = (self.nodes() / (rayon::current_num_threads() * 8)).max(4096);
+        self.customize_split(weights, task_nodes, 256)
+    }
+
+    /// [`customize`](Cch::customize) with subtrees of at most `task_nodes` nodes customized
+    /// in parallel and the lower neighbours of a node above them split between threads when
+    /// it has `split_lower` or more (the answer is the same whatever they are; tests set them
+    /// small to reach every path on small graphs).
+    #[doc(hidden)]
+    pub fn customize_split(
+        &self,
+        weights: &[Weight],
+        task_nodes: usize,
+        split_lower: usize,
+    ) -> CchMetric {
         assert_eq!(weights.len(), self.edge_arc.len(), "one weight per edge");
         let arcs = self.arcs();
         let mut up_weight = vec![INFINITY; arcs];
@@ -377,42 +476,54 @@ impl Cch {
             };
             *weight = (*weight).min(w);
         }
-        let up_first: &[u32] = &self.up_first;
-        let up_head: &[u32] = &self.up_head;
-        let down_first: &[u32] = &self.down_first;
-        let down_tail: &[u32] = &self.down_tail;
-        let down_arc: &[u32] = &self.down_arc;
-        // For the node being customized: the arc to each of its higher neighbours.
-        let mut arc_to = vec![NONE; self.nodes()];
-        for x in 0..self.nodes() {
-            let (s, e) = (up_first[x] as usize, up_first[x + 1] as usize);
-            for a in s..e {
-                arc_to[up_head[a] as usize] = a as u32;
+        let g = Arcs {
+            up_first: &self.up_first,
+            up_head: &self.up_head,
+            down_first: &self.down_first,
+            down_tail: &self.down_tail,
+            down_arc: &self.down_arc,
+        };
+        let n = self.nodes();
+        // Ranks are a post-order of the elimination tree: a subtree is a range of ranks whose
+        // arcs are a range of arcs, and its triangles never leave it. The subtrees of at most
+        // `task_nodes` nodes under a bigger parent customize in parallel, then the nodes
+        // above them (the top separators) one by one, each with its lower neighbours split
+        // between the threads when it has many.
+        let size = self.subtree_sizes();
+        let mut tasks = Vec::new();
+        let (mut up_rest, mut down_rest, mut offset) =
+            (&mut up_weight[..], &mut down_weight[..], 0usize);
+        for x in 0..n {
+            let parent = self.parent(x as u32);
+            let top = parent == NONE || size[parent as usize] as usize > task_nodes;
+            if size[x] as usize <= task_nodes && top {
+                let lo = x + 1 - size[x] as usize;
+                let (start, end) = (g.up_first[lo] as usize, g.up_first[x + 1] as usize);
+                let (_, rest) = std::mem::take(&mut up_rest).split_at_mut(start - offset);
+                let (up, rest) = rest.split_at_mut(end - start);
+                up_rest = rest;
+                let (_, rest) = std::mem::take(&mut down_rest).split_at_mut(start - offset);
+                let (down, rest) = rest.split_at_mut(end - start);
+                down_rest = rest;
+                offset = end;
+                tasks.push((lo..x + 1, start, up, down));
             }
-            // Every lower neighbour y of x closes a triangle with x and each of its higher
-            // neighbours z above x: x → y → z and z → y → x.
-            let lower = down_first[x] as usize..down_first[x + 1] as usize;
-            for (&y, &yx) in down_tail[lower.clone()].iter().zip(&down_arc[lower]) {
-                let yx = yx as usize;
-                let (x_to_y, y_to_x) = (down_weight[yx], up_weight[yx]);
-                if x_to_y == INFINITY && y_to_x == INFINITY {
-                    continue;
+        }
+        tasks.into_par_iter().for_each_init(
+            || vec![NONE; n],
+            |arc_to, (ranks, base, up, down)| {
+                for x in ranks {
+                    g.customize_node(x, up, down, base, arc_to);
                 }
-                let y = y as usize;
-                for yz in (up_first[y] as usize..up_first[y + 1] as usize).rev() {
-                    let z = up_head[yz];
-                    if z as usize <= x {
-                        break;
-                    }
-                    let xz = arc_to[z as usize] as usize;
-                    let through = x_to_y.saturating_add(up_weight[yz]);
-                    if through < up_weight[xz] {
-                        up_weight[xz] = through;
-                    }
-                    let through = down_weight[yz].saturating_add(y_to_x);
-                    if through < down_weight[xz] {
-                        down_weight[xz] = through;
-                    }
+            },
+        );
+        let mut arc_to = vec![NONE; n];
+        for (x, &nodes_below) in size.iter().enumerate() {
+            if nodes_below as usize > task_nodes {
+                if (g.down_first[x + 1] - g.down_first[x]) as usize >= split_lower {
+                    g.customize_node_in_parallel(x, &mut up_weight, &mut down_weight, &mut arc_to);
+                } else {
+                    g.customize_node(x, &mut up_weight, &mut down_weight, 0, &mut arc_to);
                 }
             }
         }
@@ -420,6 +531,113 @@ impl Cch {
             up_weight,
             down_weight,
             edge_weight: weights.to_vec(),
+        }
+    }
+}
+
+/// A hierarchy's arrays as plain slices, for customization.
+struct Arcs<'a> {
+    up_first: &'a [u32],
+    up_head: &'a [u32],
+    down_first: &'a [u32],
+    down_tail: &'a [u32],
+    down_arc: &'a [u32],
+}
+
+impl Arcs<'_> {
+    /// Relaxes the arcs of rank `x` through each of its lower triangles. `up` and `down` hold
+    /// the weights of the arcs from number `base` on (those of `x`'s subtree at least);
+    /// `arc_to` is scratch of one entry per rank.
+    fn customize_node(
+        &self,
+        x: usize,
+        up: &mut [Weight],
+        down: &mut [Weight],
+        base: usize,
+        arc_to: &mut [u32],
+    ) {
+        let (s, e) = (self.up_first[x] as usize, self.up_first[x + 1] as usize);
+        for (a, &z) in (s..e).zip(&self.up_head[s..e]) {
+            arc_to[z as usize] = (a - base) as u32;
+        }
+        // Every lower neighbour y of x closes a triangle with x and each of its higher
+        // neighbours z above x: x → y → z and z → y → x.
+        let lower = self.down_first[x] as usize..self.down_first[x + 1] as usize;
+        for (&y, &yx) in self.down_tail[lower.clone()]
+            .iter()
+            .zip(&self.down_arc[lower])
+        {
+            let yx = yx as usize - base;
+            let (x_to_y, y_to_x) = (down[yx], up[yx]);
+            if x_to_y == INFINITY && y_to_x == INFINITY {
+                continue;
+            }
+            let y = y as usize;
+            let arcs = self.up_first[y] as usize..self.up_first[y + 1] as usize;
+            for (yz, &z) in arcs.clone().zip(&self.up_head[arcs]).rev() {
+                if z as usize <= x {
+                    break;
+                }
+                let (yz, xz) = (yz - base, arc_to[z as usize] as usize);
+                let through = x_to_y.saturating_add(up[yz]);
+                if through < up[xz] {
+                    up[xz] = through;
+                }
+                let through = down[yz].saturating_add(y_to_x);
+                if through < down[xz] {
+                    down[xz] = through;
+                }
+            }
+        }
+    }
+
+    /// [`customize_node`](Arcs::customize_node) for a node with many lower neighbours, split
+    /// between the threads (each keeps the least weights it finds; then the least of all).
+    fn customize_node_in_parallel(
+        &self,
+        x: usize,
+        up: &mut [Weight],
+        down: &mut [Weight],
+        arc_to: &mut [u32],
+    ) {
+        let (s, e) = (self.up_first[x] as usize, self.up_first[x + 1] as usize);
+        for (a, &z) in (s..e).zip(&self.up_head[s..e]) {
+            arc_to[z as usize] = (a - s) as u32;
+        }
+        let (arc_to, up_now, down_now) = (&*arc_to, &*up, &*down);
+        let lower = self.down_first[x] as usize..self.down_first[x + 1] as usize;
+        let fresh = || (vec![INFINITY; e - s], vec![INFINITY; e - s]);
+        let (best_up, best_down) = lower
+            .into_par_iter()
+            .with_min_len(64)
+            .fold(fresh, |(mut bu, mut bd), i| {
+                let (y, yx) = (self.down_tail[i] as usize, self.down_arc[i] as usize);
+                let (x_to_y, y_to_x) = (down_now[yx], up_now[yx]);
+                let arcs = self.up_first[y] as usize..self.up_first[y + 1] as usize;
+                for (yz, &z) in arcs.clone().zip(&self.up_head[arcs]).rev() {
+                    if z as usize <= x {
+                        break;
+                    }
+                    let xz = arc_to[z as usize] as usize;
+                    bu[xz] = bu[xz].min(x_to_y.saturating_add(up_now[yz]));
+                    bd[xz] = bd[xz].min(down_now[yz].saturating_add(y_to_x));
+                }
+                (bu, bd)
+            })
+            .reduce(fresh, |(mut au, mut ad), (bu, bd)| {
+                for (a, b) in au.iter_mut().zip(bu) {
+                    *a = (*a).min(b);
+                }
+                for (a, b) in ad.iter_mut().zip(bd) {
+                    *a = (*a).min(b);
+                }
+                (au, ad)
+            });
+        for (w, b) in up[s..e].iter_mut().zip(best_up) {
+            *w = (*w).min(b);
+        }
+        for (w, b) in down[s..e].iter_mut().zip(best_down) {
+            *w = (*w).min(b);
         }
     }
 }
