@@ -825,7 +825,13 @@ fn wait_leg(net: &Network, place: PlaceId, mode: Mode, gauge_mm: Option<u16>, w:
             )
         }
         WaitBasis::ModeDefault => (
-            format!("wait for the next {mode} departure: no scheduled service known here, the {mode} default applies"),
+            match mode {
+                // modes.csv: the default wait of a truck is its booking lead time, of a train
+                // the forming of a chartered one.
+                Mode::Road => "book a truck on demand: no scheduled service known here, the road default lead time applies (modes.csv)".to_string(),
+                Mode::Rail => "wait for a chartered train to be formed: no scheduled service known here, the rail default applies (modes.csv)".to_string(),
+                _ => format!("wait for the next {mode} departure: no scheduled service known here, the {mode} default applies (modes.csv)"),
+            },
             net.mode_defaults(mode).map(|d| d.source.clone()).unwrap_or_default(),
         ),
     };

@@ -152,6 +152,22 @@ fn a_router_answers_avoid_and_p90_on_the_customizable_hierarchy() {
             via_router.objective_value,
             dijkstra.objective_value
         );
+        // Without services, the first wait is the mode's default, said as what it is.
+        let first = via_router
+            .legs
+            .iter()
+            .find(|l| l.kind == LegKind::Wait)
+            .expect("a wait to board");
+        let expected = match first.mode {
+            Mode::Road => "book a truck on demand",
+            Mode::Rail => "wait for a chartered train to be formed",
+            _ => "wait for the next",
+        };
+        assert!(
+            first.description.starts_with(expected),
+            "{}",
+            first.description
+        );
         customizable.wait_for_background();
         assert_eq!(customizable.customizations(), 1, "round {round}");
         assert!(via_router
