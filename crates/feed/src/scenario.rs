@@ -371,6 +371,28 @@ impl Scenario {
         Scenario::parse(&text, &file)
     }
 
+    /// Whether every element the scenario edits is in `net`, and every new link's ends are in
+    /// `net` or among its new places: a cheap test before [`Scenario::applied_to`] copies the
+    /// network (a built-in scenario names the corridor's elements, which an imported network
+    /// of millions of places does not have).
+    pub fn fits(&self, net: &Network) -> bool {
+        let all_in = |ids: &[String], has: &dyn Fn(&str) -> bool| ids.iter().all(|id| has(id));
+        let link = |id: &str| net.links.iter().any(|l| l.id == id);
+        let border = |id: &str| net.borders.iter().any(|b| b.id == id);
+        let transfer = |id: &str| net.transfers.iter().any(|t| t.id == id);
+        let service = |id: &str| net.services.iter().any(|s| s.id == id);
+        let place =
+            |id: &str| net.place_id(id).is_some() || self.new_places.iter().any(|p| p.id == id);
+        self.links.iter().all(|e| all_in(&e.ids, &link))
+            && self.borders.iter().all(|e| all_in(&e.ids, &border))
+            && self.transfers.iter().all(|e| all_in(&e.ids, &transfer))
+            && self.services.iter().all(|e| all_in(&e.ids, &service))
+            && self
+                .new_links
+                .iter()
+                .all(|l| place(&l.from) && place(&l.to))
+    }
+
     /// A copy of `net` with the edits applied; `net` itself is never touched, so a scenario is
     /// either applied whole or refused.
     pub fn applied_to(&self, net: &Network) -> Result<Network, ScenarioError> {

@@ -276,3 +276,23 @@ add_dates = ["2026-02-30"]
         "{e}"
     );
 }
+
+#[test]
+fn built_in_scenarios_fit_the_built_in_network_and_not_another() {
+    let net = silkroute_feed::builtin();
+    let other = mini();
+    for name in silkroute_feed::builtin_scenario_names() {
+        let s = silkroute_feed::builtin_scenario(name).unwrap().unwrap();
+        assert!(s.fits(&net), "{name} fits the corridor network");
+        assert!(s.applied_to(&net).is_ok(), "{name} applies to it");
+        // The test feed has none of the corridor's elements: offered nothing, copied never.
+        assert!(
+            !s.fits(&other),
+            "{name} names elements the test feed does not have"
+        );
+        assert!(s.applied_to(&other).is_err());
+    }
+    assert!(silkroute_feed::offered_scenarios(&other)
+        .unwrap()
+        .is_empty());
+}

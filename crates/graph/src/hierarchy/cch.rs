@@ -1,13 +1,15 @@
 //! Customizable contraction hierarchies (Dibbelt, Strasser & Wagner 2016): contraction once
-//! for every metric, then a customization in seconds for any weights (another criterion, a
-//! scenario, nodes or modes forbidden), then queries in a fraction of a millisecond.
+//! for every metric, then a customization for any weights (another criterion, nodes or modes
+//! forbidden), then queries in milliseconds.
 //!
 //! - [`Cch::build`]: a nested-dissection order of the nodes ([`dissection`](super::dissection))
 //!   and the chordal supergraph it implies: every node's higher neighbours form a clique after
-//!   the node is eliminated. Only the graph's shape counts, not its weights.
+//!   the node is eliminated. Only the graph's shape counts, not its weights. Ranks are then
+//!   renumbered by a post-order of the elimination tree, so that every subtree is a range.
 //! - [`Cch::customize`]: the weights of the original edges put on the hierarchy's arcs, then
-//!   every lower triangle `(x, y, z)`, `x` below `y` below `z`, relaxes the arc `y–z` through
-//!   `x` in both directions ("basic customization", in rank order).
+//!   every lower triangle `(y, x, z)`, `y` below `x` below `z`, relaxes the arc `x–z` through
+//!   `y` in both directions ("basic customization": each node pulls through its lower
+//!   neighbours, as RoutingKit does; disjoint subtrees in parallel).
 //! - [`CchQuery`]: the elimination-tree query: from the sources and the targets, up their
 //!   ancestors in the elimination tree, relaxing every upward arc (no priority queue); the
 //!   path unpacked back to graph edges through the triangles that made each arc.
