@@ -218,16 +218,18 @@ pub fn best_route_with(
         }),
         _ => return search(req).map(|it| it.with_distribution(deadline_h)),
     };
-    let first = search(req)?;
     let mut other_req = req.clone();
     other_req.objective = other;
     let skip = hierarchy_for(hierarchies, req).is_some()
         && hierarchy_for(hierarchies, &other_req).is_none();
-    let second = if skip {
-        None
-    } else {
-        search(&other_req).ok().filter(|b| !b.same_route(&first))
-    };
+    // The two candidates are searched side by side (two Dijkstra searches on a big graph take
+    // seconds each).
+    let (first, second) = rayon::join(
+        || search(req),
+        || (!skip).then(|| search(&other_req).ok()).flatten(),
+    );
+    let first = first?;
+    let second = second.filter(|b| !b.same_route(&first));
     let mut best = first.with_distribution(deadline_h);
     if let Some(candidate) = second.map(|b| b.with_distribution(deadline_h)) {
         if judged(&candidate) < judged(&best) - 1e-9 {
