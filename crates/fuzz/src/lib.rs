@@ -335,14 +335,14 @@ pub fn graph_file(data: &[u8]) {
                         &state,
                         &format!("/v1/route?from={}&to={}", enc(&a.id), enc(&b.id)),
                     );
-                    get(
-                        &state,
-                        &format!(
-                            "/v1/route?from={}&to={}&objective=p90",
-                            enc(&a.id),
-                            enc(&b.id)
-                        ),
-                    );
+                    let p90 = format!("/v1/route?from={}&to={}&by=p90", enc(&a.id), enc(&b.id));
+                    get(&state, &p90);
+                    // Again once the customization for p90 (made in the background) is kept:
+                    // customized, queried and unpacked on the fuzzed file.
+                    if let Some(c) = state.baseline().customizable() {
+                        c.wait_for_background();
+                    }
+                    get(&state, &p90);
                 }
             }
         }

@@ -12,8 +12,9 @@
 //! background while Dijkstra answers the first request, a one-shot command line never does.
 //! Requests with via places always go to Dijkstra.
 
+use crate::fast::itinerary_of_path;
 use crate::itinerary::Itinerary;
-use crate::search::{allowed_nodes, check_request, no_route_error, RouteError, RouteRequest, Step};
+use crate::search::{allowed_nodes, check_request, no_route_error, RouteError, RouteRequest};
 use rayon::prelude::*;
 use silkroute_graph::hierarchy::{Cch, CchMetric, CchQuery, CchState, Weight, INFINITY};
 use silkroute_graph::{Graph, NodeId};
@@ -167,24 +168,14 @@ impl Customizable {
         let state = self.states.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut q = CchQuery::new(&self.cch, &c.metric, state);
         let path = q.path(&sources, &targets);
-        self.states
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(q.into_state());
-        let path = path.ok_or_else(|| no_route_error(net, req))?;
-        let mut steps = vec![(path.source, Step::Start)];
-        for &e in &path.edges {
-            let prev = steps.last().expect("starts with the source").0;
-            let head = graph.edges()[e as usize].head.0;
-            steps.push((head, Step::Edge { prev, edge: e }));
+        let mut states = self.states.lock().unwrap_or_else(|e| e.into_inner());
+        // One kept state per worker thread is useful; more is memory.
+        if states.len() < rayon::current_num_threads() {
+            states.push(q.into_state());
         }
-        Ok(Itinerary::build(
-            net,
-            graph,
-            req,
-            graph.nodes().len(),
-            &steps,
-        ))
+        drop(states);
+        let path = path.ok_or_else(|| no_route_error(net, req))?;
+        Ok(itinerary_of_path(net, graph, req, path.source, &path.edges))
     }
 
     /// The customization for `req`'s weights: a kept one, or a new one (kept in its turn)
@@ -219,29 +210,53 @@ impl Customizable {
             }
             Customizing::InBackground => {
                 {
+                    // One customization at a time (each takes every core for seconds on a big
+                    // graph); the kept ones are looked at again under this lock, so a
+                    // customization that has just finished is not made twice.
                     let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-                    if pending.contains(&key) {
+                    let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+                    if !pending.is_empty() || kept.iter().any(|(k, _)| *k == key) {
                         return None;
                     }
+                    drop(kept);
                     pending.push(key.clone());
                 }
+                // Whatever happens to the thread, its key leaves the pending list.
+                let done = Pending {
+                    list: self.pending.clone(),
+                    key: key.clone(),
+                };
                 let (weights, scale) = weights(net, graph, req);
-                let (cch, kept, pending) =
-                    (self.cch.clone(), self.kept.clone(), self.pending.clone());
-                std::thread::spawn(move || {
-                    let c = Arc::new(Customization {
-                        metric: cch.customize(&weights),
-                        scale,
+                let (cch, kept) = (self.cch.clone(), self.kept.clone());
+                // If no thread can be started, `done` is dropped with the closure.
+                let _ = std::thread::Builder::new()
+                    .name("customize".into())
+                    .spawn(move || {
+                        let _done = done;
+                        let c = Arc::new(Customization {
+                            metric: cch.customize(&weights),
+                            scale,
+                        });
+                        keep(&kept, key, c);
                     });
-                    keep(&kept, key.clone(), c);
-                    pending
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .retain(|k| *k != key);
-                });
                 None
             }
         }
+    }
+}
+
+/// A key in the pending list until dropped.
+struct Pending {
+    list: Arc<Mutex<Vec<String>>>,
+    key: String,
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        self.list
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|k| *k != self.key);
     }
 }
 

@@ -56,19 +56,24 @@ pub fn route_fast(
     let path = query
         .path(&starts(graph, metric, req.from), &ends(graph, req.to))
         .ok_or_else(|| no_route_error(net, req))?;
-    let mut steps = vec![(path.source, Step::Start)];
-    for &e in &path.edges {
+    Ok(itinerary_of_path(net, graph, req, path.source, &path.edges))
+}
+
+/// The itinerary of a path that a hierarchy unpacked: from graph node `source` along `edges`.
+pub(crate) fn itinerary_of_path(
+    net: &Network,
+    graph: &Graph,
+    req: &RouteRequest,
+    source: u32,
+    edges: &[u32],
+) -> Itinerary {
+    let mut steps = vec![(source, Step::Start)];
+    for &e in edges {
         let prev = steps.last().expect("starts with the source").0;
         let head = graph.edges()[e as usize].head.0;
         steps.push((head, Step::Edge { prev, edge: e }));
     }
-    Ok(Itinerary::build(
-        net,
-        graph,
-        req,
-        graph.nodes().len(),
-        &steps,
-    ))
+    Itinerary::build(net, graph, req, graph.nodes().len(), &steps)
 }
 
 /// The matrix of best values of the objective between places, by the bucket algorithm on

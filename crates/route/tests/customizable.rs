@@ -120,6 +120,33 @@ fn every_objective_and_filter_agrees_with_dijkstra() {
     );
 }
 
+/// The time objective with a filter searches two candidates (least Σ p50, least Σ p90), each
+/// on its own customization once they are made; the answer stays Dijkstra's.
+#[test]
+fn a_filtered_time_route_uses_two_customizations() {
+    let net = network();
+    let graph = compile(&net).unwrap();
+    let mut router = Router::from_compiled(CompiledNetwork {
+        network: net.clone(),
+        graph: graph.clone(),
+        hierarchies: vec![(Metric::Time, prepare(&graph, Metric::Time).0)],
+        customizable: Some(prepare_customizable(&graph, &net).0),
+    })
+    .expect("no services to lay");
+    router.set_customizing(Customizing::Immediately);
+    let mut req = RouteRequest::new(place(&net, "xian"), place(&net, "almaty"), Objective::TIME);
+    req.modes.insert(Mode::Road);
+    let fast = router.best(&req, None).unwrap();
+    assert_eq!(router.customizable().unwrap().customizations(), 2);
+    let slow = silkroute_route::best_route(&net, &graph, &[], &req, None).unwrap();
+    assert!(
+        close(fast.objective_value, slow.objective_value),
+        "{} vs {}",
+        fast.objective_value,
+        slow.objective_value
+    );
+}
+
 /// A router on a graph file's parts with a customizable hierarchy that customizes in the
 /// background (as a server's does): the first request with an avoided country is answered
 /// by Dijkstra while the customization is made, the next by the customization, both as
@@ -170,6 +197,12 @@ fn a_router_answers_avoid_and_p90_on_the_customizable_hierarchy() {
         );
         customizable.wait_for_background();
         assert_eq!(customizable.customizations(), 1, "round {round}");
+        // From now on the customization answers (Dijkstra answered round 0).
+        let customized = customizable
+            .route(&net, &graph, &req)
+            .expect("kept after the first request")
+            .unwrap();
+        assert!(close(customized.objective_value, dijkstra.objective_value));
         assert!(via_router
             .legs
             .iter()

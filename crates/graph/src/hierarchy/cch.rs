@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 /// "No arc" for an edge that is a loop, "no parent" for a root.
 const NONE: u32 = u32::MAX;
-/// More edges than a hierarchy takes (an edge's arc and direction share a u32).
+/// More edges, or arcs, than a hierarchy takes (an edge's arc and direction share a u32).
 const MAX_EDGES: usize = 1 << 31;
 
 /// A customizable contraction hierarchy: the node order and the arcs of the chordal
@@ -107,8 +107,9 @@ impl Cch {
     pub fn from_order(node_at: Vec<u32>, edges: &[(u32, u32)]) -> (Cch, CchStats) {
         assert!(edges.len() < MAX_EDGES, "too many edges for a CCH");
         let n = node_at.len();
-        let mut rank = vec![0u32; n];
+        let mut rank = vec![NONE; n];
         for (r, &v) in node_at.iter().enumerate() {
+            assert!(rank[v as usize] == NONE, "the order names node {v} twice");
             rank[v as usize] = r as u32;
         }
         // Each rank's higher neighbours; eliminating a node adds its higher neighbours but
@@ -182,7 +183,8 @@ impl Cch {
         let mut up_first = Vec::with_capacity(n + 1);
         up_first.push(0u32);
         let total: usize = up.iter().map(Vec::len).sum();
-        assert!(total < NONE as usize, "too many arcs for a CCH");
+        // An edge's arc and direction share a u32 (arc × 2 + direction).
+        assert!(total < MAX_EDGES, "too many arcs for a CCH");
         let mut up_head = Vec::with_capacity(total);
         for list in &up {
             up_head.extend_from_slice(list);
@@ -981,6 +983,68 @@ impl<'a> CchQuery<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A hierarchy written by hand from its arcs (identity order), with what the other arrays
+    /// follow from.
+    fn by_hand(nodes: u32, up: &[&[u32]], edges: &[(u32, u32)]) -> Cch {
+        let mut up_first = vec![0u32];
+        let mut up_head = Vec::new();
+        for list in up {
+            up_head.extend_from_slice(list);
+            up_first.push(up_head.len() as u32);
+        }
+        let (down_first, down_tail, down_arc) = transpose(&up_first, &up_head);
+        let arc_of = |lo: u32, hi: u32| {
+            (up_first[lo as usize]..up_first[lo as usize + 1])
+                .find(|&a| up_head[a as usize] == hi)
+                .unwrap()
+        };
+        let edge_arc: Vec<u32> = edges
+            .iter()
+            .map(|&(a, b)| arc_of(a.min(b), a.max(b)) * 2 + u32::from(a > b))
+            .collect();
+        let mut arc_edges: Vec<u32> = (0..edges.len() as u32).collect();
+        arc_edges.sort_by_key(|&e| (edge_arc[e as usize] / 2, e));
+        Cch {
+            rank: (0..nodes).collect::<Vec<u32>>().into(),
+            node_at: (0..nodes).collect::<Vec<u32>>().into(),
+            up_first: up_first.into(),
+            up_head: up_head.into(),
+            down_first: down_first.into(),
+            down_tail: down_tail.into(),
+            down_arc: down_arc.into(),
+            edge_arc: edge_arc.into(),
+            arc_edges: arc_edges.into(),
+        }
+    }
+
+    #[test]
+    fn check_refuses_a_tree_out_of_post_order_and_a_graph_that_is_not_chordal() {
+        // 0 → 2, 1 → 3, 2 → 3: node 2's subtree {0, 2} is not the range [1, 2].
+        let edges = [(0, 2), (1, 3), (2, 3)];
+        let cch = by_hand(4, &[&[2], &[3], &[3], &[]], &edges);
+        let err = cch.check(4, &edges).unwrap_err().to_string();
+        assert!(err.contains("post-order"), "{err}");
+        // The same graph in post-order is accepted: 0 → 1, 2 → 3, 1 → 3.
+        let edges = [(0, 1), (2, 3), (1, 3)];
+        assert_eq!(
+            by_hand(4, &[&[1], &[3], &[3], &[]], &edges).check(4, &edges),
+            Ok(())
+        );
+        // 0 joins 1 and 2, which are not joined: eliminating 0 needs the arc 1–2.
+        let edges = [(0, 1), (0, 2)];
+        let err = by_hand(3, &[&[1, 2], &[], &[]], &edges)
+            .check(3, &edges)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not chordal"), "{err}");
+    }
+
+    #[test]
+    #[should_panic(expected = "twice")]
+    fn an_order_that_names_a_node_twice_is_refused() {
+        Cch::from_order(vec![0, 0, 1], &[(0, 1)]);
+    }
 
     /// A square with a diagonal drawn in the test: 0 → 1 → 2 costs 2 + 3, the diagonal 0 → 2
     /// costs 10, then the diagonal becomes cheap in a second customization.

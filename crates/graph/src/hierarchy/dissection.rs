@@ -1,8 +1,9 @@
 //! Nested dissection: a metric-independent node order for a customizable contraction
 //! hierarchy ([`Cch`](super::Cch)).
 //!
-//! A cell of the graph is cut in two halves by a straight line through its nodes' median (of
-//! four directions, the one whose cut needs the fewest separator nodes); the separator nodes
+//! A cell of the graph is cut in two by a straight line (of four directions and every split
+//! point between a quarter and three quarters of its nodes, the one with the fewest separator
+//! nodes per node of the smaller side); the separator nodes
 //! are ranked above both halves, which are ordered the same way in turn. Disconnected parts of
 //! a cell are ordered apart (they need no separator). This is the geometric bisection that
 //! inertial flow (Schild & Sommer 2015, RoutingKit's default order) starts from, without its
@@ -35,38 +36,35 @@ impl Cell {
         &self.adj[self.first[i] as usize..self.first[i + 1] as usize]
     }
 
-    /// The cells of the nodes whose `label` is `which`, one per label value asked for.
-    fn part(&self, label: &[u8], which: u8) -> Cell {
-        let mut local = vec![u32::MAX; self.len()];
-        let mut ids = Vec::new();
-        let mut xy = Vec::new();
+    /// The cells of the nodes of each label `0..count`, in one pass.
+    fn parts(&self, label: &[u32], count: usize) -> Vec<Cell> {
+        let mut cells: Vec<Cell> = (0..count)
+            .map(|_| Cell {
+                ids: Vec::new(),
+                xy: Vec::new(),
+                first: vec![0],
+                adj: Vec::new(),
+            })
+            .collect();
+        let mut local = vec![0u32; self.len()];
         for i in 0..self.len() {
-            if label[i] == which {
-                local[i] = ids.len() as u32;
-                ids.push(self.ids[i]);
-                xy.push(self.xy[i]);
-            }
+            let c = &mut cells[label[i] as usize];
+            local[i] = c.ids.len() as u32;
+            c.ids.push(self.ids[i]);
+            c.xy.push(self.xy[i]);
         }
-        let mut first = Vec::with_capacity(ids.len() + 1);
-        let mut adj = Vec::new();
-        first.push(0);
         for i in 0..self.len() {
-            if label[i] == which {
-                adj.extend(
-                    self.neighbours(i)
-                        .iter()
-                        .filter(|&&j| label[j as usize] == which)
-                        .map(|&j| local[j as usize]),
-                );
-                first.push(adj.len() as u32);
-            }
+            let l = label[i];
+            let c = &mut cells[l as usize];
+            c.adj.extend(
+                self.neighbours(i)
+                    .iter()
+                    .filter(|&&j| label[j as usize] == l)
+                    .map(|&j| local[j as usize]),
+            );
+            c.first.push(c.adj.len() as u32);
         }
-        Cell {
-            ids,
-            xy,
-            first,
-            adj,
-        }
+        cells
     }
 }
 
@@ -143,7 +141,7 @@ fn dissect(cell: Cell, order: &mut Vec<u32>) {
     }
     let (component, count) = components(&cell);
     if count > 1 {
-        let parts: Vec<Cell> = (0..count).map(|c| cell.part(&component, c as u8)).collect();
+        let parts = cell.parts(&component, count);
         drop(cell);
         for part in parts {
             dissect(part, order);
@@ -151,8 +149,11 @@ fn dissect(cell: Cell, order: &mut Vec<u32>) {
         return;
     }
     let label = bisect(&cell);
-    let a = cell.part(&label, 0);
-    let b = cell.part(&label, 1);
+    let mut halves = cell.parts(&label, 2 + 1).into_iter();
+    let (a, b) = match (halves.next(), halves.next()) {
+        (Some(a), Some(b)) => (a, b),
+        _ => unreachable!("three labels, three cells"),
+    };
     let separator: Vec<u32> = (0..cell.len())
         .filter(|&i| label[i] == 2)
         .map(|i| cell.ids[i])
@@ -181,10 +182,9 @@ fn dissect(cell: Cell, order: &mut Vec<u32>) {
     order.extend(separator);
 }
 
-/// Labels the connected components of `cell` 0, 1, … (at most 255: the rest share the last
-/// label, which is still a correct, if coarser, split) and counts them.
-fn components(cell: &Cell) -> (Vec<u8>, usize) {
-    const UNSEEN: u8 = u8::MAX;
+/// Labels the connected components of `cell` 0, 1, … and counts them.
+fn components(cell: &Cell) -> (Vec<u32>, usize) {
+    const UNSEEN: u32 = u32::MAX;
     let mut label = vec![UNSEEN; cell.len()];
     let mut count = 0usize;
     let mut stack = Vec::new();
@@ -192,7 +192,7 @@ fn components(cell: &Cell) -> (Vec<u8>, usize) {
         if label[s] != UNSEEN {
             continue;
         }
-        let c = count.min(254) as u8;
+        let c = count as u32;
         count += 1;
         label[s] = c;
         stack.push(s as u32);
@@ -205,7 +205,7 @@ fn components(cell: &Cell) -> (Vec<u8>, usize) {
             }
         }
     }
-    (label, count.min(255))
+    (label, count)
 }
 
 /// Splits a connected cell: label 0 and 1 for the two halves, 2 for the separator. For each of
@@ -214,7 +214,7 @@ fn components(cell: &Cell) -> (Vec<u8>, usize) {
 /// the smaller one, and the split kept is the one of least separator per node of the smaller
 /// half (a ratio cut: a straight cut through a narrow waist beats a balanced cut through the
 /// middle of a wide region).
-fn bisect(cell: &Cell) -> Vec<u8> {
+fn bisect(cell: &Cell) -> Vec<u32> {
     const DIRECTIONS: [[f32; 2]; 4] = [
         [1.0, 0.0],
         [0.0, 1.0],
@@ -243,7 +243,7 @@ fn bisect(cell: &Cell) -> Vec<u8> {
     let Some((_, split, prefix_side, by_key)) = best else {
         return vec![0; n];
     };
-    let mut side = vec![1u8; n];
+    let mut side = vec![1u32; n];
     for &i in &by_key[..split] {
         side[i as usize] = 0;
     }
