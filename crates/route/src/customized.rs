@@ -12,13 +12,13 @@
 //! background while Dijkstra answers the first request, a one-shot command line never does.
 //! Requests with via places always go to Dijkstra.
 
-use crate::fast::itinerary_of_path;
+use crate::fast::{ends, itinerary_of_path, starts};
 use crate::itinerary::Itinerary;
 use crate::search::{allowed_nodes, check_request, no_route_error, RouteError, RouteRequest};
 use rayon::prelude::*;
 use silkroute_graph::hierarchy::{Cch, CchMetric, CchQuery, CchState, Weight, INFINITY};
-use silkroute_graph::{Graph, NodeId};
-use silkroute_model::{Network, PlaceId};
+use silkroute_graph::{Graph, Wait};
+use silkroute_model::Network;
 use std::sync::{Arc, Mutex};
 
 /// A customizable hierarchy with the customizations made for recent requests.
@@ -69,11 +69,6 @@ impl Customizable {
         }
     }
 
-    /// When it customizes.
-    pub fn customizing(&self) -> Customizing {
-        self.customizing
-    }
-
     /// Changes when it customizes.
     pub fn set_customizing(&mut self, customizing: Customizing) {
         self.customizing = customizing;
@@ -94,33 +89,6 @@ impl Customizable {
         {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
-    }
-
-    /// The hierarchy.
-    pub fn cch(&self) -> &Cch {
-        &self.cch
-    }
-
-    /// Makes and keeps the customization for `req`'s weights now, whatever
-    /// [`customizing`](Customizable::customizing) says (a program that knows many queries
-    /// with these weights follow).
-    pub fn prepare(&self, net: &Network, graph: &Graph, req: &RouteRequest) {
-        let key = weights_key(req);
-        if self
-            .kept
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .any(|(k, _)| *k == key)
-        {
-            return;
-        }
-        let (weights, scale) = weights(net, graph, req);
-        let c = Arc::new(Customization {
-            metric: self.cch.customize(&weights),
-            scale,
-        });
-        keep(&self.kept, key, c);
     }
 
     /// Whether it answers `req` (anything but via places).
@@ -152,18 +120,8 @@ impl Customizable {
         c: &Customization,
     ) -> Result<Itinerary, RouteError> {
         let allowed = allowed_nodes(net, graph, req);
-        let weight = |value: f64| integer(value, c.scale);
-        let sources: Vec<(u32, Weight)> = graph
-            .place_nodes(req.from)
-            .iter()
-            .filter(|&&v| allowed(v))
-            .map(|&v| {
-                (
-                    v.0,
-                    weight(req.objective.board_weight(&graph.node(v).board_wait)),
-                )
-            })
-            .collect();
+        let board = |w: &Wait| integer(req.objective.board_weight(w), c.scale);
+        let sources = starts(graph, req.from, &allowed, board);
         let targets = ends(graph, req.to, &allowed);
         let state = self.states.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut q = CchQuery::new(&self.cch, &c.metric, state);
@@ -289,16 +247,6 @@ fn weights(net: &Network, graph: &Graph, req: &RouteRequest) -> (Vec<Weight>, f6
     (weights, scale)
 }
 
-/// The destination's inland nodes the request may end at (every one weighs nothing more).
-fn ends(graph: &Graph, place: PlaceId, allowed: &impl Fn(NodeId) -> bool) -> Vec<(u32, Weight)> {
-    graph
-        .place_nodes(place)
-        .iter()
-        .filter(|&&v| allowed(v))
-        .map(|v| (v.0, 0))
-        .collect()
-}
-
 /// What a request's edge weights depend on: its objective, cargo and filters.
 fn weights_key(req: &RouteRequest) -> String {
     let mut places: Vec<u32> = req.avoid_places.iter().map(|p| p.0).collect();
@@ -316,9 +264,9 @@ fn weights_key(req: &RouteRequest) -> String {
     )
 }
 
-/// Integer units per unit of value: hundredths of a second for hours, a hundredth for money
-/// and CO2e, less when the sum of every finite weight would not fit (so that no path's
-/// weight can overflow).
+/// Integer units per unit of value (hour, USD or kg CO2e): 360,000 (0.01 s of an hour), less
+/// when the sum of every finite weight would not fit in 31 bits (so that no path's weight can
+/// overflow).
 fn scale_for(values: &[f64]) -> f64 {
     let total: f64 = values.iter().filter(|v| v.is_finite()).sum();
     let fine = 100.0 * 3600.0;

@@ -13,7 +13,7 @@ use crate::objective::Objective;
 use crate::search::{check_request, no_route_error, RouteError, RouteRequest, Step};
 use silkroute_graph::hierarchy::QueryState;
 use silkroute_graph::hierarchy::{Weight, INFINITY};
-use silkroute_graph::{Graph, Hierarchy, HierarchyQuery, Metric};
+use silkroute_graph::{Graph, Hierarchy, HierarchyQuery, Metric, NodeId, Wait};
 use silkroute_model::{Criterion, Network, PlaceId};
 use std::sync::Mutex;
 
@@ -31,16 +31,39 @@ pub fn fast_metric(req: &RouteRequest) -> Option<Metric> {
         .and_then(|c| Metric::try_from(c).ok())
 }
 
-fn starts(graph: &Graph, metric: Metric, place: PlaceId) -> Vec<(u32, Weight)> {
+/// The inland nodes of `place` a search may start from (`allowed`), each with the weight of
+/// boarding there (`board`: the wait to board as a weight).
+pub(crate) fn starts(
+    graph: &Graph,
+    place: PlaceId,
+    allowed: impl Fn(NodeId) -> bool,
+    board: impl Fn(&Wait) -> Weight,
+) -> Vec<(u32, Weight)> {
     graph
         .place_nodes(place)
         .iter()
-        .map(|v| (v.0, metric.board_weight(&graph.node(*v).board_wait)))
+        .filter(|&&v| allowed(v))
+        .map(|&v| (v.0, board(&graph.node(v).board_wait)))
         .collect()
 }
 
-fn ends(graph: &Graph, place: PlaceId) -> Vec<(u32, Weight)> {
-    graph.place_nodes(place).iter().map(|v| (v.0, 0)).collect()
+/// The inland nodes of `place` a search may end at (`allowed`); ending weighs nothing.
+pub(crate) fn ends(
+    graph: &Graph,
+    place: PlaceId,
+    allowed: impl Fn(NodeId) -> bool,
+) -> Vec<(u32, Weight)> {
+    graph
+        .place_nodes(place)
+        .iter()
+        .filter(|&&v| allowed(v))
+        .map(|v| (v.0, 0))
+        .collect()
+}
+
+/// Every node: a plain request (the only kind a per-metric hierarchy answers) filters none.
+fn any(_: NodeId) -> bool {
+    true
 }
 
 /// The best itinerary for `req` found with `hierarchy` (built for `metric` on `graph`).
@@ -54,7 +77,10 @@ pub fn route_fast(
 ) -> Result<Itinerary, RouteError> {
     check_request(net, req)?;
     let path = query
-        .path(&starts(graph, metric, req.from), &ends(graph, req.to))
+        .path(
+            &starts(graph, req.from, any, |w| metric.board_weight(w)),
+            &ends(graph, req.to, any),
+        )
         .ok_or_else(|| no_route_error(net, req))?;
     Ok(itinerary_of_path(net, graph, req, path.source, &path.edges))
 }
@@ -88,8 +114,11 @@ pub fn matrix_fast(
     origins: &[PlaceId],
     destinations: &[PlaceId],
 ) -> Vec<Vec<MatrixCell>> {
-    let sources: Vec<_> = origins.iter().map(|&o| starts(graph, metric, o)).collect();
-    let targets: Vec<_> = destinations.iter().map(|&d| ends(graph, d)).collect();
+    let sources: Vec<_> = origins
+        .iter()
+        .map(|&o| starts(graph, o, any, |w| metric.board_weight(w)))
+        .collect();
+    let targets: Vec<_> = destinations.iter().map(|&d| ends(graph, d, any)).collect();
     let weights = hierarchy.many_to_many(&sources, &targets);
     let cargo = &template.cargo;
     origins

@@ -18,7 +18,7 @@
 //! end, so the arc between two ranks is a binary search away.
 
 use super::dissection::nested_dissection;
-use super::{Weight, INFINITY};
+use super::{HierarchyPath, Weight, INFINITY};
 use crate::array::Array;
 use rayon::prelude::*;
 
@@ -61,13 +61,6 @@ pub struct CchMetric {
     up_weight: Vec<Weight>,
     down_weight: Vec<Weight>,
     edge_weight: Vec<Weight>,
-}
-
-impl CchMetric {
-    /// Bytes held.
-    pub fn memory_bytes(&self) -> usize {
-        (self.up_weight.len() * 2 + self.edge_weight.len()) * std::mem::size_of::<Weight>()
-    }
 }
 
 /// What building a [`Cch`] made.
@@ -177,9 +170,7 @@ impl Cch {
             }
             at
         };
-        for (r, &v) in node_at.iter().enumerate() {
-            rank[v as usize] = r as u32;
-        }
+        drop(rank);
         let mut up_first = Vec::with_capacity(n + 1);
         up_first.push(0u32);
         let total: usize = up.iter().map(Vec::len).sum();
@@ -198,6 +189,28 @@ impl Cch {
                 depth[x] = depth[up_head[s] as usize] + 1;
             }
             tree_height = tree_height.max(depth[x] as usize + 1);
+        }
+        let stats = CchStats {
+            nodes: n,
+            arcs: up_head.len(),
+            tree_height,
+        };
+        let cch = Cch::assemble(node_at, up_first, up_head, edges);
+        (cch, stats)
+    }
+
+    /// The hierarchy of the order `node_at` and the arcs by lower rank (`up_first`,
+    /// `up_head`, each list ascending), with what follows from them: the ranks, the arcs seen
+    /// from above, each edge's arc and the edges by arc.
+    fn assemble(
+        node_at: Vec<u32>,
+        up_first: Vec<u32>,
+        up_head: Vec<u32>,
+        edges: &[(u32, u32)],
+    ) -> Cch {
+        let mut rank = vec![0u32; node_at.len()];
+        for (r, &v) in node_at.iter().enumerate() {
+            rank[v as usize] = r as u32;
         }
         let find = |lo: u32, hi: u32| -> u32 {
             let (s, e) = (
@@ -225,12 +238,7 @@ impl Cch {
             .filter(|&e| edge_arc[e as usize] != NONE)
             .collect();
         arc_edges.par_sort_unstable_by_key(|&e| (edge_arc[e as usize] / 2, e));
-        let stats = CchStats {
-            nodes: n,
-            arcs: up_head.len(),
-            tree_height,
-        };
-        let cch = Cch {
+        Cch {
             rank: rank.into(),
             node_at: node_at.into(),
             up_first: up_first.into(),
@@ -240,8 +248,7 @@ impl Cch {
             down_arc: down_arc.into(),
             edge_arc: edge_arc.into(),
             arc_edges: arc_edges.into(),
-        };
-        (cch, stats)
+        }
     }
 
     /// Nodes ordered.
@@ -293,7 +300,8 @@ impl Cch {
     /// Checks that a stored hierarchy fits a graph of `nodes` nodes and `edges` (tail, head):
     /// the order is a permutation, the arcs go up and are sorted, every node's higher
     /// neighbours but its parent are its parent's too (so every lower triangle's third arc
-    /// exists), and every edge's arc joins its ends. Linear scans.
+    /// exists), and every edge's arc joins its ends. Linear scans, in parallel; the error of
+    /// the first rank or edge at fault.
     pub fn check(&self, nodes: usize, edges: &[(u32, u32)]) -> Result<(), CchError> {
         self.check_with(nodes, edges.len(), |e| edges[e])
     }
@@ -304,7 +312,7 @@ impl Cch {
         &self,
         nodes: usize,
         edge_count: usize,
-        edge: impl Fn(usize) -> (u32, u32),
+        edge: impl Fn(usize) -> (u32, u32) + Sync,
     ) -> Result<(), CchError> {
         let bad = |what: String| Err(CchError(what));
         if self.rank.len() != nodes || self.node_at.len() != nodes {
@@ -325,7 +333,8 @@ impl Cch {
         {
             return bad("the arc offsets do not fit the arcs".into());
         }
-        for x in 0..nodes as u32 {
+        first_error(nodes, |x| {
+            let x = x as u32;
             let heads = &self.up_head[self.arcs_of(x)];
             if heads
                 .first()
@@ -349,25 +358,17 @@ impl Cch {
                     }
                 }
             }
-        }
-        // Ranks are a post-order of the elimination tree: a node's lower neighbours lie in
-        // its subtree's range (customization splits the arcs by subtree).
+            Ok(())
+        })?;
+        // Ranks are a post-order of the elimination tree: each subtree's range of ranks lies
+        // in its parent's (customization splits the arcs by subtree). With the arcs chordal,
+        // a node's lower neighbours are in its subtree, so in its range.
         let size = self.subtree_sizes();
         for x in 0..nodes {
-            let first = x + 1 - (size[x] as usize).min(x + 1);
-            let lower = self
-                .down_first
-                .get(x..x + 2)
-                .map(|w| w[0] as usize..w[1] as usize);
-            let inside = lower
-                .and_then(|r| self.down_tail.get(r))
-                .is_some_and(|tails| tails.iter().all(|&y| (y as usize) >= first));
             let parent = self.parent(x as u32);
-            let nested = parent == NONE || {
-                let p = parent as usize;
-                first >= p + 1 - (size[p] as usize).min(p + 1)
-            };
-            if !inside || !nested {
+            if parent != NONE
+                && subtree_first(x, size[x]) < subtree_first(parent as usize, size[parent as usize])
+            {
                 return bad(format!(
                     "the ranks are not a post-order of the elimination tree at rank {x}"
                 ));
@@ -385,7 +386,7 @@ impl Cch {
         {
             return bad("the lower arc offsets do not fit the arcs".into());
         }
-        for x in 0..nodes {
+        first_error(nodes, |x| {
             let lower = self.down_first[x] as usize..self.down_first[x + 1] as usize;
             let tails = &self.down_tail[lower.clone()];
             if tails.windows(2).any(|w| w[0] >= w[1]) {
@@ -401,7 +402,8 @@ impl Cch {
                     ));
                 }
             }
-        }
+            Ok(())
+        })?;
         if self.edge_arc.len() != edge_count {
             return bad(format!(
                 "{} edge arcs for {} edges",
@@ -409,7 +411,8 @@ impl Cch {
                 edge_count
             ));
         }
-        for (e, &ea) in self.edge_arc.iter().enumerate() {
+        first_error(edge_count, |e| {
+            let ea = self.edge_arc[e];
             let (a, b) = edge(e);
             if a as usize >= nodes || b as usize >= nodes {
                 return bad(format!("edge {e} names a missing node"));
@@ -424,10 +427,12 @@ impl Cch {
                     && self.arcs_of(ra.min(rb)).contains(&arc)
                     && self.up_head[arc] == ra.max(rb)
             };
-            if !fits {
-                return bad(format!("edge {e} is on the wrong arc"));
+            if fits {
+                Ok(())
+            } else {
+                bad(format!("edge {e} is on the wrong arc"))
             }
-        }
+        })?;
         // Every edge but loops once, ordered by arc then number.
         let key = |e: u32| self.edge_arc.get(e as usize).map(|&ea| (ea / 2, e));
         if self.edge_arc.iter().filter(|&&ea| ea != NONE).count() != self.arc_edges.len()
@@ -501,7 +506,7 @@ impl Cch {
             let parent = self.parent(x as u32);
             let top = parent == NONE || size[parent as usize] as usize > task_nodes;
             if size[x] as usize <= task_nodes && top {
-                let lo = x + 1 - size[x] as usize;
+                let lo = subtree_first(x, size[x]);
                 let (start, end) = (g.up_first[lo] as usize, g.up_first[x + 1] as usize);
                 let (_, rest) = std::mem::take(&mut up_rest).split_at_mut(start - offset);
                 let (up, rest) = rest.split_at_mut(end - start);
@@ -537,6 +542,23 @@ impl Cch {
             edge_weight: weights.to_vec(),
         }
     }
+}
+
+/// The error of the first of `0..count` at which `test` fails, the tests run in parallel.
+fn first_error(
+    count: usize,
+    test: impl Fn(usize) -> Result<(), CchError> + Sync,
+) -> Result<(), CchError> {
+    match (0..count).into_par_iter().find_map_first(|i| test(i).err()) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// The lowest rank of the subtree of rank `x` that has `size` nodes, in a post-order (0 for a
+/// size that does not fit, which a check then refuses).
+fn subtree_first(x: usize, size: u32) -> usize {
+    (x + 1).saturating_sub(size as usize)
 }
 
 /// A hierarchy's arrays as plain slices, for customization.
@@ -677,19 +699,6 @@ fn transpose(up_first: &[u32], up_head: &[u32]) -> (Vec<u32>, Vec<u32>, Vec<u32>
     (down_first, down_tail, down_arc)
 }
 
-/// A shortest path found in a [`Cch`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CchPath {
-    /// Total weight, start and end weights included.
-    pub weight: Weight,
-    /// The source node the path starts from.
-    pub source: u32,
-    /// The target node it ends at.
-    pub target: u32,
-    /// The graph edges, in order.
-    pub edges: Vec<u32>,
-}
-
 /// Labels of elimination-tree queries, kept between queries so that a query costs what it
 /// touches.
 #[derive(Debug, Clone)]
@@ -776,18 +785,22 @@ impl<'a> CchQuery<'a> {
         &mut self,
         sources: &[(u32, Weight)],
         targets: &[(u32, Weight)],
-    ) -> Option<CchPath> {
+    ) -> Option<HierarchyPath> {
         let (weight, meet) = self.run(sources, targets);
         let path = meet.map(|m| self.unpack(weight, m));
         self.clear();
         path
     }
 
-    /// The weight of the shortest path, [`INFINITY`] when there is none.
-    pub fn distance(&mut self, sources: &[(u32, Weight)], targets: &[(u32, Weight)]) -> Weight {
-        let (weight, _) = self.run(sources, targets);
+    /// The weight of the shortest path, without the path.
+    pub fn distance(
+        &mut self,
+        sources: &[(u32, Weight)],
+        targets: &[(u32, Weight)],
+    ) -> Option<Weight> {
+        let (weight, meet) = self.run(sources, targets);
         self.clear();
-        weight
+        meet.map(|_| weight)
     }
 
     /// Labels the starts and collects their ancestors, ascending.
@@ -894,7 +907,7 @@ impl<'a> CchQuery<'a> {
     }
 
     /// The graph path through the meeting rank `meet`.
-    fn unpack(&self, weight: Weight, meet: u32) -> CchPath {
+    fn unpack(&self, weight: Weight, meet: u32) -> HierarchyPath {
         let cch = self.cch;
         let st = &self.state;
         // Up from the source: arcs walked upwards, collected from the meeting node down.
@@ -917,7 +930,7 @@ impl<'a> CchQuery<'a> {
             self.unpack_arc(a, false, &mut edges);
             x = cch.tail(a);
         }
-        CchPath {
+        HierarchyPath {
             weight,
             source,
             target: cch.node_at[x as usize],
@@ -993,29 +1006,7 @@ mod tests {
             up_head.extend_from_slice(list);
             up_first.push(up_head.len() as u32);
         }
-        let (down_first, down_tail, down_arc) = transpose(&up_first, &up_head);
-        let arc_of = |lo: u32, hi: u32| {
-            (up_first[lo as usize]..up_first[lo as usize + 1])
-                .find(|&a| up_head[a as usize] == hi)
-                .unwrap()
-        };
-        let edge_arc: Vec<u32> = edges
-            .iter()
-            .map(|&(a, b)| arc_of(a.min(b), a.max(b)) * 2 + u32::from(a > b))
-            .collect();
-        let mut arc_edges: Vec<u32> = (0..edges.len() as u32).collect();
-        arc_edges.sort_by_key(|&e| (edge_arc[e as usize] / 2, e));
-        Cch {
-            rank: (0..nodes).collect::<Vec<u32>>().into(),
-            node_at: (0..nodes).collect::<Vec<u32>>().into(),
-            up_first: up_first.into(),
-            up_head: up_head.into(),
-            down_first: down_first.into(),
-            down_tail: down_tail.into(),
-            down_arc: down_arc.into(),
-            edge_arc: edge_arc.into(),
-            arc_edges: arc_edges.into(),
-        }
+        Cch::assemble((0..nodes).collect(), up_first, up_head, edges)
     }
 
     #[test]
@@ -1059,14 +1050,14 @@ mod tests {
         let mut q = CchQuery::new(&cch, &metric, None);
         let p = q.path(&[(0, 0)], &[(2, 0)]).unwrap();
         assert_eq!((p.weight, p.edges.clone()), (5, vec![0, 1]));
-        assert_eq!(q.distance(&[(2, 0)], &[(0, 0)]), 2);
-        assert_eq!(q.distance(&[(1, 0)], &[(0, 0)]), 5);
+        assert_eq!(q.distance(&[(2, 0)], &[(0, 0)]), Some(2));
+        assert_eq!(q.distance(&[(1, 0)], &[(0, 0)]), Some(5));
         let state = q.into_state();
         let metric = cch.customize(&[2, 3, 4, 1, INFINITY]);
         let mut q = CchQuery::new(&cch, &metric, Some(state));
         let p = q.path(&[(0, 0)], &[(2, 0)]).unwrap();
         assert_eq!((p.weight, p.edges), (4, vec![2]));
-        assert_eq!(q.distance(&[(2, 0)], &[(0, 0)]), INFINITY);
+        assert_eq!(q.distance(&[(2, 0)], &[(0, 0)]), None);
         assert_eq!(q.path(&[(3, 0)], &[(1, 0)]), None);
     }
 }

@@ -149,15 +149,9 @@ fn dissect(cell: Cell, order: &mut Vec<u32>) {
         return;
     }
     let label = bisect(&cell);
-    let mut halves = cell.parts(&label, 2 + 1).into_iter();
-    let (a, b) = match (halves.next(), halves.next()) {
-        (Some(a), Some(b)) => (a, b),
-        _ => unreachable!("three labels, three cells"),
+    let Ok([a, b, separator]) = <[Cell; 3]>::try_from(cell.parts(&label, 3)) else {
+        unreachable!("three labels, three cells");
     };
-    let separator: Vec<u32> = (0..cell.len())
-        .filter(|&i| label[i] == 2)
-        .map(|i| cell.ids[i])
-        .collect();
     let big = cell.len() >= PARALLEL;
     drop(cell);
     if big {
@@ -179,7 +173,7 @@ fn dissect(cell: Cell, order: &mut Vec<u32>) {
         dissect(a, order);
         dissect(b, order);
     }
-    order.extend(separator);
+    order.extend(separator.ids);
 }
 
 /// Labels the connected components of `cell` 0, 1, … and counts them.
