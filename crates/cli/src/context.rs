@@ -32,24 +32,34 @@ pub fn load_network(feed: &Option<PathBuf>) -> Result<Network, Failure> {
 const BIG_GRAPH_NODES: usize = 100_000;
 
 /// The network of `--feed` (or a graph file) with the scenarios applied, ready to query. A
-/// graph file's graph and hierarchies are used as they are when no scenario changes them.
+/// graph file's graph and hierarchies are used as they are when no scenario changes them;
+/// with scenarios, its network is compiled in the frame of its graph, so that its customizable
+/// hierarchy still fits a scenario that only closes elements or changes figures
+/// ([`Router::derive`]; a one-shot command still searches such weights with Dijkstra).
 pub fn load_router(feed: &Option<PathBuf>, scenarios: &[String]) -> Result<Router, Failure> {
-    let net = match feed.as_ref().filter(|f| is_graph_path(f)) {
+    let router = match feed.as_ref().filter(|f| is_graph_path(f)) {
         Some(file) => {
             let c = read_graph_file(file).map_err(Failure::failed)?;
+            let baseline = Router::from_compiled(c).map_err(Failure::failed)?;
             if scenarios.is_empty() {
-                return Router::from_compiled(c).map_err(Failure::failed);
+                return Ok(baseline);
             }
-            // A scenario edits the network: the stored graph and hierarchies no longer apply.
-            c.network
+            let (net, names) = apply_scenarios(baseline.network().clone(), scenarios)?;
+            baseline.derive(net, names).map_err(Failure::failed)?
         }
-        None => load_network(feed)?,
+        None => {
+            let (net, names) = apply_scenarios(load_network(feed)?, scenarios)?;
+            Router::new(net, names).map_err(Failure::failed)?
+        }
     };
-    let (net, names) = apply_scenarios(net, scenarios)?;
-    let router = Router::new(net, names).map_err(Failure::failed)?;
     if router.graph().nodes().len() > BIG_GRAPH_NODES {
+        let hint = if router.customizable().is_some() {
+            "the scenario's weights are a re-weighting of the file's customizable hierarchy, which a one-shot command does not customize; `silkroute serve` and Python do, for many queries"
+        } else {
+            "`silkroute build` a graph file and pass it as --feed for fast queries"
+        };
         eprintln!(
-            "note: {} graph nodes searched with Dijkstra; `silkroute build` a graph file and pass it as --feed for fast queries",
+            "note: {} graph nodes searched with Dijkstra; {hint}",
             router.graph().nodes().len()
         );
     }

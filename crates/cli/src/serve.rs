@@ -19,7 +19,13 @@ pub fn run(feed: &Option<PathBuf>, args: ServeArgs) -> CmdResult {
         }
         None => AppState::new(load_network(feed)?),
     };
-    let state = state.map_err(|e| Failure::failed(anyhow!(e)))?;
+    let mut extra = Vec::new();
+    for arg in &args.scenario {
+        extra.push(silkroute_feed::resolve_scenario(arg).map_err(Failure::usage)?);
+    }
+    let state = state
+        .and_then(|s| s.offering(extra))
+        .map_err(|e| Failure::failed(anyhow!(e)))?;
     let defaults = Limits::default();
     let limits = Limits {
         running: args.running.map_or(defaults.running, |n| n as usize),

@@ -161,7 +161,7 @@ fn exercise(net: Network) {
         return;
     };
     let (a, b) = (enc(&first.id), enc(&last.id));
-    let Ok(state) = AppState::lazy(net) else {
+    let Ok(state) = AppState::lazy(net, Vec::new()) else {
         return;
     };
     let state = Arc::new(state);

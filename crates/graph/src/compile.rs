@@ -30,22 +30,57 @@ pub fn compile(net: &Network) -> Result<Graph, CompileError> {
         nodes: Vec::new(),
         edges: Vec::new(),
     };
-    for (i, l) in net.links.iter().enumerate() {
-        if l.status == Status::Open {
-            builder.link(i as u32)?;
-        }
-    }
-    for (i, b) in net.borders.iter().enumerate() {
-        if b.status == Status::Open {
-            builder.border(i as u32)?;
-        }
-    }
-    for (i, t) in net.transfers.iter().enumerate() {
-        if t.status == Status::Open {
-            builder.transfer(i as u32)?;
-        }
-    }
+    builder.elements()?;
     Ok(builder.finish())
+}
+
+/// Compiles the open elements of `net` in the frame of `frame`, the graph of a network that
+/// `net` was derived from by scenarios (which keep places and elements at their indices and
+/// append new ones): every node of `frame` keeps its number, whether or not an open element
+/// of `net` still reaches it (a node nothing reaches is a dead end), and nodes `frame` lacks
+/// come after its own. A hierarchy prepared on `frame` then still fits the nodes, and
+/// [`EdgeFrame::of`](crate::EdgeFrame::of) says whether it fits the edges. `None` when a
+/// node of `frame` names a place `net` has not, or `frame` repeats a node (not a graph of a
+/// network `net` derives from).
+pub fn compile_in_frame(net: &Network, frame: &Graph) -> Result<Option<Graph>, CompileError> {
+    let mut builder = Builder {
+        net,
+        node_of: HashMap::with_capacity(frame.nodes.len()),
+        nodes: Vec::with_capacity(frame.nodes.len()),
+        edges: Vec::new(),
+    };
+    for (k, n) in frame.nodes.iter().enumerate() {
+        if n.place.index() >= net.places.len()
+            || builder.node_on(n.place, n.layer, n.international)?.index() != k
+        {
+            return Ok(None);
+        }
+    }
+    builder.elements()?;
+    Ok(Some(builder.finish()))
+}
+
+impl Builder<'_> {
+    /// Lays every open link, border crossing and transfer.
+    fn elements(&mut self) -> Result<(), CompileError> {
+        let net = self.net;
+        for (i, l) in net.links.iter().enumerate() {
+            if l.status == Status::Open {
+                self.link(i as u32)?;
+            }
+        }
+        for (i, b) in net.borders.iter().enumerate() {
+            if b.status == Status::Open {
+                self.border(i as u32)?;
+            }
+        }
+        for (i, t) in net.transfers.iter().enumerate() {
+            if t.status == Status::Open {
+                self.transfer(i as u32)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 struct Builder<'n> {

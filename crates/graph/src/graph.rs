@@ -410,6 +410,71 @@ impl Graph {
     }
 }
 
+/// How the edges of a graph compiled in the frame of another
+/// ([`compile_in_frame`](crate::compile_in_frame)) stand to the frame's: for each edge of the
+/// frame, the same edge (same tail, head and kind) in the new graph, if it is still there. A
+/// customizable hierarchy prepared on the frame answers on the new graph with the frame's
+/// edges that have gone (closed elements) forbidden.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeFrame {
+    /// For each edge of the frame, its index in the new graph or [`NONE`].
+    own_of: Vec<u32>,
+}
+
+impl EdgeFrame {
+    /// The frame of `graph` in `frame`: `None` when `graph` has a node or an edge `frame` has
+    /// not (a scenario that adds places, opens links or changes a link's layer), so that a
+    /// hierarchy of `frame` cannot answer on it.
+    pub fn of(graph: &Graph, frame: &Graph) -> Option<EdgeFrame> {
+        if graph.nodes.len() != frame.nodes.len() {
+            return None;
+        }
+        let mut own_of = vec![NONE; frame.edges.len()];
+        for (e, edge) in graph.edges.iter().enumerate() {
+            let same = frame.out_edges(edge.tail).find(|&f| {
+                let other = &frame.edges[f];
+                own_of[f] == NONE && other.head == edge.head && other.kind_code == edge.kind_code
+            })?;
+            own_of[same] = e as u32;
+        }
+        Some(EdgeFrame { own_of })
+    }
+
+    /// Edges of the frame.
+    pub fn len(&self) -> usize {
+        self.own_of.len()
+    }
+
+    /// Whether the frame has no edges.
+    pub fn is_empty(&self) -> bool {
+        self.own_of.is_empty()
+    }
+
+    /// The new graph's edge for the frame's edge `frame_edge`, `None` where it has gone.
+    pub fn edge(&self, frame_edge: usize) -> Option<usize> {
+        let own = self.own_of[frame_edge];
+        (own != NONE).then_some(own as usize)
+    }
+
+    /// Frames composed: `self` places graph B in graph A, `next` graph C in B; the result
+    /// places C in A.
+    pub fn then(&self, next: &EdgeFrame) -> EdgeFrame {
+        EdgeFrame {
+            own_of: self
+                .own_of
+                .iter()
+                .map(|&b| {
+                    if b == NONE {
+                        NONE
+                    } else {
+                        next.own_of[b as usize]
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
 impl Graph {
     /// Checks that the arrays of a graph read from a file fit together and fit `net`: node and
     /// edge references in range, offsets increasing, elements that exist. Returns what is wrong.

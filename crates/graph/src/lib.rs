@@ -25,12 +25,12 @@ pub mod hierarchy;
 mod lines;
 mod timetable;
 
-pub use compile::{compile, CompileError};
+pub use compile::{compile, compile_in_frame, CompileError};
 pub use file::{
     is_graph_file, is_graph_path, read_graph_file, reseal_checksums, write_graph_file,
     CompiledNetwork, GraphFileError, FORMAT_VERSION, HEADER_LEN, MAGIC,
 };
-pub use graph::{Adjacency, Edge, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
+pub use graph::{Adjacency, Edge, EdgeFrame, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
 pub use hierarchy::{Hierarchy, HierarchyQuery, Metric, NoMetric};
 pub use lines::Line;
 pub use timetable::{

@@ -74,21 +74,34 @@ fn open(path: Option<&str>, scenarios: &[String]) -> Result<AppState, Failure> {
         None => builtin(),
         Some(file) if is_graph_path(file) => {
             let c = read_graph_file(file).map_err(|e| invalid(e.to_string()))?;
+            let state = AppState::from_compiled(c).map_err(invalid)?;
             if scenarios.is_empty() {
-                return AppState::from_compiled(c).map_err(invalid);
+                return Ok(state);
             }
-            c.network
+            // A re-weighting of the file's customizable hierarchy where the scenarios allow.
+            return derived(&state, scenarios);
         }
         Some(dir) => load_dir(dir).map_err(|e| invalid(e.to_string()))?.0,
     };
-    with_scenarios(net, scenarios)
+    let (net, names) = with_scenarios(net, scenarios)?;
+    AppState::lazy(net, names).map_err(|e| Failure::new("invalid_network", e, Some("path")))
 }
 
-/// `net` with `scenarios` (built-in names, TOML files or TOML text) applied in order.
+/// `state`'s baseline with `scenarios` applied ([`AppState::derived`]).
+fn derived(state: &AppState, scenarios: &[String]) -> Result<AppState, Failure> {
+    let (net, names) = with_scenarios(state.baseline().network().clone(), scenarios)?;
+    state
+        .derived(net, names)
+        .map_err(|e| Failure::new("invalid_network", e, Some("scenarios")))
+}
+
+/// `net` with `scenarios` (built-in names, TOML files or TOML text) applied in order, and
+/// their names.
 fn with_scenarios(
     mut net: silkroute_model::Network,
     scenarios: &[String],
-) -> Result<AppState, Failure> {
+) -> Result<(silkroute_model::Network, Vec<String>), Failure> {
+    let mut names = Vec::new();
     for arg in scenarios {
         let failure = |e: ScenarioError| {
             let code = match e {
@@ -97,11 +110,11 @@ fn with_scenarios(
             };
             Failure::new(code, e.to_string(), Some("scenarios"))
         };
-        net = resolve_scenario(arg)
-            .and_then(|s| s.applied_to(&net))
-            .map_err(failure)?;
+        let scenario = resolve_scenario(arg).map_err(failure)?;
+        net = scenario.applied_to(&net).map_err(failure)?;
+        names.push(scenario.name);
     }
-    AppState::lazy(net).map_err(|e| Failure::new("invalid_network", e, Some("path")))
+    Ok((net, names))
 }
 
 /// Parameters of an assignment (`silkroute assign` / `critical`).
@@ -266,9 +279,7 @@ impl Engine {
 
     /// This engine's network with more scenarios applied (no file is read again).
     fn derive(&self, py: Python<'_>, scenarios: Vec<String>) -> PyResult<Engine> {
-        let state = self.run(py, move |state| {
-            with_scenarios(state.baseline().network().clone(), &scenarios)
-        })?;
+        let state = self.run(py, move |state| derived(state, &scenarios))?;
         Ok(Engine {
             state: Arc::new(state),
             builtin_network: self.builtin_network,

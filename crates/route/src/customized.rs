@@ -17,13 +17,17 @@ use crate::itinerary::Itinerary;
 use crate::search::{allowed_nodes, check_request, no_route_error, RouteError, RouteRequest};
 use rayon::prelude::*;
 use silkroute_graph::hierarchy::{Cch, CchMetric, CchQuery, CchState, Weight, INFINITY};
-use silkroute_graph::{Graph, Wait};
+use silkroute_graph::{Edge, EdgeFrame, Graph, Wait};
 use silkroute_model::Network;
 use std::sync::{Arc, Mutex};
 
 /// A customizable hierarchy with the customizations made for recent requests.
 pub struct Customizable {
     cch: Arc<Cch>,
+    /// Where the hierarchy's edges are in the graph queries run on, when that graph is a
+    /// scenario's compiled in the frame of the one the hierarchy was prepared on; `None`: the
+    /// same graph.
+    frame: Option<Arc<EdgeFrame>>,
     customizing: Customizing,
     kept: Arc<Kept>,
     /// Weights being customized in the background.
@@ -62,7 +66,25 @@ impl Customizable {
     pub fn new(cch: Cch, customizing: Customizing) -> Customizable {
         Customizable {
             cch: Arc::new(cch),
+            frame: None,
             customizing,
+            kept: Arc::default(),
+            pending: Arc::default(),
+            states: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The same hierarchy for a graph compiled in the frame of the one this answers on
+    /// (a scenario: see [`EdgeFrame`]), without customizations yet; it customizes as this does.
+    pub fn in_frame(&self, frame: EdgeFrame) -> Customizable {
+        let frame = match &self.frame {
+            Some(mine) => mine.then(&frame),
+            None => frame,
+        };
+        Customizable {
+            cch: self.cch.clone(),
+            frame: Some(Arc::new(frame)),
+            customizing: self.customizing,
             kept: Arc::default(),
             pending: Arc::default(),
             states: Mutex::new(Vec::new()),
@@ -133,7 +155,16 @@ impl Customizable {
         }
         drop(states);
         let path = path.ok_or_else(|| no_route_error(net, req))?;
-        Ok(itinerary_of_path(net, graph, req, path.source, &path.edges))
+        let edges: Vec<u32> = match &self.frame {
+            // A forbidden edge is never on a path; a gone edge is forbidden.
+            Some(frame) => path
+                .edges
+                .iter()
+                .map(|&e| frame.edge(e as usize).expect("a path's edges exist") as u32)
+                .collect(),
+            None => path.edges,
+        };
+        Ok(itinerary_of_path(net, graph, req, path.source, &edges))
     }
 
     /// The customization for `req`'s weights: a kept one, or a new one (kept in its turn)
@@ -158,7 +189,7 @@ impl Customizable {
         match self.customizing {
             Customizing::Never => None,
             Customizing::Immediately => {
-                let (weights, scale) = weights(net, graph, req);
+                let (weights, scale) = weights(net, graph, self.frame.as_deref(), req);
                 let c = Arc::new(Customization {
                     metric: self.cch.customize(&weights),
                     scale,
@@ -184,7 +215,7 @@ impl Customizable {
                     list: self.pending.clone(),
                     key: key.clone(),
                 };
-                let (weights, scale) = weights(net, graph, req);
+                let (weights, scale) = weights(net, graph, self.frame.as_deref(), req);
                 let (cch, kept) = (self.cch.clone(), self.kept.clone());
                 // If no thread can be started, `done` is dropped with the closure.
                 let _ = std::thread::Builder::new()
@@ -228,20 +259,33 @@ fn keep(kept: &Kept, key: String, c: Arc<Customization>) {
     kept.push((key, c));
 }
 
-/// `req`'s integer edge weights and their scale (units per hour, USD or kg CO2e).
-fn weights(net: &Network, graph: &Graph, req: &RouteRequest) -> (Vec<Weight>, f64) {
+/// `req`'s integer weights of the hierarchy's edges (those of `graph`, or of the graph `frame`
+/// places `graph` in) and their scale (units per hour, USD or kg CO2e).
+fn weights(
+    net: &Network,
+    graph: &Graph,
+    frame: Option<&EdgeFrame>,
+    req: &RouteRequest,
+) -> (Vec<Weight>, f64) {
     let allowed = allowed_nodes(net, graph, req);
-    let values: Vec<f64> = graph
-        .edges()
-        .par_iter()
-        .map(|e| {
-            if allowed(e.head) {
-                req.objective.edge_weight(e, &req.cargo)
-            } else {
-                f64::INFINITY
-            }
-        })
-        .collect();
+    let value = |e: &Edge| {
+        if allowed(e.head) {
+            req.objective.edge_weight(e, &req.cargo)
+        } else {
+            f64::INFINITY
+        }
+    };
+    let values: Vec<f64> = match frame {
+        None => graph.edges().par_iter().map(value).collect(),
+        Some(frame) => (0..frame.len())
+            .into_par_iter()
+            .map(|f| {
+                frame
+                    .edge(f)
+                    .map_or(f64::INFINITY, |e| value(&graph.edges()[e]))
+            })
+            .collect(),
+    };
     let scale = scale_for(&values);
     let weights: Vec<Weight> = values.par_iter().map(|&v| integer(v, scale)).collect();
     (weights, scale)

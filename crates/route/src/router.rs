@@ -22,7 +22,9 @@ use crate::places::{names_of, normalize_name, parse_lat_lon, PlaceFinder, Unknow
 use crate::search::{check_request, no_route_error, RouteError, RouteRequest};
 use crate::timed::{local_time, timed_itinerary};
 use rayon::prelude::*;
-use silkroute_graph::{compile, CompileError, CompiledNetwork, Graph, Hierarchy, Metric};
+use silkroute_graph::{
+    compile, compile_in_frame, CompileError, CompiledNetwork, EdgeFrame, Graph, Hierarchy, Metric,
+};
 use silkroute_graph::{Instant, Timetable};
 use silkroute_model::{Cargo, Costs, Criterion, Mode, Network, PlaceId};
 use std::collections::BTreeSet;
@@ -377,6 +379,26 @@ impl Router {
                 .map(|cch| Customizable::new(cch, Customizing::Never)),
             Vec::new(),
         )
+    }
+
+    /// `net`, a network derived from this router's by `scenarios` (their names follow this
+    /// router's), ready to query. With a customizable hierarchy, `net` is compiled in the frame
+    /// of this router's graph ([`compile_in_frame`]) and, when the scenarios only close
+    /// elements or change their figures, the hierarchy answers on the new graph after a
+    /// customization for its weights: a re-weighting, no new contraction. Otherwise, and
+    /// without a customizable hierarchy, `net` is compiled afresh and searched with Dijkstra,
+    /// as [`Router::new`] does.
+    pub fn derive(&self, net: Network, scenarios: Vec<String>) -> Result<Router, CompileError> {
+        let names = self.scenarios.iter().cloned().chain(scenarios).collect();
+        let Some(customizable) = &self.customizable else {
+            return Router::new(net, names);
+        };
+        let Some(graph) = compile_in_frame(&net, &self.graph)? else {
+            return Router::new(net, names);
+        };
+        let customizable =
+            EdgeFrame::of(&graph, &self.graph).map(|frame| customizable.in_frame(frame));
+        Router::with_graph(net, graph, Vec::new(), customizable, names)
     }
 
     fn with_graph(

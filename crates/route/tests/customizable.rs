@@ -2,7 +2,7 @@
 //! hierarchies cannot answer: the p90 and balanced objectives, a mode filter, an avoided
 //! country or place, on the built-in network's infrastructure, one contraction for all.
 
-use silkroute_feed::builtin;
+use silkroute_feed::{builtin, Scenario};
 use silkroute_graph::hierarchy::{prepare, prepare_customizable};
 use silkroute_graph::{compile, CompiledNetwork, Metric};
 use silkroute_model::{Mode, Network, PlaceId};
@@ -208,4 +208,127 @@ fn a_router_answers_avoid_and_p90_on_the_customizable_hierarchy() {
             .iter()
             .all(|l| net.place(place(&net, &l.to)).country != "KZ"));
     }
+}
+
+/// A scenario on a graph file: the scenarios that close elements or change their figures are
+/// re-weightings of the file's customizable hierarchy (the network compiled in the frame of
+/// the file's graph, the closed elements' edges forbidden); one that opens a closed railway
+/// is not, and is searched with Dijkstra. Infrastructure only (a network with services routes
+/// on them, not on the hierarchy). Either way every answer is the one Dijkstra finds
+/// on the scenario's network compiled afresh, and nothing runs over a closed element.
+#[test]
+fn scenarios_that_close_or_change_elements_reweight_the_hierarchy() {
+    let net = network();
+    let graph = compile(&net).unwrap();
+    let mut baseline = Router::from_compiled(CompiledNetwork {
+        network: net.clone(),
+        graph: graph.clone(),
+        hierarchies: vec![(Metric::Time, prepare(&graph, Metric::Time).0)],
+        customizable: Some(prepare_customizable(&graph, &net).0),
+    })
+    .expect("no services to lay");
+    baseline.set_customizing(Customizing::Immediately);
+    let n = net.places.len();
+    let objectives = [
+        Objective::Least(Criterion::Time),
+        Objective::Least(Criterion::P90),
+        Objective::Least(Criterion::Cost),
+        Objective::Balanced {
+            value_of_time_usd_per_h: 20.0,
+        },
+    ];
+    let builtin_scenario = |name: &str| {
+        silkroute_feed::builtin_scenario(name)
+            .expect("built in")
+            .expect("parses")
+    };
+    // The Caspian crossings closed and the Almaty–Shymkent road slowed to 30 km/h.
+    let caspian_and_slow_road = Scenario::parse(
+        r#"
+        name = "caspian-closed-slow-road"
+        [[link]]
+        ids = ["kuryk-alat-sea", "aktau-alat-sea"]
+        status = "closed"
+        [[link]]
+        ids = ["almaty-shymkent-road"]
+        speed_kmh = 30.0
+        "#,
+        "test",
+    )
+    .expect("parses");
+    // The CKU railway opened (its services are not in this network): new edges.
+    let cku_open = Scenario::parse(
+        r#"
+        name = "cku-railway-open"
+        [[link]]
+        ids = ["cku-kashgar-torugart-cn", "cku-torugart-makmal", "cku-makmal-jalal-abad"]
+        status = "open"
+        [[border]]
+        ids = ["cku-torugart"]
+        status = "open"
+        [[transfer]]
+        ids = ["cku-makmal-gauge"]
+        status = "open"
+        "#,
+        "test",
+    )
+    .expect("parses");
+    let closed = ["khorgos-altynkol", "khorgos-nur-zholy-road"];
+    let mut through_khorgos = 0;
+    for (scenario, reweighting) in [
+        (builtin_scenario("khorgos-closed"), true),
+        (builtin_scenario("faster-customs"), true),
+        (caspian_and_slow_road, true),
+        (cku_open, false),
+    ] {
+        let name = scenario.name.clone();
+        let edited = scenario.applied_to(&net).expect("applies");
+        let derived = baseline
+            .derive(edited.clone(), vec![name.clone()])
+            .expect("compiles");
+        assert_eq!(derived.scenarios(), std::slice::from_ref(&name));
+        assert_eq!(derived.customizable().is_some(), reweighting, "{name}");
+        let fresh = compile(&edited).unwrap();
+        for objective in objectives {
+            for i in 0..n {
+                let (from, to) = (PlaceId(i as u32), PlaceId(((i * 11 + 5) % n) as u32));
+                let req = RouteRequest::new(from, to, objective);
+                let label = format!(
+                    "{name}: {} → {} by {}",
+                    net.place(from).id,
+                    net.place(to).id,
+                    objective.name()
+                );
+                let slow = silkroute_route::best_route(&edited, &fresh, &[], &req, None);
+                let fast = derived.best(&req, None);
+                match (slow, fast) {
+                    (Ok(s), Ok(f)) => {
+                        assert!(
+                            close(s.objective_value, f.objective_value),
+                            "{label}: Dijkstra {} vs derived {}",
+                            s.objective_value,
+                            f.objective_value
+                        );
+                        let crosses_khorgos =
+                            f.legs.iter().any(|l| closed.contains(&l.element.as_str()));
+                        assert!(!(name == "khorgos-closed" && crosses_khorgos), "{label}");
+                        through_khorgos += usize::from(crosses_khorgos);
+                    }
+                    (Err(RouteError::NoRoute { .. }), Err(RouteError::NoRoute { .. })) => {}
+                    (Err(RouteError::Contradiction(_)), Err(RouteError::Contradiction(_))) => {}
+                    (s, f) => panic!(
+                        "{label}: Dijkstra {:?} vs derived {:?}",
+                        s.map(|i| i.objective_value),
+                        f.map(|i| i.objective_value)
+                    ),
+                }
+            }
+        }
+        if let Some(c) = derived.customizable() {
+            // The answers came from the hierarchy, not from Dijkstra.
+            assert!(c.customizations() > 0, "{name}");
+        }
+    }
+    // Khorgos is on routes where it is open: closing it is a test of something.
+    assert!(through_khorgos > 0);
 }

@@ -13,7 +13,6 @@ const CACHED_COMBINATIONS: usize = 64;
 
 /// The server's state: the baseline network and the scenarios it offers, compiled on demand.
 pub struct AppState {
-    base: Network,
     scenarios: Vec<Scenario>,
     cache: RwLock<HashMap<Vec<String>, Arc<Router>>>,
     admission: Admission,
@@ -23,22 +22,26 @@ impl AppState {
     /// Prepares `net` and its built-in scenarios. A built-in scenario that does not apply to
     /// the network (a custom feed without the CKU elements) is not offered.
     pub fn new(net: Network) -> Result<AppState, String> {
-        let baseline = Router::new(net.clone(), Vec::new()).map_err(|e| e.to_string())?;
-        AppState::with_baseline(net, baseline)
+        let baseline = Router::new(net, Vec::new()).map_err(|e| e.to_string())?;
+        AppState::with_baseline(baseline)
     }
 
     /// Like [`AppState::new`], but a scenario's network is compiled when it is first asked
     /// for, not at start: for engines opened many times over (a sweep opens one per scenario).
-    pub fn lazy(net: Network) -> Result<AppState, String> {
-        let baseline = Router::new(net.clone(), Vec::new()).map_err(|e| e.to_string())?;
-        let scenarios = offered_scenarios(&net)
+    /// `scenarios` names the scenarios `net` already has applied (for the answers).
+    pub fn lazy(net: Network, scenarios: Vec<String>) -> Result<AppState, String> {
+        AppState::lazy_with(Router::new(net, scenarios).map_err(|e| e.to_string())?)
+    }
+
+    /// Like [`AppState::lazy`], with a router ready.
+    fn lazy_with(baseline: Router) -> Result<AppState, String> {
+        let scenarios = offered_scenarios(baseline.network())
             .map_err(|e| e.to_string())?
             .into_iter()
             .map(|(s, _)| s)
             .collect();
         let cache = HashMap::from([(Vec::new(), Arc::new(baseline))]);
         Ok(AppState {
-            base: net,
             scenarios,
             cache: RwLock::new(cache),
             admission: Admission::new(Limits::default()),
@@ -46,32 +49,65 @@ impl AppState {
     }
 
     /// Like [`AppState::new`], with the baseline's graph and hierarchies taken from a graph
-    /// file (scenarios are compiled from its network as usual). Its customizable hierarchy,
-    /// if any, customizes in the background for weights no hierarchy answers (another
-    /// objective, `avoid`, `modes`), so that the requests after the first take milliseconds.
+    /// file. Its customizable hierarchy, if any, customizes in the background for weights no
+    /// hierarchy answers (another objective, `avoid`, `modes`, a scenario), so that the
+    /// requests after the first take milliseconds; a scenario that only closes elements or
+    /// changes their figures is such a re-weighting ([`Router::derive`]).
     pub fn from_compiled(compiled: CompiledNetwork) -> Result<AppState, String> {
-        let net = compiled.network.clone();
         let mut baseline = Router::from_compiled(compiled).map_err(|e| e.to_string())?;
         baseline.set_customizing(silkroute_route::Customizing::InBackground);
-        AppState::with_baseline(net, baseline)
+        AppState::with_baseline(baseline)
     }
 
-    fn with_baseline(net: Network, baseline: Router) -> Result<AppState, String> {
+    /// A state whose baseline is this one's with more scenarios applied: `net` (this
+    /// baseline's network with them) named `names`. Derived from this baseline's router
+    /// ([`Router::derive`]): on a graph file, a re-weighting of its customizable hierarchy
+    /// where the scenarios allow. Its own scenarios are compiled when first asked for.
+    pub fn derived(&self, net: Network, names: Vec<String>) -> Result<AppState, String> {
+        let router = self
+            .baseline()
+            .derive(net, names)
+            .map_err(|e| e.to_string())?;
+        AppState::lazy_with(router)
+    }
+
+    fn with_baseline(baseline: Router) -> Result<AppState, String> {
         let mut scenarios = Vec::new();
         let mut cache = HashMap::new();
-        for (s, edited) in offered_scenarios(&net).map_err(|e| e.to_string())? {
+        for (s, edited) in offered_scenarios(baseline.network()).map_err(|e| e.to_string())? {
             let names = vec![s.name.clone()];
-            let router = Router::new(edited, names.clone()).map_err(|e| e.to_string())?;
+            let router = baseline
+                .derive(edited, names.clone())
+                .map_err(|e| e.to_string())?;
             cache.insert(names, Arc::new(router));
             scenarios.push(s);
         }
         cache.insert(Vec::new(), Arc::new(baseline));
         Ok(AppState {
-            base: net,
             scenarios,
             cache: RwLock::new(cache),
             admission: Admission::new(Limits::default()),
         })
+    }
+
+    /// The same state offering `extra` scenarios beside the built-in ones (a user's files, as
+    /// `serve --scenario` gives them), each compiled when first asked for. Each must apply to
+    /// the baseline's network (tried now) and have a name not offered yet.
+    pub fn offering(mut self, extra: Vec<Scenario>) -> Result<AppState, String> {
+        let baseline = self.baseline();
+        for s in extra {
+            if self.scenarios.iter().any(|o| o.name == s.name) {
+                return Err(format!(
+                    "scenario {}: a scenario named `{}` is already offered",
+                    s.file, s.name
+                ));
+            }
+            // Refused now rather than at the first request that names it.
+            s.applied_to(baseline.network())
+                .map_err(|e| e.to_string())?;
+            self.scenarios.push(s);
+        }
+        Ok(self)
     }
 
     /// The same state with other admission limits (computations at once and requests waiting).
@@ -99,7 +135,9 @@ impl AppState {
         if let Some(r) = self.cache.read().expect("cache lock").get(names) {
             return Ok(r.clone());
         }
-        let mut net = self.base.clone();
+        let started = std::time::Instant::now();
+        let baseline = self.baseline();
+        let mut net = baseline.network().clone();
         for name in names {
             let s = self
                 .scenarios
@@ -115,7 +153,20 @@ impl AppState {
                 })?;
             net = s.applied_to(&net).map_err(|e| e.to_string())?;
         }
-        let router = Arc::new(Router::new(net, names.to_vec()).map_err(|e| e.to_string())?);
+        let router = Arc::new(
+            baseline
+                .derive(net, names.to_vec())
+                .map_err(|e| e.to_string())?,
+        );
+        tracing::info!(
+            "scenarios {names:?} prepared in {:.2} s ({})",
+            started.elapsed().as_secs_f64(),
+            if router.customizable().is_some() {
+                "a re-weighting of the customizable hierarchy"
+            } else {
+                "compiled afresh, searched with Dijkstra"
+            }
+        );
         let mut cache = self.cache.write().expect("cache lock");
         if cache.len() < CACHED_COMBINATIONS + 1 + self.scenarios.len() {
             cache.insert(names.to_vec(), router.clone());
@@ -125,7 +176,11 @@ impl AppState {
 
     /// The baseline.
     pub fn baseline(&self) -> Arc<Router> {
-        self.router(&[])
+        self.cache
+            .read()
+            .expect("cache lock")
+            .get(&Vec::new())
             .expect("the baseline was prepared at start")
+            .clone()
     }
 }

@@ -447,3 +447,93 @@ async fn bad_trip_parameters_are_400_naming_the_parameter() {
         assert_error(&v, code, Some(param));
     }
 }
+
+/// `serve --scenario FILE`: a user's scenario is offered beside the built-in ones and answers
+/// like any; one naming an element the network has not, or a name already offered, is refused
+/// when the server starts.
+#[tokio::test]
+async fn a_users_scenario_is_offered_and_answers() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+    let (net, _) = silkroute_feed::load_dir(&dir).unwrap();
+    let scenario = |text: &str| silkroute_feed::Scenario::parse(text, "mine.toml").unwrap();
+    let rail_closed = "name = \"alashankou-rail-closed\"\n[[link]]\nids = [\"xian-alashankou\"]\nstatus = \"closed\"\n";
+    let state = AppState::new(net.clone())
+        .unwrap()
+        .offering(vec![scenario(rail_closed)])
+        .unwrap();
+    let app = app(Arc::new(state));
+    let answer = |uri: &str| {
+        let app = app.clone();
+        let uri = uri.to_string();
+        async move {
+            let resp = app
+                .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let status = resp.status();
+            let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+            (status, serde_json::from_slice::<Value>(&bytes).unwrap())
+        }
+    };
+    let (s, v) = answer("/v1/scenarios").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        v["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "alashankou-rail-closed"),
+        "{v}"
+    );
+    let (_, v) = answer("/v1/route?from=xian&to=almaty&modes=rail").await;
+    assert!(v.to_string().contains("\"xian-alashankou\""), "{v}");
+    let (s, v) =
+        answer("/v1/route?from=xian&to=almaty&modes=rail&scenario=alashankou-rail-closed").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let text = v.to_string();
+    assert!(!text.contains("\"xian-alashankou\""), "{text}");
+    assert!(text.contains("\"xian-khorgos\""), "{text}");
+    assert!(
+        text.contains("\"scenarios\":[\"alashankou-rail-closed\"]"),
+        "{text}"
+    );
+
+    let unknown = "name = \"x\"\n[[link]]\nids = [\"no-such-link\"]\nstatus = \"closed\"\n";
+    let refused = AppState::new(net.clone())
+        .unwrap()
+        .offering(vec![scenario(unknown)])
+        .err()
+        .expect("refused");
+    assert!(refused.contains("no-such-link"), "{refused}");
+    let twice = AppState::new(net)
+        .unwrap()
+        .offering(vec![scenario(rail_closed), scenario(rail_closed)])
+        .err()
+        .expect("refused");
+    assert!(twice.contains("already offered"), "{twice}");
+}
+
+/// A state opened from a graph file and derived with a scenario that closes a border (what a
+/// Python sweep does for each scenario) answers on the file's customizable hierarchy,
+/// re-weighted, and names its scenario; one that opens a railway is compiled afresh.
+#[test]
+fn a_state_derived_from_a_graph_file_reweights_its_customizable_hierarchy() {
+    let net = silkroute_feed::builtin();
+    let graph = silkroute_graph::compile(&net).unwrap();
+    let customizable = Some(silkroute_graph::hierarchy::prepare_customizable(&graph, &net).0);
+    let state = AppState::from_compiled(silkroute_graph::CompiledNetwork {
+        network: net,
+        graph,
+        hierarchies: Vec::new(),
+        customizable,
+    })
+    .unwrap();
+    for (name, reweighting) in [("khorgos-closed", true), ("cku-open", false)] {
+        let scenario = silkroute_feed::builtin_scenario(name).unwrap().unwrap();
+        let edited = scenario.applied_to(state.baseline().network()).unwrap();
+        let derived = state.derived(edited, vec![name.to_string()]).unwrap();
+        let baseline = derived.baseline();
+        assert_eq!(baseline.customizable().is_some(), reweighting, "{name}");
+        assert_eq!(baseline.scenarios(), [name.to_string()]);
+    }
+}
