@@ -6,6 +6,7 @@ use silkroute_feed::{builtin, builtin_scenario, load_dir, resolve_scenario, Feed
 use silkroute_graph::{is_graph_path, read_graph_file};
 use silkroute_model::Network;
 use silkroute_route::Router;
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -44,7 +45,7 @@ pub fn load_router(feed: &Option<PathBuf>, scenarios: &[String]) -> Result<Route
             if scenarios.is_empty() {
                 return Ok(baseline);
             }
-            let (net, names) = apply_scenarios(baseline.network().clone(), scenarios)?;
+            let (net, names) = applied(Cow::Borrowed(baseline.network()), scenarios)?;
             baseline.derive(net, names).map_err(Failure::failed)?
         }
         None => {
@@ -68,17 +69,21 @@ pub fn load_router(feed: &Option<PathBuf>, scenarios: &[String]) -> Result<Route
 
 /// Resolves `NAME|FILE` scenario arguments and applies them in order to `net`: the network with
 /// every scenario applied and their names, or the first scenario's error (nothing half applied).
-pub fn apply_scenarios(
-    mut net: Network,
-    args: &[String],
-) -> Result<(Network, Vec<String>), Failure> {
+pub fn apply_scenarios(net: Network, args: &[String]) -> Result<(Network, Vec<String>), Failure> {
+    applied(Cow::Owned(net), args)
+}
+
+/// [`apply_scenarios`] on a network that may be borrowed: each scenario copies the network it
+/// edits, so a borrowed one is not copied first.
+fn applied(net: Cow<'_, Network>, args: &[String]) -> Result<(Network, Vec<String>), Failure> {
+    let mut net = net;
     let mut names = Vec::new();
     for arg in args {
         let scenario = resolve(arg)?;
-        net = scenario.applied_to(&net).map_err(Failure::usage)?;
+        net = Cow::Owned(scenario.applied_to(&net).map_err(Failure::usage)?);
         names.push(scenario.name.clone());
     }
-    Ok((net, names))
+    Ok((net.into_owned(), names))
 }
 
 fn resolve(arg: &str) -> Result<Scenario, Failure> {

@@ -447,6 +447,23 @@ impl Scenario {
             index,
             id: id.to_string(),
         };
+        // Each edited element found in one pass over its table (a network may have millions).
+        let link_at = positions(
+            self.links.iter().flat_map(|e| &e.ids),
+            net.links.iter().map(|l| l.id.as_str()),
+        );
+        let border_at = positions(
+            self.borders.iter().flat_map(|e| &e.ids),
+            net.borders.iter().map(|b| b.id.as_str()),
+        );
+        let transfer_at = positions(
+            self.transfers.iter().flat_map(|e| &e.ids),
+            net.transfers.iter().map(|t| t.id.as_str()),
+        );
+        let service_at = positions(
+            self.services.iter().flat_map(|e| &e.ids),
+            net.services.iter().map(|s| s.id.as_str()),
+        );
         for (i, e) in self.links.iter().enumerate() {
             let edit = |net: &mut Network| -> Result<(), ScenarioError> {
                 let index = i + 1;
@@ -454,10 +471,9 @@ impl Scenario {
                 positive("link", index, "duration_h", e.duration_h)?;
                 factor("link", index, "capacity_factor", e.capacity_factor)?;
                 for id in &e.ids {
-                    let l = net
-                        .links
-                        .iter_mut()
-                        .find(|l| &l.id == id)
+                    let l = link_at
+                        .get(id.as_str())
+                        .map(|&k| &mut net.links[k])
                         .ok_or_else(|| unknown("link", index, id))?;
                     if let Some(s) = e.status {
                         l.status = s;
@@ -486,10 +502,9 @@ impl Scenario {
                 factor("border", index, "fee_factor", e.fee_factor)?;
                 factor("border", index, "capacity_factor", e.capacity_factor)?;
                 for id in &e.ids {
-                    let b = net
-                        .borders
-                        .iter_mut()
-                        .find(|b| &b.id == id)
+                    let b = border_at
+                        .get(id.as_str())
+                        .map(|&k| &mut net.borders[k])
                         .ok_or_else(|| unknown("border", index, id))?;
                     if let Some(s) = e.status {
                         b.status = s;
@@ -518,10 +533,9 @@ impl Scenario {
                 let index = i + 1;
                 factor("transfer", index, "handling_factor", e.handling_factor)?;
                 for id in &e.ids {
-                    let t = net
-                        .transfers
-                        .iter_mut()
-                        .find(|t| &t.id == id)
+                    let t = transfer_at
+                        .get(id.as_str())
+                        .map(|&k| &mut net.transfers[k])
                         .ok_or_else(|| unknown("transfer", index, id))?;
                     if let Some(s) = e.status {
                         t.status = s;
@@ -542,10 +556,9 @@ impl Scenario {
                 let index = i + 1;
                 positive("service", index, "frequency_per_week", e.frequency_per_week)?;
                 for id in &e.ids {
-                    let s = net
-                        .services
-                        .iter_mut()
-                        .find(|s| &s.id == id)
+                    let s = service_at
+                        .get(id.as_str())
+                        .map(|&k| &mut net.services[k])
                         .ok_or_else(|| unknown("service", index, id))?;
                     if let Some(st) = e.status {
                         s.status = st;
@@ -924,4 +937,23 @@ impl Scenario {
             }
         }
     }
+}
+
+/// Where each of the `wanted` ids first occurs among `ids`, in one pass over `ids`.
+fn positions<'w, 'i>(
+    wanted: impl IntoIterator<Item = &'w String>,
+    ids: impl Iterator<Item = &'i str>,
+) -> std::collections::HashMap<&'w str, usize> {
+    let wanted: std::collections::HashSet<&'w str> =
+        wanted.into_iter().map(String::as_str).collect();
+    let mut at = std::collections::HashMap::with_capacity(wanted.len());
+    if wanted.is_empty() {
+        return at;
+    }
+    for (k, id) in ids.enumerate() {
+        if let Some(&w) = wanted.get(id) {
+            at.entry(w).or_insert(k);
+        }
+    }
+    at
 }

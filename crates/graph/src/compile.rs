@@ -1,8 +1,9 @@
 //! Network → graph.
 
 use crate::graph::{Edge, EdgeKind, Graph, Node, NodeId, NodeLists, Wait, WaitBasis};
+use bytemuck::Zeroable;
+use rustc_hash::FxHashMap;
 use silkroute_model::{Layer, Mode, Network, PlaceId, Procedure, Status};
-use std::collections::HashMap;
 
 /// Why a network could not be compiled. The feed validator rules these out for loaded feeds;
 /// they remain possible for networks built in code.
@@ -26,9 +27,11 @@ pub enum CompileError {
 pub fn compile(net: &Network) -> Result<Graph, CompileError> {
     let mut builder = Builder {
         net,
-        node_of: HashMap::new(),
+        node_of: FxHashMap::default(),
         nodes: Vec::new(),
-        edges: Vec::new(),
+        // Two directions per element at most, and a few clearances (no growing copies of a
+        // gigabyte of edges on a big network).
+        edges: Vec::with_capacity(2 * (net.links.len() + net.borders.len() + net.transfers.len())),
     };
     builder.elements()?;
     Ok(builder.finish())
@@ -45,9 +48,9 @@ pub fn compile(net: &Network) -> Result<Graph, CompileError> {
 pub fn compile_in_frame(net: &Network, frame: &Graph) -> Result<Option<Graph>, CompileError> {
     let mut builder = Builder {
         net,
-        node_of: HashMap::with_capacity(frame.nodes.len()),
+        node_of: FxHashMap::with_capacity_and_hasher(frame.nodes.len(), Default::default()),
         nodes: Vec::with_capacity(frame.nodes.len()),
-        edges: Vec::new(),
+        edges: Vec::with_capacity(frame.edges.len()),
     };
     for (k, n) in frame.nodes.iter().enumerate() {
         if n.place.index() >= net.places.len()
@@ -85,7 +88,7 @@ impl Builder<'_> {
 
 struct Builder<'n> {
     net: &'n Network,
-    node_of: HashMap<(PlaceId, Layer, bool), NodeId>,
+    node_of: FxHashMap<(PlaceId, Layer, bool), NodeId>,
     nodes: Vec<Node>,
     edges: Vec<Edge>,
 }
@@ -332,12 +335,8 @@ impl Builder<'_> {
 
     fn finish(self) -> Graph {
         let Builder {
-            net,
-            nodes,
-            mut edges,
-            ..
+            net, nodes, edges, ..
         } = self;
-        edges.sort_by_key(|e| e.tail);
         let mut first_out = vec![0u32; nodes.len() + 1];
         for e in &edges {
             first_out[e.tail.index() + 1] += 1;
@@ -345,6 +344,16 @@ impl Builder<'_> {
         for i in 0..nodes.len() {
             first_out[i + 1] += first_out[i];
         }
+        // Grouped by tail in one pass (a stable counting sort: each node's edges in the order
+        // they were laid).
+        let mut next = first_out.clone();
+        let mut grouped = vec![Edge::zeroed(); edges.len()];
+        for e in edges {
+            let at = &mut next[e.tail.index()];
+            grouped[*at as usize] = e;
+            *at += 1;
+        }
+        let edges = grouped;
         let lists = |international: bool| {
             let entries = nodes
                 .iter()

@@ -14,6 +14,7 @@ use silkroute_feed::{builtin, load_dir, resolve_scenario, ScenarioError};
 use silkroute_graph::{is_graph_path, read_graph_file};
 use silkroute_server::query::{self, MatrixParams, PlacesParams, RouteParams, TripParams};
 use silkroute_server::{AppError, AppState};
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -83,13 +84,14 @@ fn open(path: Option<&str>, scenarios: &[String]) -> Result<AppState, Failure> {
         }
         Some(dir) => load_dir(dir).map_err(|e| invalid(e.to_string()))?.0,
     };
-    let (net, names) = with_scenarios(net, scenarios)?;
+    let (net, names) = with_scenarios(Cow::Owned(net), scenarios)?;
     AppState::lazy(net, names).map_err(|e| Failure::new("invalid_network", e, Some("path")))
 }
 
 /// `state`'s baseline with `scenarios` applied ([`AppState::derived`]).
 fn derived(state: &AppState, scenarios: &[String]) -> Result<AppState, Failure> {
-    let (net, names) = with_scenarios(state.baseline().network().clone(), scenarios)?;
+    let baseline = state.baseline();
+    let (net, names) = with_scenarios(Cow::Borrowed(baseline.network()), scenarios)?;
     state
         .derived(net, names)
         .map_err(|e| Failure::new("invalid_network", e, Some("scenarios")))
@@ -98,9 +100,11 @@ fn derived(state: &AppState, scenarios: &[String]) -> Result<AppState, Failure> 
 /// `net` with `scenarios` (built-in names, TOML files or TOML text) applied in order, and
 /// their names.
 fn with_scenarios(
-    mut net: silkroute_model::Network,
+    net: Cow<'_, silkroute_model::Network>,
     scenarios: &[String],
 ) -> Result<(silkroute_model::Network, Vec<String>), Failure> {
+    // Each scenario copies the network it edits: a borrowed one is not copied first.
+    let mut net = net;
     let mut names = Vec::new();
     for arg in scenarios {
         let failure = |e: ScenarioError| {
@@ -111,10 +115,10 @@ fn with_scenarios(
             Failure::new(code, e.to_string(), Some("scenarios"))
         };
         let scenario = resolve_scenario(arg).map_err(failure)?;
-        net = scenario.applied_to(&net).map_err(failure)?;
+        net = Cow::Owned(scenario.applied_to(&net).map_err(failure)?);
         names.push(scenario.name);
     }
-    Ok((net, names))
+    Ok((net.into_owned(), names))
 }
 
 /// Parameters of an assignment (`silkroute assign` / `critical`).

@@ -6,7 +6,7 @@ use silkroute_graph::CompiledNetwork;
 use silkroute_model::Network;
 use silkroute_route::Router;
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Most scenario combinations kept compiled beyond the baseline and the single scenarios.
 const CACHED_COMBINATIONS: usize = 64;
@@ -15,6 +15,9 @@ const CACHED_COMBINATIONS: usize = 64;
 pub struct AppState {
     scenarios: Vec<Scenario>,
     cache: RwLock<HashMap<Vec<String>, Arc<Router>>>,
+    /// Held while a combination is prepared: one at a time (each takes every core and, on a
+    /// big graph, seconds and gigabytes), and never the same one twice.
+    preparing: Mutex<()>,
     admission: Admission,
 }
 
@@ -44,6 +47,7 @@ impl AppState {
         Ok(AppState {
             scenarios,
             cache: RwLock::new(cache),
+            preparing: Mutex::new(()),
             admission: Admission::new(Limits::default()),
         })
     }
@@ -86,6 +90,7 @@ impl AppState {
         Ok(AppState {
             scenarios,
             cache: RwLock::new(cache),
+            preparing: Mutex::new(()),
             admission: Admission::new(Limits::default()),
         })
     }
@@ -135,24 +140,36 @@ impl AppState {
         if let Some(r) = self.cache.read().expect("cache lock").get(names) {
             return Ok(r.clone());
         }
+        let chosen = names
+            .iter()
+            .map(|name| {
+                self.scenarios
+                    .iter()
+                    .find(|s| &s.name == name)
+                    .ok_or_else(|| {
+                        let offered: Vec<&str> =
+                            self.scenarios.iter().map(|s| s.name.as_str()).collect();
+                        format!(
+                            "unknown scenario `{name}` (offered: {})",
+                            offered.join(", ")
+                        )
+                    })
+            })
+            .collect::<Result<Vec<&Scenario>, String>>()?;
+        let _preparing = self.preparing.lock().unwrap_or_else(|e| e.into_inner());
+        // Another request may have prepared it while this one waited.
+        if let Some(r) = self.cache.read().expect("cache lock").get(names) {
+            return Ok(r.clone());
+        }
         let started = std::time::Instant::now();
         let baseline = self.baseline();
-        let mut net = baseline.network().clone();
-        for name in names {
-            let s = self
-                .scenarios
-                .iter()
-                .find(|s| &s.name == name)
-                .ok_or_else(|| {
-                    let offered: Vec<&str> =
-                        self.scenarios.iter().map(|s| s.name.as_str()).collect();
-                    format!(
-                        "unknown scenario `{name}` (offered: {})",
-                        offered.join(", ")
-                    )
-                })?;
-            net = s.applied_to(&net).map_err(|e| e.to_string())?;
+        // Each scenario copies the network it edits; the baseline's is not copied first.
+        let mut edited: Option<Network> = None;
+        for s in chosen {
+            let from = edited.as_ref().unwrap_or(baseline.network());
+            edited = Some(s.applied_to(from).map_err(|e| e.to_string())?);
         }
+        let net = edited.unwrap_or_else(|| baseline.network().clone());
         let router = Arc::new(
             baseline
                 .derive(net, names.to_vec())
