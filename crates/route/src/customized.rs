@@ -222,16 +222,31 @@ impl Customizable {
                     .name("customize".into())
                     .spawn(move || {
                         let _done = done;
-                        let c = Arc::new(Customization {
-                            metric: cch.customize(&weights),
-                            scale,
-                        });
-                        keep(&kept, key, c);
+                        let metric = match background_pool() {
+                            Some(pool) => pool.install(|| cch.customize(&weights)),
+                            None => cch.customize(&weights),
+                        };
+                        keep(&kept, key, Arc::new(Customization { metric, scale }));
                     });
                 None
             }
         }
     }
+}
+
+/// The threads background customizations run on: their own, so that the requests answered
+/// meanwhile (whose searches use rayon's global pool) never queue behind a customization's
+/// tasks; the operating system shares the cores. `None` if the threads cannot be started.
+fn background_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(rayon::current_num_threads())
+            .thread_name(|i| format!("customize-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// A key in the pending list until dropped.

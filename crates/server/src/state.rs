@@ -96,8 +96,9 @@ impl AppState {
     }
 
     /// The same state offering `extra` scenarios beside the built-in ones (a user's files, as
-    /// `serve --scenario` gives them), each compiled when first asked for. Each must apply to
-    /// the baseline's network (tried now) and have a name not offered yet.
+    /// `serve --scenario` gives them), each prepared now (compiled, or on a graph file derived
+    /// as a re-weighting where it can be: [`Router::derive`]). Each must apply to the
+    /// baseline's network and have a name not offered yet.
     pub fn offering(mut self, extra: Vec<Scenario>) -> Result<AppState, String> {
         let baseline = self.baseline();
         for s in extra {
@@ -107,9 +108,19 @@ impl AppState {
                     s.file, s.name
                 ));
             }
-            // Refused now rather than at the first request that names it.
-            s.applied_to(baseline.network())
+            // Prepared now, as the built-in ones are: refused now rather than at the first
+            // request that names it, and that request does not wait for the preparation.
+            let edited = s
+                .applied_to(baseline.network())
                 .map_err(|e| e.to_string())?;
+            let names = vec![s.name.clone()];
+            let router = baseline
+                .derive(edited, names.clone())
+                .map_err(|e| e.to_string())?;
+            self.cache
+                .get_mut()
+                .expect("cache lock")
+                .insert(names, Arc::new(router));
             self.scenarios.push(s);
         }
         Ok(self)
