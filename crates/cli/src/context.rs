@@ -2,11 +2,12 @@
 
 use crate::failure::{print_json, CmdResult, Failure};
 use anyhow::anyhow;
-use silkroute_feed::{builtin, builtin_scenario, load_dir, resolve_scenario, FeedError, Scenario};
+use silkroute_feed::{
+    apply_in_order, builtin, builtin_scenario, load_dir, resolve_scenario, FeedError, Scenario,
+};
 use silkroute_graph::{is_graph_path, read_graph_file};
 use silkroute_model::Network;
 use silkroute_route::Router;
-use std::borrow::Cow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -45,7 +46,7 @@ pub fn load_router(feed: &Option<PathBuf>, scenarios: &[String]) -> Result<Route
             if scenarios.is_empty() {
                 return Ok(baseline);
             }
-            let (net, names) = applied(Cow::Borrowed(baseline.network()), scenarios)?;
+            let (net, names) = applied(baseline.network(), scenarios)?;
             baseline.derive(net, names).map_err(Failure::failed)?
         }
         None => {
@@ -70,20 +71,20 @@ pub fn load_router(feed: &Option<PathBuf>, scenarios: &[String]) -> Result<Route
 /// Resolves `NAME|FILE` scenario arguments and applies them in order to `net`: the network with
 /// every scenario applied and their names, or the first scenario's error (nothing half applied).
 pub fn apply_scenarios(net: Network, args: &[String]) -> Result<(Network, Vec<String>), Failure> {
-    applied(Cow::Owned(net), args)
+    if args.is_empty() {
+        return Ok((net, Vec::new()));
+    }
+    applied(&net, args)
 }
 
-/// [`apply_scenarios`] on a network that may be borrowed: each scenario copies the network it
-/// edits, so a borrowed one is not copied first.
-fn applied(net: Cow<'_, Network>, args: &[String]) -> Result<(Network, Vec<String>), Failure> {
-    let mut net = net;
-    let mut names = Vec::new();
-    for arg in args {
-        let scenario = resolve(arg)?;
-        net = Cow::Owned(scenario.applied_to(&net).map_err(Failure::usage)?);
-        names.push(scenario.name.clone());
-    }
-    Ok((net.into_owned(), names))
+/// [`apply_scenarios`] on a borrowed network (each scenario copies the network it edits).
+fn applied(net: &Network, args: &[String]) -> Result<(Network, Vec<String>), Failure> {
+    let scenarios = args
+        .iter()
+        .map(|arg| resolve(arg))
+        .collect::<Result<Vec<_>, _>>()?;
+    let edited = apply_in_order(net, &scenarios).map_err(Failure::usage)?;
+    Ok((edited, scenarios.into_iter().map(|s| s.name).collect()))
 }
 
 fn resolve(arg: &str) -> Result<Scenario, Failure> {

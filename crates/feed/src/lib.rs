@@ -31,6 +31,6 @@ pub use error::FeedError;
 pub use export::network_geojson;
 pub use load::{country_timezone, load_dir, load_files, FEED_FILES};
 pub use report::{Problem, Report, Severity};
-pub use scenario::{Scenario, ScenarioError};
+pub use scenario::{apply_in_order, Scenario, ScenarioError};
 pub use schema::FeedFile;
 pub use validate::validate;

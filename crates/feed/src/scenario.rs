@@ -376,21 +376,41 @@ impl Scenario {
     /// network (a built-in scenario names the corridor's elements, which an imported network
     /// of millions of places does not have).
     pub fn fits(&self, net: &Network) -> bool {
-        let all_in = |ids: &[String], has: &dyn Fn(&str) -> bool| ids.iter().all(|id| has(id));
-        let link = |id: &str| net.links.iter().any(|l| l.id == id);
-        let border = |id: &str| net.borders.iter().any(|b| b.id == id);
-        let transfer = |id: &str| net.transfers.iter().any(|t| t.id == id);
-        let service = |id: &str| net.services.iter().any(|s| s.id == id);
+        // One pass over each table, however many ids the scenario names.
+        fn all_in<'w, 'i, E: 'w>(
+            edits: &'w [E],
+            ids_of: impl Fn(&'w E) -> &'w [String],
+            table: impl Iterator<Item = &'i str>,
+        ) -> bool {
+            let wanted: std::collections::HashSet<&str> = edits
+                .iter()
+                .flat_map(|e| ids_of(e).iter().map(String::as_str))
+                .collect();
+            wanted.is_empty()
+                || positions(edits.iter().flat_map(&ids_of), table).len() == wanted.len()
+        }
         let place =
             |id: &str| net.place_id(id).is_some() || self.new_places.iter().any(|p| p.id == id);
-        self.links.iter().all(|e| all_in(&e.ids, &link))
-            && self.borders.iter().all(|e| all_in(&e.ids, &border))
-            && self.transfers.iter().all(|e| all_in(&e.ids, &transfer))
-            && self.services.iter().all(|e| all_in(&e.ids, &service))
-            && self
-                .new_links
-                .iter()
-                .all(|l| place(&l.from) && place(&l.to))
+        all_in(
+            &self.links,
+            |e| &e.ids,
+            net.links.iter().map(|l| l.id.as_str()),
+        ) && all_in(
+            &self.borders,
+            |e| &e.ids,
+            net.borders.iter().map(|b| b.id.as_str()),
+        ) && all_in(
+            &self.transfers,
+            |e| &e.ids,
+            net.transfers.iter().map(|t| t.id.as_str()),
+        ) && all_in(
+            &self.services,
+            |e| &e.ids,
+            net.services.iter().map(|s| s.id.as_str()),
+        ) && self
+            .new_links
+            .iter()
+            .all(|l| place(&l.from) && place(&l.to))
     }
 
     /// A copy of `net` with the edits applied; `net` itself is never touched, so a scenario is
@@ -956,4 +976,18 @@ fn positions<'w, 'i>(
         }
     }
     at
+}
+
+/// `net` with `scenarios` applied in order: each copies the network it edits (so `net` is
+/// not copied first), and the first one that cannot apply is the error (nothing half applied).
+/// A copy of `net` when there are none.
+pub fn apply_in_order<'s>(
+    net: &Network,
+    scenarios: impl IntoIterator<Item = &'s Scenario>,
+) -> Result<Network, ScenarioError> {
+    let mut edited: Option<Network> = None;
+    for s in scenarios {
+        edited = Some(s.applied_to(edited.as_ref().unwrap_or(net))?);
+    }
+    Ok(edited.unwrap_or_else(|| net.clone()))
 }

@@ -29,8 +29,8 @@ pub fn compile(net: &Network) -> Result<Graph, CompileError> {
         net,
         node_of: FxHashMap::default(),
         nodes: Vec::new(),
-        // Two directions per element at most, and a few clearances (no growing copies of a
-        // gigabyte of edges on a big network).
+        // Two directions per element (clearance edges may grow it once): no repeated growing
+        // copies of a gigabyte of edges on a big network.
         edges: Vec::with_capacity(2 * (net.links.len() + net.borders.len() + net.transfers.len())),
     };
     builder.elements()?;

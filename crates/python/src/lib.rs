@@ -10,11 +10,10 @@
 
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use silkroute_feed::{builtin, load_dir, resolve_scenario, ScenarioError};
+use silkroute_feed::{apply_in_order, builtin, load_dir, resolve_scenario, ScenarioError};
 use silkroute_graph::{is_graph_path, read_graph_file};
 use silkroute_server::query::{self, MatrixParams, PlacesParams, RouteParams, TripParams};
 use silkroute_server::{AppError, AppState};
-use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -75,23 +74,26 @@ fn open(path: Option<&str>, scenarios: &[String]) -> Result<AppState, Failure> {
         None => builtin(),
         Some(file) if is_graph_path(file) => {
             let c = read_graph_file(file).map_err(|e| invalid(e.to_string()))?;
-            let state = AppState::from_compiled(c).map_err(invalid)?;
             if scenarios.is_empty() {
-                return Ok(state);
+                return AppState::from_compiled(c).map_err(invalid);
             }
             // A re-weighting of the file's customizable hierarchy where the scenarios allow.
+            let state = AppState::from_compiled_lazy(c).map_err(invalid)?;
             return derived(&state, scenarios);
         }
         Some(dir) => load_dir(dir).map_err(|e| invalid(e.to_string()))?.0,
     };
-    let (net, names) = with_scenarios(Cow::Owned(net), scenarios)?;
+    let (net, names) = if scenarios.is_empty() {
+        (net, Vec::new())
+    } else {
+        with_scenarios(&net, scenarios)?
+    };
     AppState::lazy(net, names).map_err(|e| Failure::new("invalid_network", e, Some("path")))
 }
 
 /// `state`'s baseline with `scenarios` applied ([`AppState::derived`]).
 fn derived(state: &AppState, scenarios: &[String]) -> Result<AppState, Failure> {
-    let baseline = state.baseline();
-    let (net, names) = with_scenarios(Cow::Borrowed(baseline.network()), scenarios)?;
+    let (net, names) = with_scenarios(state.baseline().network(), scenarios)?;
     state
         .derived(net, names)
         .map_err(|e| Failure::new("invalid_network", e, Some("scenarios")))
@@ -100,25 +102,23 @@ fn derived(state: &AppState, scenarios: &[String]) -> Result<AppState, Failure> 
 /// `net` with `scenarios` (built-in names, TOML files or TOML text) applied in order, and
 /// their names.
 fn with_scenarios(
-    net: Cow<'_, silkroute_model::Network>,
+    net: &silkroute_model::Network,
     scenarios: &[String],
 ) -> Result<(silkroute_model::Network, Vec<String>), Failure> {
-    // Each scenario copies the network it edits: a borrowed one is not copied first.
-    let mut net = net;
-    let mut names = Vec::new();
-    for arg in scenarios {
-        let failure = |e: ScenarioError| {
-            let code = match e {
-                ScenarioError::Unknown { .. } => "unknown_scenario",
-                _ => "invalid_scenario",
-            };
-            Failure::new(code, e.to_string(), Some("scenarios"))
+    let failure = |e: ScenarioError| {
+        let code = match e {
+            ScenarioError::Unknown { .. } => "unknown_scenario",
+            _ => "invalid_scenario",
         };
-        let scenario = resolve_scenario(arg).map_err(failure)?;
-        net = Cow::Owned(scenario.applied_to(&net).map_err(failure)?);
-        names.push(scenario.name);
-    }
-    Ok((net.into_owned(), names))
+        Failure::new(code, e.to_string(), Some("scenarios"))
+    };
+    let resolved = scenarios
+        .iter()
+        .map(|arg| resolve_scenario(arg))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(failure)?;
+    let edited = apply_in_order(net, &resolved).map_err(failure)?;
+    Ok((edited, resolved.into_iter().map(|s| s.name).collect()))
 }
 
 /// Parameters of an assignment (`silkroute assign` / `critical`).

@@ -1,6 +1,7 @@
 //! Times each step of a scenario on a graph file (`cargo run --release -p silkroute-route
-//! --example derive_timing -- FILE.srg SCENARIO.toml`): open, apply, compile in frame,
-//! find the frame's edges, customize for time.
+//! --example derive_timing -- FILE.srg SCENARIO.toml`): open, copy the network, apply,
+//! compile in the frame of the file's graph, find the file's edges again, and all of
+//! `Router::derive` (the customization is timed by the server, in the background).
 
 use silkroute_graph::{compile_in_frame, read_graph_file, EdgeFrame};
 use silkroute_route::Router;

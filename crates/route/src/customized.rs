@@ -28,6 +28,9 @@ pub struct Customizable {
     /// scenario's compiled in the frame of the one the hierarchy was prepared on; `None`: the
     /// same graph.
     frame: Option<Arc<EdgeFrame>>,
+    /// Tells this frame's customizations from those of the other frames that share the kept
+    /// list (0: the hierarchy's own graph).
+    frame_id: u64,
     customizing: Customizing,
     kept: Arc<Kept>,
     /// Weights being customized in the background.
@@ -35,7 +38,9 @@ pub struct Customizable {
     states: Mutex<Vec<CchState>>,
 }
 
-/// Customizations by the key of their weights, the most recently used last.
+/// Customizations by the key of their weights (frame and request), the most recently used
+/// last; shared by a hierarchy and every scenario framed on it, so that scenarios do not
+/// multiply the memory (each customization holds two weights per arc).
 type Kept = Mutex<Vec<(String, Arc<Customization>)>>;
 
 /// When a request whose weights have no customization yet gets one.
@@ -67,6 +72,7 @@ impl Customizable {
         Customizable {
             cch: Arc::new(cch),
             frame: None,
+            frame_id: 0,
             customizing,
             kept: Arc::default(),
             pending: Arc::default(),
@@ -75,8 +81,10 @@ impl Customizable {
     }
 
     /// The same hierarchy for a graph compiled in the frame of the one this answers on
-    /// (a scenario: see [`EdgeFrame`]), without customizations yet; it customizes as this does.
+    /// (a scenario: see [`EdgeFrame`]); it customizes as this does, and its customizations
+    /// share this one's budget ([`KEPT_CUSTOMIZATIONS`] in all, one made at a time).
     pub fn in_frame(&self, frame: EdgeFrame) -> Customizable {
+        static FRAMES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let frame = match &self.frame {
             Some(mine) => mine.then(&frame),
             None => frame,
@@ -84,9 +92,10 @@ impl Customizable {
         Customizable {
             cch: self.cch.clone(),
             frame: Some(Arc::new(frame)),
+            frame_id: FRAMES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             customizing: self.customizing,
-            kept: Arc::default(),
-            pending: Arc::default(),
+            kept: self.kept.clone(),
+            pending: self.pending.clone(),
             states: Mutex::new(Vec::new()),
         }
     }
@@ -96,9 +105,15 @@ impl Customizable {
         self.customizing = customizing;
     }
 
-    /// Customizations kept.
+    /// Customizations kept for this graph's weights.
     pub fn customizations(&self) -> usize {
-        self.kept.lock().unwrap_or_else(|e| e.into_inner()).len()
+        let mine = format!("{}|", self.frame_id);
+        self.kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .filter(|(k, _)| k.starts_with(&mine))
+            .count()
     }
 
     /// Waits until no customization is being made in the background.
@@ -176,7 +191,7 @@ impl Customizable {
         graph: &Graph,
         req: &RouteRequest,
     ) -> Option<Arc<Customization>> {
-        let key = weights_key(req);
+        let key = format!("{}|{}", self.frame_id, weights_key(req));
         {
             let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(i) = kept.iter().position(|(k, _)| *k == key) {

@@ -385,9 +385,11 @@ impl Router {
     /// router's), ready to query. With a customizable hierarchy, `net` is compiled in the frame
     /// of this router's graph ([`compile_in_frame`]) and, when the scenarios only close
     /// elements or change their figures, the hierarchy answers on the new graph after a
-    /// customization for its weights: a re-weighting, no new contraction. Otherwise, and
-    /// without a customizable hierarchy, `net` is compiled afresh and searched with Dijkstra,
-    /// as [`Router::new`] does.
+    /// customization for its weights: a re-weighting, no new contraction. When the scenarios
+    /// add edges the hierarchy never saw (an element opened, places or links added), the graph
+    /// compiled in the frame is searched with Dijkstra; without a customizable hierarchy, `net`
+    /// is compiled afresh, as [`Router::new`] does. A scenario that re-opens what an earlier
+    /// one closed is framed on the earlier one's graph, so it too goes to Dijkstra.
     pub fn derive(&self, net: Network, scenarios: Vec<String>) -> Result<Router, CompileError> {
         let names = self.scenarios.iter().cloned().chain(scenarios).collect();
         let Some(customizable) = &self.customizable else {

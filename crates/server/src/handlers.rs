@@ -114,7 +114,7 @@ pub async fn places(
 }
 
 /// `GET /v1/scenarios`
-#[utoipa::path(get, path = "/v1/scenarios", responses((status = 200, description = "Built-in scenarios", body = ScenariosResponse)))]
+#[utoipa::path(get, path = "/v1/scenarios", responses((status = 200, description = "The scenarios offered: the built-in ones that apply and those given to `serve --scenario`", body = ScenariosResponse)))]
 pub async fn scenarios(State(state): State<Arc<AppState>>) -> Json<ScenariosResponse> {
     Json(scenarios_response(state.scenarios()))
 }

@@ -75,7 +75,8 @@ pub struct RouteParams {
     #[param(value_type = Option<Vec<String>>)]
     #[schema(value_type = Option<Vec<String>>)]
     pub avoid: Option<List>,
-    /// Built-in scenarios to apply, in order (`cku-open`).
+    /// Scenarios to apply, in order (`cku-open`): the built-in ones that apply to the network
+    /// and those the server was started with (`serve --scenario`); see `/v1/scenarios`.
     #[param(value_type = Option<Vec<String>>)]
     #[schema(value_type = Option<Vec<String>>)]
     pub scenario: Option<List>,

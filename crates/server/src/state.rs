@@ -1,7 +1,7 @@
 //! What the server holds: one [`Router`] per scenario combination.
 
 use crate::admission::{Admission, Limits};
-use silkroute_feed::{offered_scenarios, Scenario};
+use silkroute_feed::{apply_in_order, offered_scenarios, Scenario};
 use silkroute_graph::CompiledNetwork;
 use silkroute_model::Network;
 use silkroute_route::Router;
@@ -15,9 +15,9 @@ const CACHED_COMBINATIONS: usize = 64;
 pub struct AppState {
     scenarios: Vec<Scenario>,
     cache: RwLock<HashMap<Vec<String>, Arc<Router>>>,
-    /// Held while a combination is prepared: one at a time (each takes every core and, on a
-    /// big graph, seconds and gigabytes), and never the same one twice.
-    preparing: Mutex<()>,
+    /// The combinations being prepared, each with a lock its preparer holds: a request for
+    /// one waits for it instead of preparing it again (seconds and gigabytes on a big graph).
+    preparing: Mutex<HashMap<Vec<String>, Arc<Mutex<()>>>>,
     admission: Admission,
 }
 
@@ -38,18 +38,20 @@ impl AppState {
 
     /// Like [`AppState::lazy`], with a router ready.
     fn lazy_with(baseline: Router) -> Result<AppState, String> {
-        let scenarios = offered_scenarios(baseline.network())
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|(s, _)| s)
-            .collect();
-        let cache = HashMap::from([(Vec::new(), Arc::new(baseline))]);
-        Ok(AppState {
-            scenarios,
-            cache: RwLock::new(cache),
-            preparing: Mutex::new(()),
+        let offered = offered_scenarios(baseline.network()).map_err(|e| e.to_string())?;
+        let mut state = AppState::of(baseline);
+        state.scenarios = offered.into_iter().map(|(s, _)| s).collect();
+        Ok(state)
+    }
+
+    /// A state with `baseline` and no scenario offered yet.
+    fn of(baseline: Router) -> AppState {
+        AppState {
+            scenarios: Vec::new(),
+            cache: RwLock::new(HashMap::from([(Vec::new(), Arc::new(baseline))])),
+            preparing: Mutex::default(),
             admission: Admission::new(Limits::default()),
-        })
+        }
     }
 
     /// Like [`AppState::new`], with the baseline's graph and hierarchies taken from a graph
@@ -58,9 +60,19 @@ impl AppState {
     /// requests after the first take milliseconds; a scenario that only closes elements or
     /// changes their figures is such a re-weighting ([`Router::derive`]).
     pub fn from_compiled(compiled: CompiledNetwork) -> Result<AppState, String> {
+        AppState::with_baseline(AppState::file_router(compiled)?)
+    }
+
+    /// Like [`AppState::from_compiled`], but the built-in scenarios are prepared when first
+    /// asked for (an engine opened only to derive scenarios from: a Python sweep).
+    pub fn from_compiled_lazy(compiled: CompiledNetwork) -> Result<AppState, String> {
+        AppState::lazy_with(AppState::file_router(compiled)?)
+    }
+
+    fn file_router(compiled: CompiledNetwork) -> Result<Router, String> {
         let mut baseline = Router::from_compiled(compiled).map_err(|e| e.to_string())?;
         baseline.set_customizing(silkroute_route::Customizing::InBackground);
-        AppState::with_baseline(baseline)
+        Ok(baseline)
     }
 
     /// A state whose baseline is this one's with more scenarios applied: `net` (this
@@ -76,52 +88,53 @@ impl AppState {
     }
 
     fn with_baseline(baseline: Router) -> Result<AppState, String> {
-        let mut scenarios = Vec::new();
-        let mut cache = HashMap::new();
-        for (s, edited) in offered_scenarios(baseline.network()).map_err(|e| e.to_string())? {
-            let names = vec![s.name.clone()];
-            let router = baseline
-                .derive(edited, names.clone())
-                .map_err(|e| e.to_string())?;
-            cache.insert(names, Arc::new(router));
-            scenarios.push(s);
+        let offered = offered_scenarios(baseline.network()).map_err(|e| e.to_string())?;
+        let mut state = AppState::of(baseline);
+        for (s, edited) in offered {
+            state.prepare_offered(s, edited)?;
         }
-        cache.insert(Vec::new(), Arc::new(baseline));
-        Ok(AppState {
-            scenarios,
-            cache: RwLock::new(cache),
-            preparing: Mutex::new(()),
-            admission: Admission::new(Limits::default()),
-        })
+        Ok(state)
+    }
+
+    /// Offers `s`, prepared now from `edited` (the baseline's network with `s` applied).
+    fn prepare_offered(&mut self, s: Scenario, edited: Network) -> Result<(), String> {
+        let names = vec![s.name.clone()];
+        let router = self
+            .baseline()
+            .derive(edited, names.clone())
+            .map_err(|e| e.to_string())?;
+        self.cache
+            .get_mut()
+            .expect("cache lock")
+            .insert(names, Arc::new(router));
+        self.scenarios.push(s);
+        Ok(())
     }
 
     /// The same state offering `extra` scenarios beside the built-in ones (a user's files, as
     /// `serve --scenario` gives them), each prepared now (compiled, or on a graph file derived
-    /// as a re-weighting where it can be: [`Router::derive`]). Each must apply to the
-    /// baseline's network and have a name not offered yet.
+    /// as a re-weighting where it can be: [`Router::derive`]), as the built-in ones are: one
+    /// that cannot apply is refused now, not at the first request that names it, and that
+    /// request does not wait for a preparation. Each must apply to the baseline's network and
+    /// have a name that is not offered yet and that a request can give (no comma).
     pub fn offering(mut self, extra: Vec<Scenario>) -> Result<AppState, String> {
-        let baseline = self.baseline();
         for s in extra {
+            if s.name.contains(',') || s.name.trim().is_empty() {
+                return Err(format!(
+                    "scenario {}: the name `{}` cannot be asked for (`scenario=` lists names separated by commas)",
+                    s.file, s.name
+                ));
+            }
             if self.scenarios.iter().any(|o| o.name == s.name) {
                 return Err(format!(
                     "scenario {}: a scenario named `{}` is already offered",
                     s.file, s.name
                 ));
             }
-            // Prepared now, as the built-in ones are: refused now rather than at the first
-            // request that names it, and that request does not wait for the preparation.
             let edited = s
-                .applied_to(baseline.network())
+                .applied_to(self.baseline().network())
                 .map_err(|e| e.to_string())?;
-            let names = vec![s.name.clone()];
-            let router = baseline
-                .derive(edited, names.clone())
-                .map_err(|e| e.to_string())?;
-            self.cache
-                .get_mut()
-                .expect("cache lock")
-                .insert(names, Arc::new(router));
-            self.scenarios.push(s);
+            self.prepare_offered(s, edited)?;
         }
         Ok(self)
     }
@@ -167,20 +180,22 @@ impl AppState {
                     })
             })
             .collect::<Result<Vec<&Scenario>, String>>()?;
-        let _preparing = self.preparing.lock().unwrap_or_else(|e| e.into_inner());
+        // Requests for the same combination wait for one preparation; others go on.
+        let slot = self
+            .preparing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(names.to_vec())
+            .or_default()
+            .clone();
+        let _preparing = slot.lock().unwrap_or_else(|e| e.into_inner());
         // Another request may have prepared it while this one waited.
         if let Some(r) = self.cache.read().expect("cache lock").get(names) {
             return Ok(r.clone());
         }
         let started = std::time::Instant::now();
         let baseline = self.baseline();
-        // Each scenario copies the network it edits; the baseline's is not copied first.
-        let mut edited: Option<Network> = None;
-        for s in chosen {
-            let from = edited.as_ref().unwrap_or(baseline.network());
-            edited = Some(s.applied_to(from).map_err(|e| e.to_string())?);
-        }
-        let net = edited.unwrap_or_else(|| baseline.network().clone());
+        let net = apply_in_order(baseline.network(), chosen).map_err(|e| e.to_string())?;
         let router = Arc::new(
             baseline
                 .derive(net, names.to_vec())
@@ -192,13 +207,18 @@ impl AppState {
             if router.customizable().is_some() {
                 "a re-weighting of the customizable hierarchy"
             } else {
-                "compiled afresh, searched with Dijkstra"
+                "edges the hierarchy never saw: searched with Dijkstra"
             }
         );
         let mut cache = self.cache.write().expect("cache lock");
         if cache.len() < CACHED_COMBINATIONS + 1 + self.scenarios.len() {
             cache.insert(names.to_vec(), router.clone());
         }
+        drop(cache);
+        self.preparing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(names);
         Ok(router)
     }
 

@@ -511,6 +511,13 @@ async fn a_users_scenario_is_offered_and_answers() {
         .err()
         .expect("refused");
     assert!(twice.contains("already offered"), "{twice}");
+    let comma = "name = \"a,b\"\n[[link]]\nids = [\"xian-alashankou\"]\nstatus = \"closed\"\n";
+    let unnamable = AppState::new(silkroute_feed::load_dir(&dir).unwrap().0)
+        .unwrap()
+        .offering(vec![scenario(comma)])
+        .err()
+        .expect("refused");
+    assert!(unnamable.contains("cannot be asked for"), "{unnamable}");
 }
 
 /// A state opened from a graph file and derived with a scenario that closes a border (what a
