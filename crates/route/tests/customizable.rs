@@ -4,7 +4,7 @@
 
 use silkroute_feed::{builtin, Scenario};
 use silkroute_graph::hierarchy::{prepare, prepare_customizable};
-use silkroute_graph::{compile, CompiledNetwork, Metric};
+use silkroute_graph::{compile, CompiledNetwork, Graph, Metric};
 use silkroute_model::{Mode, Network, PlaceId};
 use silkroute_route::{
     route, Criterion, Customizable, Customizing, LegKind, Objective, RouteError, RouteRequest,
@@ -27,6 +27,20 @@ fn close(a: f64, b: f64) -> bool {
 fn place(net: &Network, id: &str) -> PlaceId {
     net.place_id(id)
         .unwrap_or_else(|| panic!("{id} is in the built-in network"))
+}
+
+/// A router on what `silkroute build` writes for `net`: its graph, the time hierarchy and the
+/// customizable hierarchy, customizing as told.
+fn file_router(net: &Network, graph: &Graph, customizing: Customizing) -> Router {
+    let mut router = Router::from_compiled(CompiledNetwork {
+        network: net.clone(),
+        graph: graph.clone(),
+        hierarchies: vec![(Metric::Time, prepare(graph, Metric::Time).0)],
+        customizable: Some(prepare_customizable(graph, net).0),
+    })
+    .expect("no services to lay");
+    router.set_customizing(customizing);
+    router
 }
 
 /// Restricts a request (the place is Khorgos).
@@ -126,14 +140,7 @@ fn every_objective_and_filter_agrees_with_dijkstra() {
 fn a_filtered_time_route_uses_two_customizations() {
     let net = network();
     let graph = compile(&net).unwrap();
-    let mut router = Router::from_compiled(CompiledNetwork {
-        network: net.clone(),
-        graph: graph.clone(),
-        hierarchies: vec![(Metric::Time, prepare(&graph, Metric::Time).0)],
-        customizable: Some(prepare_customizable(&graph, &net).0),
-    })
-    .expect("no services to lay");
-    router.set_customizing(Customizing::Immediately);
+    let router = file_router(&net, &graph, Customizing::Immediately);
     let mut req = RouteRequest::new(place(&net, "xian"), place(&net, "almaty"), Objective::TIME);
     req.modes.insert(Mode::Road);
     let fast = router.best(&req, None).unwrap();
@@ -155,15 +162,7 @@ fn a_filtered_time_route_uses_two_customizations() {
 fn a_router_answers_avoid_and_p90_on_the_customizable_hierarchy() {
     let net = network();
     let graph = compile(&net).unwrap();
-    let customizable = Some(prepare_customizable(&graph, &net).0);
-    let mut router = Router::from_compiled(CompiledNetwork {
-        network: net.clone(),
-        graph: graph.clone(),
-        hierarchies: vec![(Metric::Time, prepare(&graph, Metric::Time).0)],
-        customizable,
-    })
-    .expect("no services to lay");
-    router.set_customizing(Customizing::InBackground);
+    let router = file_router(&net, &graph, Customizing::InBackground);
     let customizable = router
         .customizable()
         .expect("kept from the compiled network");
@@ -220,14 +219,7 @@ fn a_router_answers_avoid_and_p90_on_the_customizable_hierarchy() {
 fn scenarios_that_close_or_change_elements_reweight_the_hierarchy() {
     let net = network();
     let graph = compile(&net).unwrap();
-    let mut baseline = Router::from_compiled(CompiledNetwork {
-        network: net.clone(),
-        graph: graph.clone(),
-        hierarchies: vec![(Metric::Time, prepare(&graph, Metric::Time).0)],
-        customizable: Some(prepare_customizable(&graph, &net).0),
-    })
-    .expect("no services to lay");
-    baseline.set_customizing(Customizing::Immediately);
+    let baseline = file_router(&net, &graph, Customizing::Immediately);
     let n = net.places.len();
     let objectives = [
         Objective::Least(Criterion::Time),

@@ -193,33 +193,39 @@ impl AppState {
         if let Some(r) = self.cache.read().expect("cache lock").get(names) {
             return Ok(r.clone());
         }
-        let started = std::time::Instant::now();
-        let baseline = self.baseline();
-        let net = apply_in_order(baseline.network(), chosen).map_err(|e| e.to_string())?;
-        let router = Arc::new(
-            baseline
-                .derive(net, names.to_vec())
-                .map_err(|e| e.to_string())?,
-        );
-        tracing::info!(
-            "scenarios {names:?} prepared in {:.2} s ({})",
-            started.elapsed().as_secs_f64(),
-            if router.customizable().is_some() {
-                "a re-weighting of the customizable hierarchy"
-            } else {
-                "edges the hierarchy never saw: searched with Dijkstra"
+        let prepared = self.prepare(names, chosen);
+        if let Ok(router) = &prepared {
+            let mut cache = self.cache.write().expect("cache lock");
+            if cache.len() < CACHED_COMBINATIONS + 1 + self.scenarios.len() {
+                cache.insert(names.to_vec(), router.clone());
             }
-        );
-        let mut cache = self.cache.write().expect("cache lock");
-        if cache.len() < CACHED_COMBINATIONS + 1 + self.scenarios.len() {
-            cache.insert(names.to_vec(), router.clone());
         }
-        drop(cache);
+        // Cached (or failed) before the slot goes, so that no request prepares it again.
         self.preparing
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(names);
-        Ok(router)
+        prepared
+    }
+
+    /// The baseline with `chosen` (named `names`) applied, derived from the baseline's router.
+    fn prepare(&self, names: &[String], chosen: Vec<&Scenario>) -> Result<Arc<Router>, String> {
+        let started = std::time::Instant::now();
+        let baseline = self.baseline();
+        let net = apply_in_order(baseline.network(), chosen).map_err(|e| e.to_string())?;
+        let router = baseline
+            .derive(net, names.to_vec())
+            .map_err(|e| e.to_string())?;
+        tracing::info!(
+            "scenarios {names:?} prepared in {:.2} s ({})",
+            started.elapsed().as_secs_f64(),
+            match (baseline.customizable(), router.customizable()) {
+                (None, _) => "compiled",
+                (Some(_), Some(_)) => "a re-weighting of the customizable hierarchy",
+                (Some(_), None) => "edges the hierarchy never saw: searched with Dijkstra",
+            }
+        );
+        Ok(Arc::new(router))
     }
 
     /// The baseline.
