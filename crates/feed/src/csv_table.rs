@@ -1,50 +1,61 @@
-//! Reading one CSV file of a feed into rows whose fields can be parsed with error positions.
+//! Reading one CSV file of a feed row by row, with fields that can be parsed with error
+//! positions. Rows are streamed: a table holds its header and one record at a time, so a feed
+//! of millions of links is never held as text (it was: 1.1 GB of CSV became 4 GB of `String`s).
 
 use crate::report::Report;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::io::Read;
 use std::str::FromStr;
 
-/// One CSV file, split into a header and rows of text fields.
-pub(crate) struct Table {
+/// One CSV file being read: its header, and the rows still to come.
+pub(crate) struct Table<'r> {
     pub file: String,
     columns: HashMap<String, usize>,
-    rows: Vec<(u64, Vec<String>)>,
+    width: usize,
+    reader: csv::Reader<LineCounter<Box<dyn Read + 'r>>>,
+    record: csv::StringRecord,
 }
 
-impl Table {
-    /// Parses `bytes` as the CSV file `file`. Structural problems (empty file, bad UTF-8,
-    /// truncated or overlong rows, missing required columns) go to `report`; rows that cannot
-    /// be read are skipped. Returns `None` when nothing usable is left (no header).
-    pub fn parse(
+impl<'r> Table<'r> {
+    /// Reads the header of the CSV file `file` from `source`. Structural problems (empty file,
+    /// bad UTF-8, missing required columns) go to `report`. Returns `None` when nothing usable
+    /// is left (no header).
+    pub fn open(
         file: &str,
-        bytes: &[u8],
+        source: impl Read + 'r,
         required: &[&str],
         known: &[&str],
         report: &mut Report,
-    ) -> Option<Table> {
-        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-            report.error(file, None, None, "file is empty (expected a header row)");
-            return None;
-        }
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    ) -> Option<Table<'r>> {
+        let source: Box<dyn Read + 'r> = Box::new(source);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(bytes);
-        let mut records = reader.byte_records();
-        let header = match records.next() {
-            Some(Ok(h)) => h,
-            Some(Err(e)) => {
-                report.error(file, Some(1), None, format!("cannot read the header: {e}"));
-                return None;
-            }
-            None => {
+            .from_reader(LineCounter::new(source));
+        let mut header = csv::ByteRecord::new();
+        // Blank lines before the header are skipped by the reader; a byte-order mark is not.
+        match reader.read_byte_record(&mut header) {
+            Ok(true) => {}
+            Ok(false) => {
                 report.error(file, None, None, "file is empty (expected a header row)");
                 return None;
             }
-        };
+            Err(e) => {
+                report.error(file, Some(1), None, format!("cannot read the header: {e}"));
+                return None;
+            }
+        }
+        if header.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            report.error(file, None, None, "file is empty (expected a header row)");
+            return None;
+        }
         let mut columns = HashMap::new();
         for (i, raw) in header.iter().enumerate() {
+            let raw = if i == 0 {
+                raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
+            } else {
+                raw
+            };
             let Ok(name) = std::str::from_utf8(raw) else {
                 report.error(
                     file,
@@ -82,95 +93,117 @@ impl Table {
         if missing {
             return None;
         }
-        let width = header.len();
-        let mut rows = Vec::new();
-        let mut lines = LineCounter::new(bytes);
-        for rec in records {
-            let rec = match rec {
-                Ok(r) => r,
+        Some(Table {
+            file: file.to_string(),
+            columns,
+            width: header.len(),
+            reader,
+            record: csv::StringRecord::new(),
+        })
+    }
+
+    /// The next row that can be read, as a [`Row`] that reports its parse errors into
+    /// `report`; rows that cannot be read (truncated, overlong, bad UTF-8) are reported and
+    /// skipped, blank lines skipped. `None` at the end of the file.
+    pub fn next_row(&mut self, report: &mut Report) -> Option<Row<'_>> {
+        let mut bytes = std::mem::take(&mut self.record).into_byte_record();
+        let line = loop {
+            match self.reader.read_byte_record(&mut bytes) {
+                Ok(true) => {}
+                Ok(false) => return None,
                 Err(e) => {
-                    let line = e.position().map(|p| lines.line_at(p.byte()));
-                    report.error(file, line, None, format!("cannot read row: {e}"));
+                    let line = e.position().map(|p| self.line_at(p.byte()));
+                    report.error(&self.file, line, None, format!("cannot read row: {e}"));
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        return None;
+                    }
                     continue;
                 }
-            };
-            let line = rec.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
-            if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            }
+            let line = bytes
+                .position()
+                .map(|p| self.line_at(p.byte()))
+                .unwrap_or(0);
+            if bytes.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue; // blank line
             }
-            if rec.len() != width {
+            if bytes.len() != self.width {
                 report.error(
-                    file,
+                    &self.file,
                     Some(line),
                     None,
                     format!(
-                        "row has {} field(s) but the header has {width}: truncated or extra fields",
-                        rec.len()
+                        "row has {} field(s) but the header has {}: truncated or extra fields",
+                        bytes.len(),
+                        self.width
                     ),
                 );
                 continue;
             }
-            let mut fields = Vec::with_capacity(width);
-            let mut ok = true;
-            for (i, raw) in rec.iter().enumerate() {
-                match std::str::from_utf8(raw) {
-                    Ok(s) => fields.push(s.trim().to_string()),
-                    Err(_) => {
-                        let name = header
-                            .get(i)
-                            .and_then(|h| std::str::from_utf8(h).ok())
-                            .unwrap_or("?");
-                        report.error(file, Some(line), Some(name), "field is not valid UTF-8");
-                        ok = false;
+            match csv::StringRecord::from_byte_record(bytes) {
+                Ok(record) => {
+                    self.record = record;
+                    break line;
+                }
+                Err(e) => {
+                    bytes = e.into_byte_record();
+                    for (i, raw) in bytes.iter().enumerate() {
+                        if std::str::from_utf8(raw).is_err() {
+                            let name = self
+                                .columns
+                                .iter()
+                                .find(|&(_, &c)| c == i)
+                                .map(|(n, _)| n.as_str())
+                                .unwrap_or("?");
+                            report.error(
+                                &self.file,
+                                Some(line),
+                                Some(name),
+                                "field is not valid UTF-8",
+                            );
+                        }
                     }
                 }
             }
-            if ok {
-                rows.push((line, fields));
-            }
-        }
-        Some(Table {
-            file: file.to_string(),
-            columns,
-            rows,
+        };
+        Some(Row {
+            file: &self.file,
+            columns: &self.columns,
+            line,
+            fields: &self.record,
         })
     }
 
-    /// The rows, each as a [`Row`] that reports its parse errors into `report`.
-    pub fn rows<'t>(&'t self) -> impl Iterator<Item = Row<'t>> + 't {
-        self.rows.iter().map(move |(line, fields)| Row {
-            table: self,
-            line: *line,
-            fields,
-        })
+    fn line_at(&mut self, offset: u64) -> u64 {
+        self.reader.get_mut().line_at(offset)
     }
 }
 
 /// One row of a table.
 pub(crate) struct Row<'t> {
-    table: &'t Table,
+    file: &'t str,
+    columns: &'t HashMap<String, usize>,
     pub line: u64,
-    fields: &'t [String],
+    fields: &'t csv::StringRecord,
 }
 
 impl<'t> Row<'t> {
     /// The file this row is in.
-    pub fn file(&self) -> &str {
-        &self.table.file
+    pub fn file(&self) -> &'t str {
+        self.file
     }
 
     /// The raw text of a column; empty when the column is absent.
     pub fn text(&self, col: &str) -> &'t str {
-        self.table
-            .columns
+        self.columns
             .get(col)
             .and_then(|&i| self.fields.get(i))
-            .map(String::as_str)
+            .map(str::trim)
             .unwrap_or("")
     }
 
     fn err(&self, report: &mut Report, col: &str, msg: String) {
-        report.error(&self.table.file, Some(self.line), Some(col), msg);
+        report.error(self.file, Some(self.line), Some(col), msg);
     }
 
     /// A required non-empty text field.
@@ -315,43 +348,55 @@ impl<'t> Row<'t> {
     }
 }
 
-/// The 1-based line of the record starting at byte `offset`. Counted from the bytes rather than
-/// taken from the CSV reader, whose line numbers lag by one in files with CRLF line ends (the
-/// record then starts at the LF of the previous CRLF).
-/// Line numbers from byte offsets, counting newlines incrementally (offsets come in order, so
-/// reading a file stays linear).
-struct LineCounter<'b> {
-    bytes: &'b [u8],
-    offset: usize,
+/// A reader that notes where its newlines are, for the 1-based line of a record starting at a
+/// byte offset. Counted from the bytes rather than taken from the CSV reader, whose line
+/// numbers lag by one in files with CRLF line ends (the record then starts at the LF of the
+/// previous CRLF). Offsets are asked in order and the CSV reader reads ahead by one buffer, so
+/// only the newlines of that buffer are kept.
+struct LineCounter<R> {
+    inner: R,
+    /// Bytes read so far.
+    read: u64,
+    /// Newlines before the last offset asked for.
     newlines: u64,
+    /// Offsets of the newlines read but not yet passed.
+    ahead: VecDeque<u64>,
 }
 
-impl<'b> LineCounter<'b> {
-    fn new(bytes: &'b [u8]) -> LineCounter<'b> {
+impl<R: Read> LineCounter<R> {
+    fn new(inner: R) -> LineCounter<R> {
         LineCounter {
-            bytes,
-            offset: 0,
+            inner,
+            read: 0,
             newlines: 0,
+            ahead: VecDeque::new(),
         }
     }
 
     /// The 1-based line of the record starting at `offset`.
     fn line_at(&mut self, offset: u64) -> u64 {
-        let offset = (offset as usize).min(self.bytes.len());
-        if offset < self.offset {
-            self.offset = 0;
-            self.newlines = 0;
+        while self.ahead.front().is_some_and(|&n| n < offset) {
+            self.ahead.pop_front();
+            self.newlines += 1;
         }
-        self.newlines += self.bytes[self.offset..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-        self.offset = offset;
         let mut line = self.newlines + 1;
-        if self.bytes.get(offset) == Some(&b'\n') {
+        if self.ahead.front() == Some(&offset) {
             line += 1;
         }
         line
+    }
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' {
+                self.ahead.push_back(self.read + i as u64);
+            }
+        }
+        self.read += n as u64;
+        Ok(n)
     }
 }
 

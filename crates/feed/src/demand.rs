@@ -131,11 +131,11 @@ pub fn parse_demand(
     net: &Network,
     report: &mut Report,
 ) -> Vec<DemandRow> {
-    let Some(table) = Table::parse(file, bytes, REQUIRED, KNOWN, report) else {
+    let Some(mut table) = Table::open(file, bytes, REQUIRED, KNOWN, report) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for row in table.rows() {
+    while let Some(row) = table.next_row(report) {
         let place = |col: &str, report: &mut Report| {
             let id = row.required(col, report)?;
             let p = net.place_id(&id);

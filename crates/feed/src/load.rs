@@ -13,6 +13,7 @@ use silkroute_model::{
     ServiceStop, Status, Track, Transfer, TravellerAccess, VehicleChange, WaitModel,
 };
 use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -40,30 +41,56 @@ pub fn load_dir(dir: &Path) -> Result<(Network, Report), FeedError> {
             source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a folder"),
         });
     }
-    let mut files = HashMap::new();
+    let mut sources: Vec<(&'static str, Box<dyn Read>)> = Vec::new();
     for (name, _) in FEED_FILES {
         let path = dir.join(name);
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                files.insert(name, bytes);
+        match std::fs::File::open(&path) {
+            Ok(file) => {
+                if file.metadata().is_ok_and(|m| m.is_dir()) {
+                    return Err(FeedError::File {
+                        path,
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::InvalidInput,
+                            "a folder, not a file",
+                        ),
+                    });
+                }
+                sources.push((name, Box::new(file)));
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(source) => return Err(FeedError::File { path, source }),
         }
     }
-    load_files(&files)
+    load_sources(sources)
 }
 
 /// Loads a feed from file contents keyed by file name (`places.csv` …).
 pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), FeedError> {
+    let sources = FEED_FILES
+        .iter()
+        .filter_map(|&(name, _)| {
+            files
+                .get(name)
+                .map(|bytes| (name, Box::new(bytes.as_slice()) as Box<dyn Read>))
+        })
+        .collect();
+    load_sources(sources)
+}
+
+/// Loads a feed whose files are read from `sources`, each row as it comes: a feed is never
+/// held whole in memory.
+fn load_sources<'r>(
+    sources: Vec<(&'static str, Box<dyn Read + 'r>)>,
+) -> Result<(Network, Report), FeedError> {
     let mut report = Report::default();
-    let mut tables: HashMap<&'static str, Table> = HashMap::new();
+    let mut tables: HashMap<&'static str, Table<'r>> = HashMap::new();
+    let mut sources: HashMap<&'static str, Box<dyn Read + 'r>> = sources.into_iter().collect();
     for (name, required) in FEED_FILES {
-        match files.get(name) {
-            Some(bytes) => {
+        match sources.remove(name) {
+            Some(source) => {
                 let file = FeedFile::named(name).expect("FEED_FILES come from FeedFile");
                 let (req, known) = (file.required_columns(), file.columns());
-                if let Some(t) = Table::parse(name, bytes, req, known, &mut report) {
+                if let Some(t) = Table::open(name, source, req, known, &mut report) {
                     tables.insert(name, t);
                 }
             }
@@ -73,8 +100,8 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
     }
     let mut lines = Lines::default();
     let places = tables
-        .get("places.csv")
-        .map(|t| read_places(t, &mut lines, &mut report))
+        .remove("places.csv")
+        .map(|mut t| read_places(&mut t, &mut lines, &mut report))
         .unwrap_or_default();
     let index: HashMap<String, PlaceId> = places
         .iter()
@@ -86,19 +113,27 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
         places: &places,
     };
     let links = tables
-        .get("links.csv")
-        .map(|t| read_links(t, &ctx, &mut lines, &mut report))
+        .remove("links.csv")
+        .map(|mut t| read_links(&mut t, &ctx, &mut lines, &mut report))
         .unwrap_or_default();
     let borders = tables
-        .get("borders.csv")
-        .map(|t| read_borders(t, &ctx, &mut lines, &mut report))
+        .remove("borders.csv")
+        .map(|mut t| read_borders(&mut t, &ctx, &mut lines, &mut report))
         .unwrap_or_default();
     let transfers = tables
-        .get("transfers.csv")
-        .map(|t| read_transfers(t, &ctx, &mut lines, &mut report))
+        .remove("transfers.csv")
+        .map(|mut t| read_transfers(&mut t, &ctx, &mut lines, &mut report))
         .unwrap_or_default();
-    let mut services = match (tables.get("services.csv"), tables.get("service_stops.csv")) {
-        (Some(t), stops) => read_services(t, stops, &ctx, &links, &mut lines, &mut report),
+    let stops = tables.remove("service_stops.csv");
+    let mut services = match (tables.remove("services.csv"), stops) {
+        (Some(mut t), mut stops) => read_services(
+            &mut t,
+            stops.as_mut(),
+            &ctx,
+            &links,
+            &mut lines,
+            &mut report,
+        ),
         (None, Some(_)) => {
             report.error(
                 "service_stops.csv",
@@ -110,51 +145,51 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
         }
         (None, None) => Vec::new(),
     };
-    if let Some(t) = tables.get("service_fares.csv") {
-        read_fares(t, &ctx, &mut services, &mut report);
+    if let Some(mut t) = tables.remove("service_fares.csv") {
+        read_fares(&mut t, &ctx, &mut services, &mut report);
     }
-    if let Some(t) = tables.get("passenger_fares.csv") {
-        read_passenger_fares(t, &ctx, &mut services, &mut report);
+    if let Some(mut t) = tables.remove("passenger_fares.csv") {
+        read_passenger_fares(&mut t, &ctx, &mut services, &mut report);
     }
     let passenger_factors = tables
-        .get("passenger_factors.csv")
-        .map(|t| read_passenger_factors(t, &mut report))
+        .remove("passenger_factors.csv")
+        .map(|mut t| read_passenger_factors(&mut t, &mut report))
         .unwrap_or_default();
     let footpaths = tables
-        .get("footpaths.csv")
-        .map(|t| read_footpaths(t, &ctx, &mut report))
+        .remove("footpaths.csv")
+        .map(|mut t| read_footpaths(&mut t, &ctx, &mut report))
         .unwrap_or_default();
     let entry_rules = tables
-        .get("entry_rules.csv")
-        .map(|t| read_entry_rules(t, &mut report))
+        .remove("entry_rules.csv")
+        .map(|mut t| read_entry_rules(&mut t, &mut report))
         .unwrap_or_default();
     let countries = tables
-        .get("countries.csv")
-        .map(|t| read_countries(t, &mut report))
+        .remove("countries.csv")
+        .map(|mut t| read_countries(&mut t, &mut report))
         .unwrap_or_default();
     let clearances = tables
-        .get("clearances.csv")
-        .map(|t| read_clearances(t, &ctx, &mut report))
+        .remove("clearances.csv")
+        .map(|mut t| read_clearances(&mut t, &ctx, &mut report))
         .unwrap_or_default();
     let driving_rules = tables
-        .get("driving_rules.csv")
-        .map(|t| read_driving_rules(t, &mut report))
+        .remove("driving_rules.csv")
+        .map(|mut t| read_driving_rules(&mut t, &mut report))
         .unwrap_or_default();
     let modes = tables
-        .get("modes.csv")
-        .map(|t| read_modes(t, &mut report))
+        .remove("modes.csv")
+        .map(|mut t| read_modes(&mut t, &mut report))
         .unwrap_or_default();
     let cost_factors = tables
-        .get("cost_factors.csv")
-        .map(|t| read_cost_factors(t, &mut report))
+        .remove("cost_factors.csv")
+        .map(|mut t| read_cost_factors(&mut t, &mut report))
         .unwrap_or_default();
     let emission_factors = tables
-        .get("emission_factors.csv")
-        .map(|t| read_emission_factors(t, &mut report))
+        .remove("emission_factors.csv")
+        .map(|mut t| read_emission_factors(&mut t, &mut report))
         .unwrap_or_default();
     let reference_date = tables
-        .get("feed_info.csv")
-        .and_then(|t| read_feed_info(t, &mut report));
+        .remove("feed_info.csv")
+        .and_then(|mut t| read_feed_info(&mut t, &mut report));
     let mut network = Network::new(
         places,
         links,
@@ -300,10 +335,10 @@ fn gauge(row: &Row, col: &str, mode: Mode, report: &mut Report) -> Option<Option
     }
 }
 
-fn read_places(t: &Table, lines: &mut Lines, report: &mut Report) -> Vec<Place> {
+fn read_places(t: &mut Table, lines: &mut Lines, report: &mut Report) -> Vec<Place> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let id = unique_id(&row, &mut seen, report);
         let name_en = row.required("name_en", report);
         let country = row.required("country", report).and_then(|c| {
@@ -311,7 +346,7 @@ fn read_places(t: &Table, lines: &mut Lines, report: &mut Report) -> Vec<Place> 
                 Some(c)
             } else {
                 report.error(
-                    &t.file,
+                    row.file(),
                     Some(row.line),
                     Some("country"),
                     format!("`{c}` is not an ISO 3166-1 alpha-2 code like KZ"),
@@ -363,10 +398,10 @@ fn read_places(t: &Table, lines: &mut Lines, report: &mut Report) -> Vec<Place> 
     out
 }
 
-fn read_links(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> Vec<Link> {
+fn read_links(t: &mut Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> Vec<Link> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let id = unique_id(&row, &mut seen, report);
         let from = ctx.place(&row, "from", report);
         let to = ctx.place(&row, "to", report);
@@ -385,7 +420,7 @@ fn read_links(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> V
         if let (Some(from), Some(to), Some(mode)) = (from, to, mode) {
             if from == to {
                 report.error(
-                    &t.file,
+                    row.file(),
                     Some(row.line),
                     Some("to"),
                     "a link must join two different places",
@@ -394,7 +429,7 @@ fn read_links(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> V
             }
             if matches!(mode, Mode::Rail | Mode::Road) && ctx.country(from) != ctx.country(to) {
                 report.error(
-                    &t.file,
+                    row.file(),
                     Some(row.line),
                     Some("to"),
                     format!(
@@ -409,7 +444,7 @@ fn read_links(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> V
                 && (!row.text("track").is_empty() || !row.text("electrified").is_empty())
             {
                 report.warning(
-                    &t.file,
+                    row.file(),
                     Some(row.line),
                     Some("track"),
                     format!("track and electrified apply to rail only; ignored on a {mode} link"),
@@ -538,21 +573,21 @@ fn ordered(row: &Row, p90_col: &str, p50: f64, p90: f64, report: &mut Report) ->
 }
 
 fn read_borders(
-    t: &Table,
+    t: &mut Table,
     ctx: &Ctx,
     lines: &mut Lines,
     report: &mut Report,
 ) -> Vec<BorderCrossing> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let id = unique_id(&row, &mut seen, report);
         let from = ctx.place(&row, "from_post", report);
         let to = ctx.place(&row, "to_post", report);
         let mode: Option<Mode> = row.parsed("mode", report);
         if let Some(m @ (Mode::Sea | Mode::Air)) = mode {
             report.error(
-                &t.file,
+                row.file(),
                 Some(row.line),
                 Some("mode"),
                 format!("a border crossing is rail or road, not {m}"),
@@ -563,7 +598,7 @@ fn read_borders(
         let gauge_change = row.yes_no("gauge_change", report);
         if gauge_change == Some(true) && mode == Some(Mode::Road) {
             report.error(
-                &t.file,
+                row.file(),
                 Some(row.line),
                 Some("gauge_change"),
                 "a road crossing cannot change gauge",
@@ -591,7 +626,7 @@ fn read_borders(
         if let (Some(from), Some(to)) = (from, to) {
             if ctx.country(from) == ctx.country(to) {
                 report.error(
-                    &t.file,
+                    row.file(),
                     Some(row.line),
                     Some("to_post"),
                     format!(
@@ -771,10 +806,15 @@ fn opening_hours(row: &Row, report: &mut Report) -> Option<Option<OpeningHours>>
     }))
 }
 
-fn read_transfers(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) -> Vec<Transfer> {
+fn read_transfers(
+    t: &mut Table,
+    ctx: &Ctx,
+    lines: &mut Lines,
+    report: &mut Report,
+) -> Vec<Transfer> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let id = unique_id(&row, &mut seen, report);
         let place = ctx.place(&row, "place", report);
         let from_mode: Option<Mode> = row.parsed("from_mode", report);
@@ -823,7 +863,7 @@ fn read_transfers(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) 
             };
             if from == to {
                 report.error(
-                    &t.file,
+                    row.file(),
                     Some(row.line),
                     Some("to_mode"),
                     format!("a transfer must change mode or gauge (both sides are {from})"),
@@ -852,9 +892,9 @@ fn read_transfers(t: &Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) 
 }
 
 /// The reference date of feed_info.csv (its one row), moved to the Monday of its week.
-fn read_feed_info(t: &Table, report: &mut Report) -> Option<jiff::civil::Date> {
+fn read_feed_info(t: &mut Table, report: &mut Report) -> Option<jiff::civil::Date> {
     let mut out = None;
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         if out.is_some() {
             row_error(&row, report, "reference_date", "feed_info.csv has one row");
             return None;
@@ -1067,13 +1107,13 @@ fn default_stop(net_places: &[Place], place: PlaceId, i: usize, n: usize) -> Ser
 
 /// The stop patterns given in service_stops.csv, by service id, in `seq` order.
 fn read_service_stops(
-    t: &Table,
+    t: &mut Table,
     ctx: &Ctx,
     links: &HashMap<&str, u32>,
     report: &mut Report,
 ) -> HashMap<String, Vec<(u64, f64, ServiceStop)>> {
     let mut out: HashMap<String, Vec<(u64, f64, ServiceStop)>> = HashMap::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let service = row.required("service", report);
         let seq = row.number("seq", 0.0, 1e9, report);
         let place = ctx.place(&row, "place", report);
@@ -1129,8 +1169,8 @@ fn read_service_stops(
 /// The tariff tables of service_fares.csv, attached to their services: each row a ride between
 /// two stops of the service, boarding before alighting, where the service takes and sets down
 /// cargo; one price per pair.
-fn read_fares(t: &Table, ctx: &Ctx, services: &mut [Service], report: &mut Report) {
-    for row in t.rows() {
+fn read_fares(t: &mut Table, ctx: &Ctx, services: &mut [Service], report: &mut Report) {
+    while let Some(row) = t.next_row(report) {
         let service = row.required("service", report);
         let from = ctx.place(&row, "from", report);
         let to = ctx.place(&row, "to", report);
@@ -1236,8 +1276,8 @@ fn row_error(row: &Row, report: &mut Report, col: &str, msg: &str) {
 }
 
 fn read_services(
-    t: &Table,
-    stop_table: Option<&Table>,
+    t: &mut Table,
+    stop_table: Option<&mut Table>,
     ctx: &Ctx,
     links: &[Link],
     lines: &mut Lines,
@@ -1253,7 +1293,7 @@ fn read_services(
         .unwrap_or_default();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let id = unique_id(&row, &mut seen, report);
         let name = row.required("name", report);
         let mode: Option<Mode> = row.parsed("mode", report);
@@ -1399,15 +1439,15 @@ fn read_services(
     out
 }
 
-fn read_modes(t: &Table, report: &mut Report) -> Vec<ModeDefaults> {
+fn read_modes(t: &mut Table, report: &mut Report) -> Vec<ModeDefaults> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let mode: Option<Mode> = row.parsed("mode", report);
         if let Some(m) = mode {
             if !seen.insert(m) {
                 report.error(
-                    &t.file,
+                    row.file(),
                     Some(row.line),
                     Some("mode"),
                     format!("mode `{m}` appears twice"),
@@ -1423,7 +1463,7 @@ fn read_modes(t: &Table, report: &mut Report) -> Vec<ModeDefaults> {
         let connection = row.number_opt("min_connection_h", 0.0, 2000.0, report);
         if let (Ok(None), Some(m)) = (connection, mode) {
             report.warning(
-                &t.file,
+                row.file(),
                 Some(row.line),
                 Some("min_connection_h"),
                 format!("no minimum connection time for {m}: changes of service take no time"),
@@ -1461,10 +1501,10 @@ fn read_modes(t: &Table, report: &mut Report) -> Vec<ModeDefaults> {
     out
 }
 
-fn read_countries(t: &Table, report: &mut Report) -> Vec<Country> {
+fn read_countries(t: &mut Table, report: &mut Report) -> Vec<Country> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let code = row.required("code", report);
         let name = row.required("name_en", report);
         let territory = row.required("customs_territory", report);
@@ -1504,10 +1544,10 @@ fn is_country_code(code: &str) -> bool {
 
 /// entry_rules.csv: dated entry rules by passport and destination. Two unconditional rules of
 /// one pair may not overlap in time (which would apply would be a guess).
-fn read_entry_rules(t: &Table, report: &mut Report) -> Vec<EntryRule> {
+fn read_entry_rules(t: &mut Table, report: &mut Report) -> Vec<EntryRule> {
     let mut out: Vec<EntryRule> = Vec::new();
     let mut lines: Vec<u64> = Vec::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let code = |col: &str, report: &mut Report| {
             let c = row.required(col, report)?;
             if is_country_code(&c) {
@@ -1697,10 +1737,10 @@ fn read_entry_rules(t: &Table, report: &mut Report) -> Vec<EntryRule> {
 
 /// footpaths.csv: walks between places, and (`from` = `to`) the minimum change time at a
 /// station.
-fn read_footpaths(t: &Table, ctx: &Ctx, report: &mut Report) -> Vec<Footpath> {
+fn read_footpaths(t: &mut Table, ctx: &Ctx, report: &mut Report) -> Vec<Footpath> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let from = ctx.place(&row, "from", report);
         let to = ctx.place(&row, "to", report);
         let minutes = row.number("minutes", 0.0, 1440.0, report);
@@ -1727,10 +1767,10 @@ fn read_footpaths(t: &Table, ctx: &Ctx, report: &mut Report) -> Vec<Footpath> {
     out
 }
 
-fn read_driving_rules(t: &Table, report: &mut Report) -> Vec<DrivingRules> {
+fn read_driving_rules(t: &mut Table, report: &mut Report) -> Vec<DrivingRules> {
     let mut keys = HashSet::new();
     let mut out = Vec::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let country = row.required("country", report);
         let crew = row.number("crew", 1.0, 2.0, report);
         let cont = row.number_opt("continuous_driving_h", 0.25, 24.0, report);
@@ -1802,11 +1842,11 @@ fn read_driving_rules(t: &Table, report: &mut Report) -> Vec<DrivingRules> {
     out
 }
 
-fn read_clearances(t: &Table, ctx: &Ctx, report: &mut Report) -> Vec<CustomsClearance> {
+fn read_clearances(t: &mut Table, ctx: &Ctx, report: &mut Report) -> Vec<CustomsClearance> {
     let mut seen = HashSet::new();
     let mut keys = HashSet::new();
     let mut out = Vec::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let id = unique_id(&row, &mut seen, report);
         let country = row.required("country", report);
         let place = match row.optional("place") {
@@ -1885,10 +1925,10 @@ fn read_clearances(t: &Table, ctx: &Ctx, report: &mut Report) -> Vec<CustomsClea
     out
 }
 
-fn read_cost_factors(t: &Table, report: &mut Report) -> Vec<CostFactor> {
+fn read_cost_factors(t: &mut Table, report: &mut Report) -> Vec<CostFactor> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let mode: Option<Mode> = row.parsed("mode", report);
         let country = row.required("country", report);
         let usd = row.number("usd_per_feu_km", 0.0, 1000.0, report);
@@ -1898,7 +1938,7 @@ fn read_cost_factors(t: &Table, report: &mut Report) -> Vec<CostFactor> {
         {
             if !seen.insert((mode, country.clone())) {
                 report.error(
-                    &t.file,
+                    row.file(),
                     Some(row.line),
                     Some("country"),
                     format!("{mode} in `{country}` appears twice"),
@@ -1918,9 +1958,9 @@ fn read_cost_factors(t: &Table, report: &mut Report) -> Vec<CostFactor> {
 
 /// passenger_fares.csv: one-way fares per passenger between two stops of a service that
 /// carries people.
-fn read_passenger_fares(t: &Table, ctx: &Ctx, services: &mut [Service], report: &mut Report) {
+fn read_passenger_fares(t: &mut Table, ctx: &Ctx, services: &mut [Service], report: &mut Report) {
     let mut seen = HashSet::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let service = row.required("service", report);
         let from = ctx.place(&row, "from", report);
         let to = ctx.place(&row, "to", report);
@@ -1955,10 +1995,10 @@ fn read_passenger_fares(t: &Table, ctx: &Ctx, services: &mut [Service], report: 
 }
 
 /// passenger_factors.csv: emissions per passenger-km by mode.
-fn read_passenger_factors(t: &Table, report: &mut Report) -> Vec<PassengerFactor> {
+fn read_passenger_factors(t: &mut Table, report: &mut Report) -> Vec<PassengerFactor> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let mode: Option<Mode> = row.parsed("mode", report);
         let wtw = row.number("wtw_g_per_pkm", 0.0, 10_000.0, report);
         let src = source(&row, report);
@@ -1977,10 +2017,10 @@ fn read_passenger_factors(t: &Table, report: &mut Report) -> Vec<PassengerFactor
     out
 }
 
-fn read_emission_factors(t: &Table, report: &mut Report) -> Vec<EmissionFactor> {
+fn read_emission_factors(t: &mut Table, report: &mut Report) -> Vec<EmissionFactor> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for row in t.rows() {
+    while let Some(row) = t.next_row(report) {
         let mode: Option<Mode> = row.parsed("mode", report);
         let energy = row.required("energy", report);
         let ttw = row.number("ttw_g_per_tkm", 0.0, 10_000.0, report);
@@ -1991,7 +2031,7 @@ fn read_emission_factors(t: &Table, report: &mut Report) -> Vec<EmissionFactor> 
         {
             if !seen.insert((mode, energy.clone())) {
                 report.error(
-                    &t.file,
+                    row.file(),
                     Some(row.line),
                     Some("energy"),
                     format!("{mode}/{energy} appears twice"),

@@ -550,6 +550,55 @@ fn line_numbers_are_right_in_files_with_crlf_line_ends() {
 }
 
 #[test]
+fn line_numbers_stay_right_deep_into_a_long_file_read_in_chunks() {
+    // Rows are streamed through the CSV reader's buffer, so the lines of a long file are counted
+    // across many buffer refills. A byte-order mark, CRLF line ends and a quoted source that
+    // spans two lines must not shift them.
+    let mut files = mini();
+    let text = String::from_utf8(files["links.csv"].clone()).unwrap();
+    let mut rows = text.lines();
+    let header = rows.next().unwrap();
+    let first = rows.next().unwrap().to_string();
+    let mut out = format!("\u{feff}{header}\r\n{first}\r\n");
+    let mut line = 2;
+    for i in 0..3000 {
+        let row = first.replacen("xian-alashankou,", &format!("copy-{i},"), 1);
+        let row = if i == 1000 {
+            line += 1; // this row's source holds a line break
+            row.replace("test fixture", "\"test fixture,\r\nsecond line\"")
+        } else if i == 2500 {
+            row.replacen(",xian,", ",xain,", 1)
+        } else {
+            row
+        };
+        out.push_str(&row);
+        out.push_str("\r\n");
+        line += 1;
+        if i == 2500 {
+            break;
+        }
+    }
+    out.push_str(rows.collect::<Vec<_>>().join("\r\n").as_str());
+    files.insert("links.csv", out.into_bytes());
+    let r = errors_of(&files);
+    assert_error(
+        &r,
+        "links.csv",
+        Some(line),
+        Some("from"),
+        "unknown place id `xain`",
+    );
+    assert_eq!(
+        r.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count(),
+        1,
+        "the one error only (the header read with its byte-order mark):\n{r}"
+    );
+}
+
+#[test]
 fn a_gauge_that_no_neighbouring_link_shares_is_a_warning() {
     let mut net = silkroute_feed::builtin();
     assert!(
