@@ -7,7 +7,7 @@ use crate::context::{apply_scenarios, load_network};
 use crate::failure::{CmdResult, Failure};
 use rayon::prelude::*;
 use silkroute_graph::hierarchy::{prepare, prepare_customizable};
-use silkroute_graph::{compile, write_graph_file, CompiledNetwork};
+use silkroute_graph::{compile, GraphFileWriter};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -31,6 +31,25 @@ pub fn run(args: BuildArgs) -> CmdResult {
         graph.edges().len(),
         (compiled_at - loaded).as_secs_f64()
     );
+    // The file is written part by part and each part dropped once written: the network (most
+    // of the memory at 2 M nodes) goes before anything is contracted.
+    let mut file = GraphFileWriter::create(&args.output, &args.metrics, !args.no_customizable)
+        .map_err(Failure::failed)?;
+    file.network(&net, &graph).map_err(Failure::failed)?;
+    let coordinates = graph.coordinates(&net);
+    drop(net);
+    if !args.no_customizable {
+        let t = Instant::now();
+        let (cch, stats) = prepare_customizable(&graph, &coordinates);
+        eprintln!(
+            "customizable hierarchy: {} arcs, elimination tree {} high, in {:.2} s",
+            stats.arcs,
+            stats.tree_height,
+            t.elapsed().as_secs_f64()
+        );
+        file.customizable(&cch).map_err(Failure::failed)?;
+    }
+    drop(coordinates);
     let hierarchies: Vec<_> = args
         .metrics
         .par_iter()
@@ -46,24 +65,10 @@ pub fn run(args: BuildArgs) -> CmdResult {
             (m, h)
         })
         .collect();
-    let customizable = (!args.no_customizable).then(|| {
-        let t = Instant::now();
-        let (cch, stats) = prepare_customizable(&graph, &net);
-        eprintln!(
-            "customizable hierarchy: {} arcs, elimination tree {} high, in {:.2} s",
-            stats.arcs,
-            stats.tree_height,
-            t.elapsed().as_secs_f64()
-        );
-        cch
-    });
-    let compiled = CompiledNetwork {
-        network: net,
-        graph,
-        hierarchies,
-        customizable,
-    };
-    let bytes = write_graph_file(&args.output, &compiled).map_err(Failure::failed)?;
+    for (m, h) in &hierarchies {
+        file.hierarchy(*m, h).map_err(Failure::failed)?;
+    }
+    let bytes = file.finish().map_err(Failure::failed)?;
     eprintln!(
         "wrote {} ({:.1} MB) in {:.2} s in all",
         args.output.display(),

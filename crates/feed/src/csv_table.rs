@@ -3,6 +3,8 @@
 //! of millions of links is never held as text (it was: 1.1 GB of CSV became 4 GB of `String`s).
 
 use crate::report::Report;
+use silkroute_model::{Source, Sources};
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::io::Read;
 use std::str::FromStr;
@@ -14,6 +16,8 @@ pub(crate) struct Table<'r> {
     width: usize,
     reader: csv::Reader<LineCounter<Box<dyn Read + 'r>>>,
     record: csv::StringRecord,
+    /// The sources cited so far, each kept once.
+    sources: RefCell<Sources>,
 }
 
 impl<'r> Table<'r> {
@@ -99,6 +103,7 @@ impl<'r> Table<'r> {
             width: header.len(),
             reader,
             record: csv::StringRecord::new(),
+            sources: RefCell::default(),
         })
     }
 
@@ -171,6 +176,7 @@ impl<'r> Table<'r> {
             columns: &self.columns,
             line,
             fields: &self.record,
+            sources: &self.sources,
         })
     }
 
@@ -185,6 +191,7 @@ pub(crate) struct Row<'t> {
     columns: &'t HashMap<String, usize>,
     pub line: u64,
     fields: &'t csv::StringRecord,
+    sources: &'t RefCell<Sources>,
 }
 
 impl<'t> Row<'t> {
@@ -214,6 +221,17 @@ impl<'t> Row<'t> {
             None
         } else {
             Some(t.to_string())
+        }
+    }
+
+    /// The required `source` column, shared with the rows before that cite the same source.
+    pub fn source(&self, report: &mut Report) -> Option<Source> {
+        let text = self.text("source");
+        if text.is_empty() {
+            self.err(report, "source", "required value is empty".into());
+            None
+        } else {
+            Some(self.sources.borrow_mut().intern(text))
         }
     }
 

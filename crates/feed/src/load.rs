@@ -259,10 +259,6 @@ fn unique_id(row: &Row, seen: &mut HashSet<String>, report: &mut Report) -> Opti
     Some(id)
 }
 
-fn source(row: &Row, report: &mut Report) -> Option<String> {
-    row.required("source", report)
-}
-
 fn status_and_year(row: &Row, report: &mut Report) -> Option<(Status, Option<u16>)> {
     let status: Status = row.parsed("status", report)?;
     let year = row
@@ -360,7 +356,7 @@ fn read_places(t: &mut Table, lines: &mut Lines, report: &mut Report) -> Vec<Pla
         let timezone = country
             .as_deref()
             .and_then(|c| place_timezone(&row, c, report));
-        let src = source(&row, report);
+        let src = row.source(report);
         let aliases = row
             .text("aliases")
             .split(';')
@@ -416,7 +412,7 @@ fn read_links(t: &mut Table, ctx: &Ctx, lines: &mut Lines, report: &mut Report) 
         let geometry = linestring(&row, "geometry", report);
         let cap = capacity(&row, report);
         let st = status_and_year(&row, report);
-        let src = source(&row, report);
+        let src = row.source(report);
         if let (Some(from), Some(to), Some(mode)) = (from, to, mode) {
             if from == to {
                 report.error(
@@ -622,7 +618,7 @@ fn read_borders(
         }
         let travellers = row.parsed_opt::<TravellerAccess>("passengers", report);
         let st = status_and_year(&row, report);
-        let src = source(&row, report);
+        let src = row.source(report);
         if let (Some(from), Some(to)) = (from, to) {
             if ctx.country(from) == ctx.country(to) {
                 report.error(
@@ -828,7 +824,7 @@ fn read_transfers(
         let hub = row.number("hub_co2e_kg_per_t", 0.0, 1000.0, report);
         let cap = capacity(&row, report);
         let st = status_and_year(&row, report);
-        let src = source(&row, report);
+        let src = row.source(report);
         if let (Some(p50), Some(p90)) = (p50, p90) {
             if !ordered(&row, "handling_p90_h", p50, p90, report) {
                 continue;
@@ -900,7 +896,7 @@ fn read_feed_info(t: &mut Table, report: &mut Report) -> Option<jiff::civil::Dat
             return None;
         }
         let d = row.parsed_opt_with("reference_date", report, parse_date);
-        source(&row, report)?;
+        row.source(report)?;
         out = Some(silkroute_model::week_start(d.ok().flatten()?));
     }
     out
@@ -1175,7 +1171,7 @@ fn read_fares(t: &mut Table, ctx: &Ctx, services: &mut [Service], report: &mut R
         let from = ctx.place(&row, "from", report);
         let to = ctx.place(&row, "to", report);
         let usd = row.number("usd_per_feu", 0.0, 1e7, report);
-        let source = row.required("source", report);
+        let source = row.source(report);
         let (Some(service), Some(from), Some(to), Some(usd_per_feu), Some(source)) =
             (service, from, to, usd, source)
         else {
@@ -1392,7 +1388,7 @@ fn read_services(
         let schedule = schedule(&row, report);
         let tariff = row.number_opt("tariff_usd_per_feu", 0.0, 1e6, report);
         let st = status_and_year(&row, report);
-        let src = source(&row, report);
+        let src = row.source(report);
         if let (
             Some(id),
             Some(name),
@@ -1469,7 +1465,7 @@ fn read_modes(t: &mut Table, report: &mut Report) -> Vec<ModeDefaults> {
                 format!("no minimum connection time for {m}: changes of service take no time"),
             );
         }
-        let src = source(&row, report);
+        let src = row.source(report);
         if let (Some(w50), Some(w90)) = (w50, w90) {
             if !ordered(&row, "default_wait_p90_h", w50, w90, report) {
                 continue;
@@ -1508,7 +1504,7 @@ fn read_countries(t: &mut Table, report: &mut Report) -> Vec<Country> {
         let code = row.required("code", report);
         let name = row.required("name_en", report);
         let territory = row.required("customs_territory", report);
-        let src = source(&row, report);
+        let src = row.source(report);
         let (Some(code), Some(name_en), Some(customs_territory), Some(source)) =
             (code, name, territory, src)
         else {
@@ -1579,7 +1575,7 @@ fn read_entry_rules(t: &mut Table, report: &mut Report) -> Vec<EntryRule> {
             .map(|d| d.map(|d| d.round() as u32));
         let fee = row.number_opt("visa_fee_usd", 0.0, 10_000.0, report);
         let purposes = parsed_list(&row, "purposes", report, |p| p.parse::<Purpose>());
-        let src = source(&row, report);
+        let src = row.source(report);
         let (
             Some(passport),
             Some(destination),
@@ -1744,7 +1740,7 @@ fn read_footpaths(t: &mut Table, ctx: &Ctx, report: &mut Report) -> Vec<Footpath
         let from = ctx.place(&row, "from", report);
         let to = ctx.place(&row, "to", report);
         let minutes = row.number("minutes", 0.0, 1440.0, report);
-        let src = source(&row, report);
+        let src = row.source(report);
         let (Some(from), Some(to), Some(minutes), Some(source)) = (from, to, minutes, src) else {
             continue;
         };
@@ -1778,7 +1774,7 @@ fn read_driving_rules(t: &mut Table, report: &mut Report) -> Vec<DrivingRules> {
         let daily = row.number("daily_driving_h", 0.25, 24.0, report);
         let rest = row.number("daily_rest_h", 0.0, 48.0, report);
         let spread = row.number("duty_spread_h", 0.25, 48.0, report);
-        let src = source(&row, report);
+        let src = row.source(report);
         let (
             Some(country),
             Some(crew),
@@ -1862,7 +1858,7 @@ fn read_clearances(t: &mut Table, ctx: &Ctx, report: &mut Report) -> Vec<Customs
         let p50 = row.number("p50_h", 0.0, 2000.0, report);
         let p90 = row.number("p90_h", 0.0, 2000.0, report);
         let fee = row.number("fee_usd", 0.0, 1e6, report);
-        let src = source(&row, report);
+        let src = row.source(report);
         let (
             Some(id),
             Some(country),
@@ -1932,7 +1928,7 @@ fn read_cost_factors(t: &mut Table, report: &mut Report) -> Vec<CostFactor> {
         let mode: Option<Mode> = row.parsed("mode", report);
         let country = row.required("country", report);
         let usd = row.number("usd_per_feu_km", 0.0, 1000.0, report);
-        let src = source(&row, report);
+        let src = row.source(report);
         if let (Some(mode), Some(country), Some(usd_per_feu_km), Some(source)) =
             (mode, country, usd, src)
         {
@@ -1965,7 +1961,7 @@ fn read_passenger_fares(t: &mut Table, ctx: &Ctx, services: &mut [Service], repo
         let from = ctx.place(&row, "from", report);
         let to = ctx.place(&row, "to", report);
         let usd = row.number("usd", 0.0, 1e6, report);
-        let src = source(&row, report);
+        let src = row.source(report);
         let (Some(service), Some(from), Some(to), Some(usd), Some(source)) =
             (service, from, to, usd, src)
         else {
@@ -2001,7 +1997,7 @@ fn read_passenger_factors(t: &mut Table, report: &mut Report) -> Vec<PassengerFa
     while let Some(row) = t.next_row(report) {
         let mode: Option<Mode> = row.parsed("mode", report);
         let wtw = row.number("wtw_g_per_pkm", 0.0, 10_000.0, report);
-        let src = source(&row, report);
+        let src = row.source(report);
         if let (Some(mode), Some(wtw_g_per_pkm), Some(source)) = (mode, wtw, src) {
             if !seen.insert(mode) {
                 row_error(&row, report, "mode", &format!("{mode} appears twice"));
@@ -2025,7 +2021,7 @@ fn read_emission_factors(t: &mut Table, report: &mut Report) -> Vec<EmissionFact
         let energy = row.required("energy", report);
         let ttw = row.number("ttw_g_per_tkm", 0.0, 10_000.0, report);
         let wtw = row.number("wtw_g_per_tkm", 0.0, 10_000.0, report);
-        let src = source(&row, report);
+        let src = row.source(report);
         if let (Some(mode), Some(energy), Some(ttw_g_per_tkm), Some(wtw_g_per_tkm), Some(source)) =
             (mode, energy, ttw, wtw, src)
         {

@@ -758,7 +758,7 @@ impl Scenario {
                     lon: p.lon,
                     kind,
                     timezone,
-                    source: p.source.clone(),
+                    source: p.source.as_str().into(),
                 });
                 Ok(())
             };
@@ -858,7 +858,7 @@ impl Scenario {
                     opening_year: None,
                     oneway: false,
                     geometry: None,
-                    source: l.source.clone(),
+                    source: l.source.as_str().into(),
                 });
                 Ok(())
             };
@@ -948,7 +948,7 @@ impl Scenario {
                     schedule,
                     status: Status::Open,
                     opening_year: None,
-                    source: n.source.clone(),
+                    source: n.source.as_str().into(),
                 });
                 Ok(())
             };

@@ -98,7 +98,8 @@ almaty,xian,cotton,,2000,,fuzz seed\n",
         .into_iter()
         .map(|m| (m, silkroute_graph::hierarchy::prepare(&graph, m).0))
         .collect();
-    let customizable = Some(silkroute_graph::hierarchy::prepare_customizable(&graph, &net).0);
+    let customizable =
+        Some(silkroute_graph::hierarchy::prepare_customizable(&graph, &graph.coordinates(&net)).0);
     let compiled = silkroute_graph::CompiledNetwork {
         network: net,
         graph,

@@ -77,35 +77,64 @@ impl CompiledNetwork {
     }
 }
 
+/// The section names of a hierarchy's arrays (after the metric's name), in file order.
+const HIERARCHY_SECTIONS: [&str; 10] = [
+    "rank",
+    "node_at",
+    "up_first",
+    "up",
+    "up_arc",
+    "down_first",
+    "down",
+    "down_arc",
+    "arc_first",
+    "arc_second",
+];
+
 /// The ten arrays of a hierarchy, with their section names (after the metric's name).
 fn hierarchy_arrays(h: &Hierarchy) -> [(&'static str, &[u8]); 10] {
-    [
-        ("rank", h.rank.as_bytes()),
-        ("node_at", h.node_at.as_bytes()),
-        ("up_first", h.up_first.as_bytes()),
-        ("up", h.up.as_bytes()),
-        ("up_arc", h.up_arc.as_bytes()),
-        ("down_first", h.down_first.as_bytes()),
-        ("down", h.down.as_bytes()),
-        ("down_arc", h.down_arc.as_bytes()),
-        ("arc_first", h.arc_first.as_bytes()),
-        ("arc_second", h.arc_second.as_bytes()),
-    ]
+    let arrays = [
+        h.rank.as_bytes(),
+        h.node_at.as_bytes(),
+        h.up_first.as_bytes(),
+        h.up.as_bytes(),
+        h.up_arc.as_bytes(),
+        h.down_first.as_bytes(),
+        h.down.as_bytes(),
+        h.down_arc.as_bytes(),
+        h.arc_first.as_bytes(),
+        h.arc_second.as_bytes(),
+    ];
+    std::array::from_fn(|i| (HIERARCHY_SECTIONS[i], arrays[i]))
 }
+
+/// The section names of the customizable hierarchy's arrays (after `cch.`), in file order.
+const CUSTOMIZABLE_SECTIONS: [&str; 9] = [
+    "rank",
+    "node_at",
+    "up_first",
+    "up_head",
+    "down_first",
+    "down_tail",
+    "down_arc",
+    "edge_arc",
+    "arc_edges",
+];
 
 /// The arrays of a customizable hierarchy, with their section names (after `cch.`).
 fn customizable_arrays(c: &Cch) -> [(&'static str, &[u8]); 9] {
-    [
-        ("rank", c.rank.as_bytes()),
-        ("node_at", c.node_at.as_bytes()),
-        ("up_first", c.up_first.as_bytes()),
-        ("up_head", c.up_head.as_bytes()),
-        ("down_first", c.down_first.as_bytes()),
-        ("down_tail", c.down_tail.as_bytes()),
-        ("down_arc", c.down_arc.as_bytes()),
-        ("edge_arc", c.edge_arc.as_bytes()),
-        ("arc_edges", c.arc_edges.as_bytes()),
-    ]
+    let arrays = [
+        c.rank.as_bytes(),
+        c.node_at.as_bytes(),
+        c.up_first.as_bytes(),
+        c.up_head.as_bytes(),
+        c.down_first.as_bytes(),
+        c.down_tail.as_bytes(),
+        c.down_arc.as_bytes(),
+        c.edge_arc.as_bytes(),
+        c.arc_edges.as_bytes(),
+    ];
+    std::array::from_fn(|i| (CUSTOMIZABLE_SECTIONS[i], arrays[i]))
 }
 
 /// Why a graph file could not be written or read.
@@ -167,88 +196,251 @@ pub enum GraphFileError {
 /// Writes `compiled` to `path` (to a temporary file beside it, then renamed, so an existing
 /// file is never left half-written, and a process that has the old file mapped keeps it).
 pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, GraphFileError> {
-    let io = |source| GraphFileError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let encode = |what: &str, r: postcard::Result<Vec<u8>>| {
-        r.map_err(|e| corrupt(path, format!("cannot encode the {what}: {e}")))
-    };
-    let network = encode("network", postcard::to_allocvec(&compiled.network))?;
-    let g = &compiled.graph;
-    let nodes = encode("nodes", postcard::to_allocvec(&g.nodes))?;
-    let mut sections: Vec<(String, &[u8])> = vec![
-        ("network".into(), &network),
-        ("nodes".into(), &nodes),
-        ("edges".into(), g.edges.as_bytes()),
-        ("first_out".into(), g.first_out.as_bytes()),
-        ("place_first".into(), g.place_nodes.first.as_bytes()),
-        ("place_nodes".into(), g.place_nodes.nodes.as_bytes()),
-        ("intl_first".into(), g.international_nodes.first.as_bytes()),
-        ("intl_nodes".into(), g.international_nodes.nodes.as_bytes()),
-    ];
-    for (m, h) in &compiled.hierarchies {
-        for (name, bytes) in hierarchy_arrays(h) {
-            sections.push((format!("{m}.{name}"), bytes));
-        }
-    }
+    let metrics: Vec<Metric> = compiled.hierarchies.iter().map(|(m, _)| *m).collect();
+    let mut file = GraphFileWriter::create(path, &metrics, compiled.customizable.is_some())?;
+    file.network(&compiled.network, &compiled.graph)?;
     if let Some(c) = &compiled.customizable {
-        for (name, bytes) in customizable_arrays(c) {
-            sections.push((format!("cch.{name}"), bytes));
-        }
+        file.customizable(c)?;
     }
-    let table_end = HEADER_LEN + sections.len() * ENTRY_LEN;
-    let mut table = Vec::with_capacity(sections.len() * ENTRY_LEN);
-    let mut offset = table_end.next_multiple_of(SECTION_ALIGN);
-    let mut layout = Vec::with_capacity(sections.len());
-    for (name, bytes) in &sections {
-        let mut field = [0u8; 16];
-        if name.len() > field.len() {
+    for (m, h) in &compiled.hierarchies {
+        file.hierarchy(*m, h)?;
+    }
+    file.finish()
+}
+
+/// A graph file written part by part, so that a build can drop each part once it is written
+/// (the network before contracting: at 2 M nodes it is most of the memory). The parts come in
+/// a fixed order, named when the file is created: [`GraphFileWriter::network`] (the network and
+/// its graph), [`GraphFileWriter::customizable`] when there is one, then one
+/// [`GraphFileWriter::hierarchy`] per metric in the order given; [`GraphFileWriter::finish`]
+/// writes the section table and puts the file in place. Dropped before that, the file is not
+/// created (an existing one stays).
+pub struct GraphFileWriter {
+    path: PathBuf,
+    file: std::io::BufWriter<atomic_write_file::AtomicWriteFile>,
+    /// Every section's name, in the order they are written.
+    names: Vec<String>,
+    /// Offset, length and checksum of the sections written so far.
+    written: Vec<(usize, usize, u32)>,
+    /// Bytes written so far.
+    at: usize,
+}
+
+impl GraphFileWriter {
+    /// Starts writing the graph file `path` with hierarchies for `metrics` (in that order) and a
+    /// customizable one if `customizable`.
+    pub fn create(
+        path: &Path,
+        metrics: &[Metric],
+        customizable: bool,
+    ) -> Result<GraphFileWriter, GraphFileError> {
+        let mut names: Vec<String> = [
+            "network",
+            "nodes",
+            "edges",
+            "first_out",
+            "place_first",
+            "place_nodes",
+            "intl_first",
+            "intl_nodes",
+        ]
+        .map(String::from)
+        .to_vec();
+        if customizable {
+            names.extend(CUSTOMIZABLE_SECTIONS.iter().map(|n| format!("cch.{n}")));
+        }
+        for m in metrics {
+            names.extend(HIERARCHY_SECTIONS.iter().map(|n| format!("{m}.{n}")));
+        }
+        if let Some(long) = names.iter().find(|n| n.len() > 16) {
             return Err(corrupt(
                 path,
-                format!("cannot write a section named `{name}`: names have 16 bytes"),
+                format!("cannot write a section named `{long}`: names have 16 bytes"),
             ));
         }
-        field[..name.len()].copy_from_slice(name.as_bytes());
-        table.extend_from_slice(&field);
-        table.extend_from_slice(&(offset as u64).to_le_bytes());
-        table.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        table.extend_from_slice(&crc32fast::hash(bytes).to_le_bytes());
-        table.extend_from_slice(&0u32.to_le_bytes());
-        layout.push(offset);
-        offset = (offset + bytes.len()).next_multiple_of(SECTION_ALIGN);
+        let file = atomic_write_file::AtomicWriteFile::open(path).map_err(|e| io(path, e))?;
+        let mut writer = GraphFileWriter {
+            path: path.to_path_buf(),
+            file: std::io::BufWriter::with_capacity(1 << 20, file),
+            written: Vec::with_capacity(names.len()),
+            at: 0,
+            names,
+        };
+        // Header and table are written last, over these zeros.
+        let table_end = HEADER_LEN + writer.names.len() * ENTRY_LEN;
+        writer.pad_to(table_end)?;
+        Ok(writer)
     }
-    let file_len = layout
-        .last()
-        .zip(sections.last())
-        .map_or(table_end, |(o, (_, b))| o + b.len());
-    let mut header = Vec::with_capacity(HEADER_LEN);
-    header.extend_from_slice(MAGIC);
-    header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    header.extend_from_slice(&(sections.len() as u32).to_le_bytes());
-    header.extend_from_slice(&(file_len as u64).to_le_bytes());
-    let mut writer = [0u8; 16];
-    let v = env!("CARGO_PKG_VERSION").as_bytes();
-    writer[..v.len().min(16)].copy_from_slice(&v[..v.len().min(16)]);
-    header.extend_from_slice(&writer);
-    header.extend_from_slice(&crc32fast::hash(&table).to_le_bytes());
-    header.extend_from_slice(&0u32.to_le_bytes());
-    let mut file = atomic_write_file::AtomicWriteFile::open(path).map_err(io)?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, &mut file);
-    out.write_all(&header).map_err(io)?;
-    out.write_all(&table).map_err(io)?;
-    let mut at = table_end;
-    for ((_, bytes), start) in sections.iter().zip(&layout) {
-        out.write_all(&[0u8; SECTION_ALIGN][..start - at])
-            .map_err(io)?;
-        out.write_all(bytes).map_err(io)?;
-        at = start + bytes.len();
+
+    /// Writes the network's tables and its routing graph.
+    pub fn network(&mut self, network: &Network, graph: &Graph) -> Result<(), GraphFileError> {
+        self.encoded("network", network)?;
+        self.encoded("nodes", &graph.nodes)?;
+        self.section("edges", graph.edges.as_bytes())?;
+        self.section("first_out", graph.first_out.as_bytes())?;
+        self.section("place_first", graph.place_nodes.first.as_bytes())?;
+        self.section("place_nodes", graph.place_nodes.nodes.as_bytes())?;
+        self.section("intl_first", graph.international_nodes.first.as_bytes())?;
+        self.section("intl_nodes", graph.international_nodes.nodes.as_bytes())
     }
-    out.flush().map_err(io)?;
-    drop(out);
-    // fsync, rename over the old file, fsync the folder
-    file.commit().map_err(io)?;
-    Ok(file_len as u64)
+
+    /// Writes the customizable hierarchy.
+    pub fn customizable(&mut self, c: &Cch) -> Result<(), GraphFileError> {
+        for (name, bytes) in customizable_arrays(c) {
+            self.section(&format!("cch.{name}"), bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the hierarchy of `metric`.
+    pub fn hierarchy(&mut self, metric: Metric, h: &Hierarchy) -> Result<(), GraphFileError> {
+        for (name, bytes) in hierarchy_arrays(h) {
+            self.section(&format!("{metric}.{name}"), bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the header and the section table and puts the file in place (fsync, rename over
+    /// the old file, fsync the folder). Returns the file's length in bytes.
+    pub fn finish(self) -> Result<u64, GraphFileError> {
+        if let Some(missing) = self.names.get(self.written.len()) {
+            return Err(corrupt(
+                &self.path,
+                format!("section `{missing}` was never written"),
+            ));
+        }
+        let mut table = Vec::with_capacity(self.names.len() * ENTRY_LEN);
+        for (name, &(offset, len, crc)) in self.names.iter().zip(&self.written) {
+            let mut field = [0u8; 16];
+            field[..name.len()].copy_from_slice(name.as_bytes());
+            table.extend_from_slice(&field);
+            table.extend_from_slice(&(offset as u64).to_le_bytes());
+            table.extend_from_slice(&(len as u64).to_le_bytes());
+            table.extend_from_slice(&crc.to_le_bytes());
+            table.extend_from_slice(&0u32.to_le_bytes());
+        }
+        let file_len = self.at;
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        header.extend_from_slice(&(self.names.len() as u32).to_le_bytes());
+        header.extend_from_slice(&(file_len as u64).to_le_bytes());
+        let mut writer = [0u8; 16];
+        let v = env!("CARGO_PKG_VERSION").as_bytes();
+        writer[..v.len().min(16)].copy_from_slice(&v[..v.len().min(16)]);
+        header.extend_from_slice(&writer);
+        header.extend_from_slice(&crc32fast::hash(&table).to_le_bytes());
+        header.extend_from_slice(&0u32.to_le_bytes());
+        let path = self.path;
+        let mut file = self
+            .file
+            .into_inner()
+            .map_err(|e| io(&path, e.into_error()))?;
+        use std::io::{Seek, SeekFrom};
+        file.seek(SeekFrom::Start(0)).map_err(|e| io(&path, e))?;
+        file.write_all(&header).map_err(|e| io(&path, e))?;
+        file.write_all(&table).map_err(|e| io(&path, e))?;
+        file.commit().map_err(|e| io(&path, e))?;
+        Ok(file_len as u64)
+    }
+
+    /// Writes the next section, `name`, from `bytes`.
+    fn section(&mut self, name: &str, bytes: &[u8]) -> Result<(), GraphFileError> {
+        self.write_with(name, |w| w.write_all(bytes).map_err(Encoding::Io))
+    }
+
+    /// Writes the next section, `name`, as `value` encoded in postcard, streamed to the file.
+    fn encoded<T: serde::Serialize>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), GraphFileError> {
+        self.write_with(name, |w| {
+            // postcard writes a byte at a time: buffered here, checksummed in blocks.
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, w);
+            postcard::to_io(value, &mut buffered).map_err(Encoding::Postcard)?;
+            buffered.flush().map_err(Encoding::Io)
+        })
+    }
+
+    fn write_with(
+        &mut self,
+        name: &str,
+        write: impl FnOnce(&mut Checksummed<'_>) -> Result<(), Encoding>,
+    ) -> Result<(), GraphFileError> {
+        let expected = self.names.get(self.written.len());
+        if expected.map(String::as_str) != Some(name) {
+            return Err(corrupt(
+                &self.path,
+                format!(
+                    "section `{name}` written out of order (expected {})",
+                    expected.map_or("none".to_string(), |e| format!("`{e}`"))
+                ),
+            ));
+        }
+        let start = self.at.next_multiple_of(SECTION_ALIGN);
+        self.pad_to(start)?;
+        let mut w = Checksummed {
+            out: &mut self.file,
+            crc: crc32fast::Hasher::new(),
+            len: 0,
+        };
+        write(&mut w).map_err(|e| match e {
+            Encoding::Io(e) => io(&self.path, e),
+            Encoding::Postcard(e) => corrupt(&self.path, format!("cannot encode the {name}: {e}")),
+        })?;
+        let (len, crc) = (w.len, w.crc.finalize());
+        self.written.push((start, len, crc));
+        self.at = start + len;
+        Ok(())
+    }
+
+    /// Writes zeros up to byte `to`.
+    fn pad_to(&mut self, to: usize) -> Result<(), GraphFileError> {
+        let zeros = [0u8; SECTION_ALIGN];
+        while self.at < to {
+            let n = (to - self.at).min(zeros.len());
+            self.file
+                .write_all(&zeros[..n])
+                .map_err(|e| io(&self.path, e))?;
+            self.at += n;
+        }
+        Ok(())
+    }
+}
+
+/// Why a section could not be written.
+enum Encoding {
+    Io(std::io::Error),
+    Postcard(postcard::Error),
+}
+
+/// A writer that counts and checksums what goes through it.
+struct Checksummed<'w> {
+    out: &'w mut std::io::BufWriter<atomic_write_file::AtomicWriteFile>,
+    crc: crc32fast::Hasher,
+    len: usize,
+}
+
+impl Write for Checksummed<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.crc.update(&buf[..n]);
+        self.len += n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// An I/O error on `path`.
+fn io(path: &Path, source: std::io::Error) -> GraphFileError {
+    GraphFileError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// The little-endian u32 at `bytes[at..at + 4]` (the caller has checked the length).
@@ -303,8 +495,10 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
             .ok_or_else(|| corrupt(format!("section `{name}` is missing")))
     };
     let section_bytes = |s: &Section| &bytes[s.start..s.start + s.len];
-    let network: Network = postcard::from_bytes(section_bytes(find("network")?))
-        .map_err(|e| corrupt(format!("section `network` cannot be decoded ({e})")))?;
+    let network_bytes = section_bytes(find("network")?);
+    let network: Network =
+        silkroute_model::Sources::sharing(|| postcard::from_bytes(network_bytes))
+            .map_err(|e| corrupt(format!("section `network` cannot be decoded ({e})")))?;
     let nodes: Vec<Node> = postcard::from_bytes(section_bytes(find("nodes")?))
         .map_err(|e| corrupt(format!("section `nodes` cannot be decoded ({e})")))?;
     let graph = Graph {

@@ -374,6 +374,17 @@ impl Graph {
         &self.edges
     }
 
+    /// Every node's `[lon, lat]`: its place's, in `net` (which this graph was compiled from).
+    pub fn coordinates(&self, net: &silkroute_model::Network) -> Vec<[f64; 2]> {
+        self.nodes
+            .iter()
+            .map(|n| {
+                let p = net.place(n.place);
+                [p.lon, p.lat]
+            })
+            .collect()
+    }
+
     /// Every edge as (tail, head) node numbers, in edge order.
     pub fn edge_pairs(&self) -> Vec<(u32, u32)> {
         self.edges.iter().map(|e| (e.tail.0, e.head.0)).collect()

@@ -28,7 +28,7 @@ mod timetable;
 pub use compile::{compile, compile_in_frame, CompileError};
 pub use file::{
     is_graph_file, is_graph_path, read_graph_file, reseal_checksums, write_graph_file,
-    CompiledNetwork, GraphFileError, FORMAT_VERSION, HEADER_LEN, MAGIC,
+    CompiledNetwork, GraphFileError, GraphFileWriter, FORMAT_VERSION, HEADER_LEN, MAGIC,
 };
 pub use graph::{Adjacency, Edge, EdgeFrame, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
 pub use hierarchy::{Hierarchy, HierarchyQuery, Metric, NoMetric};

@@ -5,8 +5,8 @@
 use silkroute_feed::builtin;
 use silkroute_graph::hierarchy::{prepare, prepare_customizable};
 use silkroute_graph::{
-    compile, read_graph_file, write_graph_file, CompiledNetwork, Edge, GraphFileError, Metric,
-    HEADER_LEN,
+    compile, read_graph_file, write_graph_file, CompiledNetwork, Edge, GraphFileError,
+    GraphFileWriter, Metric, HEADER_LEN,
 };
 use std::path::Path;
 
@@ -17,7 +17,7 @@ fn compiled() -> CompiledNetwork {
         .iter()
         .map(|&m| (m, prepare(&graph, m).0))
         .collect();
-    let customizable = Some(prepare_customizable(&graph, &network).0);
+    let customizable = Some(prepare_customizable(&graph, &graph.coordinates(&network)).0);
     CompiledNetwork {
         network,
         graph,
@@ -323,4 +323,48 @@ fn overlapping_sections_are_refused() {
             .contains("section `nodes` lies outside the file or over another"),
         "{err}"
     );
+}
+
+/// A build writes the file part by part (the network, then each hierarchy as it is made): a
+/// build that stops in between, or writes its parts out of order, leaves the earlier file as
+/// it was and nothing beside it.
+#[test]
+fn a_file_written_part_by_part_is_in_place_only_when_finished() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, bytes) = written(dir.path());
+    let c = compiled();
+    let metrics: Vec<Metric> = c.hierarchies.iter().map(|(m, _)| *m).collect();
+
+    let mut file = GraphFileWriter::create(&path, &metrics, true).unwrap();
+    file.network(&c.network, &c.graph).unwrap();
+    drop(file); // stopped before the hierarchies
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+
+    let mut file = GraphFileWriter::create(&path, &metrics, true).unwrap();
+    file.network(&c.network, &c.graph).unwrap();
+    let err = file.hierarchy(metrics[0], &c.hierarchies[0].1).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("section `time.rank` written out of order (expected `cch.rank`)"),
+        "{err}"
+    );
+    let err = file.finish().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("section `cch.rank` was never written"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+    // Written in order, part by part, the file is the one written at once.
+    let mut file = GraphFileWriter::create(&path, &metrics, true).unwrap();
+    file.network(&c.network, &c.graph).unwrap();
+    file.customizable(c.customizable.as_ref().unwrap()).unwrap();
+    for (m, h) in &c.hierarchies {
+        file.hierarchy(*m, h).unwrap();
+    }
+    let len = file.finish().unwrap();
+    assert_eq!(len as usize, bytes.len());
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
 }

@@ -9,6 +9,7 @@
 //! see it under a transit regime (rail under seal, TIR): no import or export there.
 
 use crate::network::PlaceId;
+use crate::source::Source;
 use crate::vocabulary::Mode;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -24,7 +25,7 @@ pub struct Country {
     /// without customs, else the country's own code.
     pub customs_territory: String,
     /// Where the data comes from.
-    pub source: String,
+    pub source: Source,
 }
 
 /// What customs do.
@@ -100,7 +101,7 @@ pub struct CustomsClearance {
     /// Fees and charges per consignment (one FEU), USD.
     pub fee_usd: f64,
     /// Where the figures come from.
-    pub source: String,
+    pub source: Source,
 }
 
 impl CustomsClearance {

@@ -7,6 +7,7 @@
 //! driving ([`Shift::drive`]). Time standing at a border post counts as the rules say
 //! ([`Shift::stand`]): waiting is not rest, but a wait as long as a break is one.
 
+use crate::source::Source;
 use serde::{Deserialize, Serialize};
 
 /// What a crew may drive, per country (or `*` for every country without its own row) and
@@ -30,7 +31,7 @@ pub struct DrivingRules {
     /// hours (24 − 11 h under AETR for one driver, 30 − 9 h for two).
     pub duty_spread_h: f64,
     /// Where the rules come from.
-    pub source: String,
+    pub source: Source,
 }
 
 /// A pause the rules impose while driving.

@@ -1,6 +1,7 @@
 //! The elements of a network: places, links, border crossings and transfers.
 
 use crate::network::PlaceId;
+use crate::source::Source;
 use crate::vocabulary::{Gauge, Layer, Mode, PlaceKind, Status, Track};
 use serde::{Deserialize, Serialize};
 
@@ -29,7 +30,7 @@ pub struct Place {
     /// publishes Beijing time).
     pub timezone: String,
     /// Where the data comes from.
-    pub source: String,
+    pub source: Source,
 }
 
 /// A capacity with its unit, as reported.
@@ -109,7 +110,7 @@ pub struct Link {
     #[serde(default)]
     pub geometry: Option<Vec<[f64; 2]>>,
     /// Where the data comes from.
-    pub source: String,
+    pub source: Source,
 }
 
 impl Link {
@@ -190,7 +191,7 @@ pub struct BorderCrossing {
     /// Expected opening year of a planned crossing.
     pub opening_year: Option<u16>,
     /// Where the data comes from.
-    pub source: String,
+    pub source: Source,
 }
 
 impl BorderCrossing {
@@ -292,7 +293,7 @@ pub struct Transfer {
     /// Expected opening year of a planned transfer.
     pub opening_year: Option<u16>,
     /// Where the data comes from.
-    pub source: String,
+    pub source: Source,
 }
 
 impl Transfer {

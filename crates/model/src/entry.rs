@@ -1,6 +1,7 @@
 //! Who may enter a country, for how long and why: entry rules by passport and destination
 //! (entry_rules.csv), dated, with their sources.
 
+use crate::source::Source;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -185,7 +186,8 @@ pub struct EntryRule {
     /// words; such a rule is shown but not applied.
     pub condition: Option<String>,
     /// Where the rule comes from.
-    pub source: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub source: Source,
 }
 
 impl EntryRule {

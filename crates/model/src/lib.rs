@@ -21,6 +21,7 @@ mod entry;
 mod network;
 mod parameters;
 mod service;
+mod source;
 mod vocabulary;
 
 pub use cargo::{Cargo, TONNES_PER_FEU, WHOLE_TRAIN_FEU};
@@ -38,4 +39,5 @@ pub use service::{
     parse_weekday, week_start, Calendar, Carries, Fare, Footpath, PassengerFactor, PassengerFare,
     Schedule, Service, ServiceStop, WaitModel,
 };
+pub use source::{Source, Sources};
 pub use vocabulary::{ElementKind, Gauge, Layer, Mode, PlaceKind, Status, Track};

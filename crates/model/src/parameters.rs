@@ -1,5 +1,6 @@
 //! Parameter tables: per-mode defaults, per-km tariffs and emission intensities.
 
+use crate::source::Source;
 use crate::vocabulary::Mode;
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +24,7 @@ pub struct ModeDefaults {
     /// Emission-factor energy key used when a link gives none.
     pub default_energy: String,
     /// Where the data comes from.
-    pub source: String,
+    pub source: Source,
 }
 
 /// A per-km tariff of a mode in a country (or the default of the mode).
@@ -36,7 +37,7 @@ pub struct CostFactor {
     /// USD per FEU-km.
     pub usd_per_feu_km: f64,
     /// Where the data comes from.
-    pub source: String,
+    pub source: Source,
 }
 
 /// An ISO 14083 / GLEC emission intensity.
@@ -51,5 +52,5 @@ pub struct EmissionFactor {
     /// Well-to-wheel grams CO2e per tonne-km.
     pub wtw_g_per_tkm: f64,
     /// Where the data comes from.
-    pub source: String,
+    pub source: Source,
 }

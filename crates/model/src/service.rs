@@ -6,6 +6,7 @@
 //! a documented wait model ([`WaitModel`]). A return service exists only if the data has one.
 
 use crate::network::PlaceId;
+use crate::source::Source;
 use crate::vocabulary::{Mode, Status};
 use jiff::civil::{Date, Time, Weekday};
 use serde::{Deserialize, Serialize};
@@ -46,7 +47,7 @@ pub struct Service {
     /// Expected opening year of a planned service.
     pub opening_year: Option<u16>,
     /// Where the data comes from.
-    pub source: String,
+    pub source: Source,
 }
 
 /// A walk for passengers (footpaths.csv, from GTFS transfers.txt): between two stations, one
@@ -61,7 +62,7 @@ pub struct Footpath {
     /// How long it takes, minutes.
     pub minutes: f64,
     /// Where the figure comes from.
-    pub source: String,
+    pub source: Source,
 }
 
 /// The price of a ride of a service between two of its stops.
@@ -74,7 +75,7 @@ pub struct Fare {
     /// USD per FEU.
     pub usd_per_feu: f64,
     /// Where the price comes from.
-    pub source: String,
+    pub source: Source,
 }
 
 /// A passenger's one-way fare for a ride between two stops of a service.
@@ -87,7 +88,7 @@ pub struct PassengerFare {
     /// USD per passenger.
     pub usd: f64,
     /// Where the price comes from.
-    pub source: String,
+    pub source: Source,
 }
 
 /// Emissions of carrying one passenger one kilometre by a mode, well-to-wheel (ISO 14083:
@@ -99,7 +100,7 @@ pub struct PassengerFactor {
     /// g CO2e per passenger-km, well-to-wheel.
     pub wtw_g_per_pkm: f64,
     /// Where the figure comes from.
-    pub source: String,
+    pub source: Source,
 }
 
 impl Service {
@@ -112,7 +113,7 @@ impl Service {
             .iter()
             .find(|f| f.from == from && f.to == to)
         {
-            return Some((f.usd, f.source.clone()));
+            return Some((f.usd, f.source.to_string()));
         }
         let (first, last) = (self.stops.first()?.place, self.stops.last()?.place);
         self.passenger_fares

@@ -66,7 +66,7 @@ impl PlaceInfo {
             country: p.country.clone(),
             kind: p.kind,
             coordinates: [p.lon, p.lat],
-            source: p.source.clone(),
+            source: p.source.to_string(),
         }
     }
 }

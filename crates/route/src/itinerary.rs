@@ -159,7 +159,7 @@ impl Leg {
                     "{what}; no figures in the feed (clearances.csv): counted as 0 h and 0 USD"
                 ),
             },
-            c.map(|c| c.source.clone()).unwrap_or_default(),
+            c.map(|c| c.source.to_string()).unwrap_or_default(),
         );
         leg.kind = LegKind::Customs;
         leg.element = c.map_or_else(|| "none".to_string(), |c| c.id.clone());
@@ -224,7 +224,7 @@ impl Leg {
                 "walk from {} to {} ({:.0} min)",
                 a.name_en, b.name_en, f.minutes
             ),
-            f.source.clone(),
+            f.source.to_string(),
         );
         leg.to = b.id.clone();
         leg.kind = LegKind::Walk;
@@ -475,7 +475,7 @@ impl Itinerary {
                                     "wait for the border post to open ({}): median and 90th percentile over the week",
                                     b.opening_hours.as_ref().map_or_else(String::new, |h| h.describe())
                                 ),
-                                b.source.clone(),
+                                b.source.to_string(),
                             );
                             wait.element = b.id.clone();
                             legs.push(wait);
@@ -612,7 +612,7 @@ pub(crate) fn edge_leg(net: &Network, graph: &Graph, e: &Edge, cargo: &Cargo) ->
         cost_source,
         intensity_wtw_g_per_tkm: emission.map(|f| f.wtw_g_per_tkm),
         intensity_ttw_g_per_tkm: emission.map(|f| f.ttw_g_per_tkm),
-        emission_source: emission.map(|f| f.source.clone()),
+        emission_source: emission.map(|f| f.source.to_string()),
         service: None,
         service_name: None,
         departs: None,
@@ -635,7 +635,7 @@ pub(crate) fn edge_leg(net: &Network, graph: &Graph, e: &Edge, cargo: &Cargo) ->
 /// A run along link `l`: its speed, track and electrification.
 fn run_details(leg: &mut Leg, l: &Link, e: &Edge, head: &Node) {
     leg.element = l.id.clone();
-    leg.source = l.source.clone();
+    leg.source = l.source.to_string();
     let mut d = format!(
         "{} {:.0} km in {:.1} h ({:.0} km/h)",
         head.layer.mode,
@@ -670,7 +670,7 @@ pub(crate) fn hours_text(h: f64) -> String {
 fn border_details(leg: &mut Leg, net: &Network, b: &BorderCrossing, tail: &Node, head: &Node) {
     leg.kind = LegKind::Border;
     leg.element = b.id.clone();
-    leg.source = b.source.clone();
+    leg.source = b.source.to_string();
     leg.cost_source = Some(format!("border fees: {}", b.source));
     leg.description = format!(
         "cross the border {} ({}) → {} ({}): clearance and fees",
@@ -689,7 +689,7 @@ fn border_details(leg: &mut Leg, net: &Network, b: &BorderCrossing, tail: &Node,
 fn transfer_details(leg: &mut Leg, net: &Network, t: &Transfer, tail: &Node, head: &Node) {
     leg.kind = LegKind::Transfer;
     leg.element = t.id.clone();
-    leg.source = t.source.clone();
+    leg.source = t.source.to_string();
     leg.cost_source = Some(format!("handling charge: {}", t.source));
     leg.emission_source = Some(format!(
         "hub emissions {} kg CO2e/t: {}",
@@ -832,7 +832,7 @@ fn wait_leg(net: &Network, place: PlaceId, mode: Mode, gauge_mm: Option<u16>, w:
                 Mode::Rail => "wait for a chartered train to be formed: no scheduled service known here, the rail default applies (modes.csv)".to_string(),
                 _ => format!("wait for the next {mode} departure: no scheduled service known here, the {mode} default applies (modes.csv)"),
             },
-            net.mode_defaults(mode).map(|d| d.source.clone()).unwrap_or_default(),
+            net.mode_defaults(mode).map(|d| d.source.to_string()).unwrap_or_default(),
         ),
     };
     Leg::wait(

@@ -104,7 +104,7 @@ pub fn timed_itinerary(
                                     leg.cost_source = Some(format!(
                                         "tariff table of {} from {from} (service_fares.csv; stops it does not price by the end-to-end tariff's distance share), {per_km:.3} USD/FEU-km on this stretch: {}",
                                         s.name,
-                                        if sources.is_empty() { s.source.clone() } else { sources.join(" ; ") }
+                                        if sources.is_empty() { s.source.to_string() } else { sources.join(" ; ") }
                                     ));
                                 }
                                 (None, Some(tariff), Some(per_km)) => {
@@ -307,7 +307,7 @@ fn wait_leg(
             format!(
                 "minimum connection time for {m}: handling and terminal cut-off before boarding"
             ),
-            defaults.map(|d| d.source.clone()).unwrap_or_default(),
+            defaults.map(|d| d.source.to_string()).unwrap_or_default(),
         ),
         WaitReason::Timetable(p) => {
             let s = service_of(p);
@@ -318,7 +318,7 @@ fn wait_leg(
                     s.name,
                     short_local(net, nd.place, to)
                 ),
-                s.source.clone(),
+                s.source.to_string(),
             )
         }
         WaitReason::Frequency(p) => {
@@ -345,7 +345,7 @@ fn wait_leg(
                         Departures::Timetable { .. } => "timetable",
                     }
                 ),
-                s.source.clone(),
+                s.source.to_string(),
             )
         }
         WaitReason::TruckBooking => {
@@ -356,7 +356,7 @@ fn wait_leg(
             (
                 Some("truck".into()),
                 "book a truck (lead time; trucks run on demand)".to_string(),
-                defaults.map(|d| d.source.clone()).unwrap_or_default(),
+                defaults.map(|d| d.source.to_string()).unwrap_or_default(),
             )
         }
         WaitReason::CharterFormation => {
@@ -374,7 +374,7 @@ fn wait_leg(
                 } else {
                     "form a chartered train: no service covers this pair".to_string()
                 },
-                defaults.map(|d| d.source.clone()).unwrap_or_default(),
+                defaults.map(|d| d.source.to_string()).unwrap_or_default(),
             )
         }
         WaitReason::BorderClosed(b) => {
@@ -387,7 +387,7 @@ fn wait_leg(
                         .as_ref()
                         .map_or_else(String::new, |h| h.describe())
                 ),
-                b.source.clone(),
+                b.source.to_string(),
             )
         }
         WaitReason::Change(fi) => {
@@ -395,7 +395,7 @@ fn wait_leg(
             (
                 None,
                 format!("minimum change time at {}", place.name_en),
-                f.source.clone(),
+                f.source.to_string(),
             )
         }
         WaitReason::Dwell(p) => {
@@ -403,7 +403,7 @@ fn wait_leg(
             (
                 Some(s.id.clone()),
                 format!("scheduled stop of {} (on board)", s.name),
-                s.source.clone(),
+                s.source.to_string(),
             )
         }
     };

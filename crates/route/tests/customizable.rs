@@ -36,7 +36,7 @@ fn file_router(net: &Network, graph: &Graph, customizing: Customizing) -> Router
         network: net.clone(),
         graph: graph.clone(),
         hierarchies: vec![(Metric::Time, prepare(graph, Metric::Time).0)],
-        customizable: Some(prepare_customizable(graph, net).0),
+        customizable: Some(prepare_customizable(graph, &graph.coordinates(net)).0),
     })
     .expect("no services to lay");
     router.set_customizing(customizing);
@@ -50,7 +50,7 @@ type Filter = fn(&mut RouteRequest, PlaceId);
 fn every_objective_and_filter_agrees_with_dijkstra() {
     let net = network();
     let graph = compile(&net).unwrap();
-    let (cch, _) = prepare_customizable(&graph, &net);
+    let (cch, _) = prepare_customizable(&graph, &graph.coordinates(&net));
     let customizable = Customizable::new(cch, Customizing::Immediately);
     let n = net.places.len();
     let objectives = [

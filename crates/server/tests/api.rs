@@ -527,7 +527,8 @@ async fn a_users_scenario_is_offered_and_answers() {
 fn a_state_derived_from_a_graph_file_reweights_its_customizable_hierarchy() {
     let net = silkroute_feed::builtin();
     let graph = silkroute_graph::compile(&net).unwrap();
-    let customizable = Some(silkroute_graph::hierarchy::prepare_customizable(&graph, &net).0);
+    let customizable =
+        Some(silkroute_graph::hierarchy::prepare_customizable(&graph, &graph.coordinates(&net)).0);
     let state = AppState::from_compiled(silkroute_graph::CompiledNetwork {
         network: net,
         graph,

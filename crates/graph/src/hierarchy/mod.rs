@@ -51,18 +51,10 @@ pub fn prepare(graph: &Graph, metric: Metric) -> (Hierarchy, BuildStats) {
     Hierarchy::build(graph.nodes().len(), &edges)
 }
 
-/// Orders and contracts `graph` into a customizable hierarchy (node coordinates from the
-/// places of `net`, which `graph` was compiled from).
-pub fn prepare_customizable(graph: &Graph, net: &silkroute_model::Network) -> (Cch, CchStats) {
-    let coordinates: Vec<[f64; 2]> = graph
-        .nodes()
-        .iter()
-        .map(|n| {
-            let p = net.place(n.place);
-            [p.lon, p.lat]
-        })
-        .collect();
-    Cch::build(&coordinates, &graph.edge_pairs())
+/// Orders and contracts `graph` into a customizable hierarchy, its nodes at `coordinates`
+/// ([`Graph::coordinates`]).
+pub fn prepare_customizable(graph: &Graph, coordinates: &[[f64; 2]]) -> (Cch, CchStats) {
+    Cch::build(coordinates, &graph.edge_pairs())
 }
 
 /// The hierarchy for `metric` among `hierarchies`, if one was prepared.
