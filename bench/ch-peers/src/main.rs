@@ -8,6 +8,10 @@
 //!        customization for time and for cost, queries on the pairs of ANSWERS.csv, written by
 //!        the first form, answers compared; also writes GRAPH.srg.coords: f32 little-endian
 //!        latitude then longitude per node, for RoutingKit's inertial-flow order)
+//!        ch-peers query GRAPH.srg ANSWERS.csv   (the file's `time` hierarchy as stored, the
+//!        pairs of ANSWERS.csv queried back to back for their distance, as the RoutingKit
+//!        driver does; answers compared; `… rebuild` contracts the file's edges afresh and
+//!        writes the order as GRAPH.srg.rank for RoutingKit's build_given_rank)
 //! Prints one JSON object.
 
 use silkroute_graph::hierarchy::{Hierarchy, HierarchyQuery, Weight};
@@ -93,7 +97,7 @@ fn cch(file: &str, answers: &str) {
             let pairs: Vec<(u32, u32)> = g.edges().iter().map(|e| (e.tail.0, e.head.0)).collect();
             silkroute_graph::hierarchy::Cch::from_order(order, &pairs)
         }
-        Err(_) => prepare_customizable(g, &c.network),
+        Err(_) => prepare_customizable(g, &g.coordinates(&c.network)),
     };
     let prep = t.elapsed().as_secs_f64();
     let after_prep = rss_kb();
@@ -161,10 +165,66 @@ fn cch(file: &str, answers: &str) {
     );
 }
 
+fn query(file: &str, answers: &str, rebuild: bool) {
+    let c = read_graph_file(std::path::Path::new(file)).expect("graph file");
+    let (built, prep_s, rank_out) = if rebuild {
+        let edges: Vec<(u32, u32, Weight)> = c
+            .graph
+            .edges()
+            .iter()
+            .map(|e| (e.tail.0, e.head.0, Metric::Time.edge_weight(e)))
+            .collect();
+        let t = Instant::now();
+        let (h, _) = Hierarchy::build(c.graph.nodes().len(), &edges);
+        (Some(h), t.elapsed().as_secs_f64(), Some(format!("{file}.rank")))
+    } else {
+        (None, 0.0, None)
+    };
+    let h = built
+        .as_ref()
+        .unwrap_or_else(|| c.hierarchy(Metric::Time).expect("a time hierarchy in the file"));
+    if let Some(out) = rank_out {
+        // For RoutingKit's build_given_rank: the rank of every node, u32 little-endian.
+        let ranks: Vec<u8> = (0..h.nodes() as u32)
+            .flat_map(|v| h.rank_of(v).to_le_bytes())
+            .collect();
+        std::fs::write(out, ranks).unwrap();
+    }
+    let pairs: Vec<(u32, u32, Option<u32>)> = std::fs::read_to_string(answers)
+        .expect("answers")
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].parse().unwrap(), f[1].parse().unwrap(), f[2].parse().ok())
+        })
+        .collect();
+    let mut q = HierarchyQuery::new(h);
+    let (mut times, mut settled, mut mismatches) = (Vec::new(), 0usize, 0);
+    for &(a, b, want) in &pairs {
+        let t = Instant::now();
+        let d = q.distance(&[(a, 0)], &[(b, 0)]);
+        times.push(t.elapsed().as_secs_f64());
+        settled += q.last_settled();
+        if d != want {
+            mismatches += 1;
+        }
+    }
+    println!(
+        "{{\"graph\":\"{file}\",\"rebuilt_prep_s\":{prep_s:.2},\"queries\":{},\"mismatches\":{mismatches},\"ours_mean_settled\":{},\"ours_median_us\":{:.2}}}",
+        pairs.len(),
+        settled / pairs.len().max(1),
+        median(times) * 1e6
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("prep") {
         return prep_only(&args[2], &args[3]);
+    }
+    if args.get(1).map(String::as_str) == Some("query") {
+        return query(&args[2], &args[3], args.get(4).is_some_and(|a| a == "rebuild"));
     }
     if args.get(1).map(String::as_str) == Some("cch") {
         return cch(&args[2], &args[3]);

@@ -395,6 +395,11 @@ impl Hierarchy {
         self.rank.len()
     }
 
+    /// The rank of node `v` (its place in the contraction order, 0 contracted first).
+    pub fn rank_of(&self, v: u32) -> u32 {
+        self.rank[v as usize]
+    }
+
     /// True when the hierarchy's arrays are views into a mapped graph file (not copies).
     pub fn is_mapped(&self) -> bool {
         self.up.is_mapped() && self.down.is_mapped() && self.arc_first.is_mapped()

@@ -4,7 +4,8 @@ use super::contract::{Hierarchy, SearchArc};
 use super::{Weight, INFINITY, NO_ARC};
 use rayon::prelude::*;
 
-/// How a rank was reached in one direction of a search: the arc and the rank it came from.
+/// How a rank was reached in one direction of a search: the arc (its position in that
+/// direction's search graph) and the rank it came from.
 #[derive(Clone, Copy)]
 struct Pred {
     arc: u32,
@@ -185,14 +186,21 @@ impl Side {
             .iter()
             .any(|a| self.dist[a.rank as usize].saturating_add(a.weight) < d);
         if !stalled {
-            let (first, next, arc) = if forward {
-                (g.up_first, g.up, g.up_arc)
+            let (first, next) = if forward {
+                (g.up_first, g.up)
             } else {
-                (g.down_first, g.down, g.down_arc)
+                (g.down_first, g.down)
             };
-            let range = first[r as usize] as usize..first[r as usize + 1] as usize;
-            for (x, &a) in next[range.clone()].iter().zip(&arc[range]) {
-                self.improve(x.rank, d.saturating_add(x.weight), Pred { arc: a, rank: r });
+            let start = first[r as usize] as usize;
+            let end = first[r as usize + 1] as usize;
+            // The predecessor is the arc's position in the search graph; its hierarchy arc is
+            // looked up only for a path (one array less read per relaxation).
+            for (at, x) in (start..end).zip(&next[start..end]) {
+                let pred = Pred {
+                    arc: at as u32,
+                    rank: r,
+                };
+                self.improve(x.rank, d.saturating_add(x.weight), pred);
             }
         }
         Some((r, d, stalled))
@@ -200,14 +208,12 @@ impl Side {
 }
 
 /// The two search graphs of a hierarchy as plain slices, taken once per search (a mapped
-/// array is a few instructions away from its slice; a settled node reads six of them).
+/// array is a few instructions away from its slice; a settled node reads four of them).
 struct SearchGraphs<'a> {
     up_first: &'a [u32],
     up: &'a [SearchArc],
-    up_arc: &'a [u32],
     down_first: &'a [u32],
     down: &'a [SearchArc],
-    down_arc: &'a [u32],
 }
 
 impl Hierarchy {
@@ -215,10 +221,8 @@ impl Hierarchy {
         SearchGraphs {
             up_first: &self.up_first,
             up: &self.up,
-            up_arc: &self.up_arc,
             down_first: &self.down_first,
             down: &self.down,
-            down_arc: &self.down_arc,
         }
     }
 }
@@ -308,14 +312,14 @@ impl<'h> HierarchyQuery<'h> {
         let mut arcs = Vec::new();
         let mut r = meet;
         while self.fwd.pred[r as usize].arc != NO_ARC {
-            arcs.push(self.fwd.pred[r as usize].arc);
+            arcs.push(h.up_arc[self.fwd.pred[r as usize].arc as usize]);
             r = self.fwd.pred[r as usize].rank;
         }
         let source = h.node_at[r as usize];
         arcs.reverse();
         let mut r = meet;
         while self.bwd.pred[r as usize].arc != NO_ARC {
-            arcs.push(self.bwd.pred[r as usize].arc);
+            arcs.push(h.down_arc[self.bwd.pred[r as usize].arc as usize]);
             r = self.bwd.pred[r as usize].rank;
         }
         let target = h.node_at[r as usize];
