@@ -15,8 +15,10 @@
 //! | 48.. | section table, 40 bytes a section: name (16 bytes, zero-padded), offset (u64), length (u64), CRC-32 (u32), zero (u32) |
 //! | … | the sections, each at a multiple of 64 bytes |
 //!
-//! Sections: `network` and `nodes` (the network's tables and the graph's nodes, in
-//! [postcard](https://postcard.jamesmunns.com/wire-format)), `edges` (96-byte
+//! Sections: `network`, `sources` and `nodes` (the network's tables with each source as its
+//! number in `sources`, the distinct sources, and the graph's nodes, in
+//! [postcard](https://postcard.jamesmunns.com/wire-format); a file without `sources` holds
+//! the sources as text in `network`), `edges` (96-byte
 //! [`Edge`](crate::Edge)s), `first_out` (u32), the place → node lists (`place_first`,
 //! `place_nodes`, `intl_first`, `intl_nodes`: u32), and for each prepared metric ten arrays of
 //! its hierarchy (`time.rank`, `time.up` …: u32, or 8-byte arcs of rank and weight), and the
@@ -35,7 +37,7 @@ use crate::graph::{Graph, Node, NodeLists};
 use crate::hierarchy::{Cch, Hierarchy, Metric};
 use bytemuck::Pod;
 use rayon::prelude::*;
-use silkroute_model::Network;
+use silkroute_model::{Network, SourceTable};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -53,7 +55,7 @@ pub const FORMAT_VERSION: u32 = 8;
 pub const HEADER_LEN: usize = 48;
 const ENTRY_LEN: usize = 40;
 const SECTION_ALIGN: usize = 64;
-/// More sections than any file has (8 + 10 per metric + 9 of the customizable hierarchy); a
+/// More sections than any file has (9 + 10 per metric + 9 of the customizable hierarchy); a
 /// larger count is corruption.
 const MAX_SECTIONS: usize = 64;
 
@@ -236,6 +238,7 @@ impl GraphFileWriter {
     ) -> Result<GraphFileWriter, GraphFileError> {
         let mut names: Vec<String> = [
             "network",
+            "sources",
             "nodes",
             "edges",
             "first_out",
@@ -274,7 +277,9 @@ impl GraphFileWriter {
 
     /// Writes the network's tables and its routing graph.
     pub fn network(&mut self, network: &Network, graph: &Graph) -> Result<(), GraphFileError> {
-        self.encoded("network", network)?;
+        let (written, sources) = SourceTable::write(|| self.encoded("network", network));
+        written?;
+        self.encoded("sources", &sources)?;
         self.encoded("nodes", &graph.nodes)?;
         self.section("edges", graph.edges.as_bytes())?;
         self.section("first_out", graph.first_out.as_bytes())?;
@@ -496,9 +501,17 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
     };
     let section_bytes = |s: &Section| &bytes[s.start..s.start + s.len];
     let network_bytes = section_bytes(find("network")?);
-    let network: Network =
-        silkroute_model::Sources::sharing(|| postcard::from_bytes(network_bytes))
-            .map_err(|e| corrupt(format!("section `network` cannot be decoded ({e})")))?;
+    // Files of this format written before the `sources` section existed hold every source
+    // as text in the network.
+    let network: Network = match sections.iter().find(|s| s.name == "sources") {
+        Some(table) => {
+            let texts: Vec<String> = postcard::from_bytes(section_bytes(table))
+                .map_err(|e| corrupt(format!("section `sources` cannot be decoded ({e})")))?;
+            SourceTable::read(texts, || postcard::from_bytes(network_bytes))
+        }
+        None => postcard::from_bytes(network_bytes),
+    }
+    .map_err(|e| corrupt(format!("section `network` cannot be decoded ({e})")))?;
     let nodes: Vec<Node> = postcard::from_bytes(section_bytes(find("nodes")?))
         .map_err(|e| corrupt(format!("section `nodes` cannot be decoded ({e})")))?;
     let graph = Graph {

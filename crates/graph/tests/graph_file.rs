@@ -90,9 +90,9 @@ fn a_flipped_byte_in_any_section_is_caught_by_its_checksum() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut bytes) = written(dir.path());
     let table = sections(&bytes);
-    // the network, the nodes, the edges, their offsets, two place → node lists of two arrays
-    // each, 3 × 10 hierarchy arrays and the customizable hierarchy's 9
-    assert_eq!(table.len(), 47);
+    // the network, its sources, the nodes, the edges, their offsets, two place → node lists of
+    // two arrays each, 3 × 10 hierarchy arrays and the customizable hierarchy's 9
+    assert_eq!(table.len(), 48);
     for (name, start, len) in table {
         for at in [start, start + len / 2, start + len - 1] {
             bytes[at] ^= 0x55;
@@ -320,7 +320,7 @@ fn overlapping_sections_are_refused() {
     let err = read_graph_file(&path).unwrap_err();
     assert!(
         err.to_string()
-            .contains("section `nodes` lies outside the file or over another"),
+            .contains("section `sources` lies outside the file or over another"),
         "{err}"
     );
 }
@@ -367,4 +367,61 @@ fn a_file_written_part_by_part_is_in_place_only_when_finished() {
     let len = file.finish().unwrap();
     assert_eq!(len as usize, bytes.len());
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+/// Sources are stored once, in the `sources` section, and cited by number: the network reads
+/// back with one shared text per source; a number outside the table is a corrupt file. A file
+/// written before the section existed (its sources as text in `network`; written by this
+/// format's first writer from tests/fixtures/mini) still reads.
+#[test]
+fn sources_are_stored_once_and_files_with_sources_as_text_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, bytes) = written(dir.path());
+    let back = read_graph_file(&path).unwrap();
+    let original = compiled();
+    assert_eq!(back.network.links, original.network.links);
+    let cited = |net: &silkroute_model::Network| {
+        let mut texts: Vec<&str> = net.links.iter().map(|l| l.source.as_str()).collect();
+        texts.sort_unstable();
+        texts.dedup();
+        texts.len()
+    };
+    let (_, start, len) = sections(&bytes)
+        .into_iter()
+        .find(|(name, _, _)| name == "sources")
+        .unwrap();
+    let table: Vec<String> = postcard::from_bytes(&bytes[start..start + len]).unwrap();
+    assert!(
+        table.len() >= cited(&original.network),
+        "every source in the table"
+    );
+    let network_len = sections(&bytes)[0].2;
+    assert!(
+        network_len < bytes.len() / 2,
+        "the network section cites sources by number ({network_len} bytes)"
+    );
+
+    // A table of one source: every number above 0 is out of it.
+    resealed_with(&path, &bytes, "sources", |table| {
+        table[0] = 1; // the table's length, a varint
+    });
+    let err = read_graph_file(&path).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("section `network` cannot be decoded"),
+        "{err}"
+    );
+
+    let old = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mini-text-sources.srg");
+    let old = read_graph_file(&old).unwrap();
+    assert!(!sections(
+        &std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mini-text-sources.srg")
+        )
+        .unwrap()
+    )
+    .iter()
+    .any(|(name, _, _)| name == "sources"));
+    assert!(old.network.place_id("xian").is_some());
+    assert!(old.network.links.iter().all(|l| !l.source.is_empty()));
 }

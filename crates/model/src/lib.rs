@@ -39,5 +39,5 @@ pub use service::{
     parse_weekday, week_start, Calendar, Carries, Fare, Footpath, PassengerFactor, PassengerFare,
     Schedule, Service, ServiceStop, WaitModel,
 };
-pub use source::{Source, Sources};
+pub use source::{Source, SourceTable, Sources};
 pub use vocabulary::{ElementKind, Gauge, Layer, Mode, PlaceKind, Status, Track};
