@@ -41,7 +41,7 @@ pub fn load_dir(dir: &Path) -> Result<(Network, Report), FeedError> {
             source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a folder"),
         });
     }
-    let mut sources: Vec<(&'static str, Box<dyn Read>)> = Vec::new();
+    let mut sources: HashMap<&'static str, Box<dyn Read>> = HashMap::new();
     for (name, _) in FEED_FILES {
         let path = dir.join(name);
         match std::fs::File::open(&path) {
@@ -55,7 +55,7 @@ pub fn load_dir(dir: &Path) -> Result<(Network, Report), FeedError> {
                         ),
                     });
                 }
-                sources.push((name, Box::new(file)));
+                sources.insert(name, Box::new(file));
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(source) => return Err(FeedError::File { path, source }),
@@ -80,11 +80,10 @@ pub fn load_files(files: &HashMap<&str, Vec<u8>>) -> Result<(Network, Report), F
 /// Loads a feed whose files are read from `sources`, each row as it comes: a feed is never
 /// held whole in memory.
 fn load_sources<'r>(
-    sources: Vec<(&'static str, Box<dyn Read + 'r>)>,
+    mut sources: HashMap<&'static str, Box<dyn Read + 'r>>,
 ) -> Result<(Network, Report), FeedError> {
     let mut report = Report::default();
     let mut tables: HashMap<&'static str, Table<'r>> = HashMap::new();
-    let mut sources: HashMap<&'static str, Box<dyn Read + 'r>> = sources.into_iter().collect();
     for (name, required) in FEED_FILES {
         match sources.remove(name) {
             Some(source) => {
