@@ -36,9 +36,9 @@ pub fn run(args: BuildArgs) -> CmdResult {
     let mut file = GraphFileWriter::create(&args.output, &args.metrics, !args.no_customizable)
         .map_err(Failure::failed)?;
     file.network(&net, &graph).map_err(Failure::failed)?;
-    let coordinates = graph.coordinates(&net);
+    let coordinates = (!args.no_customizable).then(|| graph.coordinates(&net));
     drop(net);
-    if !args.no_customizable {
+    if let Some(coordinates) = coordinates {
         let t = Instant::now();
         let (cch, stats) = prepare_customizable(&graph, &coordinates);
         eprintln!(
@@ -49,7 +49,6 @@ pub fn run(args: BuildArgs) -> CmdResult {
         );
         file.customizable(&cch).map_err(Failure::failed)?;
     }
-    drop(coordinates);
     let hierarchies: Vec<_> = args
         .metrics
         .par_iter()

@@ -16,7 +16,7 @@ pub(crate) struct Table<'r> {
     width: usize,
     reader: csv::Reader<LineCounter<Box<dyn Read + 'r>>>,
     record: csv::StringRecord,
-    /// The sources cited so far, each kept once.
+    /// The sources this file cited so far, each kept once.
     sources: RefCell<Sources>,
 }
 
@@ -37,7 +37,7 @@ impl<'r> Table<'r> {
             .flexible(true)
             .from_reader(LineCounter::new(source));
         let mut header = csv::ByteRecord::new();
-        // Blank lines before the header are skipped by the reader; a byte-order mark is not.
+        // Empty lines before the header and a byte-order mark are skipped by the reader.
         match reader.read_byte_record(&mut header) {
             Ok(true) => {}
             Ok(false) => {
@@ -50,16 +50,14 @@ impl<'r> Table<'r> {
             }
         }
         if header.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            report.error(file, None, None, "file is empty (expected a header row)");
+            let line = header
+                .position()
+                .map(|p| reader.get_mut().line_at(p.byte()));
+            report.error(file, line, None, "the header row is blank");
             return None;
         }
         let mut columns = HashMap::new();
         for (i, raw) in header.iter().enumerate() {
-            let raw = if i == 0 {
-                raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
-            } else {
-                raw
-            };
             let Ok(name) = std::str::from_utf8(raw) else {
                 report.error(
                     file,
@@ -215,24 +213,24 @@ impl<'t> Row<'t> {
 
     /// A required non-empty text field.
     pub fn required(&self, col: &str, report: &mut Report) -> Option<String> {
+        self.nonempty(col, report).map(str::to_string)
+    }
+
+    /// The text of a required column, reported when empty.
+    fn nonempty(&self, col: &str, report: &mut Report) -> Option<&'t str> {
         let t = self.text(col);
         if t.is_empty() {
             self.err(report, col, "required value is empty".into());
             None
         } else {
-            Some(t.to_string())
+            Some(t)
         }
     }
 
     /// The required `source` column, shared with the rows before that cite the same source.
     pub fn source(&self, report: &mut Report) -> Option<Source> {
-        let text = self.text("source");
-        if text.is_empty() {
-            self.err(report, "source", "required value is empty".into());
-            None
-        } else {
-            Some(self.sources.borrow_mut().intern(text))
-        }
+        let text = self.nonempty("source", report)?;
+        Some(self.sources.borrow_mut().intern(text))
     }
 
     /// An optional text field (`None` when empty).

@@ -550,6 +550,23 @@ fn line_numbers_are_right_in_files_with_crlf_line_ends() {
 }
 
 #[test]
+fn a_byte_order_mark_before_a_quoted_header_is_read_as_excel_and_r_write_it() {
+    let mut files = mini();
+    let text = String::from_utf8(files["places.csv"].clone()).unwrap();
+    let (header, rows) = text.split_once('\n').unwrap();
+    let quoted: Vec<String> = header.split(',').map(|c| format!("\"{c}\"")).collect();
+    let bom = format!("\u{feff}{}\n{rows}", quoted.join(","));
+    files.insert("places.csv", bom.into_bytes());
+    let (net, _) = silkroute_feed::load_files(&files).unwrap_or_else(|e| panic!("{e}"));
+    assert!(net.place_id("xian").is_some());
+    // A header row of spaces is called what it is.
+    let mut files = mini();
+    files.insert("modes.csv", b"   \nrail,1\n".to_vec());
+    let r = errors_of(&files);
+    assert_error(&r, "modes.csv", Some(1), None, "the header row is blank");
+}
+
+#[test]
 fn line_numbers_stay_right_deep_into_a_long_file_read_in_chunks() {
     // Rows are streamed through the CSV reader's buffer, so the lines of a long file are counted
     // across many buffer refills. A byte-order mark, CRLF line ends and a quoted source that

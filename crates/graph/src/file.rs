@@ -17,8 +17,8 @@
 //!
 //! Sections: `network`, `sources` and `nodes` (the network's tables with each source as its
 //! number in `sources`, the distinct sources, and the graph's nodes, in
-//! [postcard](https://postcard.jamesmunns.com/wire-format); a file without `sources` holds
-//! the sources as text in `network`), `edges` (96-byte
+//! [postcard](https://postcard.jamesmunns.com/wire-format); a version 8 file has no `sources`
+//! and holds the sources as text in `network`), `edges` (96-byte
 //! [`Edge`](crate::Edge)s), `first_out` (u32), the place → node lists (`place_first`,
 //! `place_nodes`, `intl_first`, `intl_nodes`: u32), and for each prepared metric ten arrays of
 //! its hierarchy (`time.rank`, `time.up` …: u32, or 8-byte arcs of rank and weight), and the
@@ -48,9 +48,12 @@ compile_error!("graph files store their arrays little-endian, as they sit in mem
 
 /// The first eight bytes of every graph file.
 pub const MAGIC: &[u8; 8] = b"SILKGRPH";
-/// The layout version this build reads and writes. Versions up to 7 were one bincode payload
-/// behind a 40-byte header (the "v2" file); version 8 is the sectioned, memory-mapped file.
-pub const FORMAT_VERSION: u32 = 8;
+/// The layout version this build writes. Versions up to 7 were one bincode payload behind a
+/// 40-byte header (the "v2" file); version 8 is the sectioned, memory-mapped file; version 9
+/// adds the `sources` section (the network cites its sources by number).
+pub const FORMAT_VERSION: u32 = 9;
+/// The oldest layout version this build reads (8: sources as text in the network).
+const OLDEST_READ: u32 = 8;
 /// Bytes before the section table.
 pub const HEADER_LEN: usize = 48;
 const ENTRY_LEN: usize = 40;
@@ -154,7 +157,7 @@ pub enum GraphFileError {
     #[error("{0}: not a silkroute graph file (it does not start with SILKGRPH); build one with `silkroute build FEED -o FILE`")]
     Foreign(PathBuf),
     /// The file was written by a build with another layout.
-    #[error("{path}: graph file format version {found}{}, written by silkroute {writer}; this build reads version {FORMAT_VERSION}; rebuild it with `silkroute build`", if *found < 8 { " (the bincode layout)" } else { "" })]
+    #[error("{path}: graph file format version {found}{}, written by silkroute {writer}; this build reads versions {OLDEST_READ} to {FORMAT_VERSION}; rebuild it with `silkroute build`", if *found < 8 { " (the bincode layout)" } else { "" })]
     Version {
         /// The file.
         path: PathBuf,
@@ -226,6 +229,8 @@ pub struct GraphFileWriter {
     written: Vec<(usize, usize, u32)>,
     /// Bytes written so far.
     at: usize,
+    /// A section failed: the file cannot be finished.
+    failed: bool,
 }
 
 impl GraphFileWriter {
@@ -267,6 +272,7 @@ impl GraphFileWriter {
             file: std::io::BufWriter::with_capacity(1 << 20, file),
             written: Vec::with_capacity(names.len()),
             at: 0,
+            failed: false,
             names,
         };
         // Header and table are written last, over these zeros.
@@ -373,8 +379,15 @@ impl GraphFileWriter {
         name: &str,
         write: impl FnOnce(&mut Checksummed<'_>) -> Result<(), Encoding>,
     ) -> Result<(), GraphFileError> {
+        if self.failed {
+            return Err(corrupt(
+                &self.path,
+                format!("section `{name}` not written: an earlier section failed"),
+            ));
+        }
         let expected = self.names.get(self.written.len());
         if expected.map(String::as_str) != Some(name) {
+            self.failed = true;
             return Err(corrupt(
                 &self.path,
                 format!(
@@ -383,20 +396,31 @@ impl GraphFileWriter {
                 ),
             ));
         }
+        // Failed from here on unless the section is written whole.
+        self.failed = true;
         let start = self.at.next_multiple_of(SECTION_ALIGN);
         self.pad_to(start)?;
         let mut w = Checksummed {
             out: &mut self.file,
             crc: crc32fast::Hasher::new(),
             len: 0,
+            error: None,
         };
-        write(&mut w).map_err(|e| match e {
-            Encoding::Io(e) => io(&self.path, e),
-            Encoding::Postcard(e) => corrupt(&self.path, format!("cannot encode the {name}: {e}")),
-        })?;
+        let written = write(&mut w);
+        if let Err(e) = written {
+            // postcard reports a failed write as a full buffer: the I/O error kept by the
+            // writer is the one to tell.
+            return Err(match (e, w.error.take()) {
+                (Encoding::Io(e), _) | (Encoding::Postcard(_), Some(e)) => io(&self.path, e),
+                (Encoding::Postcard(e), None) => {
+                    corrupt(&self.path, format!("cannot encode the {name}: {e}"))
+                }
+            });
+        }
         let (len, crc) = (w.len, w.crc.finalize());
         self.written.push((start, len, crc));
         self.at = start + len;
+        self.failed = false;
         Ok(())
     }
 
@@ -420,16 +444,19 @@ enum Encoding {
     Postcard(postcard::Error),
 }
 
-/// A writer that counts and checksums what goes through it.
+/// A writer that counts and checksums what goes through it, and keeps the last error.
 struct Checksummed<'w> {
     out: &'w mut std::io::BufWriter<atomic_write_file::AtomicWriteFile>,
     crc: crc32fast::Hasher,
     len: usize,
+    error: Option<std::io::Error>,
 }
 
 impl Write for Checksummed<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.out.write(buf)?;
+        let n = self.out.write(buf).inspect_err(|e| {
+            self.error = Some(std::io::Error::new(e.kind(), e.to_string()));
+        })?;
         self.crc.update(&buf[..n]);
         self.len += n;
         Ok(n)
@@ -501,9 +528,10 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
     };
     let section_bytes = |s: &Section| &bytes[s.start..s.start + s.len];
     let network_bytes = section_bytes(find("network")?);
-    // Files of this format written before the `sources` section existed hold every source
-    // as text in the network.
-    let network: Network = match sections.iter().find(|s| s.name == "sources") {
+    // Version 8 files hold every source as text in the network.
+    let version = u32_at(bytes, 8);
+    let table = (version > 8).then(|| find("sources")).transpose()?;
+    let network: Network = match table {
         Some(table) => {
             let texts: Vec<String> = postcard::from_bytes(section_bytes(table))
                 .map_err(|e| corrupt(format!("section `sources` cannot be decoded ({e})")))?;
@@ -608,7 +636,7 @@ fn parse_header(path: &Path, bytes: &[u8], size: u64) -> Result<usize, GraphFile
         return Err(truncated(path, size, HEADER_LEN as u64));
     }
     let version = u32_at(bytes, 8);
-    if version != FORMAT_VERSION {
+    if !(OLDEST_READ..=FORMAT_VERSION).contains(&version) {
         let writer = bytes
             .get(24..40)
             .map(|w| {
@@ -773,7 +801,7 @@ fn finish(
 pub fn reseal_checksums(bytes: &mut [u8]) {
     if bytes.len() < HEADER_LEN
         || !bytes.starts_with(MAGIC)
-        || bytes[8..12] != FORMAT_VERSION.to_le_bytes()
+        || !(OLDEST_READ..=FORMAT_VERSION).contains(&u32_at(bytes, 8))
     {
         return;
     }

@@ -370,9 +370,9 @@ fn a_file_written_part_by_part_is_in_place_only_when_finished() {
 }
 
 /// Sources are stored once, in the `sources` section, and cited by number: the network reads
-/// back with one shared text per source; a number outside the table is a corrupt file. A file
-/// written before the section existed (its sources as text in `network`; written by this
-/// format's first writer from tests/fixtures/mini) still reads.
+/// back with one shared text per source; a number outside the table is a corrupt file, and so
+/// is a version 9 file without the table. A version 8 file (its sources as text in `network`,
+/// written by the previous writer from tests/fixtures/mini) still reads.
 #[test]
 fn sources_are_stored_once_and_files_with_sources_as_text_still_read() {
     let dir = tempfile::tempdir().unwrap();
@@ -409,6 +409,20 @@ fn sources_are_stored_once_and_files_with_sources_as_text_still_read() {
     assert!(
         err.to_string()
             .contains("section `network` cannot be decoded"),
+        "{err}"
+    );
+
+    // The table renamed away: the file still checksums, but its network cannot be read.
+    resealed_with(&path, &bytes, "network", |_| {});
+    let mut renamed = std::fs::read(&path).unwrap();
+    let entry = HEADER_LEN + 40; // the second section: `sources`
+    assert_eq!(&renamed[entry..entry + 7], b"sources");
+    renamed[entry..entry + 7].copy_from_slice(b"sourcez");
+    silkroute_graph::reseal_checksums(&mut renamed);
+    std::fs::write(&path, &renamed).unwrap();
+    let err = read_graph_file(&path).unwrap_err();
+    assert!(
+        err.to_string().contains("section `sources` is missing"),
         "{err}"
     );
 

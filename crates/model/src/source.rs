@@ -12,7 +12,7 @@ use std::sync::Arc;
 /// Immutable text, cheap to clone: the records that cite one source share one allocation when
 /// they were read through a [`Sources`] interner. A network of millions of links cites a few
 /// dozen sources; as one `String` per record the sources took 0.8 GB of a 2 M-node network.
-/// Written and read as a plain string.
+/// Written and read as a plain string, except in a graph file ([`SourceTable`]).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Source(Arc<str>);
 
@@ -151,12 +151,12 @@ impl SourceTable {
     /// Runs `encode` (a serialization on this thread) with sources written as numbers; returns
     /// its result and the table of texts to store beside it.
     pub fn write<T>(encode: impl FnOnce() -> T) -> (T, Vec<String>) {
-        let outer = TABLE.replace(Some(Table::Writing {
+        let mut scope = Scope::enter(Table::Writing {
             numbers: Default::default(),
             texts: Vec::new(),
-        }));
+        });
         let encoded = encode();
-        let texts = match TABLE.replace(outer) {
+        let texts = match scope.leave() {
             Some(Table::Writing { texts, .. }) => texts,
             _ => Vec::new(),
         };
@@ -168,10 +168,33 @@ impl SourceTable {
     /// the decoding.
     pub fn read<T>(texts: Vec<String>, decode: impl FnOnce() -> T) -> T {
         let sources = texts.into_iter().map(Source::from).collect();
-        let outer = TABLE.replace(Some(Table::Reading(sources)));
-        let decoded = decode();
-        TABLE.set(outer);
-        decoded
+        let _scope = Scope::enter(Table::Reading(sources));
+        decode()
+    }
+}
+
+/// A [`SourceTable`] call's state on this thread, put back as it was when the call ends, also
+/// by a panic.
+struct Scope {
+    outer: Option<Option<Table>>,
+}
+
+impl Scope {
+    fn enter(table: Table) -> Scope {
+        Scope {
+            outer: Some(TABLE.replace(Some(table))),
+        }
+    }
+
+    /// Ends the scope now; returns the table it held.
+    fn leave(&mut self) -> Option<Table> {
+        self.outer.take().and_then(|outer| TABLE.replace(outer))
+    }
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        self.leave();
     }
 }
 
@@ -191,15 +214,6 @@ impl Sources {
         self.known.insert(s.clone());
         s
     }
-
-    /// `source` shared with the earlier ones of the same text.
-    pub fn share(&mut self, source: &Source) -> Source {
-        if let Some(s) = self.known.get(source.as_str()) {
-            return s.clone();
-        }
-        self.known.insert(source.clone());
-        source.clone()
-    }
 }
 
 #[cfg(test)]
@@ -215,7 +229,6 @@ mod tests {
         assert_ne!(sources.intern("other"), a);
         let c = Source::from("UTLC ERA");
         assert!(!Arc::ptr_eq(&a.0, &c.0));
-        assert!(Arc::ptr_eq(&sources.share(&c).0, &a.0));
         let json = serde_json::to_string(&a).unwrap();
         assert_eq!(json, "\"UTLC ERA\"");
         let back: Source = serde_json::from_str(&json).unwrap();
@@ -238,6 +251,10 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("source number 7 is not in the table"));
+        assert_eq!(serde_json::to_string(&apart[1]).unwrap(), "\"other\"");
+        // A panic inside a table's scope leaves the thread writing text again.
+        let caught = std::panic::catch_unwind(|| SourceTable::write(|| panic!("in the scope")));
+        assert!(caught.is_err());
         assert_eq!(serde_json::to_string(&apart[1]).unwrap(), "\"other\"");
     }
 }
