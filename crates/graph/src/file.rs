@@ -82,6 +82,32 @@ impl CompiledNetwork {
     }
 }
 
+/// The sections encoded in postcard, in file order: the network, its sources, the nodes.
+const ENCODED_SECTIONS: [&str; 3] = ["network", "sources", "nodes"];
+
+/// The section names of the graph's arrays, in file order.
+const GRAPH_SECTIONS: [&str; 6] = [
+    "edges",
+    "first_out",
+    "place_first",
+    "place_nodes",
+    "intl_first",
+    "intl_nodes",
+];
+
+/// The graph's arrays, with their section names.
+fn graph_arrays(g: &Graph) -> [(&'static str, &[u8]); 6] {
+    let arrays = [
+        g.edges.as_bytes(),
+        g.first_out.as_bytes(),
+        g.place_nodes.first.as_bytes(),
+        g.place_nodes.nodes.as_bytes(),
+        g.international_nodes.first.as_bytes(),
+        g.international_nodes.nodes.as_bytes(),
+    ];
+    std::array::from_fn(|i| (GRAPH_SECTIONS[i], arrays[i]))
+}
+
 /// The section names of a hierarchy's arrays (after the metric's name), in file order.
 const HIERARCHY_SECTIONS: [&str; 10] = [
     "rank",
@@ -241,19 +267,11 @@ impl GraphFileWriter {
         metrics: &[Metric],
         customizable: bool,
     ) -> Result<GraphFileWriter, GraphFileError> {
-        let mut names: Vec<String> = [
-            "network",
-            "sources",
-            "nodes",
-            "edges",
-            "first_out",
-            "place_first",
-            "place_nodes",
-            "intl_first",
-            "intl_nodes",
-        ]
-        .map(String::from)
-        .to_vec();
+        let mut names: Vec<String> = ENCODED_SECTIONS
+            .iter()
+            .chain(&GRAPH_SECTIONS)
+            .map(|n| n.to_string())
+            .collect();
         if customizable {
             names.extend(CUSTOMIZABLE_SECTIONS.iter().map(|n| format!("cch.{n}")));
         }
@@ -287,12 +305,10 @@ impl GraphFileWriter {
         written?;
         self.encoded("sources", &sources)?;
         self.encoded("nodes", &graph.nodes)?;
-        self.section("edges", graph.edges.as_bytes())?;
-        self.section("first_out", graph.first_out.as_bytes())?;
-        self.section("place_first", graph.place_nodes.first.as_bytes())?;
-        self.section("place_nodes", graph.place_nodes.nodes.as_bytes())?;
-        self.section("intl_first", graph.international_nodes.first.as_bytes())?;
-        self.section("intl_nodes", graph.international_nodes.nodes.as_bytes())
+        for (name, bytes) in graph_arrays(graph) {
+            self.section(name, bytes)?;
+        }
+        Ok(())
     }
 
     /// Writes the customizable hierarchy.
