@@ -43,6 +43,9 @@ fn a_small_extract_becomes_a_valid_feed_with_junctions_only_where_ways_meet() {
     assert_eq!(post.kind, PlaceKind::BorderPost);
     assert_eq!(post.name_en, "Test post");
     assert!(post.source.contains("OpenStreetMap"));
+    // The node is the number in the id; every place cites it with the same text (stored once).
+    assert!(post.source.contains("number in the id (n<node>)"));
+    assert!(net.places.iter().all(|p| p.source == post.source));
     // The residential road keeps its bend (node 6) as geometry, not as a place.
     assert!(net.place_id("n6").is_none());
     let bend = net.links.iter().find(|l| l.id == "w102-1").unwrap();
@@ -53,6 +56,7 @@ fn a_small_extract_becomes_a_valid_feed_with_junctions_only_where_ways_meet() {
     let primary = net.links.iter().find(|l| l.id == "w100-1").unwrap();
     assert_eq!(primary.speed_kmh, Some(60.0));
     assert!(primary.source.contains("maxspeed=60"));
+    assert!(primary.source.contains("(w<way>-<segment>)") && !primary.source.contains("100"));
 }
 
 #[test]
