@@ -7,7 +7,7 @@ use crate::context::{apply_scenarios, load_network};
 use crate::failure::{CmdResult, Failure};
 use rayon::prelude::*;
 use silkroute_graph::hierarchy::{prepare, prepare_customizable};
-use silkroute_graph::{compile, GraphFileWriter};
+use silkroute_graph::{compile, compile_for_customizable, GraphFileWriter};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -15,7 +15,14 @@ pub fn run(args: BuildArgs) -> CmdResult {
     let started = Instant::now();
     let (net, scenarios) = apply_scenarios(load_network(&args.feed)?, &args.scenario)?;
     let loaded = started.elapsed();
-    let graph = compile(&net).map_err(Failure::failed)?;
+    // With a customizable hierarchy, the graph holds a node for every element and the
+    // hierarchy is prepared on every element, open or not, so that a scenario that opens a
+    // closed or planned one re-weights it.
+    let (graph, every_element) = if args.no_customizable {
+        (compile(&net).map_err(Failure::failed)?, None)
+    } else {
+        compile_for_customizable(&net).map_err(Failure::failed)?
+    };
     let compiled_at = started.elapsed();
     eprintln!(
         "loaded {} places and {} links in {:.2} s{}; graph of {} nodes and {} edges in {:.2} s",
@@ -36,16 +43,24 @@ pub fn run(args: BuildArgs) -> CmdResult {
     let mut file = GraphFileWriter::create(&args.output, &args.metrics, !args.no_customizable)
         .map_err(Failure::failed)?;
     file.network(&net, &graph).map_err(Failure::failed)?;
-    let coordinates = (!args.no_customizable).then(|| graph.coordinates(&net));
+    let prepared_on = every_element.as_ref().unwrap_or(&graph);
+    let coordinates = (!args.no_customizable).then(|| prepared_on.coordinates(&net));
     drop(net);
     if let Some(coordinates) = coordinates {
         let t = Instant::now();
-        let (cch, stats) = prepare_customizable(&graph, &coordinates);
+        let (cch, stats) = prepare_customizable(prepared_on, &coordinates);
+        let not_open = prepared_on.edges().len() - graph.edges().len();
+        drop(every_element);
         eprintln!(
-            "customizable hierarchy: {} arcs, elimination tree {} high, in {:.2} s",
+            "customizable hierarchy: {} arcs, elimination tree {} high, in {:.2} s{}",
             stats.arcs,
             stats.tree_height,
-            t.elapsed().as_secs_f64()
+            t.elapsed().as_secs_f64(),
+            if not_open > 0 {
+                format!(" (with the {not_open} edges of closed and planned elements, forbidden until a scenario opens them)")
+            } else {
+                String::new()
+            }
         );
         file.customizable(&cch).map_err(Failure::failed)?;
     }

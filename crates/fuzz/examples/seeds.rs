@@ -105,6 +105,7 @@ almaty,xian,cotton,,2000,,fuzz seed\n",
         graph,
         hierarchies,
         customizable,
+        customizable_graph: None,
     };
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("mini.srg");

@@ -26,6 +26,7 @@ pub enum CompileError {
 pub fn compile(net: &Network) -> Result<Graph, CompileError> {
     let mut builder = Builder {
         net,
+        every_element: false,
         node_of: FxHashMap::default(),
         nodes: Vec::new(),
         // Two directions per element (clearance edges may grow it once): no repeated growing
@@ -45,8 +46,54 @@ pub fn compile(net: &Network) -> Result<Graph, CompileError> {
 /// node of `frame` names a place `net` has not, or `frame` repeats a node (not a graph of a
 /// network `net` derives from).
 pub fn compile_in_frame(net: &Network, frame: &Graph) -> Result<Option<Graph>, CompileError> {
+    in_frame(net, frame, false)
+}
+
+/// The graph of every element of `net`, open or not (closed, planned), in the frame of `graph`
+/// (the graph of `net`'s open elements; see [`compile_in_frame`]): what a customizable
+/// hierarchy is prepared on, so that a scenario that opens an element re-weights the hierarchy
+/// (the element's edges forbidden until then) instead of needing a new one. `None` as for
+/// [`compile_in_frame`]. When `graph` already has a node for every element (see
+/// [`compile_for_customizable`]), the result has `graph`'s nodes and no others, and compiling
+/// it again from the same network and graph gives the same graph, edge for edge.
+pub fn compile_every_element(net: &Network, graph: &Graph) -> Result<Option<Graph>, CompileError> {
+    in_frame(net, graph, true)
+}
+
+/// The graph of `net`'s open elements with a node for every element, open or not, and, when
+/// some element is not open, the graph of every element in its frame
+/// ([`compile_every_element`]), to prepare a customizable hierarchy on. Without elements that
+/// are not open, this is [`compile`]'s graph and `None`. The nodes only closed or planned
+/// elements reach are dead ends until a scenario opens them; on their international side they
+/// have their exit and entry edges, as every international node.
+pub fn compile_for_customizable(net: &Network) -> Result<(Graph, Option<Graph>), CompileError> {
+    let graph = compile(net)?;
+    let all_open = net.links.iter().all(|l| l.status == Status::Open)
+        && net.borders.iter().all(|b| b.status == Status::Open)
+        && net.transfers.iter().all(|t| t.status == Status::Open);
+    if all_open {
+        return Ok((graph, None));
+    }
+    let nodes_of_every_element = |frame: &Graph| -> Result<Graph, CompileError> {
+        Ok(compile_every_element(net, frame)?.expect("a graph of the same network frames itself"))
+    };
+    // The open elements in the frame of every element's nodes, then every element again in
+    // that graph's frame: what a reader recompiles from the stored network and graph.
+    let every = nodes_of_every_element(&graph)?;
+    let graph = compile_in_frame(net, &every)?.expect("a graph of the same network frames itself");
+    let every = nodes_of_every_element(&graph)?;
+    debug_assert_eq!(every.nodes.len(), graph.nodes.len());
+    Ok((graph, Some(every)))
+}
+
+fn in_frame(
+    net: &Network,
+    frame: &Graph,
+    every_element: bool,
+) -> Result<Option<Graph>, CompileError> {
     let mut builder = Builder {
         net,
+        every_element,
         node_of: FxHashMap::with_capacity_and_hasher(frame.nodes.len(), Default::default()),
         nodes: Vec::with_capacity(frame.nodes.len()),
         edges: Vec::with_capacity(frame.edges.len()),
@@ -63,21 +110,23 @@ pub fn compile_in_frame(net: &Network, frame: &Graph) -> Result<Option<Graph>, C
 }
 
 impl Builder<'_> {
-    /// Lays every open link, border crossing and transfer.
+    /// Lays every open link, border crossing and transfer (with `every_element`, every one).
     fn elements(&mut self) -> Result<(), CompileError> {
         let net = self.net;
+        let every_element = self.every_element;
+        let laid = |status: Status| every_element || status == Status::Open;
         for (i, l) in net.links.iter().enumerate() {
-            if l.status == Status::Open {
+            if laid(l.status) {
                 self.link(i as u32)?;
             }
         }
         for (i, b) in net.borders.iter().enumerate() {
-            if b.status == Status::Open {
+            if laid(b.status) {
                 self.border(i as u32)?;
             }
         }
         for (i, t) in net.transfers.iter().enumerate() {
-            if t.status == Status::Open {
+            if laid(t.status) {
                 self.transfer(i as u32)?;
             }
         }
@@ -87,6 +136,8 @@ impl Builder<'_> {
 
 struct Builder<'n> {
     net: &'n Network,
+    /// Lay closed and planned elements too ([`compile_every_element`]).
+    every_element: bool,
     node_of: FxHashMap<(PlaceId, Layer, bool), NodeId>,
     nodes: Vec<Node>,
     edges: Vec<Edge>,

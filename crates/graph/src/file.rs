@@ -33,7 +33,7 @@
 //! answers.
 
 use crate::array::{Array, MappedFile};
-use crate::graph::{Graph, Node, NodeLists};
+use crate::graph::{EdgeFrame, Graph, Node, NodeLists};
 use crate::hierarchy::{Cch, Hierarchy, Metric};
 use bytemuck::Pod;
 use rayon::prelude::*;
@@ -50,8 +50,10 @@ compile_error!("graph files store their arrays little-endian, as they sit in mem
 pub const MAGIC: &[u8; 8] = b"SILKGRPH";
 /// The layout version this build writes. Versions up to 7 were one bincode payload behind a
 /// 40-byte header (the "v2" file); version 8 is the sectioned, memory-mapped file; version 9
-/// adds the `sources` section (the network cites its sources by number).
-pub const FORMAT_VERSION: u32 = 9;
+/// adds the `sources` section (the network cites its sources by number); version 10 prepares
+/// the customizable hierarchy on every element, open or not, when some are closed or planned
+/// (so a scenario that opens one re-weights it).
+pub const FORMAT_VERSION: u32 = 10;
 /// The oldest layout version this build reads (8: sources as text in the network).
 const OLDEST_READ: u32 = 8;
 /// Bytes before the section table.
@@ -73,6 +75,11 @@ pub struct CompiledNetwork {
     pub hierarchies: Vec<(Metric, Hierarchy)>,
     /// The customizable hierarchy (any weights after a customization), if one was prepared.
     pub customizable: Option<Cch>,
+    /// The graph the customizable hierarchy was prepared on when it is not `graph`: every
+    /// element of the network, open or not, when some are closed or planned
+    /// ([`compile_for_customizable`](crate::compile_for_customizable)), with where `graph`'s
+    /// edges are in it. Not stored: a reader compiles it again from the network and `graph`.
+    pub customizable_graph: Option<(Graph, EdgeFrame)>,
 }
 
 impl CompiledNetwork {
@@ -794,9 +801,35 @@ fn finish(
         h.check(graph.edges().len())
             .map_err(|e| corrupt(format!("the {m} hierarchy: {e}")))?;
     }
+    let mut customizable_graph = None;
     if let Some(c) = &customizable {
-        let edges = graph.edges();
-        c.check_with(graph.nodes().len(), edges.len(), |e| {
+        // Prepared on the graph itself, or on every element when some are not open (the
+        // graph of every element is compiled again: it is not stored).
+        if c.edges() != graph.edges().len() {
+            let every = crate::compile_every_element(&network, &graph)
+                .ok()
+                .flatten()
+                .filter(|every| {
+                    every.nodes().len() == graph.nodes().len() && every.edges().len() == c.edges()
+                })
+                .ok_or_else(|| {
+                    corrupt(format!(
+                        "the customizable hierarchy has {} edges; the graph has {} and its \
+                         network's elements, open or not, do not make {0}",
+                        c.edges(),
+                        graph.edges().len()
+                    ))
+                })?;
+            let frame = EdgeFrame::of(&graph, &every).ok_or_else(|| {
+                corrupt("the graph has an edge that every element's graph has not".to_string())
+            })?;
+            customizable_graph = Some((every, frame));
+        }
+        let on = customizable_graph
+            .as_ref()
+            .map_or(&graph, |(every, _)| every);
+        let edges = on.edges();
+        c.check_with(on.nodes().len(), edges.len(), |e| {
             (edges[e].tail.0, edges[e].head.0)
         })
         .map_err(|e| corrupt(format!("the customizable hierarchy: {e}")))?;
@@ -806,6 +839,7 @@ fn finish(
         graph,
         hierarchies,
         customizable,
+        customizable_graph,
     })
 }
 

@@ -25,7 +25,9 @@ pub mod hierarchy;
 mod lines;
 mod timetable;
 
-pub use compile::{compile, compile_in_frame, CompileError};
+pub use compile::{
+    compile, compile_every_element, compile_for_customizable, compile_in_frame, CompileError,
+};
 pub use file::{
     is_graph_file, is_graph_path, read_graph_file, reseal_checksums, write_graph_file,
     CompiledNetwork, GraphFileError, GraphFileWriter, FORMAT_VERSION, HEADER_LEN, MAGIC,

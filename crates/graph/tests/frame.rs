@@ -2,7 +2,9 @@
 //! nodes at the same numbers, and the frame's edges found again where their elements are open.
 
 use silkroute_feed::builtin;
-use silkroute_graph::{compile, compile_in_frame, EdgeFrame, EdgeKind};
+use silkroute_graph::{
+    compile, compile_every_element, compile_for_customizable, compile_in_frame, EdgeFrame, EdgeKind,
+};
 use silkroute_model::Status;
 
 #[test]
@@ -72,4 +74,57 @@ fn a_closed_link_leaves_its_nodes_and_loses_its_edges() {
         compile(&edited).unwrap().edges().len(),
         in_frame.edges().len()
     );
+}
+
+/// What `silkroute build` prepares the customizable hierarchy on: the open elements' graph with
+/// a node for every element, and every element's graph in its frame, where the planned CKU
+/// railway's edges are and the open elements' are found again.
+#[test]
+fn every_element_is_laid_for_the_customizable_hierarchy() {
+    let net = builtin();
+    let plain = compile(&net).unwrap();
+    let (graph, every) = compile_for_customizable(&net).unwrap();
+    let every = every.expect("the CKU railway is planned");
+    assert_eq!(graph.nodes().len(), every.nodes().len());
+    assert!(
+        graph.nodes().len() > plain.nodes().len(),
+        "Makmal's 1520 mm node"
+    );
+    // The open elements' edges, whatever else: every one of the plain graph's is there.
+    let kinds = |g: &silkroute_graph::Graph| {
+        let mut k: Vec<_> = g.edges().iter().map(|e| e.kind()).collect();
+        k.sort_by_key(|k| format!("{k:?}"));
+        k
+    };
+    let planned = net
+        .links
+        .iter()
+        .position(|l| l.id == "cku-torugart-makmal")
+        .expect("in the built-in network") as u32;
+    assert_eq!(net.links[planned as usize].status, Status::Planned);
+    assert!(!kinds(&graph).contains(&EdgeKind::Run(planned)));
+    assert_eq!(
+        kinds(&every)
+            .iter()
+            .filter(|&&k| k == EdgeKind::Run(planned))
+            .count(),
+        2,
+        "both directions of the planned railway"
+    );
+    let frame = EdgeFrame::of(&graph, &every).expect("the open edges are among every element's");
+    let found = (0..frame.len())
+        .filter(|&f| frame.edge(f).is_some())
+        .count();
+    assert_eq!(found, graph.edges().len());
+    // Compiled again from the same network and graph (as a reader does): the same graph.
+    let again = compile_every_element(&net, &graph).unwrap().unwrap();
+    assert_eq!(again.edges(), every.edges());
+    // A network whose elements are all open needs nothing more.
+    let mut all_open = net.clone();
+    all_open.links.retain(|l| l.status == Status::Open);
+    all_open.borders.retain(|b| b.status == Status::Open);
+    all_open.transfers.retain(|t| t.status == Status::Open);
+    let (g, none) = compile_for_customizable(&all_open).unwrap();
+    assert!(none.is_none());
+    assert_eq!(g.edges(), compile(&all_open).unwrap().edges());
 }

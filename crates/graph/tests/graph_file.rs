@@ -5,24 +5,29 @@
 use silkroute_feed::builtin;
 use silkroute_graph::hierarchy::{prepare, prepare_customizable};
 use silkroute_graph::{
-    compile, read_graph_file, write_graph_file, CompiledNetwork, Edge, GraphFileError,
-    GraphFileWriter, Metric, HEADER_LEN,
+    compile, compile_for_customizable, read_graph_file, write_graph_file, CompiledNetwork, Edge,
+    EdgeFrame, GraphFileError, GraphFileWriter, Metric, HEADER_LEN,
 };
 use std::path::Path;
 
+/// The built-in network as `silkroute build` compiles it: a node for every element, the
+/// customizable hierarchy prepared on every element, open or not (the CKU railway is planned).
 fn compiled() -> CompiledNetwork {
     let network = builtin();
-    let graph = compile(&network).unwrap();
+    let (graph, every) = compile_for_customizable(&network).unwrap();
+    let every = every.expect("planned elements");
     let hierarchies = Metric::ALL
         .iter()
         .map(|&m| (m, prepare(&graph, m).0))
         .collect();
-    let customizable = Some(prepare_customizable(&graph, &graph.coordinates(&network)).0);
+    let customizable = Some(prepare_customizable(&every, &every.coordinates(&network)).0);
+    let frame = EdgeFrame::of(&graph, &every).unwrap();
     CompiledNetwork {
         network,
         graph,
         hierarchies,
         customizable,
+        customizable_graph: Some((every, frame)),
     }
 }
 
@@ -52,6 +57,14 @@ fn the_builtin_network_reads_back_as_written() {
     let (c1, c2) = (back.customizable.unwrap(), original.customizable.unwrap());
     assert_eq!(c1, c2);
     assert!(c1.is_mapped() && !c2.is_mapped());
+    // The graph of every element, which the customizable hierarchy was prepared on, is not
+    // stored: it is compiled again, the same edge for edge, with the open elements' place in it.
+    let (every, frame) = back.customizable_graph.expect("planned elements");
+    let (every_then, frame_then) = original.customizable_graph.unwrap();
+    assert_eq!(every.edges(), every_then.edges());
+    assert_eq!(every.nodes(), every_then.nodes());
+    assert_eq!(frame, frame_then);
+    assert!(every.edges().len() > back.graph.edges().len());
     // The place index is rebuilt on reading.
     assert!(back.network.place_id("tashkent").is_some());
 }
@@ -438,4 +451,23 @@ fn sources_are_stored_once_and_files_with_sources_as_text_still_read() {
     .any(|(name, _, _)| name == "sources"));
     assert!(old.network.place_id("xian").is_some());
     assert!(old.network.links.iter().all(|l| !l.source.is_empty()));
+}
+
+/// A customizable hierarchy prepared on neither the stored graph nor the graph of every
+/// element of the stored network is refused: here the graph was compiled without a node for
+/// every element, so every element's graph has nodes the hierarchy lacks.
+#[test]
+fn a_customizable_hierarchy_that_fits_no_graph_of_the_network_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mismatch.srg");
+    let mut c = compiled();
+    c.graph = compile(&c.network).unwrap();
+    c.hierarchies.clear();
+    write_graph_file(&path, &c).unwrap();
+    let err = read_graph_file(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("corrupt graph file: the customizable hierarchy has")
+            && err.contains("elements, open or not, do not make"),
+        "{err}"
+    );
 }

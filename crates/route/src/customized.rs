@@ -24,10 +24,15 @@ use std::sync::{Arc, Mutex};
 /// A customizable hierarchy with the customizations made for recent requests.
 pub struct Customizable {
     cch: Arc<Cch>,
-    /// Where the hierarchy's edges are in the graph queries run on, when that graph is a
-    /// scenario's compiled in the frame of the one the hierarchy was prepared on; `None`: the
-    /// same graph.
+    /// Where the hierarchy's edges are in the graph queries run on, when that graph is not
+    /// the one the hierarchy was prepared on (a scenario's, compiled in the frame of that one;
+    /// or a graph file's open elements, when the hierarchy was prepared on every element);
+    /// `None`: the same graph.
     frame: Option<Arc<EdgeFrame>>,
+    /// The graph the hierarchy was prepared on, when it holds elements that are not open
+    /// (closed, planned: see [`silkroute_graph::compile_for_customizable`]): a scenario that
+    /// opens them is framed on it directly.
+    prepared_on: Option<Arc<Graph>>,
     /// Tells this frame's customizations from those of the other frames that share the kept
     /// list (0: the hierarchy's own graph).
     frame_id: u64,
@@ -72,6 +77,7 @@ impl Customizable {
         Customizable {
             cch: Arc::new(cch),
             frame: None,
+            prepared_on: None,
             frame_id: 0,
             customizing,
             kept: Arc::default(),
@@ -80,24 +86,46 @@ impl Customizable {
         }
     }
 
-    /// The same hierarchy for a graph compiled in the frame of the one this answers on
-    /// (a scenario: see [`EdgeFrame`]); it customizes as this does, and its customizations
-    /// share this one's budget ([`KEPT_CUSTOMIZATIONS`] in all, one made at a time).
-    pub fn in_frame(&self, frame: EdgeFrame) -> Customizable {
-        static FRAMES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        let frame = match &self.frame {
-            Some(mine) => mine.then(&frame),
-            None => frame,
-        };
+    /// Wraps a customizable hierarchy prepared on `every`, the graph of every element of a
+    /// network, open or not, for queries on the graph of its open elements, whose edges
+    /// `frame` places in `every` (a graph file's: see
+    /// [`CompiledNetwork::customizable_graph`](silkroute_graph::CompiledNetwork)).
+    pub fn prepared_on(
+        cch: Cch,
+        customizing: Customizing,
+        every: Graph,
+        frame: EdgeFrame,
+    ) -> Customizable {
         Customizable {
+            frame: Some(Arc::new(frame)),
+            prepared_on: Some(Arc::new(every)),
+            ..Customizable::new(cch, customizing)
+        }
+    }
+
+    /// The same hierarchy for `graph`, a scenario's graph compiled in the frame of `mine`
+    /// (the graph this answers on), if it fits: `graph` has no node and no edge that the
+    /// graph the hierarchy was prepared on lacks (see [`EdgeFrame`]). An element the scenario
+    /// opens fits when the hierarchy was prepared on every element ([`Self::prepared_on`]).
+    /// It customizes as this does, and its customizations share this one's budget
+    /// ([`KEPT_CUSTOMIZATIONS`] in all, one made at a time).
+    pub fn for_graph(&self, graph: &Graph, mine: &Graph) -> Option<Customizable> {
+        static FRAMES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let frame = match (&self.prepared_on, &self.frame) {
+            (Some(every), _) => EdgeFrame::of(graph, every)?,
+            (None, Some(frame)) => frame.then(&EdgeFrame::of(graph, mine)?),
+            (None, None) => EdgeFrame::of(graph, mine)?,
+        };
+        Some(Customizable {
             cch: self.cch.clone(),
             frame: Some(Arc::new(frame)),
+            prepared_on: self.prepared_on.clone(),
             frame_id: FRAMES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             customizing: self.customizing,
             kept: self.kept.clone(),
             pending: self.pending.clone(),
             states: Mutex::new(Vec::new()),
-        }
+        })
     }
 
     /// Changes when it customizes.

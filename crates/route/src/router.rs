@@ -23,7 +23,7 @@ use crate::search::{check_request, no_route_error, RouteError, RouteRequest};
 use crate::timed::{local_time, timed_itinerary};
 use rayon::prelude::*;
 use silkroute_graph::{
-    compile, compile_in_frame, CompileError, CompiledNetwork, EdgeFrame, Graph, Hierarchy, Metric,
+    compile, compile_in_frame, CompileError, CompiledNetwork, Graph, Hierarchy, Metric,
 };
 use silkroute_graph::{Instant, Timetable};
 use silkroute_model::{Cargo, Costs, Criterion, Mode, Network, PlaceId};
@@ -375,21 +375,28 @@ impl Router {
             c.network,
             c.graph,
             c.hierarchies,
-            c.customizable
-                .map(|cch| Customizable::new(cch, Customizing::Never)),
+            match (c.customizable, c.customizable_graph) {
+                (Some(cch), Some((every, frame))) => Some(Customizable::prepared_on(
+                    cch,
+                    Customizing::Never,
+                    every,
+                    frame,
+                )),
+                (cch, _) => cch.map(|cch| Customizable::new(cch, Customizing::Never)),
+            },
             Vec::new(),
         )
     }
 
     /// `net`, a network derived from this router's by `scenarios` (their names follow this
     /// router's), ready to query. With a customizable hierarchy, `net` is compiled in the frame
-    /// of this router's graph ([`compile_in_frame`]) and, when the scenarios only close
-    /// elements or change their figures, the hierarchy answers on the new graph after a
-    /// customization for its weights: a re-weighting, no new contraction. When the scenarios
-    /// add edges the hierarchy never saw (an element opened, places or links added), the graph
-    /// compiled in the frame is searched with Dijkstra; without a customizable hierarchy, `net`
-    /// is compiled afresh, as [`Router::new`] does. A scenario that re-opens what an earlier
-    /// one closed is framed on the earlier one's graph, so it too goes to Dijkstra.
+    /// of this router's graph ([`compile_in_frame`]) and, when the scenarios close elements,
+    /// change their figures or open elements the hierarchy was prepared with (a graph file's is
+    /// prepared on every element, open, closed or planned), the hierarchy answers on the new
+    /// graph after a customization for its weights: a re-weighting, no new contraction. When
+    /// the scenarios add edges the hierarchy never saw (places or links added, a link moved to
+    /// another gauge), the graph compiled in the frame is searched with Dijkstra; without a
+    /// customizable hierarchy, `net` is compiled afresh, as [`Router::new`] does.
     pub fn derive(&self, net: Network, scenarios: Vec<String>) -> Result<Router, CompileError> {
         let names = self.scenarios.iter().cloned().chain(scenarios).collect();
         let Some(customizable) = &self.customizable else {
@@ -398,8 +405,7 @@ impl Router {
         let Some(graph) = compile_in_frame(&net, &self.graph)? else {
             return Router::new(net, names);
         };
-        let customizable =
-            EdgeFrame::of(&graph, &self.graph).map(|frame| customizable.in_frame(frame));
+        let customizable = customizable.for_graph(&graph, &self.graph);
         Router::with_graph(net, graph, Vec::new(), customizable, names)
     }
 

@@ -167,6 +167,7 @@ fn a_router_reusing_query_labels_answers_like_fresh_queries() {
         graph: graph.clone(),
         hierarchies: hierarchies.clone(),
         customizable: None,
+        customizable_graph: None,
     })
     .expect("the generated network has no services to lay");
     let places: Vec<PlaceId> = (0..net.places.len() as u32).map(PlaceId).collect();

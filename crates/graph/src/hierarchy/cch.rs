@@ -261,6 +261,11 @@ impl Cch {
         self.up_head.is_mapped() && self.down_arc.is_mapped() && self.edge_arc.is_mapped()
     }
 
+    /// Edges of the graph it was prepared on.
+    pub fn edges(&self) -> usize {
+        self.edge_arc.len()
+    }
+
     /// Arcs of the chordal supergraph.
     pub fn arcs(&self) -> usize {
         self.up_head.len()
