@@ -79,8 +79,11 @@ pub fn compile_for_customizable(net: &Network) -> Result<(Graph, Option<Graph>),
     };
     // The open elements in the frame of every element's nodes, then every element again in
     // that graph's frame: what a reader recompiles from the stored network and graph.
+    // (Each graph is dropped once the next is made: two at a time at most.)
     let every = nodes_of_every_element(&graph)?;
+    drop(graph);
     let graph = compile_in_frame(net, &every)?.expect("a graph of the same network frames itself");
+    drop(every);
     let every = nodes_of_every_element(&graph)?;
     debug_assert_eq!(every.nodes.len(), graph.nodes.len());
     Ok((graph, Some(every)))

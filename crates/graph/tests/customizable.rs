@@ -3,7 +3,7 @@
 //! every pair and paths made of real edges that add up.
 
 use proptest::prelude::*;
-use silkroute_graph::hierarchy::{Cch, CchQuery, Weight, INFINITY};
+use silkroute_graph::hierarchy::{meet, Cch, CchQuery, Weight, INFINITY};
 
 mod common;
 
@@ -120,6 +120,9 @@ proptest! {
                 .min()
                 .unwrap();
             prop_assert_eq!(q.distance(&sources, &targets).unwrap_or(INFINITY), expected);
+            // A matrix's way: each side's labels alone, then where they meet.
+            let (forward, backward) = (q.labels(&sources, true), q.labels(&targets, false));
+            prop_assert_eq!(meet(&forward, &backward).unwrap_or(INFINITY), expected);
             if let Some(p) = q.path(&sources, &targets) {
                 prop_assert_eq!(p.weight, expected);
                 let start = sources.iter().filter(|s| s.0 == p.source).map(|s| s.1).min().unwrap();

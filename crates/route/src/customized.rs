@@ -14,11 +14,12 @@
 
 use crate::fast::{ends, itinerary_of_path, starts};
 use crate::itinerary::Itinerary;
+use crate::matrix::MatrixCell;
 use crate::search::{allowed_nodes, check_request, no_route_error, RouteError, RouteRequest};
 use rayon::prelude::*;
-use silkroute_graph::hierarchy::{Cch, CchMetric, CchQuery, CchState, Weight, INFINITY};
+use silkroute_graph::hierarchy::{meet, Cch, CchMetric, CchQuery, CchState, Weight, INFINITY};
 use silkroute_graph::{Edge, EdgeFrame, Graph, Wait};
-use silkroute_model::Network;
+use silkroute_model::{Criterion, Network, PlaceId};
 use std::sync::{Arc, Mutex};
 
 /// A customizable hierarchy with the customizations made for recent requests.
@@ -175,6 +176,74 @@ impl Customizable {
         }
         let c = self.customization(net, graph, req)?;
         Some(self.route_on(net, graph, req, &c))
+    }
+
+    /// The best value of `template`'s objective from every origin to every destination, with
+    /// its cargo and filters (its `from`, `to` and `via` ignored), the same as Dijkstra's up to
+    /// weights rounded to integers; only the minimised criterion is filled in, as a
+    /// per-metric hierarchy's matrix does. One sweep up the elimination tree per origin and
+    /// per destination, then for each pair the best rank both reach. `None` when its weights
+    /// have no customization (yet), as for [`Customizable::route`].
+    pub fn matrix(
+        &self,
+        net: &Network,
+        graph: &Graph,
+        template: &RouteRequest,
+        origins: &[PlaceId],
+        destinations: &[PlaceId],
+    ) -> Option<Vec<Vec<MatrixCell>>> {
+        let c = self.customization(net, graph, template)?;
+        let allowed = allowed_nodes(net, graph, template);
+        let board = |w: &Wait| integer(template.objective.board_weight(w), c.scale);
+        let labels = |places: &[PlaceId], forward: bool| -> Vec<Vec<(u32, Weight)>> {
+            places
+                .par_iter()
+                .map_init(
+                    || None,
+                    |state: &mut Option<CchState>, &p| {
+                        let starts = if forward {
+                            starts(graph, p, &allowed, board)
+                        } else {
+                            ends(graph, p, &allowed)
+                        };
+                        let mut q = CchQuery::new(&self.cch, &c.metric, state.take());
+                        let labels = q.labels(&starts, forward);
+                        *state = Some(q.into_state());
+                        labels
+                    },
+                )
+                .collect()
+        };
+        let (from, to) = (labels(origins, true), labels(destinations, false));
+        let criterion = template.objective.criterion();
+        Some(
+            origins
+                .par_iter()
+                .zip(&from)
+                .map(|(&o, forward)| {
+                    destinations
+                        .iter()
+                        .zip(&to)
+                        .map(|(&d, backward)| {
+                            let value = meet(forward, backward)
+                                .filter(|_| o != d)
+                                .map(|w| f64::from(w) / c.scale);
+                            let only = |k: Criterion| value.filter(|_| criterion == Some(k));
+                            MatrixCell {
+                                from: net.place(o).id.clone(),
+                                to: net.place(d).id.clone(),
+                                time_sum_p50_h: only(Criterion::Time),
+                                time_sum_p90_h: only(Criterion::P90),
+                                cost_usd: only(Criterion::Cost),
+                                co2e_kg: only(Criterion::Co2),
+                                distance_km: None,
+                                objective_value: value,
+                            }
+                        })
+                        .collect()
+                })
+                .collect(),
+        )
     }
 
     fn route_on(

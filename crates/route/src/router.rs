@@ -1268,7 +1268,10 @@ impl Router {
         req
     }
 
-    /// Every origin to every destination (origins in parallel; a hierarchy when one fits).
+    /// Every origin to every destination (origins in parallel): from a per-metric hierarchy
+    /// when one fits, else from the customizable hierarchy once it is customized for the
+    /// request's weights (both fill in only the minimised criterion, and say so in the note),
+    /// else by Dijkstra from each origin.
     pub fn matrix(&self, q: &MatrixRequest) -> MatrixResponse {
         let (Some(&o), Some(&d)) = (q.origins.first(), q.destinations.first()) else {
             return MatrixResponse {
@@ -1294,17 +1297,39 @@ impl Router {
                     .collect(),
             };
         }
-        let note = hierarchy_for(&self.hierarchies, &template).map(|(metric, _)| {
-            format!("contraction hierarchy for {metric}: only the minimised criterion is filled in")
+        // A per-metric hierarchy, else the customizable one once customized for these
+        // weights, else Dijkstra from each origin (which fills in every criterion).
+        let fast = hierarchy_for(&self.hierarchies, &template);
+        let customized = match (&fast, &self.customizable) {
+            (None, Some(c)) if c.answers(&template) => c.matrix(
+                &self.net,
+                &self.graph,
+                &template,
+                &q.origins,
+                &q.destinations,
+            ),
+            _ => None,
+        };
+        let note = match (fast, &customized) {
+            (Some((metric, _)), _) => Some(format!(
+                "contraction hierarchy for {metric}: only the minimised criterion is filled in"
+            )),
+            (None, Some(_)) => Some(
+                "customizable contraction hierarchy: only the minimised criterion is filled in"
+                    .to_string(),
+            ),
+            (None, None) => None,
+        };
+        let cells = customized.unwrap_or_else(|| {
+            best_matrix(
+                &self.net,
+                &self.graph,
+                &self.hierarchies,
+                &template,
+                &q.origins,
+                &q.destinations,
+            )
         });
-        let cells = best_matrix(
-            &self.net,
-            &self.graph,
-            &self.hierarchies,
-            &template,
-            &q.origins,
-            &q.destinations,
-        );
         MatrixResponse {
             by: q.objective.name().to_string(),
             scenarios: self.scenarios.clone(),

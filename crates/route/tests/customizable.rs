@@ -9,8 +9,8 @@ use silkroute_graph::{
 };
 use silkroute_model::{Mode, Network, PlaceId};
 use silkroute_route::{
-    route, Criterion, Customizable, Customizing, LegKind, Objective, RouteError, RouteRequest,
-    Router,
+    route, Cargo, Criterion, Customizable, Customizing, LegKind, MatrixRequest, Objective,
+    RouteError, RouteRequest, Router, Shipment,
 };
 
 /// Infrastructure only (no services), as a big imported network is.
@@ -59,6 +59,26 @@ fn file_router(net: &Network, customizing: Customizing) -> Router {
     let mut router = Router::from_compiled(compiled).expect("no services to lay");
     router.set_customizing(customizing);
     router
+}
+
+/// The CKU railway opened (its services are not in this network): edges of planned elements.
+fn cku_railway_open() -> Scenario {
+    Scenario::parse(
+        r#"
+    name = "cku-railway-open"
+    [[link]]
+    ids = ["cku-kashgar-torugart-cn", "cku-torugart-makmal", "cku-makmal-jalal-abad"]
+    status = "open"
+    [[border]]
+    ids = ["cku-torugart"]
+    status = "open"
+    [[transfer]]
+    ids = ["cku-makmal-gauge"]
+    status = "open"
+    "#,
+        "test",
+    )
+    .expect("parses")
 }
 
 /// Restricts a request (the place is Khorgos).
@@ -266,23 +286,7 @@ fn scenarios_that_close_or_change_elements_reweight_the_hierarchy() {
         "test",
     )
     .expect("parses");
-    // The CKU railway opened (its services are not in this network): new edges.
-    let cku_open = Scenario::parse(
-        r#"
-        name = "cku-railway-open"
-        [[link]]
-        ids = ["cku-kashgar-torugart-cn", "cku-torugart-makmal", "cku-makmal-jalal-abad"]
-        status = "open"
-        [[border]]
-        ids = ["cku-torugart"]
-        status = "open"
-        [[transfer]]
-        ids = ["cku-makmal-gauge"]
-        status = "open"
-        "#,
-        "test",
-    )
-    .expect("parses");
+    let cku_open = cku_railway_open();
     let closed = ["khorgos-altynkol", "khorgos-nur-zholy-road"];
     let (mut through_khorgos, mut through_cku) = (0, 0);
     for scenario in [
@@ -345,4 +349,83 @@ fn scenarios_that_close_or_change_elements_reweight_the_hierarchy() {
     // opened railway is on routes found through the hierarchy.
     assert!(through_khorgos > 0);
     assert!(through_cku > 0);
+}
+
+/// A matrix on a graph file for what no per-metric hierarchy answers (the p90 objective, a
+/// mode filter), today and with the CKU railway opened: from the customizable hierarchy,
+/// saying so, the same values as Dijkstra's matrix on the same network, every place to every
+/// place.
+#[test]
+fn a_matrix_from_the_customizable_hierarchy_equals_dijkstras() {
+    let net = network();
+    let cku_open = cku_railway_open();
+    let baseline = file_router(&net, Customizing::Immediately);
+    let opened = baseline
+        .derive(
+            cku_open.applied_to(&net).expect("applies"),
+            vec!["cku-open".into()],
+        )
+        .expect("compiles");
+    let places: Vec<PlaceId> = (0..net.places.len() as u32).map(PlaceId).collect();
+    for router in [&baseline, &opened] {
+        for objective in [
+            Objective::Least(Criterion::P90),
+            Objective::Balanced {
+                value_of_time_usd_per_h: 20.0,
+            },
+        ] {
+            let q = MatrixRequest {
+                origins: places.clone(),
+                destinations: places.clone(),
+                objective,
+                shipment: Shipment {
+                    modes: [Mode::Road, Mode::Rail].into(),
+                    cargo: Cargo::default(),
+                },
+            };
+            let fast = router.matrix(&q);
+            assert_eq!(
+                fast.note.as_deref(),
+                Some(
+                    "customizable contraction hierarchy: only the minimised criterion is filled in"
+                )
+            );
+            let template = {
+                let mut r = RouteRequest::new(places[0], places[1], objective);
+                r.modes = q.shipment.modes.clone();
+                r
+            };
+            let slow = silkroute_route::matrix(
+                router.network(),
+                router.graph(),
+                &template,
+                &places,
+                &places,
+            );
+            let slow: Vec<_> = slow
+                .into_iter()
+                .flatten()
+                .filter(|c| c.from != c.to)
+                .collect();
+            assert_eq!(fast.cells.len(), slow.len());
+            let mut reached = 0;
+            for (f, s) in fast.cells.iter().zip(&slow) {
+                assert_eq!((&f.from, &f.to), (&s.from, &s.to));
+                match (f.objective_value, s.objective_value) {
+                    (Some(a), Some(b)) => {
+                        assert!(close(a, b), "{} → {}: {a} vs Dijkstra {b}", f.from, f.to);
+                        reached += 1;
+                    }
+                    (None, None) => {}
+                    (a, b) => panic!("{} → {}: {a:?} vs Dijkstra {b:?}", f.from, f.to),
+                }
+                assert_eq!(
+                    f.time_sum_p90_h,
+                    f.objective_value
+                        .filter(|_| objective.criterion().is_some())
+                );
+            }
+            assert!(reached > places.len(), "most pairs are reachable");
+        }
+    }
 }

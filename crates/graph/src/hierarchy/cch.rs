@@ -704,6 +704,29 @@ fn transpose(up_first: &[u32], up_head: &[u32]) -> (Vec<u32>, Vec<u32>, Vec<u32>
     (down_first, down_tail, down_arc)
 }
 
+/// The best weight through a rank that both `forward` labels (of sources) and `backward`
+/// labels (of targets) reach ([`CchQuery::labels`], each ascending by rank), if any: the
+/// shortest path's weight from those sources to those targets.
+pub fn meet(forward: &[(u32, Weight)], backward: &[(u32, Weight)]) -> Option<Weight> {
+    let (mut i, mut j) = (0, 0);
+    let mut best = None;
+    while let (Some(&(f, wf)), Some(&(b, wb))) = (forward.get(i), backward.get(j)) {
+        match f.cmp(&b) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                let through = wf.saturating_add(wb);
+                if through < INFINITY && best.is_none_or(|b| through < b) {
+                    best = Some(through);
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    best
+}
+
 /// Labels of elimination-tree queries, kept between queries so that a query costs what it
 /// touches.
 #[derive(Debug, Clone)]
@@ -806,6 +829,53 @@ impl<'a> CchQuery<'a> {
         let (weight, meet) = self.run(sources, targets);
         self.clear();
         meet.map(|_| weight)
+    }
+
+    /// The labels of one sweep up the elimination tree from `starts` (graph nodes with the
+    /// weight of starting there): upwards from sources (`forward`), or over the downward
+    /// weights from targets. Every rank reached with a finite weight, ascending; two such lists,
+    /// one of each direction, [`meet`] at the best weight between their starts. A matrix sweeps
+    /// once per origin and once per destination instead of once per pair.
+    pub fn labels(&mut self, starts: &[(u32, Weight)], forward: bool) -> Vec<(u32, Weight)> {
+        self.seed(starts, forward);
+        let cch = self.cch;
+        let up_first: &[u32] = &cch.up_first;
+        let up_head: &[u32] = &cch.up_head;
+        let st = &mut self.state;
+        let (dist, arc_of, ranks, weights) = if forward {
+            (
+                &mut st.forward,
+                &mut st.forward_arc,
+                &st.forward_ranks,
+                &self.metric.up_weight,
+            )
+        } else {
+            (
+                &mut st.backward,
+                &mut st.backward_arc,
+                &st.backward_ranks,
+                &self.metric.down_weight,
+            )
+        };
+        let mut labels = Vec::with_capacity(ranks.len());
+        for &x in ranks {
+            let xi = x as usize;
+            if dist[xi] == INFINITY {
+                continue;
+            }
+            labels.push((x, dist[xi]));
+            let arcs = up_first[xi] as usize..up_first[xi + 1] as usize;
+            relax(
+                arcs.clone(),
+                &up_head[arcs.clone()],
+                &weights[arcs],
+                dist,
+                arc_of,
+                xi,
+            );
+        }
+        self.clear();
+        labels
     }
 
     /// Labels the starts and collects their ancestors, ascending.
