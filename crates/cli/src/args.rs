@@ -206,8 +206,9 @@ pub struct ServeArgs {
     #[arg(long, value_parser = clap::value_parser!(u32).range(0..=1_000_000))]
     pub queued: Option<u32>,
     /// A scenario to offer beside the built-in ones that apply (a TOML file; repeatable):
-    /// requests name it with `scenario=NAME`. On a graph file, a scenario that only closes
-    /// elements or changes their figures is a re-weighting of its customizable hierarchy.
+    /// requests name it with `scenario=NAME`. On a graph file, a scenario that closes elements,
+    /// changes their figures or opens closed or planned ones is a re-weighting of its
+    /// customizable hierarchy.
     #[arg(long, value_name = "FILE")]
     pub scenario: Vec<String>,
 }

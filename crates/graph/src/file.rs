@@ -22,7 +22,9 @@
 //! [`Edge`](crate::Edge)s), `first_out` (u32), the place → node lists (`place_first`,
 //! `place_nodes`, `intl_first`, `intl_nodes`: u32), and for each prepared metric ten arrays of
 //! its hierarchy (`time.rank`, `time.up` …: u32, or 8-byte arcs of rank and weight), and the
-//! nine arrays of the customizable hierarchy when there is one (`cch.rank` …: u32). The arrays
+//! nine arrays of the customizable hierarchy when there is one (`cch.rank` …: u32; prepared on
+//! the graph, or, when the network has closed or planned elements, on the graph of every
+//! element, which is not stored: [`crate::compile_every_element`] makes it again). The arrays
 //! are stored as they sit in memory: reading maps the file ([`MappedFile`]) and views them in
 //! place, so several processes opening one file share their pages.
 //!

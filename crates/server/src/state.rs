@@ -57,8 +57,9 @@ impl AppState {
     /// Like [`AppState::new`], with the baseline's graph and hierarchies taken from a graph
     /// file. Its customizable hierarchy, if any, customizes in the background for weights no
     /// hierarchy answers (another objective, `avoid`, `modes`, a scenario), so that the
-    /// requests after the first take milliseconds; a scenario that only closes elements or
-    /// changes their figures is such a re-weighting ([`Router::derive`]).
+    /// requests after the first take milliseconds; a scenario that closes elements, changes
+    /// their figures or opens closed or planned ones is such a re-weighting
+    /// ([`Router::derive`]).
     pub fn from_compiled(compiled: CompiledNetwork) -> Result<AppState, String> {
         AppState::with_baseline(AppState::file_router(compiled)?)
     }
