@@ -36,8 +36,9 @@ const BIG_GRAPH_NODES: usize = 100_000;
 /// The network of `--feed` (or a graph file) with the scenarios applied, ready to query. A
 /// graph file's graph and hierarchies are used as they are when no scenario changes them;
 /// with scenarios, its network is compiled in the frame of its graph, so that its customizable
-/// hierarchy still fits a scenario that only closes elements or changes figures
-/// ([`Router::derive`]; a one-shot command still searches such weights with Dijkstra).
+/// hierarchy still fits a scenario that closes elements, changes figures or opens closed or
+/// planned ones ([`Router::derive`]; a one-shot command still searches such weights with
+/// Dijkstra).
 pub fn load_router(feed: &Option<PathBuf>, scenarios: &[String]) -> Result<Router, Failure> {
     let router = match feed.as_ref().filter(|f| is_graph_path(f)) {
         Some(file) => {

@@ -434,8 +434,8 @@ pub struct EdgeFrame {
 
 impl EdgeFrame {
     /// The frame of `graph` in `frame`: `None` when `graph` has a node or an edge `frame` has
-    /// not (a scenario that adds places, opens links or changes a link's layer), so that a
-    /// hierarchy of `frame` cannot answer on it.
+    /// not (a scenario that adds places or links, changes a link's layer, or opens an element
+    /// `frame` does not lay), so that a hierarchy of `frame` cannot answer on it.
     pub fn of(graph: &Graph, frame: &Graph) -> Option<EdgeFrame> {
         if graph.nodes.len() != frame.nodes.len() {
             return None;

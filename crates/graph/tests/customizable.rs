@@ -122,7 +122,15 @@ proptest! {
             prop_assert_eq!(q.distance(&sources, &targets).unwrap_or(INFINITY), expected);
             // A matrix's way: each side's labels alone, then where they meet.
             let (forward, backward) = (q.labels(&sources, true), q.labels(&targets, false));
-            prop_assert_eq!(meet(&forward, &backward).unwrap_or(INFINITY), expected);
+            let met = meet(&forward, &backward);
+            prop_assert_eq!(met.map_or(INFINITY, |(w, _)| w), expected);
+            if let Some((w, rank)) = met {
+                let p = q.path_of_labels(&forward, &backward, w, rank);
+                let start = sources.iter().filter(|s| s.0 == p.source).map(|s| s.1).min().unwrap();
+                let end = targets.iter().filter(|t| t.0 == p.target).map(|t| t.1).min().unwrap();
+                let sum = walk(&edges, weights, &p.edges, p.source, p.target)?;
+                prop_assert_eq!(start + sum + end, expected);
+            }
             if let Some(p) = q.path(&sources, &targets) {
                 prop_assert_eq!(p.weight, expected);
                 let start = sources.iter().filter(|s| s.0 == p.source).map(|s| s.1).min().unwrap();

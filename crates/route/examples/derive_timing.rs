@@ -29,6 +29,8 @@ fn main() {
         .expect("in frame");
     println!("compile in frame {:.2} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
+    // (Framed on the stored graph: a scenario that opens planned elements is framed on every
+    // element's graph by `derive`, and shows `false` here.)
     let frame = EdgeFrame::of(&graph, baseline.graph());
     println!(
         "edge frame {:.2} s ({})",

@@ -14,12 +14,14 @@
 
 use crate::fast::{ends, itinerary_of_path, starts};
 use crate::itinerary::Itinerary;
-use crate::matrix::MatrixCell;
+use crate::matrix::{cell, MatrixCell};
 use crate::search::{allowed_nodes, check_request, no_route_error, RouteError, RouteRequest};
 use rayon::prelude::*;
-use silkroute_graph::hierarchy::{meet, Cch, CchMetric, CchQuery, CchState, Weight, INFINITY};
-use silkroute_graph::{Edge, EdgeFrame, Graph, Wait};
-use silkroute_model::{Criterion, Network, PlaceId};
+use silkroute_graph::hierarchy::{
+    meet, Cch, CchMetric, CchQuery, CchState, Label, Weight, INFINITY,
+};
+use silkroute_graph::{Edge, EdgeFrame, Graph, NodeId, Wait};
+use silkroute_model::{Network, PlaceId};
 use std::sync::{Arc, Mutex};
 
 /// A customizable hierarchy with the customizations made for recent requests.
@@ -35,7 +37,7 @@ pub struct Customizable {
     /// opens them is framed on it directly.
     prepared_on: Option<Arc<Graph>>,
     /// Tells this frame's customizations from those of the other frames that share the kept
-    /// list (0: the hierarchy's own graph).
+    /// list (0: the graph of the router it was opened with).
     frame_id: u64,
     customizing: Customizing,
     kept: Arc<Kept>,
@@ -178,12 +180,13 @@ impl Customizable {
         Some(self.route_on(net, graph, req, &c))
     }
 
-    /// The best value of `template`'s objective from every origin to every destination, with
-    /// its cargo and filters (its `from`, `to` and `via` ignored), the same as Dijkstra's up to
-    /// weights rounded to integers; only the minimised criterion is filled in, as a
-    /// per-metric hierarchy's matrix does. One sweep up the elimination tree per origin and
-    /// per destination, then for each pair the best rank both reach. `None` when its weights
-    /// have no customization (yet), as for [`Customizable::route`].
+    /// The best route's totals from every origin to every destination for `template`'s
+    /// objective, cargo and filters (its `from`, `to` and `via` ignored), as Dijkstra's
+    /// matrix gives them ([`crate::matrix`]): every criterion summed along the route, the
+    /// objective's value of those sums. One sweep up the elimination tree per origin and per
+    /// destination, then for each pair the best rank both reach and the path through it,
+    /// unpacked. `None` when its weights have no customization (yet), as for
+    /// [`Customizable::route`].
     pub fn matrix(
         &self,
         net: &Network,
@@ -195,55 +198,47 @@ impl Customizable {
         let c = self.customization(net, graph, template)?;
         let allowed = allowed_nodes(net, graph, template);
         let board = |w: &Wait| integer(template.objective.board_weight(w), c.scale);
-        let labels = |places: &[PlaceId], forward: bool| -> Vec<Vec<(u32, Weight)>> {
-            places
-                .par_iter()
-                .map_init(
-                    || None,
-                    |state: &mut Option<CchState>, &p| {
-                        let starts = if forward {
-                            starts(graph, p, &allowed, board)
-                        } else {
-                            ends(graph, p, &allowed)
-                        };
-                        let mut q = CchQuery::new(&self.cch, &c.metric, state.take());
-                        let labels = q.labels(&starts, forward);
-                        *state = Some(q.into_state());
-                        labels
-                    },
-                )
-                .collect()
-        };
-        let (from, to) = (labels(origins, true), labels(destinations, false));
-        let criterion = template.objective.criterion();
-        Some(
-            origins
-                .par_iter()
-                .zip(&from)
-                .map(|(&o, forward)| {
-                    destinations
-                        .iter()
-                        .zip(&to)
-                        .map(|(&d, backward)| {
-                            let value = meet(forward, backward)
-                                .filter(|_| o != d)
-                                .map(|w| f64::from(w) / c.scale);
-                            let only = |k: Criterion| value.filter(|_| criterion == Some(k));
-                            MatrixCell {
-                                from: net.place(o).id.clone(),
-                                to: net.place(d).id.clone(),
-                                time_sum_p50_h: only(Criterion::Time),
-                                time_sum_p90_h: only(Criterion::P90),
-                                cost_usd: only(Criterion::Cost),
-                                co2e_kg: only(Criterion::Co2),
-                                distance_km: None,
-                                objective_value: value,
+        let pooled = || self.states.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let to: Vec<Vec<Label>> = destinations
+            .par_iter()
+            .map_init(pooled, |state, &d| {
+                let mut q = CchQuery::new(&self.cch, &c.metric, state.take());
+                let labels = q.labels(&ends(graph, d, &allowed), false);
+                *state = Some(q.into_state());
+                labels
+            })
+            .collect();
+        let rows = origins
+            .par_iter()
+            .map_init(pooled, |state, &o| {
+                let mut q = CchQuery::new(&self.cch, &c.metric, state.take());
+                let forward = q.labels(&starts(graph, o, &allowed, board), true);
+                let row = destinations
+                    .iter()
+                    .zip(&to)
+                    .map(|(&d, backward)| {
+                        let best = meet(&forward, backward).filter(|_| o != d).map(|(w, m)| {
+                            let path = q.path_of_labels(&forward, backward, w, m);
+                            let mut totals = graph.node(NodeId(path.source)).board_wait.costs();
+                            for &e in &path.edges {
+                                let e = match &self.frame {
+                                    Some(frame) => {
+                                        frame.edge(e as usize).expect("a path's edges exist")
+                                    }
+                                    None => e as usize,
+                                };
+                                totals += graph.edges()[e].costs(&template.cargo);
                             }
-                        })
-                        .collect()
-                })
-                .collect(),
-        )
+                            (totals, template.objective.weight(&totals))
+                        });
+                        cell(net, o, d, best)
+                    })
+                    .collect();
+                *state = Some(q.into_state());
+                row
+            })
+            .collect();
+        Some(rows)
     }
 
     fn route_on(

@@ -55,20 +55,31 @@ pub fn matrix(
                         tree.best_state_at(graph, d)
                             .map(|s| (totals_along(graph, &req, &tree, s), tree.dist[s as usize]))
                     };
-                    MatrixCell {
-                        from: net.place(o).id.clone(),
-                        to: net.place(d).id.clone(),
-                        time_sum_p50_h: t.map(|(t, _)| t.time_p50_h),
-                        time_sum_p90_h: t.map(|(t, _)| t.time_p90_h),
-                        cost_usd: t.map(|(t, _)| t.usd),
-                        co2e_kg: t.map(|(t, _)| t.co2e_kg),
-                        distance_km: t.map(|(t, _)| t.km),
-                        objective_value: t.map(|(_, v)| v),
-                    }
+                    cell(net, o, d, t)
                 })
                 .collect()
         })
         .collect()
+}
+
+/// The cell from `o` to `d` of a best route with the totals along it and its objective value
+/// (`None`: no route).
+pub(crate) fn cell(
+    net: &Network,
+    o: PlaceId,
+    d: PlaceId,
+    best: Option<(Costs, f64)>,
+) -> MatrixCell {
+    MatrixCell {
+        from: net.place(o).id.clone(),
+        to: net.place(d).id.clone(),
+        time_sum_p50_h: best.map(|(t, _)| t.time_p50_h),
+        time_sum_p90_h: best.map(|(t, _)| t.time_p90_h),
+        cost_usd: best.map(|(t, _)| t.usd),
+        co2e_kg: best.map(|(t, _)| t.co2e_kg),
+        distance_km: best.map(|(t, _)| t.km),
+        objective_value: best.map(|(_, v)| v),
+    }
 }
 
 /// Totals of the best path to a state, summed along the search tree without building the legs.

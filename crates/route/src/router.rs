@@ -395,8 +395,11 @@ impl Router {
     /// prepared on every element, open, closed or planned), the hierarchy answers on the new
     /// graph after a customization for its weights: a re-weighting, no new contraction. When
     /// the scenarios add edges the hierarchy never saw (places or links added, a link moved to
-    /// another gauge), the graph compiled in the frame is searched with Dijkstra; without a
-    /// customizable hierarchy, `net` is compiled afresh, as [`Router::new`] does.
+    /// another gauge), the graph compiled in the frame is searched with Dijkstra; so is a
+    /// scenario that re-opens what an earlier one closed when the hierarchy was prepared on
+    /// the stored graph alone (a network whose elements were all open: it is framed on the
+    /// earlier scenario's graph). Without a customizable hierarchy, `net` is compiled afresh,
+    /// as [`Router::new`] does.
     pub fn derive(&self, net: Network, scenarios: Vec<String>) -> Result<Router, CompileError> {
         let names = self.scenarios.iter().cloned().chain(scenarios).collect();
         let Some(customizable) = &self.customizable else {
@@ -1269,9 +1272,9 @@ impl Router {
     }
 
     /// Every origin to every destination (origins in parallel): from a per-metric hierarchy
-    /// when one fits, else from the customizable hierarchy once it is customized for the
-    /// request's weights (both fill in only the minimised criterion, and say so in the note),
-    /// else by Dijkstra from each origin.
+    /// when one fits (only the minimised criterion filled in, said in the note), else from the
+    /// customizable hierarchy once it is customized for the request's weights, else by
+    /// Dijkstra from each origin (these two fill in every criterion along the route).
     pub fn matrix(&self, q: &MatrixRequest) -> MatrixResponse {
         let (Some(&o), Some(&d)) = (q.origins.first(), q.destinations.first()) else {
             return MatrixResponse {
@@ -1298,7 +1301,7 @@ impl Router {
             };
         }
         // A per-metric hierarchy, else the customizable one once customized for these
-        // weights, else Dijkstra from each origin (which fills in every criterion).
+        // weights, else Dijkstra from each origin.
         let fast = hierarchy_for(&self.hierarchies, &template);
         let customized = match (&fast, &self.customizable) {
             (None, Some(c)) if c.answers(&template) => c.matrix(
@@ -1310,16 +1313,9 @@ impl Router {
             ),
             _ => None,
         };
-        let note = match (fast, &customized) {
-            (Some((metric, _)), _) => Some(format!(
-                "contraction hierarchy for {metric}: only the minimised criterion is filled in"
-            )),
-            (None, Some(_)) => Some(
-                "customizable contraction hierarchy: only the minimised criterion is filled in"
-                    .to_string(),
-            ),
-            (None, None) => None,
-        };
+        let note = fast.map(|(metric, _)| {
+            format!("contraction hierarchy for {metric}: only the minimised criterion is filled in")
+        });
         let cells = customized.unwrap_or_else(|| {
             best_matrix(
                 &self.net,

@@ -704,20 +704,32 @@ fn transpose(up_first: &[u32], up_head: &[u32]) -> (Vec<u32>, Vec<u32>, Vec<u32>
     (down_first, down_tail, down_arc)
 }
 
+/// A rank reached by a sweep ([`CchQuery::labels`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    /// The rank.
+    pub rank: u32,
+    /// The best weight from the sweep's starts.
+    pub weight: Weight,
+    /// The arc it was reached by (its lower end a rank of the same sweep), `u32::MAX` at a
+    /// start.
+    pub arc: u32,
+}
+
 /// The best weight through a rank that both `forward` labels (of sources) and `backward`
-/// labels (of targets) reach ([`CchQuery::labels`], each ascending by rank), if any: the
-/// shortest path's weight from those sources to those targets.
-pub fn meet(forward: &[(u32, Weight)], backward: &[(u32, Weight)]) -> Option<Weight> {
+/// labels (of targets) reach ([`CchQuery::labels`], each ascending by rank), with that rank,
+/// if any: the shortest path's weight from those sources to those targets.
+pub fn meet(forward: &[Label], backward: &[Label]) -> Option<(Weight, u32)> {
     let (mut i, mut j) = (0, 0);
-    let mut best = None;
-    while let (Some(&(f, wf)), Some(&(b, wb))) = (forward.get(i), backward.get(j)) {
-        match f.cmp(&b) {
+    let mut best: Option<(Weight, u32)> = None;
+    while let (Some(f), Some(b)) = (forward.get(i), backward.get(j)) {
+        match f.rank.cmp(&b.rank) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                let through = wf.saturating_add(wb);
-                if through < INFINITY && best.is_none_or(|b| through < b) {
-                    best = Some(through);
+                let through = f.weight.saturating_add(b.weight);
+                if through < INFINITY && best.is_none_or(|(w, _)| through < w) {
+                    best = Some((through, f.rank));
                 }
                 i += 1;
                 j += 1;
@@ -834,9 +846,10 @@ impl<'a> CchQuery<'a> {
     /// The labels of one sweep up the elimination tree from `starts` (graph nodes with the
     /// weight of starting there): upwards from sources (`forward`), or over the downward
     /// weights from targets. Every rank reached with a finite weight, ascending; two such lists,
-    /// one of each direction, [`meet`] at the best weight between their starts. A matrix sweeps
-    /// once per origin and once per destination instead of once per pair.
-    pub fn labels(&mut self, starts: &[(u32, Weight)], forward: bool) -> Vec<(u32, Weight)> {
+    /// one of each direction, [`meet`] at the best weight between their starts, and
+    /// [`CchQuery::path_of_labels`] unpacks that path. A matrix sweeps once per origin and once
+    /// per destination instead of once per pair.
+    pub fn labels(&mut self, starts: &[(u32, Weight)], forward: bool) -> Vec<Label> {
         self.seed(starts, forward);
         let cch = self.cch;
         let up_first: &[u32] = &cch.up_first;
@@ -863,7 +876,11 @@ impl<'a> CchQuery<'a> {
             if dist[xi] == INFINITY {
                 continue;
             }
-            labels.push((x, dist[xi]));
+            labels.push(Label {
+                rank: x,
+                weight: dist[xi],
+                arc: arc_of[xi],
+            });
             let arcs = up_first[xi] as usize..up_first[xi + 1] as usize;
             relax(
                 arcs.clone(),
@@ -979,6 +996,53 @@ impl<'a> CchQuery<'a> {
         }
         st.forward_ranks.clear();
         st.backward_ranks.clear();
+    }
+
+    /// The graph path of `weight` through rank `meet` where `forward` and `backward` labels
+    /// met ([`meet`]).
+    pub fn path_of_labels(
+        &self,
+        forward: &[Label],
+        backward: &[Label],
+        weight: Weight,
+        meet: u32,
+    ) -> HierarchyPath {
+        let cch = self.cch;
+        let label = |labels: &[Label], x: u32| {
+            labels[labels
+                .binary_search_by_key(&x, |l| l.rank)
+                .expect("an arc of a sweep starts at a rank it reached")]
+        };
+        let mut up_arcs = Vec::new();
+        let mut x = meet;
+        loop {
+            let l = label(forward, x);
+            if l.arc == NONE {
+                break;
+            }
+            up_arcs.push(l.arc as usize);
+            x = cch.tail(l.arc as usize);
+        }
+        let source = cch.node_at[x as usize];
+        let mut edges = Vec::new();
+        for &a in up_arcs.iter().rev() {
+            self.unpack_arc(a, true, &mut edges);
+        }
+        let mut x = meet;
+        loop {
+            let l = label(backward, x);
+            if l.arc == NONE {
+                break;
+            }
+            self.unpack_arc(l.arc as usize, false, &mut edges);
+            x = cch.tail(l.arc as usize);
+        }
+        HierarchyPath {
+            weight,
+            source,
+            target: cch.node_at[x as usize],
+            edges,
+        }
     }
 
     /// The graph path through the meeting rank `meet`.
