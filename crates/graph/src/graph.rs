@@ -440,13 +440,41 @@ impl EdgeFrame {
         if graph.nodes.len() != frame.nodes.len() {
             return None;
         }
+        // A node's edges are scanned; a node with many (a crafted file's parallel edges) has
+        // them sorted by head and kind (stably: equal ones in their order) and binary-searched,
+        // so that it costs a search per edge, not a scan.
+        const SCANNED: usize = 32;
+        let key = |f: u32| {
+            let e = &frame.edges[f as usize];
+            (e.head.0, e.kind_code)
+        };
+        let mut sorted: Vec<u32> = Vec::new();
+        for v in 0..frame.nodes.len() {
+            let out = frame.out_edges(NodeId(v as u32));
+            if out.len() > SCANNED {
+                if sorted.is_empty() {
+                    sorted = (0..frame.edges.len() as u32).collect();
+                }
+                sorted[out].sort_by_key(|&f| key(f));
+            }
+        }
         let mut own_of = vec![NONE; frame.edges.len()];
         for (e, edge) in graph.edges.iter().enumerate() {
-            let same = frame.out_edges(edge.tail).find(|&f| {
-                let other = &frame.edges[f];
-                own_of[f] == NONE && other.head == edge.head && other.kind_code == edge.kind_code
-            })?;
-            own_of[same] = e as u32;
+            let out = frame.out_edges(edge.tail);
+            let wanted = (edge.head.0, edge.kind_code);
+            let unused = |f: &u32| own_of[*f as usize] == NONE;
+            let same = if out.len() > SCANNED {
+                let mine = &sorted[out];
+                let from = mine.partition_point(|&f| key(f) < wanted);
+                *mine[from..]
+                    .iter()
+                    .take_while(|&&f| key(f) == wanted)
+                    .find(|f| unused(f))?
+            } else {
+                out.map(|f| f as u32)
+                    .find(|f| unused(f) && key(*f) == wanted)?
+            };
+            own_of[same as usize] = e as u32;
         }
         Some(EdgeFrame { own_of })
     }

@@ -3,7 +3,8 @@
 
 use silkroute_feed::builtin;
 use silkroute_graph::{
-    compile, compile_every_element, compile_for_customizable, compile_in_frame, EdgeFrame, EdgeKind,
+    compile, compile_every_element, compile_for_customizable, compile_in_frame, EdgeFrame,
+    EdgeKind, NodeId,
 };
 use silkroute_model::Status;
 
@@ -127,4 +128,45 @@ fn every_element_is_laid_for_the_customizable_hierarchy() {
     let (g, none) = compile_for_customizable(&all_open).unwrap();
     assert!(none.is_none());
     assert_eq!(g.edges(), compile(&all_open).unwrap().edges());
+}
+
+/// A node with many edges (here 40 parallel roads added beside Almaty–Shymkent) is framed
+/// edge for edge as any other: found by search, not by scanning.
+#[test]
+fn a_node_with_many_parallel_edges_is_framed_edge_for_edge() {
+    let mut net = builtin();
+    let k = net
+        .links
+        .iter()
+        .position(|l| l.id == "almaty-shymkent-road")
+        .expect("in the built-in network");
+    for i in 0..40 {
+        let mut parallel = net.links[k].clone();
+        parallel.id = format!("almaty-shymkent-road-{i}");
+        net.links.push(parallel);
+    }
+    let graph = compile(&net).unwrap();
+    assert!((0..graph.nodes().len()).any(|v| graph.out_edges(NodeId(v as u32)).len() > 32));
+    let closed = net.links.len() - 7;
+    let mut edited = net.clone();
+    edited.links[closed].status = Status::Closed;
+    let in_frame = compile_in_frame(&edited, &graph).unwrap().unwrap();
+    let frame = EdgeFrame::of(&in_frame, &graph).expect("nothing opened");
+    let mut gone = 0;
+    for (f, old) in graph.edges().iter().enumerate() {
+        match frame.edge(f) {
+            None => {
+                assert_eq!(old.kind(), EdgeKind::Run(closed as u32));
+                gone += 1;
+            }
+            Some(e) => {
+                let new = &in_frame.edges()[e];
+                assert_eq!(
+                    (new.tail, new.head, new.kind()),
+                    (old.tail, old.head, old.kind())
+                );
+            }
+        }
+    }
+    assert_eq!(gone, 2, "both directions of the closed road");
 }
