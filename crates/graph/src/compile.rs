@@ -24,9 +24,14 @@ pub enum CompileError {
 
 /// Compiles the open elements of `net` into a routing graph.
 pub fn compile(net: &Network) -> Result<Graph, CompileError> {
+    afresh(net, false)
+}
+
+/// Compiles the open elements of `net` (with `every_element`, every element) into a new graph.
+fn afresh(net: &Network, every_element: bool) -> Result<Graph, CompileError> {
     let mut builder = Builder {
         net,
-        every_element: false,
+        every_element,
         node_of: FxHashMap::default(),
         nodes: Vec::new(),
         // Two directions per element (clearance edges may grow it once): no repeated growing
@@ -67,24 +72,21 @@ pub fn compile_every_element(net: &Network, graph: &Graph) -> Result<Option<Grap
 /// elements reach are dead ends until a scenario opens them; on their international side they
 /// have their exit and entry edges, as every international node.
 pub fn compile_for_customizable(net: &Network) -> Result<(Graph, Option<Graph>), CompileError> {
-    let graph = compile(net)?;
     let all_open = net.links.iter().all(|l| l.status == Status::Open)
         && net.borders.iter().all(|b| b.status == Status::Open)
         && net.transfers.iter().all(|t| t.status == Status::Open);
     if all_open {
-        return Ok((graph, None));
+        return Ok((compile(net)?, None));
     }
-    let nodes_of_every_element = |frame: &Graph| -> Result<Graph, CompileError> {
-        Ok(compile_every_element(net, frame)?.expect("a graph of the same network frames itself"))
-    };
-    // The open elements in the frame of every element's nodes, then every element again in
-    // that graph's frame: what a reader recompiles from the stored network and graph.
-    // (Each graph is dropped once the next is made: two at a time at most.)
-    let every = nodes_of_every_element(&graph)?;
-    drop(graph);
-    let graph = compile_in_frame(net, &every)?.expect("a graph of the same network frames itself");
-    drop(every);
-    let every = nodes_of_every_element(&graph)?;
+    let same = "a graph of the same network frames itself";
+    // Every element, for its nodes; the open elements in its frame; then every element again
+    // in that graph's frame, as a reader compiles it from the stored network and graph (the
+    // first graph's edges may come in another order). Each graph is dropped once the next is
+    // made: two at a time at most.
+    let nodes = afresh(net, true)?;
+    let graph = compile_in_frame(net, &nodes)?.expect(same);
+    drop(nodes);
+    let every = compile_every_element(net, &graph)?.expect(same);
     debug_assert_eq!(every.nodes.len(), graph.nodes.len());
     Ok((graph, Some(every)))
 }

@@ -221,13 +221,7 @@ impl Customizable {
                             let path = q.path_of_labels(&forward, backward, w, m);
                             let mut totals = graph.node(NodeId(path.source)).board_wait.costs();
                             for &e in &path.edges {
-                                let e = match &self.frame {
-                                    Some(frame) => {
-                                        frame.edge(e as usize).expect("a path's edges exist")
-                                    }
-                                    None => e as usize,
-                                };
-                                totals += graph.edges()[e].costs(&template.cargo);
+                                totals += graph.edges()[self.graph_edge(e)].costs(&template.cargo);
                             }
                             (totals, template.objective.weight(&totals))
                         });
@@ -262,16 +256,21 @@ impl Customizable {
         }
         drop(states);
         let path = path.ok_or_else(|| no_route_error(net, req))?;
-        let edges: Vec<u32> = match &self.frame {
-            // A forbidden edge is never on a path; a gone edge is forbidden.
-            Some(frame) => path
-                .edges
-                .iter()
-                .map(|&e| frame.edge(e as usize).expect("a path's edges exist") as u32)
-                .collect(),
-            None => path.edges,
-        };
+        let edges: Vec<u32> = path
+            .edges
+            .iter()
+            .map(|&e| self.graph_edge(e) as u32)
+            .collect();
         Ok(itinerary_of_path(net, graph, req, path.source, &edges))
+    }
+
+    /// The edge of the graph queries run on that the hierarchy's edge `e` of a path is (a
+    /// forbidden edge is never on a path; an edge the frame lacks is forbidden).
+    fn graph_edge(&self, e: u32) -> usize {
+        match &self.frame {
+            Some(frame) => frame.edge(e as usize).expect("a path's edges exist"),
+            None => e as usize,
+        }
     }
 
     /// The customization for `req`'s weights: a kept one, or a new one (kept in its turn)

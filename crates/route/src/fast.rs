@@ -275,17 +275,23 @@ pub fn best_route_with(
 }
 
 /// The matrix for `template`: by buckets on a hierarchy among `hierarchies` when one answers
-/// it (only the minimised criterion filled in), otherwise by Dijkstra ([`matrix`](crate::matrix)).
+/// it (only the minimised criterion filled in), else on `customizable` when there is one, it
+/// [answers](Customizable::answers) the request and has a customization for its weights,
+/// otherwise by Dijkstra ([`matrix`](crate::matrix)); the last two fill in every criterion.
 pub fn best_matrix(
     net: &Network,
     graph: &Graph,
     hierarchies: &[(Metric, Hierarchy)],
+    customizable: Option<&Customizable>,
     template: &RouteRequest,
     origins: &[PlaceId],
     destinations: &[PlaceId],
 ) -> Vec<Vec<MatrixCell>> {
     match hierarchy_for(hierarchies, template) {
         Some((metric, h)) => matrix_fast(net, graph, h, metric, template, origins, destinations),
-        None => crate::matrix::matrix(net, graph, template, origins, destinations),
+        None => customizable
+            .filter(|c| c.answers(template))
+            .and_then(|c| c.matrix(net, graph, template, origins, destinations))
+            .unwrap_or_else(|| crate::matrix::matrix(net, graph, template, origins, destinations)),
     }
 }

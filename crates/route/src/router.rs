@@ -1300,32 +1300,18 @@ impl Router {
                     .collect(),
             };
         }
-        // A per-metric hierarchy, else the customizable one once customized for these
-        // weights, else Dijkstra from each origin.
-        let fast = hierarchy_for(&self.hierarchies, &template);
-        let customized = match (&fast, &self.customizable) {
-            (None, Some(c)) if c.answers(&template) => c.matrix(
-                &self.net,
-                &self.graph,
-                &template,
-                &q.origins,
-                &q.destinations,
-            ),
-            _ => None,
-        };
-        let note = fast.map(|(metric, _)| {
+        let note = hierarchy_for(&self.hierarchies, &template).map(|(metric, _)| {
             format!("contraction hierarchy for {metric}: only the minimised criterion is filled in")
         });
-        let cells = customized.unwrap_or_else(|| {
-            best_matrix(
-                &self.net,
-                &self.graph,
-                &self.hierarchies,
-                &template,
-                &q.origins,
-                &q.destinations,
-            )
-        });
+        let cells = best_matrix(
+            &self.net,
+            &self.graph,
+            &self.hierarchies,
+            self.customizable.as_ref(),
+            &template,
+            &q.origins,
+            &q.destinations,
+        );
         MatrixResponse {
             by: q.objective.name().to_string(),
             scenarios: self.scenarios.clone(),

@@ -1007,53 +1007,43 @@ impl<'a> CchQuery<'a> {
         weight: Weight,
         meet: u32,
     ) -> HierarchyPath {
-        let cch = self.cch;
-        let label = |labels: &[Label], x: u32| {
+        let arc = |labels: &[Label], x: u32| {
             labels[labels
                 .binary_search_by_key(&x, |l| l.rank)
                 .expect("an arc of a sweep starts at a rank it reached")]
+            .arc
         };
-        let mut up_arcs = Vec::new();
-        let mut x = meet;
-        loop {
-            let l = label(forward, x);
-            if l.arc == NONE {
-                break;
-            }
-            up_arcs.push(l.arc as usize);
-            x = cch.tail(l.arc as usize);
-        }
-        let source = cch.node_at[x as usize];
-        let mut edges = Vec::new();
-        for &a in up_arcs.iter().rev() {
-            self.unpack_arc(a, true, &mut edges);
-        }
-        let mut x = meet;
-        loop {
-            let l = label(backward, x);
-            if l.arc == NONE {
-                break;
-            }
-            self.unpack_arc(l.arc as usize, false, &mut edges);
-            x = cch.tail(l.arc as usize);
-        }
-        HierarchyPath {
-            weight,
-            source,
-            target: cch.node_at[x as usize],
-            edges,
-        }
+        self.unpack_through(weight, meet, |up, x| {
+            arc(if up { forward } else { backward }, x)
+        })
     }
 
-    /// The graph path through the meeting rank `meet`.
+    /// The graph path through the meeting rank `meet` of the last query's labels.
     fn unpack(&self, weight: Weight, meet: u32) -> HierarchyPath {
-        let cch = self.cch;
         let st = &self.state;
+        self.unpack_through(weight, meet, |up, x| {
+            if up {
+                st.forward_arc[x as usize]
+            } else {
+                st.backward_arc[x as usize]
+            }
+        })
+    }
+
+    /// The graph path through rank `meet`, each rank's arc towards the source (`up`) or the
+    /// target given by `arc_of` ([`NONE`] at a start).
+    fn unpack_through(
+        &self,
+        weight: Weight,
+        meet: u32,
+        arc_of: impl Fn(bool, u32) -> u32,
+    ) -> HierarchyPath {
+        let cch = self.cch;
         // Up from the source: arcs walked upwards, collected from the meeting node down.
         let mut up_arcs = Vec::new();
         let mut x = meet;
-        while st.forward_arc[x as usize] != NONE {
-            let a = st.forward_arc[x as usize] as usize;
+        while arc_of(true, x) != NONE {
+            let a = arc_of(true, x) as usize;
             up_arcs.push(a);
             x = cch.tail(a);
         }
@@ -1064,8 +1054,8 @@ impl<'a> CchQuery<'a> {
         }
         // Down to the target: arcs walked downwards.
         let mut x = meet;
-        while st.backward_arc[x as usize] != NONE {
-            let a = st.backward_arc[x as usize] as usize;
+        while arc_of(false, x) != NONE {
+            let a = arc_of(false, x) as usize;
             self.unpack_arc(a, false, &mut edges);
             x = cch.tail(a);
         }
