@@ -6,7 +6,6 @@ use crate::context::load_router;
 use crate::failure::{print_json, CmdResult, Failure};
 use crate::table::{num, render, Align};
 use anyhow::anyhow;
-use silkroute_model::Network;
 use silkroute_route::{
     Criterion, InvalidParameter, Itinerary, LegKind, Menu, Objective, RouteError, RouteQuery,
     RouteRequest, RouteResponse, Router,
@@ -25,26 +24,51 @@ pub fn objective(by: &str, value_of_time: Option<f64>) -> Result<Objective, Fail
         .map_err(|e| invalid(InvalidParameter::new(e.param, e.message)))
 }
 
-/// Maps a routing error to its exit code, with a hint about planned lines.
-pub fn route_failure(net: &Network, scenarios: &[String], e: RouteError) -> Failure {
+/// Maps a routing error to its exit code. When there is no route on today's network and one
+/// of the built-in scenarios that apply to it gives one (the CKU railway opened, say), the
+/// message says which.
+pub fn route_failure(router: &Router, q: &RouteQuery, e: RouteError) -> Failure {
     match e {
         RouteError::NoRoute { .. } => {
-            let hint = scenarios.is_empty()
-                && net
-                    .links
-                    .iter()
-                    .any(|l| l.status == silkroute_model::Status::Planned);
-            Failure::failed(anyhow!(
-                "{e}{}",
-                if hint {
-                    " (planned lines are closed unless a scenario opens them, e.g. --scenario cku-open)"
-                } else {
-                    ""
-                }
-            ))
+            let hint = if router.scenarios().is_empty() {
+                scenario_with_a_route(router, q)
+            } else {
+                None
+            };
+            Failure::failed(anyhow!("{e}{}", hint.unwrap_or_default()))
         }
         e => Failure::usage(e),
     }
+}
+
+/// ` (with --scenario NAME there is one: …)` for the first built-in scenario that applies to
+/// the router's network and gives `q` a route.
+fn scenario_with_a_route(router: &Router, q: &RouteQuery) -> Option<String> {
+    let offered = silkroute_feed::offered_scenarios(router.network()).ok()?;
+    offered.into_iter().find_map(|(s, net)| {
+        let answer = router
+            .derive(net, vec![s.name.clone()])
+            .ok()?
+            .route(q)
+            .ok()?;
+        let it = answer.routes.first()?;
+        Some(format!(
+            " (with --scenario {} there is one: {}, p50 {:.1} d{})",
+            s.name,
+            it.summary
+                .modes
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            it.summary.time_h.p50 / 24.0,
+            if it.summary.borders.is_empty() {
+                String::new()
+            } else {
+                format!(", via {}", it.summary.borders.join(", "))
+            }
+        ))
+    })
 }
 
 /// The route query of the command line, as `/v1/route` makes it from its parameters.
@@ -101,7 +125,7 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
     let q = route_query(&router, &args)?;
     let answer = router
         .route(&q)
-        .map_err(|e| route_failure(router.network(), router.scenarios(), e))?;
+        .map_err(|e| route_failure(&router, &q, e))?;
     if args.json {
         print_json(&answer)?;
         return Ok(ExitCode::SUCCESS);

@@ -264,6 +264,66 @@ fn no_route_exits_1_with_a_message() {
 }
 
 #[test]
+fn no_route_across_the_caspian_by_land_names_the_sea_leg_not_a_scenario() {
+    silkroute()
+        .args(["route", "aktau", "baku", "--modes", "rail,road"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "no route from Aktau to Baku by rail, road; without the mode filter there is one, with Aktau → Port of Baku (Alat) by sea",
+        ))
+        .stderr(predicate::str::contains("--scenario").not());
+}
+
+#[test]
+fn no_route_by_rail_around_kazakhstan_today_names_the_scenario_that_opens_one() {
+    // Kashgar to Andijan by rail without Kazakhstan needs the CKU railway, planned today.
+    silkroute()
+        .args([
+            "route", "kashgar", "andijan", "--modes", "rail", "--avoid", "KZ",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "(with --scenario cku-open there is one: rail,",
+        ))
+        .stderr(predicate::str::contains("via cku-torugart"));
+}
+
+#[test]
+fn no_route_with_every_way_avoided_names_the_border_the_best_route_would_cross() {
+    // Kashgar's flights go through Urumqi; its roads to Osh through the two passes.
+    silkroute()
+        .args([
+            "route",
+            "kashgar",
+            "osh",
+            "--avoid",
+            "irkeshtam-cn",
+            "--avoid",
+            "torugart-cn",
+            "--avoid",
+            "urumqi",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "every route touches an avoided place or country: the best one without avoiding crosses irkeshtam-road",
+        ));
+}
+
+#[test]
+fn no_route_to_a_rail_border_post_says_trains_do_not_set_cargo_down_there() {
+    silkroute()
+        .args(["route", "urumqi", "alashankou"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "no route from Urumqi to Alashankou; Alashankou is a border post: trains pass it",
+        ));
+}
+
+#[test]
 fn avoiding_the_origin_country_is_a_usage_error() {
     silkroute()
         .args([

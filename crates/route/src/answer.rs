@@ -115,7 +115,9 @@ pub struct Timing {
     /// What was asked, in words.
     pub description: String,
     /// Undated: the time from ready to arrival for cargo ready at a random moment of the
-    /// reference week (origin wait included), over every itinerary that serves it.
+    /// reference week (origin wait included), over every itinerary that serves it. Its
+    /// `sum_p50` is the mean planned time over the ready times, its `sum_p90` the mean of each
+    /// ready time's planned time with every step's bad day at once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ready_to_arrival_h: Option<TimeRange>,
     /// Undated: the share of the week's ready times each listed itinerary serves, in the order

@@ -252,6 +252,13 @@ pub struct TimeRange {
     pub sum_p90: f64,
 }
 
+impl TimeRange {
+    /// Hours every element's bad day at once adds to the typical sum (`sum_p90 − sum_p50`).
+    pub fn bad_days_h(&self) -> f64 {
+        self.sum_p90 - self.sum_p50
+    }
+}
+
 /// Totals of an itinerary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

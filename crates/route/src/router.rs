@@ -13,7 +13,7 @@ use crate::compare::compare;
 use crate::customized::{Customizable, Customizing};
 use crate::fast::{best_matrix, best_route_with, hierarchy_for, QueryPool};
 use crate::itinerary::TimeRange;
-use crate::itinerary::{with_distributions, Itinerary};
+use crate::itinerary::{with_distributions, Itinerary, LegKind};
 use crate::journey::{earliest_arrival, Journey, Surcharges};
 use crate::matrix::reach;
 use crate::objective::Objective;
@@ -26,7 +26,7 @@ use silkroute_graph::{
     compile, compile_in_frame, CompileError, CompiledNetwork, Graph, Hierarchy, Metric,
 };
 use silkroute_graph::{Instant, Timetable};
-use silkroute_model::{Cargo, Costs, Criterion, Mode, Network, PlaceId};
+use silkroute_model::{Cargo, Costs, Criterion, Mode, Network, PlaceId, PlaceKind};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
@@ -665,8 +665,99 @@ impl Router {
         )
     }
 
-    /// The itineraries `q` asks for.
+    /// The itineraries `q` asks for. When there are none, the error says which of the
+    /// request's constraints stands in the way, if dropping one alone gives a route.
     pub fn route(&self, q: &RouteQuery) -> Result<RouteResponse, RouteError> {
+        self.answer(q).map_err(|e| self.explain(&q.request, e))
+    }
+
+    /// `e` with a hint when it is "no route" and the request without its mode filter, without
+    /// its via places or without its avoided places and countries (each dropped alone, in that
+    /// order) has a best route: what that route does that the constraint forbade.
+    fn explain(&self, req: &RouteRequest, e: RouteError) -> RouteError {
+        let RouteError::NoRoute {
+            from,
+            to,
+            constraint,
+            hint,
+        } = e
+        else {
+            return e;
+        };
+        let found = |relax: &dyn Fn(&mut RouteRequest)| {
+            let mut relaxed = req.clone();
+            relax(&mut relaxed);
+            self.best(&relaxed, None).ok()
+        };
+        let mut hint = hint;
+        if hint.is_empty() && !req.modes.is_empty() {
+            if let Some(it) = found(&|r| r.modes.clear()) {
+                let name = |id: &str| {
+                    self.net
+                        .place_id(id)
+                        .map_or(id.to_string(), |p| self.net.place(p).name_en.clone())
+                };
+                let outside: Vec<String> = it
+                    .legs
+                    .iter()
+                    .filter(|l| l.kind == LegKind::Run && !req.modes.contains(&l.mode))
+                    .map(|l| format!("{} → {} by {}", name(&l.from), name(&l.to), l.mode.as_str()))
+                    .collect();
+                hint = format!(
+                    "; without the mode filter there is one, with {}{}",
+                    outside[..outside.len().min(3)].join(", "),
+                    if outside.len() > 3 { " …" } else { "" }
+                );
+            }
+        }
+        if hint.is_empty() && !req.via.is_empty() && found(&|r| r.via.clear()).is_some() {
+            hint = "; there is one that does not pass the via places".into();
+        }
+        if hint.is_empty() && (!req.avoid_places.is_empty() || !req.avoid_countries.is_empty()) {
+            if let Some(it) = found(&|r| {
+                r.avoid_places.clear();
+                r.avoid_countries.clear();
+            }) {
+                let countries: BTreeSet<&str> = req
+                    .avoid_countries
+                    .iter()
+                    .map(String::as_str)
+                    .chain(
+                        req.avoid_places
+                            .iter()
+                            .map(|p| self.net.place(*p).country.as_str()),
+                    )
+                    .collect();
+                hint = format!(
+                    "; every route touches an avoided place or country: the best one without avoiding {}",
+                    if it.summary.borders.is_empty() {
+                        format!(
+                            "stays in {}",
+                            countries.into_iter().collect::<Vec<_>>().join(", ")
+                        )
+                    } else {
+                        format!("crosses {}", it.summary.borders.join(", "))
+                    }
+                );
+            }
+        }
+        let post = self.net.place(req.to);
+        if hint.is_empty() && post.kind == PlaceKind::BorderPost {
+            hint = format!(
+                "; {} is a border post: trains pass it on the way across and do not set cargo down there, so a journey by rail does not end there",
+                post.name_en
+            );
+        }
+        RouteError::NoRoute {
+            from,
+            to,
+            constraint,
+            hint,
+        }
+    }
+
+    /// The itineraries `q` asks for, without explaining a failure.
+    fn answer(&self, q: &RouteQuery) -> Result<RouteResponse, RouteError> {
         let req = &q.request;
         let mut timing = None;
         let routes = match &q.menu {
@@ -1179,9 +1270,12 @@ impl Router {
         let mut routes = Vec::new();
         let mut parts = Vec::new();
         let mut shares = Vec::new();
+        // Σ over the ready times of what every step's bad day adds to the planned journey.
+        let mut bad_days_h = 0.0;
         for (_, ks) in groups.iter().take(MAX_UNDATED_ITINERARIES) {
             let group: Vec<&Journey> = ks.iter().map(|&k| &journeys[k]).collect();
             let (it, part) = self.group_itinerary(req, &group, q.deadline_h);
+            bad_days_h += ks.len() as f64 * it.summary.time_h.bad_days_h();
             parts.push(part);
             shares.push(ks.len() as f64 / journeys.len() as f64);
             routes.push(it);
@@ -1190,6 +1284,7 @@ impl Router {
         for (_, ks) in groups.iter().skip(MAX_UNDATED_ITINERARIES) {
             let rep = &journeys[ks[0]];
             let it = timed_itinerary(&self.net, &self.graph, self.timetable_for(req), req, rep);
+            bad_days_h += ks.len() as f64 * it.summary.time_h.bad_days_h();
             let shifts = ks.iter().map(|&k| hours(&journeys[k]) - hours(rep));
             parts.push(Mixture::part(it.time_distribution(), shifts));
         }
@@ -1221,7 +1316,7 @@ impl Router {
             p95: Some(p95),
             method: "mixture",
             sum_p50: mean_planned,
-            sum_p90: planned.iter().cloned().fold(0.0, f64::max),
+            sum_p90: mean_planned + bad_days_h / journeys.len() as f64,
         });
         timing.shares = shares;
         timing.on_time_probability = q.deadline_h.map(|h| mixture.cdf(h));

@@ -85,7 +85,7 @@ impl RouteRequest {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RouteError {
     /// No route satisfies the request.
-    #[error("no route from {from} to {to}{constraint}")]
+    #[error("no route from {from} to {to}{constraint}{hint}")]
     NoRoute {
         /// Origin name.
         from: String,
@@ -93,6 +93,9 @@ pub enum RouteError {
         to: String,
         /// The constraints that applied, in words (may be empty).
         constraint: String,
+        /// What would give a route, in words after a `; ` (`; without the mode filter there
+        /// is one: Aktau → Baku by sea`), or empty when nothing was found or tried.
+        hint: String,
     },
     /// The request contradicts itself (avoiding the origin, say).
     #[error("{0}")]
@@ -191,6 +194,7 @@ pub(crate) fn no_route_error(net: &Network, req: &RouteRequest) -> RouteError {
         } else {
             format!(" {}", c.join(" "))
         },
+        hint: String::new(),
     }
 }
 

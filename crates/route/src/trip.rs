@@ -489,6 +489,7 @@ impl Router {
                     from: net.place(from).name_en.clone(),
                     to: net.place(to).name_en.clone(),
                     constraint: " on services that carry passengers".into(),
+                    hint: String::new(),
                 }
             })?;
             let (mut journey, crossings) = self.trip_journey(tt, &rr, &j, req.stays_days[i]);

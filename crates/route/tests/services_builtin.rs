@@ -117,7 +117,26 @@ fn every_pair_of_terminals_gives_an_itinerary_a_forwarder_would_accept() {
             for it in &answer.routes {
                 out.extend(check(&net, it).into_iter().map(|p| format!("{name}: {p}")));
             }
-            let t = answer.timing.unwrap().ready_to_arrival_h.unwrap();
+            let timing = answer.timing.unwrap();
+            let t = timing.ready_to_arrival_h.unwrap();
+            // The week's bad case adds to its planned mean what each itinerary's bad days add,
+            // weighted by the ready times it serves (when every itinerary is listed).
+            if (timing.shares.iter().sum::<f64>() - 1.0).abs() < 1e-9 {
+                let bad_days_h: f64 = answer
+                    .routes
+                    .iter()
+                    .zip(&timing.shares)
+                    .map(|(it, share)| share * it.summary.time_h.bad_days_h())
+                    .sum();
+                if (t.bad_days_h() - bad_days_h).abs() > 1e-6 {
+                    out.push(format!(
+                        "{name}: the week's sum_p90 {:.1} h is its sum_p50 {:.1} h plus {:.1} h, not the itineraries' {bad_days_h:.1} h",
+                        t.sum_p90,
+                        t.sum_p50,
+                        t.bad_days_h()
+                    ));
+                }
+            }
             let fastest_moving = answer
                 .routes
                 .iter()
