@@ -7,7 +7,7 @@ use crate::context::{apply_scenarios, load_network};
 use crate::failure::{CmdResult, Failure};
 use rayon::prelude::*;
 use silkroute_graph::hierarchy::{prepare, prepare_customizable};
-use silkroute_graph::{compile, compile_for_customizable, GraphFileWriter};
+use silkroute_graph::{compile, compile_for_customizable, EdgeShape, GraphFileWriter};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -43,13 +43,21 @@ pub fn run(args: BuildArgs) -> CmdResult {
     let mut file = GraphFileWriter::create(&args.output, &args.metrics, !args.no_customizable)
         .map_err(Failure::failed)?;
     file.network(&net, &graph).map_err(Failure::failed)?;
-    let prepared_on = every_element.as_ref().unwrap_or(&graph);
-    let coordinates = (!args.no_customizable).then(|| prepared_on.coordinates(&net));
+    // Every element's graph has the graph's nodes: the same coordinates.
+    let coordinates = (!args.no_customizable).then(|| graph.coordinates(&net));
     drop(net);
     if let Some(coordinates) = coordinates {
         let t = Instant::now();
-        let (cch, stats) = prepare_customizable(prepared_on, &coordinates);
-        let not_open = prepared_on.edges().len() - graph.edges().len();
+        let (cch, stats, not_open) = match &every_element {
+            Some(every) => {
+                let (cch, stats) = prepare_customizable(every, &coordinates);
+                (cch, stats, every.edge_count() - graph.edges().len())
+            }
+            None => {
+                let (cch, stats) = prepare_customizable(&graph, &coordinates);
+                (cch, stats, 0)
+            }
+        };
         drop(every_element);
         eprintln!(
             "customizable hierarchy: {} arcs, elimination tree {} high, in {:.2} s{}",

@@ -514,8 +514,17 @@ fn the_built_in_network_is_valid_and_warns_only_of_missing_capacities() {
         .iter()
         .map(|(n, t)| (*n, t.as_bytes().to_vec()))
         .collect();
-    let (net, report) = load_files(&files).unwrap_or_else(|e| panic!("{e}"));
+    let (net, mut report) = load_files(&files).unwrap_or_else(|e| panic!("{e}"));
     assert!(net.places.len() >= 49);
+    // The planned CKU section Makmal–Jalal-Abad (129 km, the railway's Kyrgyz length less
+    // Torugart–Makmal) is shorter than the straight line to Makmal's point, an estimate good to
+    // ±50 km (places.csv): two estimates that disagree, and the warning says so.
+    let before = report.problems.len();
+    report.problems.retain(|p| {
+        !(p.field.as_deref() == Some("length_km")
+            && p.message.contains("`makmal` and `jalal-abad`"))
+    });
+    assert_eq!(report.problems.len(), before - 1, "{report}");
     // most elements have no sourced capacity yet (docs/assignment.md): said, not hidden
     assert_eq!(
         only_missing_capacities(&report),

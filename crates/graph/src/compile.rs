@@ -51,7 +51,7 @@ fn afresh(net: &Network, every_element: bool) -> Result<Graph, CompileError> {
 /// node of `frame` names a place `net` has not, or `frame` repeats a node (not a graph of a
 /// network `net` derives from).
 pub fn compile_in_frame(net: &Network, frame: &Graph) -> Result<Option<Graph>, CompileError> {
-    in_frame(net, frame, false)
+    in_frame(net, &frame.nodes, frame.edges.len(), false)
 }
 
 /// The graph of every element of `net`, open or not (closed, planned), in the frame of `graph`
@@ -62,16 +62,18 @@ pub fn compile_in_frame(net: &Network, frame: &Graph) -> Result<Option<Graph>, C
 /// [`compile_for_customizable`]), the result has `graph`'s nodes and no others, and compiling
 /// it again from the same network and graph gives the same graph, edge for edge.
 pub fn compile_every_element(net: &Network, graph: &Graph) -> Result<Option<Graph>, CompileError> {
-    in_frame(net, graph, true)
+    in_frame(net, &graph.nodes, graph.edges.len(), true)
 }
 
 /// The graph of `net`'s open elements with a node for every element, open or not, and, when
-/// some element is not open, the graph of every element in its frame
+/// some element is not open, the shape of the graph of every element in its frame
 /// ([`compile_every_element`]), to prepare a customizable hierarchy on. Without elements that
 /// are not open, this is [`compile`]'s graph and `None`. The nodes only closed or planned
 /// elements reach are dead ends until a scenario opens them; on their international side they
 /// have their exit and entry edges, as every international node.
-pub fn compile_for_customizable(net: &Network) -> Result<(Graph, Option<Graph>), CompileError> {
+pub fn compile_for_customizable(
+    net: &Network,
+) -> Result<(Graph, Option<crate::Topology>), CompileError> {
     let all_open = net.links.iter().all(|l| l.status == Status::Open)
         && net.borders.iter().all(|b| b.status == Status::Open)
         && net.transfers.iter().all(|t| t.status == Status::Open);
@@ -79,31 +81,38 @@ pub fn compile_for_customizable(net: &Network) -> Result<(Graph, Option<Graph>),
         return Ok((compile(net)?, None));
     }
     let same = "a graph of the same network frames itself";
-    // Every element, for its nodes; the open elements in its frame; then every element again
-    // in that graph's frame, as a reader compiles it from the stored network and graph (the
-    // first graph's edges may come in another order). Each graph is dropped once the next is
-    // made: two at a time at most.
-    let nodes = afresh(net, true)?;
-    let graph = compile_in_frame(net, &nodes)?.expect(same);
-    drop(nodes);
-    let every = compile_every_element(net, &graph)?.expect(same);
-    debug_assert_eq!(every.nodes.len(), graph.nodes.len());
-    Ok((graph, Some(every)))
+    // Every element, for its nodes (its edges dropped at once); every element again in the
+    // frame of those nodes, as a reader compiles it from the stored network and graph (the
+    // first graph's edges may come in another order), kept as its shape alone; then the open
+    // elements on the same nodes. One whole graph at a time beside the network.
+    let (nodes, edges) = {
+        let first = afresh(net, true)?;
+        (first.nodes, first.edges.len())
+    };
+    let every = in_frame(net, &nodes, edges, true)?.expect(same);
+    let shape = crate::Topology::of(&every);
+    drop(every);
+    let graph = in_frame(net, &nodes, edges, false)?.expect(same);
+    debug_assert_eq!(crate::EdgeShape::node_count(&shape), graph.nodes.len());
+    Ok((graph, Some(shape)))
 }
 
+/// The elements of `net` (with `every_element`, open or not) on `frame_nodes` first, in
+/// their order; `edges` is the expected edge count (a capacity).
 fn in_frame(
     net: &Network,
-    frame: &Graph,
+    frame_nodes: &[Node],
+    edges: usize,
     every_element: bool,
 ) -> Result<Option<Graph>, CompileError> {
     let mut builder = Builder {
         net,
         every_element,
-        node_of: FxHashMap::with_capacity_and_hasher(frame.nodes.len(), Default::default()),
-        nodes: Vec::with_capacity(frame.nodes.len()),
-        edges: Vec::with_capacity(frame.edges.len()),
+        node_of: FxHashMap::with_capacity_and_hasher(frame_nodes.len(), Default::default()),
+        nodes: Vec::with_capacity(frame_nodes.len()),
+        edges: Vec::with_capacity(edges),
     };
-    for (k, n) in frame.nodes.iter().enumerate() {
+    for (k, n) in frame_nodes.iter().enumerate() {
         if n.place.index() >= net.places.len()
             || builder.node_on(n.place, n.layer, n.international)?.index() != k
         {

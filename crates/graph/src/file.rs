@@ -35,7 +35,7 @@
 //! answers.
 
 use crate::array::{Array, MappedFile};
-use crate::graph::{EdgeFrame, Graph, Node, NodeLists};
+use crate::graph::{EdgeFrame, EdgeShape, Graph, Node, NodeLists, Topology};
 use crate::hierarchy::{Cch, Hierarchy, Metric};
 use bytemuck::Pod;
 use rayon::prelude::*;
@@ -77,11 +77,12 @@ pub struct CompiledNetwork {
     pub hierarchies: Vec<(Metric, Hierarchy)>,
     /// The customizable hierarchy (any weights after a customization), if one was prepared.
     pub customizable: Option<Cch>,
-    /// The graph the customizable hierarchy was prepared on when it is not `graph`: every
-    /// element of the network, open or not, when some are closed or planned
+    /// The shape of the graph the customizable hierarchy was prepared on when it is not
+    /// `graph`: every element of the network, open or not, when some are closed or planned
     /// ([`compile_for_customizable`](crate::compile_for_customizable)), with where `graph`'s
-    /// edges are in it. Not stored: a reader compiles it again from the network and `graph`.
-    pub customizable_graph: Option<(Graph, EdgeFrame)>,
+    /// edges are in it. Not stored: a reader compiles it again from the network and `graph`
+    /// and keeps its shape.
+    pub customizable_graph: Option<(Topology, EdgeFrame)>,
 }
 
 impl CompiledNetwork {
@@ -822,19 +823,19 @@ fn finish(
                         graph.edges().len()
                     ))
                 })?;
+            // Only its shape is kept (a fifth of the graph's bytes).
+            let every = Topology::of(&every);
             let frame = EdgeFrame::of(&graph, &every).ok_or_else(|| {
                 corrupt("the graph has an edge that every element's graph has not".to_string())
             })?;
             customizable_graph = Some((every, frame));
         }
-        let on = customizable_graph
-            .as_ref()
-            .map_or(&graph, |(every, _)| every);
-        let edges = on.edges();
-        c.check_with(on.nodes().len(), edges.len(), |e| {
-            (edges[e].tail.0, edges[e].head.0)
-        })
-        .map_err(|e| corrupt(format!("the customizable hierarchy: {e}")))?;
+        let on: &(dyn EdgeShape + Sync) = match &customizable_graph {
+            Some((every, _)) => every,
+            None => &graph,
+        };
+        c.check_with(on.node_count(), on.edge_count(), |e| on.ends(e))
+            .map_err(|e| corrupt(format!("the customizable hierarchy: {e}")))?;
     }
     Ok(CompiledNetwork {
         network,

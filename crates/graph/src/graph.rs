@@ -385,11 +385,6 @@ impl Graph {
             .collect()
     }
 
-    /// Every edge as (tail, head) node numbers, in edge order.
-    pub fn edge_pairs(&self) -> Vec<(u32, u32)> {
-        self.edges.iter().map(|e| (e.tail.0, e.head.0)).collect()
-    }
-
     /// One node.
     pub fn node(&self, n: NodeId) -> &Node {
         &self.nodes[n.index()]
@@ -432,35 +427,124 @@ pub struct EdgeFrame {
     own_of: Vec<u32>,
 }
 
+/// A graph's edges as far as framing ([`EdgeFrame::of`]) and a customizable hierarchy need
+/// them: the nodes they join and what they represent, without their figures. [`Graph`] has
+/// it, and so has [`Topology`], which keeps nothing else.
+pub trait EdgeShape {
+    /// Number of nodes.
+    fn node_count(&self) -> usize;
+    /// Number of edges.
+    fn edge_count(&self) -> usize;
+    /// The edges leaving `n`, as edge indices.
+    fn edges_out(&self, n: NodeId) -> Range<usize>;
+    /// Edge `e`'s head.
+    fn head(&self, e: usize) -> NodeId;
+    /// Edge `e`'s tail and head node numbers.
+    fn ends(&self, e: usize) -> (u32, u32);
+    /// Edge `e`'s kind, encoded as in [`Edge`].
+    fn kind_code(&self, e: usize) -> [u32; 3];
+
+    /// Every edge as (tail, head) node numbers, in edge order.
+    fn edge_pairs(&self) -> Vec<(u32, u32)> {
+        let mut pairs = Vec::with_capacity(self.edge_count());
+        for v in 0..self.node_count() as u32 {
+            pairs.extend(self.edges_out(NodeId(v)).map(|e| (v, self.head(e).0)));
+        }
+        pairs
+    }
+}
+
+impl EdgeShape for Graph {
+    fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+    fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
+    fn edges_out(&self, n: NodeId) -> Range<usize> {
+        self.out_edges(n)
+    }
+    fn head(&self, e: usize) -> NodeId {
+        self.edges[e].head
+    }
+    fn ends(&self, e: usize) -> (u32, u32) {
+        (self.edges[e].tail.0, self.edges[e].head.0)
+    }
+    fn kind_code(&self, e: usize) -> [u32; 3] {
+        self.edges[e].kind_code
+    }
+}
+
+/// The shape of a graph without its figures: for each edge its head and kind, grouped by
+/// tail (20 bytes an edge where a [`Graph`] holds 96). What the graph of every element, open
+/// or not, is kept as once compiled: its edges are only framed and checked, never searched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topology {
+    first_out: Vec<u32>,
+    heads: Vec<NodeId>,
+    kind_codes: Vec<[u32; 3]>,
+}
+
+impl Topology {
+    /// The shape of `graph`.
+    pub fn of(graph: &Graph) -> Topology {
+        Topology {
+            first_out: graph.first_out.to_vec(),
+            heads: graph.edges.iter().map(|e| e.head).collect(),
+            kind_codes: graph.edges.iter().map(|e| e.kind_code).collect(),
+        }
+    }
+}
+
+impl EdgeShape for Topology {
+    fn node_count(&self) -> usize {
+        self.first_out.len().saturating_sub(1)
+    }
+    fn edge_count(&self) -> usize {
+        self.heads.len()
+    }
+    fn edges_out(&self, n: NodeId) -> Range<usize> {
+        self.first_out[n.index()] as usize..self.first_out[n.index() + 1] as usize
+    }
+    fn head(&self, e: usize) -> NodeId {
+        self.heads[e]
+    }
+    fn ends(&self, e: usize) -> (u32, u32) {
+        // The tail is the last node whose edges start at or before `e`.
+        let tail = self.first_out.partition_point(|&f| f as usize <= e) - 1;
+        (tail as u32, self.heads[e].0)
+    }
+    fn kind_code(&self, e: usize) -> [u32; 3] {
+        self.kind_codes[e]
+    }
+}
+
 impl EdgeFrame {
     /// The frame of `graph` in `frame`: `None` when `graph` has a node or an edge `frame` has
     /// not (a scenario that adds places or links, changes a link's layer, or opens an element
     /// `frame` does not lay), so that a hierarchy of `frame` cannot answer on it.
-    pub fn of(graph: &Graph, frame: &Graph) -> Option<EdgeFrame> {
-        if graph.nodes.len() != frame.nodes.len() {
+    pub fn of(graph: &Graph, frame: &impl EdgeShape) -> Option<EdgeFrame> {
+        if graph.nodes.len() != frame.node_count() {
             return None;
         }
         // A node's edges are scanned; a node with many (a crafted file's parallel edges) has
         // them sorted by head and kind (stably: equal ones in their order) and binary-searched,
         // so that it costs a search per edge, not a scan.
         const SCANNED: usize = 32;
-        let key = |f: u32| {
-            let e = &frame.edges[f as usize];
-            (e.head.0, e.kind_code)
-        };
+        let key = |f: u32| (frame.head(f as usize).0, frame.kind_code(f as usize));
         let mut sorted: Vec<u32> = Vec::new();
-        for v in 0..frame.nodes.len() {
-            let out = frame.out_edges(NodeId(v as u32));
+        for v in 0..frame.node_count() {
+            let out = frame.edges_out(NodeId(v as u32));
             if out.len() > SCANNED {
                 if sorted.is_empty() {
-                    sorted = (0..frame.edges.len() as u32).collect();
+                    sorted = (0..frame.edge_count() as u32).collect();
                 }
                 sorted[out].sort_by_key(|&f| key(f));
             }
         }
-        let mut own_of = vec![NONE; frame.edges.len()];
+        let mut own_of = vec![NONE; frame.edge_count()];
         for (e, edge) in graph.edges.iter().enumerate() {
-            let out = frame.out_edges(edge.tail);
+            let out = frame.edges_out(edge.tail);
             let wanted = (edge.head.0, edge.kind_code);
             let unused = |f: &u32| own_of[*f as usize] == NONE;
             let same = if out.len() > SCANNED {

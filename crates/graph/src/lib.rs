@@ -32,7 +32,9 @@ pub use file::{
     is_graph_file, is_graph_path, read_graph_file, reseal_checksums, write_graph_file,
     CompiledNetwork, GraphFileError, GraphFileWriter, FORMAT_VERSION, HEADER_LEN, MAGIC,
 };
-pub use graph::{Adjacency, Edge, EdgeFrame, EdgeKind, Graph, Node, NodeId, Wait, WaitBasis};
+pub use graph::{
+    Adjacency, Edge, EdgeFrame, EdgeKind, EdgeShape, Graph, Node, NodeId, Topology, Wait, WaitBasis,
+};
 pub use hierarchy::{Hierarchy, HierarchyQuery, Metric, NoMetric};
 pub use lines::Line;
 pub use timetable::{

@@ -4,7 +4,7 @@
 use silkroute_feed::builtin;
 use silkroute_graph::{
     compile, compile_every_element, compile_for_customizable, compile_in_frame, EdgeFrame,
-    EdgeKind, NodeId,
+    EdgeKind, EdgeShape, NodeId, Topology,
 };
 use silkroute_model::{Network, Status};
 
@@ -91,13 +91,22 @@ fn close_and_slow(net: &Network, link: usize) {
 fn every_element_is_laid_for_the_customizable_hierarchy() {
     let net = builtin();
     let plain = compile(&net).unwrap();
-    let (graph, every) = compile_for_customizable(&net).unwrap();
-    let every = every.expect("the CKU railway is planned");
+    let (graph, shape) = compile_for_customizable(&net).unwrap();
+    let shape = shape.expect("the CKU railway is planned");
+    // Every element's graph, compiled again from the same network and graph (as a reader
+    // does), has the shape build prepared on.
+    let every = compile_every_element(&net, &graph).unwrap().unwrap();
+    assert_eq!(Topology::of(&every), shape);
     assert_eq!(graph.nodes().len(), every.nodes().len());
+    assert_eq!(shape.node_count(), every.nodes().len());
     assert!(
         graph.nodes().len() > plain.nodes().len(),
         "Makmal's 1520 mm node"
     );
+    // The shape keeps what each edge joins, in order.
+    let pairs: Vec<(u32, u32)> = every.edges().iter().map(|e| (e.tail.0, e.head.0)).collect();
+    assert_eq!(shape.edge_pairs(), pairs);
+    assert!((0..pairs.len()).all(|e| shape.ends(e) == pairs[e]));
     // The open elements' edges, whatever else: every one of the plain graph's is there.
     let kinds = |g: &silkroute_graph::Graph| {
         let mut k: Vec<_> = g.edges().iter().map(|e| e.kind()).collect();
@@ -119,14 +128,13 @@ fn every_element_is_laid_for_the_customizable_hierarchy() {
         2,
         "both directions of the planned railway"
     );
-    let frame = EdgeFrame::of(&graph, &every).expect("the open edges are among every element's");
+    // Framed on the whole graph or on its shape alone: the same frame.
+    let frame = EdgeFrame::of(&graph, &shape).expect("the open edges are among every element's");
+    assert_eq!(Some(&frame), EdgeFrame::of(&graph, &every).as_ref());
     let found = (0..frame.len())
         .filter(|&f| frame.edge(f).is_some())
         .count();
     assert_eq!(found, graph.edges().len());
-    // Compiled again from the same network and graph (as a reader does): the same graph.
-    let again = compile_every_element(&net, &graph).unwrap().unwrap();
-    assert_eq!(again.edges(), every.edges());
     // A network whose elements are all open needs nothing more.
     let mut all_open = net.clone();
     all_open.links.retain(|l| l.status == Status::Open);

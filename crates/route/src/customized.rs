@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use silkroute_graph::hierarchy::{
     meet, Cch, CchMetric, CchQuery, CchState, Label, Weight, INFINITY,
 };
-use silkroute_graph::{Edge, EdgeFrame, Graph, NodeId, Wait};
+use silkroute_graph::{Edge, EdgeFrame, Graph, NodeId, Topology, Wait};
 use silkroute_model::{Network, PlaceId};
 use std::sync::{Arc, Mutex};
 
@@ -32,10 +32,10 @@ pub struct Customizable {
     /// or a graph file's open elements, when the hierarchy was prepared on every element);
     /// `None`: the same graph.
     frame: Option<Arc<EdgeFrame>>,
-    /// The graph the hierarchy was prepared on, when it holds elements that are not open
-    /// (closed, planned: see [`silkroute_graph::compile_for_customizable`]): a scenario that
-    /// opens them is framed on it directly.
-    prepared_on: Option<Arc<Graph>>,
+    /// The shape of the graph the hierarchy was prepared on, when it holds elements that are
+    /// not open (closed, planned: see [`silkroute_graph::compile_for_customizable`]): a
+    /// scenario that opens them is framed on it directly.
+    prepared_on: Option<Arc<Topology>>,
     /// Tells this frame's customizations from those of the other frames that share the kept
     /// list (0: the graph of the router it was opened with).
     frame_id: u64,
@@ -89,14 +89,14 @@ impl Customizable {
         }
     }
 
-    /// Wraps a customizable hierarchy prepared on `every`, the graph of every element of a
-    /// network, open or not, for queries on the graph of its open elements, whose edges
-    /// `frame` places in `every` (a graph file's: see
+    /// Wraps a customizable hierarchy prepared on `every`, the shape of the graph of every
+    /// element of a network, open or not, for queries on the graph of its open elements, whose
+    /// edges `frame` places in `every` (a graph file's: see
     /// [`CompiledNetwork::customizable_graph`](silkroute_graph::CompiledNetwork)).
     pub fn prepared_on(
         cch: Cch,
         customizing: Customizing,
-        every: Graph,
+        every: Topology,
         frame: EdgeFrame,
     ) -> Customizable {
         Customizable {
@@ -115,7 +115,7 @@ impl Customizable {
     pub fn for_graph(&self, graph: &Graph, mine: &Graph) -> Option<Customizable> {
         static FRAMES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let frame = match (&self.prepared_on, &self.frame) {
-            (Some(every), _) => EdgeFrame::of(graph, every)?,
+            (Some(every), _) => EdgeFrame::of(graph, every.as_ref())?,
             (None, Some(frame)) => frame.then(&EdgeFrame::of(graph, mine)?),
             (None, None) => EdgeFrame::of(graph, mine)?,
         };

@@ -45,8 +45,8 @@ fn file_router(net: &Network, customizing: Customizing) -> Router {
         &CompiledNetwork {
             network: net.clone(),
             hierarchies: vec![(Metric::Time, prepare(&graph, Metric::Time).0)],
+            customizable: Some(prepare_customizable(&every, &graph.coordinates(net)).0),
             graph,
-            customizable: Some(prepare_customizable(&every, &every.coordinates(net)).0),
             customizable_graph: None,
         },
     )

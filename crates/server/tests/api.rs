@@ -531,7 +531,7 @@ fn a_state_derived_from_a_graph_file_reweights_its_customizable_hierarchy() {
     let (graph, every) = silkroute_graph::compile_for_customizable(&net).unwrap();
     let every = every.expect("the built-in network has planned elements");
     let customizable =
-        Some(silkroute_graph::hierarchy::prepare_customizable(&every, &every.coordinates(&net)).0);
+        Some(silkroute_graph::hierarchy::prepare_customizable(&every, &graph.coordinates(&net)).0);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("builtin.srg");
     let compiled = silkroute_graph::CompiledNetwork {

@@ -53,7 +53,10 @@ pub fn prepare(graph: &Graph, metric: Metric) -> (Hierarchy, BuildStats) {
 
 /// Orders and contracts `graph` into a customizable hierarchy, its nodes at `coordinates`
 /// ([`Graph::coordinates`]).
-pub fn prepare_customizable(graph: &Graph, coordinates: &[[f64; 2]]) -> (Cch, CchStats) {
+pub fn prepare_customizable(
+    graph: &impl crate::EdgeShape,
+    coordinates: &[[f64; 2]],
+) -> (Cch, CchStats) {
     Cch::build(coordinates, &graph.edge_pairs())
 }
 
