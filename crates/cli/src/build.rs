@@ -40,9 +40,15 @@ pub fn run(args: BuildArgs) -> CmdResult {
     );
     // The file is written part by part and each part dropped once written: the network (most
     // of the memory at 2 M nodes) goes before anything is contracted.
-    let mut file = GraphFileWriter::create(&args.output, &args.metrics, !args.no_customizable)
+    let mut file = GraphFileWriter::create(
+        &args.output,
+        &args.metrics,
+        !args.no_customizable,
+        every_element.is_some(),
+    )
+    .map_err(Failure::failed)?;
+    file.network(&net, &graph, every_element.as_ref())
         .map_err(Failure::failed)?;
-    file.network(&net, &graph).map_err(Failure::failed)?;
     // Every element's graph has the graph's nodes: the same coordinates.
     let coordinates = (!args.no_customizable).then(|| graph.coordinates(&net));
     drop(net);

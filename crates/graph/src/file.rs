@@ -20,11 +20,15 @@
 //! [postcard](https://postcard.jamesmunns.com/wire-format); a version 8 file has no `sources`
 //! and holds the sources as text in `network`), `edges` (96-byte
 //! [`Edge`](crate::Edge)s), `first_out` (u32), the place → node lists (`place_first`,
-//! `place_nodes`, `intl_first`, `intl_nodes`: u32), and for each prepared metric ten arrays of
+//! `place_nodes`, `intl_first`, `intl_nodes`: u32), when the network has closed or planned
+//! elements the shape of the graph of every element, open or not (`every.first_out`,
+//! `every.head`: u32, `every.kind`: 3 × u32 an edge; a [`Topology`]), and for each prepared
+//! metric ten arrays of
 //! its hierarchy (`time.rank`, `time.up` …: u32, or 8-byte arcs of rank and weight), and the
 //! nine arrays of the customizable hierarchy when there is one (`cch.rank` …: u32; prepared on
 //! the graph, or, when the network has closed or planned elements, on the graph of every
-//! element, which is not stored: [`crate::compile_every_element`] makes it again). The arrays
+//! element; a version 10 file does not store its shape and [`crate::compile_every_element`]
+//! makes it again). The arrays
 //! are stored as they sit in memory: reading maps the file ([`MappedFile`]) and views them in
 //! place, so several processes opening one file share their pages.
 //!
@@ -54,16 +58,17 @@ pub const MAGIC: &[u8; 8] = b"SILKGRPH";
 /// 40-byte header (the "v2" file); version 8 is the sectioned, memory-mapped file; version 9
 /// adds the `sources` section (the network cites its sources by number); version 10 prepares
 /// the customizable hierarchy on every element, open or not, when some are closed or planned
-/// (so a scenario that opens one re-weights it).
-pub const FORMAT_VERSION: u32 = 10;
+/// (so a scenario that opens one re-weights it); version 11 stores the shape of that graph of
+/// every element instead of leaving the reader to compile it again.
+pub const FORMAT_VERSION: u32 = 11;
 /// The oldest layout version this build reads (8: sources as text in the network).
 const OLDEST_READ: u32 = 8;
 /// Bytes before the section table.
 pub const HEADER_LEN: usize = 48;
 const ENTRY_LEN: usize = 40;
 const SECTION_ALIGN: usize = 64;
-/// More sections than any file has (9 + 10 per metric + 9 of the customizable hierarchy); a
-/// larger count is corruption.
+/// More sections than any file has (9 + 3 of every element's shape + 10 per metric + 9 of the
+/// customizable hierarchy); a larger count is corruption.
 const MAX_SECTIONS: usize = 64;
 
 /// A network compiled for routing, as stored in a graph file.
@@ -80,8 +85,7 @@ pub struct CompiledNetwork {
     /// The shape of the graph the customizable hierarchy was prepared on when it is not
     /// `graph`: every element of the network, open or not, when some are closed or planned
     /// ([`compile_for_customizable`](crate::compile_for_customizable)), with where `graph`'s
-    /// edges are in it. Not stored: a reader compiles it again from the network and `graph`
-    /// and keeps its shape.
+    /// edges are in it (the frame is not stored: a reader finds the edges again).
     pub customizable_graph: Option<(Topology, EdgeFrame)>,
 }
 
@@ -116,6 +120,19 @@ fn graph_arrays(g: &Graph) -> [(&'static str, &[u8]); 6] {
         g.international_nodes.nodes.as_bytes(),
     ];
     std::array::from_fn(|i| (GRAPH_SECTIONS[i], arrays[i]))
+}
+
+/// The section names of the shape of every element's graph, in file order.
+const EVERY_SECTIONS: [&str; 3] = ["every.first_out", "every.head", "every.kind"];
+
+/// The arrays of a shape, with their section names.
+fn topology_arrays(t: &Topology) -> [(&'static str, &[u8]); 3] {
+    let arrays = [
+        t.first_out.as_bytes(),
+        t.heads.as_bytes(),
+        t.kind_codes.as_bytes(),
+    ];
+    std::array::from_fn(|i| (EVERY_SECTIONS[i], arrays[i]))
 }
 
 /// The section names of a hierarchy's arrays (after the metric's name), in file order.
@@ -238,8 +255,14 @@ pub enum GraphFileError {
 /// file is never left half-written, and a process that has the old file mapped keeps it).
 pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, GraphFileError> {
     let metrics: Vec<Metric> = compiled.hierarchies.iter().map(|(m, _)| *m).collect();
-    let mut file = GraphFileWriter::create(path, &metrics, compiled.customizable.is_some())?;
-    file.network(&compiled.network, &compiled.graph)?;
+    let every = compiled.customizable_graph.as_ref().map(|(every, _)| every);
+    let mut file = GraphFileWriter::create(
+        path,
+        &metrics,
+        compiled.customizable.is_some(),
+        every.is_some(),
+    )?;
+    file.network(&compiled.network, &compiled.graph, every)?;
     if let Some(c) = &compiled.customizable {
         file.customizable(c)?;
     }
@@ -251,8 +274,8 @@ pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, 
 
 /// A graph file written part by part, so that a build can drop each part once it is written
 /// (the network before contracting: at 2 M nodes it is most of the memory). The parts come in
-/// a fixed order, named when the file is created: [`GraphFileWriter::network`] (the network and
-/// its graph), [`GraphFileWriter::customizable`] when there is one, then one
+/// a fixed order, named when the file is created: [`GraphFileWriter::network`] (the network, its
+/// graph and the shape of every element's), [`GraphFileWriter::customizable`] when there is one, then one
 /// [`GraphFileWriter::hierarchy`] per metric in the order given; [`GraphFileWriter::finish`]
 /// writes the section table and puts the file in place. Dropped before that, the file is not
 /// created (an existing one stays).
@@ -270,18 +293,23 @@ pub struct GraphFileWriter {
 }
 
 impl GraphFileWriter {
-    /// Starts writing the graph file `path` with hierarchies for `metrics` (in that order) and a
-    /// customizable one if `customizable`.
+    /// Starts writing the graph file `path` with hierarchies for `metrics` (in that order), a
+    /// customizable one if `customizable`, and the shape of every element's graph if
+    /// `every_element` (given to [`GraphFileWriter::network`]).
     pub fn create(
         path: &Path,
         metrics: &[Metric],
         customizable: bool,
+        every_element: bool,
     ) -> Result<GraphFileWriter, GraphFileError> {
         let mut names: Vec<String> = ENCODED_SECTIONS
             .iter()
             .chain(&GRAPH_SECTIONS)
             .map(|n| n.to_string())
             .collect();
+        if every_element {
+            names.extend(EVERY_SECTIONS.iter().map(|n| n.to_string()));
+        }
         if customizable {
             names.extend(CUSTOMIZABLE_SECTIONS.iter().map(|n| format!("cch.{n}")));
         }
@@ -309,13 +337,23 @@ impl GraphFileWriter {
         Ok(writer)
     }
 
-    /// Writes the network's tables and its routing graph.
-    pub fn network(&mut self, network: &Network, graph: &Graph) -> Result<(), GraphFileError> {
+    /// Writes the network's tables, its routing graph and, when the network has closed or
+    /// planned elements, the shape of the graph of every element (what the customizable
+    /// hierarchy is prepared on: [`compile_for_customizable`](crate::compile_for_customizable)).
+    pub fn network(
+        &mut self,
+        network: &Network,
+        graph: &Graph,
+        every: Option<&Topology>,
+    ) -> Result<(), GraphFileError> {
         let (written, sources) = SourceTable::write(|| self.encoded("network", network));
         written?;
         self.encoded("sources", &sources)?;
         self.encoded("nodes", &graph.nodes)?;
         for (name, bytes) in graph_arrays(graph) {
+            self.section(name, bytes)?;
+        }
+        for (name, bytes) in every.map(topology_arrays).into_iter().flatten() {
             self.section(name, bytes)?;
         }
         Ok(())
@@ -618,7 +656,16 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
     } else {
         None
     };
-    finish(path, network, graph, hierarchies, customizable)
+    let every = if sections.iter().any(|s| s.name.starts_with("every.")) {
+        Some(Topology {
+            first_out: mapped(path, &map, find("every.first_out")?)?,
+            heads: mapped(path, &map, find("every.head")?)?,
+            kind_codes: mapped(path, &map, find("every.kind")?)?,
+        })
+    } else {
+        None
+    };
+    finish(path, network, graph, hierarchies, customizable, every)
 }
 
 /// Views a section as an array in the mapping.
@@ -782,6 +829,7 @@ fn finish(
     graph: Graph,
     hierarchies: Vec<(Metric, Hierarchy)>,
     customizable: Option<Cch>,
+    every: Option<Topology>,
 ) -> Result<CompiledNetwork, GraphFileError> {
     let corrupt = |reason: String| corrupt(path, reason);
     let network = network.indexed();
@@ -805,10 +853,26 @@ fn finish(
             .map_err(|e| corrupt(format!("the {m} hierarchy: {e}")))?;
     }
     let mut customizable_graph = None;
+    if let Some(every) = every {
+        // The shape of every element's graph (version 11): it has the graph's nodes, and
+        // every edge of the graph is among its own.
+        every
+            .check()
+            .map_err(|e| corrupt(format!("every element's graph: {e}")))?;
+        if every.node_count() != graph.nodes().len() || customizable.is_none() {
+            return Err(corrupt(
+                "every element's graph does not fit the graph or no customizable hierarchy was prepared on it".to_string(),
+            ));
+        }
+        let frame = EdgeFrame::of(&graph, &every).ok_or_else(|| {
+            corrupt("the graph has an edge that every element's graph has not".to_string())
+        })?;
+        customizable_graph = Some((every, frame));
+    }
     if let Some(c) = &customizable {
-        // Prepared on the graph itself, or on every element when some are not open (the
-        // graph of every element is compiled again: it is not stored).
-        if c.edges() != graph.edges().len() {
+        // Prepared on the graph itself, or on every element when some are not open (a
+        // version 10 file does not store every element's graph: it is compiled again).
+        if customizable_graph.is_none() && c.edges() != graph.edges().len() {
             let every = crate::compile_every_element(&network, &graph)
                 .ok()
                 .flatten()

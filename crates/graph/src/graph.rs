@@ -476,23 +476,59 @@ impl EdgeShape for Graph {
 }
 
 /// The shape of a graph without its figures: for each edge its head and kind, grouped by
-/// tail (20 bytes an edge where a [`Graph`] holds 96). What the graph of every element, open
+/// tail (16 bytes an edge and 4 a node where a [`Graph`] holds 96 an edge). What the graph of every element, open
 /// or not, is kept as once compiled: its edges are only framed and checked, never searched.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Topology {
-    first_out: Vec<u32>,
-    heads: Vec<NodeId>,
-    kind_codes: Vec<[u32; 3]>,
+    pub(crate) first_out: Array<u32>,
+    pub(crate) heads: Array<NodeId>,
+    pub(crate) kind_codes: Array<[u32; 3]>,
 }
 
 impl Topology {
     /// The shape of `graph`.
     pub fn of(graph: &Graph) -> Topology {
         Topology {
-            first_out: graph.first_out.to_vec(),
-            heads: graph.edges.iter().map(|e| e.head).collect(),
-            kind_codes: graph.edges.iter().map(|e| e.kind_code).collect(),
+            first_out: graph.first_out.to_vec().into(),
+            heads: graph
+                .edges
+                .iter()
+                .map(|e| e.head)
+                .collect::<Vec<_>>()
+                .into(),
+            kind_codes: graph
+                .edges
+                .iter()
+                .map(|e| e.kind_code)
+                .collect::<Vec<_>>()
+                .into(),
         }
+    }
+
+    /// Checks that the arrays of a shape read from a file fit together: offsets that start at
+    /// 0, never fall and end at the edge count, one head and one kind per edge, heads among
+    /// the nodes. Returns what is wrong.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        let f = &self.first_out;
+        let edges = self.heads.len();
+        if f.is_empty()
+            || f[0] != 0
+            || f[f.len() - 1] as usize != edges
+            || f.windows(2).any(|w| w[0] > w[1])
+            || self.kind_codes.len() != edges
+        {
+            return Err("the offsets of every element's edges do not fit them".into());
+        }
+        let nodes = f.len() - 1;
+        match self.heads.iter().position(|h| h.index() >= nodes) {
+            Some(e) => Err(format!("every element's edge {e} leads to a missing node")),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the arrays are views into a mapped file.
+    pub fn is_mapped(&self) -> bool {
+        self.first_out.is_mapped() && self.heads.is_mapped() && self.kind_codes.is_mapped()
     }
 }
 

@@ -104,8 +104,9 @@ fn a_flipped_byte_in_any_section_is_caught_by_its_checksum() {
     let (path, mut bytes) = written(dir.path());
     let table = sections(&bytes);
     // the network, its sources, the nodes, the edges, their offsets, two place → node lists of
-    // two arrays each, 3 × 10 hierarchy arrays and the customizable hierarchy's 9
-    assert_eq!(table.len(), 48);
+    // two arrays each, the 3 arrays of every element's shape, 3 × 10 hierarchy arrays and the
+    // customizable hierarchy's 9
+    assert_eq!(table.len(), 51);
     for (name, start, len) in table {
         for at in [start, start + len / 2, start + len - 1] {
             bytes[at] ^= 0x55;
@@ -198,9 +199,19 @@ fn an_out_of_range_index_in_any_array_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (path, bytes) = written(dir.path());
     let far = u32::MAX - 7;
-    let cases: [(&str, usize, &str); 12] = [
+    let cases: [(&str, usize, &str); 14] = [
         // edge 0's head: the second u32 of its record; edge 1's kind tag: the third
         ("edges", 4, "edge 0 does not join its nodes"),
+        (
+            "every.head",
+            0,
+            "every element's edge 0 leads to a missing node",
+        ),
+        (
+            "every.first_out",
+            4,
+            "the offsets of every element's edges do not fit them",
+        ),
         ("edges", 96 + 8, "edge 1 has an unknown kind"),
         ("first_out", 8, "edge offsets do not fit the edges"),
         ("place_nodes", 0, "the place index names missing nodes"),
@@ -347,14 +358,15 @@ fn a_file_written_part_by_part_is_in_place_only_when_finished() {
     let (path, bytes) = written(dir.path());
     let c = compiled();
     let metrics: Vec<Metric> = c.hierarchies.iter().map(|(m, _)| *m).collect();
+    let every = c.customizable_graph.as_ref().map(|(every, _)| every);
 
-    let mut file = GraphFileWriter::create(&path, &metrics, true).unwrap();
-    file.network(&c.network, &c.graph).unwrap();
+    let mut file = GraphFileWriter::create(&path, &metrics, true, true).unwrap();
+    file.network(&c.network, &c.graph, every).unwrap();
     drop(file); // stopped before the hierarchies
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
 
-    let mut file = GraphFileWriter::create(&path, &metrics, true).unwrap();
-    file.network(&c.network, &c.graph).unwrap();
+    let mut file = GraphFileWriter::create(&path, &metrics, true, true).unwrap();
+    file.network(&c.network, &c.graph, every).unwrap();
     let err = file.hierarchy(metrics[0], &c.hierarchies[0].1).unwrap_err();
     assert!(
         err.to_string()
@@ -371,8 +383,8 @@ fn a_file_written_part_by_part_is_in_place_only_when_finished() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 
     // Written in order, part by part, the file is the one written at once.
-    let mut file = GraphFileWriter::create(&path, &metrics, true).unwrap();
-    file.network(&c.network, &c.graph).unwrap();
+    let mut file = GraphFileWriter::create(&path, &metrics, true, true).unwrap();
+    file.network(&c.network, &c.graph, every).unwrap();
     file.customizable(c.customizable.as_ref().unwrap()).unwrap();
     for (m, h) in &c.hierarchies {
         file.hierarchy(*m, h).unwrap();
@@ -455,7 +467,9 @@ fn sources_are_stored_once_and_files_with_sources_as_text_still_read() {
 
 /// A customizable hierarchy prepared on neither the stored graph nor the graph of every
 /// element of the stored network is refused: here the graph was compiled without a node for
-/// every element, so every element's graph has nodes the hierarchy lacks.
+/// every element, so every element's graph has nodes the graph lacks. Stored with the shape of
+/// every element's graph (version 11), the shape does not fit the graph; without it (as a
+/// version 10 file), the graph compiled again does not fit the hierarchy.
 #[test]
 fn a_customizable_hierarchy_that_fits_no_graph_of_the_network_is_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -466,8 +480,39 @@ fn a_customizable_hierarchy_that_fits_no_graph_of_the_network_is_refused() {
     write_graph_file(&path, &c).unwrap();
     let err = read_graph_file(&path).unwrap_err().to_string();
     assert!(
+        err.contains("corrupt graph file: every element's graph does not fit the graph"),
+        "{err}"
+    );
+    c.customizable_graph = None;
+    write_graph_file(&path, &c).unwrap();
+    let err = read_graph_file(&path).unwrap_err().to_string();
+    assert!(
         err.contains("corrupt graph file: the customizable hierarchy has")
             && err.contains("elements, open or not, do not make"),
         "{err}"
     );
+}
+
+/// A version 10 file (every element's graph not stored) reads as well: the shape is
+/// compiled again, the same as a version 11 file stores.
+#[test]
+fn a_file_without_every_elements_shape_compiles_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v10.srg");
+    let mut c = compiled();
+    let (stored, frame) = c.customizable_graph.take().unwrap();
+    write_graph_file(&path, &c).unwrap();
+    let back = read_graph_file(&path).unwrap();
+    let (again, frame_again) = back.customizable_graph.expect("compiled again");
+    assert!(!again.is_mapped());
+    assert_eq!(again, stored);
+    assert_eq!(frame_again, frame);
+    // and the stored one is viewed in the mapping
+    let (path11, _) = written(dir.path());
+    let (viewed, _) = read_graph_file(&path11)
+        .unwrap()
+        .customizable_graph
+        .unwrap();
+    assert!(viewed.is_mapped());
+    assert_eq!(viewed, stored);
 }
