@@ -476,8 +476,9 @@ impl EdgeShape for Graph {
 }
 
 /// The shape of a graph without its figures: for each edge its head and kind, grouped by
-/// tail (16 bytes an edge and 4 a node where a [`Graph`] holds 96 an edge). What the graph of every element, open
-/// or not, is kept as once compiled: its edges are only framed and checked, never searched.
+/// tail (16 bytes an edge and 4 a node where a [`Graph`] holds 96 an edge). How the graph of
+/// every element, open or not, is kept and stored: its edges are only framed and checked,
+/// never searched.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Topology {
     pub(crate) first_out: Array<u32>,
