@@ -2,7 +2,8 @@
 //!
 //! Principal items:
 //! - [`AppState`]: the loaded network, compiled once for the baseline and once per built-in
-//!   scenario (other scenario combinations are compiled on demand and cached).
+//!   scenario (other scenario combinations are compiled on demand and kept within a memory
+//!   budget, the least recently used going first).
 //! - [`app`]: the axum [`Router`](axum::Router); tests call it without opening a socket.
 //! - [`serve`]: bind, serve, and shut down gracefully on Ctrl-C or SIGTERM: no new
 //!   connections, requests in flight answered (for up to [`DRAIN_TIMEOUT`]), then exit.

@@ -6,15 +6,31 @@ use silkroute_graph::CompiledNetwork;
 use silkroute_model::Network;
 use silkroute_route::Router;
 use std::collections::HashMap;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex, RwLock};
 
 /// Most scenario combinations kept compiled beyond the baseline and the single scenarios.
 const CACHED_COMBINATIONS: usize = 64;
 
+/// A router kept for a scenario combination.
+struct Cached {
+    router: Arc<Router>,
+    /// Its estimated size (`router_bytes`); 0 for the baseline and the offered scenarios,
+    /// which are prepared at start and always kept.
+    bytes: usize,
+    /// When it was last asked for (a count of requests), to let the least recently used go.
+    used: std::sync::atomic::AtomicU64,
+}
+
 /// The server's state: the baseline network and the scenarios it offers, compiled on demand.
 pub struct AppState {
     scenarios: Vec<Scenario>,
-    cache: RwLock<HashMap<Vec<String>, Arc<Router>>>,
+    cache: RwLock<HashMap<Vec<String>, Cached>>,
+    /// Estimated bytes the scenario combinations compiled on demand may hold together; the
+    /// least recently used goes when another would not fit ([`AppState::with_cache_budget`]).
+    cache_budget_bytes: usize,
+    /// Requests for a router so far (the clock of [`Cached::used`]).
+    clock: std::sync::atomic::AtomicU64,
     /// The combinations being prepared, each with a lock its preparer holds: a request for
     /// one waits for it instead of preparing it again (seconds and gigabytes on a big graph).
     preparing: Mutex<HashMap<Vec<String>, Arc<Mutex<()>>>>,
@@ -48,10 +64,34 @@ impl AppState {
     fn of(baseline: Router) -> AppState {
         AppState {
             scenarios: Vec::new(),
-            cache: RwLock::new(HashMap::from([(Vec::new(), Arc::new(baseline))])),
+            cache: RwLock::new(HashMap::from([(Vec::new(), Cached::kept(baseline))])),
+            cache_budget_bytes: default_cache_budget_bytes(),
+            clock: Default::default(),
             preparing: Mutex::default(),
             admission: Admission::new(Limits::default()),
         }
+    }
+
+    /// The same state keeping scenario combinations compiled on demand within `bytes`
+    /// (estimated from its network and graph); the default is a quarter of the machine's memory. On a
+    /// big network each combination holds its own network and graph (gigabytes at 2 M
+    /// nodes): a combination that does not fit is prepared for its request and dropped.
+    pub fn with_cache_budget(mut self, bytes: usize) -> AppState {
+        self.cache_budget_bytes = bytes;
+        self
+    }
+
+    /// The scenario combinations compiled on demand and kept now, least recently used first,
+    /// with their estimated bytes.
+    pub fn cached_combinations(&self) -> Vec<(Vec<String>, usize)> {
+        let cache = self.cache.read().expect("cache lock");
+        let mut kept: Vec<(u64, Vec<String>, usize)> = cache
+            .iter()
+            .filter(|(_, c)| c.bytes > 0)
+            .map(|(names, c)| (c.used.load(Relaxed), names.clone(), c.bytes))
+            .collect();
+        kept.sort();
+        kept.into_iter().map(|(_, n, b)| (n, b)).collect()
     }
 
     /// Like [`AppState::new`], with the baseline's graph and hierarchies taken from a graph
@@ -107,7 +147,7 @@ impl AppState {
         self.cache
             .get_mut()
             .expect("cache lock")
-            .insert(names, Arc::new(router));
+            .insert(names, Cached::kept(router));
         self.scenarios.push(s);
         Ok(())
     }
@@ -162,8 +202,8 @@ impl AppState {
 
     /// The network with these scenarios applied in order, ready to query (cached).
     pub fn router(&self, names: &[String]) -> Result<Arc<Router>, String> {
-        if let Some(r) = self.cache.read().expect("cache lock").get(names) {
-            return Ok(r.clone());
+        if let Some(r) = self.cached(names) {
+            return Ok(r);
         }
         let chosen = names
             .iter()
@@ -191,15 +231,12 @@ impl AppState {
             .clone();
         let _preparing = slot.lock().unwrap_or_else(|e| e.into_inner());
         // Another request may have prepared it while this one waited.
-        if let Some(r) = self.cache.read().expect("cache lock").get(names) {
-            return Ok(r.clone());
+        if let Some(r) = self.cached(names) {
+            return Ok(r);
         }
         let prepared = self.prepare(names, chosen);
         if let Ok(router) = &prepared {
-            let mut cache = self.cache.write().expect("cache lock");
-            if cache.len() < CACHED_COMBINATIONS + 1 + self.scenarios.len() {
-                cache.insert(names.to_vec(), router.clone());
-            }
+            self.keep(names, router);
         }
         // Cached (or failed) before the slot goes, so that no request prepares it again.
         self.preparing
@@ -207,6 +244,52 @@ impl AppState {
             .unwrap_or_else(|e| e.into_inner())
             .remove(names);
         prepared
+    }
+
+    /// The router kept for `names`, marked as used now.
+    fn cached(&self, names: &[String]) -> Option<Arc<Router>> {
+        let cache = self.cache.read().expect("cache lock");
+        let c = cache.get(names)?;
+        c.used.store(self.clock.fetch_add(1, Relaxed) + 1, Relaxed);
+        Some(c.router.clone())
+    }
+
+    /// Keeps `router` for `names` if it fits the budget, letting the least recently used
+    /// combinations go to make room (at most [`CACHED_COMBINATIONS`] kept).
+    fn keep(&self, names: &[String], router: &Arc<Router>) {
+        let bytes = router_bytes(router).max(1);
+        if bytes > self.cache_budget_bytes {
+            tracing::info!(
+                "scenarios {names:?} not kept: about {} MB, over the cache budget of {} MB",
+                bytes >> 20,
+                self.cache_budget_bytes >> 20
+            );
+            return;
+        }
+        let mut cache = self.cache.write().expect("cache lock");
+        loop {
+            let on_demand = cache.values().filter(|c| c.bytes > 0);
+            let (held, count) = on_demand.fold((0, 0), |(b, n), c| (b + c.bytes, n + 1));
+            if held + bytes <= self.cache_budget_bytes && count < CACHED_COMBINATIONS {
+                break;
+            }
+            let oldest = cache
+                .iter()
+                .filter(|(_, c)| c.bytes > 0)
+                .min_by_key(|(_, c)| c.used.load(Relaxed))
+                .map(|(n, _)| n.clone())
+                .expect("something kept, or it would fit");
+            cache.remove(&oldest);
+        }
+        tracing::info!("scenarios {names:?} kept: about {} MB", bytes >> 20);
+        cache.insert(
+            names.to_vec(),
+            Cached {
+                router: router.clone(),
+                bytes,
+                used: (self.clock.fetch_add(1, Relaxed) + 1).into(),
+            },
+        );
     }
 
     /// The baseline with `chosen` (named `names`) applied, derived from the baseline's router.
@@ -236,6 +319,68 @@ impl AppState {
             .expect("cache lock")
             .get(&Vec::new())
             .expect("the baseline was prepared at start")
+            .router
             .clone()
     }
+}
+
+impl Cached {
+    /// A router kept for good (the baseline, an offered scenario).
+    fn kept(router: Router) -> Cached {
+        Cached {
+            router: Arc::new(router),
+            bytes: 0,
+            used: 0.into(),
+        }
+    }
+}
+
+/// An estimate of the memory a router compiled for a scenario combination holds of its own:
+/// its network (places and links with their strings, services) and its graph (nodes and
+/// edges, and the frame of the customizable hierarchy it shares). Only its order of magnitude
+/// matters: it bounds the cache of combinations.
+fn router_bytes(router: &Router) -> usize {
+    use std::mem::size_of;
+    let net = router.network();
+    let graph = router.graph();
+    let strings = |s: &str| s.len();
+    let places: usize = net
+        .places
+        .iter()
+        .map(|p| {
+            size_of::<silkroute_model::Place>()
+                + strings(&p.id)
+                + strings(&p.name_en)
+                + strings(&p.country)
+                + strings(&p.timezone)
+        })
+        .sum();
+    let links: usize = net
+        .links
+        .iter()
+        .map(|l| {
+            size_of::<silkroute_model::Link>()
+                + strings(&l.id)
+                + l.geometry.as_ref().map_or(0, |g| g.len() * 16)
+        })
+        .sum();
+    let services = net.services.len() * 1024;
+    let graph_bytes = std::mem::size_of_val(graph.nodes())
+        + std::mem::size_of_val(graph.edges())
+        + graph.edges().len() * 4;
+    places + links + services + graph_bytes
+}
+
+/// A quarter of the machine's memory (`MemTotal` in /proc/meminfo), or 4 GiB where it cannot
+/// be read.
+fn default_cache_budget_bytes() -> usize {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<usize>().ok())
+        })
+        .map_or(4 << 30, |kb| kb * 1024 / 4)
 }

@@ -552,3 +552,51 @@ fn a_state_derived_from_a_graph_file_reweights_its_customizable_hierarchy() {
         assert_eq!(baseline.scenarios(), [name.to_string()]);
     }
 }
+
+/// Scenario combinations compiled on demand are kept within the cache's budget: the least
+/// recently used goes when another would not fit, one that fits nothing is prepared for its
+/// request alone, and every answer is the same either way.
+#[test]
+fn scenario_combinations_are_kept_within_the_cache_budget() {
+    let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let (ab, ac) = (
+        names(&["cku-open", "khorgos-closed"]),
+        names(&["cku-open", "caspian-storm"]),
+    );
+    let net = || silkroute_feed::builtin();
+    // Without a bound worth the name, both are kept.
+    let roomy = AppState::new(net()).unwrap();
+    let answer = |s: &AppState, n: &[String]| {
+        let r = s.router(n).unwrap();
+        let (from, to) = (r.find("kashgar").unwrap(), r.find("tashkent").unwrap());
+        let req = silkroute_route::RouteRequest::new(from, to, silkroute_route::Objective::TIME);
+        r.best(&req, None).unwrap().summary.time_h.sum_p50
+    };
+    let (ab_h, ac_h) = (answer(&roomy, &ab), answer(&roomy, &ac));
+    let kept = roomy.cached_combinations();
+    assert_eq!(
+        kept.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+        [ab.clone(), ac.clone()]
+    );
+    let one = kept[0].1.max(kept[1].1);
+    // Room for one: the older goes, and comes back when asked for again.
+    let tight = AppState::new(net())
+        .unwrap()
+        .with_cache_budget(one + one / 2);
+    assert_eq!(answer(&tight, &ab), ab_h);
+    assert_eq!(answer(&tight, &ac), ac_h);
+    assert_eq!(tight.cached_combinations()[..].len(), 1);
+    assert_eq!(tight.cached_combinations()[0].0, ac);
+    assert_eq!(answer(&tight, &ab), ab_h);
+    assert_eq!(tight.cached_combinations()[0].0, ab);
+    // Room for none: each request prepares its own, with the same answers.
+    let none = AppState::new(net()).unwrap().with_cache_budget(1);
+    assert_eq!(answer(&none, &ab), ab_h);
+    assert_eq!(answer(&none, &ab), ab_h);
+    assert!(none.cached_combinations().is_empty());
+    // The baseline and the offered scenarios stay whatever the budget.
+    assert_eq!(
+        none.router(&names(&["cku-open"])).unwrap().scenarios(),
+        ["cku-open"]
+    );
+}
