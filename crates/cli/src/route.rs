@@ -46,12 +46,12 @@ pub fn route_failure(router: &Router, q: &RouteQuery, e: RouteError) -> Failure 
 fn scenario_with_a_route(router: &Router, q: &RouteQuery) -> Option<String> {
     let offered = silkroute_feed::offered_scenarios(router.network()).ok()?;
     offered.into_iter().find_map(|(s, net)| {
-        let answer = router
+        // The best route alone: a failure here needs no explaining.
+        let it = router
             .derive(net, vec![s.name.clone()])
             .ok()?
-            .route(q)
+            .best(&q.request, None)
             .ok()?;
-        let it = answer.routes.first()?;
         Some(format!(
             " (with --scenario {} there is one: {}, p50 {:.1} d{})",
             s.name,

@@ -291,7 +291,7 @@ fn no_route_by_rail_around_kazakhstan_today_names_the_scenario_that_opens_one() 
 }
 
 #[test]
-fn no_route_with_every_way_avoided_names_the_border_the_best_route_would_cross() {
+fn no_route_with_every_way_avoided_names_what_the_best_route_would_pass() {
     // Kashgar's flights go through Urumqi; its roads to Osh through the two passes.
     silkroute()
         .args([
@@ -308,7 +308,7 @@ fn no_route_with_every_way_avoided_names_the_border_the_best_route_would_cross()
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "every route touches an avoided place or country: the best one without avoiding crosses irkeshtam-road",
+            "every route touches an avoided place or country: the best one without avoiding passes Irkeshtam (Chinese port)",
         ));
 }
 
@@ -321,6 +321,12 @@ fn no_route_to_a_rail_border_post_says_trains_do_not_set_cargo_down_there() {
         .stderr(predicate::str::contains(
             "no route from Urumqi to Alashankou; Alashankou is a border post: trains pass it",
         ));
+    // By road the post is not reached at all, and trains have nothing to do with it.
+    silkroute()
+        .args(["route", "urumqi", "alashankou", "--modes", "road"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("border post").not());
 }
 
 #[test]

@@ -111,6 +111,27 @@ almaty,xian,cotton,,2000,,fuzz seed\n",
     let file = tmp.path().join("mini.srg");
     silkroute_graph::write_graph_file(&file, &compiled).expect("writes");
     seed("graph_file", "mini", &std::fs::read(&file).unwrap());
+    // The same with its first link planned: the customizable hierarchy prepared on every
+    // element, whose shape the file stores (format 11).
+    let mut net = compiled.network;
+    net.links[0].status = silkroute_model::Status::Planned;
+    let (graph, shape) = silkroute_graph::compile_for_customizable(&net).expect("compiles");
+    let shape = shape.expect("a planned link");
+    let customizable =
+        Some(silkroute_graph::hierarchy::prepare_customizable(&shape, &graph.coordinates(&net)).0);
+    let frame = silkroute_graph::EdgeFrame::of(&graph, &shape).expect("open edges among all");
+    let compiled = silkroute_graph::CompiledNetwork {
+        hierarchies: vec![(
+            silkroute_graph::Metric::Time,
+            silkroute_graph::hierarchy::prepare(&graph, silkroute_graph::Metric::Time).0,
+        )],
+        network: net,
+        graph,
+        customizable,
+        customizable_graph: Some((shape, frame)),
+    };
+    silkroute_graph::write_graph_file(&file, &compiled).expect("writes");
+    seed("graph_file", "mini-planned", &std::fs::read(&file).unwrap());
 
     // osm_pbf: the importer's test extract.
     let pbf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../import/tests/data/tiny.osm.pbf");

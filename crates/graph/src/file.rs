@@ -255,7 +255,12 @@ pub enum GraphFileError {
 /// file is never left half-written, and a process that has the old file mapped keeps it).
 pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, GraphFileError> {
     let metrics: Vec<Metric> = compiled.hierarchies.iter().map(|(m, _)| *m).collect();
-    let every = compiled.customizable_graph.as_ref().map(|(every, _)| every);
+    // The shape of every element's graph goes with the customizable hierarchy prepared on it.
+    let every = compiled
+        .customizable_graph
+        .as_ref()
+        .filter(|_| compiled.customizable.is_some())
+        .map(|(every, _)| every);
     let mut file = GraphFileWriter::create(
         path,
         &metrics,
@@ -852,27 +857,26 @@ fn finish(
         h.check(graph.edges().len())
             .map_err(|e| corrupt(format!("the {m} hierarchy: {e}")))?;
     }
-    let mut customizable_graph = None;
-    if let Some(every) = every {
-        // The shape of every element's graph (version 11): it has the graph's nodes, and
-        // every edge of the graph is among its own.
-        every
-            .check()
-            .map_err(|e| corrupt(format!("every element's graph: {e}")))?;
-        if every.node_count() != graph.nodes().len() || customizable.is_none() {
-            return Err(corrupt(
-                "every element's graph does not fit the graph or no customizable hierarchy was prepared on it".to_string(),
-            ));
+    // The shape of every element's graph, stored (version 11) or, when a version 10 file's
+    // customizable hierarchy was prepared on more edges than the graph has, compiled again.
+    let every = match (every, &customizable) {
+        (Some(every), Some(_)) => {
+            every
+                .check()
+                .map_err(|e| corrupt(format!("every element's graph: {e}")))?;
+            if every.node_count() != graph.nodes().len() {
+                return Err(corrupt(
+                    "every element's graph does not fit the graph".to_string(),
+                ));
+            }
+            Some(every)
         }
-        let frame = EdgeFrame::of(&graph, &every).ok_or_else(|| {
-            corrupt("the graph has an edge that every element's graph has not".to_string())
-        })?;
-        customizable_graph = Some((every, frame));
-    }
-    if let Some(c) = &customizable {
-        // Prepared on the graph itself, or on every element when some are not open (a
-        // version 10 file does not store every element's graph: it is compiled again).
-        if customizable_graph.is_none() && c.edges() != graph.edges().len() {
+        (Some(_), None) => {
+            return Err(corrupt(
+                "every element's graph is stored without a customizable hierarchy".to_string(),
+            ))
+        }
+        (None, Some(c)) if c.edges() != graph.edges().len() => {
             let every = crate::compile_every_element(&network, &graph)
                 .ok()
                 .flatten()
@@ -887,13 +891,22 @@ fn finish(
                         graph.edges().len()
                     ))
                 })?;
-            // Only its shape is kept (a fifth of the graph's bytes).
-            let every = Topology::of(&every);
+            // Only its shape is kept (a sixth of the graph's bytes).
+            Some(Topology::of(&every))
+        }
+        (None, _) => None,
+    };
+    // Every edge of the graph is among every element's.
+    let customizable_graph = match every {
+        Some(every) => {
             let frame = EdgeFrame::of(&graph, &every).ok_or_else(|| {
                 corrupt("the graph has an edge that every element's graph has not".to_string())
             })?;
-            customizable_graph = Some((every, frame));
+            Some((every, frame))
         }
+        None => None,
+    };
+    if let Some(c) = &customizable {
         let on: &(dyn EdgeShape + Sync) = match &customizable_graph {
             Some((every, _)) => every,
             None => &graph,

@@ -57,8 +57,8 @@ fn the_builtin_network_reads_back_as_written() {
     let (c1, c2) = (back.customizable.unwrap(), original.customizable.unwrap());
     assert_eq!(c1, c2);
     assert!(c1.is_mapped() && !c2.is_mapped());
-    // The graph of every element, which the customizable hierarchy was prepared on, is not
-    // stored: it is compiled again, the same edge for edge, with the open elements' place in it.
+    // The shape of the graph of every element, which the customizable hierarchy was prepared
+    // on, is stored and read back, with the open elements' place in it.
     let (every, frame) = back.customizable_graph.expect("planned elements");
     let (every_then, frame_then) = original.customizable_graph.unwrap();
     assert_eq!(every, every_then);
@@ -496,12 +496,16 @@ fn a_customizable_hierarchy_that_fits_no_graph_of_the_network_is_refused() {
 /// A version 10 file (every element's graph not stored) reads as well: the shape is
 /// compiled again, the same as a version 11 file stores.
 #[test]
-fn a_file_without_every_elements_shape_compiles_it_again() {
+fn a_version_10_file_without_every_elements_shape_compiles_it_again() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v10.srg");
     let mut c = compiled();
     let (stored, frame) = c.customizable_graph.take().unwrap();
     write_graph_file(&path, &c).unwrap();
+    // What the version 10 writer wrote: the same sections under version 10.
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[8..12].copy_from_slice(&10u32.to_le_bytes());
+    std::fs::write(&path, &bytes).unwrap();
     let back = read_graph_file(&path).unwrap();
     let (again, frame_again) = back.customizable_graph.expect("compiled again");
     assert!(!again.is_mapped());

@@ -219,6 +219,9 @@ pub const WEEK_NOTE: &str = "on services: each cell is the journey of median obj
 pub const UNDATED_SAMPLES: usize = 168;
 /// Itineraries an undated answer lists (the rest still count in its distribution).
 pub const MAX_UNDATED_ITINERARIES: usize = 5;
+/// Graphs of more nodes get no search-based hint with a "no route" error (each try is a
+/// search; without a hierarchy for it, seconds at 2 M nodes).
+pub const EXPLAINED_NODES: usize = 200_000;
 /// Departures a window lists at most.
 pub const MAX_WINDOW_DEPARTURES: usize = 60;
 /// How far a window moves on after an option on demand (no timetabled departure bounds it):
@@ -666,7 +669,8 @@ impl Router {
     }
 
     /// The itineraries `q` asks for. When there are none, the error says which of the
-    /// request's constraints stands in the way, if dropping one alone gives a route.
+    /// request's constraints stands in the way, if dropping one alone gives a route (on graphs
+    /// of at most [`EXPLAINED_NODES`] nodes: each try is a search).
     pub fn route(&self, q: &RouteQuery) -> Result<RouteResponse, RouteError> {
         self.answer(q).map_err(|e| self.explain(&q.request, e))
     }
@@ -684,18 +688,20 @@ impl Router {
         else {
             return e;
         };
+        // Each relaxation is a search: on a big graph, where a search without a hierarchy
+        // takes seconds, only the border-post hint is given.
+        let searched = self.graph.nodes().len() <= EXPLAINED_NODES;
         let found = |relax: &dyn Fn(&mut RouteRequest)| {
             let mut relaxed = req.clone();
             relax(&mut relaxed);
-            self.best(&relaxed, None).ok()
+            searched.then(|| self.best(&relaxed, None).ok()).flatten()
         };
+        let place_of = |id: &str| self.net.place_id(id);
         let mut hint = hint;
         if hint.is_empty() && !req.modes.is_empty() {
             if let Some(it) = found(&|r| r.modes.clear()) {
                 let name = |id: &str| {
-                    self.net
-                        .place_id(id)
-                        .map_or(id.to_string(), |p| self.net.place(p).name_en.clone())
+                    place_of(id).map_or(id.to_string(), |p| self.net.place(p).name_en.clone())
                 };
                 let outside: Vec<String> = it
                     .legs
@@ -703,11 +709,13 @@ impl Router {
                     .filter(|l| l.kind == LegKind::Run && !req.modes.contains(&l.mode))
                     .map(|l| format!("{} → {} by {}", name(&l.from), name(&l.to), l.mode.as_str()))
                     .collect();
-                hint = format!(
-                    "; without the mode filter there is one, with {}{}",
-                    outside[..outside.len().min(3)].join(", "),
-                    if outside.len() > 3 { " …" } else { "" }
-                );
+                if !outside.is_empty() {
+                    hint = format!(
+                        "; without the mode filter there is one, with {}{}",
+                        outside[..outside.len().min(3)].join(", "),
+                        if outside.len() > 3 { " …" } else { "" }
+                    );
+                }
             }
         }
         if hint.is_empty() && !req.via.is_empty() && found(&|r| r.via.clear()).is_some() {
@@ -718,31 +726,39 @@ impl Router {
                 r.avoid_places.clear();
                 r.avoid_countries.clear();
             }) {
-                let countries: BTreeSet<&str> = req
-                    .avoid_countries
-                    .iter()
-                    .map(String::as_str)
-                    .chain(
-                        req.avoid_places
-                            .iter()
-                            .map(|p| self.net.place(*p).country.as_str()),
-                    )
-                    .collect();
-                hint = format!(
-                    "; every route touches an avoided place or country: the best one without avoiding {}",
-                    if it.summary.borders.is_empty() {
-                        format!(
-                            "stays in {}",
-                            countries.into_iter().collect::<Vec<_>>().join(", ")
-                        )
+                // What of the avoided the best route without avoiding passes, in its order.
+                let mut passed: Vec<String> = Vec::new();
+                for id in it.legs.iter().flat_map(|l| [&l.from, &l.to]) {
+                    let Some(p) = place_of(id) else { continue };
+                    let place = self.net.place(p);
+                    let touched = if req.avoid_places.contains(&p) {
+                        Some(place.name_en.clone())
                     } else {
-                        format!("crosses {}", it.summary.borders.join(", "))
+                        req.avoid_countries
+                            .contains(&place.country)
+                            .then(|| place.country.clone())
+                    };
+                    if let Some(t) = touched.filter(|t| !passed.contains(t)) {
+                        passed.push(t);
                     }
-                );
+                }
+                if !passed.is_empty() {
+                    hint = format!(
+                        "; every route touches an avoided place or country: the best one without avoiding passes {}",
+                        passed.join(", ")
+                    );
+                }
             }
         }
         let post = self.net.place(req.to);
-        if hint.is_empty() && post.kind == PlaceKind::BorderPost {
+        let by_rail = req.modes.is_empty() || req.modes.contains(&Mode::Rail);
+        let rail_post = || {
+            self.net
+                .links
+                .iter()
+                .any(|l| l.mode == Mode::Rail && (l.from == req.to || l.to == req.to))
+        };
+        if hint.is_empty() && post.kind == PlaceKind::BorderPost && by_rail && rail_post() {
             hint = format!(
                 "; {} is a border post: trains pass it on the way across and do not set cargo down there, so a journey by rail does not end there",
                 post.name_en

@@ -15,8 +15,9 @@ const CACHED_COMBINATIONS: usize = 64;
 /// A router kept for a scenario combination.
 struct Cached {
     router: Arc<Router>,
-    /// Its estimated size (`router_bytes`); 0 for the baseline and the offered scenarios,
-    /// which are prepared at start and always kept.
+    /// Its estimated size (`router_bytes`); 0 for the baseline and the scenarios prepared at
+    /// start, which are always kept (a lazy state prepares its single scenarios on demand,
+    /// and keeps them within the budget like combinations).
     bytes: usize,
     /// When it was last asked for (a count of requests), to let the least recently used go.
     used: std::sync::atomic::AtomicU64,
@@ -72,7 +73,8 @@ impl AppState {
         }
     }
 
-    /// The same state keeping scenario combinations compiled on demand within `bytes`
+    /// The same state keeping scenarios compiled on demand (combinations, and a lazy state's
+    /// single scenarios) within `bytes`
     /// (estimated from its network and graph); the default is a quarter of the machine's memory. On a
     /// big network each combination holds its own network and graph (gigabytes at 2 M
     /// nodes): a combination that does not fit is prepared for its request and dropped.
@@ -81,8 +83,8 @@ impl AppState {
         self
     }
 
-    /// The scenario combinations compiled on demand and kept now, least recently used first,
-    /// with their estimated bytes.
+    /// The scenarios compiled on demand and kept now (combinations, and a lazy state's single
+    /// scenarios), least recently used first, with their estimated bytes.
     pub fn cached_combinations(&self) -> Vec<(Vec<String>, usize)> {
         let cache = self.cache.read().expect("cache lock");
         let mut kept: Vec<(u64, Vec<String>, usize)> = cache
@@ -266,6 +268,9 @@ impl AppState {
             );
             return;
         }
+        // Routers let go are dropped after the lock: freeing a big network takes a while, and
+        // every request waits for the lock meanwhile.
+        let mut evicted = Vec::new();
         let mut cache = self.cache.write().expect("cache lock");
         loop {
             let on_demand = cache.values().filter(|c| c.bytes > 0);
@@ -279,7 +284,7 @@ impl AppState {
                 .min_by_key(|(_, c)| c.used.load(Relaxed))
                 .map(|(n, _)| n.clone())
                 .expect("something kept, or it would fit");
-            cache.remove(&oldest);
+            evicted.extend(cache.remove(&oldest));
         }
         tracing::info!("scenarios {names:?} kept: about {} MB", bytes >> 20);
         cache.insert(
@@ -290,6 +295,8 @@ impl AppState {
                 used: (self.clock.fetch_add(1, Relaxed) + 1).into(),
             },
         );
+        drop(cache);
+        drop(evicted);
     }
 
     /// The baseline with `chosen` (named `names`) applied, derived from the baseline's router.
