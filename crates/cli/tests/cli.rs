@@ -270,7 +270,7 @@ fn no_route_across_the_caspian_by_land_names_the_sea_leg_not_a_scenario() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "no route from Aktau to Baku by rail, road; without the mode filter there is one, with Aktau → Port of Baku (Alat) by sea",
+            "no route from Aktau to Baku by rail, road; with sea added to the modes there is one, with Aktau → Port of Baku (Alat) by sea",
         ))
         .stderr(predicate::str::contains("--scenario").not());
 }

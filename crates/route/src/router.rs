@@ -699,7 +699,18 @@ impl Router {
         let place_of = |id: &str| self.net.place_id(id);
         let mut hint = hint;
         if hint.is_empty() && !req.modes.is_empty() {
-            if let Some(it) = found(&|r| r.modes.clear()) {
+            // One mode more, in the order of Mode::ALL, before the filter dropped whole.
+            let wider = Mode::ALL.into_iter().filter(|m| !req.modes.contains(m));
+            let tries = wider.map(Some).chain([None]).find_map(|added| {
+                found(&|r| match added {
+                    Some(m) => {
+                        r.modes.insert(m);
+                    }
+                    None => r.modes.clear(),
+                })
+                .map(|it| (added, it))
+            });
+            if let Some((added, it)) = tries {
                 let name = |id: &str| {
                     place_of(id).map_or(id.to_string(), |p| self.net.place(p).name_en.clone())
                 };
@@ -711,7 +722,11 @@ impl Router {
                     .collect();
                 if !outside.is_empty() {
                     hint = format!(
-                        "; without the mode filter there is one, with {}{}",
+                        "; {} there is one, with {}{}",
+                        match added {
+                            Some(m) => format!("with {} added to the modes", m.as_str()),
+                            None => "without the mode filter".to_string(),
+                        },
                         outside[..outside.len().min(3)].join(", "),
                         if outside.len() > 3 { " …" } else { "" }
                     );
