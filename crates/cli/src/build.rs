@@ -54,16 +54,13 @@ pub fn run(args: BuildArgs) -> CmdResult {
     drop(net);
     if let Some(coordinates) = coordinates {
         let t = Instant::now();
-        let (cch, stats, not_open) = match &every_element {
-            Some(every) => {
-                let (cch, stats) = prepare_customizable(every, &coordinates);
-                (cch, stats, every.edge_count() - graph.edges().len())
-            }
-            None => {
-                let (cch, stats) = prepare_customizable(&graph, &coordinates);
-                (cch, stats, 0)
-            }
+        let (cch, stats) = match &every_element {
+            Some(every) => prepare_customizable(every, &coordinates),
+            None => prepare_customizable(&graph, &coordinates),
         };
+        let not_open = every_element
+            .as_ref()
+            .map_or(0, |every| every.edge_count() - graph.edges().len());
         drop(every_element);
         eprintln!(
             "customizable hierarchy: {} arcs, elimination tree {} high, in {:.2} s{}",

@@ -52,21 +52,13 @@ fn scenario_with_a_route(router: &Router, q: &RouteQuery) -> Option<String> {
             .ok()?
             .best(&q.request, None)
             .ok()?;
+        let modes: Vec<&str> = it.summary.modes.iter().map(|m| m.as_str()).collect();
         Some(format!(
-            " (with --scenario {} there is one: {}, p50 {:.1} d{})",
+            " (with --scenario {} there is one: {}, p50 {:.1} d, via {})",
             s.name,
-            it.summary
-                .modes
-                .iter()
-                .map(|m| m.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            modes.join(", "),
             it.summary.time_h.p50 / 24.0,
-            if it.summary.borders.is_empty() {
-                String::new()
-            } else {
-                format!(", via {}", it.summary.borders.join(", "))
-            }
+            crossings(&it.summary)
         ))
     })
 }

@@ -675,9 +675,11 @@ impl Router {
         self.answer(q).map_err(|e| self.explain(&q.request, e))
     }
 
-    /// `e` with a hint when it is "no route" and the request without its mode filter, without
-    /// its via places or without its avoided places and countries (each dropped alone, in that
-    /// order) has a best route: what that route does that the constraint forbade.
+    /// `e` with a hint when it is "no route": the first of these that gives a best route, and
+    /// what that route does that the request forbade: one mode added to the mode filter (in
+    /// the order of `Mode::ALL`) or the filter dropped, the via places dropped, the avoided
+    /// places and countries dropped; else, for a rail border post as destination, why trains
+    /// do not end there.
     fn explain(&self, req: &RouteRequest, e: RouteError) -> RouteError {
         let RouteError::NoRoute {
             from,
@@ -698,7 +700,7 @@ impl Router {
         };
         let place_of = |id: &str| self.net.place_id(id);
         let mut hint = hint;
-        if hint.is_empty() && !req.modes.is_empty() {
+        if hint.is_empty() && !req.modes.is_empty() && req.modes.len() < Mode::ALL.len() {
             // One mode more, in the order of Mode::ALL, before the filter dropped whole.
             let wider = Mode::ALL.into_iter().filter(|m| !req.modes.contains(m));
             let tries = wider.map(Some).chain([None]).find_map(|added| {
@@ -768,10 +770,10 @@ impl Router {
         let post = self.net.place(req.to);
         let by_rail = req.modes.is_empty() || req.modes.contains(&Mode::Rail);
         let rail_post = || {
-            self.net
-                .links
+            self.graph
+                .place_nodes(req.to)
                 .iter()
-                .any(|l| l.mode == Mode::Rail && (l.from == req.to || l.to == req.to))
+                .any(|&v| self.graph.node(v).layer.mode == Mode::Rail)
         };
         if hint.is_empty() && post.kind == PlaceKind::BorderPost && by_rail && rail_post() {
             hint = format!(

@@ -86,14 +86,7 @@ impl AppState {
     /// The scenarios compiled on demand and kept now (combinations, and a lazy state's single
     /// scenarios), least recently used first, with their estimated bytes.
     pub fn cached_combinations(&self) -> Vec<(Vec<String>, usize)> {
-        let cache = self.cache.read().expect("cache lock");
-        let mut kept: Vec<(u64, Vec<String>, usize)> = cache
-            .iter()
-            .filter(|(_, c)| c.bytes > 0)
-            .map(|(names, c)| (c.used.load(Relaxed), names.clone(), c.bytes))
-            .collect();
-        kept.sort();
-        kept.into_iter().map(|(_, n, b)| (n, b)).collect()
+        on_demand(&self.cache.read().expect("cache lock"))
     }
 
     /// Like [`AppState::new`], with the baseline's graph and hierarchies taken from a graph
@@ -272,19 +265,14 @@ impl AppState {
         // every request waits for the lock meanwhile.
         let mut evicted = Vec::new();
         let mut cache = self.cache.write().expect("cache lock");
-        loop {
-            let on_demand = cache.values().filter(|c| c.bytes > 0);
-            let (held, count) = on_demand.fold((0, 0), |(b, n), c| (b + c.bytes, n + 1));
+        let kept = on_demand(&cache);
+        let (mut held, mut count) = (kept.iter().map(|(_, b)| b).sum::<usize>(), kept.len());
+        for (oldest, b) in kept {
             if held + bytes <= self.cache_budget_bytes && count < CACHED_COMBINATIONS {
                 break;
             }
-            let oldest = cache
-                .iter()
-                .filter(|(_, c)| c.bytes > 0)
-                .min_by_key(|(_, c)| c.used.load(Relaxed))
-                .map(|(n, _)| n.clone())
-                .expect("something kept, or it would fit");
             evicted.extend(cache.remove(&oldest));
+            (held, count) = (held - b, count - 1);
         }
         tracing::info!("scenarios {names:?} kept: about {} MB", bytes >> 20);
         cache.insert(
@@ -331,6 +319,18 @@ impl AppState {
     }
 }
 
+/// The routers compiled on demand among `cache`, least recently used first, with their
+/// estimated bytes.
+fn on_demand(cache: &HashMap<Vec<String>, Cached>) -> Vec<(Vec<String>, usize)> {
+    let mut kept: Vec<(u64, Vec<String>, usize)> = cache
+        .iter()
+        .filter(|(_, c)| c.bytes > 0)
+        .map(|(names, c)| (c.used.load(Relaxed), names.clone(), c.bytes))
+        .collect();
+    kept.sort();
+    kept.into_iter().map(|(_, n, b)| (n, b)).collect()
+}
+
 impl Cached {
     /// A router kept for good (the baseline, an offered scenario).
     fn kept(router: Router) -> Cached {
@@ -350,16 +350,15 @@ fn router_bytes(router: &Router) -> usize {
     use std::mem::size_of;
     let net = router.network();
     let graph = router.graph();
-    let strings = |s: &str| s.len();
     let places: usize = net
         .places
         .iter()
         .map(|p| {
             size_of::<silkroute_model::Place>()
-                + strings(&p.id)
-                + strings(&p.name_en)
-                + strings(&p.country)
-                + strings(&p.timezone)
+                + p.id.len()
+                + p.name_en.len()
+                + p.country.len()
+                + p.timezone.len()
         })
         .sum();
     let links: usize = net
@@ -367,7 +366,7 @@ fn router_bytes(router: &Router) -> usize {
         .iter()
         .map(|l| {
             size_of::<silkroute_model::Link>()
-                + strings(&l.id)
+                + l.id.len()
                 + l.geometry.as_ref().map_or(0, |g| g.len() * 16)
         })
         .sum();
@@ -379,15 +378,18 @@ fn router_bytes(router: &Router) -> usize {
 }
 
 /// A quarter of the machine's memory (`MemTotal` in /proc/meminfo), or 4 GiB where it cannot
-/// be read.
+/// be read; read once per process (a sweep makes a state per scenario).
 fn default_cache_budget_bytes() -> usize {
-    std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| {
-            m.lines()
-                .find(|l| l.starts_with("MemTotal:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<usize>().ok())
-        })
-        .map_or(4 << 30, |kb| kb * 1024 / 4)
+    static BUDGET: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *BUDGET.get_or_init(|| {
+        std::fs::read_to_string("/proc/meminfo")
+            .ok()
+            .and_then(|m| {
+                m.lines()
+                    .find(|l| l.starts_with("MemTotal:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kb| kb.parse::<usize>().ok())
+            })
+            .map_or(4 << 30, |kb| kb * 1024 / 4)
+    })
 }
