@@ -632,13 +632,17 @@ pub fn earliest_arrivals(
     targets: &[PlaceId],
     surcharges: Option<&Surcharges>,
 ) -> Vec<Option<Journey>> {
-    // Cargo for its own customs territory stays in it; for another, or where no way inside
-    // exists, it leaves export-cleared and arrives import-cleared.
+    // Cargo for its own customs territory may stay in it, uncleared, or leave it, export-cleared
+    // and import-cleared on return; whichever the objective weighs less (inside on a tie). For
+    // another territory it leaves.
     let home = net.territory_of(req.from);
-    let mut out = vec![None; targets.len()];
     let same: Vec<usize> = (0..targets.len())
         .filter(|&i| net.territory_of(targets[i]) == home)
         .collect();
+    let every: Vec<usize> = (0..targets.len()).collect();
+    let mut out = search_to(
+        net, graph, tt, req, ready, &every, targets, None, surcharges,
+    );
     if !same.is_empty() {
         let found = search_to(
             net,
@@ -651,17 +655,14 @@ pub fn earliest_arrivals(
             Some(home),
             surcharges,
         );
-        for (i, j) in same.iter().zip(found) {
-            out[*i] = j;
-        }
-    }
-    let abroad: Vec<usize> = (0..targets.len()).filter(|&i| out[i].is_none()).collect();
-    if !abroad.is_empty() {
-        let found = search_to(
-            net, graph, tt, req, ready, &abroad, targets, None, surcharges,
-        );
-        for (i, j) in abroad.iter().zip(found) {
-            out[*i] = j;
+        for (&i, inside) in same.iter().zip(found) {
+            let Some(inside) = inside else { continue };
+            let leaves_better = out[i]
+                .as_ref()
+                .is_some_and(|j| (j.weight, j.arrival) < (inside.weight, inside.arrival));
+            if !leaves_better {
+                out[i] = Some(inside);
+            }
         }
     }
     out
@@ -758,14 +759,24 @@ pub fn pareto_journeys(
     req: &RouteRequest,
     ready: Instant,
 ) -> Vec<Journey> {
+    // Between two places of one customs territory the menu holds the journeys inside it and
+    // those that leave it (cleared out and back in), whichever no other beats.
+    let leaving = pareto_search(net, graph, tt, req, ready, None);
     let home = net.territory_of(req.from);
-    if net.territory_of(req.to) == home {
-        let inside = pareto_search(net, graph, tt, req, ready, Some(home));
-        if !inside.is_empty() {
-            return inside;
-        }
+    if net.territory_of(req.to) != home {
+        return leaving.into_iter().map(|(_, j)| j).collect();
     }
-    pareto_search(net, graph, tt, req, ready, None)
+    let mut menu = pareto_search(net, graph, tt, req, ready, Some(home));
+    for (l, j) in leaving {
+        // A journey that ties on all four with one inside is that one (no clearance).
+        if menu.iter().any(|(m, _)| m.dominates(&l)) {
+            continue;
+        }
+        menu.retain(|(m, _)| !l.dominates(m));
+        menu.push((l, j));
+    }
+    menu.sort_by_key(|(l, _)| l.at);
+    menu.into_iter().map(|(_, j)| j).collect()
 }
 
 /// [`pareto_journeys`] inside a customs territory, or leaving it.
@@ -776,7 +787,7 @@ fn pareto_search(
     req: &RouteRequest,
     ready: Instant,
     inside: Option<&str>,
-) -> Vec<Journey> {
+) -> Vec<(Label, Journey)> {
     let n = graph.nodes().len();
     let mut s = Search::new(net, graph, tt, req, true);
     s.stay_inside(inside);
@@ -828,7 +839,7 @@ fn pareto_search(
     let mut done = p.done.clone();
     done.sort_by_key(|&d| p.arena[d as usize].1.at);
     done.into_iter()
-        .map(|d| s.pareto_journey(d, ready))
+        .map(|d| (p.arena[d as usize].1, s.pareto_journey(d, ready)))
         .collect()
 }
 

@@ -7,6 +7,8 @@
 //!   Urumqi (CN) ══ Post CN | Post KZ ══ Almaty (KZ) ══ Post KZ-S | Post UZ ══ Tashkent (UZ)
 //!      ✈──────────────────────────────✈ (daily flight 10:00)   │
 //!   Kashgar (CN) ── Irk CN | Irk KG ── Osh (KG)     Almaty ── Korday | KG post ── Bishkek by road
+//!                                      Osh ── Bishkek by road (650 km)
+//!                                      Osh ══ Post KG-W | Post UZ-E ══ Tashkent (the Fergana line)
 //! ```
 
 use silkroute_feed::load_files;
@@ -31,6 +33,8 @@ kashgar,Kashgar,CN,39.5,76.0,city,Asia/Shanghai,test
 irkcn,Irk CN,CN,39.7,74.9,border_post,Asia/Shanghai,test
 irkkg,Irk KG,KG,39.7,74.8,border_post,Asia/Bishkek,test
 osh,Osh,KG,40.5,72.8,city,Asia/Bishkek,test
+pkgw,Post KG-W,KG,40.7,72.6,border_post,Asia/Bishkek,test
+puze,Post UZ-E,UZ,40.7,72.5,border_post,Asia/Tashkent,test
 ";
 
 const LINKS: &str = "id,from,to,mode,gauge_mm,length_km,speed_kmh,status,source
@@ -43,6 +47,9 @@ almaty-korday,almaty,korday,road,,230,60,open,test
 kgpost-bishkek,kgpost,bishkek,road,,20,60,open,test
 kashgar-irkcn,kashgar,irkcn,road,,100,50,open,test
 irkkg-osh,irkkg,osh,road,,250,50,open,test
+osh-bishkek,osh,bishkek,road,,650,50,open,test
+osh-pkgw,osh,pkgw,rail,1520,30,50,open,test
+puze-tashkent,puze,tashkent,rail,1520,300,50,open,test
 ";
 
 const BORDERS: &str = "id,from_post,to_post,mode,gauge_mm,gauge_change,length_km,forward_p50_h,forward_p90_h,reverse_p50_h,reverse_p90_h,forward_fee_usd,reverse_fee_usd,open_days,open_hours,open_timezone,closed_dates,status,source
@@ -50,6 +57,7 @@ cn-kz,pcn,pkz,rail,1520,no,5,10,20,10,20,100,100,,,,,open,test
 kz-uz,pkzs,puz,rail,1520,no,5,6,12,6,12,50,50,,,,,open,test
 korday,korday,kgpost,road,,no,2,1,2,1,2,20,20,,,,,open,test
 irkeshtam,irkcn,irkkg,road,,no,5,2,4,2,4,50,50,mon-fri,08:00-20:00,Asia/Bishkek,2026-12-14..2026-12-15,open,test
+kg-uz,pkgw,puze,rail,1520,no,5,6,12,6,12,50,50,,,,,open,test
 ";
 
 const TRANSFERS: &str = "id,place,from_mode,from_gauge_mm,to_mode,to_gauge_mm,both_ways,handling_p50_h,handling_p90_h,cost_usd,hub_co2e_kg_per_t,status,source
@@ -236,6 +244,65 @@ fn cargo_inside_the_eurasian_customs_union_is_not_cleared_and_china_to_china_sta
     // goes straight.
     let it = route(&r, "pkz", "bishkek", "2026-12-07T06:00", &[], |_| {});
     assert!(customs(&it).is_empty());
+}
+
+#[test]
+fn cargo_between_union_members_leaves_the_union_when_that_is_cheaper() {
+    let r = router();
+    // Osh to Almaty: 900 km by road inside the union (via Bishkek and Korday) or 1,150 km by
+    // rail through Uzbekistan, cleared out of Kyrgyzstan and into Kazakhstan. The road is
+    // faster; the rail, at half the road's rate per km, is cheaper even with its clearances.
+    let fastest = route(&r, "osh", "almaty", "2026-12-07T06:00", &[], |_| {});
+    assert!(customs(&fastest).is_empty(), "{:?}", customs(&fastest));
+    assert_eq!(fastest.summary.borders, ["korday"]);
+    let cheapest = route(&r, "osh", "almaty", "2026-12-07T06:00", &[], |q| {
+        q.objective = Objective::Least(Criterion::Cost);
+    });
+    assert_eq!(
+        customs(&cheapest),
+        pairs(&[("osh", "kg-export"), ("almaty", "kz-import")])
+    );
+    assert_eq!(cheapest.summary.borders, ["kg-uz", "kz-uz"]);
+    assert!(cheapest.summary.cost_usd < fastest.summary.cost_usd);
+
+    // The menu by time and cost holds both: the one inside and the one leaving.
+    let mut request = RouteRequest::new(
+        r.find("osh").unwrap(),
+        r.find("almaty").unwrap(),
+        Objective::Least(Criterion::Time),
+    );
+    let when = r
+        .when(
+            request.from,
+            request.to,
+            Some("2026-12-07T06:00"),
+            None,
+            None,
+            None,
+        )
+        .unwrap();
+    let menu = r
+        .route(&RouteQuery {
+            request,
+            menu: Menu::Pareto {
+                criteria: vec![Criterion::Time, Criterion::Cost],
+                epsilon: 0.0,
+                cap: 8,
+            },
+            deadline_h: None,
+            when,
+        })
+        .unwrap();
+    let borders: Vec<Vec<String>> = menu
+        .routes
+        .iter()
+        .map(|it| it.summary.borders.clone())
+        .collect();
+    assert!(borders.contains(&vec!["korday".to_string()]), "{borders:?}");
+    assert!(
+        borders.contains(&vec!["kg-uz".to_string(), "kz-uz".to_string()]),
+        "{borders:?}"
+    );
 }
 
 #[test]
