@@ -266,7 +266,7 @@ fn cargo_between_union_members_leaves_the_union_when_that_is_cheaper() {
     assert!(cheapest.summary.cost_usd < fastest.summary.cost_usd);
 
     // The menu by time and cost holds both: the one inside and the one leaving.
-    let mut request = RouteRequest::new(
+    let request = RouteRequest::new(
         r.find("osh").unwrap(),
         r.find("almaty").unwrap(),
         Objective::Least(Criterion::Time),
