@@ -112,7 +112,12 @@ pub struct DriverPause {
 
 impl Leg {
     /// A customs leg at `place`: `procedure` by `mode` with the figures of clearances.csv row
-    /// `row` (none: the feed has no figures, the leg costs nothing and says so).
+    /// `row` (none: the feed has no figures, the leg costs nothing and says so). With
+    /// `within_territory`, the cargo goes from one part of its customs territory to another
+    /// through a country outside it: its goods are not exported and imported but carried under
+    /// customs transit, declared at the start and completed at the end (the Eurasian union's
+    /// Customs Code, art. 142 §2.2), timed with the export and import figures for want of
+    /// transit ones.
     pub(crate) fn customs(
         net: &Network,
         place: PlaceId,
@@ -120,6 +125,7 @@ impl Leg {
         procedure: Procedure,
         row: Option<u32>,
         cargo: &Cargo,
+        within_territory: bool,
     ) -> Leg {
         let pl = net.place(place);
         let c = row.map(|r| &net.clearances[r as usize]);
@@ -130,6 +136,17 @@ impl Leg {
             _ => "",
         };
         let what = match procedure {
+            Procedure::Export if within_territory => format!(
+                "customs transit declared at {} ({}): goods for another part of their customs \
+                 territory through a country outside it, transit declaration and seal (timed as \
+                 an export clearance)",
+                pl.name_en, pl.country
+            ),
+            Procedure::Import if within_territory => format!(
+                "customs transit completed at {} ({}): seals checked, goods released without \
+                 duties (timed as an import clearance)",
+                pl.name_en, pl.country
+            ),
             Procedure::Export => format!(
                 "export clearance at {}{at} ({}): declaration, documents, seal",
                 pl.name_en, pl.country
@@ -516,7 +533,15 @@ impl Itinerary {
                     let (row, c) = net.customs(nd.place, nd.layer.mode, procedure);
                     objective_value += req.objective.weight(&c.costs(cargo));
                     let gauge = nd.layer.gauge.map(|g| g.0);
-                    Leg::customs(net, nd.place, (nd.layer.mode, gauge), procedure, row, cargo)
+                    Leg::customs(
+                        net,
+                        nd.place,
+                        (nd.layer.mode, gauge),
+                        procedure,
+                        row,
+                        cargo,
+                        false,
+                    )
                 };
                 if req.export_clearance {
                     legs.insert(0, clear(first, Procedure::Export));
@@ -574,7 +599,7 @@ pub(crate) fn edge_leg(net: &Network, graph: &Graph, e: &Edge, cargo: &Cargo) ->
     let (tail, head) = (graph.node(e.tail), graph.node(e.head));
     if let EdgeKind::Clearance { procedure, row } = e.kind() {
         let layer = (tail.layer.mode, tail.layer.gauge.map(|g| g.0));
-        return Leg::customs(net, tail.place, layer, procedure, row, cargo);
+        return Leg::customs(net, tail.place, layer, procedure, row, cargo, false);
     }
     let from = net.place(tail.place).id.clone();
     let to = net.place(head.place).id.clone();

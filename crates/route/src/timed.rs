@@ -51,6 +51,15 @@ pub fn timed_itinerary(
     coordinates.push([origin.lon, origin.lat]);
     let mut ride: Option<u32> = None;
     let mut last_carrier: Option<Carrier> = None;
+    // Export and import clearances between two places of one customs territory are a customs
+    // transit through another country.
+    let destination = journey.steps.last().map(|step| match *step {
+        JourneyStep::Edge { edge, .. } => graph.edges()[edge as usize].head,
+        JourneyStep::Customs { node, .. } | JourneyStep::Wait { node, .. } => node,
+        JourneyStep::Walk { to_node, .. } => to_node,
+    });
+    let within_territory = destination
+        .is_some_and(|v| net.territory_of(req.from) == net.territory_of(graph.node(v).place));
     for step in &journey.steps {
         match *step {
             JourneyStep::Edge {
@@ -163,7 +172,15 @@ pub fn timed_itinerary(
                 last_carrier = None;
                 let nd = graph.node(node);
                 let layer = (nd.layer.mode, nd.layer.gauge.map(|g| g.0));
-                let mut leg = Leg::customs(net, nd.place, layer, procedure, row, cargo);
+                let mut leg = Leg::customs(
+                    net,
+                    nd.place,
+                    layer,
+                    procedure,
+                    row,
+                    cargo,
+                    within_territory,
+                );
                 leg.departs = Some(local_time(net, nd.place, from));
                 leg.arrives = Some(local_time(net, nd.place, to));
                 legs.push(leg);

@@ -263,6 +263,22 @@ fn cargo_between_union_members_leaves_the_union_when_that_is_cheaper() {
         pairs(&[("osh", "kg-export"), ("almaty", "kz-import")])
     );
     assert_eq!(cheapest.summary.borders, ["kg-uz", "kz-uz"]);
+    // Goods of the union going from one part of it to another are in customs transit through
+    // Uzbekistan: declared at the start, completed at the end, no duties.
+    let said: Vec<&str> = cheapest
+        .legs
+        .iter()
+        .filter(|l| l.kind == LegKind::Customs)
+        .map(|l| l.description.as_str())
+        .collect();
+    assert!(
+        said[0].starts_with("customs transit declared at Osh (KG)"),
+        "{said:?}"
+    );
+    assert!(
+        said[1].starts_with("customs transit completed at Almaty (KZ)"),
+        "{said:?}"
+    );
     assert!(cheapest.summary.cost_usd < fastest.summary.cost_usd);
 
     // The menu by time and cost holds both: the one inside and the one leaving.
