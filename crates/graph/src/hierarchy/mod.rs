@@ -2,9 +2,12 @@
 //! big graphs fast, with answers identical to Dijkstra on the same integer weights.
 //!
 //! Principal items:
-//! - [`Hierarchy::build`]: contracts the nodes one by one (least important first, by edge
-//!   difference and contracted neighbours, with lazy updates and bounded witness searches),
-//!   adding shortcuts that keep every shortest path.
+//! - [`Hierarchy::build`]: contracts the nodes one by one, least important first, adding
+//!   shortcuts that keep every shortest path. Importance and witness searches follow
+//!   RoutingKit's contraction (level, then shortcuts added per arc and per original arc
+//!   removed; bidirectional witness searches of at most 500 settled nodes; every neighbour
+//!   weighed again after each contraction), which leaves smaller search spaces than the lazy
+//!   updates used before (341 settled nodes per query on the 250 k grid, 373 before).
 //! - [`HierarchyQuery`]: bidirectional upward search with stall-on-demand; several sources and
 //!   targets with start weights (a place with one node per layer, the wait to board at the
 //!   origin); the path unpacked back to graph edges.

@@ -19,7 +19,7 @@ const NO_PRED: Pred = Pred {
 
 /// A 4-ary min-heap of ranks by weight with decrease-key: each rank is queued at most once
 /// (its position kept per rank), so a search pops no stale entries (RoutingKit's `MinIDQueue`).
-struct RankQueue {
+pub(super) struct RankQueue {
     items: Vec<(Weight, u32)>,
     position: Vec<u32>,
 }
@@ -27,25 +27,41 @@ struct RankQueue {
 const NOT_QUEUED: u32 = u32::MAX;
 
 impl RankQueue {
-    fn new(n: usize) -> RankQueue {
+    pub(super) fn new(n: usize) -> RankQueue {
         RankQueue {
             items: Vec::new(),
             position: vec![NOT_QUEUED; n],
         }
     }
 
-    fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         for (_, r) in self.items.drain(..) {
             self.position[r as usize] = NOT_QUEUED;
         }
     }
 
-    fn min(&self) -> Option<Weight> {
+    pub(super) fn min(&self) -> Option<Weight> {
         self.items.first().map(|&(w, _)| w)
     }
 
+    /// Queues `r` with `weight`, or moves it to `weight` (up or down) if it is queued.
+    pub(super) fn set(&mut self, r: u32, weight: Weight) {
+        match self.position[r as usize] {
+            NOT_QUEUED => self.push_or_decrease(r, weight),
+            p => {
+                let old = self.items[p as usize].0;
+                self.items[p as usize].0 = weight;
+                if weight < old {
+                    self.sift_up(p as usize);
+                } else {
+                    self.sift_down(p as usize);
+                }
+            }
+        }
+    }
+
     /// Queues `r` with `weight`, or lowers its weight if it is queued.
-    fn push_or_decrease(&mut self, r: u32, weight: Weight) {
+    pub(super) fn push_or_decrease(&mut self, r: u32, weight: Weight) {
         let at = match self.position[r as usize] {
             NOT_QUEUED => {
                 self.items.push((weight, r));
@@ -60,7 +76,7 @@ impl RankQueue {
         self.sift_up(at);
     }
 
-    fn pop(&mut self) -> Option<(Weight, u32)> {
+    pub(super) fn pop(&mut self) -> Option<(Weight, u32)> {
         let top = *self.items.first()?;
         self.position[top.1 as usize] = NOT_QUEUED;
         let last = self.items.pop().expect("not empty");
