@@ -295,6 +295,47 @@ fn importance(
 /// overhead).
 const PARALLEL_NEIGHBOURS: usize = 4;
 
+/// The contraction order `contracted` renumbered for the caches (RoutingKit's
+/// `optimize_order_for_cache`): for each node that no arc leads up to, in turn, the nodes of its
+/// upward search space not yet numbered take the highest free numbers, in contraction order.
+/// Every arc still leads to a higher number, and the nodes a query settles lie close together.
+fn order_for_cache(contracted: &[u32], up: &[Vec<Adj>], down: &[Vec<Adj>]) -> Vec<u32> {
+    let n = contracted.len();
+    let mut rank = vec![0u32; n];
+    for (r, &v) in contracted.iter().enumerate() {
+        rank[v as usize] = r as u32;
+    }
+    let mut bottom = vec![true; n];
+    for a in up.iter().chain(down).flatten() {
+        bottom[a.node as usize] = false;
+    }
+    let mut order = vec![0u32; n];
+    let mut end = n;
+    let mut placed = vec![false; n];
+    let mut queue = RankQueue::new(n);
+    for v in 0..n {
+        if !bottom[v] {
+            continue;
+        }
+        let segment_end = end;
+        placed[v] = true;
+        queue.push_or_decrease(v as u32, rank[v]);
+        while let Some((_, x)) = queue.pop() {
+            end -= 1;
+            order[end] = x;
+            for a in up[x as usize].iter().chain(&down[x as usize]) {
+                if !placed[a.node as usize] {
+                    placed[a.node as usize] = true;
+                    queue.push_or_decrease(a.node, rank[a.node as usize]);
+                }
+            }
+        }
+        order[end..segment_end].reverse();
+    }
+    debug_assert_eq!(end, 0, "every node lies above a bottom node");
+    order
+}
+
 /// Adds arc `a` from `tail` (to `a.node`) to the tail's out list and the head's in list, or
 /// makes the arc between them lighter if it is heavier.
 fn add_or_lighten(out: &mut Vec<Adj>, inn: &mut Vec<Adj>, tail: u32, a: Adj) {
@@ -329,7 +370,12 @@ impl Hierarchy {
             level: vec![0; nodes],
             witness: Witness::new(nodes),
         };
-        for (i, &(t, h, w)) in edges.iter().enumerate() {
+        // Arcs by tail, then head (RoutingKit's input order: the order of the adjacency lists
+        // decides ties in the witness searches and the queue, and so the contraction order).
+        let mut sorted: Vec<u32> = (0..edges.len() as u32).collect();
+        sorted.sort_unstable_by_key(|&i| (edges[i as usize].0, edges[i as usize].1, i));
+        for i in sorted {
+            let (t, h, w) = edges[i as usize];
             if t == h || w == INFINITY {
                 continue;
             }
@@ -338,7 +384,7 @@ impl Hierarchy {
                 Some(k) if c.out[t as usize][k].weight <= w => {}
                 Some(k) => {
                     let arc = c.out[t as usize][k].arc;
-                    c.arc_first[arc as usize] = i as u32;
+                    c.arc_first[arc as usize] = i;
                     c.out[t as usize][k].weight = w;
                     let back = c.inn[h as usize]
                         .iter_mut()
@@ -347,7 +393,7 @@ impl Hierarchy {
                     back.weight = w;
                 }
                 None => {
-                    let arc = c.new_arc(i as u32, NO_ARC);
+                    let arc = c.new_arc(i, NO_ARC);
                     let a = Adj {
                         node: h,
                         weight: w,
@@ -389,7 +435,7 @@ impl Hierarchy {
             let vi = v as usize;
             node_at.push(v);
             let (outs, ins) = c.contract(v);
-            for a in outs.iter().chain(&ins) {
+            for a in ins.iter().chain(&outs) {
                 if !is_neighbour[a.node as usize] {
                     is_neighbour[a.node as usize] = true;
                     neighbours.push(a.node);
@@ -416,6 +462,7 @@ impl Hierarchy {
             neighbours.clear();
         }
 
+        let node_at = order_for_cache(&node_at, &up, &down);
         let mut rank = vec![0u32; nodes];
         for (r, &v) in node_at.iter().enumerate() {
             rank[v as usize] = r as u32;
