@@ -141,6 +141,19 @@ fn route(
     modes: &[Mode],
     edit: impl Fn(&mut RouteRequest),
 ) -> Itinerary {
+    menu(r, from, to, depart, modes, edit, Menu::Best).remove(0)
+}
+
+/// The itineraries of `menu` from `from` to `to`, leaving at `depart`.
+fn menu(
+    r: &Router,
+    from: &str,
+    to: &str,
+    depart: &str,
+    modes: &[Mode],
+    edit: impl Fn(&mut RouteRequest),
+    menu: Menu,
+) -> Vec<Itinerary> {
     let mut request = RouteRequest::new(
         r.find(from).unwrap(),
         r.find(to).unwrap(),
@@ -153,11 +166,11 @@ fn route(
         .unwrap();
     let q = RouteQuery {
         request,
-        menu: Menu::Best,
+        menu,
         deadline_h: None,
         when,
     };
-    r.route(&q).unwrap().routes.remove(0)
+    r.route(&q).unwrap().routes
 }
 
 /// The customs legs as (place, clearances.csv row).
@@ -282,35 +295,13 @@ fn cargo_between_union_members_leaves_the_union_when_that_is_cheaper() {
     assert!(cheapest.summary.cost_usd < fastest.summary.cost_usd);
 
     // The menu by time and cost holds both: the one inside and the one leaving.
-    let request = RouteRequest::new(
-        r.find("osh").unwrap(),
-        r.find("almaty").unwrap(),
-        Objective::Least(Criterion::Time),
-    );
-    let when = r
-        .when(
-            request.from,
-            request.to,
-            Some("2026-12-07T06:00"),
-            None,
-            None,
-            None,
-        )
-        .unwrap();
-    let menu = r
-        .route(&RouteQuery {
-            request,
-            menu: Menu::Pareto {
-                criteria: vec![Criterion::Time, Criterion::Cost],
-                epsilon: 0.0,
-                cap: 8,
-            },
-            deadline_h: None,
-            when,
-        })
-        .unwrap();
-    let borders: Vec<Vec<String>> = menu
-        .routes
+    let pareto = Menu::Pareto {
+        criteria: vec![Criterion::Time, Criterion::Cost],
+        epsilon: 0.0,
+        cap: 8,
+    };
+    let options = menu(&r, "osh", "almaty", "2026-12-07T06:00", &[], |_| {}, pareto);
+    let borders: Vec<Vec<String>> = options
         .iter()
         .map(|it| it.summary.borders.clone())
         .collect();
