@@ -907,11 +907,11 @@ fn finish(
         None => None,
     };
     if let Some(c) = &customizable {
-        let on: &(dyn EdgeShape + Sync) = match &customizable_graph {
+        let on: &dyn EdgeShape = match &customizable_graph {
             Some((every, _)) => every,
             None => &graph,
         };
-        c.check_with(on.node_count(), on.edge_count(), |e| on.ends(e))
+        c.check(on.node_count(), &on.edge_pairs())
             .map_err(|e| corrupt(format!("the customizable hierarchy: {e}")))?;
     }
     Ok(CompiledNetwork {

@@ -439,8 +439,6 @@ pub trait EdgeShape {
     fn edges_out(&self, n: NodeId) -> Range<usize>;
     /// Edge `e`'s head.
     fn head(&self, e: usize) -> NodeId;
-    /// Edge `e`'s tail and head node numbers.
-    fn ends(&self, e: usize) -> (u32, u32);
     /// Edge `e`'s kind, encoded as in [`Edge`].
     fn kind_code(&self, e: usize) -> [u32; 3];
 
@@ -466,9 +464,6 @@ impl EdgeShape for Graph {
     }
     fn head(&self, e: usize) -> NodeId {
         self.edges[e].head
-    }
-    fn ends(&self, e: usize) -> (u32, u32) {
-        (self.edges[e].tail.0, self.edges[e].head.0)
     }
     fn kind_code(&self, e: usize) -> [u32; 3] {
         self.edges[e].kind_code
@@ -545,11 +540,6 @@ impl EdgeShape for Topology {
     }
     fn head(&self, e: usize) -> NodeId {
         self.heads[e]
-    }
-    fn ends(&self, e: usize) -> (u32, u32) {
-        // The tail is the last node whose edges start at or before `e`.
-        let tail = self.first_out.partition_point(|&f| f as usize <= e) - 1;
-        (tail as u32, self.heads[e].0)
     }
     fn kind_code(&self, e: usize) -> [u32; 3] {
         self.kind_codes[e]

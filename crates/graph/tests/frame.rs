@@ -106,7 +106,6 @@ fn every_element_is_laid_for_the_customizable_hierarchy() {
     // The shape keeps what each edge joins, in order.
     let pairs: Vec<(u32, u32)> = every.edges().iter().map(|e| (e.tail.0, e.head.0)).collect();
     assert_eq!(shape.edge_pairs(), pairs);
-    assert!((0..pairs.len()).all(|e| shape.ends(e) == pairs[e]));
     // The open elements' edges, whatever else: every one of the plain graph's is there.
     let kinds = |g: &silkroute_graph::Graph| {
         let mut k: Vec<_> = g.edges().iter().map(|e| e.kind()).collect();

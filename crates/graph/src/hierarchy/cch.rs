@@ -308,17 +308,7 @@ impl Cch {
     /// exists), and every edge's arc joins its ends. Linear scans, in parallel; the error of
     /// the first rank or edge at fault.
     pub fn check(&self, nodes: usize, edges: &[(u32, u32)]) -> Result<(), CchError> {
-        self.check_with(nodes, edges.len(), |e| edges[e])
-    }
-
-    /// [`check`](Cch::check) with the `edge_count` edges given by `edge` (tail, head of an
-    /// edge number), so that a graph's edges need no copy.
-    pub fn check_with(
-        &self,
-        nodes: usize,
-        edge_count: usize,
-        edge: impl Fn(usize) -> (u32, u32) + Sync,
-    ) -> Result<(), CchError> {
+        let edge_count = edges.len();
         let bad = |what: String| Err(CchError(what));
         if self.rank.len() != nodes || self.node_at.len() != nodes {
             return bad(format!(
@@ -418,7 +408,7 @@ impl Cch {
         }
         first_error(edge_count, |e| {
             let ea = self.edge_arc[e];
-            let (a, b) = edge(e);
+            let (a, b) = edges[e];
             if a as usize >= nodes || b as usize >= nodes {
                 return bad(format!("edge {e} names a missing node"));
             }

@@ -199,6 +199,9 @@ struct Contractor {
 
 impl Contractor {
     /// Calls `shortcut(in arc, out arc)` for every pair of arcs around `v` with no witness.
+    /// The loop of [`importance`], but `shortcut` may add the shortcut at once (the witness
+    /// searches for the next pairs then see it, as RoutingKit's do), which needs the lists
+    /// mutable between searches.
     fn shortcuts(&mut self, v: u32, mut shortcut: impl FnMut(&mut Contractor, Adj, Adj)) {
         let vi = v as usize;
         for i in 0..self.inn[vi].len() {
