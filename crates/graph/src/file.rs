@@ -39,13 +39,16 @@
 //! answers.
 
 use crate::array::{Array, MappedFile};
+use crate::checked;
 use crate::graph::{EdgeFrame, EdgeShape, Graph, Node, NodeLists, Topology};
 use crate::hierarchy::{Cch, Hierarchy, Metric};
+use crate::records::{self, FileRows};
 use bytemuck::Pod;
 use rayon::prelude::*;
-use silkroute_model::{Network, SourceTable};
+use silkroute_model::{Link, Network, Place, SourceTable, Table};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 // The arrays are written as they sit in memory and read back the same way: the layout is
 // little-endian only.
@@ -59,15 +62,18 @@ pub const MAGIC: &[u8; 8] = b"SILKGRPH";
 /// adds the `sources` section (the network cites its sources by number); version 10 prepares
 /// the customizable hierarchy on every element, open or not, when some are closed or planned
 /// (so a scenario that opens one re-weights it); version 11 stores the shape of that graph of
-/// every element instead of leaving the reader to compile it again.
-pub const FORMAT_VERSION: u32 = 11;
-/// The oldest layout version this build reads (8: sources as text in the network).
-const OLDEST_READ: u32 = 8;
+/// every element instead of leaving the reader to compile it again; version 12 stores the
+/// places and links as records of their own, decoded one at a time when asked for, with the
+/// places' numbers sorted by id.
+pub const FORMAT_VERSION: u32 = 12;
+/// The oldest layout version this build reads: 12 (earlier files held the places and links
+/// inside the `network` section, decoded whole at every opening).
+const OLDEST_READ: u32 = 12;
 /// Bytes before the section table.
 pub const HEADER_LEN: usize = 48;
 const ENTRY_LEN: usize = 40;
 const SECTION_ALIGN: usize = 64;
-/// More sections than any file has (9 + 3 of every element's shape + 10 per metric + 9 of the
+/// More sections than any file has (14 + 3 of every element's shape + 10 per metric + 9 of the
 /// customizable hierarchy); a larger count is corruption.
 const MAX_SECTIONS: usize = 64;
 
@@ -96,8 +102,19 @@ impl CompiledNetwork {
     }
 }
 
-/// The sections encoded in postcard, in file order: the network, its sources, the nodes.
-const ENCODED_SECTIONS: [&str; 3] = ["network", "sources", "nodes"];
+/// The sections of the network, in file order: its tables but places and links (postcard),
+/// the places and links as records (one postcard record after another, each record's offset,
+/// the places' numbers sorted by id), the sources records cite, the graph's nodes (postcard).
+const ENCODED_SECTIONS: [&str; 8] = [
+    "network",
+    "places",
+    "places.at",
+    "places.by_id",
+    "links",
+    "links.at",
+    "sources",
+    "nodes",
+];
 
 /// The section names of the graph's arrays, in file order.
 const GRAPH_SECTIONS: [&str; 6] = [
@@ -351,7 +368,16 @@ impl GraphFileWriter {
         graph: &Graph,
         every: Option<&Topology>,
     ) -> Result<(), GraphFileError> {
-        let (written, sources) = SourceTable::write(|| self.encoded("network", network));
+        let head = network.without_places_and_links();
+        let (written, sources) = SourceTable::write(|| -> Result<(), GraphFileError> {
+            self.encoded("network", &head)?;
+            let at = self.records("places", &network.places)?;
+            self.section("places.at", bytemuck::cast_slice(&at))?;
+            let by_id = records::sorted_by_id(&network.places);
+            self.section("places.by_id", bytemuck::cast_slice(&by_id))?;
+            let at = self.records("links", &network.links)?;
+            self.section("links.at", bytemuck::cast_slice(&at))
+        });
         written?;
         self.encoded("sources", &sources)?;
         self.encoded("nodes", &graph.nodes)?;
@@ -441,6 +467,31 @@ impl GraphFileWriter {
             postcard::to_io(value, &mut buffered).map_err(Encoding::Postcard)?;
             buffered.flush().map_err(Encoding::Io)
         })
+    }
+
+    /// Writes the next section, `name`, as `rows` encoded in postcard one after another;
+    /// returns each record's offset in the section and the section's length.
+    fn records<T: serde::Serialize>(
+        &mut self,
+        name: &str,
+        rows: &Table<T>,
+    ) -> Result<Vec<u64>, GraphFileError> {
+        let mut at = Vec::with_capacity(rows.len() + 1);
+        at.push(0u64);
+        self.write_with(name, |w| {
+            let mut buffered = std::io::BufWriter::with_capacity(1 << 16, w);
+            let mut record = Vec::new();
+            let mut end = 0u64;
+            for row in rows {
+                record.clear();
+                record = postcard::to_extend(row, record).map_err(Encoding::Postcard)?;
+                buffered.write_all(&record).map_err(Encoding::Io)?;
+                end += record.len() as u64;
+                at.push(end);
+            }
+            buffered.flush().map_err(Encoding::Io)
+        })?;
+        Ok(at)
     }
 
     fn write_with(
@@ -587,7 +638,10 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
     let map = MappedFile::map(&file).map_err(io)?;
     let bytes = map.bytes();
     let count = parse_header(path, bytes, size)?;
-    let sections = section_table(path, bytes, count)?;
+    // Checked before, these exact bytes skip the checksums and checks that read every page.
+    let identity = checked::identity(&file, u32_at(bytes, 40));
+    let known = identity.as_ref().is_some_and(checked::remembered);
+    let sections = section_table(path, bytes, count, !known)?;
     let corrupt = |reason: String| corrupt(path, reason);
     let find = |name: &str| {
         sections
@@ -597,18 +651,13 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
     };
     let section_bytes = |s: &Section| &bytes[s.start..s.start + s.len];
     let network_bytes = section_bytes(find("network")?);
-    // Version 8 files hold every source as text in the network.
-    let version = u32_at(bytes, 8);
-    let table = (version > 8).then(|| find("sources")).transpose()?;
-    let network: Network = match table {
-        Some(table) => {
-            let texts: Vec<String> = postcard::from_bytes(section_bytes(table))
-                .map_err(|e| corrupt(format!("section `sources` cannot be decoded ({e})")))?;
-            SourceTable::read(texts, || postcard::from_bytes(network_bytes))
-        }
-        None => postcard::from_bytes(network_bytes),
-    }
-    .map_err(|e| corrupt(format!("section `network` cannot be decoded ({e})")))?;
+    let texts: Vec<String> = postcard::from_bytes(section_bytes(find("sources")?))
+        .map_err(|e| corrupt(format!("section `sources` cannot be decoded ({e})")))?;
+    let sources = SourceTable::shared(texts);
+    let head: Network =
+        SourceTable::read_shared(sources.clone(), || postcard::from_bytes(network_bytes))
+            .map_err(|e| corrupt(format!("section `network` cannot be decoded ({e})")))?;
+    let (network, (places, links)) = stored_records(path, &map, &find, head, sources)?;
     let nodes: Vec<Node> = postcard::from_bytes(section_bytes(find("nodes")?))
         .map_err(|e| corrupt(format!("section `nodes` cannot be decoded ({e})")))?;
     let graph = Graph {
@@ -670,7 +719,63 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
     } else {
         None
     };
-    finish(path, network, graph, hierarchies, customizable, every)
+    let compiled = finish(
+        path,
+        network,
+        (!known).then_some((&*places, &*links)),
+        graph,
+        hierarchies,
+        customizable,
+        every,
+    )?;
+    if let (false, Some(identity)) = (known, &identity) {
+        checked::remember(identity);
+    }
+    Ok(compiled)
+}
+
+/// The places and links of a graph file, to check one record at a time.
+type StoredRecords = (Arc<FileRows<Place>>, Arc<FileRows<Link>>);
+
+/// `head` (the network but its places and links) with its places and links viewed in the
+/// mapping as records decoded when asked for.
+fn stored_records<'a>(
+    path: &Path,
+    map: &MappedFile,
+    find: &impl Fn(&str) -> Result<&'a Section, GraphFileError>,
+    mut head: Network,
+    sources: Arc<[silkroute_model::Source]>,
+) -> Result<(Network, StoredRecords), GraphFileError> {
+    fn rows<'a, T>(
+        path: &Path,
+        map: &MappedFile,
+        find: &impl Fn(&str) -> Result<&'a Section, GraphFileError>,
+        sources: &Arc<[silkroute_model::Source]>,
+        name: &str,
+        with_ids: bool,
+    ) -> Result<FileRows<T>, GraphFileError> {
+        let ids = with_ids
+            .then(|| mapped(path, map, find(&format!("{name}.by_id"))?))
+            .transpose()?;
+        FileRows::new(
+            mapped(path, map, find(name)?)?,
+            mapped(path, map, find(&format!("{name}.at"))?)?,
+            sources.clone(),
+            ids,
+        )
+        .map_err(|e| corrupt(path, format!("section `{name}`: {e}")))
+    }
+    let places: Arc<FileRows<Place>> = Arc::new(rows(path, map, find, &sources, "places", true)?);
+    let links: Arc<FileRows<Link>> = Arc::new(rows(path, map, find, &sources, "links", false)?);
+    if !head.places.is_empty() || !head.links.is_empty() {
+        return Err(corrupt(
+            path,
+            "section `network` holds places or links of its own".to_string(),
+        ));
+    }
+    head.places = Table::stored(places.clone());
+    head.links = Table::stored(links.clone());
+    Ok((head, (places, links)))
 }
 
 /// Views a section as an array in the mapping.
@@ -754,7 +859,12 @@ fn parse_header(path: &Path, bytes: &[u8], size: u64) -> Result<usize, GraphFile
 
 /// Reads the section table and checks its checksum, every section's bounds and alignment and
 /// every section's checksum (in parallel: a big file is read at the speed of memory).
-fn section_table(path: &Path, bytes: &[u8], count: usize) -> Result<Vec<Section>, GraphFileError> {
+fn section_table(
+    path: &Path,
+    bytes: &[u8],
+    count: usize,
+    checksums: bool,
+) -> Result<Vec<Section>, GraphFileError> {
     let corrupt = |reason: String| corrupt(path, reason);
     let table = &bytes[HEADER_LEN..HEADER_LEN + count * ENTRY_LEN];
     let expected = u32_at(bytes, 40);
@@ -805,6 +915,9 @@ fn section_table(path: &Path, bytes: &[u8], count: usize) -> Result<Vec<Section>
         });
         crcs.push(crc);
     }
+    if !checksums {
+        return Ok(sections);
+    }
     let bad = sections
         .par_iter()
         .zip(&crcs)
@@ -827,10 +940,13 @@ fn section_table(path: &Path, bytes: &[u8], count: usize) -> Result<Vec<Section>
     Ok(sections)
 }
 
-/// Rebuilds the network's index and checks that every part fits the others.
+/// Rebuilds the network's index and checks that every part fits the others: every record and
+/// index when `records` are given (the stored places and links, to decode one by one), only
+/// what costs no pass over the file's pages when not (its bytes were checked before).
 fn finish(
     path: &Path,
     network: Network,
+    records: Option<(&FileRows<Place>, &FileRows<Link>)>,
     graph: Graph,
     hierarchies: Vec<(Metric, Hierarchy)>,
     customizable: Option<Cch>,
@@ -845,25 +961,33 @@ fn finish(
     {
         return Err(corrupt("a clearance names a missing place".to_string()));
     }
-    check_network(&network).map_err(corrupt)?;
-    check_values(&network).map_err(corrupt)?;
-    graph.check(&network).map_err(corrupt)?;
+    let full = records.is_some();
+    if let Some((places, links)) = records {
+        check_network(&network).map_err(corrupt)?;
+        check_values(&network).map_err(corrupt)?;
+        check_records(places, links, network.places.len()).map_err(corrupt)?;
+        graph.check(&network).map_err(corrupt)?;
+    }
     for (m, h) in &hierarchies {
         if h.nodes() != graph.nodes().len() {
             return Err(corrupt(format!(
                 "the {m} hierarchy has the wrong node count"
             )));
         }
-        h.check(graph.edges().len())
-            .map_err(|e| corrupt(format!("the {m} hierarchy: {e}")))?;
+        if full {
+            h.check(graph.edges().len())
+                .map_err(|e| corrupt(format!("the {m} hierarchy: {e}")))?;
+        }
     }
     // The shape of every element's graph, stored (version 11) or, when a version 10 file's
     // customizable hierarchy was prepared on more edges than the graph has, compiled again.
     let every = match (every, &customizable) {
         (Some(every), Some(_)) => {
-            every
-                .check()
-                .map_err(|e| corrupt(format!("every element's graph: {e}")))?;
+            if full {
+                every
+                    .check()
+                    .map_err(|e| corrupt(format!("every element's graph: {e}")))?;
+            }
             if every.node_count() != graph.nodes().len() {
                 return Err(corrupt(
                     "every element's graph does not fit the graph".to_string(),
@@ -877,22 +1001,12 @@ fn finish(
             ))
         }
         (None, Some(c)) if c.edges() != graph.edges().len() => {
-            let every = crate::compile_every_element(&network, &graph)
-                .ok()
-                .flatten()
-                .filter(|every| {
-                    every.nodes().len() == graph.nodes().len() && every.edges().len() == c.edges()
-                })
-                .ok_or_else(|| {
-                    corrupt(format!(
-                        "the customizable hierarchy has {} edges; the graph has {} and its \
-                         network's elements, open or not, do not make {0}",
-                        c.edges(),
-                        graph.edges().len()
-                    ))
-                })?;
-            // Only its shape is kept (a sixth of the graph's bytes).
-            Some(Topology::of(&every))
+            return Err(corrupt(format!(
+                "the customizable hierarchy has {} edges, the graph {}, and the file holds no \
+                 graph of every element that it could be prepared on",
+                c.edges(),
+                graph.edges().len()
+            )))
         }
         (None, _) => None,
     };
@@ -906,7 +1020,7 @@ fn finish(
         }
         None => None,
     };
-    if let Some(c) = &customizable {
+    if let Some(c) = customizable.as_ref().filter(|_| full) {
         let on: &dyn EdgeShape = match &customizable_graph {
             Some((every, _)) => every,
             None => &graph,
@@ -972,10 +1086,9 @@ fn check_values(net: &Network) -> Result<(), String> {
             return bad("mode", &m.mode.to_string());
         }
     }
-    for l in &net.links {
-        if !(ok(l.length_km) && l.speed_kmh.is_none_or(ok) && l.duration_h.is_none_or(ok)) {
-            return bad("link", &l.id);
-        }
+    // Stored links are checked one at a time (`check_records`).
+    if !net.links.is_stored() {
+        net.links.iter().try_for_each(link_values)?;
     }
     for b in &net.borders {
         let c = [&b.forward, &b.reverse];
@@ -1027,14 +1140,54 @@ fn check_values(net: &Network) -> Result<(), String> {
     Ok(())
 }
 
+/// A link's numbers are in range (see `check_values`).
+fn link_values(l: &Link) -> Result<(), String> {
+    let ok = |x: f64| x.is_finite() && (0.0..=1e6).contains(&x);
+    if ok(l.length_km) && l.speed_kmh.is_none_or(ok) && l.duration_h.is_none_or(ok) {
+        Ok(())
+    } else {
+        Err(format!("link {} has a value out of range", l.id))
+    }
+}
+
+/// A link's ends are among the `places` places.
+fn link_places(l: &Link, places: usize) -> Result<(), String> {
+    if l.from.index() >= places || l.to.index() >= places {
+        return Err(format!("link {} names a missing place", l.id));
+    }
+    Ok(())
+}
+
+/// Every stored place and link decodes, and every link fits (`link_places`, `link_values`):
+/// each record decoded and dropped, in parallel, none kept.
+fn check_records(
+    places: &FileRows<Place>,
+    links: &FileRows<Link>,
+    place_count: usize,
+) -> Result<(), String> {
+    use silkroute_model::StoredRows;
+    (0..places.len()).into_par_iter().try_for_each(|i| {
+        places
+            .decode(i)
+            .map(drop)
+            .map_err(|e| format!("section `places`: {e}"))
+    })?;
+    (0..links.len()).into_par_iter().try_for_each(|i| {
+        let l = links
+            .decode(i)
+            .map_err(|e| format!("section `links`: {e}"))?;
+        link_places(&l, place_count)?;
+        link_values(&l)
+    })
+}
+
 /// Place references of the network's elements are in range.
 fn check_network(net: &Network) -> Result<(), String> {
     let n = net.places.len();
     let bad = |what: &str, id: &str| Err(format!("{what} {id} names a missing place"));
-    for l in &net.links {
-        if l.from.index() >= n || l.to.index() >= n {
-            return bad("link", &l.id);
-        }
+    // Stored links are checked one at a time (`check_records`).
+    if !net.links.is_stored() {
+        net.links.iter().try_for_each(|l| link_places(l, n))?;
     }
     for b in &net.borders {
         if b.from_post.index() >= n || b.to_post.index() >= n {

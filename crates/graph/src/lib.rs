@@ -18,11 +18,13 @@
 //! Only `open` elements are compiled; scenarios open planned ones before compiling.
 
 mod array;
+mod checked;
 mod compile;
 mod file;
 mod graph;
 pub mod hierarchy;
 mod lines;
+mod records;
 mod timetable;
 
 pub use compile::{

@@ -356,12 +356,14 @@ pub(crate) fn trip_start(day: Date, time: jiff::civil::Time, zone: &TimeZone) ->
 pub struct Timetable {
     /// The patterns.
     pub patterns: Vec<Pattern>,
-    /// `boarding[node]`: the (pattern, stop index) pairs whose stop at that node takes cargo.
+    /// `boarding[node]`: the (pattern, stop index) pairs whose stop at that node takes cargo;
+    /// empty when no pattern was laid ([`Timetable::boarding_at`]).
     pub boarding: Vec<Vec<(u32, u16)>>,
     /// The patterns' trips gathered into lines (see [`Line`]): every pattern with departures
     /// is in one line or more.
     pub lines: Vec<Line>,
-    /// `line_boarding[node]`: the (line, stop index) pairs whose stop at that node takes cargo.
+    /// `line_boarding[node]`: the (line, stop index) pairs whose stop at that node takes cargo;
+    /// empty when there is no line ([`Timetable::line_boarding_at`]).
     pub line_boarding: Vec<Vec<(u32, u16)>>,
     /// The router's ride states, one per stop of each pattern, then one per stop of each line:
     /// the first of each pattern's …
@@ -382,10 +384,8 @@ pub struct Timetable {
     /// For people (`compile_for` with `passengers`): per place (index), the footpaths that
     /// leave it for another place (indices into `Network::footpaths`); empty for cargo.
     pub walks: Vec<Vec<u32>>,
-    /// The customs territories of the network's places (see `Network::territory_of`).
+    /// The customs territories the patterns' tracks lie in (see `Network::territory_of`).
     pub territories: Vec<String>,
-    /// Per place (index): its customs territory, an index into `territories`.
-    pub territory_of: Vec<u32>,
     /// Per pattern: the customs territory (index into `territories`) its whole track lies in,
     /// if it stays in one.
     pub pattern_territory: Vec<Option<u32>>,
@@ -396,6 +396,18 @@ pub struct Timetable {
 }
 
 impl Timetable {
+    /// The (pattern, stop index) pairs whose stop at `node` takes cargo.
+    pub fn boarding_at(&self, node: NodeId) -> &[(u32, u16)] {
+        self.boarding.get(node.index()).map_or(&[], Vec::as_slice)
+    }
+
+    /// The (line, stop index) pairs whose stop at `node` takes cargo.
+    pub fn line_boarding_at(&self, node: NodeId) -> &[(u32, u16)] {
+        self.line_boarding
+            .get(node.index())
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// The footpaths.csv row of the minimum change time for people at `place` (none where
     /// none is known, or for cargo).
     pub fn change_at(&self, place: PlaceId) -> Option<u32> {
@@ -429,9 +441,11 @@ impl Timetable {
     ) -> Result<Timetable, TimetableError> {
         let mut tt = Timetable {
             patterns: Vec::new(),
-            boarding: vec![Vec::new(); graph.nodes().len()],
+            // Sized below once a service is laid: a network without services (a big imported
+            // graph) allocates nothing per node or place.
+            boarding: Vec::new(),
             lines: Vec::new(),
-            line_boarding: vec![Vec::new(); graph.nodes().len()],
+            line_boarding: Vec::new(),
             pattern_ride: Vec::new(),
             line_ride: Vec::new(),
             ride_slots: 0,
@@ -441,21 +455,9 @@ impl Timetable {
             walks: Vec::new(),
             changes: Vec::new(),
             territories: Vec::new(),
-            territory_of: Vec::with_capacity(net.places.len()),
             pattern_territory: Vec::new(),
         };
-        for p in 0..net.places.len() {
-            let t = net.territory_of(PlaceId(p as u32));
-            let i = match tt.territories.iter().position(|x| x == t) {
-                Some(i) => i,
-                None => {
-                    tt.territories.push(t.to_owned());
-                    tt.territories.len() - 1
-                }
-            };
-            tt.territory_of.push(i as u32);
-        }
-        if passengers {
+        if passengers && !net.footpaths.is_empty() {
             tt.walks = vec![Vec::new(); net.places.len()];
             tt.changes = vec![None; net.places.len()];
             for (i, f) in net.footpaths.iter().enumerate() {
@@ -508,6 +510,9 @@ impl Timetable {
             } else {
                 by_boarding_stop(net, graph, s, &pattern)?
             };
+            if tt.boarding.is_empty() {
+                tt.boarding = vec![Vec::new(); graph.nodes().len()];
+            }
             for pattern in patterns {
                 let p = tt.patterns.len() as u32;
                 for (i, st) in pattern.stops.iter().enumerate() {
@@ -523,21 +528,30 @@ impl Timetable {
                 tt.patterns.push(pattern);
             }
         }
+        let mut territories: Vec<String> = Vec::new();
+        let mut territory = |place: PlaceId| {
+            let t = net.territory_of(place);
+            match territories.iter().position(|x| x == t) {
+                Some(i) => i as u32,
+                None => {
+                    territories.push(t.to_owned());
+                    territories.len() as u32 - 1
+                }
+            }
+        };
         tt.pattern_territory = tt
             .patterns
             .iter()
             .map(|p| {
-                let first = tt.territory_of[p.stops[0].place.index()];
+                let first = territory(p.stops[0].place);
                 p.hops
                     .iter()
                     .flatten()
-                    .all(|&e| {
-                        let head = graph.node(graph.edges()[e as usize].head).place;
-                        tt.territory_of[head.index()] == first
-                    })
+                    .all(|&e| territory(graph.node(graph.edges()[e as usize].head).place) == first)
                     .then_some(first)
             })
             .collect();
+        tt.territories = territories;
         tt.lines = crate::lines::lines(&tt.patterns);
         let mut slots = 0u32;
         for p in &tt.patterns {
@@ -549,6 +563,9 @@ impl Timetable {
             slots += tt.patterns[line.first_pattern as usize].stops.len() as u32;
         }
         tt.ride_slots = slots;
+        if !tt.lines.is_empty() {
+            tt.line_boarding = vec![Vec::new(); graph.nodes().len()];
+        }
         for (li, line) in tt.lines.iter().enumerate() {
             let stops = &tt.patterns[line.patterns[0] as usize].stops;
             for (i, st) in stops.iter().enumerate() {

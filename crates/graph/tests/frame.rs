@@ -136,7 +136,7 @@ fn every_element_is_laid_for_the_customizable_hierarchy() {
     assert_eq!(found, graph.edges().len());
     // A network whose elements are all open needs nothing more.
     let mut all_open = net.clone();
-    all_open.links.retain(|l| l.status == Status::Open);
+    all_open.links.to_mut().retain(|l| l.status == Status::Open);
     all_open.borders.retain(|b| b.status == Status::Open);
     all_open.transfers.retain(|t| t.status == Status::Open);
     let (g, none) = compile_for_customizable(&all_open).unwrap();

@@ -103,10 +103,11 @@ fn a_flipped_byte_in_any_section_is_caught_by_its_checksum() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut bytes) = written(dir.path());
     let table = sections(&bytes);
-    // the network, its sources, the nodes, the edges, their offsets, two place → node lists of
-    // two arrays each, the 3 arrays of every element's shape, 3 × 10 hierarchy arrays and the
-    // customizable hierarchy's 9
-    assert_eq!(table.len(), 51);
+    // the network, its places and links (records, offsets, the places' id index), its sources,
+    // the nodes, the edges, their offsets, two place → node lists of two arrays each, the 3
+    // arrays of every element's shape, 3 × 10 hierarchy arrays and the customizable
+    // hierarchy's 9
+    assert_eq!(table.len(), 56);
     for (name, start, len) in table {
         for at in [start, start + len / 2, start + len - 1] {
             bytes[at] ^= 0x55;
@@ -199,7 +200,23 @@ fn an_out_of_range_index_in_any_array_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (path, bytes) = written(dir.path());
     let far = u32::MAX - 7;
-    let cases: [(&str, usize, &str); 14] = [
+    let cases: [(&str, usize, &str); 18] = [
+        (
+            "places.at",
+            8,
+            "section `places`: the record offsets do not fit the records",
+        ),
+        (
+            "links.at",
+            0,
+            "section `links`: the record offsets do not fit the records",
+        ),
+        (
+            "places.by_id",
+            0,
+            "section `places`: the id index does not fit the records",
+        ),
+        ("links", 0, "section `links`: record 0 cannot be decoded"),
         // edge 0's head: the second u32 of its record; edge 1's kind tag: the third
         ("edges", 4, "edge 0 does not join its nodes"),
         (
@@ -344,7 +361,7 @@ fn overlapping_sections_are_refused() {
     let err = read_graph_file(&path).unwrap_err();
     assert!(
         err.to_string()
-            .contains("section `sources` lies outside the file or over another"),
+            .contains("section `places` lies outside the file or over another"),
         "{err}"
     );
 }
@@ -396,34 +413,47 @@ fn a_file_written_part_by_part_is_in_place_only_when_finished() {
 
 /// Sources are stored once, in the `sources` section, and cited by number: the network reads
 /// back with one shared text per source; a number outside the table is a corrupt file, and so
-/// is a version 9 file without the table. A version 8 file (its sources as text in `network`,
-/// written by the previous writer from tests/fixtures/mini) still reads.
+/// is a file without the table. The places and links are records of their own, found by id
+/// through the stored index.
 #[test]
-fn sources_are_stored_once_and_files_with_sources_as_text_still_read() {
+fn sources_are_stored_once_and_records_cite_them_by_number() {
     let dir = tempfile::tempdir().unwrap();
     let (path, bytes) = written(dir.path());
     let back = read_graph_file(&path).unwrap();
     let original = compiled();
+    assert!(back.network.places.is_stored() && back.network.links.is_stored());
     assert_eq!(back.network.links, original.network.links);
+    for p in original.network.places.iter() {
+        assert_eq!(
+            back.network.place_id(&p.id),
+            original.network.place_id(&p.id)
+        );
+    }
+    assert_eq!(back.network.place_id("xian-nowhere"), None);
+    assert_eq!(back.network.place_id(""), None);
     let cited = |net: &silkroute_model::Network| {
         let mut texts: Vec<&str> = net.links.iter().map(|l| l.source.as_str()).collect();
         texts.sort_unstable();
         texts.dedup();
         texts.len()
     };
-    let (_, start, len) = sections(&bytes)
-        .into_iter()
-        .find(|(name, _, _)| name == "sources")
-        .unwrap();
+    let named = |wanted: &str| {
+        sections(&bytes)
+            .into_iter()
+            .enumerate()
+            .find(|(_, (name, _, _))| name == wanted)
+            .unwrap()
+    };
+    let (sources_entry, (_, start, len)) = named("sources");
     let table: Vec<String> = postcard::from_bytes(&bytes[start..start + len]).unwrap();
     assert!(
         table.len() >= cited(&original.network),
         "every source in the table"
     );
-    let network_len = sections(&bytes)[0].2;
+    let links_len = named("links").1 .2;
     assert!(
-        network_len < bytes.len() / 2,
-        "the network section cites sources by number ({network_len} bytes)"
+        links_len < bytes.len() / 4,
+        "the links cite sources by number ({links_len} bytes)"
     );
 
     // A table of one source: every number above 0 is out of it.
@@ -431,16 +461,12 @@ fn sources_are_stored_once_and_files_with_sources_as_text_still_read() {
         table[0] = 1; // the table's length, a varint
     });
     let err = read_graph_file(&path).unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("section `network` cannot be decoded"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("cannot be decoded"), "{err}");
 
     // The table renamed away: the file still checksums, but its network cannot be read.
     resealed_with(&path, &bytes, "network", |_| {});
     let mut renamed = std::fs::read(&path).unwrap();
-    let entry = HEADER_LEN + 40; // the second section: `sources`
+    let entry = HEADER_LEN + 40 * sources_entry;
     assert_eq!(&renamed[entry..entry + 7], b"sources");
     renamed[entry..entry + 7].copy_from_slice(b"sourcez");
     silkroute_graph::reseal_checksums(&mut renamed);
@@ -450,26 +476,13 @@ fn sources_are_stored_once_and_files_with_sources_as_text_still_read() {
         err.to_string().contains("section `sources` is missing"),
         "{err}"
     );
-
-    let old = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mini-text-sources.srg");
-    let old = read_graph_file(&old).unwrap();
-    assert!(!sections(
-        &std::fs::read(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mini-text-sources.srg")
-        )
-        .unwrap()
-    )
-    .iter()
-    .any(|(name, _, _)| name == "sources"));
-    assert!(old.network.place_id("xian").is_some());
-    assert!(old.network.links.iter().all(|l| !l.source.is_empty()));
 }
 
 /// A customizable hierarchy prepared on neither the stored graph nor the graph of every
 /// element of the stored network is refused: here the graph was compiled without a node for
 /// every element, so every element's graph has nodes the graph lacks. Stored with the shape of
-/// every element's graph (version 11), the shape does not fit the graph; without it (as a
-/// version 10 file), the graph compiled again does not fit the hierarchy.
+/// every element's graph, the shape does not fit the graph; without it, the hierarchy fits
+/// no graph in the file.
 #[test]
 fn a_customizable_hierarchy_that_fits_no_graph_of_the_network_is_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -488,35 +501,40 @@ fn a_customizable_hierarchy_that_fits_no_graph_of_the_network_is_refused() {
     let err = read_graph_file(&path).unwrap_err().to_string();
     assert!(
         err.contains("corrupt graph file: the customizable hierarchy has")
-            && err.contains("elements, open or not, do not make"),
+            && err.contains("the file holds no graph of every element"),
         "{err}"
     );
 }
 
-/// A version 10 file (every element's graph not stored) reads as well: the shape is
-/// compiled again, the same as a version 11 file stores.
+/// A file checked once is remembered (a stamp in `SILKROUTE_CHECKED_DIR`) once its times are
+/// settled, and a file changed since, even with valid checksums, is checked again.
 #[test]
-fn a_version_10_file_without_every_elements_shape_compiles_it_again() {
+fn a_checked_file_is_remembered_and_checked_again_when_it_changes() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v10.srg");
-    let mut c = compiled();
-    let (stored, frame) = c.customizable_graph.take().unwrap();
-    write_graph_file(&path, &c).unwrap();
-    // What the version 10 writer wrote: the same sections under version 10.
-    let mut bytes = std::fs::read(&path).unwrap();
-    bytes[8..12].copy_from_slice(&10u32.to_le_bytes());
-    std::fs::write(&path, &bytes).unwrap();
+    let stamps = dir.path().join("stamps");
+    // Other tests of this binary may stamp here too: their stamps are as true.
+    std::env::set_var("SILKROUTE_CHECKED_DIR", &stamps);
+    let (path, bytes) = written(dir.path());
+    // Just written: not remembered (its times could be shared with a next write).
+    read_graph_file(&path).unwrap();
+    let stamp_of = || std::fs::read_dir(&stamps).map(|d| d.count()).unwrap_or(0);
+    let before = stamp_of();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    read_graph_file(&path).unwrap();
+    assert_eq!(stamp_of(), before + 1, "a stamp for the settled file");
     let back = read_graph_file(&path).unwrap();
-    let (again, frame_again) = back.customizable_graph.expect("compiled again");
-    assert!(!again.is_mapped());
-    assert_eq!(again, stored);
-    assert_eq!(frame_again, frame);
-    // and the stored one is viewed in the mapping
-    let (path11, _) = written(dir.path());
-    let (viewed, _) = read_graph_file(&path11)
-        .unwrap()
-        .customizable_graph
-        .unwrap();
-    assert!(viewed.is_mapped());
-    assert_eq!(viewed, stored);
+    assert_eq!(
+        back.network.place_id("xian"),
+        compiled().network.place_id("xian")
+    );
+    // Changed with fitting checksums: refused, the stamp notwithstanding.
+    resealed_with(&path, &bytes, "links", |b| {
+        b[..4].copy_from_slice(&(u32::MAX - 7).to_le_bytes())
+    });
+    let err = read_graph_file(&path).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("section `links`: record 0 cannot be decoded"),
+        "{err}"
+    );
 }

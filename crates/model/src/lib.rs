@@ -22,6 +22,7 @@ mod network;
 mod parameters;
 mod service;
 mod source;
+mod table;
 mod vocabulary;
 
 pub use cargo::{Cargo, TONNES_PER_FEU, WHOLE_TRAIN_FEU};
@@ -40,4 +41,5 @@ pub use service::{
     Schedule, Service, ServiceStop, WaitModel,
 };
 pub use source::{Source, SourceTable, Sources};
+pub use table::{Iter as TableIter, StoredRows, Table};
 pub use vocabulary::{ElementKind, Gauge, Layer, Mode, PlaceKind, Status, Track};

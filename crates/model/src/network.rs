@@ -5,6 +5,7 @@ use crate::driving::DrivingRules;
 use crate::elements::{BorderCrossing, Link, Place, Transfer};
 use crate::parameters::{CostFactor, EmissionFactor, ModeDefaults};
 use crate::service::Service;
+use crate::table::Table;
 use crate::vocabulary::Mode;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -37,10 +38,10 @@ impl fmt::Display for PlaceId {
 /// graph by `silkroute-graph`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Network {
-    /// Places, indexed by [`PlaceId`].
-    pub places: Vec<Place>,
-    /// Links.
-    pub links: Vec<Link>,
+    /// Places, indexed by [`PlaceId`] (a graph file's stay in its mapping until asked for).
+    pub places: Table<Place>,
+    /// Links (likewise).
+    pub links: Table<Link>,
     /// Border crossings.
     pub borders: Vec<BorderCrossing>,
     /// Mode and gauge transfers.
@@ -82,7 +83,8 @@ pub struct Network {
 
 /// Places by id: their indices, hashed by the id they point to, so that indexing two million
 /// places copies no id (a map of `String`s took 0.6 s and 130 MB when a big graph file opened).
-/// Of two places with one id, the later wins.
+/// Of two places with one id, the later wins. A table stored with an id index (a graph file's)
+/// is looked up there, and only the places added after it are hashed.
 #[derive(Clone, Default)]
 struct PlaceIndex {
     table: hashbrown::HashTable<u32>,
@@ -90,18 +92,24 @@ struct PlaceIndex {
 }
 
 impl PlaceIndex {
-    fn of(places: &[Place]) -> PlaceIndex {
+    fn of(places: &Table<Place>) -> PlaceIndex {
         let mut index = PlaceIndex {
-            table: hashbrown::HashTable::with_capacity(places.len()),
+            table: hashbrown::HashTable::new(),
             hasher: std::hash::RandomState::new(),
         };
-        for i in 0..places.len() {
+        let first = if places.has_stored_id_index() {
+            places.stored_count()
+        } else {
+            0
+        };
+        index.table.reserve(places.len() - first, |_| 0);
+        for i in first..places.len() {
             index.insert(places, PlaceId(i as u32));
         }
         index
     }
 
-    fn insert(&mut self, places: &[Place], p: PlaceId) {
+    fn insert(&mut self, places: &Table<Place>, p: PlaceId) {
         use std::hash::BuildHasher;
         let id = places[p.index()].id.as_str();
         let hasher = &self.hasher;
@@ -117,13 +125,14 @@ impl PlaceIndex {
         }
     }
 
-    fn get(&self, places: &[Place], id: &str) -> Option<PlaceId> {
+    fn get(&self, places: &Table<Place>, id: &str) -> Option<PlaceId> {
         use std::hash::BuildHasher;
         self.table
             .find(self.hasher.hash_one(id), |&j| {
                 places.get(j as usize).is_some_and(|p| p.id == id)
             })
             .map(|&j| PlaceId(j))
+            .or_else(|| places.find_stored_id(id).map(|i| PlaceId(i as u32)))
     }
 }
 
@@ -138,8 +147,8 @@ impl Network {
     /// validated the data (the feed loader does).
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        places: Vec<Place>,
-        links: Vec<Link>,
+        places: impl Into<Table<Place>>,
+        links: impl Into<Table<Link>>,
         borders: Vec<BorderCrossing>,
         transfers: Vec<Transfer>,
         services: Vec<Service>,
@@ -147,6 +156,8 @@ impl Network {
         cost_factors: Vec<CostFactor>,
         emission_factors: Vec<EmissionFactor>,
     ) -> Network {
+        let places = places.into();
+        let links = links.into();
         let place_index = PlaceIndex::of(&places);
         Network {
             places,
@@ -175,6 +186,29 @@ impl Network {
         self
     }
 
+    /// This network without its places and links (a graph file stores those apart, as records
+    /// read one at a time): every other table cloned, the places and links empty.
+    pub fn without_places_and_links(&self) -> Network {
+        Network {
+            places: Table::new(),
+            links: Table::new(),
+            borders: self.borders.clone(),
+            transfers: self.transfers.clone(),
+            services: self.services.clone(),
+            modes: self.modes.clone(),
+            cost_factors: self.cost_factors.clone(),
+            emission_factors: self.emission_factors.clone(),
+            reference_date: self.reference_date,
+            countries: self.countries.clone(),
+            clearances: self.clearances.clone(),
+            driving_rules: self.driving_rules.clone(),
+            footpaths: self.footpaths.clone(),
+            entry_rules: self.entry_rules.clone(),
+            passenger_factors: self.passenger_factors.clone(),
+            place_index: PlaceIndex::default(),
+        }
+    }
+
     /// The drivers' hours of a crew of `crew` in `country`: its own row, else the `*` row;
     /// `None` where the feed has neither (trucks then drive around the clock).
     /// (An index into [`Network::driving_rules`].)
@@ -199,8 +233,7 @@ impl Network {
 
     /// Adds a place (used by scenarios) and returns its index.
     pub fn add_place(&mut self, place: Place) -> PlaceId {
-        let id = PlaceId(self.places.len() as u32);
-        self.places.push(place);
+        let id = PlaceId(self.places.push(place) as u32);
         self.place_index.insert(&self.places, id);
         id
     }
@@ -312,7 +345,7 @@ mod tests {
 
     #[test]
     fn places_are_found_by_id_after_indexing_adding_and_decoding() {
-        let places = (0..1000).map(|i| place(&format!("p{i}"), "x")).collect();
+        let places: Vec<_> = (0..1000).map(|i| place(&format!("p{i}"), "x")).collect();
         let mut net = Network::new(
             places,
             vec![],

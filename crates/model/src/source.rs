@@ -132,7 +132,7 @@ enum Table {
         numbers: std::collections::HashMap<Source, u32>,
         texts: Vec<String>,
     },
-    Reading(Vec<Source>),
+    Reading(Arc<[Source]>),
 }
 
 thread_local! {
@@ -167,7 +167,17 @@ impl SourceTable {
     /// `texts` (the table [`SourceTable::write`] returned); a number outside it is an error of
     /// the decoding.
     pub fn read<T>(texts: Vec<String>, decode: impl FnOnce() -> T) -> T {
-        let sources = texts.into_iter().map(Source::from).collect();
+        SourceTable::read_shared(Self::shared(texts), decode)
+    }
+
+    /// The table's texts as shared sources, for [`SourceTable::read_shared`].
+    pub fn shared(texts: Vec<String>) -> Arc<[Source]> {
+        texts.into_iter().map(Source::from).collect()
+    }
+
+    /// Runs `decode` with sources read as numbers into `sources` ([`SourceTable::shared`]):
+    /// records decoded one at a time share one table.
+    pub fn read_shared<T>(sources: Arc<[Source]>, decode: impl FnOnce() -> T) -> T {
         let _scope = Scope::enter(Table::Reading(sources));
         decode()
     }

@@ -988,8 +988,8 @@ impl<'a> Search<'a> {
                 .avoid_countries
                 .contains(&self.net.place(place).country)
             || self
-                .inside_territory
-                .is_some_and(|t| self.tt.territory_of[place.index()] != t)
+                .inside
+                .is_some_and(|t| self.net.territory_of(place) != t)
     }
 
     /// Keeps the search inside the customs territory `inside` (or lets it leave: `None`).
@@ -1380,9 +1380,9 @@ impl<'a> Search<'a> {
                 )
             );
             let boarding = if by_pattern {
-                &self.tt.boarding[v.index()]
+                self.tt.boarding_at(v)
             } else {
-                &self.tt.line_boarding[v.index()]
+                self.tt.line_boarding_at(v)
             };
             for &(b, i) in boarding {
                 let (p0, mode) = if by_pattern {

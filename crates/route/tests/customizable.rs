@@ -5,7 +5,8 @@
 use silkroute_feed::{builtin, Scenario};
 use silkroute_graph::hierarchy::{prepare, prepare_customizable};
 use silkroute_graph::{
-    compile, compile_for_customizable, read_graph_file, write_graph_file, CompiledNetwork, Metric,
+    compile, compile_for_customizable, read_graph_file, write_graph_file, CompiledNetwork,
+    EdgeFrame, Metric,
 };
 use silkroute_model::{Mode, Network, PlaceId};
 use silkroute_route::{
@@ -46,15 +47,15 @@ fn file_router(net: &Network, customizing: Customizing) -> Router {
             network: net.clone(),
             hierarchies: vec![(Metric::Time, prepare(&graph, Metric::Time).0)],
             customizable: Some(prepare_customizable(&every, &graph.coordinates(net)).0),
+            customizable_graph: Some((every.clone(), EdgeFrame::of(&graph, &every).unwrap())),
             graph,
-            customizable_graph: None,
         },
     )
     .unwrap();
     let compiled = read_graph_file(&path).unwrap();
     assert!(
         compiled.customizable_graph.is_some(),
-        "every element compiled again"
+        "every element's graph read back"
     );
     let mut router = Router::from_compiled(compiled).expect("no services to lay");
     router.set_customizing(customizing);

@@ -93,7 +93,7 @@ fn splitting_a_link_leaves_the_distribution_unchanged() {
         .iter()
         .position(|l| l.id == "lanzhou-urumqi-rail")
         .unwrap();
-    let link: Link = split.links.remove(i);
+    let link: Link = split.links.to_mut().remove(i);
     let (from, to) = (split.place(link.from).clone(), split.place(link.to).clone());
     let pieces = 8;
     let mut prev = link.from;

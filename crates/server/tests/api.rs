@@ -534,12 +534,13 @@ fn a_state_derived_from_a_graph_file_reweights_its_customizable_hierarchy() {
         Some(silkroute_graph::hierarchy::prepare_customizable(&every, &graph.coordinates(&net)).0);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("builtin.srg");
+    let frame = silkroute_graph::EdgeFrame::of(&graph, &every).unwrap();
     let compiled = silkroute_graph::CompiledNetwork {
         network: net,
         graph,
         hierarchies: Vec::new(),
         customizable,
-        customizable_graph: None,
+        customizable_graph: Some((every, frame)),
     };
     silkroute_graph::write_graph_file(&path, &compiled).unwrap();
     let state = AppState::from_compiled(silkroute_graph::read_graph_file(&path).unwrap()).unwrap();
