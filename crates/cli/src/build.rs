@@ -7,7 +7,7 @@ use crate::context::{apply_scenarios, load_network};
 use crate::failure::{CmdResult, Failure};
 use rayon::prelude::*;
 use silkroute_graph::hierarchy::{prepare, prepare_customizable};
-use silkroute_graph::{compile, compile_for_customizable, EdgeShape, GraphFileWriter};
+use silkroute_graph::{compile, compile_for_customizable, EdgeFrame, EdgeShape, GraphFileWriter};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -47,7 +47,16 @@ pub fn run(args: BuildArgs) -> CmdResult {
         every_element.is_some(),
     )
     .map_err(Failure::failed)?;
-    file.network(&net, &graph, every_element.as_ref())
+    // Where the graph's edges are among every element's, stored beside its shape.
+    let frame = match &every_element {
+        Some(every) => Some(EdgeFrame::of(&graph, every).ok_or_else(|| {
+            Failure::failed(anyhow::anyhow!(
+                "the graph has an edge that every element's graph has not"
+            ))
+        })?),
+        None => None,
+    };
+    file.network(&net, &graph, every_element.as_ref().zip(frame.as_ref()))
         .map_err(Failure::failed)?;
     // Every element's graph has the graph's nodes: the same coordinates.
     let coordinates = (!args.no_customizable).then(|| graph.coordinates(&net));

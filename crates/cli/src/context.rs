@@ -31,7 +31,7 @@ pub fn load_network(feed: &Option<PathBuf>) -> Result<Network, Failure> {
 }
 
 /// Graphs with more nodes than this get a hint to build a graph file with hierarchies.
-const BIG_GRAPH_NODES: usize = 100_000;
+pub(crate) const BIG_GRAPH_NODES: usize = 100_000;
 
 /// The network of `--feed` (or a graph file) with the scenarios applied, ready to query. A
 /// graph file's graph and hierarchies are used as they are when no scenario changes them;

@@ -505,6 +505,16 @@ fn print_other_criteria(router: &Router, req: &RouteRequest, it: &Itinerary) {
         }
         let mut other = req.clone();
         other.objective = objective;
+        let nodes = router.graph().nodes().len();
+        if nodes > crate::context::BIG_GRAPH_NODES && router.searches_whole_graph(&other) {
+            lines.push(format!(
+                "  by {:<5} not searched: no hierarchy of the graph file answers it and \
+                 Dijkstra would search all {} nodes (ask `--by {0}`)",
+                objective.name(),
+                num(nodes as f64, 0),
+            ));
+            continue;
+        }
         let Ok(alt) = router.best(&other, None) else {
             continue;
         };

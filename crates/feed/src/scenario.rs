@@ -391,26 +391,40 @@ impl Scenario {
         }
         let place =
             |id: &str| net.place_id(id).is_some() || self.new_places.iter().any(|p| p.id == id);
-        all_in(
-            &self.links,
-            |e| &e.ids,
-            net.links.iter().map(|l| l.id.as_str()),
-        ) && all_in(
-            &self.borders,
-            |e| &e.ids,
-            net.borders.iter().map(|b| b.id.as_str()),
-        ) && all_in(
-            &self.transfers,
-            |e| &e.ids,
-            net.transfers.iter().map(|t| t.id.as_str()),
-        ) && all_in(
-            &self.services,
-            |e| &e.ids,
-            net.services.iter().map(|s| s.id.as_str()),
-        ) && self
-            .new_links
-            .iter()
-            .all(|l| place(&l.from) && place(&l.to))
+        // A graph file's links are found through their stored id index, not decoded whole.
+        let links_fit = if net.links.has_stored_id_index() {
+            self.links.iter().flat_map(|e| &e.ids).all(|id| {
+                net.links
+                    .position_of_id(id, |l: &silkroute_model::Link| &l.id)
+                    .is_some()
+            })
+        } else {
+            all_in(
+                &self.links,
+                |e| &e.ids,
+                net.links.iter().map(|l| l.id.as_str()),
+            )
+        };
+        links_fit
+            && all_in(
+                &self.borders,
+                |e| &e.ids,
+                net.borders.iter().map(|b| b.id.as_str()),
+            )
+            && all_in(
+                &self.transfers,
+                |e| &e.ids,
+                net.transfers.iter().map(|t| t.id.as_str()),
+            )
+            && all_in(
+                &self.services,
+                |e| &e.ids,
+                net.services.iter().map(|s| s.id.as_str()),
+            )
+            && self
+                .new_links
+                .iter()
+                .all(|l| place(&l.from) && place(&l.to))
     }
 
     /// A copy of `net` with the edits applied; `net` itself is never touched, so a scenario is

@@ -121,6 +121,14 @@ impl<T: Pod> Array<T> {
         })
     }
 
+    /// Where the array starts in its mapped file (`None` when it is owned).
+    pub(crate) fn file_offset(&self) -> Option<u64> {
+        match &self.inner {
+            Inner::Owned(_) => None,
+            Inner::Mapped { start, .. } => Some(*start as u64),
+        }
+    }
+
     /// True when the array is a view into a mapped file.
     pub(crate) fn is_mapped(&self) -> bool {
         matches!(self.inner, Inner::Mapped { .. })

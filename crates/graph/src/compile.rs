@@ -2,7 +2,7 @@
 
 use crate::graph::{Edge, EdgeKind, Graph, Node, NodeId, NodeLists, Wait, WaitBasis};
 use rustc_hash::FxHashMap;
-use silkroute_model::{Layer, Mode, Network, PlaceId, Procedure, Status};
+use silkroute_model::{Layer, Mode, Network, PlaceId, Procedure, Status, Table};
 
 /// Why a network could not be compiled. The feed validator rules these out for loaded feeds;
 /// they remain possible for networks built in code.
@@ -101,7 +101,7 @@ pub fn compile_for_customizable(
 /// their order; `edges` is the expected edge count (a capacity).
 fn in_frame(
     net: &Network,
-    frame_nodes: &[Node],
+    frame_nodes: &Table<Node>,
     edges: usize,
     every_element: bool,
 ) -> Result<Option<Graph>, CompileError> {
@@ -441,7 +441,7 @@ impl Builder<'_> {
         };
         let (place_nodes, international_nodes) = (lists(false), lists(true));
         Graph {
-            nodes,
+            nodes: nodes.into(),
             edges: edges.into(),
             first_out: first_out.into(),
             place_nodes,

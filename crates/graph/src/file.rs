@@ -45,7 +45,7 @@ use crate::hierarchy::{Cch, Hierarchy, Metric};
 use crate::records::{self, FileRows};
 use bytemuck::Pod;
 use rayon::prelude::*;
-use silkroute_model::{Link, Network, Place, SourceTable, Table};
+use silkroute_model::{Link, Network, Place, SourceTable, StoredRows, Table};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -73,7 +73,7 @@ const OLDEST_READ: u32 = 12;
 pub const HEADER_LEN: usize = 48;
 const ENTRY_LEN: usize = 40;
 const SECTION_ALIGN: usize = 64;
-/// More sections than any file has (14 + 3 of every element's shape + 10 per metric + 9 of the
+/// More sections than any file has (16 + 4 of every element's shape + 10 per metric + 9 of the
 /// customizable hierarchy); a larger count is corruption.
 const MAX_SECTIONS: usize = 64;
 
@@ -104,16 +104,19 @@ impl CompiledNetwork {
 
 /// The sections of the network, in file order: its tables but places and links (postcard),
 /// the places and links as records (one postcard record after another, each record's offset,
-/// the places' numbers sorted by id), the sources records cite, the graph's nodes (postcard).
-const ENCODED_SECTIONS: [&str; 8] = [
+/// the places' numbers sorted by id), the sources records cite, the graph's nodes (records and
+/// offsets likewise).
+const ENCODED_SECTIONS: [&str; 10] = [
     "network",
     "places",
     "places.at",
     "places.by_id",
     "links",
     "links.at",
+    "links.by_id",
     "sources",
     "nodes",
+    "nodes.at",
 ];
 
 /// The section names of the graph's arrays, in file order.
@@ -140,14 +143,20 @@ fn graph_arrays(g: &Graph) -> [(&'static str, &[u8]); 6] {
 }
 
 /// The section names of the shape of every element's graph, in file order.
-const EVERY_SECTIONS: [&str; 3] = ["every.first_out", "every.head", "every.kind"];
+const EVERY_SECTIONS: [&str; 4] = [
+    "every.first_out",
+    "every.head",
+    "every.kind",
+    "every.own_of",
+];
 
-/// The arrays of a shape, with their section names.
-fn topology_arrays(t: &Topology) -> [(&'static str, &[u8]); 3] {
+/// The arrays of a shape and of where the graph's edges are in it, with their section names.
+fn topology_arrays<'a>((t, frame): (&'a Topology, &'a EdgeFrame)) -> [(&'static str, &'a [u8]); 4] {
     let arrays = [
         t.first_out.as_bytes(),
         t.heads.as_bytes(),
         t.kind_codes.as_bytes(),
+        frame.as_bytes(),
     ];
     std::array::from_fn(|i| (EVERY_SECTIONS[i], arrays[i]))
 }
@@ -277,7 +286,7 @@ pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, 
         .customizable_graph
         .as_ref()
         .filter(|_| compiled.customizable.is_some())
-        .map(|(every, _)| every);
+        .map(|(every, frame)| (every, frame));
     let mut file = GraphFileWriter::create(
         path,
         &metrics,
@@ -366,21 +375,24 @@ impl GraphFileWriter {
         &mut self,
         network: &Network,
         graph: &Graph,
-        every: Option<&Topology>,
+        every: Option<(&Topology, &EdgeFrame)>,
     ) -> Result<(), GraphFileError> {
         let head = network.without_places_and_links();
         let (written, sources) = SourceTable::write(|| -> Result<(), GraphFileError> {
             self.encoded("network", &head)?;
             let at = self.records("places", &network.places)?;
             self.section("places.at", bytemuck::cast_slice(&at))?;
-            let by_id = records::sorted_by_id(&network.places);
+            let by_id = records::sorted_by_id(&network.places, |p| &p.id);
             self.section("places.by_id", bytemuck::cast_slice(&by_id))?;
             let at = self.records("links", &network.links)?;
-            self.section("links.at", bytemuck::cast_slice(&at))
+            self.section("links.at", bytemuck::cast_slice(&at))?;
+            let by_id = records::sorted_by_id(&network.links, |l| &l.id);
+            self.section("links.by_id", bytemuck::cast_slice(&by_id))
         });
         written?;
         self.encoded("sources", &sources)?;
-        self.encoded("nodes", &graph.nodes)?;
+        let at = self.records("nodes", &graph.nodes)?;
+        self.section("nodes.at", bytemuck::cast_slice(&at))?;
         for (name, bytes) in graph_arrays(graph) {
             self.section(name, bytes)?;
         }
@@ -627,7 +639,7 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
+    let file = Arc::new(std::fs::File::open(path).map_err(io)?);
     let size = file.metadata().map_err(io)?.len();
     if size < HEADER_LEN as u64 {
         // Too short to map usefully (and an empty file cannot be mapped): classify the head.
@@ -657,11 +669,19 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
     let head: Network =
         SourceTable::read_shared(sources.clone(), || postcard::from_bytes(network_bytes))
             .map_err(|e| corrupt(format!("section `network` cannot be decoded ({e})")))?;
-    let (network, (places, links)) = stored_records(path, &map, &find, head, sources)?;
-    let nodes: Vec<Node> = postcard::from_bytes(section_bytes(find("nodes")?))
-        .map_err(|e| corrupt(format!("section `nodes` cannot be decoded ({e})")))?;
+    let (network, (places, links)) = stored_records(path, &file, &map, &find, head, sources)?;
+    let nodes: Arc<FileRows<Node>> = Arc::new(
+        FileRows::new(
+            file.clone(),
+            mapped(path, &map, find("nodes")?)?,
+            mapped(path, &map, find("nodes.at")?)?,
+            Arc::from(Vec::new()),
+            None,
+        )
+        .map_err(|e| corrupt(format!("section `nodes`: {e}")))?,
+    );
     let graph = Graph {
-        nodes,
+        nodes: Table::stored(nodes.clone()),
         edges: mapped(path, &map, find("edges")?)?,
         first_out: mapped(path, &map, find("first_out")?)?,
         place_nodes: NodeLists {
@@ -711,18 +731,21 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
         None
     };
     let every = if sections.iter().any(|s| s.name.starts_with("every.")) {
-        Some(Topology {
-            first_out: mapped(path, &map, find("every.first_out")?)?,
-            heads: mapped(path, &map, find("every.head")?)?,
-            kind_codes: mapped(path, &map, find("every.kind")?)?,
-        })
+        Some((
+            Topology {
+                first_out: mapped(path, &map, find("every.first_out")?)?,
+                heads: mapped(path, &map, find("every.head")?)?,
+                kind_codes: mapped(path, &map, find("every.kind")?)?,
+            },
+            mapped(path, &map, find("every.own_of")?)?,
+        ))
     } else {
         None
     };
     let compiled = finish(
         path,
         network,
-        (!known).then_some((&*places, &*links)),
+        (!known).then_some((&*places, &*links, &*nodes)),
         graph,
         hierarchies,
         customizable,
@@ -741,6 +764,7 @@ type StoredRecords = (Arc<FileRows<Place>>, Arc<FileRows<Link>>);
 /// mapping as records decoded when asked for.
 fn stored_records<'a>(
     path: &Path,
+    file: &Arc<std::fs::File>,
     map: &MappedFile,
     find: &impl Fn(&str) -> Result<&'a Section, GraphFileError>,
     mut head: Network,
@@ -748,6 +772,7 @@ fn stored_records<'a>(
 ) -> Result<(Network, StoredRecords), GraphFileError> {
     fn rows<'a, T>(
         path: &Path,
+        file: &Arc<std::fs::File>,
         map: &MappedFile,
         find: &impl Fn(&str) -> Result<&'a Section, GraphFileError>,
         sources: &Arc<[silkroute_model::Source]>,
@@ -758,6 +783,7 @@ fn stored_records<'a>(
             .then(|| mapped(path, map, find(&format!("{name}.by_id"))?))
             .transpose()?;
         FileRows::new(
+            file.clone(),
             mapped(path, map, find(name)?)?,
             mapped(path, map, find(&format!("{name}.at"))?)?,
             sources.clone(),
@@ -765,8 +791,10 @@ fn stored_records<'a>(
         )
         .map_err(|e| corrupt(path, format!("section `{name}`: {e}")))
     }
-    let places: Arc<FileRows<Place>> = Arc::new(rows(path, map, find, &sources, "places", true)?);
-    let links: Arc<FileRows<Link>> = Arc::new(rows(path, map, find, &sources, "links", false)?);
+    let places: Arc<FileRows<Place>> =
+        Arc::new(rows(path, file, map, find, &sources, "places", true)?);
+    let links: Arc<FileRows<Link>> =
+        Arc::new(rows(path, file, map, find, &sources, "links", true)?);
     if !head.places.is_empty() || !head.links.is_empty() {
         return Err(corrupt(
             path,
@@ -946,11 +974,11 @@ fn section_table(
 fn finish(
     path: &Path,
     network: Network,
-    records: Option<(&FileRows<Place>, &FileRows<Link>)>,
+    records: Option<(&FileRows<Place>, &FileRows<Link>, &FileRows<Node>)>,
     graph: Graph,
     hierarchies: Vec<(Metric, Hierarchy)>,
     customizable: Option<Cch>,
-    every: Option<Topology>,
+    every: Option<(Topology, Array<u32>)>,
 ) -> Result<CompiledNetwork, GraphFileError> {
     let corrupt = |reason: String| corrupt(path, reason);
     let network = network.indexed();
@@ -962,10 +990,19 @@ fn finish(
         return Err(corrupt("a clearance names a missing place".to_string()));
     }
     let full = records.is_some();
-    if let Some((places, links)) = records {
+    if let Some((places, links, nodes)) = records {
         check_network(&network).map_err(corrupt)?;
         check_values(&network).map_err(corrupt)?;
         check_records(places, links, network.places.len()).map_err(corrupt)?;
+        nodes
+            .check()
+            .map_err(|e| corrupt(format!("section `nodes`: {e}")))?;
+        (0..nodes.len()).into_par_iter().try_for_each(|i| {
+            nodes
+                .decode(i)
+                .map(drop)
+                .map_err(|e| corrupt(format!("section `nodes`: {e}")))
+        })?;
         graph.check(&network).map_err(corrupt)?;
     }
     for (m, h) in &hierarchies {
@@ -982,7 +1019,7 @@ fn finish(
     // The shape of every element's graph, stored (version 11) or, when a version 10 file's
     // customizable hierarchy was prepared on more edges than the graph has, compiled again.
     let every = match (every, &customizable) {
-        (Some(every), Some(_)) => {
+        (Some((every, own_of)), Some(_)) => {
             if full {
                 every
                     .check()
@@ -993,7 +1030,12 @@ fn finish(
                     "every element's graph does not fit the graph".to_string(),
                 ));
             }
-            Some(every)
+            if own_of.len() != every.edge_count() {
+                return Err(corrupt(
+                    "section `every.own_of` does not fit every element's graph".to_string(),
+                ));
+            }
+            Some((every, own_of))
         }
         (Some(_), None) => {
             return Err(corrupt(
@@ -1010,12 +1052,21 @@ fn finish(
         }
         (None, _) => None,
     };
-    // Every edge of the graph is among every element's.
+    // Where the graph's edges are among every element's: stored; a full check finds them
+    // again and compares.
     let customizable_graph = match every {
-        Some(every) => {
-            let frame = EdgeFrame::of(&graph, &every).ok_or_else(|| {
-                corrupt("the graph has an edge that every element's graph has not".to_string())
-            })?;
+        Some((every, own_of)) => {
+            let frame = EdgeFrame::stored(own_of);
+            if full {
+                let found = EdgeFrame::of(&graph, &every).ok_or_else(|| {
+                    corrupt("the graph has an edge that every element's graph has not".to_string())
+                })?;
+                if found != frame {
+                    return Err(corrupt(
+                        "section `every.own_of` does not place the graph's edges".to_string(),
+                    ));
+                }
+            }
             Some((every, frame))
         }
         None => None,
@@ -1165,7 +1216,10 @@ fn check_records(
     links: &FileRows<Link>,
     place_count: usize,
 ) -> Result<(), String> {
-    use silkroute_model::StoredRows;
+    places
+        .check()
+        .map_err(|e| format!("section `places`: {e}"))?;
+    links.check().map_err(|e| format!("section `links`: {e}"))?;
     (0..places.len()).into_par_iter().try_for_each(|i| {
         places
             .decode(i)

@@ -3,7 +3,7 @@
 use crate::array::Array;
 use bytemuck::{Pod, Zeroable};
 use serde::{Deserialize, Serialize};
-use silkroute_model::{Cargo, Costs, ElementKind, Layer, Network, PlaceId, Procedure};
+use silkroute_model::{Cargo, Costs, ElementKind, Layer, Network, PlaceId, Procedure, Table};
 use std::ops::Range;
 
 /// Index of a node in [`Graph::nodes`].
@@ -354,7 +354,7 @@ impl Adjacency<'_> {
 /// The compiled routing graph: nodes, and edges grouped by tail node (CSR).
 #[derive(Debug, Clone)]
 pub struct Graph {
-    pub(crate) nodes: Vec<Node>,
+    pub(crate) nodes: Table<Node>,
     pub(crate) edges: Array<Edge>,
     pub(crate) first_out: Array<u32>,
     pub(crate) place_nodes: NodeLists,
@@ -364,8 +364,8 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// All nodes.
-    pub fn nodes(&self) -> &[Node] {
+    /// All nodes (a graph file's are decoded one at a time when asked for).
+    pub fn nodes(&self) -> &Table<Node> {
         &self.nodes
     }
 
@@ -424,7 +424,7 @@ impl Graph {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EdgeFrame {
     /// For each edge of the frame, its index in the new graph or [`NONE`].
-    own_of: Vec<u32>,
+    own_of: Array<u32>,
 }
 
 /// A graph's edges as far as framing ([`EdgeFrame::of`]) and a customizable hierarchy need
@@ -587,7 +587,9 @@ impl EdgeFrame {
             };
             own_of[same as usize] = e as u32;
         }
-        Some(EdgeFrame { own_of })
+        Some(EdgeFrame {
+            own_of: own_of.into(),
+        })
     }
 
     /// Edges of the frame.
@@ -620,8 +622,20 @@ impl EdgeFrame {
                         next.own_of[b as usize]
                     }
                 })
-                .collect(),
+                .collect::<Vec<u32>>()
+                .into(),
         }
+    }
+
+    /// A frame stored in a graph file (checked by the reader against [`EdgeFrame::of`] when
+    /// it checks the file).
+    pub(crate) fn stored(own_of: Array<u32>) -> EdgeFrame {
+        EdgeFrame { own_of }
+    }
+
+    /// Its array's bytes, as stored in a graph file.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.own_of.as_bytes()
     }
 }
 
@@ -637,14 +651,18 @@ impl Graph {
         {
             return Err("edge offsets do not fit the edges".into());
         }
-        if let Some((i, _)) = self
-            .nodes
-            .iter()
-            .enumerate()
-            .find(|(_, nd)| nd.place.index() >= net.places.len())
-        {
-            return Err(format!("node {i} names a missing place"));
-        }
+        // One pass over the nodes, none of them kept (a graph file's are decoded one at a time).
+        self.nodes.try_for_each_uncached(|i, nd| {
+            if nd.place.index() >= net.places.len() {
+                return Err(format!("node {i} names a missing place"));
+            }
+            if let WaitBasis::Services { services, .. } = &nd.board_wait.basis {
+                if services.iter().any(|s| *s as usize >= net.services.len()) {
+                    return Err("a wait names a missing service".into());
+                }
+            }
+            Ok(())
+        })?;
         for v in 0..n {
             for i in self.first_out[v] as usize..self.first_out[v + 1] as usize {
                 let e = &self.edges[i];
@@ -694,13 +712,6 @@ impl Graph {
             || !self.international_nodes.fits(net.places.len(), n)
         {
             return Err("the place index names missing nodes".into());
-        }
-        for nd in &self.nodes {
-            if let WaitBasis::Services { services, .. } = &nd.board_wait.basis {
-                if services.iter().any(|s| *s as usize >= net.services.len()) {
-                    return Err("a wait names a missing service".into());
-                }
-            }
         }
         Ok(())
     }

@@ -103,11 +103,11 @@ fn a_flipped_byte_in_any_section_is_caught_by_its_checksum() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut bytes) = written(dir.path());
     let table = sections(&bytes);
-    // the network, its places and links (records, offsets, the places' id index), its sources,
-    // the nodes, the edges, their offsets, two place → node lists of two arrays each, the 3
-    // arrays of every element's shape, 3 × 10 hierarchy arrays and the customizable
-    // hierarchy's 9
-    assert_eq!(table.len(), 56);
+    // the network, its places and links (records, offsets, id index), its sources,
+    // the nodes (records, offsets), the edges, their offsets, two place → node lists of two
+    // arrays each, the 3 arrays of every element's shape and where the graph's edges are in
+    // it, 3 × 10 hierarchy arrays and the customizable hierarchy's 9
+    assert_eq!(table.len(), 59);
     for (name, start, len) in table {
         for at in [start, start + len / 2, start + len - 1] {
             bytes[at] ^= 0x55;
@@ -200,7 +200,22 @@ fn an_out_of_range_index_in_any_array_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (path, bytes) = written(dir.path());
     let far = u32::MAX - 7;
-    let cases: [(&str, usize, &str); 18] = [
+    let cases: [(&str, usize, &str); 21] = [
+        (
+            "links.by_id",
+            0,
+            "section `links`: the id index does not fit the records",
+        ),
+        (
+            "every.own_of",
+            0,
+            "section `every.own_of` does not place the graph's edges",
+        ),
+        (
+            "nodes.at",
+            0,
+            "section `nodes`: the record offsets do not fit the records",
+        ),
         (
             "places.at",
             8,
@@ -375,7 +390,10 @@ fn a_file_written_part_by_part_is_in_place_only_when_finished() {
     let (path, bytes) = written(dir.path());
     let c = compiled();
     let metrics: Vec<Metric> = c.hierarchies.iter().map(|(m, _)| *m).collect();
-    let every = c.customizable_graph.as_ref().map(|(every, _)| every);
+    let every = c
+        .customizable_graph
+        .as_ref()
+        .map(|(every, frame)| (every, frame));
 
     let mut file = GraphFileWriter::create(&path, &metrics, true, true).unwrap();
     file.network(&c.network, &c.graph, every).unwrap();

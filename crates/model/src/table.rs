@@ -142,10 +142,56 @@ impl<T> Table<T> {
         }
     }
 
+    /// Calls `f` on every record in order, stopping at its first error. Stored records that
+    /// were not decoded yet are decoded for the call and dropped, not kept: a check of every
+    /// record of a big file leaves the table as small as it found it.
+    ///
+    /// # Panics
+    /// As [`Table::get`], when a stored record cannot be decoded.
+    pub fn try_for_each_uncached<E>(
+        &self,
+        mut f: impl FnMut(usize, &T) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let n = self.stored_len();
+        if let Some(stored) = &self.stored {
+            for i in 0..n {
+                match stored.decoded.get(&(i as u32)) {
+                    Some(row) => f(i, row)?,
+                    None => {
+                        let row = stored.rows.row(i).unwrap_or_else(|e| {
+                            panic!("a graph file changed while it was open: {e}")
+                        });
+                        f(i, &row)?
+                    }
+                }
+            }
+        }
+        for (k, row) in self.rows.iter().enumerate() {
+            f(n + k, row)?;
+        }
+        Ok(())
+    }
+
     /// The index of the stored record with id `id`, from the file's index; `None` when the
     /// table is not stored, has no index or no such record.
     pub fn find_stored_id(&self, id: &str) -> Option<usize> {
         self.stored.as_ref().and_then(|s| s.rows.find_id(id))
+    }
+
+    /// The index of the last record whose id (`id_of`) is `id`: among the records held in
+    /// memory, then through the stored records' id index, else (no index) by decoding every
+    /// stored record.
+    pub fn position_of_id(&self, id: &str, id_of: impl Fn(&T) -> &str) -> Option<usize> {
+        let n = self.stored_len();
+        if let Some(k) = self.rows.iter().rposition(|r| id_of(r) == id) {
+            return Some(n + k);
+        }
+        if self.has_stored_id_index() {
+            return self.find_stored_id(id);
+        }
+        (0..n)
+            .rev()
+            .find(|&i| self.get(i).is_some_and(|r| id_of(r) == id))
     }
 
     /// Whether the stored records have an id index ([`Table::find_stored_id`]).
@@ -386,6 +432,19 @@ mod tests {
         assert_eq!(table[1000], 7);
         assert_eq!(copy.len(), 1000);
         assert_eq!(copy[1], 1);
+        // Found by id: without an index, by decoding; the later record wins.
+        assert_eq!(copy.position_of_id("900", |_| "x"), None);
+        fn ids(r: &u64) -> &str {
+            if *r == 900 || *r == 5 {
+                "dup"
+            } else {
+                "other"
+            }
+        }
+        assert_eq!(copy.position_of_id("dup", ids), Some(30));
+        assert_eq!(table.position_of_id("dup", ids), Some(30));
+        table.push(900);
+        assert_eq!(table.position_of_id("dup", ids), Some(1001));
         let json = serde_json::to_string(&copy).unwrap();
         let back: Table<u64> = serde_json::from_str(&json).unwrap();
         assert!(back == copy);

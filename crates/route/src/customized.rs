@@ -159,6 +159,17 @@ impl Customizable {
         }
     }
 
+    /// Whether it has a customization for `req`'s weights now, or makes one when asked
+    /// ([`Customizing::Immediately`]).
+    pub fn has_customization(&self, req: &RouteRequest) -> bool {
+        if matches!(self.customizing, Customizing::Immediately) {
+            return true;
+        }
+        let key = format!("{}|{}", self.frame_id, weights_key(req));
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.iter().any(|(k, _)| *k == key)
+    }
+
     /// Whether it answers `req` (anything but via places).
     pub fn answers(&self, req: &RouteRequest) -> bool {
         req.via.is_empty()

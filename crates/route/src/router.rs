@@ -638,6 +638,19 @@ impl Router {
         req.avoid(&self.net, self.finder(), text)
     }
 
+    /// Whether [`Router::best`] would answer `req` by a Dijkstra search over the whole graph:
+    /// no services to ride, no contraction hierarchy for its objective and no customization of
+    /// the customizable one for its weights (a one-shot command on a big graph file then
+    /// takes seconds where a hierarchy takes milliseconds).
+    pub fn searches_whole_graph(&self, req: &RouteRequest) -> bool {
+        !self.uses_services(req, &When::Undated { reference: None })
+            && hierarchy_for(&self.hierarchies, req).is_none()
+            && !self
+                .customizable
+                .as_ref()
+                .is_some_and(|c| c.answers(req) && c.has_customization(req))
+    }
+
     /// The best itinerary for `req`, with its distribution: on the services (undated, the
     /// itinerary that serves most ready times of the reference week, its time over the ready
     /// times it serves) when the network has any, else on infrastructure (a hierarchy when one

@@ -437,3 +437,29 @@ fn a_matrix_from_the_customizable_hierarchy_equals_dijkstras() {
         }
     }
 }
+
+/// A router tells which requests it would answer by a Dijkstra search of the whole graph (a
+/// one-shot command on a big graph file says so instead of searching): those no hierarchy of
+/// the file answers and whose weights the customizable one has not been customized for.
+#[test]
+fn a_router_tells_which_requests_would_search_the_whole_graph() {
+    let net = network();
+    let (from, to) = (place(&net, "xian"), place(&net, "tashkent"));
+    let by = |c: Criterion| RouteRequest::new(from, to, Objective::Least(c));
+    let never = file_router(&net, Customizing::Never);
+    // The file has the time hierarchy only.
+    assert!(!never.searches_whole_graph(&by(Criterion::Time)));
+    assert!(never.searches_whole_graph(&by(Criterion::Cost)));
+    assert!(never.searches_whole_graph(&by(Criterion::P90)));
+    let mut avoiding = by(Criterion::Time);
+    avoiding.avoid_countries.insert("KZ".into());
+    assert!(never.searches_whole_graph(&avoiding));
+    // Customizing when asked, the customizable hierarchy answers them all.
+    let immediately = file_router(&net, Customizing::Immediately);
+    for c in [Criterion::Cost, Criterion::P90, Criterion::Co2] {
+        assert!(!immediately.searches_whole_graph(&by(c)));
+    }
+    // With services to ride, the timetable answers.
+    let with_services = Router::new(builtin(), Vec::new()).unwrap();
+    assert!(!with_services.searches_whole_graph(&by(Criterion::P90)));
+}

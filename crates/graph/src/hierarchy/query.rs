@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 /// How a rank was reached in one direction of a search: the arc (its position in that
 /// direction's search graph) and the rank it came from.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, bytemuck::Zeroable)]
 struct Pred {
     arc: u32,
     rank: u32,
@@ -21,6 +21,9 @@ const NO_PRED: Pred = Pred {
 /// (its position kept per rank), so a search pops no stale entries (RoutingKit's `MinIDQueue`).
 pub(super) struct RankQueue {
     items: Vec<(Weight, u32)>,
+    /// Per rank, the bitwise complement of its position (0: not queued), so that a new queue
+    /// is zeroed memory the system hands out untouched: one query on a graph of millions of
+    /// ranks makes resident only the pages of the ranks it queues.
     position: Vec<u32>,
 }
 
@@ -30,13 +33,17 @@ impl RankQueue {
     pub(super) fn new(n: usize) -> RankQueue {
         RankQueue {
             items: Vec::new(),
-            position: vec![NOT_QUEUED; n],
+            position: vec![!NOT_QUEUED; n],
         }
+    }
+
+    fn position(&self, r: u32) -> u32 {
+        !self.position[r as usize]
     }
 
     pub(super) fn clear(&mut self) {
         for (_, r) in self.items.drain(..) {
-            self.position[r as usize] = NOT_QUEUED;
+            self.position[r as usize] = !NOT_QUEUED;
         }
     }
 
@@ -46,7 +53,7 @@ impl RankQueue {
 
     /// Queues `r` with `weight`, or moves it to `weight` (up or down) if it is queued.
     pub(super) fn set(&mut self, r: u32, weight: Weight) {
-        match self.position[r as usize] {
+        match self.position(r) {
             NOT_QUEUED => self.push_or_decrease(r, weight),
             p => {
                 let old = self.items[p as usize].0;
@@ -62,7 +69,7 @@ impl RankQueue {
 
     /// Queues `r` with `weight`, or lowers its weight if it is queued.
     pub(super) fn push_or_decrease(&mut self, r: u32, weight: Weight) {
-        let at = match self.position[r as usize] {
+        let at = match self.position(r) {
             NOT_QUEUED => {
                 self.items.push((weight, r));
                 self.items.len() - 1
@@ -78,7 +85,7 @@ impl RankQueue {
 
     pub(super) fn pop(&mut self) -> Option<(Weight, u32)> {
         let top = *self.items.first()?;
-        self.position[top.1 as usize] = NOT_QUEUED;
+        self.position[top.1 as usize] = !NOT_QUEUED;
         let last = self.items.pop().expect("not empty");
         if !self.items.is_empty() {
             self.items[0] = last;
@@ -103,7 +110,7 @@ impl RankQueue {
     /// Puts `item` at slot `at` and records its position.
     fn put(&mut self, at: usize, item: (Weight, u32)) {
         self.items[at] = item;
-        self.position[item.1 as usize] = at as u32;
+        self.position[item.1 as usize] = !(at as u32);
     }
 
     fn sift_down(&mut self, mut at: usize) {
@@ -133,6 +140,9 @@ impl RankQueue {
 /// One direction of a search: a distance and a predecessor per rank (apart: the stall test and
 /// the relaxations read only distances, four bytes a rank), the ranks touched, the queue.
 struct Side {
+    /// Per rank, the bitwise complement of its distance (0: not reached), and how it was
+    /// reached (written whenever its distance is): zeroed memory, resident only where a
+    /// search goes (see [`RankQueue`]).
     dist: Vec<Weight>,
     pred: Vec<Pred>,
     touched: Vec<u32>,
@@ -142,20 +152,20 @@ struct Side {
 impl Side {
     fn new(n: usize) -> Side {
         Side {
-            dist: vec![INFINITY; n],
-            pred: vec![NO_PRED; n],
+            dist: vec![!INFINITY; n],
+            pred: bytemuck::allocation::zeroed_vec(n),
             touched: Vec::new(),
             queue: RankQueue::new(n),
         }
     }
 
     fn dist(&self, r: u32) -> Weight {
-        self.dist[r as usize]
+        !self.dist[r as usize]
     }
 
     fn reset(&mut self) {
         for r in self.touched.drain(..) {
-            self.dist[r as usize] = INFINITY;
+            self.dist[r as usize] = !INFINITY;
         }
         self.queue.clear();
     }
@@ -174,11 +184,11 @@ impl Side {
     /// queues `r`.
     fn improve(&mut self, r: u32, dist: Weight, pred: Pred) {
         let d = &mut self.dist[r as usize];
-        if dist < *d {
-            if *d == INFINITY {
+        if dist < !*d {
+            if *d == !INFINITY {
                 self.touched.push(r);
             }
-            *d = dist;
+            *d = !dist;
             self.pred[r as usize] = pred;
             self.queue.push_or_decrease(r, dist);
         }
@@ -200,7 +210,7 @@ impl Side {
         let range = first[r as usize] as usize..first[r as usize + 1] as usize;
         let stalled = other[range]
             .iter()
-            .any(|a| self.dist[a.rank as usize].saturating_add(a.weight) < d);
+            .any(|a| (!self.dist[a.rank as usize]).saturating_add(a.weight) < d);
         if !stalled {
             let (first, next) = if forward {
                 (g.up_first, g.up)
@@ -509,7 +519,7 @@ mod tests {
                 }
             }
             queue.clear();
-            prop_assert!(queue.position.iter().all(|&p| p == NOT_QUEUED));
+            prop_assert!((0..40).all(|r| queue.position(r) == NOT_QUEUED));
         }
     }
 }
