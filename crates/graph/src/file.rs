@@ -999,7 +999,7 @@ fn finish(
             .map_err(|e| corrupt(format!("section `nodes`: {e}")))?;
         (0..nodes.len()).into_par_iter().try_for_each(|i| {
             nodes
-                .decode(i)
+                .decode_mapped(i)
                 .map(drop)
                 .map_err(|e| corrupt(format!("section `nodes`: {e}")))
         })?;
@@ -1222,13 +1222,13 @@ fn check_records(
     links.check().map_err(|e| format!("section `links`: {e}"))?;
     (0..places.len()).into_par_iter().try_for_each(|i| {
         places
-            .decode(i)
+            .decode_mapped(i)
             .map(drop)
             .map_err(|e| format!("section `places`: {e}"))
     })?;
     (0..links.len()).into_par_iter().try_for_each(|i| {
         let l = links
-            .decode(i)
+            .decode_mapped(i)
             .map_err(|e| format!("section `links`: {e}"))?;
         link_places(&l, place_count)?;
         link_values(&l)

@@ -26,6 +26,12 @@ pub trait StoredRows<T>: Send + Sync {
     /// that the file changed under the mapping; the message says what failed.
     fn row(&self, i: usize) -> Result<T, String>;
 
+    /// Decodes record `i` as part of a pass over every record ([`Table::try_for_each_uncached`]):
+    /// the same record, read the way that suits a pass (a mapped file's pages in order).
+    fn row_in_pass(&self, i: usize) -> Result<T, String> {
+        self.row(i)
+    }
+
     /// The index of the record whose id is `id`, from an index stored beside the records;
     /// `None` when no record has it or no index is stored (see [`StoredRows::has_id_index`]).
     fn find_id(&self, id: &str) -> Option<usize> {
@@ -158,7 +164,7 @@ impl<T> Table<T> {
                 match stored.decoded.get(&(i as u32)) {
                     Some(row) => f(i, row)?,
                     None => {
-                        let row = stored.rows.row(i).unwrap_or_else(|e| {
+                        let row = stored.rows.row_in_pass(i).unwrap_or_else(|e| {
                             panic!("a graph file changed while it was open: {e}")
                         });
                         f(i, &row)?
