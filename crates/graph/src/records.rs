@@ -14,7 +14,6 @@ use crate::array::Array;
 use serde::de::DeserializeOwned;
 use silkroute_model::{Source, SourceTable, StoredRows};
 use std::marker::PhantomData;
-use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
 /// Records of type `T` in a graph file.
@@ -84,9 +83,23 @@ impl<T> FileRows<T> {
 
     /// Reads `buf.len()` bytes at `offset` bytes into `array` (a mapped array of this file).
     fn read<A: bytemuck::Pod>(&self, array: &Array<A>, offset: u64, buf: &mut [u8]) -> bool {
-        let start = array.file_offset().unwrap_or(0);
         let end = std::mem::size_of_val::<[A]>(array) as u64;
-        offset + buf.len() as u64 <= end && self.file.read_exact_at(buf, start + offset).is_ok()
+        if offset + buf.len() as u64 > end {
+            return false;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileExt;
+            let start = array.file_offset().unwrap_or(0);
+            self.file.read_exact_at(buf, start + offset).is_ok()
+        }
+        #[cfg(not(unix))]
+        {
+            // Elsewhere through the mapping (the RSS figures were measured on Linux).
+            let bytes: &[u8] = bytemuck::cast_slice(array);
+            buf.copy_from_slice(&bytes[offset as usize..offset as usize + buf.len()]);
+            true
+        }
     }
 
     /// Record `i`'s bytes; none when its offsets do not fit or cannot be read (a file not

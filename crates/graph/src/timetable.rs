@@ -384,8 +384,13 @@ pub struct Timetable {
     /// For people (`compile_for` with `passengers`): per place (index), the footpaths that
     /// leave it for another place (indices into `Network::footpaths`); empty for cargo.
     pub walks: Vec<Vec<u32>>,
-    /// The customs territories the patterns' tracks lie in (see `Network::territory_of`).
+    /// The customs territories of the network's places (see `Network::territory_of`), when
+    /// some service is laid; empty otherwise.
     pub territories: Vec<String>,
+    /// Per place (index): its customs territory, an index into `territories`; empty when no
+    /// service is laid (a network without services, such as a big imported graph, is not
+    /// scanned place by place).
+    pub territory_of: Vec<u32>,
     /// Per pattern: the customs territory (index into `territories`) its whole track lies in,
     /// if it stays in one.
     pub pattern_territory: Vec<Option<u32>>,
@@ -455,6 +460,7 @@ impl Timetable {
             walks: Vec::new(),
             changes: Vec::new(),
             territories: Vec::new(),
+            territory_of: Vec::new(),
             pattern_territory: Vec::new(),
         };
         if passengers && !net.footpaths.is_empty() {
@@ -528,30 +534,34 @@ impl Timetable {
                 tt.patterns.push(pattern);
             }
         }
-        let mut territories: Vec<String> = Vec::new();
-        let mut territory = |place: PlaceId| {
-            let t = net.territory_of(place);
-            match territories.iter().position(|x| x == t) {
-                Some(i) => i as u32,
-                None => {
-                    territories.push(t.to_owned());
-                    territories.len() as u32 - 1
-                }
+        if !tt.patterns.is_empty() {
+            for p in 0..net.places.len() {
+                let t = net.territory_of(PlaceId(p as u32));
+                let i = match tt.territories.iter().position(|x| x == t) {
+                    Some(i) => i,
+                    None => {
+                        tt.territories.push(t.to_owned());
+                        tt.territories.len() - 1
+                    }
+                };
+                tt.territory_of.push(i as u32);
             }
-        };
+        }
         tt.pattern_territory = tt
             .patterns
             .iter()
             .map(|p| {
-                let first = territory(p.stops[0].place);
+                let first = tt.territory_of[p.stops[0].place.index()];
                 p.hops
                     .iter()
                     .flatten()
-                    .all(|&e| territory(graph.node(graph.edges()[e as usize].head).place) == first)
+                    .all(|&e| {
+                        let head = graph.node(graph.edges()[e as usize].head).place;
+                        tt.territory_of[head.index()] == first
+                    })
                     .then_some(first)
             })
             .collect();
-        tt.territories = territories;
         tt.lines = crate::lines::lines(&tt.patterns);
         let mut slots = 0u32;
         for p in &tt.patterns {

@@ -987,9 +987,15 @@ impl<'a> Search<'a> {
                 .req
                 .avoid_countries
                 .contains(&self.net.place(place).country)
-            || self
-                .inside
-                .is_some_and(|t| self.net.territory_of(place) != t)
+            || self.inside_territory.is_some_and(|t| {
+                // Per place when services are laid; else (no timetable) from the network.
+                match self.tt.territory_of.get(place.index()) {
+                    Some(&own) => own != t,
+                    None => self
+                        .inside
+                        .is_some_and(|i| self.net.territory_of(place) != i),
+                }
+            })
     }
 
     /// Keeps the search inside the customs territory `inside` (or lets it leave: `None`).
