@@ -112,7 +112,7 @@ almaty,xian,cotton,,2000,,fuzz seed\n",
     silkroute_graph::write_graph_file(&file, &compiled).expect("writes");
     seed("graph_file", "mini", &std::fs::read(&file).unwrap());
     // The same with its first link planned: the customizable hierarchy prepared on every
-    // element, whose shape the file stores (format 11).
+    // element, whose shape the file stores (since format 11).
     let mut net = compiled.network;
     net.links[0].status = silkroute_model::Status::Planned;
     let (graph, shape) = silkroute_graph::compile_for_customizable(&net).expect("compiles");

@@ -1016,8 +1016,8 @@ fn finish(
                 .map_err(|e| corrupt(format!("the {m} hierarchy: {e}")))?;
         }
     }
-    // The shape of every element's graph, stored (version 11) or, when a version 10 file's
-    // customizable hierarchy was prepared on more edges than the graph has, compiled again.
+    // The shape of every element's graph, stored with the customizable hierarchy prepared on
+    // it whenever the network has closed or planned elements.
     let every = match (every, &customizable) {
         (Some((every, own_of)), Some(_)) => {
             if full {
