@@ -994,15 +994,10 @@ fn finish(
         check_network(&network).map_err(corrupt)?;
         check_values(&network).map_err(corrupt)?;
         check_records(places, links, network.places.len()).map_err(corrupt)?;
+        // Every node decodes: `Graph::check` reads each one once, with its own checks.
         nodes
             .check()
             .map_err(|e| corrupt(format!("section `nodes`: {e}")))?;
-        (0..nodes.len()).into_par_iter().try_for_each(|i| {
-            nodes
-                .decode_mapped(i)
-                .map(drop)
-                .map_err(|e| corrupt(format!("section `nodes`: {e}")))
-        })?;
         graph.check(&network).map_err(corrupt)?;
     }
     for (m, h) in &hierarchies {
@@ -1216,22 +1211,26 @@ fn check_records(
     links: &FileRows<Link>,
     place_count: usize,
 ) -> Result<(), String> {
-    places
-        .check()
-        .map_err(|e| format!("section `places`: {e}"))?;
-    links.check().map_err(|e| format!("section `links`: {e}"))?;
-    (0..places.len()).into_par_iter().try_for_each(|i| {
-        places
+    check_rows(places, "places", |_| Ok(()))?;
+    check_rows(links, "links", |l| {
+        link_places(l, place_count)?;
+        link_values(l)
+    })
+}
+
+/// Section `name`'s records: the offsets and id index fit, then every record decodes (from the
+/// mapping, in parallel, dropped at once) and passes `each`.
+fn check_rows<T: serde::de::DeserializeOwned>(
+    rows: &FileRows<T>,
+    name: &str,
+    each: impl Fn(&T) -> Result<(), String> + Sync,
+) -> Result<(), String> {
+    rows.check().map_err(|e| format!("section `{name}`: {e}"))?;
+    (0..rows.len()).into_par_iter().try_for_each(|i| {
+        let row = rows
             .decode_mapped(i)
-            .map(drop)
-            .map_err(|e| format!("section `places`: {e}"))
-    })?;
-    (0..links.len()).into_par_iter().try_for_each(|i| {
-        let l = links
-            .decode_mapped(i)
-            .map_err(|e| format!("section `links`: {e}"))?;
-        link_places(&l, place_count)?;
-        link_values(&l)
+            .map_err(|e| format!("section `{name}`: {e}"))?;
+        each(&row)
     })
 }
 

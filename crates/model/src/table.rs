@@ -148,27 +148,20 @@ impl<T> Table<T> {
         }
     }
 
-    /// Calls `f` on every record in order, stopping at its first error. Stored records that
-    /// were not decoded yet are decoded for the call and dropped, not kept: a check of every
-    /// record of a big file leaves the table as small as it found it.
-    ///
-    /// # Panics
-    /// As [`Table::get`], when a stored record cannot be decoded.
-    pub fn try_for_each_uncached<E>(
+    /// Calls `f` on every record in order, stopping at its first error or at a stored record
+    /// that cannot be decoded (its error). Stored records that were not decoded yet are
+    /// decoded for the call and dropped, not kept: a check of every record of a big file
+    /// leaves the table as small as it found it.
+    pub fn try_for_each_uncached(
         &self,
-        mut f: impl FnMut(usize, &T) -> Result<(), E>,
-    ) -> Result<(), E> {
+        mut f: impl FnMut(usize, &T) -> Result<(), String>,
+    ) -> Result<(), String> {
         let n = self.stored_len();
         if let Some(stored) = &self.stored {
             for i in 0..n {
                 match stored.decoded.get(&(i as u32)) {
                     Some(row) => f(i, row)?,
-                    None => {
-                        let row = stored.rows.row_in_pass(i).unwrap_or_else(|e| {
-                            panic!("a graph file changed while it was open: {e}")
-                        });
-                        f(i, &row)?
-                    }
+                    None => f(i, &stored.rows.row_in_pass(i)?)?,
                 }
             }
         }

@@ -350,37 +350,35 @@ fn router_bytes(router: &Router) -> usize {
     use std::mem::size_of;
     let net = router.network();
     let graph = router.graph();
-    // A table still in a graph file is counted as if every record were decoded (the most it
-    // can take), without decoding it.
+    // A table still in a graph file is counted per record as if every one were decoded (the
+    // most it can take), without decoding it.
     let stored = |len: usize, record: usize| len * (record + 64);
-    if net.places.is_stored() || net.links.is_stored() {
-        return stored(net.places.len(), size_of::<silkroute_model::Place>())
-            + stored(net.links.len(), size_of::<silkroute_model::Link>())
-            + net.services.len() * 1024
-            + stored(graph.nodes().len(), size_of::<silkroute_graph::Node>())
-            + std::mem::size_of_val(graph.edges())
-            + graph.edges().len() * 4;
-    }
-    let places: usize = net
-        .places
-        .iter()
-        .map(|p| {
-            size_of::<silkroute_model::Place>()
-                + p.id.len()
-                + p.name_en.len()
-                + p.country.len()
-                + p.timezone.len()
-        })
-        .sum();
-    let links: usize = net
-        .links
-        .iter()
-        .map(|l| {
-            size_of::<silkroute_model::Link>()
-                + l.id.len()
-                + l.geometry.as_ref().map_or(0, |g| g.len() * 16)
-        })
-        .sum();
+    let places: usize = if net.places.is_stored() {
+        stored(net.places.len(), size_of::<silkroute_model::Place>())
+    } else {
+        net.places
+            .iter()
+            .map(|p| {
+                size_of::<silkroute_model::Place>()
+                    + p.id.len()
+                    + p.name_en.len()
+                    + p.country.len()
+                    + p.timezone.len()
+            })
+            .sum()
+    };
+    let links: usize = if net.links.is_stored() {
+        stored(net.links.len(), size_of::<silkroute_model::Link>())
+    } else {
+        net.links
+            .iter()
+            .map(|l| {
+                size_of::<silkroute_model::Link>()
+                    + l.id.len()
+                    + l.geometry.as_ref().map_or(0, |g| g.len() * 16)
+            })
+            .sum()
+    };
     let services = net.services.len() * 1024;
     let graph_bytes = graph.nodes().len() * size_of::<silkroute_graph::Node>()
         + std::mem::size_of_val(graph.edges())
