@@ -12,6 +12,13 @@
 //!        pairs of ANSWERS.csv queried back to back for their distance, as the RoutingKit
 //!        driver does; answers compared; `… rebuild` contracts the file's edges afresh and
 //!        writes the order as GRAPH.srg.rank for RoutingKit's build_given_rank)
+//!        ch-peers partial GRAPH.srg [CLOSURES]   (partial customization: the customizable
+//!        hierarchy customized for time, then CLOSURES random nodes closed one at a time (every
+//!        edge in or out forbidden) and opened again, and the line between columns 700 and 701
+//!        closed on rows 600–800 (scaled to smaller grids), each by recomputing the arcs it reaches; one closure checked
+//!        against a whole customization. Writes GRAPH.srg.cchorder (our order, u32 per rank)
+//!        and GRAPH.srg.changes (the edges of each change, one line each) for RoutingKit's
+//!        partial customization on the same arcs)
 //! Prints one JSON object.
 
 use silkroute_graph::hierarchy::{Hierarchy, HierarchyQuery, Weight};
@@ -165,6 +172,134 @@ fn cch(file: &str, answers: &str) {
     );
 }
 
+/// Partial customizations: closures of single nodes and of a line across the grid.
+fn partial(file: &str, closures: usize) {
+    use rand::{Rng, SeedableRng};
+    use silkroute_graph::hierarchy::{prepare_customizable, INFINITY};
+    let c = read_graph_file(std::path::Path::new(file)).expect("graph file");
+    let g = &c.graph;
+    let time: Vec<Weight> = g.edges().iter().map(|e| Metric::Time.edge_weight(e)).collect();
+    let t = Instant::now();
+    let (cch, stats) = prepare_customizable(g, &g.coordinates(&c.network));
+    let prep = t.elapsed().as_secs_f64();
+    std::fs::write(
+        format!("{file}.cchorder"),
+        cch.order().iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    let t = Instant::now();
+    let mut metric = cch.customize(&time);
+    let customize_s = t.elapsed().as_secs_f64();
+    // A node's column and row from its place's id, `gCOL-ROW`.
+    let cell = |node: u32| -> Option<(u32, u32)> {
+        let id = &c.network.place(g.nodes()[node as usize].place).id;
+        let (col, row) = id.strip_prefix('g')?.split_once('-')?;
+        Some((col.parse().ok()?, row.parse().ok()?))
+    };
+    let mut changes: Vec<Vec<u32>> = Vec::new();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let n = g.nodes().len() as u32;
+    let picked: Vec<u32> = (0..closures).map(|_| rng.random_range(0..n)).collect();
+    let touching: Vec<Vec<u32>> = {
+        let mut by_node: std::collections::HashMap<u32, Vec<u32>> =
+            picked.iter().map(|&v| (v, Vec::new())).collect();
+        for (i, e) in g.edges().iter().enumerate() {
+            for end in [e.tail.0, e.head.0] {
+                if let Some(list) = by_node.get_mut(&end) {
+                    list.push(i as u32);
+                }
+            }
+        }
+        picked.iter().map(|v| by_node[v].clone()).collect()
+    };
+    changes.extend(touching);
+    // The barrier scenario's line at 2 M nodes (1,415 columns), scaled to the grid's size.
+    let side = (0..n).filter_map(cell).map(|(col, _)| col).max().unwrap_or(0) + 1;
+    let scaled = |v: u32| v * side / 1415;
+    let (column, rows) = (scaled(700), scaled(600)..=scaled(800));
+    let line: Vec<u32> = g
+        .edges()
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| match (cell(e.tail.0), cell(e.head.0)) {
+            (Some((ca, ra)), Some((cb, rb))) => {
+                ca.min(cb) <= column && ca.max(cb) > column && rows.contains(&ra.min(rb))
+            }
+            _ => false,
+        })
+        .map(|(i, _)| i as u32)
+        .collect();
+    changes.push(line);
+    let mut out = String::new();
+    for list in &changes {
+        out.push_str(&list.iter().map(u32::to_string).collect::<Vec<_>>().join(" "));
+        out.push('\n');
+    }
+    std::fs::write(format!("{file}.changes"), out).unwrap();
+    let (mut close_t, mut open_t, mut close_arcs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut weights = time.clone();
+    let mut checked = false;
+    let mut line_json = String::new();
+    for (k, list) in changes.iter().enumerate() {
+        let close: Vec<(u32, Weight)> = list.iter().map(|&e| (e, INFINITY)).collect();
+        let open: Vec<(u32, Weight)> = list.iter().map(|&e| (e, time[e as usize])).collect();
+        let t = Instant::now();
+        let arcs = cch.recustomize_edges(&mut metric, &close);
+        let closed = t.elapsed().as_secs_f64();
+        if !checked && !list.is_empty() {
+            for &e in list {
+                weights[e as usize] = INFINITY;
+            }
+            assert!(metric == cch.customize(&weights), "partial differs from whole");
+            weights.clone_from(&time);
+            checked = true;
+        }
+        let t = Instant::now();
+        let back = cch.recustomize_edges(&mut metric, &open);
+        let opened = t.elapsed().as_secs_f64();
+        if k == changes.len() - 1 {
+            line_json = format!(
+                "\"line_edges\":{},\"line_close_ms\":{:.3},\"line_arcs\":{arcs},\"line_open_ms\":{:.3},\"line_open_arcs\":{back}",
+                list.len(),
+                closed * 1e3,
+                opened * 1e3
+            );
+        } else {
+            close_t.push(closed);
+            open_t.push(opened);
+            close_arcs.push(arcs as f64);
+        }
+    }
+    // The same closure given as a whole weight vector: the pass that finds what changed.
+    let whole_vector_t = {
+        for &e in &changes[0] {
+            weights[e as usize] = INFINITY;
+        }
+        let t = Instant::now();
+        cch.recustomize(&mut metric, &weights);
+        t.elapsed().as_secs_f64()
+    };
+    let clone_t = {
+        let t = Instant::now();
+        let copy = metric.clone();
+        let s = t.elapsed().as_secs_f64();
+        drop(copy);
+        s
+    };
+    println!(
+        "{{\"partial\":\"{file}\",\"nodes\":{},\"arcs\":{},\"prep_s\":{prep:.2},\"customize_s\":{customize_s:.3},\"closures\":{},\"close_median_ms\":{:.3},\"close_max_ms\":{:.3},\"close_median_arcs\":{},\"open_median_ms\":{:.3},{line_json},\"first_closure_as_weight_vector_ms\":{:.3},\"metric_clone_ms\":{:.1},\"checked_against_whole\":{checked}}}",
+        stats.nodes,
+        stats.arcs,
+        close_t.len(),
+        median(close_t.clone()) * 1e3,
+        close_t.iter().cloned().fold(0.0, f64::max) * 1e3,
+        median(close_arcs),
+        median(open_t) * 1e3,
+        whole_vector_t * 1e3,
+        clone_t * 1e3,
+    );
+}
+
 fn query(file: &str, answers: &str, rebuild: bool) {
     let c = read_graph_file(std::path::Path::new(file)).expect("graph file");
     let (built, prep_s, rank_out) = if rebuild {
@@ -225,6 +360,9 @@ fn main() {
     }
     if args.get(1).map(String::as_str) == Some("query") {
         return query(&args[2], &args[3], args.get(4).is_some_and(|a| a == "rebuild"));
+    }
+    if args.get(1).map(String::as_str) == Some("partial") {
+        return partial(&args[2], args.get(3).map_or(100, |s| s.parse().unwrap()));
     }
     if args.get(1).map(String::as_str) == Some("cch") {
         return cch(&args[2], &args[3]);

@@ -726,6 +726,7 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
             down_arc: mapped(path, &map, a("down_arc")?)?,
             edge_arc: mapped(path, &map, a("edge_arc")?)?,
             arc_edges: mapped(path, &map, a("arc_edges")?)?,
+            listed_arc: Default::default(),
         })
     } else {
         None

@@ -104,6 +104,35 @@ proptest! {
         }
     }
 
+    /// A customization changed in place for other weights (every edge's, or a few edges'
+    /// raised, lowered or forbidden) equals a new customization for them.
+    #[test]
+    fn a_partial_customization_equals_a_whole_one(
+        (coordinates, edges, weightings) in case(),
+        changes in prop::collection::vec((0usize..240, prop_oneof![8 => 0u32..100, 1 => Just(INFINITY)]), 0..6),
+    ) {
+        let (cch, _) = Cch::build(&coordinates, &edges);
+        let mut metric = cch.customize(&weightings[0]);
+        for weights in &weightings[1..] {
+            cch.recustomize(&mut metric, weights);
+            prop_assert_eq!(&metric, &cch.customize(weights));
+            // Then a few edges changed, as a scenario or a place avoided changes them.
+            let mut changed = weights.clone();
+            for &(e, w) in &changes {
+                if let Some(old) = changed.get_mut(e) {
+                    *old = w;
+                }
+            }
+            let recomputed = cch.recustomize(&mut metric, &changed);
+            prop_assert_eq!(&metric, &cch.customize(&changed));
+            // Each arc at most once: arcs are recomputed lowest first.
+            prop_assert!(recomputed <= cch.arcs());
+            if changed == *weights {
+                prop_assert_eq!(recomputed, 0, "nothing changed, nothing recomputed");
+            }
+        }
+    }
+
     #[test]
     fn several_weighted_sources_and_targets((coordinates, edges, weightings) in case(), picks in prop::collection::vec((0u32..60, 0u32..30), 4)) {
         let n = coordinates.len() as u32;

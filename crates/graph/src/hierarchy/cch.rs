@@ -51,6 +51,39 @@ pub struct Cch {
     /// Every edge but loops, ordered by the arc it lies on (then by number): the edges of an
     /// arc are a binary search away.
     pub(crate) arc_edges: Array<u32>,
+    /// What partial customizations look arcs' edges up with, made on the first.
+    pub(crate) listed_arc: Derived<ArcEdgeIndex>,
+}
+
+/// Which arcs have edges on them, and where: `edge_arc` of each of `arc_edges` (so that a
+/// binary search reads one array), and a bit per arc that has edges (most arcs are fill-in).
+#[derive(Clone)]
+pub(crate) struct ArcEdgeIndex {
+    listed: Vec<u32>,
+    has_edges: Vec<u64>,
+}
+
+/// What a [`Cch`] makes from its other arrays when first needed; it never tells two
+/// hierarchies apart.
+#[derive(Clone)]
+pub(crate) struct Derived<T>(std::sync::OnceLock<T>);
+
+impl<T> Default for Derived<T> {
+    fn default() -> Self {
+        Derived(std::sync::OnceLock::new())
+    }
+}
+
+impl<T> PartialEq for Derived<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<T> std::fmt::Debug for Derived<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("(derived)")
+    }
 }
 
 /// The weights of a [`Cch`] for one metric: per arc, upwards and downwards, and the edge
@@ -248,6 +281,7 @@ impl Cch {
             down_arc: down_arc.into(),
             edge_arc: edge_arc.into(),
             arc_edges: arc_edges.into(),
+            listed_arc: Derived::default(),
         }
     }
 
@@ -259,6 +293,12 @@ impl Cch {
     /// Whether its arrays are viewed in a mapped graph file (not copied into memory).
     pub fn is_mapped(&self) -> bool {
         self.up_head.is_mapped() && self.down_arc.is_mapped() && self.edge_arc.is_mapped()
+    }
+
+    /// The graph node at each rank, least important first (to give another tool the same
+    /// order).
+    pub fn order(&self) -> &[u32] {
+        &self.node_at
     }
 
     /// Edges of the graph it was prepared on.
@@ -535,6 +575,188 @@ impl Cch {
             up_weight,
             down_weight,
             edge_weight: weights.to_vec(),
+        }
+    }
+}
+
+impl Cch {
+    /// Makes `metric` (a customization of this hierarchy) the customization for `weights`
+    /// (one per graph edge) by recomputing only the arcs the changed edges can reach: the
+    /// arcs of the changed edges, from their edges and lower triangles, then, when an arc's
+    /// weight changes, the arcs above it whose weight came through it or can come through
+    /// it now, lowest first ("partial customization", Dibbelt, Strasser & Wagner 2016, as
+    /// RoutingKit's `CustomizableContractionHierarchyPartialCustomization` does). The
+    /// result is the one [`customize`](Cch::customize) gives for `weights`; its cost is
+    /// that of the arcs recomputed, which it returns: a few thousand for a closed place or
+    /// border on a big graph, against every arc for a whole customization.
+    ///
+    /// # Panics
+    /// If `weights` does not have one entry per edge, or `metric` is not of this hierarchy.
+    pub fn recustomize(&self, metric: &mut CchMetric, weights: &[Weight]) -> usize {
+        assert_eq!(weights.len(), self.edge_arc.len(), "one weight per edge");
+        let changed: Vec<(u32, Weight)> = metric
+            .edge_weight
+            .par_iter()
+            .zip(weights)
+            .enumerate()
+            .filter(|(_, (old, new))| old != new)
+            .map(|(e, (_, &new))| (e as u32, new))
+            .collect();
+        self.recustomize_edges(metric, &changed)
+    }
+
+    /// [`recustomize`](Cch::recustomize) given the edges whose weight changes and their new
+    /// weights (edge, weight), without a pass over every edge.
+    ///
+    /// # Panics
+    /// If an edge does not exist, or `metric` is not of this hierarchy.
+    pub fn recustomize_edges(&self, metric: &mut CchMetric, changed: &[(u32, Weight)]) -> usize {
+        assert_eq!(
+            metric.up_weight.len(),
+            self.arcs(),
+            "a metric of this hierarchy"
+        );
+        let index = self.listed_arc.0.get_or_init(|| {
+            let listed: Vec<u32> = self
+                .arc_edges
+                .par_iter()
+                .map(|&e| self.edge_arc[e as usize])
+                .collect();
+            let mut has_edges = vec![0u64; self.arcs().div_ceil(64)];
+            for &ea in &listed {
+                has_edges[(ea / 2) as usize / 64] |= 1 << ((ea / 2) % 64);
+            }
+            ArcEdgeIndex { listed, has_edges }
+        });
+        // Arcs to recompute with their lower ends, lowest first, each queued once (an arc
+        // queues only arcs with a higher lower end, so none is queued after its turn).
+        let mut queue = std::collections::BinaryHeap::new();
+        let mut queued = vec![0u64; self.arcs().div_ceil(64)];
+        let mut push = |queue: &mut std::collections::BinaryHeap<_>, a: usize, x: u32| {
+            if queued[a / 64] & (1 << (a % 64)) == 0 {
+                queued[a / 64] |= 1 << (a % 64);
+                queue.push(std::cmp::Reverse((a as u32, x)));
+            }
+        };
+        for &(e, w) in changed {
+            metric.edge_weight[e as usize] = w;
+            let ea = self.edge_arc[e as usize];
+            if ea != NONE {
+                let a = (ea / 2) as usize;
+                push(&mut queue, a, self.tail(a));
+            }
+        }
+        let CchMetric {
+            up_weight: up_w,
+            down_weight: down_w,
+            edge_weight,
+        } = metric;
+        let mut recomputed = 0;
+        while let Some(std::cmp::Reverse((a, x))) = queue.pop() {
+            recomputed += 1;
+            let (a, x) = (a as usize, x as usize);
+            let y = self.up_head[a] as usize;
+            let (old_up, old_down) = (up_w[a], down_w[a]);
+            // The arc's own edges, then its lower triangles x–z–y: z below both.
+            let (mut up, mut down) = (INFINITY, INFINITY);
+            if index.has_edges[a / 64] & (1 << (a % 64)) != 0 {
+                let listed = &index.listed;
+                let first = listed.partition_point(|&ea| ((ea / 2) as usize) < a);
+                for (&ea, &e) in listed[first..].iter().zip(&self.arc_edges[first..]) {
+                    if (ea / 2) as usize != a {
+                        break;
+                    }
+                    let w = edge_weight[e as usize];
+                    if ea % 2 == 0 {
+                        up = up.min(w);
+                    } else {
+                        down = down.min(w);
+                    }
+                }
+            }
+            let (xs, ys) = (self.lower_of(x), self.lower_of(y));
+            let (zx_arcs, zy_arcs) = (&self.down_arc[xs.clone()], &self.down_arc[ys.clone()]);
+            for_each_common(&self.down_tail[xs], &self.down_tail[ys], |i, j| {
+                let (zx, zy) = (zx_arcs[i] as usize, zy_arcs[j] as usize);
+                up = up.min(down_w[zx].saturating_add(up_w[zy]));
+                down = down.min(down_w[zy].saturating_add(up_w[zx]));
+            });
+            (up_w[a], down_w[a]) = (up, down);
+            if (up, down) == (old_up, old_down) {
+                continue;
+            }
+            // An arc above is recomputed if its weight came through this arc's old weight
+            // or would be less through the new one.
+            // This arc as the upper side x–y of a triangle x–z, z–y (x < z < y): the top
+            // z–y, whose up weight is z → x → y and down weight y → x → z.
+            let (below, y_low) = (self.arcs_of(x as u32).start..a, self.lower_of(y));
+            let y_low_arcs = &self.down_arc[y_low.clone()];
+            for_each_common(
+                &self.up_head[below.clone()],
+                &self.down_tail[y_low],
+                |i, j| {
+                    // z → x then x → y (this arc up); y → x (this arc down) then x → z.
+                    let (xz, top) = (below.start + i, y_low_arcs[j] as usize);
+                    let (t_up, t_down) = (up_w[top], down_w[top]);
+                    if down_w[xz].saturating_add(old_up) == t_up
+                        || old_down.saturating_add(up_w[xz]) == t_down
+                        || down_w[xz].saturating_add(up) < t_up
+                        || down.saturating_add(up_w[xz]) < t_down
+                    {
+                        push(&mut queue, top, self.up_head[xz]);
+                    }
+                },
+            );
+            // This arc as the lower side x–y of a triangle x–z, y–z (y < z): the top y–z,
+            // whose up weight is y → x → z and down weight z → x → y.
+            let (above, y_up) = (a + 1..self.arcs_of(x as u32).end, self.arcs_of(y as u32));
+            for_each_common(
+                &self.up_head[above.clone()],
+                &self.up_head[y_up.clone()],
+                |i, j| {
+                    // y → x (this arc down) then x → z; z → x then x → y (this arc up).
+                    let (xz, top) = (above.start + i, y_up.start + j);
+                    let (t_up, t_down) = (up_w[top], down_w[top]);
+                    if old_down.saturating_add(up_w[xz]) == t_up
+                        || down_w[xz].saturating_add(old_up) == t_down
+                        || down.saturating_add(up_w[xz]) < t_up
+                        || down_w[xz].saturating_add(up) < t_down
+                    {
+                        push(&mut queue, top, y as u32);
+                    }
+                },
+            );
+        }
+        recomputed
+    }
+
+    /// The lower arcs of rank `x` (positions in `down_tail` and `down_arc`).
+    fn lower_of(&self, x: usize) -> std::ops::Range<usize> {
+        self.down_first[x] as usize..self.down_first[x + 1] as usize
+    }
+}
+
+impl CchMetric {
+    /// The graph edges' weights it was customized for.
+    pub fn edge_weights(&self) -> &[Weight] {
+        &self.edge_weight
+    }
+}
+
+/// Calls `each(i, j)` for every value that the ascending lists `a` and `b` both hold, at
+/// `a[i]` and `b[j]`.
+#[inline]
+fn for_each_common(a: &[u32], b: &[u32], mut each: impl FnMut(usize, usize)) {
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&u), Some(&v)) = (a.get(i), b.get(j)) {
+        match u.cmp(&v) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                each(i, j);
+                i += 1;
+                j += 1;
+            }
         }
     }
 }
