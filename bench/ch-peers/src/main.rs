@@ -287,9 +287,10 @@ fn partial(file: &str, closures: usize) {
         s
     };
     println!(
-        "{{\"partial\":\"{file}\",\"nodes\":{},\"arcs\":{},\"prep_s\":{prep:.2},\"customize_s\":{customize_s:.3},\"closures\":{},\"close_median_ms\":{:.3},\"close_max_ms\":{:.3},\"close_median_arcs\":{},\"open_median_ms\":{:.3},{line_json},\"first_closure_as_weight_vector_ms\":{:.3},\"metric_clone_ms\":{:.1},\"checked_against_whole\":{checked}}}",
+        "{{\"partial\":\"{file}\",\"nodes\":{},\"arcs\":{},\"prep_s\":{prep:.2},\"customize_s\":{customize_s:.3},\"triangles\":{},\"closures\":{},\"close_median_ms\":{:.3},\"close_max_ms\":{:.3},\"close_median_arcs\":{},\"open_median_ms\":{:.3},{line_json},\"first_closure_as_weight_vector_ms\":{:.3},\"metric_clone_ms\":{:.1},\"checked_against_whole\":{checked}}}",
         stats.nodes,
         stats.arcs,
+        cch.triangles(),
         close_t.len(),
         median(close_t.clone()) * 1e3,
         close_t.iter().cloned().fold(0.0, f64::max) * 1e3,

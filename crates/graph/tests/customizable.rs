@@ -223,6 +223,25 @@ fn a_grid_keeps_its_shortest_paths_under_a_closure() {
             }
         }
     }
+    // The closure made from the open grid's customization by a partial one: the same
+    // weights; given no room, the partial customization gives up.
+    let changed: Vec<(u32, Weight)> = (0..edges.len() as u32)
+        .filter(|&e| closed[e as usize] != weights[e as usize])
+        .map(|e| (e, INFINITY))
+        .collect();
+    let mut metric = cch.customize(&weights);
+    assert_eq!(
+        cch.recustomize_within(&mut metric.clone(), &changed, 0),
+        None
+    );
+    let recomputed = cch
+        .recustomize_within(&mut metric, &changed, cch.triangles() * 8)
+        .expect("room enough");
+    assert_eq!(metric, cch.customize(&closed));
+    assert!(
+        recomputed > changed.len() / 2,
+        "{recomputed} arcs recomputed"
+    );
     // With the column closed, the west cannot reach the east.
     let metric = cch.customize(&closed);
     let mut q = CchQuery::new(&cch, &metric, None);

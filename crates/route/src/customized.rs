@@ -43,6 +43,9 @@ pub struct Customizable {
     kept: Arc<Kept>,
     /// Weights being customized in the background.
     pending: Arc<Mutex<Vec<String>>>,
+    /// Customizations made whole and made partially from a kept one, by this hierarchy and
+    /// the scenarios framed on it.
+    made: Arc<[std::sync::atomic::AtomicUsize; 2]>,
     states: Mutex<Vec<CchState>>,
 }
 
@@ -85,6 +88,7 @@ impl Customizable {
             customizing,
             kept: Arc::default(),
             pending: Arc::default(),
+            made: Arc::default(),
             states: Mutex::new(Vec::new()),
         }
     }
@@ -127,6 +131,7 @@ impl Customizable {
             customizing: self.customizing,
             kept: self.kept.clone(),
             pending: self.pending.clone(),
+            made: self.made.clone(),
             states: Mutex::new(Vec::new()),
         })
     }
@@ -145,6 +150,15 @@ impl Customizable {
             .iter()
             .filter(|(k, _)| k.starts_with(&mine))
             .count()
+    }
+
+    /// Customizations made so far by this hierarchy and the scenarios framed on it: (whole,
+    /// partial), a partial one made from a kept one by recomputing what a few changed edges
+    /// reach (a place avoided, a crossing closed).
+    pub fn customizations_made(&self) -> (usize, usize) {
+        let [whole, partial] = &*self.made;
+        let get = |n: &std::sync::atomic::AtomicUsize| n.load(std::sync::atomic::Ordering::Relaxed);
+        (get(whole), get(partial))
     }
 
     /// Waits until no customization is being made in the background.
@@ -303,10 +317,21 @@ impl Customizable {
                 return Some(c);
             }
         }
+        if self.customizing == Customizing::Never {
+            return None;
+        }
+        let (values, finite_total) = values(net, graph, self.frame.as_deref(), req);
+        if let Some(c) = self.derived(&values, finite_total) {
+            self.made[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let c = Arc::new(c);
+            keep(&self.kept, key, c.clone());
+            return Some(c);
+        }
         match self.customizing {
             Customizing::Never => None,
             Customizing::Immediately => {
-                let (weights, scale) = weights(net, graph, self.frame.as_deref(), req);
+                let (weights, scale) = weights(&values, finite_total);
+                self.made[0].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let c = Arc::new(Customization {
                     metric: self.cch.customize(&weights),
                     scale,
@@ -332,8 +357,8 @@ impl Customizable {
                     list: self.pending.clone(),
                     key: key.clone(),
                 };
-                let (weights, scale) = weights(net, graph, self.frame.as_deref(), req);
-                let (cch, kept) = (self.cch.clone(), self.kept.clone());
+                let (weights, scale) = weights(&values, finite_total);
+                let (cch, kept, made) = (self.cch.clone(), self.kept.clone(), self.made.clone());
                 // If no thread can be started, `done` is dropped with the closure.
                 let _ = std::thread::Builder::new()
                     .name("customize".into())
@@ -343,12 +368,85 @@ impl Customizable {
                             Some(pool) => pool.install(|| cch.customize(&weights)),
                             None => cch.customize(&weights),
                         };
+                        made[0].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         keep(&kept, key, Arc::new(Customization { metric, scale }));
                     });
                 None
             }
         }
     }
+
+    /// A customization for the edge values `values` made from a kept one by a partial
+    /// customization ([`Cch::recustomize_within`]), when one is near enough: its scale keeps
+    /// every path's weight in 31 bits for these values, at most [`DERIVED_CHANGES`] of the
+    /// edges weigh otherwise, and the arcs they reach are few enough ([`PARTIAL_ROOM`]). The
+    /// kept one with the fewest changes is copied and changed. A place avoided, a crossing
+    /// closed or a few links slowed take milliseconds so, against seconds for a whole
+    /// customization on a big graph.
+    fn derived(&self, values: &[f64], finite_total: f64) -> Option<Customization> {
+        let kept: Vec<Arc<Customization>> = self
+            .kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(_, c)| c.clone())
+            .collect();
+        let limit = (values.len() as f64 * DERIVED_CHANGES) as usize;
+        let nearest = kept
+            .iter()
+            .filter(|c| fits_31_bits(finite_total, c.scale))
+            .filter_map(|c| {
+                let changed = changes(values, c, limit)?;
+                Some((changed, c))
+            })
+            .min_by_key(|(changed, _)| changed.len())?;
+        let (changed, base) = nearest;
+        let mut metric = base.metric.clone();
+        let room = (self.cch.triangles() / PARTIAL_ROOM).max(PARTIAL_ROOM_LEAST);
+        self.cch.recustomize_within(&mut metric, &changed, room)?;
+        Some(Customization {
+            metric,
+            scale: base.scale,
+        })
+    }
+}
+
+/// A partial customization may go through a sixteenth of the lower triangles a whole one
+/// goes through, then gives up ([`Cch::recustomize_within`]): a closed place or a few
+/// slowed links stay far below (a few hundred arcs recomputed, a millisecond at 2 million
+/// nodes); a line closed across a grid's top separators reaches as many triangles as a whole
+/// customization, and giving up early wastes a sixteenth of one.
+const PARTIAL_ROOM: u64 = 16;
+
+/// The room of a partial customization on a small graph, whatever its triangles: a million
+/// entries of the arc lists, about a millisecond.
+const PARTIAL_ROOM_LEAST: u64 = 1 << 20;
+
+/// The share of a hierarchy's edges that may weigh otherwise for a customization to be made
+/// from a kept one ([`Customizable::derived`]) rather than afresh: a tenth. Beyond, a mode
+/// filtered out or another criterion, the changes reach most arcs and a whole customization,
+/// which runs on every core, is faster; below, [`PARTIAL_ROOM`] decides.
+const DERIVED_CHANGES: f64 = 0.1;
+
+/// The edges (number, integer weight) whose weight for `values` at `c`'s scale differs
+/// from `c`'s, if there are at most `limit`.
+fn changes(values: &[f64], c: &Customization, limit: usize) -> Option<Vec<(u32, Weight)>> {
+    let old = c.metric.edge_weights();
+    let changed = std::sync::atomic::AtomicUsize::new(0);
+    let found: Option<Vec<(u32, Weight)>> = values
+        .par_iter()
+        .zip(old)
+        .enumerate()
+        .filter_map(|(e, (&v, &w))| {
+            let now = integer(v, c.scale);
+            (now != w).then_some((e as u32, now))
+        })
+        .map(|change| {
+            let seen = changed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            (seen < limit).then_some(change)
+        })
+        .collect();
+    found
 }
 
 /// The threads background customizations run on: their own, so that the requests answered
@@ -391,14 +489,15 @@ fn keep(kept: &Kept, key: String, c: Arc<Customization>) {
     kept.push((key, c));
 }
 
-/// `req`'s integer weights of the hierarchy's edges (those of `graph`, or of the graph `frame`
-/// places `graph` in) and their scale (units per hour, USD or kg CO2e).
-fn weights(
+/// `req`'s value of each of the hierarchy's edges (those of `graph`, or of the graph
+/// `frame` places `graph` in), infinite where it may not be used, and the sum of the finite
+/// ones.
+fn values(
     net: &Network,
     graph: &Graph,
     frame: Option<&EdgeFrame>,
     req: &RouteRequest,
-) -> (Vec<Weight>, f64) {
+) -> (Vec<f64>, f64) {
     let allowed = allowed_nodes(net, graph, req);
     let value = |e: &Edge| {
         if allowed(e.head) {
@@ -418,7 +517,13 @@ fn weights(
             })
             .collect(),
     };
-    let scale = scale_for(&values);
+    let finite_total = values.par_iter().filter(|v| v.is_finite()).sum();
+    (values, finite_total)
+}
+
+/// Integer weights of `values` and their scale (units per hour, USD or kg CO2e).
+fn weights(values: &[f64], finite_total: f64) -> (Vec<Weight>, f64) {
+    let scale = scale_for(finite_total);
     let weights: Vec<Weight> = values.par_iter().map(|&v| integer(v, scale)).collect();
     (weights, scale)
 }
@@ -441,16 +546,20 @@ fn weights_key(req: &RouteRequest) -> String {
 }
 
 /// Integer units per unit of value (hour, USD or kg CO2e): 360,000 (0.01 s of an hour), less
-/// when the sum of every finite weight would not fit in 31 bits (so that no path's weight can
-/// overflow).
-fn scale_for(values: &[f64]) -> f64 {
-    let total: f64 = values.iter().filter(|v| v.is_finite()).sum();
+/// when the sum of every finite value, `finite_total`, would not fit in 31 bits (so that no
+/// path's weight can overflow).
+fn scale_for(finite_total: f64) -> f64 {
     let fine = 100.0 * 3600.0;
-    if total <= 0.0 {
+    if finite_total <= 0.0 {
         fine
     } else {
-        fine.min(f64::from(1u32 << 31) / total)
+        fine.min(f64::from(1u32 << 31) / finite_total)
     }
+}
+
+/// Whether values summing to `finite_total` fit in 31 bits at `scale`.
+fn fits_31_bits(finite_total: f64, scale: f64) -> bool {
+    finite_total * scale <= f64::from(1u32 << 31)
 }
 
 /// `value` in integer units, [`INFINITY`] for a forbidden edge.

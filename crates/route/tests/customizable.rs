@@ -352,6 +352,62 @@ fn scenarios_that_close_or_change_elements_reweight_the_hierarchy() {
     assert!(through_cku > 0);
 }
 
+/// After one customization for an objective, a place avoided and a border crossing closed
+/// are partial customizations of it (the few arcs the changed edges reach recomputed), not
+/// whole ones; a mode filter, which changes most edges, is a whole one. Every answer is
+/// Dijkstra's.
+#[test]
+fn a_place_avoided_or_a_crossing_closed_is_a_partial_customization() {
+    let net = network();
+    let graph = compile(&net).unwrap();
+    let router = file_router(&net, Customizing::Immediately);
+    let customizable = router.customizable().expect("in the file");
+    let by_cost = |from: &str, to: &str| {
+        RouteRequest::new(
+            place(&net, from),
+            place(&net, to),
+            Objective::Least(Criterion::Cost),
+        )
+    };
+    let agrees =
+        |router: &Router, net: &Network, graph: &silkroute_graph::Graph, req: &RouteRequest| {
+            let fast = router.best(req, None).unwrap();
+            let slow = route(net, graph, req).unwrap();
+            assert!(
+                close(fast.objective_value, slow.objective_value),
+                "{} vs {}",
+                fast.objective_value,
+                slow.objective_value
+            );
+            fast
+        };
+    agrees(&router, &net, &graph, &by_cost("xian", "tashkent"));
+    assert_eq!(customizable.customizations_made(), (1, 0));
+    // Khorgos avoided: from the customization for cost.
+    let mut avoiding = by_cost("urumqi", "almaty");
+    avoiding.avoid_places.insert(place(&net, "khorgos"));
+    let itinerary = agrees(&router, &net, &graph, &avoiding);
+    assert!(itinerary.legs.iter().all(|l| l.to != "khorgos"));
+    assert_eq!(customizable.customizations_made(), (1, 1));
+    // The Khorgos crossings closed by a scenario: its graph is framed on the file's, and its
+    // customization is made from the kept ones.
+    let scenario = silkroute_feed::builtin_scenario("khorgos-closed")
+        .expect("built in")
+        .expect("parses");
+    let edited = scenario.applied_to(&net).expect("applies");
+    let derived = router
+        .derive(edited.clone(), vec![scenario.name.clone()])
+        .expect("compiles");
+    let fresh = compile(&edited).unwrap();
+    agrees(&derived, &edited, &fresh, &by_cost("urumqi", "almaty"));
+    assert_eq!(customizable.customizations_made(), (1, 2));
+    // Rail only changes most edges' weights: a whole customization.
+    let mut rail = by_cost("xian", "tashkent");
+    rail.modes.insert(Mode::Rail);
+    agrees(&router, &net, &graph, &rail);
+    assert_eq!(customizable.customizations_made(), (2, 2));
+}
+
 /// A matrix on a graph file for what no per-metric hierarchy answers (the p90 and balanced
 /// objectives, a mode filter), today and with the CKU railway opened: from the customizable
 /// hierarchy, every criterion summed along each cell's route, the same as Dijkstra's matrix on

@@ -611,6 +611,36 @@ impl Cch {
     /// # Panics
     /// If an edge does not exist, or `metric` is not of this hierarchy.
     pub fn recustomize_edges(&self, metric: &mut CchMetric, changed: &[(u32, Weight)]) -> usize {
+        self.recustomize_within(metric, changed, u64::MAX)
+            .expect("no limit")
+    }
+
+    /// The lower triangles of the hierarchy: what a whole customization goes through, the
+    /// measure of [`recustomize_within`](Cch::recustomize_within)'s limit.
+    pub fn triangles(&self) -> u64 {
+        (0..self.nodes() as u32)
+            .map(|x| {
+                let d = self.arcs_of(x).len() as u64;
+                d * d.saturating_sub(1) / 2
+            })
+            .sum()
+    }
+
+    /// [`recustomize_edges`](Cch::recustomize_edges) that gives up once it has gone through
+    /// more than `max_steps` entries of the arc lists (a whole customization goes through
+    /// about [`triangles`](Cch::triangles)): the arcs a change reaches can be most of the
+    /// top separators' (a line closed across a grid), and recomputing them one by one then
+    /// costs more than a whole customization, which also runs on every core. `None` when it
+    /// gave up: `metric` is then half changed and must be dropped.
+    ///
+    /// # Panics
+    /// If an edge does not exist, or `metric` is not of this hierarchy.
+    pub fn recustomize_within(
+        &self,
+        metric: &mut CchMetric,
+        changed: &[(u32, Weight)],
+        max_steps: u64,
+    ) -> Option<usize> {
         assert_eq!(
             metric.up_weight.len(),
             self.arcs(),
@@ -651,11 +681,18 @@ impl Cch {
             down_weight: down_w,
             edge_weight,
         } = metric;
-        let mut recomputed = 0;
+        let (mut recomputed, mut steps) = (0, 0u64);
         while let Some(std::cmp::Reverse((a, x))) = queue.pop() {
             recomputed += 1;
             let (a, x) = (a as usize, x as usize);
             let y = self.up_head[a] as usize;
+            steps += (self.lower_of(x).len()
+                + 2 * self.lower_of(y).len()
+                + self.arcs_of(x as u32).len()
+                + self.arcs_of(y as u32).len()) as u64;
+            if steps > max_steps {
+                return None;
+            }
             let (old_up, old_down) = (up_w[a], down_w[a]);
             // The arc's own edges, then its lower triangles x–z–y: z below both.
             let (mut up, mut down) = (INFINITY, INFINITY);
@@ -727,7 +764,7 @@ impl Cch {
                 },
             );
         }
-        recomputed
+        Some(recomputed)
     }
 
     /// The lower arcs of rank `x` (positions in `down_tail` and `down_arc`).
