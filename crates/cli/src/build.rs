@@ -8,6 +8,7 @@ use crate::failure::{CmdResult, Failure};
 use rayon::prelude::*;
 use silkroute_graph::hierarchy::{prepare, prepare_customizable};
 use silkroute_graph::{compile, compile_for_customizable, EdgeFrame, EdgeShape, GraphFileWriter};
+use silkroute_route::{stored_customization, Cargo, Criterion, Objective};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -38,6 +39,13 @@ pub fn run(args: BuildArgs) -> CmdResult {
         graph.edges().len(),
         (compiled_at - loaded).as_secs_f64()
     );
+    // The customizations to store: each criterion once, none without a customizable hierarchy.
+    let mut customized: Vec<Criterion> = Vec::new();
+    for c in args.customize.iter().flatten() {
+        if !customized.contains(c) && !args.no_customizable {
+            customized.push(*c);
+        }
+    }
     // The file is written part by part and each part dropped once written: the network (most
     // of the memory at 2 M nodes) goes before anything is contracted.
     let mut file = GraphFileWriter::create(
@@ -45,6 +53,7 @@ pub fn run(args: BuildArgs) -> CmdResult {
         &args.metrics,
         !args.no_customizable,
         every_element.is_some(),
+        customized.len(),
     )
     .map_err(Failure::failed)?;
     // Where the graph's edges are among every element's, stored beside its shape.
@@ -83,6 +92,17 @@ pub fn run(args: BuildArgs) -> CmdResult {
             }
         );
         file.customizable(&cch).map_err(Failure::failed)?;
+        for (i, &criterion) in customized.iter().enumerate() {
+            let t = Instant::now();
+            let objective = Objective::Least(criterion);
+            let c = stored_customization(&cch, &graph, frame.as_ref(), objective, Cargo::default());
+            file.customization(i, &c).map_err(Failure::failed)?;
+            eprintln!(
+                "customized for {criterion} (stored: {:.1} MB) in {:.2} s",
+                (c.metric.arcs() * 8 + c.metric.edge_weights().len() * 4) as f64 / 1e6,
+                t.elapsed().as_secs_f64()
+            );
+        }
     }
     let hierarchies: Vec<_> = args
         .metrics

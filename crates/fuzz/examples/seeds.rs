@@ -106,6 +106,7 @@ almaty,xian,cotton,,2000,,fuzz seed\n",
         hierarchies,
         customizable,
         customizable_graph: None,
+        customizations: Vec::new(),
     };
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("mini.srg");
@@ -129,6 +130,7 @@ almaty,xian,cotton,,2000,,fuzz seed\n",
         graph,
         customizable,
         customizable_graph: Some((shape, frame)),
+        customizations: Vec::new(),
     };
     silkroute_graph::write_graph_file(&file, &compiled).expect("writes");
     seed("graph_file", "mini-planned", &std::fs::read(&file).unwrap());

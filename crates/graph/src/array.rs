@@ -121,6 +121,17 @@ impl<T: Pod> Array<T> {
         })
     }
 
+    /// The array to change: copied out of the file first when it is mapped.
+    pub(crate) fn make_mut(&mut self) -> &mut [T] {
+        if let Inner::Mapped { .. } = self.inner {
+            self.inner = Inner::Owned(self.to_vec());
+        }
+        match &mut self.inner {
+            Inner::Owned(v) => v,
+            Inner::Mapped { .. } => unreachable!("copied above"),
+        }
+    }
+
     /// Where the array starts in its mapped file (`None` when it is owned).
     pub(crate) fn file_offset(&self) -> Option<u64> {
         match &self.inner {

@@ -27,8 +27,9 @@
 //! its hierarchy (`time.rank`, `time.up` …: u32, or 8-byte arcs of rank and weight), and the
 //! nine arrays of the customizable hierarchy when there is one (`cch.rank` …: u32; prepared on
 //! the graph, or, when the network has closed or planned elements, on the graph of every
-//! element; a version 10 file does not store its shape and [`crate::compile_every_element`]
-//! makes it again). The arrays
+//! element), and after it the customizations made when the file was built, four sections
+//! each (`cchm.0.key`: the weights' name and scale in postcard; `cchm.0.up`, `cchm.0.down`:
+//! u32 per arc; `cchm.0.edge`: u32 per edge of the hierarchy). The arrays
 //! are stored as they sit in memory: reading maps the file ([`MappedFile`]) and views them in
 //! place, so several processes opening one file share their pages.
 //!
@@ -41,7 +42,7 @@
 use crate::array::{Array, MappedFile};
 use crate::checked;
 use crate::graph::{EdgeFrame, EdgeShape, Graph, Node, NodeLists, Topology};
-use crate::hierarchy::{Cch, Hierarchy, Metric};
+use crate::hierarchy::{Cch, CchMetric, Hierarchy, Metric, StoredCustomization};
 use crate::records::{self, FileRows};
 use bytemuck::Pod;
 use rayon::prelude::*;
@@ -64,8 +65,9 @@ pub const MAGIC: &[u8; 8] = b"SILKGRPH";
 /// (so a scenario that opens one re-weights it); version 11 stores the shape of that graph of
 /// every element instead of leaving the reader to compile it again; version 12 stores the
 /// places and links as records of their own, decoded one at a time when asked for, with the
-/// places' numbers sorted by id.
-pub const FORMAT_VERSION: u32 = 12;
+/// places' numbers sorted by id; version 13 may store customizations of the customizable
+/// hierarchy (a version 12 file is read as one without).
+pub const FORMAT_VERSION: u32 = 13;
 /// The oldest layout version this build reads: 12 (earlier files held the places and links
 /// inside the `network` section, decoded whole at every opening).
 const OLDEST_READ: u32 = 12;
@@ -73,9 +75,14 @@ const OLDEST_READ: u32 = 12;
 pub const HEADER_LEN: usize = 48;
 const ENTRY_LEN: usize = 40;
 const SECTION_ALIGN: usize = 64;
-/// More sections than any file has (16 + 4 of every element's shape + 10 per metric + 9 of the
-/// customizable hierarchy); a larger count is corruption.
-const MAX_SECTIONS: usize = 64;
+/// More sections than any file has (22 of the network and graph + 3 of every element's shape +
+/// 10 per metric + 9 of the customizable hierarchy + 4 per stored customization, of which
+/// [`MAX_STORED_CUSTOMIZATIONS`]); a larger count is corruption.
+const MAX_SECTIONS: usize = 128;
+/// More customizations than a file stores.
+pub const MAX_STORED_CUSTOMIZATIONS: usize = 8;
+/// The sections of a stored customization, after `cchm.N.`.
+const CUSTOMIZATION_SECTIONS: [&str; 4] = ["key", "up", "down", "edge"];
 
 /// A network compiled for routing, as stored in a graph file.
 #[derive(Debug, Clone)]
@@ -93,6 +100,9 @@ pub struct CompiledNetwork {
     /// ([`compile_for_customizable`](crate::compile_for_customizable)), with where `graph`'s
     /// edges are in it (the frame is not stored: a reader finds the edges again).
     pub customizable_graph: Option<(Topology, EdgeFrame)>,
+    /// Customizations of the customizable hierarchy made when the file was built (at most
+    /// [`MAX_STORED_CUSTOMIZATIONS`]).
+    pub customizations: Vec<StoredCustomization>,
 }
 
 impl CompiledNetwork {
@@ -287,15 +297,24 @@ pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, 
         .as_ref()
         .filter(|_| compiled.customizable.is_some())
         .map(|(every, frame)| (every, frame));
+    let customizations = if compiled.customizable.is_some() {
+        &compiled.customizations[..]
+    } else {
+        &[]
+    };
     let mut file = GraphFileWriter::create(
         path,
         &metrics,
         compiled.customizable.is_some(),
         every.is_some(),
+        customizations.len(),
     )?;
     file.network(&compiled.network, &compiled.graph, every)?;
     if let Some(c) = &compiled.customizable {
         file.customizable(c)?;
+    }
+    for (i, c) in customizations.iter().enumerate() {
+        file.customization(i, c)?;
     }
     for (m, h) in &compiled.hierarchies {
         file.hierarchy(*m, h)?;
@@ -306,7 +325,8 @@ pub fn write_graph_file(path: &Path, compiled: &CompiledNetwork) -> Result<u64, 
 /// A graph file written part by part, so that a build can drop each part once it is written
 /// (the network before contracting: at 2 M nodes it is most of the memory). The parts come in
 /// a fixed order, named when the file is created: [`GraphFileWriter::network`] (the network, its
-/// graph and the shape of every element's), [`GraphFileWriter::customizable`] when there is one, then one
+/// graph and the shape of every element's), [`GraphFileWriter::customizable`] when there is
+/// one, each [`GraphFileWriter::customization`] of it, then one
 /// [`GraphFileWriter::hierarchy`] per metric in the order given; [`GraphFileWriter::finish`]
 /// writes the section table and puts the file in place. Dropped before that, the file is not
 /// created (an existing one stays).
@@ -325,14 +345,21 @@ pub struct GraphFileWriter {
 
 impl GraphFileWriter {
     /// Starts writing the graph file `path` with hierarchies for `metrics` (in that order), a
-    /// customizable one if `customizable`, and the shape of every element's graph if
-    /// `every_element` (given to [`GraphFileWriter::network`]).
+    /// customizable one if `customizable` with `customizations` of it, and the shape of every
+    /// element's graph if `every_element` (given to [`GraphFileWriter::network`]).
     pub fn create(
         path: &Path,
         metrics: &[Metric],
         customizable: bool,
         every_element: bool,
+        customizations: usize,
     ) -> Result<GraphFileWriter, GraphFileError> {
+        if customizations > MAX_STORED_CUSTOMIZATIONS || (customizations > 0 && !customizable) {
+            return Err(corrupt(
+                path,
+                format!("cannot store {customizations} customizations (at most {MAX_STORED_CUSTOMIZATIONS}, of a customizable hierarchy)"),
+            ));
+        }
         let mut names: Vec<String> = ENCODED_SECTIONS
             .iter()
             .chain(&GRAPH_SECTIONS)
@@ -343,6 +370,13 @@ impl GraphFileWriter {
         }
         if customizable {
             names.extend(CUSTOMIZABLE_SECTIONS.iter().map(|n| format!("cch.{n}")));
+        }
+        for i in 0..customizations {
+            names.extend(
+                CUSTOMIZATION_SECTIONS
+                    .iter()
+                    .map(|n| format!("cchm.{i}.{n}")),
+            );
         }
         for m in metrics {
             names.extend(HIERARCHY_SECTIONS.iter().map(|n| format!("{m}.{n}")));
@@ -408,6 +442,18 @@ impl GraphFileWriter {
             self.section(&format!("cch.{name}"), bytes)?;
         }
         Ok(())
+    }
+
+    /// Writes the `i`-th customization of the customizable hierarchy.
+    pub fn customization(
+        &mut self,
+        i: usize,
+        c: &StoredCustomization,
+    ) -> Result<(), GraphFileError> {
+        self.encoded(&format!("cchm.{i}.key"), &(&c.key, c.scale))?;
+        self.section(&format!("cchm.{i}.up"), c.metric.up_weight.as_bytes())?;
+        self.section(&format!("cchm.{i}.down"), c.metric.down_weight.as_bytes())?;
+        self.section(&format!("cchm.{i}.edge"), c.metric.edge_weight.as_bytes())
     }
 
     /// Writes the hierarchy of `metric`.
@@ -743,7 +789,7 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
     } else {
         None
     };
-    let compiled = finish(
+    let mut compiled = finish(
         path,
         network,
         (!known).then_some((&*places, &*links, &*nodes)),
@@ -752,6 +798,45 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
         customizable,
         every,
     )?;
+    for i in 0.. {
+        let Some(key) = sections.iter().find(|s| s.name == format!("cchm.{i}.key")) else {
+            break;
+        };
+        let Some(cch) = &compiled.customizable else {
+            return Err(corrupt(
+                "a customization is stored without a customizable hierarchy".to_string(),
+            ));
+        };
+        let a = |name: &str| find(&format!("cchm.{i}.{name}"));
+        let (key, scale): (String, f64) = postcard::from_bytes(section_bytes(key))
+            .map_err(|e| corrupt(format!("section `cchm.{i}.key` cannot be decoded ({e})")))?;
+        let metric = CchMetric {
+            up_weight: mapped(path, &map, a("up")?)?,
+            down_weight: mapped(path, &map, a("down")?)?,
+            edge_weight: mapped(path, &map, a("edge")?)?,
+        };
+        if metric.up_weight.len() != cch.arcs()
+            || metric.down_weight.len() != cch.arcs()
+            || metric.edge_weight.len() != cch.edges()
+        {
+            return Err(corrupt(format!(
+                "customization {i} has {} and {} arc weights and {} edge weights, for a customizable hierarchy of {} arcs and {} edges",
+                metric.up_weight.len(),
+                metric.down_weight.len(),
+                metric.edge_weight.len(),
+                cch.arcs(),
+                cch.edges()
+            )));
+        }
+        if !(scale.is_finite() && scale > 0.0) {
+            return Err(corrupt(format!(
+                "customization {i} has the scale {scale}, not a positive number"
+            )));
+        }
+        compiled
+            .customizations
+            .push(StoredCustomization { key, scale, metric });
+    }
     if let (false, Some(identity)) = (known, &identity) {
         checked::remember(identity);
     }
@@ -1081,6 +1166,7 @@ fn finish(
         hierarchies,
         customizable,
         customizable_graph,
+        customizations: Vec::new(),
     })
 }
 

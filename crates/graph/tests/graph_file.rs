@@ -3,7 +3,7 @@
 //! and an index out of range in any array are refused with an error that says so.
 
 use silkroute_feed::builtin;
-use silkroute_graph::hierarchy::{prepare, prepare_customizable};
+use silkroute_graph::hierarchy::{prepare, prepare_customizable, Cch, StoredCustomization};
 use silkroute_graph::{
     compile, compile_for_customizable, read_graph_file, write_graph_file, CompiledNetwork, Edge,
     EdgeFrame, EdgeShape, GraphFileError, GraphFileWriter, Metric, HEADER_LEN,
@@ -20,14 +20,28 @@ fn compiled() -> CompiledNetwork {
         .iter()
         .map(|&m| (m, prepare(&graph, m).0))
         .collect();
-    let customizable = Some(prepare_customizable(&every, &graph.coordinates(&network)).0);
+    let cch = prepare_customizable(&every, &graph.coordinates(&network)).0;
     let frame = EdgeFrame::of(&graph, &every).unwrap();
+    // A customization stored with the hierarchy: the time metric on the open elements' edges.
+    let weights: Vec<u32> = (0..frame.len())
+        .map(|f| {
+            frame
+                .edge(f)
+                .map_or(u32::MAX, |e| Metric::Time.edge_weight(&graph.edges()[e]))
+        })
+        .collect();
+    let stored = StoredCustomization {
+        key: "Least(Time)|test".into(),
+        scale: 360_000.0,
+        metric: cch.customize(&weights),
+    };
     CompiledNetwork {
         network,
         graph,
         hierarchies,
-        customizable,
+        customizable: Some(cch),
         customizable_graph: Some((every, frame)),
+        customizations: vec![stored],
     }
 }
 
@@ -65,8 +79,33 @@ fn the_builtin_network_reads_back_as_written() {
     assert_eq!(every.node_count(), back.graph.nodes().len());
     assert_eq!(frame, frame_then);
     assert!(every.edge_count() > back.graph.edges().len());
+    // The stored customization, viewed in the mapping.
+    assert_eq!(back.customizations, original.customizations);
+    assert_eq!(back.customizations.len(), 1);
     // The place index is rebuilt on reading.
     assert!(back.network.place_id("tashkent").is_some());
+}
+
+/// A stored customization of another hierarchy (other arcs and edges) or with a scale that
+/// is not a positive number is refused, naming the customization.
+#[test]
+fn a_customization_that_does_not_fit_its_hierarchy_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("builtin.srg");
+    let (square, _) = Cch::build(&[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]], &[(0, 1), (1, 2)]);
+    let mut c = compiled();
+    c.customizations[0].metric = square.customize(&[1, 2]);
+    write_graph_file(&path, &c).unwrap();
+    let err = read_graph_file(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("customization 0 has 2 and 2 arc weights and 2 edge weights"),
+        "{err}"
+    );
+    let mut c = compiled();
+    c.customizations[0].scale = -1.0;
+    write_graph_file(&path, &c).unwrap();
+    let err = read_graph_file(&path).unwrap_err().to_string();
+    assert!(err.contains("customization 0 has the scale -1"), "{err}");
 }
 
 #[test]
@@ -106,8 +145,9 @@ fn a_flipped_byte_in_any_section_is_caught_by_its_checksum() {
     // the network, its places and links (records, offsets, id index), its sources,
     // the nodes (records, offsets), the edges, their offsets, two place → node lists of two
     // arrays each, the 3 arrays of every element's shape and where the graph's edges are in
-    // it, 3 × 10 hierarchy arrays and the customizable hierarchy's 9
-    assert_eq!(table.len(), 59);
+    // it, 3 × 10 hierarchy arrays, the customizable hierarchy's 9 and the 4 of its stored
+    // customization
+    assert_eq!(table.len(), 63);
     for (name, start, len) in table {
         for at in [start, start + len / 2, start + len - 1] {
             bytes[at] ^= 0x55;
@@ -395,12 +435,12 @@ fn a_file_written_part_by_part_is_in_place_only_when_finished() {
         .as_ref()
         .map(|(every, frame)| (every, frame));
 
-    let mut file = GraphFileWriter::create(&path, &metrics, true, true).unwrap();
+    let mut file = GraphFileWriter::create(&path, &metrics, true, true, 0).unwrap();
     file.network(&c.network, &c.graph, every).unwrap();
     drop(file); // stopped before the hierarchies
     assert_eq!(std::fs::read(&path).unwrap(), bytes);
 
-    let mut file = GraphFileWriter::create(&path, &metrics, true, true).unwrap();
+    let mut file = GraphFileWriter::create(&path, &metrics, true, true, 0).unwrap();
     file.network(&c.network, &c.graph, every).unwrap();
     let err = file.hierarchy(metrics[0], &c.hierarchies[0].1).unwrap_err();
     assert!(
@@ -418,9 +458,10 @@ fn a_file_written_part_by_part_is_in_place_only_when_finished() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 
     // Written in order, part by part, the file is the one written at once.
-    let mut file = GraphFileWriter::create(&path, &metrics, true, true).unwrap();
+    let mut file = GraphFileWriter::create(&path, &metrics, true, true, 1).unwrap();
     file.network(&c.network, &c.graph, every).unwrap();
     file.customizable(c.customizable.as_ref().unwrap()).unwrap();
+    file.customization(0, &c.customizations[0]).unwrap();
     for (m, h) in &c.hierarchies {
         file.hierarchy(*m, h).unwrap();
     }

@@ -18,7 +18,7 @@ use crate::matrix::{cell, MatrixCell};
 use crate::search::{allowed_nodes, check_request, no_route_error, RouteError, RouteRequest};
 use rayon::prelude::*;
 use silkroute_graph::hierarchy::{
-    meet, Cch, CchMetric, CchQuery, CchState, Label, Weight, INFINITY,
+    meet, Cch, CchMetric, CchQuery, CchState, Label, StoredCustomization, Weight, INFINITY,
 };
 use silkroute_graph::{Edge, EdgeFrame, Graph, NodeId, Topology, Wait};
 use silkroute_model::{Network, PlaceId};
@@ -41,6 +41,9 @@ pub struct Customizable {
     frame_id: u64,
     customizing: Customizing,
     kept: Arc<Kept>,
+    /// Customizations stored in the graph file (viewed in the mapping), the first bases of
+    /// partial customizations; never dropped.
+    stored: Arc<Vec<(String, Arc<Customization>)>>,
     /// Weights being customized in the background.
     pending: Arc<Mutex<Vec<String>>>,
     /// Customizations made whole and made partially from a kept one, by this hierarchy and
@@ -87,6 +90,7 @@ impl Customizable {
             frame_id: 0,
             customizing,
             kept: Arc::default(),
+            stored: Arc::default(),
             pending: Arc::default(),
             made: Arc::default(),
             states: Mutex::new(Vec::new()),
@@ -130,10 +134,36 @@ impl Customizable {
             frame_id: FRAMES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             customizing: self.customizing,
             kept: self.kept.clone(),
+            stored: self.stored.clone(),
             pending: self.pending.clone(),
             made: self.made.clone(),
             states: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Takes the customizations a graph file stores ([`stored_customization`]) as bases:
+    /// every request whose weights differ from one of them in few edges (none, a place
+    /// avoided, a scenario's closures) gets a partial customization of it, even when it never
+    /// customizes ([`Customizing::Never`], a one-shot command), instead of Dijkstra. Stored
+    /// customizations of another hierarchy (another number of edges or arcs) are left out.
+    pub fn with_stored(mut self, stored: Vec<StoredCustomization>) -> Customizable {
+        let fits = |c: &StoredCustomization| {
+            c.metric.edge_weights().len() == self.cch.edges() && c.metric.arcs() == self.cch.arcs()
+        };
+        self.stored = Arc::new(
+            stored
+                .into_iter()
+                .filter(fits)
+                .map(|c| {
+                    let customization = Customization {
+                        metric: c.metric,
+                        scale: c.scale,
+                    };
+                    (c.key, Arc::new(customization))
+                })
+                .collect(),
+        );
+        self
     }
 
     /// Changes when it customizes.
@@ -174,14 +204,28 @@ impl Customizable {
     }
 
     /// Whether it has a customization for `req`'s weights now, or makes one when asked
-    /// ([`Customizing::Immediately`]).
+    /// ([`Customizing::Immediately`]), or can most likely make one from a stored one (one for
+    /// the same objective and cargo, whose weights differ from `req`'s only by its filters).
     pub fn has_customization(&self, req: &RouteRequest) -> bool {
         if matches!(self.customizing, Customizing::Immediately) {
+            return true;
+        }
+        if self.stores_for(req) {
             return true;
         }
         let key = format!("{}|{}", self.frame_id, weights_key(req));
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         kept.iter().any(|(k, _)| *k == key)
+    }
+
+    /// Whether a customization stored in the file was made for `req`'s objective and cargo
+    /// (its weights then differ from `req`'s by `req`'s filters only).
+    fn stores_for(&self, req: &RouteRequest) -> bool {
+        let weights = weights_key(req);
+        let unfiltered = objective_and_cargo(&weights);
+        self.stored
+            .iter()
+            .any(|(k, _)| objective_and_cargo(k) == unfiltered)
     }
 
     /// Whether it answers `req` (anything but via places).
@@ -317,10 +361,12 @@ impl Customizable {
                 return Some(c);
             }
         }
-        if self.customizing == Customizing::Never {
+        // Never customizing, it makes partial customizations of the stored ones only, for
+        // the objective and cargo they were made for.
+        if self.customizing == Customizing::Never && !self.stores_for(req) {
             return None;
         }
-        let (values, finite_total) = values(net, graph, self.frame.as_deref(), req);
+        let (values, finite_total) = request_values(net, graph, self.frame.as_deref(), req);
         if let Some(c) = self.derived(&values, finite_total) {
             self.made[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let c = Arc::new(c);
@@ -390,6 +436,7 @@ impl Customizable {
             .unwrap_or_else(|e| e.into_inner())
             .iter()
             .map(|(_, c)| c.clone())
+            .chain(self.stored.iter().map(|(_, c)| c.clone()))
             .collect();
         let limit = (values.len() as f64 * DERIVED_CHANGES) as usize;
         let nearest = kept
@@ -491,17 +538,47 @@ fn keep(kept: &Kept, key: String, c: Arc<Customization>) {
 
 /// `req`'s value of each of the hierarchy's edges (those of `graph`, or of the graph
 /// `frame` places `graph` in), infinite where it may not be used, and the sum of the finite
-/// ones.
-fn values(
+/// ones. Without filters no node is looked at; with places avoided only, their nodes are
+/// found in the graph's place lists (a graph file's node records stay undecoded).
+fn request_values(
     net: &Network,
     graph: &Graph,
     frame: Option<&EdgeFrame>,
     req: &RouteRequest,
 ) -> (Vec<f64>, f64) {
-    let allowed = allowed_nodes(net, graph, req);
+    if req.modes.is_empty() && req.avoid_countries.is_empty() {
+        let avoided: std::collections::HashSet<NodeId> = req
+            .avoid_places
+            .iter()
+            .flat_map(|&p| graph.place_nodes(p).iter().copied())
+            .collect();
+        values(graph, frame, req.objective, &req.cargo, &|n| {
+            !avoided.contains(&n)
+        })
+    } else {
+        values(
+            graph,
+            frame,
+            req.objective,
+            &req.cargo,
+            &allowed_nodes(net, graph, req),
+        )
+    }
+}
+
+/// `objective`'s value for `cargo` of each of the hierarchy's edges (those of `graph`, or of
+/// the graph `frame` places `graph` in), infinite where the edge enters a node not `allowed`
+/// or the frame lacks it, and the sum of the finite ones.
+fn values(
+    graph: &Graph,
+    frame: Option<&EdgeFrame>,
+    objective: crate::Objective,
+    cargo: &silkroute_model::Cargo,
+    allowed: &(dyn Fn(NodeId) -> bool + Sync),
+) -> (Vec<f64>, f64) {
     let value = |e: &Edge| {
         if allowed(e.head) {
-            req.objective.edge_weight(e, &req.cargo)
+            objective.edge_weight(e, cargo)
         } else {
             f64::INFINITY
         }
@@ -521,11 +598,44 @@ fn values(
     (values, finite_total)
 }
 
+/// The customization a graph file stores for `objective` with `cargo` and no filter
+/// ([`Customizable::with_stored`]): made once when the file is built, as OSRM's
+/// `osrm-customize` writes its cell metrics, so that a one-shot command with a place avoided
+/// or a scenario makes a partial customization of it in milliseconds instead of searching the
+/// whole graph. `graph` is the graph queries run on, `frame` where its edges are among the
+/// hierarchy's (a graph file's open elements within every element's).
+pub fn stored_customization(
+    cch: &Cch,
+    graph: &Graph,
+    frame: Option<&EdgeFrame>,
+    objective: crate::Objective,
+    cargo: silkroute_model::Cargo,
+) -> StoredCustomization {
+    let (values, finite_total) = values(graph, frame, objective, &cargo, &|_| true);
+    let (weights, scale) = weights(&values, finite_total);
+    let template = RouteRequest {
+        cargo,
+        ..RouteRequest::new(PlaceId(0), PlaceId(0), objective)
+    };
+    StoredCustomization {
+        key: weights_key(&template),
+        scale,
+        metric: cch.customize(&weights),
+    }
+}
+
 /// Integer weights of `values` and their scale (units per hour, USD or kg CO2e).
 fn weights(values: &[f64], finite_total: f64) -> (Vec<Weight>, f64) {
     let scale = scale_for(finite_total);
     let weights: Vec<Weight> = values.par_iter().map(|&v| integer(v, scale)).collect();
     (weights, scale)
+}
+
+/// The part of a [`weights_key`] that names the objective and cargo (before the filters).
+fn objective_and_cargo(key: &str) -> &str {
+    key.match_indices('|')
+        .nth(2)
+        .map_or(key, |(i, _)| &key[..i])
 }
 
 /// What a request's edge weights depend on: its objective, cargo and filters.

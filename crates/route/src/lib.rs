@@ -43,7 +43,7 @@ pub use answer::{
     RouteResponse, ScenarioInfo, ScenariosResponse, Timing,
 };
 pub use compare::{Comparison, Reachability};
-pub use customized::{Customizable, Customizing};
+pub use customized::{stored_customization, Customizable, Customizing};
 pub use distribution::{simulate, TimeComponent, TimeDistribution, TimeFamily, Z90};
 pub use duration::parse_duration_h;
 pub use fast::{

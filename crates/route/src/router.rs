@@ -374,19 +374,21 @@ impl Router {
 
     /// The network of a graph file, with its graph and hierarchies.
     pub fn from_compiled(c: CompiledNetwork) -> Result<Router, CompileError> {
+        let customizable = match (c.customizable, c.customizable_graph) {
+            (Some(cch), Some((every, frame))) => Some(Customizable::prepared_on(
+                cch,
+                Customizing::Never,
+                every,
+                frame,
+            )),
+            (cch, _) => cch.map(|cch| Customizable::new(cch, Customizing::Never)),
+        };
+        let customizations = c.customizations;
         Router::with_graph(
             c.network,
             c.graph,
             c.hierarchies,
-            match (c.customizable, c.customizable_graph) {
-                (Some(cch), Some((every, frame))) => Some(Customizable::prepared_on(
-                    cch,
-                    Customizing::Never,
-                    every,
-                    frame,
-                )),
-                (cch, _) => cch.map(|cch| Customizable::new(cch, Customizing::Never)),
-            },
+            customizable.map(|cch| cch.with_stored(customizations)),
             Vec::new(),
         )
     }

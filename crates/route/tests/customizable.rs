@@ -10,8 +10,8 @@ use silkroute_graph::{
 };
 use silkroute_model::{Mode, Network, PlaceId};
 use silkroute_route::{
-    route, Cargo, Criterion, Customizable, Customizing, LegKind, MatrixRequest, Objective,
-    RouteError, RouteRequest, Router, Shipment,
+    route, stored_customization, Cargo, Criterion, Customizable, Customizing, LegKind,
+    MatrixRequest, Objective, RouteError, RouteRequest, Router, Shipment,
 };
 
 /// Infrastructure only (no services), as a big imported network is.
@@ -37,8 +37,28 @@ fn place(net: &Network, id: &str) -> PlaceId {
 /// (prepared on every element, open or not: the built-in network has planned ones),
 /// customizing as told.
 fn file_router(net: &Network, customizing: Customizing) -> Router {
+    file_router_storing(net, customizing, &[])
+}
+
+/// [`file_router`] on a file that also stores the customizations for `stored` (as `silkroute
+/// build --customize` does).
+fn file_router_storing(net: &Network, customizing: Customizing, stored: &[Criterion]) -> Router {
     let (graph, every) = compile_for_customizable(net).unwrap();
     let every = every.expect("the CKU railway is planned");
+    let cch = prepare_customizable(&every, &graph.coordinates(net)).0;
+    let frame = EdgeFrame::of(&graph, &every).unwrap();
+    let customizations = stored
+        .iter()
+        .map(|&c| {
+            stored_customization(
+                &cch,
+                &graph,
+                Some(&frame),
+                Objective::Least(c),
+                Cargo::default(),
+            )
+        })
+        .collect();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("builtin.srg");
     write_graph_file(
@@ -46,8 +66,9 @@ fn file_router(net: &Network, customizing: Customizing) -> Router {
         &CompiledNetwork {
             network: net.clone(),
             hierarchies: vec![(Metric::Time, prepare(&graph, Metric::Time).0)],
-            customizable: Some(prepare_customizable(&every, &graph.coordinates(net)).0),
-            customizable_graph: Some((every.clone(), EdgeFrame::of(&graph, &every).unwrap())),
+            customizable: Some(cch),
+            customizable_graph: Some((every.clone(), frame)),
+            customizations,
             graph,
         },
     )
@@ -406,6 +427,64 @@ fn a_place_avoided_or_a_crossing_closed_is_a_partial_customization() {
     rail.modes.insert(Mode::Rail);
     agrees(&router, &net, &graph, &rail);
     assert_eq!(customizable.customizations_made(), (2, 2));
+}
+
+/// A one-shot command (never customizing) on a graph file that stores the customizations for
+/// the time objective's two criteria: a route by time with a place avoided, or with a scenario
+/// that closes a border, is answered by partial customizations of the stored ones, never a
+/// whole one, and is Dijkstra's; an objective with nothing stored is left to Dijkstra.
+#[test]
+fn stored_customizations_answer_a_one_shot_command_with_a_place_avoided_or_a_scenario() {
+    let net = network();
+    let graph = compile(&net).unwrap();
+    let router = file_router_storing(&net, Customizing::Never, &[Criterion::Time, Criterion::P90]);
+    let customizable = router.customizable().expect("in the file");
+    let mut req = RouteRequest::new(
+        place(&net, "urumqi"),
+        place(&net, "almaty"),
+        Objective::TIME,
+    );
+    req.avoid_places.insert(place(&net, "khorgos"));
+    assert!(!router.searches_whole_graph(&req));
+    let fast = router.best(&req, None).unwrap();
+    let slow = silkroute_route::best_route(&net, &graph, &[], &req, None).unwrap();
+    assert!(
+        close(fast.objective_value, slow.objective_value),
+        "{} vs {}",
+        fast.objective_value,
+        slow.objective_value
+    );
+    assert!(fast.legs.iter().all(|l| l.to != "khorgos"));
+    // The p50 and the p90 candidates, each from its stored customization.
+    assert_eq!(customizable.customizations_made(), (0, 2));
+    // The Khorgos crossings closed by a scenario.
+    let scenario = silkroute_feed::builtin_scenario("khorgos-closed")
+        .expect("built in")
+        .expect("parses");
+    let edited = scenario.applied_to(&net).expect("applies");
+    let derived = router
+        .derive(edited.clone(), vec![scenario.name.clone()])
+        .expect("compiles");
+    let req = RouteRequest::new(
+        place(&net, "urumqi"),
+        place(&net, "almaty"),
+        Objective::TIME,
+    );
+    let fast = derived.best(&req, None).unwrap();
+    let slow =
+        silkroute_route::best_route(&edited, &compile(&edited).unwrap(), &[], &req, None).unwrap();
+    assert!(close(fast.objective_value, slow.objective_value));
+    assert_eq!(customizable.customizations_made(), (0, 4));
+    // Nothing stored for cost with a filter: Dijkstra's business, and said so.
+    let mut by_cost = RouteRequest::new(
+        place(&net, "urumqi"),
+        place(&net, "almaty"),
+        Objective::Least(Criterion::Cost),
+    );
+    by_cost.avoid_places.insert(place(&net, "khorgos"));
+    assert!(router.searches_whole_graph(&by_cost));
+    router.best(&by_cost, None).unwrap();
+    assert_eq!(customizable.customizations_made(), (0, 4));
 }
 
 /// A matrix on a graph file for what no per-metric hierarchy answers (the p90 and balanced

@@ -168,6 +168,7 @@ fn a_router_reusing_query_labels_answers_like_fresh_queries() {
         hierarchies: hierarchies.clone(),
         customizable: None,
         customizable_graph: None,
+        customizations: Vec::new(),
     })
     .expect("the generated network has no services to lay");
     let places: Vec<PlaceId> = (0..net.places.len() as u32).map(PlaceId).collect();

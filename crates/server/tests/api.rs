@@ -343,6 +343,7 @@ async fn a_graph_file_server_answers_like_the_dijkstra_server() {
             hierarchies,
             customizable: None,
             customizable_graph: None,
+            customizations: Vec::new(),
         })
         .unwrap(),
     );
@@ -541,6 +542,7 @@ fn a_state_derived_from_a_graph_file_reweights_its_customizable_hierarchy() {
         hierarchies: Vec::new(),
         customizable,
         customizable_graph: Some((every, frame)),
+        customizations: Vec::new(),
     };
     silkroute_graph::write_graph_file(&path, &compiled).unwrap();
     let state = AppState::from_compiled(silkroute_graph::read_graph_file(&path).unwrap()).unwrap();

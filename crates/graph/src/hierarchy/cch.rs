@@ -89,11 +89,28 @@ impl<T> std::fmt::Debug for Derived<T> {
 /// The weights of a [`Cch`] for one metric: per arc, upwards and downwards, and the edge
 /// weights they were made from (to unpack paths: an arc's weight is an edge's on it or a
 /// lower triangle's).
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// A customization stored in a graph file ([`StoredCustomization`]) is viewed in the mapped
+/// file; a partial customization of it copies it first.
+#[derive(Debug, Clone, PartialEq)]
 pub struct CchMetric {
-    up_weight: Vec<Weight>,
-    down_weight: Vec<Weight>,
-    edge_weight: Vec<Weight>,
+    pub(crate) up_weight: Array<Weight>,
+    pub(crate) down_weight: Array<Weight>,
+    pub(crate) edge_weight: Array<Weight>,
+}
+
+/// A customization made when the graph file was built and stored in it, for the requests
+/// whose weights `key` names (what the routing layer makes of an objective, cargo and
+/// filters); their weights are integers at `scale` units per unit of value. A reader does not
+/// trust the key alone: the stored edge weights tell what it was customized for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCustomization {
+    /// The weights' name.
+    pub key: String,
+    /// Integer units per unit of value (hour, USD or kg CO2e).
+    pub scale: f64,
+    /// The customization.
+    pub metric: CchMetric,
 }
 
 /// What building a [`Cch`] made.
@@ -572,9 +589,9 @@ impl Cch {
             }
         }
         CchMetric {
-            up_weight,
-            down_weight,
-            edge_weight: weights.to_vec(),
+            up_weight: up_weight.into(),
+            down_weight: down_weight.into(),
+            edge_weight: weights.to_vec().into(),
         }
     }
 }
@@ -660,6 +677,9 @@ impl Cch {
         });
         // Arcs to recompute with their lower ends, lowest first, each queued once (an arc
         // queues only arcs with a higher lower end, so none is queued after its turn).
+        if changed.is_empty() {
+            return Some(0);
+        }
         let mut queue = std::collections::BinaryHeap::new();
         let mut queued = vec![0u64; self.arcs().div_ceil(64)];
         let mut push = |queue: &mut std::collections::BinaryHeap<_>, a: usize, x: u32| {
@@ -668,19 +688,17 @@ impl Cch {
                 queue.push(std::cmp::Reverse((a as u32, x)));
             }
         };
+        let edge_weights = metric.edge_weight.make_mut();
         for &(e, w) in changed {
-            metric.edge_weight[e as usize] = w;
+            edge_weights[e as usize] = w;
             let ea = self.edge_arc[e as usize];
             if ea != NONE {
                 let a = (ea / 2) as usize;
                 push(&mut queue, a, self.tail(a));
             }
         }
-        let CchMetric {
-            up_weight: up_w,
-            down_weight: down_w,
-            edge_weight,
-        } = metric;
+        let (up_w, down_w) = (metric.up_weight.make_mut(), metric.down_weight.make_mut());
+        let edge_weight = &*metric.edge_weight;
         let (mut recomputed, mut steps) = (0, 0u64);
         while let Some(std::cmp::Reverse((a, x))) = queue.pop() {
             recomputed += 1;
@@ -774,6 +792,11 @@ impl Cch {
 }
 
 impl CchMetric {
+    /// Arcs it weighs.
+    pub fn arcs(&self) -> usize {
+        self.up_weight.len()
+    }
+
     /// The graph edges' weights it was customized for.
     pub fn edge_weights(&self) -> &[Weight] {
         &self.edge_weight

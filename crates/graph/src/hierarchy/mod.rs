@@ -29,7 +29,9 @@ mod dissection;
 mod metric;
 mod query;
 
-pub use cch::{meet, Cch, CchError, CchMetric, CchQuery, CchState, CchStats, Label};
+pub use cch::{
+    meet, Cch, CchError, CchMetric, CchQuery, CchState, CchStats, Label, StoredCustomization,
+};
 pub use contract::{BuildStats, Hierarchy};
 pub use metric::{Metric, NoMetric};
 pub use query::{HierarchyPath, HierarchyQuery, QueryState};
