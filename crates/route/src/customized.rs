@@ -361,6 +361,19 @@ impl Customizable {
                 return Some(c);
             }
         }
+        // A stored customization made for exactly these weights (the file's own graph, no
+        // filter) answers as it is, trusted as the file's per-metric hierarchies are: both
+        // were made from the file's edges when it was built.
+        if self.frame_id == 0
+            && req.modes.is_empty()
+            && req.avoid_places.is_empty()
+            && req.avoid_countries.is_empty()
+        {
+            let weights = weights_key(req);
+            if let Some((_, c)) = self.stored.iter().find(|(k, _)| *k == weights) {
+                return Some(c.clone());
+            }
+        }
         // Never customizing, it makes partial customizations of the stored ones only, for
         // the objective and cargo they were made for.
         if self.customizing == Customizing::Never && !self.stores_for(req) {

@@ -636,7 +636,15 @@ impl Router {
     }
 
     /// Avoids a country (ISO code) or a place (any name) in `req`.
+    /// A place's id is looked up first (a binary search on a graph file), so that avoiding a
+    /// place by its id neither decodes every place nor builds the name index.
     pub fn avoid(&self, req: &mut RouteRequest, text: &str) -> Result<(), UnknownPlace> {
+        if text.trim().len() != 2 {
+            if let Some(p) = self.net.place_id(text.trim()) {
+                req.avoid_places.insert(p);
+                return Ok(());
+            }
+        }
         req.avoid(&self.net, self.finder(), text)
     }
 

@@ -57,10 +57,23 @@ pub struct Cch {
 
 /// Which arcs have edges on them, and where: `edge_arc` of each of `arc_edges` (so that a
 /// binary search reads one array), and a bit per arc that has edges (most arcs are fill-in).
-#[derive(Clone)]
 pub(crate) struct ArcEdgeIndex {
     listed: Vec<u32>,
     has_edges: Vec<u64>,
+    /// A bit per arc, all clear between partial customizations: the arcs queued (each bit is
+    /// cleared when its arc is recomputed, so nothing needs clearing afterwards and no page
+    /// of it is touched twice).
+    queued: std::sync::Mutex<Vec<u64>>,
+}
+
+impl Clone for ArcEdgeIndex {
+    fn clone(&self) -> Self {
+        ArcEdgeIndex {
+            listed: self.listed.clone(),
+            has_edges: self.has_edges.clone(),
+            queued: std::sync::Mutex::new(vec![0; self.has_edges.len()]),
+        }
+    }
 }
 
 /// What a [`Cch`] makes from its other arrays when first needed; it never tells two
@@ -673,7 +686,12 @@ impl Cch {
             for &ea in &listed {
                 has_edges[(ea / 2) as usize / 64] |= 1 << ((ea / 2) % 64);
             }
-            ArcEdgeIndex { listed, has_edges }
+            let queued = std::sync::Mutex::new(vec![0u64; has_edges.len()]);
+            ArcEdgeIndex {
+                listed,
+                has_edges,
+                queued,
+            }
         });
         // Arcs to recompute with their lower ends, lowest first, each queued once (an arc
         // queues only arcs with a higher lower end, so none is queued after its turn).
@@ -681,8 +699,18 @@ impl Cch {
             return Some(0);
         }
         let mut queue = std::collections::BinaryHeap::new();
-        let mut queued = vec![0u64; self.arcs().div_ceil(64)];
-        let mut push = |queue: &mut std::collections::BinaryHeap<_>, a: usize, x: u32| {
+        // The shared bits when no other partial customization holds them, else new ones.
+        let mut shared = index.queued.try_lock().ok();
+        let mut own: Vec<u64>;
+        let queued: &mut Vec<u64> = match shared.as_deref_mut() {
+            Some(bits) => bits,
+            None => {
+                own = vec![0u64; self.arcs().div_ceil(64)];
+                &mut own
+            }
+        };
+        type Queue = std::collections::BinaryHeap<std::cmp::Reverse<(u32, u32)>>;
+        let push = |queue: &mut Queue, queued: &mut [u64], a: usize, x: u32| {
             if queued[a / 64] & (1 << (a % 64)) == 0 {
                 queued[a / 64] |= 1 << (a % 64);
                 queue.push(std::cmp::Reverse((a as u32, x)));
@@ -694,7 +722,7 @@ impl Cch {
             let ea = self.edge_arc[e as usize];
             if ea != NONE {
                 let a = (ea / 2) as usize;
-                push(&mut queue, a, self.tail(a));
+                push(&mut queue, queued, a, self.tail(a));
             }
         }
         let (up_w, down_w) = (metric.up_weight.make_mut(), metric.down_weight.make_mut());
@@ -703,12 +731,16 @@ impl Cch {
         while let Some(std::cmp::Reverse((a, x))) = queue.pop() {
             recomputed += 1;
             let (a, x) = (a as usize, x as usize);
+            queued[a / 64] &= !(1 << (a % 64));
             let y = self.up_head[a] as usize;
             steps += (self.lower_of(x).len()
                 + 2 * self.lower_of(y).len()
                 + self.arcs_of(x as u32).len()
                 + self.arcs_of(y as u32).len()) as u64;
             if steps > max_steps {
+                for std::cmp::Reverse((a, _)) in queue.drain() {
+                    queued[a as usize / 64] &= !(1 << (a % 64));
+                }
                 return None;
             }
             let (old_up, old_down) = (up_w[a], down_w[a]);
@@ -758,7 +790,7 @@ impl Cch {
                         || down_w[xz].saturating_add(up) < t_up
                         || down.saturating_add(up_w[xz]) < t_down
                     {
-                        push(&mut queue, top, self.up_head[xz]);
+                        push(&mut queue, queued, top, self.up_head[xz]);
                     }
                 },
             );
@@ -777,7 +809,7 @@ impl Cch {
                         || down.saturating_add(up_w[xz]) < t_up
                         || down_w[xz].saturating_add(up) < t_down
                     {
-                        push(&mut queue, top, y as u32);
+                        push(&mut queue, queued, top, y as u32);
                     }
                 },
             );
