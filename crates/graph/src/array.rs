@@ -8,7 +8,7 @@
 //! cache.
 
 use bytemuck::Pod;
-use memmap2::Mmap;
+use memmap2::{Mmap, MmapMut, MmapOptions};
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -19,7 +19,7 @@ use std::sync::Arc;
 /// ([`write_graph_file`](crate::write_graph_file)), so a file that silkroute rewrites is a new
 /// file: a mapping of the old one keeps seeing the old bytes.
 #[derive(Clone)]
-pub struct MappedFile(Arc<Mmap>);
+pub struct MappedFile(Arc<Mmap>, Arc<std::fs::File>);
 
 impl MappedFile {
     /// Maps `file` read-only.
@@ -33,7 +33,25 @@ impl MappedFile {
         // (OSRM, Valhalla, RoutingKit readers).
         #[allow(unsafe_code)]
         let map = unsafe { Mmap::map(file)? };
-        Ok(MappedFile(Arc::new(map)))
+        Ok(MappedFile(Arc::new(map), Arc::new(file.try_clone()?)))
+    }
+
+    /// A private, copy-on-write mapping of bytes `start..start + len` (`len` > 0), with where
+    /// they begin in it: pages are read from the file until written, and a written page is
+    /// the process's own copy (the file never changes).
+    fn private_copy(&self, start: usize, len: usize) -> std::io::Result<(MmapMut, usize)> {
+        // Offsets must be a multiple of the page size (of 64 KiB on Windows).
+        let skip = start % (1 << 16);
+        // SAFETY: as for `map`: a private mapping of a file silkroute never truncates in
+        // place; its bytes are only viewed as plain integers, and writes go to private pages.
+        #[allow(unsafe_code)]
+        let map = unsafe {
+            MmapOptions::new()
+                .offset((start - skip) as u64)
+                .len(skip + len)
+                .map_copy(&*self.1)?
+        };
+        Ok((map, skip))
     }
 
     /// The file's bytes.
@@ -55,7 +73,6 @@ pub(crate) struct Array<T: Pod> {
     inner: Inner<T>,
 }
 
-#[derive(Clone)]
 enum Inner<T> {
     Owned(Vec<T>),
     Mapped {
@@ -63,6 +80,29 @@ enum Inner<T> {
         start: usize,
         len: usize,
     },
+    /// A mapped array changed in place: its own copy of the pages written.
+    Private {
+        map: MmapMut,
+        skip: usize,
+        len: usize,
+    },
+}
+
+impl<T: Pod> Clone for Inner<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Inner::Owned(v) => Inner::Owned(v.clone()),
+            Inner::Mapped { file, start, len } => Inner::Mapped {
+                file: file.clone(),
+                start: *start,
+                len: *len,
+            },
+            Inner::Private { map, skip, len } => {
+                let bytes = &map[*skip..*skip + len * std::mem::size_of::<T>()];
+                Inner::Owned(bytemuck::cast_slice(bytes).to_vec())
+            }
+        }
+    }
 }
 
 /// Why bytes of a graph file cannot be viewed as an array.
@@ -121,21 +161,33 @@ impl<T: Pod> Array<T> {
         })
     }
 
-    /// The array to change: copied out of the file first when it is mapped.
+    /// The array to change. A mapped one becomes a private copy-on-write mapping of its
+    /// bytes (only the pages written are copied; a copy in memory if the mapping fails).
     pub(crate) fn make_mut(&mut self) -> &mut [T] {
-        if let Inner::Mapped { .. } = self.inner {
-            self.inner = Inner::Owned(self.to_vec());
+        if let Inner::Mapped { file, start, len } = &self.inner {
+            let bytes = len * std::mem::size_of::<T>();
+            self.inner = match file.private_copy(*start, bytes) {
+                Ok((map, skip)) if bytes > 0 => Inner::Private {
+                    map,
+                    skip,
+                    len: *len,
+                },
+                _ => Inner::Owned(self.to_vec()),
+            };
         }
         match &mut self.inner {
             Inner::Owned(v) => v,
-            Inner::Mapped { .. } => unreachable!("copied above"),
+            Inner::Private { map, skip, len } => {
+                bytemuck::cast_slice_mut(&mut map[*skip..*skip + *len * std::mem::size_of::<T>()])
+            }
+            Inner::Mapped { .. } => unreachable!("made private above"),
         }
     }
 
     /// Where the array starts in its mapped file (`None` when it is owned).
     pub(crate) fn file_offset(&self) -> Option<u64> {
         match &self.inner {
-            Inner::Owned(_) => None,
+            Inner::Owned(_) | Inner::Private { .. } => None,
             Inner::Mapped { start, .. } => Some(*start as u64),
         }
     }
@@ -160,6 +212,10 @@ impl<T: Pod> Deref for Array<T> {
                 let end = start + len * std::mem::size_of::<T>();
                 // `Array::mapped` checked range and alignment; the mapping never moves.
                 bytemuck::cast_slice(&file.bytes()[*start..end])
+            }
+            Inner::Private { map, skip, len } => {
+                // Aligned as in the file: the mapping starts on a page.
+                bytemuck::cast_slice(&map[*skip..*skip + len * std::mem::size_of::<T>()])
             }
         }
     }

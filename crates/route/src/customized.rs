@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use silkroute_graph::hierarchy::{
     meet, Cch, CchMetric, CchQuery, CchState, Label, StoredCustomization, Weight, INFINITY,
 };
-use silkroute_graph::{Edge, EdgeFrame, Graph, NodeId, Topology, Wait};
+use silkroute_graph::{Edge, EdgeFrame, EdgeShape, Graph, NodeId, Topology, Wait};
 use silkroute_model::{Network, PlaceId};
 use std::sync::{Arc, Mutex};
 
@@ -46,6 +46,9 @@ pub struct Customizable {
     stored: Arc<Vec<(String, Arc<Customization>)>>,
     /// Weights being customized in the background.
     pending: Arc<Mutex<Vec<String>>>,
+    /// Weights whose partial customization reached too far and gave up: a whole customization
+    /// is theirs, and a partial one is not tried again.
+    too_far: Arc<Mutex<std::collections::HashSet<String>>>,
     /// Customizations made whole and made partially from a kept one, by this hierarchy and
     /// the scenarios framed on it.
     made: Arc<[std::sync::atomic::AtomicUsize; 2]>,
@@ -92,6 +95,7 @@ impl Customizable {
             kept: Arc::default(),
             stored: Arc::default(),
             pending: Arc::default(),
+            too_far: Arc::default(),
             made: Arc::default(),
             states: Mutex::new(Vec::new()),
         }
@@ -136,6 +140,7 @@ impl Customizable {
             kept: self.kept.clone(),
             stored: self.stored.clone(),
             pending: self.pending.clone(),
+            too_far: self.too_far.clone(),
             made: self.made.clone(),
             states: Mutex::new(Vec::new()),
         })
@@ -379,8 +384,14 @@ impl Customizable {
         if self.customizing == Customizing::Never && !self.stores_for(req) {
             return None;
         }
+        if let Some(c) = self.stored_with_places_avoided(graph, req) {
+            self.made[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let c = Arc::new(c);
+            keep(&self.kept, key, c.clone());
+            return Some(c);
+        }
         let (values, finite_total) = request_values(net, graph, self.frame.as_deref(), req);
-        if let Some(c) = self.derived(&values, finite_total) {
+        if let Some(c) = self.derived(&key, &values, finite_total) {
             self.made[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let c = Arc::new(c);
             keep(&self.kept, key, c.clone());
@@ -435,14 +446,64 @@ impl Customizable {
         }
     }
 
+    /// For a request on the file's own graph whose only filter is places avoided, with a
+    /// stored customization for its weights without them: that one with the edges entering
+    /// the avoided places' nodes forbidden, found from the heads of the hierarchy's edges
+    /// (4 bytes each) instead of weighing every edge again (96 bytes each). `None` otherwise,
+    /// or when the partial customization gives up.
+    fn stored_with_places_avoided(
+        &self,
+        graph: &Graph,
+        req: &RouteRequest,
+    ) -> Option<Customization> {
+        let every = self.prepared_on.as_deref()?;
+        if self.frame_id != 0
+            || req.avoid_places.is_empty()
+            || !req.modes.is_empty()
+            || !req.avoid_countries.is_empty()
+        {
+            return None;
+        }
+        let unfiltered = RouteRequest {
+            avoid_places: Default::default(),
+            ..req.clone()
+        };
+        let weights = weights_key(&unfiltered);
+        let (_, base) = self.stored.iter().find(|(k, _)| *k == weights)?;
+        let mut avoided: Vec<NodeId> = req
+            .avoid_places
+            .iter()
+            .flat_map(|&p| graph.place_nodes(p).iter().copied())
+            .collect();
+        avoided.sort_unstable();
+        let old = base.metric.edge_weights();
+        let changed: Vec<(u32, Weight)> = (0..every.edge_count())
+            .into_par_iter()
+            .filter(|&e| old[e] != INFINITY && avoided.binary_search(&every.head(e)).is_ok())
+            .map(|e| (e as u32, INFINITY))
+            .collect();
+        let mut metric = base.metric.clone();
+        let room = (self.cch.triangles() / PARTIAL_ROOM).max(PARTIAL_ROOM_LEAST);
+        self.cch.recustomize_within(&mut metric, &changed, room)?;
+        Some(Customization {
+            metric,
+            scale: base.scale,
+        })
+    }
+
     /// A customization for the edge values `values` made from a kept one by a partial
     /// customization ([`Cch::recustomize_within`]), when one is near enough: its scale keeps
     /// every path's weight in 31 bits for these values, at most [`DERIVED_CHANGES`] of the
     /// edges weigh otherwise, and the arcs they reach are few enough ([`PARTIAL_ROOM`]). The
     /// kept one with the fewest changes is copied and changed. A place avoided, a crossing
     /// closed or a few links slowed take milliseconds so, against seconds for a whole
-    /// customization on a big graph.
-    fn derived(&self, values: &[f64], finite_total: f64) -> Option<Customization> {
+    /// customization on a big graph. Weights whose partial customization gave up (`key`) are
+    /// not tried again.
+    fn derived(&self, key: &str, values: &[f64], finite_total: f64) -> Option<Customization> {
+        let too_far = || self.too_far.lock().unwrap_or_else(|e| e.into_inner());
+        if too_far().contains(key) {
+            return None;
+        }
         let kept: Vec<Arc<Customization>> = self
             .kept
             .lock()
@@ -463,7 +524,14 @@ impl Customizable {
         let (changed, base) = nearest;
         let mut metric = base.metric.clone();
         let room = (self.cch.triangles() / PARTIAL_ROOM).max(PARTIAL_ROOM_LEAST);
-        self.cch.recustomize_within(&mut metric, &changed, room)?;
+        if self
+            .cch
+            .recustomize_within(&mut metric, &changed, room)
+            .is_none()
+        {
+            too_far().insert(key.to_string());
+            return None;
+        }
         Some(Customization {
             metric,
             scale: base.scale,
@@ -607,7 +675,8 @@ fn values(
             })
             .collect(),
     };
-    let finite_total = values.par_iter().filter(|v| v.is_finite()).sum();
+    // Summed in order, so that a build writes the same scale, and file, every time.
+    let finite_total = values.iter().filter(|v| v.is_finite()).sum();
     (values, finite_total)
 }
 
