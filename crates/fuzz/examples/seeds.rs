@@ -121,6 +121,17 @@ almaty,xian,cotton,,2000,,fuzz seed\n",
     let customizable =
         Some(silkroute_graph::hierarchy::prepare_customizable(&shape, &graph.coordinates(&net)).0);
     let frame = silkroute_graph::EdgeFrame::of(&graph, &shape).expect("open edges among all");
+    // With a stored customization (since format 13): p90, as `build` makes it, so that the
+    // target's p90 request is answered from it.
+    let stored = customizable.as_ref().map(|cch| {
+        silkroute_route::stored_customization(
+            cch,
+            &graph,
+            Some(&frame),
+            silkroute_route::Objective::Least(silkroute_route::Criterion::P90),
+            silkroute_route::Cargo::default(),
+        )
+    });
     let compiled = silkroute_graph::CompiledNetwork {
         hierarchies: vec![(
             silkroute_graph::Metric::Time,
@@ -130,7 +141,7 @@ almaty,xian,cotton,,2000,,fuzz seed\n",
         graph,
         customizable,
         customizable_graph: Some((shape, frame)),
-        customizations: Vec::new(),
+        customizations: stored.into_iter().collect(),
     };
     silkroute_graph::write_graph_file(&file, &compiled).expect("writes");
     seed("graph_file", "mini-planned", &std::fs::read(&file).unwrap());

@@ -154,7 +154,7 @@ proptest! {
             let met = meet(&forward, &backward);
             prop_assert_eq!(met.map_or(INFINITY, |(w, _)| w), expected);
             if let Some((w, rank)) = met {
-                let p = q.path_of_labels(&forward, &backward, w, rank);
+                let p = q.path_of_labels(&forward, &backward, w, rank).expect("unpacks");
                 let start = sources.iter().filter(|s| s.0 == p.source).map(|s| s.1).min().unwrap();
                 let end = targets.iter().filter(|t| t.0 == p.target).map(|t| t.1).min().unwrap();
                 let sum = walk(&edges, weights, &p.edges, p.source, p.target)?;

@@ -291,14 +291,19 @@ impl Customizable {
                     .iter()
                     .zip(&to)
                     .map(|(&d, backward)| {
-                        let best = meet(&forward, backward).filter(|_| o != d).map(|(w, m)| {
-                            let path = q.path_of_labels(&forward, backward, w, m);
-                            let mut totals = graph.node(NodeId(path.source)).board_wait.costs();
-                            for &e in &path.edges {
-                                totals += graph.edges()[self.graph_edge(e)].costs(&template.cargo);
-                            }
-                            (totals, template.objective.weight(&totals))
-                        });
+                        let best =
+                            meet(&forward, backward)
+                                .filter(|_| o != d)
+                                .and_then(|(w, m)| {
+                                    let path = q.path_of_labels(&forward, backward, w, m)?;
+                                    let mut totals =
+                                        graph.node(NodeId(path.source)).board_wait.costs();
+                                    for &e in &path.edges {
+                                        totals += graph.edges()[self.graph_edge(e)]
+                                            .costs(&template.cargo);
+                                    }
+                                    Some((totals, template.objective.weight(&totals)))
+                                });
                         cell(net, o, d, best)
                     })
                     .collect();

@@ -1131,7 +1131,7 @@ impl<'a> CchQuery<'a> {
         targets: &[(u32, Weight)],
     ) -> Option<HierarchyPath> {
         let (weight, meet) = self.run(sources, targets);
-        let path = meet.map(|m| self.unpack(weight, m));
+        let path = meet.and_then(|m| self.unpack(weight, m));
         self.clear();
         path
     }
@@ -1303,14 +1303,14 @@ impl<'a> CchQuery<'a> {
     }
 
     /// The graph path of `weight` through rank `meet` where `forward` and `backward` labels
-    /// met ([`meet`]).
+    /// met ([`meet`]); `None` if the metric's weights do not unpack (a damaged customization).
     pub fn path_of_labels(
         &self,
         forward: &[Label],
         backward: &[Label],
         weight: Weight,
         meet: u32,
-    ) -> HierarchyPath {
+    ) -> Option<HierarchyPath> {
         let arc = |labels: &[Label], x: u32| {
             labels[labels
                 .binary_search_by_key(&x, |l| l.rank)
@@ -1323,7 +1323,7 @@ impl<'a> CchQuery<'a> {
     }
 
     /// The graph path through the meeting rank `meet` of the last query's labels.
-    fn unpack(&self, weight: Weight, meet: u32) -> HierarchyPath {
+    fn unpack(&self, weight: Weight, meet: u32) -> Option<HierarchyPath> {
         let st = &self.state;
         self.unpack_through(weight, meet, |up, x| {
             if up {
@@ -1335,13 +1335,13 @@ impl<'a> CchQuery<'a> {
     }
 
     /// The graph path through rank `meet`, each rank's arc towards the source (`up`) or the
-    /// target given by `arc_of` ([`NONE`] at a start).
+    /// target given by `arc_of` ([`NONE`] at a start); `None` if an arc does not unpack.
     fn unpack_through(
         &self,
         weight: Weight,
         meet: u32,
         arc_of: impl Fn(bool, u32) -> u32,
-    ) -> HierarchyPath {
+    ) -> Option<HierarchyPath> {
         let cch = self.cch;
         // Up from the source: arcs walked upwards, collected from the meeting node down.
         let mut up_arcs = Vec::new();
@@ -1354,26 +1354,28 @@ impl<'a> CchQuery<'a> {
         let source = cch.node_at[x as usize];
         let mut edges = Vec::new();
         for &a in up_arcs.iter().rev() {
-            self.unpack_arc(a, true, &mut edges);
+            self.unpack_arc(a, true, &mut edges)?;
         }
         // Down to the target: arcs walked downwards.
         let mut x = meet;
         while arc_of(false, x) != NONE {
             let a = arc_of(false, x) as usize;
-            self.unpack_arc(a, false, &mut edges);
+            self.unpack_arc(a, false, &mut edges)?;
             x = cch.tail(a);
         }
-        HierarchyPath {
+        Some(HierarchyPath {
             weight,
             source,
             target: cch.node_at[x as usize],
             edges,
-        }
+        })
     }
 
     /// Appends the graph edges of arc `a` walked upwards (`up`) or downwards: an edge on the
-    /// arc with the arc's weight, else the lower triangle whose two arcs add up to it.
-    fn unpack_arc(&self, a: usize, up: bool, out: &mut Vec<u32>) {
+    /// arc with the arc's weight, else the lower triangle whose two arcs add up to it. `None`
+    /// if neither makes an arc's weight: a customization does not leave that, a damaged one
+    /// stored in a file (checksums refitted) can.
+    fn unpack_arc(&self, a: usize, up: bool, out: &mut Vec<u32>) -> Option<()> {
         let cch = self.cch;
         let m = self.metric;
         let mut stack = vec![(a, up)];
@@ -1421,8 +1423,9 @@ impl<'a> CchQuery<'a> {
                     j += 1;
                 }
             }
-            unreachable!("an arc's finite weight is an edge's or a lower triangle's");
+            return None;
         }
+        Some(())
     }
 }
 
@@ -1468,6 +1471,27 @@ mod tests {
     #[should_panic(expected = "twice")]
     fn an_order_that_names_a_node_twice_is_refused() {
         Cch::from_order(vec![0, 0, 1], &[(0, 1)]);
+    }
+
+    /// A customization whose arc weights no edge or triangle makes (one stored in a file whose
+    /// checksums were refitted) gives no path, not a panic, when a path is unpacked.
+    #[test]
+    fn a_damaged_customization_gives_no_path_instead_of_a_panic() {
+        let coordinates = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
+        let edges = [(0, 1), (1, 2), (0, 2), (2, 3), (3, 0)];
+        let (cch, _) = Cch::build(&coordinates, &edges);
+        let mut metric = cch.customize(&[2, 3, 10, 1, 1]);
+        for w in metric
+            .up_weight
+            .make_mut()
+            .iter_mut()
+            .chain(metric.down_weight.make_mut().iter_mut())
+        {
+            *w = 7;
+        }
+        let mut q = CchQuery::new(&cch, &metric, None);
+        assert!(q.distance(&[(0, 0)], &[(2, 0)]).is_some());
+        assert_eq!(q.path(&[(0, 0)], &[(2, 0)]), None);
     }
 
     /// A square with a diagonal drawn in the test: 0 → 1 → 2 costs 2 + 3, the diagonal 0 → 2
