@@ -203,15 +203,8 @@ fn a_filtered_time_route_uses_two_customizations() {
     let router = file_router(&net, Customizing::Immediately);
     let mut req = RouteRequest::new(place(&net, "xian"), place(&net, "almaty"), Objective::TIME);
     req.modes.insert(Mode::Road);
-    let fast = router.best(&req, None).unwrap();
+    best_as_dijkstra(&router, &net, &graph, &req);
     assert_eq!(router.customizable().unwrap().customizations(), 2);
-    let slow = silkroute_route::best_route(&net, &graph, &[], &req, None).unwrap();
-    assert!(
-        close(fast.objective_value, slow.objective_value),
-        "{} vs {}",
-        fast.objective_value,
-        slow.objective_value
-    );
 }
 
 /// A router on a graph file's parts with a customizable hierarchy that customizes in the
@@ -373,6 +366,38 @@ fn scenarios_that_close_or_change_elements_reweight_the_hierarchy() {
     assert!(through_cku > 0);
 }
 
+/// `router`'s best itinerary for `req`, checked against the Dijkstra search's on `net` and its
+/// `graph`.
+fn best_as_dijkstra(
+    router: &Router,
+    net: &Network,
+    graph: &silkroute_graph::Graph,
+    req: &RouteRequest,
+) -> silkroute_route::Itinerary {
+    let fast = router.best(req, None).unwrap();
+    let slow = silkroute_route::best_route(net, graph, &[], req, None).unwrap();
+    assert!(
+        close(fast.objective_value, slow.objective_value),
+        "{} vs {}",
+        fast.objective_value,
+        slow.objective_value
+    );
+    fast
+}
+
+/// The built-in scenario that closes the Khorgos crossings, applied to `net` and derived from
+/// `router` (its graph framed on the file's).
+fn khorgos_closed(router: &Router, net: &Network) -> (Network, Router) {
+    let scenario = silkroute_feed::builtin_scenario("khorgos-closed")
+        .expect("built in")
+        .expect("parses");
+    let edited = scenario.applied_to(net).expect("applies");
+    let derived = router
+        .derive(edited.clone(), vec![scenario.name.clone()])
+        .expect("compiles");
+    (edited, derived)
+}
+
 /// After one customization for an objective, a place avoided and a border crossing closed
 /// are partial customizations of it (the few arcs the changed edges reach recomputed), not
 /// whole ones; a mode filter, which changes most edges, is a whole one. Every answer is
@@ -390,42 +415,24 @@ fn a_place_avoided_or_a_crossing_closed_is_a_partial_customization() {
             Objective::Least(Criterion::Cost),
         )
     };
-    let agrees =
-        |router: &Router, net: &Network, graph: &silkroute_graph::Graph, req: &RouteRequest| {
-            let fast = router.best(req, None).unwrap();
-            let slow = route(net, graph, req).unwrap();
-            assert!(
-                close(fast.objective_value, slow.objective_value),
-                "{} vs {}",
-                fast.objective_value,
-                slow.objective_value
-            );
-            fast
-        };
-    agrees(&router, &net, &graph, &by_cost("xian", "tashkent"));
+    best_as_dijkstra(&router, &net, &graph, &by_cost("xian", "tashkent"));
     assert_eq!(customizable.customizations_made(), (1, 0));
     // Khorgos avoided: from the customization for cost.
     let mut avoiding = by_cost("urumqi", "almaty");
     avoiding.avoid_places.insert(place(&net, "khorgos"));
-    let itinerary = agrees(&router, &net, &graph, &avoiding);
+    let itinerary = best_as_dijkstra(&router, &net, &graph, &avoiding);
     assert!(itinerary.legs.iter().all(|l| l.to != "khorgos"));
     assert_eq!(customizable.customizations_made(), (1, 1));
     // The Khorgos crossings closed by a scenario: its graph is framed on the file's, and its
     // customization is made from the kept ones.
-    let scenario = silkroute_feed::builtin_scenario("khorgos-closed")
-        .expect("built in")
-        .expect("parses");
-    let edited = scenario.applied_to(&net).expect("applies");
-    let derived = router
-        .derive(edited.clone(), vec![scenario.name.clone()])
-        .expect("compiles");
+    let (edited, derived) = khorgos_closed(&router, &net);
     let fresh = compile(&edited).unwrap();
-    agrees(&derived, &edited, &fresh, &by_cost("urumqi", "almaty"));
+    best_as_dijkstra(&derived, &edited, &fresh, &by_cost("urumqi", "almaty"));
     assert_eq!(customizable.customizations_made(), (1, 2));
     // Rail only changes most edges' weights: a whole customization.
     let mut rail = by_cost("xian", "tashkent");
     rail.modes.insert(Mode::Rail);
-    agrees(&router, &net, &graph, &rail);
+    best_as_dijkstra(&router, &net, &graph, &rail);
     assert_eq!(customizable.customizations_made(), (2, 2));
 }
 
@@ -446,34 +453,18 @@ fn stored_customizations_answer_a_one_shot_command_with_a_place_avoided_or_a_sce
     );
     req.avoid_places.insert(place(&net, "khorgos"));
     assert!(!router.searches_whole_graph(&req));
-    let fast = router.best(&req, None).unwrap();
-    let slow = silkroute_route::best_route(&net, &graph, &[], &req, None).unwrap();
-    assert!(
-        close(fast.objective_value, slow.objective_value),
-        "{} vs {}",
-        fast.objective_value,
-        slow.objective_value
-    );
+    let fast = best_as_dijkstra(&router, &net, &graph, &req);
     assert!(fast.legs.iter().all(|l| l.to != "khorgos"));
     // The p50 and the p90 candidates, each from its stored customization.
     assert_eq!(customizable.customizations_made(), (0, 2));
     // The Khorgos crossings closed by a scenario.
-    let scenario = silkroute_feed::builtin_scenario("khorgos-closed")
-        .expect("built in")
-        .expect("parses");
-    let edited = scenario.applied_to(&net).expect("applies");
-    let derived = router
-        .derive(edited.clone(), vec![scenario.name.clone()])
-        .expect("compiles");
+    let (edited, derived) = khorgos_closed(&router, &net);
     let req = RouteRequest::new(
         place(&net, "urumqi"),
         place(&net, "almaty"),
         Objective::TIME,
     );
-    let fast = derived.best(&req, None).unwrap();
-    let slow =
-        silkroute_route::best_route(&edited, &compile(&edited).unwrap(), &[], &req, None).unwrap();
-    assert!(close(fast.objective_value, slow.objective_value));
+    best_as_dijkstra(&derived, &edited, &compile(&edited).unwrap(), &req);
     assert_eq!(customizable.customizations_made(), (0, 4));
     // Nothing stored for cost with a filter: Dijkstra's business, and said so.
     let mut by_cost = RouteRequest::new(
