@@ -103,7 +103,9 @@ fn parse_customized(s: &str) -> Result<Option<silkroute_route::Criterion>, Strin
     if s == "none" {
         Ok(None)
     } else {
-        s.parse().map(Some)
+        s.parse()
+            .map(Some)
+            .map_err(|e: String| format!("{e}, or none"))
     }
 }
 
