@@ -478,7 +478,7 @@ impl Customizable {
         let mut avoided: Vec<NodeId> = req
             .avoid_places
             .iter()
-            .flat_map(|&p| graph.place_nodes(p).iter().copied())
+            .flat_map(|&p| place_and_airside_nodes(graph, p))
             .collect();
         avoided.sort_unstable();
         let old = base.metric.edge_weights();
@@ -636,7 +636,7 @@ fn request_values(
         let avoided: std::collections::HashSet<NodeId> = req
             .avoid_places
             .iter()
-            .flat_map(|&p| graph.place_nodes(p).iter().copied())
+            .flat_map(|&p| place_and_airside_nodes(graph, p))
             .collect();
         values(graph, frame, req.objective, &req.cargo, &|n| {
             !avoided.contains(&n)
@@ -650,6 +650,15 @@ fn request_values(
             &allowed_nodes(net, graph, req),
         )
     }
+}
+
+/// Every node of place `p`: its inland nodes and its international (airside, quayside) ones.
+fn place_and_airside_nodes(graph: &Graph, p: PlaceId) -> impl Iterator<Item = NodeId> + '_ {
+    graph
+        .place_nodes(p)
+        .iter()
+        .chain(graph.international_nodes(p))
+        .copied()
 }
 
 /// `objective`'s value for `cargo` of each of the hierarchy's edges (those of `graph`, or of

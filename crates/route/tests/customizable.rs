@@ -103,8 +103,8 @@ fn cku_railway_open() -> Scenario {
     .expect("parses")
 }
 
-/// Restricts a request (the place is Khorgos).
-type Filter = fn(&mut RouteRequest, PlaceId);
+/// Restricts a request (the places are Khorgos and Tashkent).
+type Filter = fn(&mut RouteRequest, (PlaceId, PlaceId));
 
 #[test]
 fn every_objective_and_filter_agrees_with_dijkstra() {
@@ -122,8 +122,8 @@ fn every_objective_and_filter_agrees_with_dijkstra() {
             value_of_time_usd_per_h: 20.0,
         },
     ];
-    let khorgos = place(&net, "khorgos");
-    let filters: [(&str, Filter); 4] = [
+    let khorgos = (place(&net, "khorgos"), place(&net, "tashkent"));
+    let filters: [(&str, Filter); 5] = [
         ("nothing", |_, _| {}),
         ("rail only", |r, _| {
             r.modes.insert(Mode::Rail);
@@ -132,7 +132,11 @@ fn every_objective_and_filter_agrees_with_dijkstra() {
             r.avoid_countries.insert("KZ".into());
         }),
         ("Khorgos avoided", |r, k| {
-            r.avoid_places.insert(k);
+            r.avoid_places.insert(k.0);
+        }),
+        // A hub airport: its international (airside) nodes are avoided too.
+        ("Tashkent avoided", |r, k| {
+            r.avoid_places.insert(k.1);
         }),
     ];
     let mut answered = 0;
@@ -457,6 +461,16 @@ fn stored_customizations_answer_a_one_shot_command_with_a_place_avoided_or_a_sce
     assert!(fast.legs.iter().all(|l| l.to != "khorgos"));
     // The p50 and the p90 candidates, each from its stored customization.
     assert_eq!(customizable.customizations_made(), (0, 2));
+    // A hub airport avoided, airside included (flying through Tashkent is quicker).
+    let mut req = RouteRequest::new(
+        place(&net, "kashgar"),
+        place(&net, "beyneu"),
+        Objective::TIME,
+    );
+    req.avoid_places.insert(place(&net, "tashkent"));
+    let fast = best_as_dijkstra(&router, &net, &graph, &req);
+    assert!(fast.legs.iter().all(|l| l.to != "tashkent"));
+    assert_eq!(customizable.customizations_made(), (0, 4));
     // The Khorgos crossings closed by a scenario.
     let (edited, derived) = khorgos_closed(&router, &net);
     let req = RouteRequest::new(
@@ -465,7 +479,7 @@ fn stored_customizations_answer_a_one_shot_command_with_a_place_avoided_or_a_sce
         Objective::TIME,
     );
     best_as_dijkstra(&derived, &edited, &compile(&edited).unwrap(), &req);
-    assert_eq!(customizable.customizations_made(), (0, 4));
+    assert_eq!(customizable.customizations_made(), (0, 6));
     // Nothing stored for cost with a filter: Dijkstra's business, and said so.
     let mut by_cost = RouteRequest::new(
         place(&net, "urumqi"),
@@ -475,7 +489,7 @@ fn stored_customizations_answer_a_one_shot_command_with_a_place_avoided_or_a_sce
     by_cost.avoid_places.insert(place(&net, "khorgos"));
     assert!(router.searches_whole_graph(&by_cost));
     router.best(&by_cost, None).unwrap();
-    assert_eq!(customizable.customizations_made(), (0, 4));
+    assert_eq!(customizable.customizations_made(), (0, 6));
 }
 
 /// A matrix on a graph file for what no per-metric hierarchy answers (the p90 and balanced
