@@ -773,6 +773,7 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
             edge_arc: mapped(path, &map, a("edge_arc")?)?,
             arc_edges: mapped(path, &map, a("arc_edges")?)?,
             listed_arc: Default::default(),
+            triangle_count: Default::default(),
         })
     } else {
         None

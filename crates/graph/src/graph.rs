@@ -414,6 +414,14 @@ impl Graph {
     pub fn international_nodes(&self, p: PlaceId) -> &[NodeId] {
         self.international_nodes.get(p.index())
     }
+
+    /// Every node of a place: its inland nodes, then its international ones.
+    pub fn nodes_of_place(&self, p: PlaceId) -> impl Iterator<Item = NodeId> + '_ {
+        self.place_nodes(p)
+            .iter()
+            .chain(self.international_nodes(p))
+            .copied()
+    }
 }
 
 /// How the edges of a graph compiled in the frame of another

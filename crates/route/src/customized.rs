@@ -15,7 +15,9 @@
 use crate::fast::{ends, itinerary_of_path, starts};
 use crate::itinerary::Itinerary;
 use crate::matrix::{cell, MatrixCell};
-use crate::search::{allowed_nodes, check_request, no_route_error, RouteError, RouteRequest};
+use crate::search::{
+    allowed_nodes, avoided_nodes, check_request, no_route_error, RouteError, RouteRequest,
+};
 use rayon::prelude::*;
 use silkroute_graph::hierarchy::{
     meet, Cch, CchMetric, CchQuery, CchState, Label, StoredCustomization, Weight, INFINITY,
@@ -371,17 +373,15 @@ impl Customizable {
                 return Some(c);
             }
         }
-        // A stored customization made for exactly these weights (the file's own graph, no
-        // filter) answers as it is, trusted as the file's per-metric hierarchies are: both
-        // were made from the file's edges when it was built.
-        if self.frame_id == 0
-            && req.modes.is_empty()
-            && req.avoid_places.is_empty()
-            && req.avoid_countries.is_empty()
-        {
-            let weights = weights_key(req);
-            if let Some((_, c)) = self.stored.iter().find(|(k, _)| *k == weights) {
-                return Some(c.clone());
+        // A stored customization made for these weights but for the places avoided answers
+        // as it is (trusted as the file's per-metric hierarchies are: both were made from the
+        // file's edges when it was built), or with those places' edges forbidden.
+        if let Some(base) = self.stored_base(req) {
+            if req.avoid_places.is_empty() {
+                return Some(base);
+            }
+            if let Some(c) = self.with_places_avoided(&base, graph, req) {
+                return Some(self.keep_partial(key, c));
             }
         }
         // Never customizing, it makes partial customizations of the stored ones only, for
@@ -389,18 +389,11 @@ impl Customizable {
         if self.customizing == Customizing::Never && !self.stores_for(req) {
             return None;
         }
-        if let Some(c) = self.stored_with_places_avoided(graph, req) {
-            self.made[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let c = Arc::new(c);
-            keep(&self.kept, key, c.clone());
-            return Some(c);
-        }
-        let (values, finite_total) = request_values(net, graph, self.frame.as_deref(), req);
+        let allowed = allowed_nodes(net, graph, req);
+        let frame = self.frame.as_deref();
+        let (values, finite_total) = values(graph, frame, req.objective, &req.cargo, &allowed);
         if let Some(c) = self.derived(&key, &values, finite_total) {
-            self.made[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let c = Arc::new(c);
-            keep(&self.kept, key, c.clone());
-            return Some(c);
+            return Some(self.keep_partial(key, c));
         }
         match self.customizing {
             Customizing::Never => None,
@@ -451,22 +444,10 @@ impl Customizable {
         }
     }
 
-    /// For a request on the file's own graph whose only filter is places avoided, with a
-    /// stored customization for its weights without them: that one with the edges entering
-    /// the avoided places' nodes forbidden, found from the heads of the hierarchy's edges
-    /// (4 bytes each) instead of weighing every edge again (96 bytes each). `None` otherwise,
-    /// or when the partial customization gives up.
-    fn stored_with_places_avoided(
-        &self,
-        graph: &Graph,
-        req: &RouteRequest,
-    ) -> Option<Customization> {
-        let every = self.prepared_on.as_deref()?;
-        if self.frame_id != 0
-            || req.avoid_places.is_empty()
-            || !req.modes.is_empty()
-            || !req.avoid_countries.is_empty()
-        {
+    /// The stored customization for `req`'s weights but for its places avoided, when `req`
+    /// runs on the file's own graph and filters nothing else.
+    fn stored_base(&self, req: &RouteRequest) -> Option<Arc<Customization>> {
+        if self.frame_id != 0 || !req.modes.is_empty() || !req.avoid_countries.is_empty() {
             return None;
         }
         let unfiltered = RouteRequest {
@@ -475,25 +456,48 @@ impl Customizable {
         };
         let weights = weights_key(&unfiltered);
         let (_, base) = self.stored.iter().find(|(k, _)| *k == weights)?;
-        let mut avoided: Vec<NodeId> = req
-            .avoid_places
-            .iter()
-            .flat_map(|&p| place_and_airside_nodes(graph, p))
-            .collect();
-        avoided.sort_unstable();
+        Some(base.clone())
+    }
+
+    /// `base` ([`Customizable::stored_base`]) with the edges entering `req`'s avoided places
+    /// forbidden, found from the heads of the hierarchy's edges (4 bytes each, when it was
+    /// prepared on every element's shape) instead of weighing every edge again (96 bytes each).
+    /// `None` without that shape, or when the partial customization gives up.
+    fn with_places_avoided(
+        &self,
+        base: &Customization,
+        graph: &Graph,
+        req: &RouteRequest,
+    ) -> Option<Customization> {
+        let every = self.prepared_on.as_deref()?;
+        let avoided = avoided_nodes(graph, req);
         let old = base.metric.edge_weights();
         let changed: Vec<(u32, Weight)> = (0..every.edge_count())
             .into_par_iter()
             .filter(|&e| old[e] != INFINITY && avoided.binary_search(&every.head(e)).is_ok())
             .map(|e| (e as u32, INFINITY))
             .collect();
+        self.partially(base, &changed)
+    }
+
+    /// `base` with the edges `changed` (edge, new weight) by a partial customization, within
+    /// [`PARTIAL_ROOM`]; `None` when it gives up.
+    fn partially(&self, base: &Customization, changed: &[(u32, Weight)]) -> Option<Customization> {
         let mut metric = base.metric.clone();
         let room = (self.cch.triangles() / PARTIAL_ROOM).max(PARTIAL_ROOM_LEAST);
-        self.cch.recustomize_within(&mut metric, &changed, room)?;
+        self.cch.recustomize_within(&mut metric, changed, room)?;
         Some(Customization {
             metric,
             scale: base.scale,
         })
+    }
+
+    /// Counts and keeps a customization made partially, for the weights `key`.
+    fn keep_partial(&self, key: String, c: Customization) -> Arc<Customization> {
+        self.made[1].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let c = Arc::new(c);
+        keep(&self.kept, key, c.clone());
+        c
     }
 
     /// A customization for the edge values `values` made from a kept one by a partial
@@ -527,20 +531,11 @@ impl Customizable {
             })
             .min_by_key(|(changed, _)| changed.len())?;
         let (changed, base) = nearest;
-        let mut metric = base.metric.clone();
-        let room = (self.cch.triangles() / PARTIAL_ROOM).max(PARTIAL_ROOM_LEAST);
-        if self
-            .cch
-            .recustomize_within(&mut metric, &changed, room)
-            .is_none()
-        {
+        let made = self.partially(base, &changed);
+        if made.is_none() {
             too_far().insert(key.to_string());
-            return None;
         }
-        Some(Customization {
-            metric,
-            scale: base.scale,
-        })
+        made
     }
 }
 
@@ -620,45 +615,6 @@ fn keep(kept: &Kept, key: String, c: Arc<Customization>) {
         kept.remove(0);
     }
     kept.push((key, c));
-}
-
-/// `req`'s value of each of the hierarchy's edges (those of `graph`, or of the graph
-/// `frame` places `graph` in), infinite where it may not be used, and the sum of the finite
-/// ones. Without filters no node is looked at; with places avoided only, their nodes are
-/// found in the graph's place lists (a graph file's node records stay undecoded).
-fn request_values(
-    net: &Network,
-    graph: &Graph,
-    frame: Option<&EdgeFrame>,
-    req: &RouteRequest,
-) -> (Vec<f64>, f64) {
-    if req.modes.is_empty() && req.avoid_countries.is_empty() {
-        let avoided: std::collections::HashSet<NodeId> = req
-            .avoid_places
-            .iter()
-            .flat_map(|&p| place_and_airside_nodes(graph, p))
-            .collect();
-        values(graph, frame, req.objective, &req.cargo, &|n| {
-            !avoided.contains(&n)
-        })
-    } else {
-        values(
-            graph,
-            frame,
-            req.objective,
-            &req.cargo,
-            &allowed_nodes(net, graph, req),
-        )
-    }
-}
-
-/// Every node of place `p`: its inland nodes and its international (airside, quayside) ones.
-fn place_and_airside_nodes(graph: &Graph, p: PlaceId) -> impl Iterator<Item = NodeId> + '_ {
-    graph
-        .place_nodes(p)
-        .iter()
-        .chain(graph.international_nodes(p))
-        .copied()
 }
 
 /// `objective`'s value for `cargo` of each of the hierarchy's edges (those of `graph`, or of

@@ -240,19 +240,36 @@ impl SearchTree {
     }
 }
 
+/// The nodes of the places `req` avoids (inland and international), sorted.
+pub(crate) fn avoided_nodes(graph: &Graph, req: &RouteRequest) -> Vec<NodeId> {
+    let mut avoided: Vec<NodeId> = req
+        .avoid_places
+        .iter()
+        .flat_map(|&p| graph.nodes_of_place(p))
+        .collect();
+    avoided.sort_unstable();
+    avoided
+}
+
 /// Whether a search for `req` may touch a node: its mode is allowed and its place and
-/// country are not avoided.
+/// country are not avoided. The avoided places' nodes come from the graph's place lists, so a
+/// node's record (decoded from a graph file) is read only when modes or countries are
+/// filtered.
 pub(crate) fn allowed_nodes<'a>(
     net: &'a Network,
     graph: &'a Graph,
     req: &'a RouteRequest,
 ) -> impl Fn(NodeId) -> bool + Sync + 'a {
+    let avoided = avoided_nodes(graph, req);
+    let by_record = !req.modes.is_empty() || !req.avoid_countries.is_empty();
     move |node: NodeId| {
-        let nd = graph.node(node);
-        (req.modes.is_empty() || req.modes.contains(&nd.layer.mode))
-            && !req.avoid_places.contains(&nd.place)
-            && (req.avoid_countries.is_empty()
-                || !req.avoid_countries.contains(&net.place(nd.place).country))
+        avoided.binary_search(&node).is_err()
+            && (!by_record || {
+                let nd = graph.node(node);
+                (req.modes.is_empty() || req.modes.contains(&nd.layer.mode))
+                    && (req.avoid_countries.is_empty()
+                        || !req.avoid_countries.contains(&net.place(nd.place).country))
+            })
     }
 }
 

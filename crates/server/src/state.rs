@@ -342,6 +342,21 @@ impl Cached {
     }
 }
 
+/// The memory of a table's records: each record's size and its strings' bytes (`strings`),
+/// or, for a table still in a graph file, its size and 64 bytes per record as if every one
+/// were decoded (the most it can take), without decoding it.
+fn table_bytes<T>(table: &silkroute_model::Table<T>, strings: impl Fn(&T) -> usize) -> usize
+where
+    T: serde::de::DeserializeOwned,
+{
+    let record = std::mem::size_of::<T>();
+    if table.is_stored() {
+        table.len() * (record + 64)
+    } else {
+        table.iter().map(|r| record + strings(r)).sum()
+    }
+}
+
 /// An estimate of the memory a router compiled for a scenario combination holds of its own:
 /// its network (places and links with their strings, services) and its graph (nodes and
 /// edges, and the frame of the customizable hierarchy it shares). Only its order of magnitude
@@ -350,35 +365,12 @@ fn router_bytes(router: &Router) -> usize {
     use std::mem::size_of;
     let net = router.network();
     let graph = router.graph();
-    // A table still in a graph file is counted per record as if every one were decoded (the
-    // most it can take), without decoding it.
-    let stored = |len: usize, record: usize| len * (record + 64);
-    let places: usize = if net.places.is_stored() {
-        stored(net.places.len(), size_of::<silkroute_model::Place>())
-    } else {
-        net.places
-            .iter()
-            .map(|p| {
-                size_of::<silkroute_model::Place>()
-                    + p.id.len()
-                    + p.name_en.len()
-                    + p.country.len()
-                    + p.timezone.len()
-            })
-            .sum()
-    };
-    let links: usize = if net.links.is_stored() {
-        stored(net.links.len(), size_of::<silkroute_model::Link>())
-    } else {
-        net.links
-            .iter()
-            .map(|l| {
-                size_of::<silkroute_model::Link>()
-                    + l.id.len()
-                    + l.geometry.as_ref().map_or(0, |g| g.len() * 16)
-            })
-            .sum()
-    };
+    let places = table_bytes(&net.places, |p| {
+        p.id.len() + p.name_en.len() + p.country.len() + p.timezone.len()
+    });
+    let links = table_bytes(&net.links, |l| {
+        l.id.len() + l.geometry.as_ref().map_or(0, |g| g.len() * 16)
+    });
     let services = net.services.len() * 1024;
     let graph_bytes = graph.nodes().len() * size_of::<silkroute_graph::Node>()
         + std::mem::size_of_val(graph.edges())

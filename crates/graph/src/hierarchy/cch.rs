@@ -53,6 +53,8 @@ pub struct Cch {
     pub(crate) arc_edges: Array<u32>,
     /// What partial customizations look arcs' edges up with, made on the first.
     pub(crate) listed_arc: Derived<ArcEdgeIndex>,
+    /// [`Cch::triangles`], counted when first asked for.
+    pub(crate) triangle_count: Derived<u64>,
 }
 
 /// Which arcs have edges on them, and where: `edge_arc` of each of `arc_edges` (so that a
@@ -312,6 +314,7 @@ impl Cch {
             edge_arc: edge_arc.into(),
             arc_edges: arc_edges.into(),
             listed_arc: Derived::default(),
+            triangle_count: Derived::default(),
         }
     }
 
@@ -648,12 +651,14 @@ impl Cch {
     /// The lower triangles of the hierarchy: what a whole customization goes through, the
     /// measure of [`recustomize_within`](Cch::recustomize_within)'s limit.
     pub fn triangles(&self) -> u64 {
-        (0..self.nodes() as u32)
-            .map(|x| {
-                let d = self.arcs_of(x).len() as u64;
-                d * d.saturating_sub(1) / 2
-            })
-            .sum()
+        *self.triangle_count.0.get_or_init(|| {
+            (0..self.nodes() as u32)
+                .map(|x| {
+                    let d = self.arcs_of(x).len() as u64;
+                    d * d.saturating_sub(1) / 2
+                })
+                .sum()
+        })
     }
 
     /// [`recustomize_edges`](Cch::recustomize_edges) that gives up once it has gone through
