@@ -55,18 +55,32 @@ pub fn load_router(feed: &Option<PathBuf>, scenarios: &[String]) -> Result<Route
             Router::new(net, names).map_err(Failure::failed)?
         }
     };
-    if router.graph().nodes().len() > BIG_GRAPH_NODES {
-        let hint = if router.customizable().is_some() {
-            "the scenario's weights are a re-weighting of the file's customizable hierarchy, which a one-shot command does not customize; `silkroute serve` and Python do, for many queries"
-        } else {
-            "`silkroute build` a graph file and pass it as --feed for fast queries"
-        };
+    if router.graph().nodes().len() > BIG_GRAPH_NODES
+        && router.hierarchies().is_empty()
+        && router.customizable().is_none()
+    {
         eprintln!(
-            "note: {} graph nodes searched with Dijkstra; {hint}",
+            "note: {} graph nodes searched with Dijkstra; `silkroute build` a graph file and pass it as --feed for fast queries",
             router.graph().nodes().len()
         );
     }
     Ok(router)
+}
+
+/// Says on stderr when `req` was answered (or would be) by a Dijkstra search of a big graph:
+/// no hierarchy of the graph file answers its weights, and no customization of the
+/// customizable one was made (a one-shot command makes only partial customizations of those
+/// stored in the file, which give up when the changes reach too far).
+pub fn note_whole_graph_search(router: &Router, req: &silkroute_route::RouteRequest) {
+    let nodes = router.graph().nodes().len();
+    if nodes > BIG_GRAPH_NODES
+        && (!router.hierarchies().is_empty() || router.customizable().is_some())
+        && router.searches_whole_graph(req)
+    {
+        eprintln!(
+            "note: {nodes} graph nodes searched with Dijkstra: no hierarchy of the graph file answers these weights and the changes reach too far for a partial customization of those it stores; `silkroute serve` and Python customize for many queries"
+        );
+    }
 }
 
 /// Resolves `NAME|FILE` scenario arguments and applies them in order to `net`: the network with

@@ -118,6 +118,7 @@ pub fn run(feed: &Option<PathBuf>, args: RouteArgs) -> CmdResult {
     let answer = router
         .route(&q)
         .map_err(|e| route_failure(&router, &q, e))?;
+    crate::context::note_whole_graph_search(&router, &q.request);
     if args.json {
         print_json(&answer)?;
         return Ok(ExitCode::SUCCESS);

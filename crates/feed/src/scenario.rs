@@ -429,9 +429,19 @@ impl Scenario {
 
     /// A copy of `net` with the edits applied; `net` itself is never touched, so a scenario is
     /// either applied whole or refused.
+    ///
+    /// The copy is validated as a loaded feed is ([`crate::validate`]), except when the network
+    /// keeps its places and links in a graph file (validated when it was built) and the
+    /// scenario only edits elements it has ([`Scenario::only_edits`]): those edits change no
+    /// field a validation error reads (ids, modes, places, gauges, energies, stops), so the copy
+    /// has the network's errors, none; a test holds every kind of edit to this. Checking the
+    /// 2 M-node grid's 7 million records took seconds for a scenario that closes five links.
     pub fn applied_to(&self, net: &Network) -> Result<Network, ScenarioError> {
         let mut copy = net.clone();
         self.apply_in_place(&mut copy)?;
+        if self.only_edits() && net.links.is_stored() && net.places.is_stored() {
+            return Ok(copy);
+        }
         let report = crate::validate(&copy);
         if report.has_errors() {
             return Err(ScenarioError::Invalid {
@@ -440,6 +450,12 @@ impl Scenario {
             });
         }
         Ok(copy)
+    }
+
+    /// Whether the scenario only edits elements of the network (statuses, speeds, durations,
+    /// factors, calendars) and adds none.
+    pub fn only_edits(&self) -> bool {
+        self.new_places.is_empty() && self.new_links.is_empty() && self.new_services.is_empty()
     }
 
     /// Applies the edits to `net` in order. On error the network may be partly edited, which
@@ -482,10 +498,24 @@ impl Scenario {
             id: id.to_string(),
         };
         // Each edited element found in one pass over its table (a network may have millions).
-        let link_at = positions(
-            self.links.iter().flat_map(|e| &e.ids),
-            net.links.iter().map(|l| l.id.as_str()),
-        );
+        let link_at = if net.links.has_stored_id_index() {
+            // Through the file's index: the links stay in the file.
+            self.links
+                .iter()
+                .flat_map(|e| &e.ids)
+                .filter_map(|id| {
+                    let at = net
+                        .links
+                        .position_of_id(id, |l: &silkroute_model::Link| &l.id);
+                    at.map(|k| (id.as_str(), k))
+                })
+                .collect()
+        } else {
+            positions(
+                self.links.iter().flat_map(|e| &e.ids),
+                net.links.iter().map(|l| l.id.as_str()),
+            )
+        };
         let border_at = positions(
             self.borders.iter().flat_map(|e| &e.ids),
             net.borders.iter().map(|b| b.id.as_str()),

@@ -296,3 +296,37 @@ fn built_in_scenarios_fit_the_built_in_network_and_not_another() {
         .unwrap()
         .is_empty());
 }
+
+/// What lets `Scenario::applied_to` skip validating a graph file's network again after a
+/// scenario that only edits elements: no edit of statuses, speeds, durations or factors makes a
+/// valid network invalid. Every link, border crossing, transfer and service of the built-in
+/// network closed, planned, re-opened, slowed or rescaled at once, the network checked whole.
+#[test]
+fn editing_elements_never_makes_a_valid_network_invalid() {
+    let net = silkroute_feed::builtin();
+    let ids = |v: Vec<&str>| {
+        v.iter()
+            .map(|id| format!("\"{id}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let links = ids(net.links.iter().map(|l| l.id.as_str()).collect());
+    let borders = ids(net.borders.iter().map(|b| b.id.as_str()).collect());
+    let transfers = ids(net.transfers.iter().map(|t| t.id.as_str()).collect());
+    let services = ids(net.services.iter().map(|s| s.id.as_str()).collect());
+    for status in ["closed", "planned", "open"] {
+        let toml = format!(
+            "name = \"all-{status}\"\n\
+             [[link]]\nids = [{links}]\nstatus = \"{status}\"\nspeed_kmh = 7.5\ncapacity_factor = 0.1\n\
+             [[link]]\nids = [{links}]\nduration_h = 99.0\n\
+             [[border]]\nids = [{borders}]\nstatus = \"{status}\"\nclearance_factor = 30.0\nfee_factor = 0.01\ncapacity_factor = 5.0\n\
+             [[transfer]]\nids = [{transfers}]\nstatus = \"{status}\"\nhandling_factor = 12.0\n\
+             [[service]]\nids = [{services}]\nstatus = \"{status}\"\n"
+        );
+        let s = Scenario::parse(&toml, "all.toml").expect("parses");
+        assert!(s.only_edits());
+        let edited = s.applied_to(&net).expect("validated whole, no error");
+        assert!(!silkroute_feed::validate(&edited).has_errors());
+        assert!(edited.links.iter().all(|l| l.status.as_str() == status));
+    }
+}

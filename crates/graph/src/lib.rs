@@ -28,7 +28,8 @@ mod records;
 mod timetable;
 
 pub use compile::{
-    compile, compile_every_element, compile_for_customizable, compile_in_frame, CompileError,
+    compile, compile_edited, compile_every_element, compile_for_customizable, compile_in_frame,
+    CompileError,
 };
 pub use file::{
     is_graph_file, is_graph_path, read_graph_file, reseal_checksums, write_graph_file,

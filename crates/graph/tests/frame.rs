@@ -3,8 +3,8 @@
 
 use silkroute_feed::builtin;
 use silkroute_graph::{
-    compile, compile_every_element, compile_for_customizable, compile_in_frame, EdgeFrame,
-    EdgeKind, EdgeShape, NodeId, Topology,
+    compile, compile_edited, compile_every_element, compile_for_customizable, compile_in_frame,
+    EdgeFrame, EdgeKind, EdgeShape, NodeId, Topology,
 };
 use silkroute_model::{Network, Status};
 
@@ -162,4 +162,124 @@ fn a_node_with_many_parallel_edges_is_framed_edge_for_edge() {
     let graph = compile(&net).unwrap();
     assert!((0..graph.nodes().len()).any(|v| graph.out_edges(NodeId(v as u32)).len() > 32));
     close_and_slow(&net, net.links.len() - 7);
+}
+
+/// A scenario's edit of one element: which table, which element (a fraction of the table),
+/// and what is done to it.
+fn edits() -> impl proptest::strategy::Strategy<Value = Vec<(u8, f64, u8)>> {
+    proptest::collection::vec((0u8..3, 0.0..1.0f64, 0u8..5), 0..12)
+}
+
+/// `net` with `edits` applied as scenarios apply them: statuses, speeds, durations and factors.
+fn edited(net: &Network, edits: &[(u8, f64, u8)]) -> Network {
+    let mut out = net.clone();
+    let status = |a: u8| [Status::Open, Status::Closed, Status::Planned][a as usize % 3];
+    for &(table, at, action) in edits {
+        match table {
+            0 => {
+                let i = (at * out.links.len() as f64) as usize;
+                let l = &mut out.links[i];
+                match action {
+                    0..=2 => l.status = status(action),
+                    3 => l.speed_kmh = Some(11.0),
+                    _ => l.duration_h = Some(3.5),
+                }
+            }
+            1 => {
+                let i = (at * out.borders.len() as f64) as usize;
+                let b = &mut out.borders[i];
+                match action {
+                    0..=2 => b.status = status(action),
+                    _ => b.forward.p50_h *= 2.0,
+                }
+            }
+            _ => {
+                let i = (at * out.transfers.len() as f64) as usize;
+                let t = &mut out.transfers[i];
+                match action {
+                    0..=2 => t.status = status(action),
+                    _ => t.handling_p90_h *= 3.0,
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Each node's edges, sorted by kind and head (two graphs with the same edges in another order
+/// within a node compare equal).
+fn edges_by_node(g: &silkroute_graph::Graph) -> Vec<Vec<String>> {
+    (0..g.nodes().len() as u32)
+        .map(|n| {
+            let mut list: Vec<String> = g
+                .out_edges(NodeId(n))
+                .map(|e| format!("{:?}", g.edges()[e]))
+                .collect();
+            list.sort();
+            list
+        })
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Only the edited elements laid again (what `Router::derive` does for a scenario that
+    /// closes, opens or slows elements): the graph compiling the edited network in the frame
+    /// gives, edge for edge on the graph `build` stores, and with the same edges of each node on
+    /// a graph compiled afresh.
+    #[test]
+    fn laying_the_edited_elements_again_is_compiling_in_the_frame(edits in edits()) {
+        let net = builtin();
+        let after = edited(&net, &edits);
+        let changes = after.edits_from(&net).expect("only elements edited");
+        let (stored, _) = compile_for_customizable(&net).unwrap();
+        let patched = compile_edited(&after, &changes, &stored).unwrap().expect("every node is there");
+        let framed = compile_in_frame(&after, &stored).unwrap().unwrap();
+        proptest::prop_assert_eq!(patched.nodes(), framed.nodes());
+        proptest::prop_assert!(patched.edges() == framed.edges());
+        let lists = |g: &silkroute_graph::Graph| {
+            (0..g.nodes().len() as u32).map(|n| g.out_edges(NodeId(n))).collect::<Vec<_>>()
+        };
+        proptest::prop_assert_eq!(lists(&patched), lists(&framed));
+        // On the open elements' graph alone, an element opened may need a node it lacks.
+        let plain = compile(&net).unwrap();
+        if let Some(patched) = compile_edited(&after, &changes, &plain).unwrap() {
+            let framed = compile_in_frame(&after, &plain).unwrap().unwrap();
+            proptest::prop_assert_eq!(patched.nodes(), framed.nodes());
+            proptest::prop_assert_eq!(edges_by_node(&patched), edges_by_node(&framed));
+        }
+    }
+}
+
+#[test]
+fn an_element_opened_without_its_nodes_is_compiled_in_the_frame() {
+    let net = builtin();
+    let planned = net
+        .links
+        .iter()
+        .position(|l| l.id == "cku-torugart-makmal")
+        .expect("in the built-in network");
+    let mut after = net.clone();
+    after.links[planned].status = Status::Open;
+    let changes = after.edits_from(&net).unwrap();
+    assert_eq!(changes.links, [planned as u32]);
+    // Makmal's 1520 mm node is only in the graph `build` stores.
+    let plain = compile(&net).unwrap();
+    assert!(compile_edited(&after, &changes, &plain).unwrap().is_none());
+    let (stored, _) = compile_for_customizable(&net).unwrap();
+    let patched = compile_edited(&after, &changes, &stored).unwrap().unwrap();
+    let opened = patched
+        .edges()
+        .iter()
+        .filter(|e| e.kind() == EdgeKind::Run(planned as u32))
+        .count();
+    assert_eq!(opened, 2, "both directions of the opened railway");
+    // A place edited, or a service, is more than elements edited.
+    let mut renamed = net.clone();
+    renamed.places.to_mut()[0].name_en.push('!');
+    assert!(renamed.edits_from(&net).is_none());
+    let mut fewer = net.clone();
+    fewer.services.pop();
+    assert!(fewer.edits_from(&net).is_none());
 }

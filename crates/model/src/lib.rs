@@ -34,7 +34,7 @@ pub use elements::{
     VehicleChange,
 };
 pub use entry::{DaysInPeriod, EntryRule, Purpose, Regime};
-pub use network::{Network, PlaceId, DEFAULT_REFERENCE_DATE};
+pub use network::{ElementEdits, Network, PlaceId, DEFAULT_REFERENCE_DATE};
 pub use parameters::{CostFactor, EmissionFactor, ModeDefaults};
 pub use service::{
     parse_weekday, week_start, Calendar, Carries, Fare, Footpath, PassengerFactor, PassengerFare,

@@ -142,7 +142,76 @@ impl fmt::Debug for PlaceIndex {
     }
 }
 
+/// The elements in which a network differs from the one it was derived from (see
+/// [`Network::edits_from`]): indices into its links, border crossings and transfers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ElementEdits {
+    /// Links edited, in order.
+    pub links: Vec<u32>,
+    /// Border crossings edited, in order.
+    pub borders: Vec<u32>,
+    /// Transfers edited, in order.
+    pub transfers: Vec<u32>,
+}
+
 impl Network {
+    /// How this network differs from `base` when only some of its links, border crossings and
+    /// transfers differ (a scenario's status, speed, duration and factor edits): their indices.
+    /// `None` when anything else differs: elements added or removed, places, services, or any
+    /// parameter table. Links and places stored in the same graph file are compared through
+    /// the records edited, not record by record.
+    pub fn edits_from(&self, base: &Network) -> Option<ElementEdits> {
+        // Every field named, so that a field added later must be thought about here.
+        let Network {
+            places,
+            links,
+            borders,
+            transfers,
+            services,
+            modes,
+            cost_factors,
+            emission_factors,
+            reference_date,
+            countries,
+            clearances,
+            driving_rules,
+            footpaths,
+            entry_rules,
+            passenger_factors,
+            place_index: _,
+        } = self;
+        let same = services == &base.services
+            && modes == &base.modes
+            && cost_factors == &base.cost_factors
+            && emission_factors == &base.emission_factors
+            && reference_date == &base.reference_date
+            && countries == &base.countries
+            && clearances == &base.clearances
+            && driving_rules == &base.driving_rules
+            && footpaths == &base.footpaths
+            && entry_rules == &base.entry_rules
+            && passenger_factors == &base.passenger_factors;
+        if !same || !places.differing(&base.places)?.is_empty() {
+            return None;
+        }
+        fn differing<T: PartialEq>(a: &[T], b: &[T]) -> Option<Vec<u32>> {
+            (a.len() == b.len()).then(|| {
+                (0..a.len() as u32)
+                    .filter(|&i| a[i as usize] != b[i as usize])
+                    .collect()
+            })
+        }
+        Some(ElementEdits {
+            links: links
+                .differing(&base.links)?
+                .into_iter()
+                .map(|i| i as u32)
+                .collect(),
+            borders: differing(borders, &base.borders)?,
+            transfers: differing(transfers, &base.transfers)?,
+        })
+    }
+
     /// Assembles a network and indexes its places by id. Callers are expected to have
     /// validated the data (the feed loader does).
     #[allow(clippy::too_many_arguments)]

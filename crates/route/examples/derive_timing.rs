@@ -1,9 +1,10 @@
 //! Times each step of a scenario on a graph file (`cargo run --release -p silkroute-route
-//! --example derive_timing -- FILE.srg SCENARIO.toml`): open, copy the network, apply,
-//! compile in the frame of the file's graph, find the file's edges again, and all of
+//! --example derive_timing -- FILE.srg SCENARIO.toml`): open, copy the network, apply, lay
+//! the edited elements again (when only elements were edited), compile in the frame of the
+//! file's graph, find the file's edges again, and all of
 //! `Router::derive` (the customization is timed by the server, in the background).
 
-use silkroute_graph::{compile_in_frame, read_graph_file, EdgeFrame};
+use silkroute_graph::{compile_edited, compile_in_frame, read_graph_file, EdgeFrame};
 use silkroute_route::Router;
 use std::time::Instant;
 
@@ -23,6 +24,16 @@ fn main() {
     let s = silkroute_feed::resolve_scenario(&args[2]).expect("scenario");
     let net = s.applied_to(baseline.network()).expect("applies");
     println!("apply {:.2} s", t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    if let Some(edits) = net.edits_from(baseline.network()) {
+        let edited = compile_edited(&net, &edits, baseline.graph()).expect("compiles");
+        println!(
+            "lay the {} edited elements again {:.2} s ({})",
+            edits.links.len() + edits.borders.len() + edits.transfers.len(),
+            t.elapsed().as_secs_f64(),
+            edited.is_some()
+        );
+    }
     let t = Instant::now();
     let graph = compile_in_frame(&net, baseline.graph())
         .expect("compiles")

@@ -212,15 +212,22 @@ impl Customizable {
 
     /// Whether it has a customization for `req`'s weights now, or makes one when asked
     /// ([`Customizing::Immediately`]), or can most likely make one from a stored one (one for
-    /// the same objective and cargo, whose weights differ from `req`'s only by its filters).
+    /// the same objective and cargo, whose weights differ from `req`'s only by its filters),
+    /// not having tried and given up (the changes reached too far).
     pub fn has_customization(&self, req: &RouteRequest) -> bool {
         if matches!(self.customizing, Customizing::Immediately) {
             return true;
         }
-        if self.stores_for(req) {
+        let key = format!("{}|{}", self.frame_id, weights_key(req));
+        let gave_up = || {
+            self.too_far
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(&key)
+        };
+        if self.stores_for(req) && !gave_up() {
             return true;
         }
-        let key = format!("{}|{}", self.frame_id, weights_key(req));
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         kept.iter().any(|(k, _)| *k == key)
     }

@@ -23,7 +23,8 @@ use crate::search::{check_request, no_route_error, RouteError, RouteRequest};
 use crate::timed::{local_time, timed_itinerary};
 use rayon::prelude::*;
 use silkroute_graph::{
-    compile, compile_in_frame, CompileError, CompiledNetwork, Graph, Hierarchy, Metric,
+    compile, compile_edited, compile_in_frame, CompileError, CompiledNetwork, Graph, Hierarchy,
+    Metric,
 };
 use silkroute_graph::{Instant, Timetable};
 use silkroute_model::{Cargo, Costs, Criterion, Mode, Network, PlaceId, PlaceKind};
@@ -395,7 +396,8 @@ impl Router {
 
     /// `net`, a network derived from this router's by `scenarios` (their names follow this
     /// router's), ready to query. With a customizable hierarchy, `net` is compiled in the frame
-    /// of this router's graph ([`compile_in_frame`]) and, when the scenarios close elements,
+    /// of this router's graph ([`compile_in_frame`]; only the elements edited are laid again
+    /// when nothing else changed, [`compile_edited`]) and, when the scenarios close elements,
     /// change their figures or open elements the hierarchy was prepared with (a graph file's is
     /// prepared on every element, open, closed or planned), the hierarchy answers on the new
     /// graph after a customization for its weights: a re-weighting, no new contraction. When
@@ -410,8 +412,18 @@ impl Router {
         let Some(customizable) = &self.customizable else {
             return Router::new(net, names);
         };
-        let Some(graph) = compile_in_frame(&net, &self.graph)? else {
-            return Router::new(net, names);
+        // A scenario that only closes, opens or slows elements lays those again on this graph;
+        // any other is compiled in its frame.
+        let edited = match net.edits_from(&self.net) {
+            Some(edits) => compile_edited(&net, &edits, &self.graph)?,
+            None => None,
+        };
+        let graph = match edited {
+            Some(graph) => graph,
+            None => match compile_in_frame(&net, &self.graph)? {
+                Some(graph) => graph,
+                None => return Router::new(net, names),
+            },
         };
         let customizable = customizable.for_graph(&graph, &self.graph);
         Router::with_graph(net, graph, Vec::new(), customizable, names)

@@ -315,7 +315,15 @@ fn scenarios_that_close_or_change_elements_reweight_the_hierarchy() {
         cku_open,
     ] {
         let name = scenario.name.clone();
-        let edited = scenario.applied_to(&net).expect("applies");
+        let edited = scenario.applied_to(baseline.network()).expect("applies");
+        // Elements closed, opened or changed: only those are laid again on the file's graph.
+        let edits = edited
+            .edits_from(baseline.network())
+            .expect("elements edited");
+        assert!(
+            !(edits.links.is_empty() && edits.borders.is_empty()),
+            "{name}"
+        );
         let derived = baseline
             .derive(edited.clone(), vec![name.clone()])
             .expect("compiles");
