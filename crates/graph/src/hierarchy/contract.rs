@@ -293,9 +293,9 @@ fn importance(
 }
 
 /// Neighbours weighed side by side (one witness per thread) when a contraction leaves at least
-/// this many: weighing neighbours takes five sixths of the contraction's time; on two cores,
-/// from four neighbours up it saves 10 % of it on the 250 k grid (fewer pay less than rayon's
-/// overhead).
+/// this many: weighing neighbours takes five sixths of the contraction's time. The loop runs on
+/// a worker of the pool, so a split costs little (docs/benchmarks.md: 20.7–24.8 s on two
+/// threads against 26.9 s on one, 250 k grid).
 const PARALLEL_NEIGHBOURS: usize = 2;
 
 /// The contraction order `contracted` renumbered for the caches (RoutingKit's
