@@ -23,8 +23,9 @@
 //! `place_nodes`, `intl_first`, `intl_nodes`: u32), when the network has closed or planned
 //! elements the shape of the graph of every element, open or not (`every.first_out`,
 //! `every.head`: u32, `every.kind`: 3 × u32 an edge; a [`Topology`]), and for each prepared
-//! metric ten arrays of
-//! its hierarchy (`time.rank`, `time.up` …: u32, or 8-byte arcs of rank and weight), and the
+//! metric seven arrays of
+//! its hierarchy (`time.rank`, `time.first`: 2 × u32 a rank, `time.search`: 8-byte arcs of
+//! rank and weight, each rank's upward then downward ones, `time.search_arc` …: u32), and the
 //! nine arrays of the customizable hierarchy when there is one (`cch.rank` …: u32; prepared on
 //! the graph, or, when the network has closed or planned elements, on the graph of every
 //! element), and after it the customizations made when the file was built, four sections
@@ -67,10 +68,10 @@ pub const MAGIC: &[u8; 8] = b"SILKGRPH";
 /// places and links as records of their own, decoded one at a time when asked for, with the
 /// places' numbers sorted by id; version 13 may store customizations of the customizable
 /// hierarchy (a version 12 file is read as one without).
-pub const FORMAT_VERSION: u32 = 13;
+pub const FORMAT_VERSION: u32 = 14;
 /// The oldest layout version this build reads: 12 (earlier files held the places and links
 /// inside the `network` section, decoded whole at every opening).
-const OLDEST_READ: u32 = 12;
+const OLDEST_READ: u32 = 14;
 /// Bytes before the section table.
 pub const HEADER_LEN: usize = 48;
 const ENTRY_LEN: usize = 40;
@@ -172,30 +173,24 @@ fn topology_arrays<'a>((t, frame): (&'a Topology, &'a EdgeFrame)) -> [(&'static 
 }
 
 /// The section names of a hierarchy's arrays (after the metric's name), in file order.
-const HIERARCHY_SECTIONS: [&str; 10] = [
+const HIERARCHY_SECTIONS: [&str; 7] = [
     "rank",
     "node_at",
-    "up_first",
-    "up",
-    "up_arc",
-    "down_first",
-    "down",
-    "down_arc",
+    "first",
+    "search",
+    "search_arc",
     "arc_first",
     "arc_second",
 ];
 
 /// The ten arrays of a hierarchy, with their section names (after the metric's name).
-fn hierarchy_arrays(h: &Hierarchy) -> [(&'static str, &[u8]); 10] {
+fn hierarchy_arrays(h: &Hierarchy) -> [(&'static str, &[u8]); 7] {
     let arrays = [
         h.rank.as_bytes(),
         h.node_at.as_bytes(),
-        h.up_first.as_bytes(),
-        h.up.as_bytes(),
-        h.up_arc.as_bytes(),
-        h.down_first.as_bytes(),
-        h.down.as_bytes(),
-        h.down_arc.as_bytes(),
+        h.first.as_bytes(),
+        h.search.as_bytes(),
+        h.search_arc.as_bytes(),
         h.arc_first.as_bytes(),
         h.arc_second.as_bytes(),
     ];
@@ -749,12 +744,9 @@ pub fn read_graph_file(path: &Path) -> Result<CompiledNetwork, GraphFileError> {
         let h = Hierarchy {
             rank: mapped(path, &map, a("rank")?)?,
             node_at: mapped(path, &map, a("node_at")?)?,
-            up_first: mapped(path, &map, a("up_first")?)?,
-            up: mapped(path, &map, a("up")?)?,
-            up_arc: mapped(path, &map, a("up_arc")?)?,
-            down_first: mapped(path, &map, a("down_first")?)?,
-            down: mapped(path, &map, a("down")?)?,
-            down_arc: mapped(path, &map, a("down_arc")?)?,
+            first: mapped(path, &map, a("first")?)?,
+            search: mapped(path, &map, a("search")?)?,
+            search_arc: mapped(path, &map, a("search_arc")?)?,
             arc_first: mapped(path, &map, a("arc_first")?)?,
             arc_second: mapped(path, &map, a("arc_second")?)?,
         };

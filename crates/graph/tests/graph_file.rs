@@ -145,9 +145,9 @@ fn a_flipped_byte_in_any_section_is_caught_by_its_checksum() {
     // the network, its places and links (records, offsets, id index), its sources,
     // the nodes (records, offsets), the edges, their offsets, two place → node lists of two
     // arrays each, the 3 arrays of every element's shape and where the graph's edges are in
-    // it, 3 × 10 hierarchy arrays, the customizable hierarchy's 9 and the 4 of its stored
+    // it, 3 × 7 hierarchy arrays, the customizable hierarchy's 9 and the 4 of its stored
     // customization
-    assert_eq!(table.len(), 63);
+    assert_eq!(table.len(), 54);
     for (name, start, len) in table {
         for at in [start, start + len / 2, start + len - 1] {
             bytes[at] ^= 0x55;
@@ -240,7 +240,7 @@ fn an_out_of_range_index_in_any_array_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (path, bytes) = written(dir.path());
     let far = u32::MAX - 7;
-    let cases: [(&str, usize, &str); 21] = [
+    let cases: [(&str, usize, &str); 22] = [
         (
             "links.by_id",
             0,
@@ -289,9 +289,14 @@ fn an_out_of_range_index_in_any_array_is_refused() {
         ("place_nodes", 0, "the place index names missing nodes"),
         ("intl_first", 4, "the place index names missing nodes"),
         (
-            "time.up_arc",
+            "time.search_arc",
             0,
             "the time hierarchy: upward arc 0 names a missing arc",
+        ),
+        (
+            "time.first",
+            4,
+            "the time hierarchy: search offsets are not increasing",
         ),
         (
             "cost.node_at",
@@ -304,9 +309,9 @@ fn an_out_of_range_index_in_any_array_is_refused() {
             "the co2 hierarchy: arc 0 names a missing graph edge",
         ),
         (
-            "time.down",
+            "time.search",
             0,
-            "the time hierarchy: downward arc 0 does not lead to a higher rank",
+            "the time hierarchy: upward arc 0 does not lead to a higher rank",
         ),
         (
             "cch.up_head",

@@ -15,19 +15,20 @@ const WITNESS_POPS: usize = 500;
 ///
 /// Every original arc and every shortcut is an *arc*: arc `i` is either the original graph edge
 /// `arc_first[i]` (when `arc_second[i]` is `u32::MAX`) or the concatenation of arcs
-/// `arc_first[i]` and `arc_second[i]`. The search graphs are stored by rank: `up_*` holds, for
-/// each rank, the arcs to higher-ranked nodes; `down_*` holds, for each rank, the arcs *from*
-/// higher-ranked nodes (searched backwards from a target).
+/// `arc_first[i]` and `arc_second[i]`. The search graphs are stored by rank, both in one array:
+/// for rank `r`, `search[first[r][0]..first[r][1]]` are its arcs to higher-ranked nodes (the
+/// upward graph) and `search[first[r][1]..first[r + 1][0]]` its arcs *from* higher-ranked nodes
+/// (the downward graph, searched backwards from a target); `search_arc` gives each one's arc.
+/// A settled rank's stall test reads one of its lists and its relaxation the other, so the two
+/// side by side share cache lines (RoutingKit keeps them apart).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hierarchy {
     pub(crate) rank: Array<u32>,
     pub(crate) node_at: Array<u32>,
-    pub(crate) up_first: Array<u32>,
-    pub(crate) up: Array<SearchArc>,
-    pub(crate) up_arc: Array<u32>,
-    pub(crate) down_first: Array<u32>,
-    pub(crate) down: Array<SearchArc>,
-    pub(crate) down_arc: Array<u32>,
+    /// Per rank (and one past the last), where its upward and its downward arcs start.
+    pub(crate) first: Array<[u32; 2]>,
+    pub(crate) search: Array<SearchArc>,
+    pub(crate) search_arc: Array<u32>,
     pub(crate) arc_first: Array<u32>,
     pub(crate) arc_second: Array<u32>,
 }
@@ -477,27 +478,30 @@ impl Hierarchy {
         for (r, &v) in node_at.iter().enumerate() {
             rank[v as usize] = r as u32;
         }
-        // Both search graphs in rank order: offsets, packed (rank, weight) arcs, arc ids.
-        let by_rank = |lists: &mut [Vec<Adj>]| {
-            let mut first = Vec::with_capacity(nodes + 1);
-            let (mut arcs, mut ids) = (Vec::new(), Vec::new());
-            for &v in &node_at {
-                first.push(arcs.len() as u32);
+        // Both search graphs in rank order, each rank's upward arcs then its downward ones:
+        // offsets, packed (rank, weight) arcs, arc ids.
+        let mut first = Vec::with_capacity(nodes + 1);
+        let (mut search, mut search_arc) = (Vec::new(), Vec::new());
+        for &v in &node_at {
+            let start = search.len() as u32;
+            let mut mid = start;
+            for (k, lists) in [&mut up, &mut down].into_iter().enumerate() {
                 let mut list = std::mem::take(&mut lists[v as usize]);
                 list.sort_unstable_by_key(|a| rank[a.node as usize]);
                 for a in list {
-                    arcs.push(SearchArc {
+                    search.push(SearchArc {
                         rank: rank[a.node as usize],
                         weight: a.weight,
                     });
-                    ids.push(a.arc);
+                    search_arc.push(a.arc);
+                }
+                if k == 0 {
+                    mid = search.len() as u32;
                 }
             }
-            first.push(arcs.len() as u32);
-            (first, arcs, ids)
-        };
-        let (up_first, up_arcs, up_ids) = by_rank(&mut up);
-        let (down_first, down_arcs, down_ids) = by_rank(&mut down);
+            first.push([start, mid]);
+        }
+        first.push([search.len() as u32; 2]);
         let stats = BuildStats {
             nodes,
             arcs: original_arcs,
@@ -506,12 +510,9 @@ impl Hierarchy {
         let h = Hierarchy {
             rank: rank.into(),
             node_at: node_at.into(),
-            up_first: up_first.into(),
-            up: up_arcs.into(),
-            up_arc: up_ids.into(),
-            down_first: down_first.into(),
-            down: down_arcs.into(),
-            down_arc: down_ids.into(),
+            first: first.into(),
+            search: search.into(),
+            search_arc: search_arc.into(),
             arc_first: c.arc_first.into(),
             arc_second: c.arc_second.into(),
         };
@@ -530,12 +531,12 @@ impl Hierarchy {
 
     /// True when the hierarchy's arrays are views into a mapped graph file (not copies).
     pub fn is_mapped(&self) -> bool {
-        self.up.is_mapped() && self.down.is_mapped() && self.arc_first.is_mapped()
+        self.search.is_mapped() && self.arc_first.is_mapped()
     }
 
     /// Number of arcs in the upward and downward search graphs together.
     pub fn search_arcs(&self) -> usize {
-        self.up.len() + self.down.len()
+        self.search.len()
     }
 
     /// Checks the internal consistency of a hierarchy read from a file: array lengths, ranks
@@ -543,8 +544,7 @@ impl Hierarchy {
     /// wrong, in words.
     pub fn check(&self, edges: usize) -> Result<(), String> {
         let n = self.rank.len();
-        if self.node_at.len() != n || self.up_first.len() != n + 1 || self.down_first.len() != n + 1
-        {
+        if self.node_at.len() != n || self.first.len() != n + 1 {
             return Err("array lengths do not match the node count".into());
         }
         for (r, &v) in self.node_at.iter().enumerate() {
@@ -556,27 +556,31 @@ impl Hierarchy {
         if self.arc_second.len() != arcs {
             return Err("arc tables differ in length".into());
         }
-        for (first, heads, ids, what) in [
-            (&self.up_first, &self.up, &self.up_arc, "upward"),
-            (&self.down_first, &self.down, &self.down_arc, "downward"),
-        ] {
-            if heads.len() != ids.len() {
-                return Err(format!("{what} arrays differ in length"));
-            }
-            if first[0] != 0
-                || first[n] as usize != heads.len()
-                || first.windows(2).any(|w| w[0] > w[1])
-            {
-                return Err(format!("{what} offsets are not increasing"));
-            }
-            for r in 0..n {
-                for i in first[r] as usize..first[r + 1] as usize {
-                    if heads[i].rank as usize >= n || heads[i].rank as usize <= r {
-                        return Err(format!("{what} arc {i} does not lead to a higher rank"));
-                    }
-                    if ids[i] as usize >= arcs {
-                        return Err(format!("{what} arc {i} names a missing arc"));
-                    }
+        let (first, heads, ids) = (&self.first, &self.search, &self.search_arc);
+        if heads.len() != ids.len() {
+            return Err("search arrays differ in length".into());
+        }
+        if first[0][0] != 0
+            || first[n] != [heads.len() as u32; 2]
+            || first
+                .windows(2)
+                .any(|w| w[0][0] > w[0][1] || w[0][1] > w[1][0])
+        {
+            return Err("search offsets are not increasing".into());
+        }
+        for r in 0..n {
+            let [start, mid] = first[r];
+            for i in start as usize..first[r + 1][0] as usize {
+                let what = if i < mid as usize {
+                    "upward"
+                } else {
+                    "downward"
+                };
+                if heads[i].rank as usize >= n || heads[i].rank as usize <= r {
+                    return Err(format!("{what} arc {i} does not lead to a higher rank"));
+                }
+                if ids[i] as usize >= arcs {
+                    return Err(format!("{what} arc {i} names a missing arc"));
                 }
             }
         }

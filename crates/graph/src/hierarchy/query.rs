@@ -202,26 +202,23 @@ impl Side {
     /// higher-ranked node reaches it more cheaply, so it lies on no shortest path from here).
     fn settle(&mut self, g: &SearchGraphs, forward: bool) -> Option<(u32, Weight, bool)> {
         let (d, r) = self.queue.pop()?;
-        let (first, other) = if forward {
-            (g.down_first, g.down)
+        let [start, mid] = g.first[r as usize];
+        let end = g.first[r as usize + 1][0];
+        // Forward: the downward arcs for the stall test, the upward ones relaxed; backward the
+        // other way round.
+        let (test, next) = if forward {
+            (mid..end, start..mid)
         } else {
-            (g.up_first, g.up)
+            (start..mid, mid..end)
         };
-        let range = first[r as usize] as usize..first[r as usize + 1] as usize;
-        let stalled = other[range]
+        let stalled = g.search[test.start as usize..test.end as usize]
             .iter()
             .any(|a| (!self.dist[a.rank as usize]).saturating_add(a.weight) < d);
         if !stalled {
-            let (first, next) = if forward {
-                (g.up_first, g.up)
-            } else {
-                (g.down_first, g.down)
-            };
-            let start = first[r as usize] as usize;
-            let end = first[r as usize + 1] as usize;
+            let (start, end) = (next.start as usize, next.end as usize);
             // The predecessor is the arc's position in the search graph; its hierarchy arc is
             // looked up only for a path (one array less read per relaxation).
-            for (at, x) in (start..end).zip(&next[start..end]) {
+            for (at, x) in (start..end).zip(&g.search[start..end]) {
                 let pred = Pred {
                     arc: at as u32,
                     rank: r,
@@ -233,22 +230,18 @@ impl Side {
     }
 }
 
-/// The two search graphs of a hierarchy as plain slices, taken once per search (a mapped
-/// array is a few instructions away from its slice; a settled node reads four of them).
+/// The search graphs of a hierarchy as plain slices, taken once per search (a mapped array is a
+/// few instructions away from its slice).
 struct SearchGraphs<'a> {
-    up_first: &'a [u32],
-    up: &'a [SearchArc],
-    down_first: &'a [u32],
-    down: &'a [SearchArc],
+    first: &'a [[u32; 2]],
+    search: &'a [SearchArc],
 }
 
 impl Hierarchy {
     fn search_graphs(&self) -> SearchGraphs<'_> {
         SearchGraphs {
-            up_first: &self.up_first,
-            up: &self.up,
-            down_first: &self.down_first,
-            down: &self.down,
+            first: &self.first,
+            search: &self.search,
         }
     }
 }
@@ -338,14 +331,14 @@ impl<'h> HierarchyQuery<'h> {
         let mut arcs = Vec::new();
         let mut r = meet;
         while self.fwd.pred[r as usize].arc != NO_ARC {
-            arcs.push(h.up_arc[self.fwd.pred[r as usize].arc as usize]);
+            arcs.push(h.search_arc[self.fwd.pred[r as usize].arc as usize]);
             r = self.fwd.pred[r as usize].rank;
         }
         let source = h.node_at[r as usize];
         arcs.reverse();
         let mut r = meet;
         while self.bwd.pred[r as usize].arc != NO_ARC {
-            arcs.push(h.down_arc[self.bwd.pred[r as usize].arc as usize]);
+            arcs.push(h.search_arc[self.bwd.pred[r as usize].arc as usize]);
             r = self.bwd.pred[r as usize].rank;
         }
         let target = h.node_at[r as usize];
