@@ -172,6 +172,15 @@ fn topology_arrays<'a>((t, frame): (&'a Topology, &'a EdgeFrame)) -> [(&'static 
     std::array::from_fn(|i| (EVERY_SECTIONS[i], arrays[i]))
 }
 
+/// The format versions this build reads, in words.
+fn readable_versions() -> String {
+    if OLDEST_READ == FORMAT_VERSION {
+        format!("version {FORMAT_VERSION} only")
+    } else {
+        format!("versions {OLDEST_READ} to {FORMAT_VERSION}")
+    }
+}
+
 /// The section names of a hierarchy's arrays (after the metric's name), in file order.
 const HIERARCHY_SECTIONS: [&str; 7] = [
     "rank",
@@ -241,7 +250,7 @@ pub enum GraphFileError {
     #[error("{0}: not a silkroute graph file (it does not start with SILKGRPH); build one with `silkroute build FEED -o FILE`")]
     Foreign(PathBuf),
     /// The file was written by a build with another layout.
-    #[error("{path}: graph file format version {found}{}, written by silkroute {writer}; this build reads versions {OLDEST_READ} to {FORMAT_VERSION}; rebuild it with `silkroute build`", if *found < 8 { " (the bincode layout)" } else { "" })]
+    #[error("{path}: graph file format version {found}{}, written by silkroute {writer}; this build reads {}; rebuild it with `silkroute build`", if *found < 8 { " (the bincode layout)" } else { "" }, readable_versions())]
     Version {
         /// The file.
         path: PathBuf,
