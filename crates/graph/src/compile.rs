@@ -112,6 +112,9 @@ pub fn compile_edited(
     edits: &ElementEdits,
     graph: &Graph,
 ) -> Result<Option<Graph>, CompileError> {
+    if edits.links.is_empty() && edits.borders.is_empty() && edits.transfers.is_empty() {
+        return Ok(Some(graph.clone()));
+    }
     // The edited elements' nodes, found through their places' node lists.
     let mut builder = Builder {
         net,
@@ -179,15 +182,16 @@ pub fn compile_edited(
     };
     // The nodes whose edges change: tails of the edited elements' old edges and of the new.
     let mut tails: Vec<u32> = laid.iter().map(|e| e.tail.0).collect();
+    let mut removed = 0;
     for (e, old) in graph.edges.iter().enumerate() {
         if edited(old.kind_code) {
             let tail = graph.first_out.partition_point(|&f| f as usize <= e) - 1;
             tails.push(tail as u32);
+            removed += 1;
         }
     }
     tails.sort_unstable();
     tails.dedup();
-    let removed = graph.edges.iter().filter(|e| edited(e.kind_code)).count();
     let mut edges: Vec<Edge> = Vec::with_capacity(graph.edges.len() - removed + laid.len());
     let mut first_out: Vec<u32> = Vec::with_capacity(graph.first_out.len());
     let (old, old_first) = (&graph.edges[..], &graph.first_out[..]);

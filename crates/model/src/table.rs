@@ -274,20 +274,10 @@ impl<T> Table<T> {
         }
         let same_file = match (&self.stored, &base.stored) {
             (Some(a), Some(b)) => Arc::ptr_eq(&a.rows, &b.rows),
-            (None, None) => false,
-            _ => {
-                return Some(
-                    self.iter()
-                        .zip(base.iter())
-                        .enumerate()
-                        .filter(|(_, (a, b))| a != b)
-                        .map(|(i, _)| i)
-                        .collect(),
-                )
-            }
+            _ => false,
         };
         if !same_file {
-            let pairs = self.rows.iter().zip(&base.rows).enumerate();
+            let pairs = self.iter().zip(base.iter()).enumerate();
             return Some(pairs.filter(|(_, (a, b))| a != b).map(|(i, _)| i).collect());
         }
         let n = self.stored_len();
@@ -542,6 +532,20 @@ mod tests {
         assert!(!whole.is_stored());
         assert!(whole == table);
         assert_eq!(whole[1], 5);
+        // What differs from the table it was copied from: the edited record alone; from a
+        // table of another file (here with the same records), every record that differs.
+        assert_eq!(table.differing(&table.clone()), Some(vec![]));
+        let mut before = table.clone();
+        before[1] = 1;
+        assert_eq!(table.differing(&before), Some(vec![1]));
+        let another_file = Arc::new(Squares {
+            n: 1000,
+            decoded: AtomicUsize::new(0),
+        });
+        let mut other = Table::stored(another_file);
+        other.push(7);
+        assert_eq!(table.differing(&other), Some(vec![1]));
+        assert_eq!(copy.differing(&other), None, "another length");
         // Found by id: without an index, by decoding; the later record wins.
         assert_eq!(copy.position_of_id("900", |_| "x"), None);
         fn ids(r: &u64) -> &str {
