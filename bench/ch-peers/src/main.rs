@@ -61,7 +61,10 @@ fn prep_only(which: &str, file: &str) {
         .collect();
     drop(bytes);
     let n = words[0] as usize;
-    let edges: Vec<(u32, u32, Weight)> = words[1..].chunks_exact(3).map(|c| (c[0], c[1], c[2])).collect();
+    let edges: Vec<(u32, u32, Weight)> = words[1..]
+        .chunks_exact(3)
+        .map(|c| (c[0], c[1], c[2]))
+        .collect();
     drop(words);
     let before = rss_kb();
     let t = Instant::now();
@@ -92,15 +95,26 @@ fn cch(file: &str, answers: &str) {
         coords.extend_from_slice(&(p.lon as f32).to_le_bytes());
     }
     std::fs::write(format!("{file}.coords"), coords).unwrap();
-    let time: Vec<Weight> = g.edges().iter().map(|e| Metric::Time.edge_weight(e)).collect();
-    let cost: Vec<Weight> = g.edges().iter().map(|e| Metric::Cost.edge_weight(e)).collect();
+    let time: Vec<Weight> = g
+        .edges()
+        .iter()
+        .map(|e| Metric::Time.edge_weight(e))
+        .collect();
+    let cost: Vec<Weight> = g
+        .edges()
+        .iter()
+        .map(|e| Metric::Cost.edge_weight(e))
+        .collect();
     let before = rss_kb();
     let t = Instant::now();
     // CCH_ORDER=FILE: contract in another tool's order (u32 little-endian, node per rank).
     let (cch, stats) = match std::env::var("CCH_ORDER") {
         Ok(f) => {
             let b = std::fs::read(f).unwrap();
-            let order = b.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap())).collect();
+            let order = b
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+                .collect();
             let pairs: Vec<(u32, u32)> = g.edges().iter().map(|e| (e.tail.0, e.head.0)).collect();
             silkroute_graph::hierarchy::Cch::from_order(order, &pairs)
         }
@@ -123,12 +137,18 @@ fn cch(file: &str, answers: &str) {
             .skip(1)
             .map(|l| {
                 let f: Vec<&str> = l.split(',').collect();
-                (f[0].parse().unwrap(), f[1].parse().unwrap(), f[2].parse().ok())
+                (
+                    f[0].parse().unwrap(),
+                    f[1].parse().unwrap(),
+                    f[2].parse().ok(),
+                )
             })
             .collect(),
         Err(_) => {
             use rand::{Rng, SeedableRng};
-            let h = c.hierarchy(Metric::Time).expect("a time hierarchy in the file");
+            let h = c
+                .hierarchy(Metric::Time)
+                .expect("a time hierarchy in the file");
             let mut hq = HierarchyQuery::new(h);
             let mut rng = rand::rngs::StdRng::seed_from_u64(42);
             let n = g.nodes().len() as u32;
@@ -140,7 +160,10 @@ fn cch(file: &str, answers: &str) {
                 .collect();
             let mut out = String::from("source,target,distance\n");
             for (a, b, d) in &pairs {
-                out.push_str(&format!("{a},{b},{}\n", d.map_or(String::new(), |d| d.to_string())));
+                out.push_str(&format!(
+                    "{a},{b},{}\n",
+                    d.map_or(String::new(), |d| d.to_string())
+                ));
             }
             std::fs::write(answers, out).unwrap();
             pairs
@@ -178,13 +201,20 @@ fn partial(file: &str, closures: usize) {
     use silkroute_graph::hierarchy::{prepare_customizable, INFINITY};
     let c = read_graph_file(std::path::Path::new(file)).expect("graph file");
     let g = &c.graph;
-    let time: Vec<Weight> = g.edges().iter().map(|e| Metric::Time.edge_weight(e)).collect();
+    let time: Vec<Weight> = g
+        .edges()
+        .iter()
+        .map(|e| Metric::Time.edge_weight(e))
+        .collect();
     let t = Instant::now();
     let (cch, stats) = prepare_customizable(g, &g.coordinates(&c.network));
     let prep = t.elapsed().as_secs_f64();
     std::fs::write(
         format!("{file}.cchorder"),
-        cch.order().iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>(),
+        cch.order()
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect::<Vec<u8>>(),
     )
     .unwrap();
     let t = Instant::now();
@@ -214,7 +244,12 @@ fn partial(file: &str, closures: usize) {
     };
     changes.extend(touching);
     // The barrier scenario's line at 2 M nodes (1,415 columns), scaled to the grid's size.
-    let side = (0..n).filter_map(cell).map(|(col, _)| col).max().unwrap_or(0) + 1;
+    let side = (0..n)
+        .filter_map(cell)
+        .map(|(col, _)| col)
+        .max()
+        .unwrap_or(0)
+        + 1;
     let scaled = |v: u32| v * side / 1415;
     let (column, rows) = (scaled(700), scaled(600)..=scaled(800));
     let line: Vec<u32> = g
@@ -232,7 +267,13 @@ fn partial(file: &str, closures: usize) {
     changes.push(line);
     let mut out = String::new();
     for list in &changes {
-        out.push_str(&list.iter().map(u32::to_string).collect::<Vec<_>>().join(" "));
+        out.push_str(
+            &list
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
         out.push('\n');
     }
     std::fs::write(format!("{file}.changes"), out).unwrap();
@@ -250,7 +291,10 @@ fn partial(file: &str, closures: usize) {
             for &e in list {
                 weights[e as usize] = INFINITY;
             }
-            assert!(metric == cch.customize(&weights), "partial differs from whole");
+            assert!(
+                metric == cch.customize(&weights),
+                "partial differs from whole"
+            );
             weights.clone_from(&time);
             checked = true;
         }
@@ -312,13 +356,18 @@ fn query(file: &str, answers: &str, rebuild: bool) {
             .collect();
         let t = Instant::now();
         let (h, _) = Hierarchy::build(c.graph.nodes().len(), &edges);
-        (Some(h), t.elapsed().as_secs_f64(), Some(format!("{file}.rank")))
+        (
+            Some(h),
+            t.elapsed().as_secs_f64(),
+            Some(format!("{file}.rank")),
+        )
     } else {
         (None, 0.0, None)
     };
-    let h = built
-        .as_ref()
-        .unwrap_or_else(|| c.hierarchy(Metric::Time).expect("a time hierarchy in the file"));
+    let h = built.as_ref().unwrap_or_else(|| {
+        c.hierarchy(Metric::Time)
+            .expect("a time hierarchy in the file")
+    });
     if let Some(out) = rank_out {
         // For RoutingKit's build_given_rank: the rank of every node, u32 little-endian.
         let ranks: Vec<u8> = (0..h.nodes() as u32)
@@ -332,7 +381,11 @@ fn query(file: &str, answers: &str, rebuild: bool) {
         .skip(1)
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();
-            (f[0].parse().unwrap(), f[1].parse().unwrap(), f[2].parse().ok())
+            (
+                f[0].parse().unwrap(),
+                f[1].parse().unwrap(),
+                f[2].parse().ok(),
+            )
         })
         .collect();
     let mut q = HierarchyQuery::new(h);
@@ -374,7 +427,11 @@ fn main() {
         return prep_only(&args[2], &args[3]);
     }
     if args.get(1).map(String::as_str) == Some("query") {
-        return query(&args[2], &args[3], args.get(4).is_some_and(|a| a == "rebuild"));
+        return query(
+            &args[2],
+            &args[3],
+            args.get(4).is_some_and(|a| a == "rebuild"),
+        );
     }
     if args.get(1).map(String::as_str) == Some("partial") {
         return partial(&args[2], args.get(3).map_or(100, |s| s.parse().unwrap()));
@@ -453,15 +510,22 @@ fn main() {
         if d.is_some() {
             reachable += 1;
         }
-        answers.push_str(&format!("{a},{b},{}\n", d.map_or(String::new(), |d| d.to_string())));
+        answers.push_str(&format!(
+            "{a},{b},{}\n",
+            d.map_or(String::new(), |d| d.to_string())
+        ));
     }
     if let Some(out) = args.get(5) {
         std::fs::write(out, &answers).unwrap();
     }
     // Matrix: ours by buckets; fast_paths has no many-to-many, so side × side single queries
     // on a sample of rows, extrapolated.
-    let sources: Vec<Vec<(u32, Weight)>> = (0..side).map(|_| vec![(rng.random_range(0..n as u32), 0)]).collect();
-    let targets: Vec<Vec<(u32, Weight)>> = (0..side).map(|_| vec![(rng.random_range(0..n as u32), 0)]).collect();
+    let sources: Vec<Vec<(u32, Weight)>> = (0..side)
+        .map(|_| vec![(rng.random_range(0..n as u32), 0)])
+        .collect();
+    let targets: Vec<Vec<(u32, Weight)>> = (0..side)
+        .map(|_| vec![(rng.random_range(0..n as u32), 0)])
+        .collect();
     let t = Instant::now();
     let m = ours.many_to_many(&sources, &targets);
     let ours_matrix = t.elapsed().as_secs_f64();
@@ -470,7 +534,9 @@ fn main() {
     let mut matrix_mismatch = 0;
     for (i, s) in sources.iter().take(rows).enumerate() {
         for (j, d) in targets.iter().enumerate() {
-            let w = fpc.calc_path(&fp, s[0].0 as usize, d[0].0 as usize).map(|p| p.get_weight() as u64);
+            let w = fpc
+                .calc_path(&fp, s[0].0 as usize, d[0].0 as usize)
+                .map(|p| p.get_weight() as u64);
             if w != Some(m[i][j] as u64).filter(|&x| x != u32::MAX as u64) {
                 matrix_mismatch += 1;
             }
