@@ -391,20 +391,12 @@ impl Scenario {
         }
         let place =
             |id: &str| net.place_id(id).is_some() || self.new_places.iter().any(|p| p.id == id);
-        // A graph file's links are found through their stored id index, not decoded whole.
-        let links_fit = if net.links.has_stored_id_index() {
-            self.links.iter().flat_map(|e| &e.ids).all(|id| {
-                net.links
-                    .position_of_id(id, |l: &silkroute_model::Link| &l.id)
-                    .is_some()
-            })
-        } else {
-            all_in(
-                &self.links,
-                |e| &e.ids,
-                net.links.iter().map(|l| l.id.as_str()),
-            )
-        };
+        let link_ids: std::collections::HashSet<&str> = self
+            .links
+            .iter()
+            .flat_map(|e| e.ids.iter().map(String::as_str))
+            .collect();
+        let links_fit = link_positions(&self.links, net).len() == link_ids.len();
         links_fit
             && all_in(
                 &self.borders,
@@ -498,24 +490,7 @@ impl Scenario {
             id: id.to_string(),
         };
         // Each edited element found in one pass over its table (a network may have millions).
-        let link_at = if net.links.has_stored_id_index() {
-            // Through the file's index: the links stay in the file.
-            self.links
-                .iter()
-                .flat_map(|e| &e.ids)
-                .filter_map(|id| {
-                    let at = net
-                        .links
-                        .position_of_id(id, |l: &silkroute_model::Link| &l.id);
-                    at.map(|k| (id.as_str(), k))
-                })
-                .collect()
-        } else {
-            positions(
-                self.links.iter().flat_map(|e| &e.ids),
-                net.links.iter().map(|l| l.id.as_str()),
-            )
-        };
+        let link_at = link_positions(&self.links, net);
         let border_at = positions(
             self.borders.iter().flat_map(|e| &e.ids),
             net.borders.iter().map(|b| b.id.as_str()),
@@ -1020,6 +995,26 @@ fn positions<'w, 'i>(
         }
     }
     at
+}
+
+/// Where each link the edits name is in `net`'s links (those found): through a graph file's
+/// stored id index, so that its links stay in the file, else in one pass over the links.
+fn link_positions<'w>(
+    edits: &'w [LinkEdit],
+    net: &Network,
+) -> std::collections::HashMap<&'w str, usize> {
+    let wanted = edits.iter().flat_map(|e| &e.ids);
+    if !net.links.has_stored_id_index() {
+        return positions(wanted, net.links.iter().map(|l| l.id.as_str()));
+    }
+    wanted
+        .filter_map(|id| {
+            let at = net
+                .links
+                .position_of_id(id, |l: &silkroute_model::Link| &l.id);
+            at.map(|k| (id.as_str(), k))
+        })
+        .collect()
 }
 
 /// `net` with `scenarios` applied in order: each copies the network it edits (so `net` is

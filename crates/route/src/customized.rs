@@ -219,13 +219,7 @@ impl Customizable {
             return true;
         }
         let key = format!("{}|{}", self.frame_id, weights_key(req));
-        let gave_up = || {
-            self.too_far
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .contains(&key)
-        };
-        if self.stores_for(req) && !gave_up() {
+        if self.stores_for(req) && !self.gave_up(&key) {
             return true;
         }
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
@@ -387,10 +381,11 @@ impl Customizable {
             if req.avoid_places.is_empty() {
                 return Some(base);
             }
-            if let Some(c) = self.with_places_avoided(&base, graph, req) {
+            if let Some(c) = self.with_places_avoided(&key, &base, graph, req) {
                 return Some(self.keep_partial(key, c));
             }
         }
+
         // Never customizing, it makes partial customizations of the stored ones only, for
         // the objective and cargo they were made for.
         if self.customizing == Customizing::Never && !self.stores_for(req) {
@@ -399,8 +394,11 @@ impl Customizable {
         let allowed = allowed_nodes(net, graph, req);
         let frame = self.frame.as_deref();
         let (values, finite_total) = values(graph, frame, req.objective, &req.cargo, &allowed);
-        if let Some(c) = self.derived(&key, &values, finite_total) {
-            return Some(self.keep_partial(key, c));
+        // Weights whose partial customization gave up are not tried again.
+        if !self.gave_up(&key) {
+            if let Some(c) = self.derived(&key, &values, finite_total) {
+                return Some(self.keep_partial(key, c));
+            }
         }
         match self.customizing {
             Customizing::Never => None,
@@ -472,6 +470,7 @@ impl Customizable {
     /// `None` without that shape, or when the partial customization gives up.
     fn with_places_avoided(
         &self,
+        key: &str,
         base: &Customization,
         graph: &Graph,
         req: &RouteRequest,
@@ -484,19 +483,42 @@ impl Customizable {
             .filter(|&e| old[e] != INFINITY && avoided.binary_search(&every.head(e)).is_ok())
             .map(|e| (e as u32, INFINITY))
             .collect();
-        self.partially(base, &changed)
+        self.partially(key, base, &changed)
     }
 
     /// `base` with the edges `changed` (edge, new weight) by a partial customization, within
-    /// [`PARTIAL_ROOM`]; `None` when it gives up.
-    fn partially(&self, base: &Customization, changed: &[(u32, Weight)]) -> Option<Customization> {
+    /// [`PARTIAL_ROOM`], for the weights `key`; `None` when it gives up, which is remembered
+    /// ([`Customizable::gave_up`]), or gave up before.
+    fn partially(
+        &self,
+        key: &str,
+        base: &Customization,
+        changed: &[(u32, Weight)],
+    ) -> Option<Customization> {
+        if self.gave_up(key) {
+            return None;
+        }
         let mut metric = base.metric.clone();
         let room = (self.cch.triangles() / PARTIAL_ROOM).max(PARTIAL_ROOM_LEAST);
-        self.cch.recustomize_within(&mut metric, changed, room)?;
+        if self
+            .cch
+            .recustomize_within(&mut metric, changed, room)
+            .is_none()
+        {
+            let mut too_far = self.too_far.lock().unwrap_or_else(|e| e.into_inner());
+            too_far.insert(key.to_string());
+            return None;
+        }
         Some(Customization {
             metric,
             scale: base.scale,
         })
+    }
+
+    /// Whether a partial customization for the weights `key` reached too far and gave up.
+    fn gave_up(&self, key: &str) -> bool {
+        let too_far = self.too_far.lock().unwrap_or_else(|e| e.into_inner());
+        too_far.contains(key)
     }
 
     /// Counts and keeps a customization made partially, for the weights `key`.
@@ -516,10 +538,6 @@ impl Customizable {
     /// customization on a big graph. Weights whose partial customization gave up (`key`) are
     /// not tried again.
     fn derived(&self, key: &str, values: &[f64], finite_total: f64) -> Option<Customization> {
-        let too_far = || self.too_far.lock().unwrap_or_else(|e| e.into_inner());
-        if too_far().contains(key) {
-            return None;
-        }
         let kept: Vec<Arc<Customization>> = self
             .kept
             .lock()
@@ -538,11 +556,7 @@ impl Customizable {
             })
             .min_by_key(|(changed, _)| changed.len())?;
         let (changed, base) = nearest;
-        let made = self.partially(base, &changed);
-        if made.is_none() {
-            too_far().insert(key.to_string());
-        }
-        made
+        self.partially(key, base, &changed)
     }
 }
 

@@ -418,12 +418,12 @@ impl Router {
             Some(edits) => compile_edited(&net, &edits, &self.graph)?,
             None => None,
         };
-        let graph = match edited {
-            Some(graph) => graph,
-            None => match compile_in_frame(&net, &self.graph)? {
-                Some(graph) => graph,
-                None => return Router::new(net, names),
-            },
+        let framed = match edited {
+            Some(graph) => Some(graph),
+            None => compile_in_frame(&net, &self.graph)?,
+        };
+        let Some(graph) = framed else {
+            return Router::new(net, names);
         };
         let customizable = customizable.for_graph(&graph, &self.graph);
         Router::with_graph(net, graph, Vec::new(), customizable, names)

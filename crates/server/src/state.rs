@@ -345,10 +345,7 @@ impl Cached {
 /// The memory of a table's records: each record's size and its strings' bytes (`strings`),
 /// or, for a table still in a graph file, its size and 64 bytes per record as if every one
 /// were decoded (the most it can take), without decoding it.
-fn table_bytes<T>(table: &silkroute_model::Table<T>, strings: impl Fn(&T) -> usize) -> usize
-where
-    T: serde::de::DeserializeOwned,
-{
+fn table_bytes<T>(table: &silkroute_model::Table<T>, strings: impl Fn(&T) -> usize) -> usize {
     let record = std::mem::size_of::<T>();
     if table.is_stored() {
         table.len() * (record + 64)
