@@ -202,6 +202,16 @@ impl Side {
     /// higher-ranked node reaches it more cheaply, so it lies on no shortest path from here).
     fn settle(&mut self, g: &SearchGraphs, forward: bool) -> Option<(u32, Weight, bool)> {
         let (d, r) = self.queue.pop()?;
+        // The rank now on top is most likely the next one settled: its arcs are fetched while
+        // this one is worked on (where it starts was fetched when it was queued, below).
+        if let Some(&(_, next)) = self.queue.items.first() {
+            let [start, mid] = g.first[next as usize];
+            for a in [start, mid] {
+                if let Some(arc) = g.search.get(a as usize) {
+                    prefetch(arc);
+                }
+            }
+        }
         let [start, mid] = g.first[r as usize];
         let end = g.first[r as usize + 1][0];
         // Forward: the downward arcs for the stall test, the upward ones relaxed; backward the
@@ -223,11 +233,32 @@ impl Side {
                     arc: at as u32,
                     rank: r,
                 };
+                prefetch(&g.first[x.rank as usize]);
                 self.improve(x.rank, d.saturating_add(x.weight), pred);
             }
         }
         Some((r, d, stalled))
     }
+}
+
+/// Asks the processor to bring `x` into its caches without waiting for it. A settled rank's
+/// arcs and the distances they lead to are three dependent loads from memory (where its arcs
+/// start, the arcs, their heads' distances); fetching the first two ahead, for the rank on top
+/// of the queue, makes the 250 k grid's queries 15–20 % faster (docs/benchmarks.md). A no-op
+/// on other processors.
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint that never faults, and `x` is a valid reference; the SSE
+    // feature it needs is part of every x86_64 target.
+    #[allow(unsafe_code)]
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
+            (x as *const T).cast::<i8>(),
+        )
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 /// The search graphs of a hierarchy as plain slices, taken once per search (a mapped array is a
