@@ -1,7 +1,7 @@
 //! Queries on a [`Hierarchy`]: point to point with the path, and many to many.
 
 use super::contract::{Hierarchy, SearchArc};
-use super::{Weight, INFINITY, NO_ARC};
+use super::{prefetch, Weight, INFINITY, NO_ARC};
 use rayon::prelude::*;
 
 /// How a rank was reached in one direction of a search: the arc (its position in that
@@ -239,26 +239,6 @@ impl Side {
         }
         Some((r, d, stalled))
     }
-}
-
-/// Asks the processor to bring `x` into its caches without waiting for it. A settled rank's
-/// arcs and the distances they lead to are three dependent loads from memory (where its arcs
-/// start, the arcs, their heads' distances); fetching the first two ahead, for the rank on top
-/// of the queue, makes the 250 k grid's queries 15–20 % faster (docs/benchmarks.md). A no-op
-/// on other processors.
-#[inline(always)]
-fn prefetch<T>(x: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is a hint that never faults, and `x` is a valid reference; the SSE
-    // feature it needs is part of every x86_64 target.
-    #[allow(unsafe_code)]
-    unsafe {
-        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
-            (x as *const T).cast::<i8>(),
-        )
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
 }
 
 /// The search graphs of a hierarchy as plain slices, taken once per search (a mapped array is a
