@@ -10,7 +10,8 @@
 //!        latitude then longitude per node, for RoutingKit's inertial-flow order)
 //!        ch-peers query GRAPH.srg ANSWERS.csv   (the file's `time` hierarchy as stored, the
 //!        pairs of ANSWERS.csv queried back to back for their distance, as the RoutingKit
-//!        driver does; answers compared; `… rebuild` contracts the file's edges afresh and
+//!        driver does; answers compared; without ANSWERS.csv, 10,000 random pairs answered by
+//!        that hierarchy are written to it; `… rebuild` contracts the file's edges afresh and
 //!        writes the order as GRAPH.srg.rank for RoutingKit's build_given_rank)
 //!        ch-peers partial GRAPH.srg [CLOSURES]   (partial customization: the customizable
 //!        hierarchy customized for time, then CLOSURES random nodes closed one at a time (every
@@ -131,44 +132,12 @@ fn cch(file: &str, answers: &str) {
     drop(metric_cost);
     // The pairs and their answers: ANSWERS.csv when it exists, else 10,000 random pairs
     // answered by the file's time hierarchy (written to ANSWERS.csv for RoutingKit).
-    let pairs: Vec<(u32, u32, Option<u32>)> = match std::fs::read_to_string(answers) {
-        Ok(text) => text
-            .lines()
-            .skip(1)
-            .map(|l| {
-                let f: Vec<&str> = l.split(',').collect();
-                (
-                    f[0].parse().unwrap(),
-                    f[1].parse().unwrap(),
-                    f[2].parse().ok(),
-                )
-            })
-            .collect(),
-        Err(_) => {
-            use rand::{Rng, SeedableRng};
-            let h = c
-                .hierarchy(Metric::Time)
-                .expect("a time hierarchy in the file");
-            let mut hq = HierarchyQuery::new(h);
-            let mut rng = rand::rngs::StdRng::seed_from_u64(42);
-            let n = g.nodes().len() as u32;
-            let pairs: Vec<_> = (0..10_000)
-                .map(|_| {
-                    let (a, b) = (rng.random_range(0..n), rng.random_range(0..n));
-                    (a, b, hq.distance(&[(a, 0)], &[(b, 0)]))
-                })
-                .collect();
-            let mut out = String::from("source,target,distance\n");
-            for (a, b, d) in &pairs {
-                out.push_str(&format!(
-                    "{a},{b},{}\n",
-                    d.map_or(String::new(), |d| d.to_string())
-                ));
-            }
-            std::fs::write(answers, out).unwrap();
-            pairs
-        }
-    };
+    let pairs = read_or_write_answers(
+        answers,
+        c.hierarchy(Metric::Time)
+            .expect("a time hierarchy in the file"),
+        g.nodes().len() as u32,
+    );
     let mut q = CchQuery::new(&cch, &metric, None);
     let mut dist_t = Vec::with_capacity(pairs.len());
     let mut path_t = Vec::with_capacity(pairs.len());
@@ -345,6 +314,43 @@ fn partial(file: &str, closures: usize) {
     );
 }
 
+/// The query pairs and their answers: ANSWERS.csv when it exists, else 10,000 random pairs of
+/// the `nodes` nodes (seed 42) answered by `h`, written to ANSWERS.csv for RoutingKit's driver.
+fn read_or_write_answers(answers: &str, h: &Hierarchy, nodes: u32) -> Vec<(u32, u32, Option<u32>)> {
+    if let Ok(text) = std::fs::read_to_string(answers) {
+        return text
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (
+                    f[0].parse().unwrap(),
+                    f[1].parse().unwrap(),
+                    f[2].parse().ok(),
+                )
+            })
+            .collect();
+    }
+    use rand::{Rng, SeedableRng};
+    let mut hq = HierarchyQuery::new(h);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let pairs: Vec<_> = (0..10_000)
+        .map(|_| {
+            let (a, b) = (rng.random_range(0..nodes), rng.random_range(0..nodes));
+            (a, b, hq.distance(&[(a, 0)], &[(b, 0)]))
+        })
+        .collect();
+    let mut out = String::from("source,target,distance\n");
+    for (a, b, d) in &pairs {
+        out.push_str(&format!(
+            "{a},{b},{}\n",
+            d.map_or(String::new(), |d| d.to_string())
+        ));
+    }
+    std::fs::write(answers, out).unwrap();
+    pairs
+}
+
 fn query(file: &str, answers: &str, rebuild: bool) {
     let c = read_graph_file(std::path::Path::new(file)).expect("graph file");
     let (built, prep_s, rank_out) = if rebuild {
@@ -375,19 +381,9 @@ fn query(file: &str, answers: &str, rebuild: bool) {
             .collect();
         std::fs::write(out, ranks).unwrap();
     }
-    let pairs: Vec<(u32, u32, Option<u32>)> = std::fs::read_to_string(answers)
-        .expect("answers")
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            (
-                f[0].parse().unwrap(),
-                f[1].parse().unwrap(),
-                f[2].parse().ok(),
-            )
-        })
-        .collect();
+    // ANSWERS.csv when it exists, else 10,000 random pairs answered by this hierarchy (written
+    // to ANSWERS.csv for RoutingKit's driver).
+    let pairs = read_or_write_answers(answers, h, c.graph.nodes().len() as u32);
     let mut q = HierarchyQuery::new(h);
     // CH_PEERS_REPEAT=R runs the pairs R times and reports the lowest median (each run's median
     // on stderr): this VM's neighbours move a single run's median by ±10 %.
