@@ -33,6 +33,7 @@ fn afresh(net: &Network, every_element: bool) -> Result<Graph, CompileError> {
         net,
         every_element,
         frame: None,
+        renewed: Vec::new(),
         node_of: FxHashMap::default(),
         nodes: Vec::new(),
         // Two directions per element (clearance edges may grow it once): no repeated growing
@@ -100,8 +101,11 @@ pub fn compile_for_customizable(
 
 /// The graph of `net`, a copy of a network whose graph is `graph` in which the elements
 /// `edits` names were edited and nothing else ([`Network::edits_from`]; a scenario that closes,
-/// opens or slows links, border crossings and transfers): `graph` with those elements' edges
-/// laid again, every other edge copied as it is. The same graph as [`compile_in_frame`] gives
+/// opens or slows links, border crossings and transfers, or changes the status, frequency or
+/// calendar of services): `graph` with those elements' edges laid again, every other edge
+/// copied as it is. An edited service changes the wait to board at its stops (their nodes'
+/// records), the changes of mode into those nodes (transfers laid again) and single-hop
+/// tariffs between its stops (links laid again). The same graph as [`compile_in_frame`] gives
 /// (each node's edges in `graph`'s order, those laid again among them by kind and element),
 /// without weighing the other elements again: a scenario that closes five links of the
 /// 2 M-node grid took 21 s to compile in the frame. `None` when an element laid again needs a
@@ -112,18 +116,66 @@ pub fn compile_edited(
     edits: &ElementEdits,
     graph: &Graph,
 ) -> Result<Option<Graph>, CompileError> {
-    if edits.links.is_empty() && edits.borders.is_empty() && edits.transfers.is_empty() {
+    if edits.is_empty() {
         return Ok(Some(graph.clone()));
     }
-    // The edited elements' nodes, found through their places' node lists.
     let mut builder = Builder {
         net,
         every_element: false,
         frame: Some(graph),
+        renewed: Vec::new(),
         node_of: FxHashMap::default(),
         nodes: Vec::new(),
         edges: Vec::new(),
     };
+    // Where an edited service stops: the nodes of its mode wait for other departures, the
+    // transfers there change mode into them, the links between two such stops may have another
+    // single-hop tariff.
+    let (mut links, mut transfers) = (edits.links.clone(), edits.transfers.clone());
+    let stops = &edits.service_stops;
+    let is_stop = |p: PlaceId, m: Mode| stops.binary_search(&(p, m)).is_ok();
+    let mut stop_places: Vec<PlaceId> = stops.iter().map(|&(p, _)| p).collect();
+    stop_places.dedup();
+    for &p in &stop_places {
+        for n in graph.nodes_of_place(p) {
+            let node = graph.node(n);
+            if is_stop(p, node.layer.mode) {
+                let board_wait = builder.board_wait(p, node.layer.mode)?;
+                if board_wait != node.board_wait {
+                    builder.renewed.push((
+                        n,
+                        Node {
+                            board_wait,
+                            ..node.clone()
+                        },
+                    ));
+                }
+            }
+            for e in graph.out_edges(n) {
+                match graph.edges[e].kind() {
+                    EdgeKind::Transfer(i) => transfers.push(i),
+                    EdgeKind::Run(i) => {
+                        let l = &net.links[i as usize];
+                        if is_stop(l.from, l.mode) && is_stop(l.to, l.mode) {
+                            links.push(i);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    builder.renewed.sort_unstable_by_key(|(n, _)| *n);
+    for list in [&mut links, &mut transfers] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let edits = ElementEdits {
+        links,
+        transfers,
+        ..edits.clone()
+    };
+    // The edited elements' nodes, found through their places' node lists.
     let mut places: Vec<PlaceId> = Vec::new();
     for &i in &edits.links {
         let l = &net.links[i as usize];
@@ -168,7 +220,7 @@ pub fn compile_edited(
     if !builder.nodes.is_empty() {
         return Ok(None);
     }
-    let mut laid = builder.edges;
+    let (mut laid, mut renewed) = (builder.edges, builder.renewed);
     // Stable by tail: each node's in the order laid (links, borders, transfers, by index).
     laid.sort_by_key(|e| e.tail);
     let edited = |code: [u32; 3]| {
@@ -239,8 +291,12 @@ pub fn compile_edited(
     edges.extend_from_slice(&old[old_first[copied_to] as usize..]);
     debug_assert_eq!(first_out.len(), nodes + 1);
     debug_assert_eq!(*first_out.last().unwrap() as usize, edges.len());
+    let mut nodes_table = graph.nodes.clone();
+    for (n, node) in std::mem::take(&mut renewed) {
+        nodes_table[n.index()] = node;
+    }
     Ok(Some(Graph {
-        nodes: graph.nodes.clone(),
+        nodes: nodes_table,
         edges: edges.into(),
         first_out: first_out.into(),
         place_nodes: graph.place_nodes.clone(),
@@ -260,6 +316,7 @@ fn in_frame(
         net,
         every_element,
         frame: None,
+        renewed: Vec::new(),
         node_of: FxHashMap::with_capacity_and_hasher(frame_nodes.len(), Default::default()),
         nodes: Vec::with_capacity(frame_nodes.len()),
         edges: Vec::with_capacity(edges),
@@ -307,6 +364,9 @@ struct Builder<'n> {
     /// A graph whose nodes come first, numbered as there, when only some elements are laid
     /// again ([`compile_edited`]); `nodes` then holds the nodes after them.
     frame: Option<&'n Graph>,
+    /// Nodes of the frame whose records change (the wait to board where an edited service
+    /// stops), by id.
+    renewed: Vec<(NodeId, Node)>,
     node_of: FxHashMap<(PlaceId, Layer, bool), NodeId>,
     nodes: Vec<Node>,
     edges: Vec<Edge>,
@@ -352,7 +412,12 @@ impl Builder<'_> {
     /// Node `n`, of the frame or laid here.
     fn node_record(&self, n: NodeId) -> &Node {
         match self.frame {
-            Some(f) if n.index() < f.nodes.len() => f.node(n),
+            Some(f) if n.index() < f.nodes.len() => {
+                match self.renewed.binary_search_by_key(&n, |(m, _)| *m) {
+                    Ok(k) => &self.renewed[k].1,
+                    Err(_) => f.node(n),
+                }
+            }
             _ => &self.nodes[n.index() - self.frame_len()],
         }
     }

@@ -6,7 +6,7 @@ use silkroute_graph::{
     compile, compile_edited, compile_every_element, compile_for_customizable, compile_in_frame,
     EdgeFrame, EdgeKind, EdgeShape, NodeId, Topology,
 };
-use silkroute_model::{Network, Status};
+use silkroute_model::{Network, Schedule, Status, WaitModel};
 
 #[test]
 fn a_network_in_its_own_frame_is_its_graph() {
@@ -167,10 +167,11 @@ fn a_node_with_many_parallel_edges_is_framed_edge_for_edge() {
 /// A scenario's edit of one element: which table, which element (a fraction of the table),
 /// and what is done to it.
 fn edits() -> impl proptest::strategy::Strategy<Value = Vec<(u8, f64, u8)>> {
-    proptest::collection::vec((0u8..3, 0.0..1.0f64, 0u8..5), 0..12)
+    proptest::collection::vec((0u8..4, 0.0..1.0f64, 0u8..5), 0..12)
 }
 
-/// `net` with `edits` applied as scenarios apply them: statuses, speeds, durations and factors.
+/// `net` with `edits` applied as scenarios apply them: statuses, speeds, durations, factors and
+/// services' departures.
 fn edited(net: &Network, edits: &[(u8, f64, u8)]) -> Network {
     let mut out = net.clone();
     let status = |a: u8| [Status::Open, Status::Closed, Status::Planned][a as usize % 3];
@@ -193,12 +194,27 @@ fn edited(net: &Network, edits: &[(u8, f64, u8)]) -> Network {
                     _ => b.forward.p50_h *= 2.0,
                 }
             }
-            _ => {
+            2 => {
                 let i = (at * out.transfers.len() as f64) as usize;
                 let t = &mut out.transfers[i];
                 match action {
                     0..=2 => t.status = status(action),
                     _ => t.handling_p90_h *= 3.0,
+                }
+            }
+            _ => {
+                let i = (at * out.services.len() as f64) as usize;
+                let s = &mut out.services[i];
+                match (action, &mut s.schedule) {
+                    (0..=2, _) => s.status = status(action),
+                    (3, Schedule::Frequency { per_week, .. }) => *per_week *= 2.0,
+                    (_, Schedule::Frequency { per_week, .. }) => *per_week *= 0.25,
+                    (_, schedule) => {
+                        *schedule = Schedule::Frequency {
+                            per_week: 1.5,
+                            wait: WaitModel::Uniform,
+                        }
+                    }
                 }
             }
         }
@@ -275,11 +291,59 @@ fn an_element_opened_without_its_nodes_is_compiled_in_the_frame() {
         .filter(|e| e.kind() == EdgeKind::Run(planned as u32))
         .count();
     assert_eq!(opened, 2, "both directions of the opened railway");
-    // A place edited, or a service, is more than elements edited.
+    // A place edited, or a service removed, is more than elements edited.
     let mut renamed = net.clone();
     renamed.places.to_mut()[0].name_en.push('!');
     assert!(renamed.edits_from(&net).is_none());
     let mut fewer = net.clone();
     fewer.services.pop();
     assert!(fewer.edits_from(&net).is_none());
+}
+
+/// The twice-weekly freighter from Xi'an to Tashkent suspended: the wait to board a freighter
+/// at Xi'an falls back to the other services' headway or the mode's default, the railway's
+/// transfer into the airport waits as long, and the link between the two airports loses the
+/// freighter's tariff. Only those are laid again, and the graph is the one compiled afresh.
+#[test]
+fn a_service_suspended_changes_the_waits_at_its_stops_and_its_tariff() {
+    let net = builtin();
+    let freighter = net
+        .services
+        .iter()
+        .position(|s| {
+            s.stops.len() == 2 && s.tariff_usd_per_feu.is_some() && s.status == Status::Open
+        })
+        .expect("a single-hop service with a tariff in the built-in network");
+    let mut after = net.clone();
+    after.services[freighter].status = Status::Closed;
+    let changes = after.edits_from(&net).expect("a service edited");
+    assert_eq!(changes.services, [freighter as u32]);
+    let service = &net.services[freighter];
+    assert_eq!(
+        changes.service_stops.len(),
+        2,
+        "{}: its two stops",
+        service.id
+    );
+    let (stored, _) = compile_for_customizable(&net).unwrap();
+    let patched = compile_edited(&after, &changes, &stored).unwrap().unwrap();
+    let framed = compile_in_frame(&after, &stored).unwrap().unwrap();
+    assert_eq!(patched.nodes(), framed.nodes());
+    assert!(patched.edges() == framed.edges());
+    let waits_changed = (0..stored.nodes().len() as u32)
+        .filter(|&n| stored.node(NodeId(n)).board_wait != patched.node(NodeId(n)).board_wait)
+        .count();
+    assert!(waits_changed > 0, "{}: a wait to board changed", service.id);
+    let tariffed = |g: &silkroute_graph::Graph| {
+        g.edges()
+            .iter()
+            .filter(|e| e.tariff_service() == Some(freighter as u32))
+            .count()
+    };
+    assert!(
+        tariffed(&stored) > 0,
+        "{}: its tariff on a link",
+        service.id
+    );
+    assert_eq!(tariffed(&patched), 0, "{}: its tariff gone", service.id);
 }

@@ -143,7 +143,7 @@ impl fmt::Debug for PlaceIndex {
 }
 
 /// The elements in which a network differs from the one it was derived from (see
-/// [`Network::edits_from`]): indices into its links, border crossings and transfers.
+/// [`Network::edits_from`]): indices into its links, border crossings, transfers and services.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ElementEdits {
     /// Links edited, in order.
@@ -152,14 +152,29 @@ pub struct ElementEdits {
     pub borders: Vec<u32>,
     /// Transfers edited, in order.
     pub transfers: Vec<u32>,
+    /// Services edited (status, frequency, calendar), in order.
+    pub services: Vec<u32>,
+    /// Every stop of an edited service, as it was and as it is, with the service's mode, in
+    /// order: the places where waits to board, and single-hop tariffs between them, may change.
+    pub service_stops: Vec<(PlaceId, Mode)>,
+}
+
+impl ElementEdits {
+    /// Whether nothing was edited.
+    pub fn is_empty(&self) -> bool {
+        self.links.is_empty()
+            && self.borders.is_empty()
+            && self.transfers.is_empty()
+            && self.services.is_empty()
+    }
 }
 
 impl Network {
-    /// How this network differs from `base` when only some of its links, border crossings and
-    /// transfers differ (a scenario's status, speed, duration and factor edits): their indices.
-    /// `None` when anything else differs: elements added or removed, places, services, or any
-    /// parameter table. Links and places stored in the same graph file are compared through
-    /// the records edited, not record by record.
+    /// How this network differs from `base` when only some of its links, border crossings,
+    /// transfers and services differ (a scenario's status, speed, duration, factor, frequency
+    /// and calendar edits): their indices. `None` when anything else differs: elements added or
+    /// removed, places, or any parameter table. Links and places stored in the same graph file
+    /// are compared through the records edited, not record by record.
     pub fn edits_from(&self, base: &Network) -> Option<ElementEdits> {
         // Every field named, so that a field added later must be thought about here.
         let Network {
@@ -180,8 +195,7 @@ impl Network {
             passenger_factors,
             place_index: _,
         } = self;
-        let same = services == &base.services
-            && modes == &base.modes
+        let same = modes == &base.modes
             && cost_factors == &base.cost_factors
             && emission_factors == &base.emission_factors
             && reference_date == &base.reference_date
@@ -201,6 +215,14 @@ impl Network {
                     .collect()
             })
         }
+        let edited_services = differing(services, &base.services)?;
+        let mut service_stops: Vec<(PlaceId, Mode)> = edited_services
+            .iter()
+            .flat_map(|&i| [&services[i as usize], &base.services[i as usize]])
+            .flat_map(|s| s.stops.iter().map(|st| (st.place, s.mode)))
+            .collect();
+        service_stops.sort_unstable();
+        service_stops.dedup();
         Some(ElementEdits {
             links: links
                 .differing(&base.links)?
@@ -209,6 +231,8 @@ impl Network {
                 .collect(),
             borders: differing(borders, &base.borders)?,
             transfers: differing(transfers, &base.transfers)?,
+            services: edited_services,
+            service_stops,
         })
     }
 

@@ -28,8 +28,9 @@ fn main() {
     if let Some(edits) = net.edits_from(baseline.network()) {
         let edited = compile_edited(&net, &edits, baseline.graph()).expect("compiles");
         println!(
-            "lay the {} edited elements again {:.2} s ({})",
+            "lay the {} edited elements and {} services again {:.2} s ({})",
             edits.links.len() + edits.borders.len() + edits.transfers.len(),
+            edits.services.len(),
             t.elapsed().as_secs_f64(),
             edited.is_some()
         );

@@ -611,3 +611,76 @@ fn a_router_tells_which_requests_would_search_the_whole_graph() {
     let with_services = Router::new(builtin(), Vec::new()).unwrap();
     assert!(!with_services.searches_whole_graph(&by(Criterion::P90)));
 }
+
+/// A graph file of the built-in network with its services: every built-in scenario, two of
+/// which suspend or start services, is laid again on the file's graph (waits to board at the
+/// services' stops, mode changes into them and single-hop tariffs included), and the router
+/// derived from the file's answers as one built afresh on the scenario's network does.
+#[test]
+fn scenarios_that_edit_services_answer_as_the_network_compiled_afresh() {
+    let net = builtin();
+    let baseline = file_router(&net, Customizing::Never);
+    let n = net.places.len();
+    let mut services_edited = 0;
+    for name in [
+        "khorgos-closed",
+        "faster-customs",
+        "caspian-storm",
+        "cku-open",
+    ] {
+        let scenario = silkroute_feed::builtin_scenario(name)
+            .expect("built in")
+            .expect("parses");
+        let edited = scenario.applied_to(baseline.network()).expect("applies");
+        let edits = edited
+            .edits_from(baseline.network())
+            .expect("elements edited, none added");
+        services_edited += usize::from(!edits.services.is_empty());
+        let derived = baseline
+            .derive(edited.clone(), vec![name.to_string()])
+            .expect("compiles");
+        let fresh = Router::new(edited, vec![name.to_string()]).expect("compiles");
+        for objective in [
+            Objective::Least(Criterion::Time),
+            Objective::Least(Criterion::Cost),
+        ] {
+            for i in (0..n).step_by(7) {
+                let (from, to) = (PlaceId(i as u32), PlaceId(((i * 7 + 3) % n) as u32));
+                let req = RouteRequest::new(from, to, objective);
+                let label = format!(
+                    "{name}: {} → {} by {}",
+                    net.place(from).id,
+                    net.place(to).id,
+                    objective.name()
+                );
+                match (fresh.best(&req, None), derived.best(&req, None)) {
+                    (Ok(a), Ok(b)) => {
+                        assert!(
+                            close(a.objective_value, b.objective_value),
+                            "{label}: afresh {} vs derived {}",
+                            a.objective_value,
+                            b.objective_value
+                        );
+                        let elements = |it: &silkroute_route::Itinerary| {
+                            it.legs
+                                .iter()
+                                .map(|l| l.element.clone())
+                                .collect::<Vec<_>>()
+                        };
+                        assert_eq!(elements(&a), elements(&b), "{label}");
+                    }
+                    (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{label}"),
+                    (a, b) => panic!(
+                        "{label}: afresh {:?} vs derived {:?}",
+                        a.map(|i| i.objective_value),
+                        b.map(|i| i.objective_value)
+                    ),
+                }
+            }
+        }
+    }
+    assert_eq!(
+        services_edited, 2,
+        "caspian-storm and cku-open edit services"
+    );
+}
