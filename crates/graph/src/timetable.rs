@@ -852,11 +852,15 @@ fn shortest_hop(
         dist.insert(v, (0.0, None));
         heap.push(Reverse((Ordered(0.0), v)));
     }
+    // Node records are looked up only where the search may leave the service's mode (a graph
+    // file's are decoded through a cache: a lookup per edge was half the time of laying
+    // services on a 250 k-node grid).
+    let targets: Vec<NodeId> = graph.nodes_of_place(to).collect();
     while let Some(Reverse((Ordered(d), v))) = heap.pop() {
         if dist.get(&v).is_some_and(|&(best, _)| d > best) {
             continue;
         }
-        if graph.node(v).place == to && !from.contains(&v) {
+        if targets.contains(&v) && !from.contains(&v) {
             let mut path = Vec::new();
             let mut at = v;
             while let Some((_, Some(e))) = dist.get(&at) {
@@ -868,16 +872,13 @@ fn shortest_hop(
         }
         for ei in graph.out_edges(v) {
             let e = &graph.edges()[ei];
-            // Customs are passed before boarding and after alighting, never on board.
-            if graph.node(e.head).layer.mode != mode
-                || matches!(e.kind(), EdgeKind::Clearance { .. })
-            {
-                continue;
-            }
-            if let EdgeKind::Run(l) = e.kind() {
-                if !via.is_empty() && !via.contains(&l) {
-                    continue;
-                }
+            match e.kind() {
+                // Customs are passed before boarding and after alighting, never on board.
+                EdgeKind::Clearance { .. } => continue,
+                // Runs and border crossings keep their layer; a transfer may change mode.
+                EdgeKind::Transfer(_) if graph.node(e.head).layer.mode != mode => continue,
+                EdgeKind::Run(l) if !via.is_empty() && !via.contains(&l) => continue,
+                _ => {}
             }
             let nd = d + e.time_p50_h;
             if dist.get(&e.head).is_none_or(|&(best, _)| nd < best) {
