@@ -142,8 +142,9 @@ impl fmt::Debug for PlaceIndex {
     }
 }
 
-/// The elements in which a network differs from the one it was derived from (see
-/// [`Network::edits_from`]): indices into its links, border crossings, transfers and services.
+/// The elements in which a network differs from the one it was derived from, as
+/// [`Network::edits_from`] finds them (complete, each list sorted): indices into its links,
+/// border crossings, transfers and services.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ElementEdits {
     /// Links edited, in order.
@@ -152,7 +153,8 @@ pub struct ElementEdits {
     pub borders: Vec<u32>,
     /// Transfers edited, in order.
     pub transfers: Vec<u32>,
-    /// Services edited (status, frequency, calendar), in order.
+    /// Services edited (a scenario edits status, frequency and calendar; any field counts),
+    /// in order.
     pub services: Vec<u32>,
     /// Every stop of an edited service, as it was and as it is, with the service's mode, in
     /// order: the places where waits to board, and single-hop tariffs between them, may change.

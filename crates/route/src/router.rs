@@ -396,8 +396,8 @@ impl Router {
 
     /// `net`, a network derived from this router's by `scenarios` (their names follow this
     /// router's), ready to query. With a customizable hierarchy, `net` is compiled in the frame
-    /// of this router's graph ([`compile_in_frame`]; only the elements edited are laid again
-    /// when nothing else changed, [`compile_edited`]) and, when the scenarios close elements,
+    /// of this router's graph ([`compile_in_frame`]; only the elements edited, and what edited
+    /// services change, are laid again when nothing else changed, [`compile_edited`]) and, when the scenarios close elements,
     /// change their figures or open elements the hierarchy was prepared with (a graph file's is
     /// prepared on every element, open, closed or planned), the hierarchy answers on the new
     /// graph after a customization for its weights: a re-weighting, no new contraction. When
@@ -412,8 +412,9 @@ impl Router {
         let Some(customizable) = &self.customizable else {
             return Router::new(net, names);
         };
-        // A scenario that only closes, opens or slows elements lays those again on this graph;
-        // any other is compiled in its frame.
+        // A scenario that only closes, opens or slows elements, or suspends, starts or
+        // reschedules services, lays those again on this graph; any other is compiled in its
+        // frame.
         let edited = match net.edits_from(&self.net) {
             Some(edits) => compile_edited(&net, &edits, &self.graph)?,
             None => None,

@@ -5,8 +5,8 @@
 use silkroute_feed::{builtin, Scenario};
 use silkroute_graph::hierarchy::{prepare, prepare_customizable};
 use silkroute_graph::{
-    compile, compile_for_customizable, read_graph_file, write_graph_file, CompiledNetwork,
-    EdgeFrame, Metric,
+    compile, compile_edited, compile_for_customizable, read_graph_file, write_graph_file,
+    CompiledNetwork, EdgeFrame, Metric,
 };
 use silkroute_model::{Mode, Network, PlaceId};
 use silkroute_route::{
@@ -636,6 +636,13 @@ fn scenarios_that_edit_services_answer_as_the_network_compiled_afresh() {
             .edits_from(baseline.network())
             .expect("elements edited, none added");
         services_edited += usize::from(!edits.services.is_empty());
+        // Laid again on the file's graph, not compiled in its frame.
+        assert!(
+            compile_edited(&edited, &edits, baseline.graph())
+                .expect("compiles")
+                .is_some(),
+            "{name}"
+        );
         let derived = baseline
             .derive(edited.clone(), vec![name.to_string()])
             .expect("compiles");
