@@ -128,53 +128,7 @@ pub fn compile_edited(
         nodes: Vec::new(),
         edges: Vec::new(),
     };
-    // Where an edited service stops: the nodes of its mode wait for other departures, the
-    // transfers there change mode into them, the links between two such stops may have another
-    // single-hop tariff.
-    let (mut links, mut transfers) = (edits.links.clone(), edits.transfers.clone());
-    let stops = &edits.service_stops;
-    let is_stop = |p: PlaceId, m: Mode| stops.binary_search(&(p, m)).is_ok();
-    let mut stop_places: Vec<PlaceId> = stops.iter().map(|&(p, _)| p).collect();
-    stop_places.dedup();
-    for &p in &stop_places {
-        for n in graph.nodes_of_place(p) {
-            let node = graph.node(n);
-            if is_stop(p, node.layer.mode) {
-                let board_wait = builder.board_wait(p, node.layer.mode)?;
-                if board_wait != node.board_wait {
-                    builder.renewed.push((
-                        n,
-                        Node {
-                            board_wait,
-                            ..node.clone()
-                        },
-                    ));
-                }
-            }
-            for e in graph.out_edges(n) {
-                match graph.edges[e].kind() {
-                    EdgeKind::Transfer(i) => transfers.push(i),
-                    EdgeKind::Run(i) => {
-                        let l = &net.links[i as usize];
-                        if is_stop(l.from, l.mode) && is_stop(l.to, l.mode) {
-                            links.push(i);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    builder.renewed.sort_unstable_by_key(|(n, _)| *n);
-    for list in [&mut links, &mut transfers] {
-        list.sort_unstable();
-        list.dedup();
-    }
-    let edits = ElementEdits {
-        links,
-        transfers,
-        ..edits.clone()
-    };
+    let edits = builder.renew_service_stops(edits)?;
     // The edited elements' nodes, found through their places' node lists.
     let mut places: Vec<PlaceId> = Vec::new();
     for &i in &edits.links {
@@ -220,7 +174,7 @@ pub fn compile_edited(
     if !builder.nodes.is_empty() {
         return Ok(None);
     }
-    let (mut laid, mut renewed) = (builder.edges, builder.renewed);
+    let (mut laid, renewed) = (builder.edges, builder.renewed);
     // Stable by tail: each node's in the order laid (links, borders, transfers, by index).
     laid.sort_by_key(|e| e.tail);
     let edited = |code: [u32; 3]| {
@@ -292,7 +246,7 @@ pub fn compile_edited(
     debug_assert_eq!(first_out.len(), nodes + 1);
     debug_assert_eq!(*first_out.last().unwrap() as usize, edges.len());
     let mut nodes_table = graph.nodes.clone();
-    for (n, node) in std::mem::take(&mut renewed) {
+    for (n, node) in renewed {
         nodes_table[n.index()] = node;
     }
     Ok(Some(Graph {
@@ -333,6 +287,54 @@ fn in_frame(
 }
 
 impl Builder<'_> {
+    /// `edits` with what its edited services change on the frame: at each of their stops the
+    /// nodes of the service's mode wait for other departures (their new records kept in
+    /// `renewed`), the transfers there change mode into them and the links between two stops
+    /// may have another single-hop tariff (both added to the elements laid again).
+    fn renew_service_stops(&mut self, edits: &ElementEdits) -> Result<ElementEdits, CompileError> {
+        let (net, graph) = (self.net, self.frame.expect("a frame to renew"));
+        let (mut links, mut transfers) = (edits.links.clone(), edits.transfers.clone());
+        let stops = &edits.service_stops;
+        let is_stop = |p: PlaceId, m: Mode| stops.binary_search(&(p, m)).is_ok();
+        let mut stop_places: Vec<PlaceId> = stops.iter().map(|&(p, _)| p).collect();
+        stop_places.dedup();
+        for n in stop_places.iter().flat_map(|&p| graph.nodes_of_place(p)) {
+            let node = graph.node(n);
+            if is_stop(node.place, node.layer.mode) {
+                let board_wait = self.board_wait(node.place, node.layer.mode)?;
+                if board_wait != node.board_wait {
+                    let node = Node {
+                        board_wait,
+                        ..node.clone()
+                    };
+                    self.renewed.push((n, node));
+                }
+            }
+            for e in graph.out_edges(n) {
+                match graph.edges[e].kind() {
+                    EdgeKind::Transfer(i) => transfers.push(i),
+                    EdgeKind::Run(i) => {
+                        let l = &net.links[i as usize];
+                        if is_stop(l.from, l.mode) && is_stop(l.to, l.mode) {
+                            links.push(i);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.renewed.sort_unstable_by_key(|(n, _)| *n);
+        for list in [&mut links, &mut transfers] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Ok(ElementEdits {
+            links,
+            transfers,
+            ..edits.clone()
+        })
+    }
+
     /// Lays every open link, border crossing and transfer (with `every_element`, every one).
     fn elements(&mut self) -> Result<(), CompileError> {
         let net = self.net;

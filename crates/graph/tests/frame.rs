@@ -300,25 +300,26 @@ fn an_element_opened_without_its_nodes_is_compiled_in_the_frame() {
     assert!(fewer.edits_from(&net).is_none());
 }
 
-/// The twice-weekly freighter from Xi'an to Tashkent suspended: the wait to board a freighter
-/// at Xi'an falls back to the other services' headway or the mode's default, the railway's
-/// transfer into the airport waits as long, and the link between the two airports loses the
-/// freighter's tariff. Only those are laid again, and the graph is the one compiled afresh.
+/// The Turkmenbashi–Alat ferry suspended: the wait to board a ship at its two ports falls back
+/// to the other sailings' headway or the mode's default, and the sea link between the ports
+/// loses the ferry's tariff. Only those are laid again, and the graph is the one compiled in
+/// the frame.
 #[test]
 fn a_service_suspended_changes_the_waits_at_its_stops_and_its_tariff() {
     let net = builtin();
-    let freighter = net
+    let ferry = net
         .services
         .iter()
-        .position(|s| {
-            s.stops.len() == 2 && s.tariff_usd_per_feu.is_some() && s.status == Status::Open
-        })
-        .expect("a single-hop service with a tariff in the built-in network");
+        .position(|s| s.id == "turkmenbashi-alat-ferry")
+        .expect("in the built-in network");
+    assert!(
+        net.services[ferry].tariff_usd_per_feu.is_some() && net.services[ferry].stops.len() == 2
+    );
     let mut after = net.clone();
-    after.services[freighter].status = Status::Closed;
+    after.services[ferry].status = Status::Closed;
     let changes = after.edits_from(&net).expect("a service edited");
-    assert_eq!(changes.services, [freighter as u32]);
-    let service = &net.services[freighter];
+    assert_eq!(changes.services, [ferry as u32]);
+    let service = &net.services[ferry];
     assert_eq!(
         changes.service_stops.len(),
         2,
@@ -337,7 +338,7 @@ fn a_service_suspended_changes_the_waits_at_its_stops_and_its_tariff() {
     let tariffed = |g: &silkroute_graph::Graph| {
         g.edges()
             .iter()
-            .filter(|e| e.tariff_service() == Some(freighter as u32))
+            .filter(|e| e.tariff_service() == Some(ferry as u32))
             .count()
     };
     assert!(

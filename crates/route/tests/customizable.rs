@@ -14,6 +14,16 @@ use silkroute_route::{
     MatrixRequest, Objective, RouteError, RouteRequest, Router, Shipment,
 };
 
+/// "scenario: from → to by objective", for an assertion's message.
+fn pair_label(net: &Network, scenario: &str, req: &RouteRequest) -> String {
+    format!(
+        "{scenario}: {} → {} by {}",
+        net.place(req.from).id,
+        net.place(req.to).id,
+        req.objective.name()
+    )
+}
+
 /// Infrastructure only (no services), as a big imported network is.
 fn network() -> Network {
     let mut net = builtin();
@@ -334,12 +344,7 @@ fn scenarios_that_close_or_change_elements_reweight_the_hierarchy() {
             for i in 0..n {
                 let (from, to) = (PlaceId(i as u32), PlaceId(((i * 11 + 5) % n) as u32));
                 let req = RouteRequest::new(from, to, objective);
-                let label = format!(
-                    "{name}: {} → {} by {}",
-                    net.place(from).id,
-                    net.place(to).id,
-                    objective.name()
-                );
+                let label = pair_label(&net, &name, &req);
                 let slow = silkroute_route::best_route(&edited, &fresh, &[], &req, None);
                 let fast = derived.best(&req, None);
                 match (slow, fast) {
@@ -654,12 +659,7 @@ fn scenarios_that_edit_services_answer_as_the_network_compiled_afresh() {
             for i in (0..n).step_by(7) {
                 let (from, to) = (PlaceId(i as u32), PlaceId(((i * 7 + 3) % n) as u32));
                 let req = RouteRequest::new(from, to, objective);
-                let label = format!(
-                    "{name}: {} → {} by {}",
-                    net.place(from).id,
-                    net.place(to).id,
-                    objective.name()
-                );
+                let label = pair_label(&net, name, &req);
                 match (fresh.best(&req, None), derived.best(&req, None)) {
                     (Ok(a), Ok(b)) => {
                         assert!(
